@@ -1,0 +1,289 @@
+import { DENSE_ROSENBROCK, type DenseRecord } from "./dense-record.js";
+import { luFactor, luSolve } from "./lu.js";
+import type { OdeSystem, SolverStats } from "./problem.js";
+import type { RosenbrockTableau } from "./rosenbrock-tableaus.js";
+import { Stepper } from "./stepper.js";
+
+const SAFE = 0.9;
+const FAC_MIN = 0.2; // hnew/h ≥ 0.2 (≥ 0.1 on a first-step rejection)
+const FAC_MAX = 6; // hnew/h ≤ 6
+
+/**
+ * Linearly implicit Rosenbrock–Wanner method (Rodas family) for stiff problems: one Jacobian and one LU
+ * factorization per step, an embedded error estimate, Gustafsson's predictive step-size controller and
+ * continuous (dense) output. Uses the system's analytic Jacobian when it has one, else forward differences.
+ */
+export class RosenbrockStepper extends Stepper {
+  readonly order: number;
+  private readonly s: number;
+  private readonly gamma: number;
+  private readonly A: Float64Array; // s×s, a[i][j]
+  private readonly Cm: Float64Array; // s×s, C[i][j]
+  private readonly B: Float64Array;
+  private readonly cc: Float64Array;
+  private readonly dd: Float64Array;
+  private readonly Hd: Float64Array; // r×s
+  private readonly nDense: number;
+  private readonly K: Float64Array; // s×n stage vectors
+  private readonly f0: Float64Array;
+  private readonly dfdt: Float64Array;
+  private readonly ytmp: Float64Array;
+  private readonly rhs: Float64Array;
+  private readonly jac: Float64Array;
+  private readonly w: Float64Array;
+  private readonly pivots: Int32Array;
+  private readonly dense: Float64Array; // (nDense)×n
+  private readonly fdTmp: Float64Array;
+  private readonly autonomous: boolean;
+  private jacobianCurrent = false;
+  private hAcc = 0;
+  private errAcc = 0;
+  private accepted = 0;
+  private rejectedLast = false;
+  /** ‖J‖∞ · h of the last step: a cheap measure of stiffness, used by "auto" to switch back. */
+  stiffnessRatio = 0;
+
+  constructor(
+    system: OdeSystem,
+    rtol: Float64Array,
+    atol: Float64Array,
+    stats: SolverStats,
+    readonly tableau: RosenbrockTableau,
+  ) {
+    super(system, rtol, atol, stats);
+    const n = this.n;
+    const s = tableau.stages;
+    this.s = s;
+    this.order = tableau.order;
+    this.gamma = tableau.gamma;
+    this.A = new Float64Array(s * s);
+    this.Cm = new Float64Array(s * s);
+    for (let i = 0; i < s; i++) {
+      for (let j = 0; j < i; j++) {
+        this.A[i * s + j] = tableau.a[i][j] ?? 0;
+        this.Cm[i * s + j] = tableau.C[i][j] ?? 0;
+      }
+    }
+    this.B = Float64Array.from(tableau.b);
+    this.cc = Float64Array.from(tableau.c);
+    this.dd = Float64Array.from(tableau.d);
+    this.nDense = tableau.H.length;
+    this.Hd = new Float64Array(this.nDense * s);
+    tableau.H.forEach((row, r) => row.forEach((v, j) => (this.Hd[r * s + j] = v)));
+    this.K = new Float64Array(s * n);
+    this.f0 = new Float64Array(n);
+    this.dfdt = new Float64Array(n);
+    this.ytmp = new Float64Array(n);
+    this.rhs = new Float64Array(n);
+    this.jac = new Float64Array(n * n);
+    this.w = new Float64Array(n * n);
+    this.pivots = new Int32Array(n);
+    this.dense = new Float64Array(this.nDense * n);
+    this.fdTmp = new Float64Array(n);
+    this.autonomous = system.timeDerivative === undefined;
+  }
+
+  start(t0: number, tBound: number, h0: number): void {
+    this.t = t0;
+    this.tOld = t0;
+    this.tBound = tBound;
+    this.f(t0, this.y, this.f0);
+    this.checkFinite(t0, this.y, this.f0);
+    this.h = h0 > 0 ? Math.min(h0, tBound - t0) : this.initialStep(this.f0, this.ytmp, this.rhs);
+    this.jacobianCurrent = false;
+    this.accepted = 0;
+    this.rejectedLast = false;
+    this.hAcc = 0;
+    this.errAcc = 0;
+  }
+
+  /**
+   * ‖J(t, y)‖∞ at a given point (an upper bound of the spectral radius), for stiffness tests while another
+   * method is active. Uses this stepper's Jacobian workspace.
+   */
+  jacobianNormAt(t: number, y: Float64Array): number {
+    const saveT = this.t;
+    this.t = t;
+    this.y.set(y);
+    if (!this.system.jacobian) this.f(t, this.y, this.f0);
+    this.evaluateJacobian();
+    this.t = saveT;
+    this.jacobianCurrent = false;
+    return this.jacNorm;
+  }
+
+  private evaluateJacobian(): void {
+    const n = this.n;
+    const t = this.t;
+    const y = this.y;
+    const J = this.jac;
+    this.stats.jacobianEvaluations++;
+    if (this.system.jacobian) {
+      this.system.jacobian(t, y, J);
+    } else {
+      // forward differences, column by column
+      const f1 = this.fdTmp;
+      for (let j = 0; j < n; j++) {
+        const yj = y[j];
+        const delta = Math.sqrt(2.220446049250313e-16 * Math.max(1e-5, Math.abs(yj)));
+        y[j] = yj + delta;
+        this.f(t, y, f1);
+        y[j] = yj;
+        const inv = 1 / delta;
+        for (let i = 0; i < n; i++) J[i * n + j] = (f1[i] - this.f0[i]) * inv;
+      }
+    }
+    if (!this.autonomous) this.system.timeDerivative!(t, y, this.dfdt);
+    // ‖D⁻¹ J D‖∞ with D = diag(atol + rtol·|y|): invariant to the states' units, and still ≥ the
+    // spectral radius (a similarity transform keeps the eigenvalues)
+    const sk = this.scale;
+    for (let i = 0; i < n; i++) sk[i] = this.atol[i] + this.rtol[i] * Math.abs(y[i]);
+    let norm = 0;
+    for (let i = 0; i < n; i++) {
+      let row = 0;
+      for (let j = 0; j < n; j++) row += Math.abs(J[i * n + j]) * sk[j];
+      row /= sk[i];
+      if (row > norm) norm = row;
+    }
+    this.jacNorm = norm;
+    this.jacobianCurrent = true;
+  }
+
+  private jacNorm = 0;
+
+  step(): void {
+    const n = this.n;
+    const s = this.s;
+    const y = this.y;
+    const { K, A, Cm, cc, dd, B, ytmp, rhs, w, jac, pivots, f0, dfdt } = this;
+    const stats = this.stats;
+    if (!this.jacobianCurrent) this.evaluateJacobian();
+    for (;;) {
+      const hmin = this.minStep();
+      const { h, last } = this.clampStep(this.h);
+      if (h < hmin) this.underflow(h);
+      const t = this.t;
+      const fac = 1 / (h * this.gamma);
+      for (let i = 0; i < n * n; i++) w[i] = -jac[i];
+      for (let i = 0; i < n; i++) w[i * n + i] += fac;
+      stats.luFactorizations++;
+      if (!luFactor(w, n, pivots)) {
+        stats.rejectedSteps++;
+        this.h = h * 0.25;
+        continue;
+      }
+      const invH = 1 / h;
+      for (let st = 0; st < s; st++) {
+        const ko = st * n;
+        if (st === 0) {
+          for (let i = 0; i < n; i++) rhs[i] = f0[i];
+        } else {
+          const ar = st * s;
+          for (let i = 0; i < n; i++) {
+            let v = y[i];
+            for (let j = 0; j < st; j++) v += A[ar + j] * K[j * n + i];
+            ytmp[i] = v;
+          }
+          this.f(st === s - 1 || cc[st] === 1 ? (last ? this.tBound : t + h) : t + cc[st] * h, ytmp, rhs);
+          for (let i = 0; i < n; i++) {
+            let v = rhs[i];
+            for (let j = 0; j < st; j++) v += Cm[ar + j] * invH * K[j * n + i];
+            rhs[i] = v;
+          }
+        }
+        if (!this.autonomous && dd[st] !== 0) {
+          const hd = h * dd[st];
+          for (let i = 0; i < n; i++) rhs[i] += hd * dfdt[i];
+        }
+        luSolve(w, n, pivots, rhs);
+        for (let i = 0; i < n; i++) K[ko + i] = rhs[i];
+      }
+      // new solution into ytmp, error estimate = last stage
+      const ke = (s - 1) * n;
+      for (let i = 0; i < n; i++) {
+        let v = y[i];
+        for (let j = 0; j < s; j++) v += B[j] * K[j * n + i];
+        ytmp[i] = v;
+      }
+      const err = this.errorNorm(K.subarray(ke, ke + n), y, ytmp);
+      const expo = 1 / this.order;
+      if (!(err <= 1)) {
+        stats.rejectedSteps++;
+        const f = Number.isFinite(err) ? Math.max(1 / FAC_MAX, Math.min(1 / FAC_MIN, Math.pow(err, expo) / SAFE)) : 10;
+        this.h = this.accepted === 0 ? h * 0.1 : h / f;
+        this.rejectedLast = true;
+        continue;
+      }
+      stats.steps++;
+      let facc = Math.max(1 / FAC_MAX, Math.min(1 / FAC_MIN, Math.pow(err, expo) / SAFE));
+      if (this.accepted > 0) {
+        let facgus = ((this.hAcc / h) * Math.pow((err * err) / this.errAcc, expo)) / SAFE;
+        facgus = Math.max(1 / FAC_MAX, Math.min(1 / FAC_MIN, facgus));
+        facc = Math.max(facc, facgus);
+      }
+      this.hAcc = h;
+      this.errAcc = Math.max(1e-2, err);
+      let hNew = h / facc;
+      if (this.rejectedLast) hNew = Math.min(hNew, h);
+      this.rejectedLast = false;
+      this.accepted++;
+      // dense output coefficients D_r = Σ_j H[r][j] k_j
+      const Hd = this.Hd;
+      const dense = this.dense;
+      for (let r = 0; r < this.nDense; r++) {
+        for (let i = 0; i < n; i++) {
+          let v = 0;
+          for (let j = 0; j < s; j++) v += Hd[r * s + j] * K[j * n + i];
+          dense[r * n + i] = v;
+        }
+      }
+      this.stiffnessRatio = h * this.jacNorm;
+      this.yOld.set(y);
+      y.set(ytmp);
+      this.tOld = t;
+      this.t = last ? this.tBound : t + h;
+      this.hLast = h;
+      this.h = hNew;
+      this.jacobianCurrent = false;
+      // f at the new point, for the next step (and its finiteness check)
+      if (this.t < this.tBound) this.refreshDerivative();
+      return;
+    }
+  }
+
+  /** Recomputes f at the current state (after a step, or after the driver changed the state). */
+  refreshDerivative(): void {
+    this.f(this.t, this.y, this.f0);
+    this.checkFinite(this.t, this.y, this.f0);
+    this.jacobianCurrent = false;
+  }
+
+  recordDense(record: DenseRecord): void {
+    const n = this.n;
+    const r = this.nDense;
+    const o = record.reserve(this.tOld, this.t, DENSE_ROSENBROCK, r, (2 + r) * n);
+    record.buf.set(this.yOld, o);
+    record.buf.set(this.y, o + n);
+    record.buf.set(this.dense, o + 2 * n);
+  }
+
+  stateChanged(): void {
+    this.refreshDerivative();
+  }
+
+  interpolate(t: number, out: Float64Array): void {
+    const n = this.n;
+    const h = this.t - this.tOld;
+    const th = h === 0 ? 1 : (t - this.tOld) / h;
+    const th1 = 1 - th;
+    const y0 = this.yOld;
+    const y1 = this.y;
+    const D = this.dense;
+    const r = this.nDense;
+    for (let i = 0; i < n; i++) {
+      let inner = D[(r - 1) * n + i];
+      for (let q = r - 2; q >= 0; q--) inner = D[q * n + i] + th * inner;
+      out[i] = th1 * y0[i] + th * (y1[i] + th1 * inner);
+    }
+  }
+}
