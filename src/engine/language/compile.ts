@@ -1,0 +1,290 @@
+import type { Dose, OdeProblem, OdeSystem, StateEvent } from "../problem.js";
+import { emit } from "./codegen.js";
+import type { Expr } from "./expression.js";
+import type { DoseSpec, ModelSpec } from "./model-spec.js";
+import { differentiate, expandMacros, isZero, mentions, ONE, ZERO } from "./symbolic.js";
+
+/** Generated functions are bound to a parameter vector: `create(p)` returns the system. */
+type SystemFactory = (p: Float64Array) => OdeSystem;
+type ConditionFactory = (p: Float64Array) => (t: number, y: Float64Array) => number;
+
+/** Internal name of d(assignment k)/d(variable j) inside the Jacobian (not expressible in the language). */
+const dRef = (k: number, j: number): Expr => ({ kind: "name", name: `#d${k}_${j}` });
+
+/**
+ * A model compiled into fast, allocation-free JavaScript: right-hand side, analytic Jacobian (by symbolic
+ * differentiation) and, for models that use t, ∂f/∂t. Parameters live in a Float64Array, so changing
+ * them (`--set`, fitting) needs no recompilation.
+ */
+export class CompiledModel {
+  readonly stateNames: readonly string[];
+  readonly parameterNames: readonly string[];
+  readonly usesTime: boolean;
+  /** The generated source, for inspection and debugging. */
+  readonly source: string;
+  private readonly factory: SystemFactory;
+  private readonly conditionFactories: readonly ConditionFactory[];
+
+  constructor(readonly spec: ModelSpec) {
+    this.stateNames = spec.states.map((s) => s.name);
+    this.parameterNames = spec.parameters.map((p) => p.name);
+    const gen = generate(spec);
+    this.usesTime = gen.usesTime;
+    this.source = gen.source;
+    this.factory = new Function(gen.source)() as SystemFactory;
+    this.conditionFactories = spec.events.map((ev) => new Function(conditionSource(spec, ev.condition.g))() as ConditionFactory);
+  }
+
+  get dimension(): number {
+    return this.stateNames.length;
+  }
+
+  stateIndex(name: string): number {
+    return this.stateNames.indexOf(name);
+  }
+
+  parameterIndex(name: string): number {
+    return this.parameterNames.indexOf(name);
+  }
+
+  /** The published parameter values, as a fresh vector. */
+  defaultParameters(): Float64Array {
+    return Float64Array.from(this.spec.parameters.map((p) => p.value));
+  }
+
+  defaultInitialState(): Float64Array {
+    return Float64Array.from(this.spec.states.map((s) => s.initial));
+  }
+
+  /** The ODE system bound to a parameter vector (kept by reference: later changes to `p` take effect). */
+  system(p: Float64Array = this.defaultParameters()): OdeSystem {
+    return this.factory(p);
+  }
+
+  /** State events of the model file, bound to a parameter vector. */
+  events(p: Float64Array = this.defaultParameters()): StateEvent[] {
+    return this.spec.events.map((ev, i) => ({
+      name: ev.name,
+      condition: this.conditionFactories[i](p),
+      direction: ev.condition.direction,
+      assign: ev.set.map((s) => ({ index: this.stateIndex(s.state), value: s.value })),
+      terminal: ev.stop,
+      once: ev.once,
+    }));
+  }
+
+  /** Expands dose specifications (repeats included) into the engine's doses. */
+  doses(specs: readonly DoseSpec[] = this.spec.doses): Dose[] {
+    return expandDoses(specs, this.stateNames);
+  }
+
+  nonnegative(): boolean[] {
+    return this.spec.states.map((s) => s.nonnegative);
+  }
+
+  /** An initial-value problem for this model over [t0, tEnd]. */
+  problem(opts: {
+    tEnd: number;
+    t0?: number;
+    parameters?: Float64Array;
+    y0?: ArrayLike<number>;
+    doses?: readonly DoseSpec[];
+    events?: boolean;
+  }): OdeProblem {
+    const p = opts.parameters ?? this.defaultParameters();
+    return {
+      system: this.system(p),
+      y0: opts.y0 ?? this.defaultInitialState(),
+      t0: opts.t0 ?? 0,
+      tEnd: opts.tEnd,
+      doses: this.doses(opts.doses ?? this.spec.doses),
+      events: opts.events === false ? [] : this.events(p),
+      nonnegative: this.nonnegative(),
+    };
+  }
+}
+
+export function expandDoses(specs: readonly DoseSpec[], stateNames: readonly string[]): Dose[] {
+  const out: Dose[] = [];
+  for (const d of specs) {
+    const index = stateNames.indexOf(d.state);
+    if (index < 0) throw new Error(`dose to unknown state '${d.state}'`);
+    if (d.kind === "infusion") {
+      out.push({ kind: "infusion", index, rate: d.rate, from: d.from, to: d.to });
+      continue;
+    }
+    if (d.every === undefined) {
+      out.push({ kind: "bolus", index, amount: d.amount, at: d.at });
+      continue;
+    }
+    const count = d.count ?? Math.floor((d.until! - d.at) / d.every + 1e-9) + 1;
+    for (let k = 0; k < count; k++) {
+      const at = d.at + k * d.every;
+      if (d.until !== undefined && at > d.until + 1e-12 * Math.abs(d.until)) break;
+      out.push({ kind: "bolus", index, amount: d.amount, at });
+    }
+  }
+  return out;
+}
+
+interface Generated {
+  source: string;
+  usesTime: boolean;
+}
+
+/** Maps the language's names to generated identifiers. */
+function namer(spec: ModelSpec): (name: string) => string {
+  const states = new Map(spec.states.map((s, i) => [s.name, `y${i}`]));
+  const params = new Map(spec.parameters.map((p, i) => [p.name, `p${i}`]));
+  const assigns = new Map(spec.assignments.map((a, i) => [a.name, `a${i}`]));
+  return (name: string): string => {
+    if (name === "t") return "t";
+    const id = states.get(name) ?? params.get(name) ?? assigns.get(name);
+    if (id) return id;
+    const m = /^#d(\d+)_(\d+|t)$/.exec(name);
+    if (m) return `d${m[1]}_${m[2]}`;
+    throw new Error(`internal: unresolved name '${name}'`);
+  };
+}
+
+function prelude(spec: ModelSpec, used: Set<string>): string {
+  const lines: string[] = [];
+  spec.states.forEach((s, i) => used.has(s.name) && lines.push(`const y${i} = y[${i}];`));
+  spec.parameters.forEach((p, i) => used.has(p.name) && lines.push(`const p${i} = p[${i}];`));
+  return lines.join("\n");
+}
+
+function usedNames(exprs: readonly Expr[]): Set<string> {
+  const used = new Set<string>();
+  const walk = (e: Expr): void => {
+    switch (e.kind) {
+      case "name":
+        used.add(e.name);
+        break;
+      case "neg":
+        walk(e.arg);
+        break;
+      case "bin":
+        walk(e.left);
+        walk(e.right);
+        break;
+      case "call":
+        e.args.forEach(walk);
+        break;
+      case "cond":
+        walk(e.test);
+        walk(e.then);
+        walk(e.otherwise);
+        break;
+    }
+  };
+  exprs.forEach(walk);
+  return used;
+}
+
+function generate(spec: ModelSpec): Generated {
+  const id = namer(spec);
+  const n = spec.states.length;
+  const assigns = spec.assignments.map((a) => expandMacros(a.expr));
+  const eqs = spec.equations.map((e) => expandMacros(e.expr));
+  const usesTime = [...assigns, ...eqs].some((e) => mentions(e, "t"));
+  const assignIndex = new Map(spec.assignments.map((a, i) => [a.name, i]));
+
+  // right-hand side
+  const rhsUsed = usedNames([...assigns, ...eqs]);
+  const rhs = [
+    prelude(spec, rhsUsed),
+    ...assigns.map((a, k) => `const a${k} = ${emit(a, id)};`),
+    ...eqs.map((e, i) => `dy[${i}] = ${emit(e, id)};`),
+  ].join("\n");
+
+  // derivatives with respect to variable j (a state index, or "t"), chained through the assignments
+  const derivatives = (wrt: string, j: number | "t"): { lines: string[]; deqs: Expr[] } => {
+    const nonzero = new Set<number>();
+    const lines: string[] = [];
+    const dName = (name: string): Expr => {
+      if (name === wrt) return ONE;
+      const k = assignIndex.get(name);
+      if (k !== undefined && nonzero.has(k)) return dRef(k, j as number);
+      return ZERO;
+    };
+    assigns.forEach((a, k) => {
+      const d = differentiate(a, dName);
+      if (!isZero(d)) {
+        nonzero.add(k);
+        lines.push(`const d${k}_${j} = ${emit(d, id)};`);
+      }
+    });
+    return { lines, deqs: eqs.map((e) => differentiate(e, dName)) };
+  };
+
+  const jacLines: string[] = [];
+  const jacExprs: Expr[] = [];
+  const entries: string[] = [];
+  spec.states.forEach((s, j) => {
+    const { lines, deqs } = derivatives(s.name, j);
+    jacLines.push(...lines);
+    deqs.forEach((d, i) => {
+      if (!isZero(d)) {
+        entries.push(`J[${i * n + j}] = ${emit(d, id)};`);
+        jacExprs.push(d);
+      }
+    });
+  });
+  const jacUsed = usedNames([...assigns, ...jacExprs]);
+  // derivative locals can reference assignment values, so keep every assignment the Jacobian needs
+  const jac = [
+    prelude(spec, new Set([...jacUsed, ...rhsUsed])),
+    ...assigns.map((a, k) => `const a${k} = ${emit(a, id)};`),
+    ...jacLines,
+    `J.fill(0);`,
+    ...entries,
+  ].join("\n");
+
+  let dfdt = "";
+  if (usesTime) {
+    const { lines, deqs } = derivatives("t", "t");
+    dfdt = [
+      prelude(spec, rhsUsed),
+      ...assigns.map((a, k) => `const a${k} = ${emit(a, id)};`),
+      ...lines,
+      ...deqs.map((d, i) => `dfdt[${i}] = ${emit(d, id)};`),
+    ].join("\n");
+  }
+
+  const names = JSON.stringify(spec.states.map((s) => s.name));
+  const source = `"use strict";
+return function createSystem(p) {
+  return {
+    dimension: ${n},
+    stateNames: ${names},
+    rhs(t, y, dy) {
+${indent(rhs)}
+    },
+    jacobian(t, y, J) {
+${indent(jac)}
+    },${usesTime ? `\n    timeDerivative(t, y, dfdt) {\n${indent(dfdt)}\n    },` : ""}
+  };
+};`;
+  return { source, usesTime };
+}
+
+function conditionSource(spec: ModelSpec, g: Expr): string {
+  const id = namer(spec);
+  const e = expandMacros(g);
+  const used = usedNames([e, ...spec.assignments.map((a) => a.expr)]);
+  return `"use strict";
+return function (p) {
+  return function condition(t, y) {
+${indent([prelude(spec, used), ...spec.assignments.map((a, k) => `const a${k} = ${emit(expandMacros(a.expr), id)};`), `return ${emit(e, id)};`].join("\n"))}
+  };
+};`;
+}
+
+function indent(s: string): string {
+  return s
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => "      " + l)
+    .join("\n");
+}
