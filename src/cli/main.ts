@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import { SolverError } from "../engine/index.js";
+import { ModelError, formatIssue } from "../engine/language/index.js";
+import { runDemo } from "./demo.js";
+import { processIO, UsageError, type CliIO } from "./io.js";
+import { runModels } from "./models-command.js";
+import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
+
+const USAGE = `Immunoplan — design and simulate cancer immunotherapy protocols (research tool, decision support only)
+
+usage: immunoplan <command> [options]
+
+commands:
+  simulate MODEL [options]   simulate a model (file or built-in name); see immunoplan simulate --help
+  models                     list the built-in models
+  demo [DIR]                 run the de Pillis 2006 chemo + TIL + IL-2 demo, write DIR/depillis2006-chemo-til.svg
+  help                       show this text
+  version                    print the version
+
+${SIMULATE_USAGE}
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 the simulation failed, 2 bad input). Never throws. */
+export function runCli(argv: string[], io: CliIO = processIO): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "simulate":
+        return runSimulate(rest, io);
+      case "models":
+        return runModels(rest, io);
+      case "demo":
+        return runDemo(rest, io);
+      case "version":
+      case "--version":
+        io.out(version() + "\n");
+        return 0;
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(USAGE);
+        return 0;
+      default:
+        throw new UsageError(`unknown command '${command}' (commands: simulate, models, demo, help)`);
+    }
+  } catch (e) {
+    if (e instanceof ModelError) {
+      const errors = e.issues.filter((i) => i.severity === "error");
+      const more = errors.length > 1 ? ` (and ${errors.length - 1} more: ${errors.slice(1).map(formatIssue).join("; ")})` : "";
+      io.err(`immunoplan: ${formatIssue(errors[0] ?? e.issues[0])}${more}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.err(`immunoplan: ${(e as Error).message.split("\n")[0]}\n`);
+      return 2;
+    }
+    if (e instanceof SolverError) {
+      io.err(`immunoplan: ${e.failure === "invalid-problem" ? "" : "simulation failed: "}${e.message}\n`);
+      return e.failure === "invalid-problem" ? 2 : 1;
+    }
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "EACCES") {
+      io.err(`immunoplan: ${(e as Error).message}\n`);
+      return 2;
+    }
+    io.err(`immunoplan: internal error: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
