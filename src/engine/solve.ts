@@ -231,7 +231,6 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): OdeSolut
       }
       stepper.step();
       if (dense) stepper.recordDense(dense);
-      if (project(stepper.y) && stepper.t < segEnd) stepper.stateChanged();
       // state events inside (tOld, t]: record-only events are noted where they occur; the earliest event
       // that changes the state or stops the solve truncates the step there
       let eventIdx = -1;
@@ -293,6 +292,8 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): OdeSolut
       } else if (events.length) {
         gOld.set(gNew);
       }
+      // projection onto the non-negative states happens after the step's outputs were interpolated
+      if (project(stepper.y) && stepper.t < segEnd) stepper.stateChanged();
       if (options.onProgress && stats.steps >= nextProgress) {
         nextProgress += progressEvery;
         options.onProgress(stepper.t, t0, tEnd);
