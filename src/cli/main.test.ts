@@ -1,0 +1,136 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./main.js";
+import type { CliIO } from "./io.js";
+
+function run(args: string[], cwd = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"))) {
+  let out = "";
+  let err = "";
+  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), interactive: false, cwd };
+  const code = runCli(args, io);
+  return { code, out, err, cwd };
+}
+
+describe("immunoplan simulate", () => {
+  it("prints CSV with a t,<states> header and one row per output time", () => {
+    const r = run(["simulate", "kuznetsov1994", "--n-out", "11"]);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines[0]).toBe("t,E,T");
+    expect(lines).toHaveLength(12);
+    const last = lines[11].split(",").map(Number);
+    expect(last[0]).toBe(100);
+    expect(last[1] / 1.218e6).toBeCloseTo(1, 3);
+    expect(last[2] / 1.305e6).toBeCloseTo(1, 3);
+  });
+
+  it("writes JSON with times, states, statistics and events; --doses, --set, --init, --times", () => {
+    const r = run([
+      "simulate", "depillis2006", "--doses", "depillis2006-chemo-til", "--times", "0,7,14.5,50",
+      "--set", "d=2.34", "--init", "T=1e6", "--format", "json", "--method", "rodas",
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.times).toEqual([0, 7, 14.5, 50]);
+    expect(Object.keys(j.states)).toEqual(["T", "N", "L", "C", "M", "I"]);
+    expect(j.states.M[0]).toBe(2); // the chemo bolus at t = 0 shows at t = 0
+    expect(j.states.T[2]).toBe(0); // eliminated at day 14.2
+    expect(j.events[0].name).toBe("eliminated");
+    expect(j.statistics.steps).toBeGreaterThan(10);
+    expect(j.disclaimer).toMatch(/decision support/);
+    expect(r.err).toMatch(/event eliminated at day 14\.19/);
+  });
+
+  it("--set changes the outcome: a weaker CD8+ kill lets the tumor escape", () => {
+    const r = run(["simulate", "depillis2006", "--doses", "depillis2006-chemo-til", "--set", "d=0.5", "--times", "100", "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).states.T[0]).toBeGreaterThan(1e8);
+  });
+
+  it("writes --out and an SVG --plot with dose markers", () => {
+    const r = run(["simulate", "depillis2006", "--doses", "depillis2006-chemo", "--out", "res.csv", "--plot", "plot.svg"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe("");
+    expect(readFileSync(path.join(r.cwd, "res.csv"), "utf8")).toMatch(/^t,T,N,L,C,M,I\n0,1000000,/);
+    const svg = readFileSync(path.join(r.cwd, "plot.svg"), "utf8");
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toMatch(/decision support/);
+    expect((svg.match(/<title>M at/g) ?? []).length).toBe(11);
+  });
+
+  it("reads model and dose files from paths", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
+    writeFileSync(path.join(dir, "m.yaml"), "name: m\nstates: { X: { initial: 1 } }\nparameters: { k: { value: 1, source: x } }\nequations: { X: -k*X }\n");
+    writeFileSync(path.join(dir, "d.yaml"), "- { state: X, amount: 1, at: 1 }\n");
+    const r = run(["simulate", "m.yaml", "--doses", "d.yaml", "--times", "1,2", "--rtol", "1e-10", "--atol", "1e-12"], dir);
+    expect(r.code).toBe(0);
+    const rows = r.out.trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+    expect(rows[0][1]).toBeCloseTo(Math.exp(-1) + 1, 9);
+    expect(rows[1][1]).toBeCloseTo((Math.exp(-1) + 1) * Math.exp(-1), 9);
+  });
+
+  it("bad input exits 2 with a one-line reason", () => {
+    const cases: [string[], RegExp][] = [
+      [["simulate"], /missing MODEL/],
+      [["simulate", "nope"], /unknown model 'nope'/],
+      [["simulate", "kuznetsov1994", "--set", "zz=1"], /unknown parameter 'zz'/],
+      [["simulate", "kuznetsov1994", "--set", "s"], /expects name=value/],
+      [["simulate", "kuznetsov1994", "--init", "T=abc"], /finite number/],
+      [["simulate", "kuznetsov1994", "--rtol=-1"], /--rtol must be a positive number/],
+      [["simulate", "kuznetsov1994", "--method", "euler"], /--method must be one of/],
+      [["simulate", "kuznetsov1994", "--times", "1,x"], /'x' is not a number/],
+      [["simulate", "kuznetsov1994", "--times", "5,1"], /ascending/],
+      [["simulate", "kuznetsov1994", "--doses", "missing.yaml"], /missing\.yaml: file not found/],
+      [["simulate", "kuznetsov1994", "--bogus"], /Unknown option '--bogus'/],
+      [["frobnicate"], /unknown command/],
+    ];
+    for (const [args, re] of cases) {
+      const r = run(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.err).toMatch(re);
+      expect(r.err.trim().split("\n")).toHaveLength(1);
+    }
+  });
+
+  it("a model with errors exits 2 naming file, line and field", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
+    writeFileSync(path.join(dir, "bad.yaml"), "name: bad\nstates:\n  X: { initial: 1 }\nequations:\n  X: -k*X\n");
+    const r = run(["simulate", "bad.yaml"], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bad\.yaml:5:\d+: equations\.X: unknown name 'k'/);
+  });
+
+  it("a solver failure exits 1 with the reason, time and state", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
+    writeFileSync(path.join(dir, "blow.yaml"), "name: blow\nstates: { X: { initial: 1 } }\nequations: { X: X^2 }\n");
+    const r = run(["simulate", "blow.yaml", "--t-end", "2"], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/simulation failed: (step-size-underflow|non-finite-derivative) at t = (0\.99|1)/);
+    expect(r.err).toMatch(/X = /);
+  });
+});
+
+describe("immunoplan models, demo, help", () => {
+  it("lists the built-in models", () => {
+    const r = run(["models"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/depillis2006 +6 +28/);
+    expect(r.out).toMatch(/kuznetsov1994 +2 +8/);
+  });
+
+  it("runs the demo: a table, the elimination event and an SVG", () => {
+    const r = run(["demo"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/chemotherapy \+ TIL \+ IL-2/);
+    expect(r.out).toMatch(/event: eliminated at day 14\.19/);
+    expect(existsSync(path.join(r.cwd, "out", "depillis2006-chemo-til.svg"))).toBe(true);
+  });
+
+  it("prints help and the version", () => {
+    expect(run(["help"]).out).toMatch(/usage: immunoplan <command>/);
+    expect(run(["--version"]).out).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(run(["simulate", "--help"]).out).toMatch(/--plot FILE\.svg/);
+  });
+});
