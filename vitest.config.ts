@@ -4,5 +4,6 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
     testTimeout: 60_000,
+    reporters: ["default", "./vitest.summary-reporter.ts"],
   },
 });

@@ -25,7 +25,11 @@ const ROOT = path.resolve(here, "../..");
 const SHARED_PERF = path.resolve(ROOT, "../shared/perf");
 const SCENARIOS = ["none", "chemo", "chemo_til"] as const;
 type Scenario = (typeof SCENARIOS)[number];
-const DOSE_FILES: Record<Scenario, string | null> = { none: null, chemo: "depillis2006-chemo", chemo_til: "depillis2006-chemo-til" };
+const DOSE_FILES: Record<Scenario, string | null> = {
+  none: null,
+  chemo: "depillis2006-chemo",
+  chemo_til: "depillis2006-chemo-til",
+};
 const TIMES = Float64Array.from({ length: 1001 }, (_, i) => (i * 100) / 1000);
 
 interface WorkerResult {
@@ -78,7 +82,8 @@ function worker(minSeconds: number, method: Method): WorkerResult[] {
     let err = NaN;
     if (ref) {
       err = 0;
-      for (let i = 0; i < ref.length; i++) if (ref[i] >= 1) err = Math.max(err, Math.abs(sol.values[i * 6] - ref[i]) / ref[i]);
+      for (let i = 0; i < ref.length; i++)
+        if (ref[i] >= 1) err = Math.max(err, Math.abs(sol.values[i * 6] - ref[i]) / ref[i]);
     }
     const s = sol.stats;
     out.push({
@@ -131,7 +136,8 @@ function runCvode(minSeconds: number): Map<string, PeerLine> | string {
   const script = path.join(perfDir(), "cvode.sh");
   if (!existsSync(script)) return `not found: ${script}`;
   const r = spawnSync("bash", [script, String(minSeconds)], { encoding: "utf8", timeout: 20 * 60_000 });
-  if (r.status !== 0) return `cvode.sh failed (${r.status}): ${(r.stderr || "").trim().split("\n").slice(-3).join(" | ")}`;
+  if (r.status !== 0)
+    return `cvode.sh failed (${r.status}): ${(r.stderr || "").trim().split("\n").slice(-3).join(" | ")}`;
   return parsePeer(r.stdout);
 }
 
@@ -144,7 +150,8 @@ function runOdex(minSeconds: number): Map<string, PeerLine> | string {
     cwd: perfDir(),
     env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") },
   });
-  if (r.status !== 0) return `odex_bench.js failed (${r.status}): ${(r.stderr || "").trim().split("\n").slice(-2).join(" | ")}`;
+  if (r.status !== 0)
+    return `odex_bench.js failed (${r.status}): ${(r.stderr || "").trim().split("\n").slice(-2).join(" | ")}`;
   return parsePeer(r.stdout);
 }
 
@@ -177,9 +184,15 @@ function main(): void {
   const engineRuns: WorkerResult[][] = [];
   const cvodeRuns: Map<string, PeerLine>[] = [];
   let cvodeProblem = "";
-  console.error(`benchmark: ${runs} rounds, ≥ ${minSeconds} s timed per scenario and process, method ${method}`);
+  console.error(
+    `benchmark: ${runs} rounds, ≥ ${minSeconds} s timed per scenario and process, method ${method}`,
+  );
   for (let r = 0; r < runs; r++) {
-    const out = execFileSync(process.execPath, [self, "--worker", "--min-seconds", String(minSeconds), "--method", method], { encoding: "utf8" });
+    const out = execFileSync(
+      process.execPath,
+      [self, "--worker", "--min-seconds", String(minSeconds), "--method", method],
+      { encoding: "utf8" },
+    );
     engineRuns.push(JSON.parse(out) as WorkerResult[]);
     if (!values["no-cvode"] && !cvodeProblem) {
       const c = runCvode(minSeconds);
@@ -221,16 +234,48 @@ function main(): void {
     };
   });
 
-  const header = ["scenario", "ms/solve", "min–max", "steps", "rej", "RHS", "Jac", "LU", "max rel err T", "CVODE ms", "CVODE steps/RHS/Jac", "engine/CVODE", "odex ms", "odex/CVODE"];
-  const table = [header, ...rows.map((r) => [
-    r.name, fmt(r.ms), `${fmt(r.msMin)}–${fmt(r.msMax)}`, String(r.steps), String(r.rejected), String(r.rhs), String(r.jac), String(r.lu),
-    r.maxRelErrT.toExponential(1), fmt(r.cvodeMs), `${r.cvodeSteps}/${r.cvodeRhs}/${r.cvodeJac}`, fmt(r.ratio, 3), fmt(r.odexMs), fmt(r.odexRatio, 3),
-  ])];
+  const header = [
+    "scenario",
+    "ms/solve",
+    "min–max",
+    "steps",
+    "rej",
+    "RHS",
+    "Jac",
+    "LU",
+    "max rel err T",
+    "CVODE ms",
+    "CVODE steps/RHS/Jac",
+    "engine/CVODE",
+    "odex ms",
+    "odex/CVODE",
+  ];
+  const table = [
+    header,
+    ...rows.map((r) => [
+      r.name,
+      fmt(r.ms),
+      `${fmt(r.msMin)}–${fmt(r.msMax)}`,
+      String(r.steps),
+      String(r.rejected),
+      String(r.rhs),
+      String(r.jac),
+      String(r.lu),
+      r.maxRelErrT.toExponential(1),
+      fmt(r.cvodeMs),
+      `${r.cvodeSteps}/${r.cvodeRhs}/${r.cvodeJac}`,
+      fmt(r.ratio, 3),
+      fmt(r.odexMs),
+      fmt(r.odexRatio, 3),
+    ]),
+  ];
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
   for (const row of table) console.log(row.map((cell, c) => cell.padStart(widths[c])).join("  "));
   if (cvodeProblem) console.log(`CVODE: ${cvodeProblem}`);
   if (typeof odex === "string") console.log(`odex: ${odex}`);
-  console.log(`node ${process.versions.node}; engine method ${method}; rtol = atol = 1e-6; ${runs} processes (median); CVODE via shared/perf/cvode.sh`);
+  console.log(
+    `node ${process.versions.node}; engine method ${method}; rtol = atol = 1e-6; ${runs} processes (median); CVODE via shared/perf/cvode.sh`,
+  );
   if (values.json) {
     writeFileSync(
       values.json,
@@ -242,10 +287,26 @@ function main(): void {
           runs,
           minSeconds,
           scenarios: rows.map((r) => ({
-            name: r.name, ms: r.ms, steps: r.steps, rhs: r.rhs, jac: r.jac, maxRelErrT: r.maxRelErrT, cvodeMs: r.cvodeMs, ratio: r.ratio,
-            msMin: r.msMin, msMax: r.msMax, rejected: r.rejected, lu: r.lu, methodSwitches: r.switches, odexMs: r.odexMs, odexRatio: r.odexRatio,
+            name: r.name,
+            ms: r.ms,
+            steps: r.steps,
+            rhs: r.rhs,
+            jac: r.jac,
+            maxRelErrT: r.maxRelErrT,
+            cvodeMs: r.cvodeMs,
+            ratio: r.ratio,
+            msMin: r.msMin,
+            msMax: r.msMax,
+            rejected: r.rejected,
+            lu: r.lu,
+            methodSwitches: r.switches,
+            odexMs: r.odexMs,
+            odexRatio: r.odexRatio,
           })),
-          notes: [cvodeProblem && `CVODE: ${cvodeProblem}`, typeof odex === "string" && `odex: ${odex}`].filter(Boolean),
+          notes: [
+            cvodeProblem && `CVODE: ${cvodeProblem}`,
+            typeof odex === "string" && `odex: ${odex}`,
+          ].filter(Boolean),
         },
         null,
         2,

@@ -28,8 +28,20 @@ describe("immunoplan simulate", () => {
 
   it("writes JSON with times, states, statistics and events; --doses, --set, --init, --times", () => {
     const r = run([
-      "simulate", "depillis2006", "--doses", "depillis2006-chemo-til", "--times", "0,7,14.5,50",
-      "--set", "d=2.34", "--init", "T=1e6", "--format", "json", "--method", "rodas",
+      "simulate",
+      "depillis2006",
+      "--doses",
+      "depillis2006-chemo-til",
+      "--times",
+      "0,7,14.5,50",
+      "--set",
+      "d=2.34",
+      "--init",
+      "T=1e6",
+      "--format",
+      "json",
+      "--method",
+      "rodas",
     ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
@@ -44,13 +56,33 @@ describe("immunoplan simulate", () => {
   });
 
   it("--set changes the outcome: a weaker CD8+ kill lets the tumor escape", () => {
-    const r = run(["simulate", "depillis2006", "--doses", "depillis2006-chemo-til", "--set", "d=0.5", "--times", "100", "--format", "json"]);
+    const r = run([
+      "simulate",
+      "depillis2006",
+      "--doses",
+      "depillis2006-chemo-til",
+      "--set",
+      "d=0.5",
+      "--times",
+      "100",
+      "--format",
+      "json",
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).states.T[0]).toBeGreaterThan(1e8);
   });
 
   it("writes --out and an SVG --plot with dose markers", () => {
-    const r = run(["simulate", "depillis2006", "--doses", "depillis2006-chemo", "--out", "res.csv", "--plot", "plot.svg"]);
+    const r = run([
+      "simulate",
+      "depillis2006",
+      "--doses",
+      "depillis2006-chemo",
+      "--out",
+      "res.csv",
+      "--plot",
+      "plot.svg",
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toBe("");
     expect(readFileSync(path.join(r.cwd, "res.csv"), "utf8")).toMatch(/^t,T,N,L,C,M,I\n0,1000000,/);
@@ -62,11 +94,21 @@ describe("immunoplan simulate", () => {
 
   it("reads model and dose files from paths", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
-    writeFileSync(path.join(dir, "m.yaml"), "name: m\nstates: { X: { initial: 1 } }\nparameters: { k: { value: 1, source: x } }\nequations: { X: -k*X }\n");
+    writeFileSync(
+      path.join(dir, "m.yaml"),
+      "name: m\nstates: { X: { initial: 1 } }\nparameters: { k: { value: 1, source: x } }\nequations: { X: -k*X }\n",
+    );
     writeFileSync(path.join(dir, "d.yaml"), "- { state: X, amount: 1, at: 1 }\n");
-    const r = run(["simulate", "m.yaml", "--doses", "d.yaml", "--times", "1,2", "--rtol", "1e-10", "--atol", "1e-12"], dir);
+    const r = run(
+      ["simulate", "m.yaml", "--doses", "d.yaml", "--times", "1,2", "--rtol", "1e-10", "--atol", "1e-12"],
+      dir,
+    );
     expect(r.code).toBe(0);
-    const rows = r.out.trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+    const rows = r.out
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",").map(Number));
     expect(rows[0][1]).toBeCloseTo(Math.exp(-1) + 1, 9);
     expect(rows[1][1]).toBeCloseTo((Math.exp(-1) + 1) * Math.exp(-1), 9);
   });
@@ -96,7 +138,10 @@ describe("immunoplan simulate", () => {
 
   it("a model with errors exits 2 naming file, line and field", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
-    writeFileSync(path.join(dir, "bad.yaml"), "name: bad\nstates:\n  X: { initial: 1 }\nequations:\n  X: -k*X\n");
+    writeFileSync(
+      path.join(dir, "bad.yaml"),
+      "name: bad\nstates:\n  X: { initial: 1 }\nequations:\n  X: -k*X\n",
+    );
     const r = run(["simulate", "bad.yaml"], dir);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/bad\.yaml:5:\d+: equations\.X: unknown name 'k'/);
@@ -104,7 +149,10 @@ describe("immunoplan simulate", () => {
 
   it("a solver failure exits 1 with the reason, time and state", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
-    writeFileSync(path.join(dir, "blow.yaml"), "name: blow\nstates: { X: { initial: 1 } }\nequations: { X: X^2 }\n");
+    writeFileSync(
+      path.join(dir, "blow.yaml"),
+      "name: blow\nstates: { X: { initial: 1 } }\nequations: { X: X^2 }\n",
+    );
     const r = run(["simulate", "blow.yaml", "--t-end", "2"], dir);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/simulation failed: (step-size-underflow|non-finite-derivative) at t = (0\.99|1)/);

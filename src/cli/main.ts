@@ -21,7 +21,9 @@ ${SIMULATE_USAGE}
 `;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -52,7 +54,10 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
   } catch (e) {
     if (e instanceof ModelError) {
       const errors = e.issues.filter((i) => i.severity === "error");
-      const more = errors.length > 1 ? ` (and ${errors.length - 1} more: ${errors.slice(1).map(formatIssue).join("; ")})` : "";
+      const more =
+        errors.length > 1
+          ? ` (and ${errors.length - 1} more: ${errors.slice(1).map(formatIssue).join("; ")})`
+          : "";
       io.err(`immunoplan: ${formatIssue(errors[0] ?? e.issues[0])}${more}\n`);
       return 2;
     }

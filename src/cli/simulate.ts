@@ -17,7 +17,8 @@ const METHODS: readonly Method[] = ["auto", "rodas", "rodas4", "rodas5p", "dopri
 
 function positiveNumber(v: string, flag: string): number {
   const x = Number(v);
-  if (v.trim() === "" || !Number.isFinite(x) || x <= 0) throw new UsageError(`${flag} must be a positive number, not '${v}'`);
+  if (v.trim() === "" || !Number.isFinite(x) || x <= 0)
+    throw new UsageError(`${flag} must be a positive number, not '${v}'`);
   return x;
 }
 
@@ -27,7 +28,8 @@ function assignment(v: string, flag: string, names: readonly string[], what: str
   const idx = names.indexOf(m[1]);
   if (idx < 0) throw new UsageError(`${flag}: unknown ${what} '${m[1]}' (${what}s: ${names.join(", ")})`);
   const x = Number(m[2]);
-  if (!Number.isFinite(x)) throw new UsageError(`${flag}: value of ${m[1]} must be a finite number, not '${m[2]}'`);
+  if (!Number.isFinite(x))
+    throw new UsageError(`${flag}: value of ${m[1]} must be a finite number, not '${m[2]}'`);
   return [idx, x];
 }
 
@@ -64,12 +66,18 @@ export function runSimulate(argv: string[], io: CliIO): number {
     io.out(SIMULATE_USAGE + "\n");
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length ? `expected one MODEL, got ${positionals.length}` : "missing MODEL");
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length ? `expected one MODEL, got ${positionals.length}` : "missing MODEL",
+    );
   const format = values.format ?? (values.out?.endsWith(".json") ? "json" : "csv");
-  if (format !== "csv" && format !== "json") throw new UsageError(`--format must be csv or json, not '${format}'`);
+  if (format !== "csv" && format !== "json")
+    throw new UsageError(`--format must be csv or json, not '${format}'`);
   const method = (values.method ?? "auto") as Method;
-  if (!METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(", ")}, not '${values.method}'`);
-  if (values.times !== undefined && values["n-out"] !== undefined) throw new UsageError("give either --n-out or --times, not both");
+  if (!METHODS.includes(method))
+    throw new UsageError(`--method must be one of ${METHODS.join(", ")}, not '${values.method}'`);
+  if (values.times !== undefined && values["n-out"] !== undefined)
+    throw new UsageError("give either --n-out or --times, not both");
 
   const { model, warnings } = loadModelByName(resolveModelArgument(positionals[0], io.cwd));
   for (const w of warnings) io.err(formatIssue(w) + "\n");
@@ -98,13 +106,16 @@ export function runSimulate(argv: string[], io: CliIO): number {
       if (x < 0 || x > tEnd) throw new UsageError(`--times: ${x} is outside [0, ${tEnd}] (set --t-end)`);
       return x;
     });
-    for (let i = 1; i < times.length; i++) if (times[i] < times[i - 1]) throw new UsageError("--times must be ascending");
+    for (let i = 1; i < times.length; i++)
+      if (times[i] < times[i - 1]) throw new UsageError("--times must be ascending");
   }
   const nOut = values["n-out"] !== undefined ? Number(values["n-out"]) : 101;
-  if (!Number.isInteger(nOut) || nOut < 2 || nOut > 10_000_000) throw new UsageError(`--n-out must be a whole number ≥ 2, not '${values["n-out"]}'`);
+  if (!Number.isInteger(nOut) || nOut < 2 || nOut > 10_000_000)
+    throw new UsageError(`--n-out must be a whole number ≥ 2, not '${values["n-out"]}'`);
   const rtol = values.rtol !== undefined ? positiveNumber(values.rtol, "--rtol") : 1e-6;
   const atol = values.atol !== undefined ? positiveNumber(values.atol, "--atol") : 1e-6;
-  const maxSteps = values["max-steps"] !== undefined ? positiveNumber(values["max-steps"], "--max-steps") : 1_000_000;
+  const maxSteps =
+    values["max-steps"] !== undefined ? positiveNumber(values["max-steps"], "--max-steps") : 1_000_000;
 
   const problem = model.problem({ tEnd, parameters: params, y0, doses, events: !values["no-events"] });
   const started = Date.now();
@@ -121,18 +132,24 @@ export function runSimulate(argv: string[], io: CliIO): number {
     onProgress: (t, t0, t1) => {
       if (!io.interactive || Date.now() - started < 500) return;
       shown = true;
-      io.err(`\rsimulating ${model.spec.name}: t = ${t.toPrecision(4)} of ${t1} (${Math.round((100 * (t - t0)) / (t1 - t0))} %)`);
+      io.err(
+        `\rsimulating ${model.spec.name}: t = ${t.toPrecision(4)} of ${t1} (${Math.round((100 * (t - t0)) / (t1 - t0))} %)`,
+      );
     },
   });
   if (shown) io.err("\r\x1b[K");
 
-  const text = format === "csv" ? toCsv(model, solution) : JSON.stringify(toJson(model, solution, { rtol, atol, method }), null, 1) + "\n";
+  const text =
+    format === "csv"
+      ? toCsv(model, solution)
+      : JSON.stringify(toJson(model, solution, { rtol, atol, method }), null, 1) + "\n";
   if (values.out) writeFileSync(path.resolve(io.cwd, values.out), text);
   else io.out(text);
   if (values.plot) {
     writeFileSync(path.resolve(io.cwd, values.plot), plotSolution({ model, solution, doses }));
   }
-  for (const e of solution.events) io.err(`event ${e.name} at ${model.spec.timeUnit} ${+e.t.toPrecision(6)}\n`);
+  for (const e of solution.events)
+    io.err(`event ${e.name} at ${model.spec.timeUnit} ${+e.t.toPrecision(6)}\n`);
   return 0;
 }
 
@@ -159,7 +176,12 @@ export function toJson(model: CompiledModel, s: OdeSolution, settings: Record<st
     states,
     units: Object.fromEntries(model.spec.states.map((st) => [st.name, st.unit])),
     statistics: s.stats,
-    events: s.events.map((e) => ({ name: e.name, t: e.t, terminal: e.terminal, state: Object.fromEntries(model.stateNames.map((nm, k) => [nm, e.state[k]])) })),
+    events: s.events.map((e) => ({
+      name: e.name,
+      t: e.t,
+      terminal: e.terminal,
+      state: Object.fromEntries(model.stateNames.map((nm, k) => [nm, e.state[k]])),
+    })),
     disclaimer: "Research model output: decision support only, not a clinical prediction.",
   };
 }
@@ -169,8 +191,13 @@ export function plotSolution(run: SimulationRun): string {
   return renderSvgPlot({
     title: `${model.spec.name}${model.spec.description ? " — " + firstSentence(model.spec.description) : ""}`,
     times: solution.times,
-    series: model.stateNames.map((name, k) => ({ name: `${name} (${model.spec.states[k].unit})`, values: solution.column(k) })),
-    markers: model.doses(doses).map((d) => ({ t: d.kind === "bolus" ? d.at : d.from, label: model.stateNames[d.index] })),
+    series: model.stateNames.map((name, k) => ({
+      name: `${name} (${model.spec.states[k].unit})`,
+      values: solution.column(k),
+    })),
+    markers: model
+      .doses(doses)
+      .map((d) => ({ t: d.kind === "bolus" ? d.at : d.from, label: model.stateNames[d.index] })),
     events: solution.events.map((e) => ({ t: e.t, label: e.name })),
     timeUnit: model.spec.timeUnit,
   });

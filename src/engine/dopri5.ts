@@ -106,7 +106,8 @@ export class Dopri5Stepper extends Stepper {
     const stats = this.stats;
     for (;;) {
       const hmin = this.minStep();
-      const { h, last } = this.clampStep(this.h);
+      const h = this.clampStep(this.h);
+      const last = this.lastInSegment;
       if (h < hmin) this.underflow(h);
       const t = this.t;
       for (let i = 0; i < n; i++) ytmp[i] = y[i] + h * A21 * k1[i];
@@ -164,8 +165,7 @@ export class Dopri5Stepper extends Stepper {
         cont[n + i] = ydiff;
         cont[2 * n + i] = bspl;
         cont[3 * n + i] = ydiff - h * k7[i] - bspl;
-        cont[4 * n + i] =
-          h * (D1 * k1[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * k7[i]);
+        cont[4 * n + i] = h * (D1 * k1[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * k7[i]);
       }
       // accept: swap y/yOld and k1/k7 (FSAL)
       const fac11 = Math.pow(e, EXPO1);

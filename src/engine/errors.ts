@@ -1,10 +1,6 @@
 /** Why a solve failed. */
 export type SolverFailure =
-  | "step-size-underflow"
-  | "non-finite-derivative"
-  | "too-many-steps"
-  | "singular-matrix"
-  | "invalid-problem";
+  "step-size-underflow" | "non-finite-derivative" | "too-many-steps" | "singular-matrix" | "invalid-problem";
 
 /**
  * A typed solver failure: says why, at which time and in which state.
@@ -28,7 +24,5 @@ function formatNumber(x: number): string {
 }
 
 export function describeState(state: readonly number[], names?: readonly string[]): string {
-  return (
-    "{" + state.map((v, i) => `${names?.[i] ?? `y[${i}]`} = ${formatNumber(v)}`).join(", ") + "}"
-  );
+  return "{" + state.map((v, i) => `${names?.[i] ?? `y[${i}]`} = ${formatNumber(v)}`).join(", ") + "}";
 }

@@ -160,7 +160,8 @@ export class RosenbrockStepper extends Stepper {
     if (!this.jacobianCurrent) this.evaluateJacobian();
     for (;;) {
       const hmin = this.minStep();
-      const { h, last } = this.clampStep(this.h);
+      const h = this.clampStep(this.h);
+      const last = this.lastInSegment;
       if (h < hmin) this.underflow(h);
       const t = this.t;
       const fac = 1 / (h * this.gamma);
@@ -209,7 +210,9 @@ export class RosenbrockStepper extends Stepper {
       const expo = 1 / this.order;
       if (!(err <= 1)) {
         stats.rejectedSteps++;
-        const f = Number.isFinite(err) ? Math.max(1 / FAC_MAX, Math.min(1 / FAC_MIN, Math.pow(err, expo) / SAFE)) : 10;
+        const f = Number.isFinite(err)
+          ? Math.max(1 / FAC_MAX, Math.min(1 / FAC_MIN, Math.pow(err, expo) / SAFE))
+          : 10;
         this.h = this.accepted === 0 ? h * 0.1 : h / f;
         this.rejectedLast = true;
         continue;

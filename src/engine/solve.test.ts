@@ -47,7 +47,10 @@ const nonAutonomous: OdeSystem = {
 describe("solve: analytic solutions", () => {
   for (const method of METHODS) {
     it(`${method}: logistic growth within 20× the tolerance`, () => {
-      const sol = solve({ system: logistic, y0: [0.1], t0: 0, tEnd: 10 }, { method, rtol: 1e-8, atol: 1e-10, nOut: 41 });
+      const sol = solve(
+        { system: logistic, y0: [0.1], t0: 0, tEnd: 10 },
+        { method, rtol: 1e-8, atol: 1e-10, nOut: 41 },
+      );
       for (let i = 0; i < sol.times.length; i++) {
         expect(Math.abs(sol.values[i] - logisticExact(sol.times[i]))).toBeLessThan(2e-7);
       }
@@ -57,7 +60,10 @@ describe("solve: analytic solutions", () => {
 
     it(`${method}: harmonic oscillator over 5 periods`, () => {
       const tEnd = 10 * Math.PI;
-      const sol = solve({ system: oscillator, y0: [1, 0], t0: 0, tEnd }, { method, rtol: 1e-9, atol: 1e-9, nOut: 101 });
+      const sol = solve(
+        { system: oscillator, y0: [1, 0], t0: 0, tEnd },
+        { method, rtol: 1e-9, atol: 1e-9, nOut: 101 },
+      );
       for (let i = 0; i < sol.times.length; i++) {
         expect(Math.abs(sol.values[2 * i] - Math.cos(sol.times[i]))).toBeLessThan(1e-6);
         expect(Math.abs(sol.values[2 * i + 1] + Math.sin(sol.times[i]))).toBeLessThan(1e-6);
@@ -65,7 +71,10 @@ describe("solve: analytic solutions", () => {
     });
 
     it(`${method}: non-autonomous y' = cos(t) y`, () => {
-      const sol = solve({ system: nonAutonomous, y0: [1], t0: 0, tEnd: 20 }, { method, rtol: 1e-9, atol: 1e-9, nOut: 21 });
+      const sol = solve(
+        { system: nonAutonomous, y0: [1], t0: 0, tEnd: 20 },
+        { method, rtol: 1e-9, atol: 1e-9, nOut: 21 },
+      );
       for (let i = 0; i < sol.times.length; i++) {
         expect(Math.abs(sol.values[i] - Math.exp(Math.sin(sol.times[i])))).toBeLessThan(1e-6);
       }
@@ -74,8 +83,12 @@ describe("solve: analytic solutions", () => {
 
   it("uses finite differences when the system has no Jacobian", () => {
     const noJac: OdeSystem = { dimension: 1, rhs: logistic.rhs };
-    const sol = solve({ system: noJac, y0: [0.1], t0: 0, tEnd: 10 }, { method: "rodas5p", rtol: 1e-8, atol: 1e-10, nOut: 11 });
-    for (let i = 0; i < sol.times.length; i++) expect(Math.abs(sol.values[i] - logisticExact(sol.times[i]))).toBeLessThan(1e-6);
+    const sol = solve(
+      { system: noJac, y0: [0.1], t0: 0, tEnd: 10 },
+      { method: "rodas5p", rtol: 1e-8, atol: 1e-10, nOut: 11 },
+    );
+    for (let i = 0; i < sol.times.length; i++)
+      expect(Math.abs(sol.values[i] - logisticExact(sol.times[i]))).toBeLessThan(1e-6);
   });
 });
 
@@ -83,7 +96,10 @@ describe("solve: convergence order with fixed steps", () => {
   // Huge tolerances accept every step; hMax then fixes the step size, so the global error at t = 2
   // must fall as h^p. The observed order log2(e(h)/e(h/2)) is checked against the method's order.
   const fixedStepError = (method: Method, h: number): number => {
-    const sol = solve({ system: logistic, y0: [0.1], t0: 0, tEnd: 2 }, { method, rtol: 1e6, atol: 1e6, hMax: h, h0: h, times: [2] });
+    const sol = solve(
+      { system: logistic, y0: [0.1], t0: 0, tEnd: 2 },
+      { method, rtol: 1e6, atol: 1e6, hMax: h, h0: h, times: [2] },
+    );
     return Math.abs(sol.values[0] - logisticExact(2));
   };
   for (const [method, order] of [
@@ -107,7 +123,10 @@ describe("solve: convergence order with fixed steps", () => {
 describe("solve: dense output", () => {
   for (const method of ["dopri5", "rodas4", "rodas5p"] as const) {
     it(`${method}: solution.at(t) between steps is accurate`, () => {
-      const sol = solve({ system: logistic, y0: [0.1], t0: 0, tEnd: 10 }, { method, rtol: 1e-9, atol: 1e-11, nOut: 2 });
+      const sol = solve(
+        { system: logistic, y0: [0.1], t0: 0, tEnd: 10 },
+        { method, rtol: 1e-9, atol: 1e-11, nOut: 2 },
+      );
       let worst = 0;
       for (let k = 0; k <= 997; k++) {
         const t = (k * 10) / 997;
@@ -160,8 +179,11 @@ describe("solve: stiff reference problems", () => {
   for (const method of ["auto", "rodas4", "rodas5p"] as const) {
     it(`${method}: Robertson at t = 40 matches the published reference`, () => {
       // Reference: Hairer & Wanner test set (ROBER), t = 40.
-      const ref = [0.7158270687193941, 9.185534764557338e-6, 0.2841637457458413];
-      const sol = solve({ system: robertson, y0: [1, 0, 0], t0: 0, tEnd: 40 }, { method, rtol: 1e-8, atol: [1e-10, 1e-14, 1e-10], times: [40] });
+      const ref = [0.715827068719394, 9.185534764557337e-6, 0.2841637457458413];
+      const sol = solve(
+        { system: robertson, y0: [1, 0, 0], t0: 0, tEnd: 40 },
+        { method, rtol: 1e-8, atol: [1e-10, 1e-14, 1e-10], times: [40] },
+      );
       for (let k = 0; k < 3; k++) expect(Math.abs(sol.values[k] - ref[k]) / ref[k]).toBeLessThan(1e-5);
       expect(sol.stats.steps).toBeLessThan(2000);
     });
@@ -169,14 +191,21 @@ describe("solve: stiff reference problems", () => {
     it(`${method}: Van der Pol (μ = 1000) at t = 2 matches the published reference`, () => {
       // Reference: Hairer & Wanner test set (VDPOL, ε = 1e−6), t = 2.
       const ref = [1.706167732170483, -0.8928097010247975];
-      const sol = solve({ system: vanDerPol, y0: [2, 0], t0: 0, tEnd: 2 }, { method, rtol: 1e-8, atol: 1e-8, times: [2] });
-      for (let k = 0; k < 2; k++) expect(Math.abs(sol.values[k] - ref[k]) / Math.abs(ref[k])).toBeLessThan(1e-5);
+      const sol = solve(
+        { system: vanDerPol, y0: [2, 0], t0: 0, tEnd: 2 },
+        { method, rtol: 1e-8, atol: 1e-8, times: [2] },
+      );
+      for (let k = 0; k < 2; k++)
+        expect(Math.abs(sol.values[k] - ref[k]) / Math.abs(ref[k])).toBeLessThan(1e-5);
       expect(sol.stats.steps).toBeLessThan(method === "rodas4" ? 10000 : 5000);
     });
   }
 
   it("auto switches to the stiff method on Van der Pol and stays cheap", () => {
-    const sol = solve({ system: vanDerPol, y0: [2, 0], t0: 0, tEnd: 2 }, { rtol: 1e-6, atol: 1e-6, times: [2] });
+    const sol = solve(
+      { system: vanDerPol, y0: [2, 0], t0: 0, tEnd: 2 },
+      { rtol: 1e-6, atol: 1e-6, times: [2] },
+    );
     expect(sol.stats.methodSwitches).toBeGreaterThan(0);
     expect(sol.stats.luFactorizations).toBeGreaterThan(0);
     expect(sol.stats.steps).toBeLessThan(2000);
@@ -184,8 +213,16 @@ describe("solve: stiff reference problems", () => {
 });
 
 describe("solve: doses", () => {
-  const zero: OdeSystem = { dimension: 1, rhs: (_t, _y, dy) => void (dy[0] = 0), jacobian: (_t, _y, J) => void (J[0] = 0) };
-  const decay: OdeSystem = { dimension: 1, rhs: (_t, y, dy) => void (dy[0] = -y[0]), jacobian: (_t, _y, J) => void (J[0] = -1) };
+  const zero: OdeSystem = {
+    dimension: 1,
+    rhs: (_t, _y, dy) => void (dy[0] = 0),
+    jacobian: (_t, _y, J) => void (J[0] = 0),
+  };
+  const decay: OdeSystem = {
+    dimension: 1,
+    rhs: (_t, y, dy) => void (dy[0] = -y[0]),
+    jacobian: (_t, _y, J) => void (J[0] = -1),
+  };
 
   for (const method of METHODS) {
     it(`${method}: a bolus at an output time is added before that output (right-continuous)`, () => {
@@ -203,7 +240,13 @@ describe("solve: doses", () => {
 
     it(`${method}: an infusion adds its rate on [from, to)`, () => {
       const sol = solve(
-        { system: zero, y0: [1], t0: 0, tEnd: 10, doses: [{ kind: "infusion", index: 0, rate: 3, from: 2, to: 5 }] },
+        {
+          system: zero,
+          y0: [1],
+          t0: 0,
+          tEnd: 10,
+          doses: [{ kind: "infusion", index: 0, rate: 3, from: 2, to: 5 }],
+        },
         { method, times: [0, 2, 3, 5, 7, 10] },
       );
       const expected = [1, 1, 4, 10, 10, 10];
@@ -230,12 +273,24 @@ describe("solve: doses", () => {
   });
 
   it("rejects a dose to a state that does not exist", () => {
-    expect(() => solve({ system: zero, y0: [1], t0: 0, tEnd: 1, doses: [{ kind: "bolus", index: 3, amount: 1, at: 0 }] })).toThrow(/dose 0: state index 3/);
+    expect(() =>
+      solve({
+        system: zero,
+        y0: [1],
+        t0: 0,
+        tEnd: 1,
+        doses: [{ kind: "bolus", index: 3, amount: 1, at: 0 }],
+      }),
+    ).toThrow(/dose 0: state index 3/);
   });
 });
 
 describe("solve: state events", () => {
-  const decay: OdeSystem = { dimension: 1, rhs: (_t, y, dy) => void (dy[0] = -y[0]), jacobian: (_t, _y, J) => void (J[0] = -1) };
+  const decay: OdeSystem = {
+    dimension: 1,
+    rhs: (_t, y, dy) => void (dy[0] = -y[0]),
+    jacobian: (_t, _y, J) => void (J[0] = -1),
+  };
   for (const method of METHODS) {
     it(`${method}: locates a threshold crossing, sets the state and records it`, () => {
       const sol = solve(
@@ -244,7 +299,15 @@ describe("solve: state events", () => {
           y0: [1],
           t0: 0,
           tEnd: 3,
-          events: [{ name: "below half", direction: -1, condition: (_t, y) => y[0] - 0.5, assign: [{ index: 0, value: 0 }], once: true }],
+          events: [
+            {
+              name: "below half",
+              direction: -1,
+              condition: (_t, y) => y[0] - 0.5,
+              assign: [{ index: 0, value: 0 }],
+              once: true,
+            },
+          ],
         },
         { method, rtol: 1e-10, atol: 1e-12, nOut: 31 },
       );
@@ -258,7 +321,13 @@ describe("solve: state events", () => {
 
     it(`${method}: a terminal event stops the solve and truncates the outputs`, () => {
       const sol = solve(
-        { system: decay, y0: [1], t0: 0, tEnd: 3, events: [{ name: "stop", direction: -1, condition: (_t, y) => y[0] - 0.25, terminal: true }] },
+        {
+          system: decay,
+          y0: [1],
+          t0: 0,
+          tEnd: 3,
+          events: [{ name: "stop", direction: -1, condition: (_t, y) => y[0] - 0.25, terminal: true }],
+        },
         { method, rtol: 1e-10, atol: 1e-12, nOut: 31 },
       );
       expect(sol.status).toBe("terminated");
@@ -269,7 +338,13 @@ describe("solve: state events", () => {
 
     it(`${method}: a record-only event does not change the trajectory`, () => {
       const sol = solve(
-        { system: decay, y0: [1], t0: 0, tEnd: 3, events: [{ name: "progression", direction: 1, condition: (_t, y) => 0.3 - y[0] }] },
+        {
+          system: decay,
+          y0: [1],
+          t0: 0,
+          tEnd: 3,
+          events: [{ name: "progression", direction: 1, condition: (_t, y) => 0.3 - y[0] }],
+        },
         { method, rtol: 1e-10, atol: 1e-12, nOut: 4 },
       );
       expect(sol.events.map((e) => e.name)).toEqual(["progression"]);
@@ -296,7 +371,11 @@ describe("solve: state events", () => {
 describe("solve: non-negative states and failures", () => {
   it("never reports a negative value for a non-negative state", () => {
     // y' = −1 crosses zero at t = 1; a non-negative state is held at 0 from there on
-    const sys: OdeSystem = { dimension: 1, rhs: (_t, _y, dy) => void (dy[0] = -1), jacobian: (_t, _y, J) => void (J[0] = 0) };
+    const sys: OdeSystem = {
+      dimension: 1,
+      rhs: (_t, _y, dy) => void (dy[0] = -1),
+      jacobian: (_t, _y, J) => void (J[0] = 0),
+    };
     for (const method of METHODS) {
       const sol = solve({ system: sys, y0: [1], t0: 0, tEnd: 3, nonnegative: [true] }, { method, nOut: 31 });
       for (const v of sol.values) expect(v).toBeGreaterThanOrEqual(0);
@@ -306,7 +385,11 @@ describe("solve: non-negative states and failures", () => {
   });
 
   it("a finite-time blow-up is a typed step-size or non-finite failure near t = 1", () => {
-    const blowUp: OdeSystem = { dimension: 1, rhs: (_t, y, dy) => void (dy[0] = y[0] * y[0]), jacobian: (_t, y, J) => void (J[0] = 2 * y[0]) };
+    const blowUp: OdeSystem = {
+      dimension: 1,
+      rhs: (_t, y, dy) => void (dy[0] = y[0] * y[0]),
+      jacobian: (_t, y, J) => void (J[0] = 2 * y[0]),
+    };
     for (const method of METHODS) {
       let err: unknown;
       try {
@@ -335,15 +418,23 @@ describe("solve: non-negative states and failures", () => {
   });
 
   it("a NaN derivative at the start is reported with the state's name", () => {
-    const bad: OdeSystem = { dimension: 1, stateNames: ["X"], rhs: (_t, y, dy) => void (dy[0] = Math.sqrt(y[0] - 2)) };
-    expect(() => solve({ system: bad, y0: [1], t0: 0, tEnd: 1 })).toThrow(/non-finite-derivative at t = 0: dX\/dt = NaN; state \{X = 1\}/);
+    const bad: OdeSystem = {
+      dimension: 1,
+      stateNames: ["X"],
+      rhs: (_t, y, dy) => void (dy[0] = Math.sqrt(y[0] - 2)),
+    };
+    expect(() => solve({ system: bad, y0: [1], t0: 0, tEnd: 1 })).toThrow(
+      /non-finite-derivative at t = 0: dX\/dt = NaN; state \{X = 1\}/,
+    );
   });
 
   it("rejects invalid problems with a clear message", () => {
     expect(() => solve({ system: logistic, y0: [0.1], t0: 0, tEnd: 0 })).toThrow(/time span/);
     expect(() => solve({ system: logistic, y0: [0.1, 2], t0: 0, tEnd: 1 })).toThrow(/y0 has 2 entries/);
     expect(() => solve({ system: logistic, y0: [0.1], t0: 0, tEnd: 1 }, { rtol: -1 })).toThrow(/rtol/);
-    expect(() => solve({ system: logistic, y0: [0.1], t0: 0, tEnd: 1 }, { times: [0, 2] })).toThrow(/outside/);
+    expect(() => solve({ system: logistic, y0: [0.1], t0: 0, tEnd: 1 }, { times: [0, 2] })).toThrow(
+      /outside/,
+    );
     expect(() => solve({ system: logistic, y0: [NaN], t0: 0, tEnd: 1 })).toThrow(/not finite/);
   });
 });

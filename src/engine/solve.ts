@@ -25,12 +25,18 @@ function toleranceArray(tol: number | ArrayLike<number> | undefined, n: number, 
   if (tol === undefined) out.fill(1e-6);
   else if (typeof tol === "number") out.fill(tol);
   else {
-    if (tol.length !== n) throw new SolverError("invalid-problem", 0, [], `${name} has ${tol.length} entries, expected ${n}`);
+    if (tol.length !== n)
+      throw new SolverError("invalid-problem", 0, [], `${name} has ${tol.length} entries, expected ${n}`);
     for (let i = 0; i < n; i++) out[i] = tol[i];
   }
   for (let i = 0; i < n; i++) {
     if (!(out[i] >= 0) || !Number.isFinite(out[i])) {
-      throw new SolverError("invalid-problem", 0, [], `${name}[${i}] = ${out[i]} must be a finite number ≥ 0`);
+      throw new SolverError(
+        "invalid-problem",
+        0,
+        [],
+        `${name}[${i}] = ${out[i]} must be a finite number ≥ 0`,
+      );
     }
   }
   return out;
@@ -42,10 +48,20 @@ function outputTimes(problem: OdeProblem, options: SolveOptions): Float64Array {
     const times = Float64Array.from(options.times);
     for (let i = 0; i < times.length; i++) {
       if (!(times[i] >= t0 && times[i] <= tEnd)) {
-        throw new SolverError("invalid-problem", t0, [], `output time ${times[i]} is outside [${t0}, ${tEnd}]`);
+        throw new SolverError(
+          "invalid-problem",
+          t0,
+          [],
+          `output time ${times[i]} is outside [${t0}, ${tEnd}]`,
+        );
       }
       if (i > 0 && times[i] < times[i - 1]) {
-        throw new SolverError("invalid-problem", t0, [], `output times must be ascending (${times[i - 1]} > ${times[i]})`);
+        throw new SolverError(
+          "invalid-problem",
+          t0,
+          [],
+          `output times must be ascending (${times[i - 1]} > ${times[i]})`,
+        );
       }
     }
     return times;
@@ -115,7 +131,12 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): OdeSolut
   const n = system.dimension;
   const { t0, tEnd } = problem;
   if (!(Number.isFinite(t0) && Number.isFinite(tEnd) && tEnd > t0)) {
-    throw new SolverError("invalid-problem", t0, [], `the time span [${t0}, ${tEnd}] must be finite and increasing`);
+    throw new SolverError(
+      "invalid-problem",
+      t0,
+      [],
+      `the time span [${t0}, ${tEnd}] must be finite and increasing`,
+    );
   }
   if (problem.y0.length !== n) {
     throw new SolverError("invalid-problem", t0, [], `y0 has ${problem.y0.length} entries, expected ${n}`);
@@ -135,7 +156,8 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): OdeSolut
   const dense = options.dense === false ? null : new DenseRecord(n);
 
   const stiff = new RosenbrockStepper(system, rtol, atol, stats, method === "rodas4" ? RODAS4 : RODAS5P);
-  const explicit = method === "auto" || method === "dopri5" ? new Dopri5Stepper(system, rtol, atol, stats) : null;
+  const explicit =
+    method === "auto" || method === "dopri5" ? new Dopri5Stepper(system, rtol, atol, stats) : null;
   let stepper: Stepper = explicit ?? stiff;
   if (options.hMax !== undefined) {
     stiff.hMax = options.hMax;
@@ -148,7 +170,12 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): OdeSolut
   for (let k = 0; k < n; k++) {
     y[k] = problem.y0[k];
     if (!Number.isFinite(y[k])) {
-      throw new SolverError("invalid-problem", t0, Array.from(problem.y0), `initial value of ${system.stateNames?.[k] ?? `y[${k}]`} is not finite`);
+      throw new SolverError(
+        "invalid-problem",
+        t0,
+        Array.from(problem.y0),
+        `initial value of ${system.stateNames?.[k] ?? `y[${k}]`} is not finite`,
+      );
     }
   }
   const tmp = new Float64Array(n);
@@ -193,11 +220,9 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): OdeSolut
 
   // walk the segments between breakpoints
   const bps = schedule.breakpoints;
-  let t = t0;
   let hNext = options.h0 ?? 0;
   segments: for (let s = 0; s < bps.length; s++) {
-    const tSeg = bps[s];
-    t = tSeg;
+    const t = bps[s];
     // boluses at this breakpoint act before the output at this time
     if (events.length) evaluateEvents(t, y, gOld);
     if (applyBoluses(schedule, t, y) && events.length) {
@@ -227,7 +252,13 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): OdeSolut
 
     while (stepper.t < segEnd) {
       if (stats.steps + stats.rejectedSteps >= maxSteps) {
-        throw new SolverError("too-many-steps", stepper.t, Array.from(stepper.y), `more than ${maxSteps} steps (raise maxSteps, or loosen the tolerances)`, system.stateNames);
+        throw new SolverError(
+          "too-many-steps",
+          stepper.t,
+          Array.from(stepper.y),
+          `more than ${maxSteps} steps (raise maxSteps, or loosen the tolerances)`,
+          system.stateNames,
+        );
       }
       stepper.step();
       if (dense) stepper.recordDense(dense);
@@ -303,7 +334,8 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): OdeSolut
         let toStiff = false;
         if (stepper === explicit) {
           if (++explicitSteps % JAC_CHECK_EVERY === 1 || explicit.stiff) {
-            toStiff = explicit.stiff || explicit.hLast * stiff.jacobianNormAt(explicit.t, explicit.y) >= STIFF_BOUND;
+            toStiff =
+              explicit.stiff || explicit.hLast * stiff.jacobianNormAt(explicit.t, explicit.y) >= STIFF_BOUND;
           }
         }
         if (toStiff) {

@@ -121,16 +121,22 @@ export abstract class Stepper {
     return 16 * EPS * Math.max(Math.abs(this.t), Math.abs(this.tBound), 1e-300);
   }
 
+  /** Set by `clampStep`: whether the clamped step ends exactly at tBound. */
+  protected lastInSegment = false;
+
   /**
    * Clamps a proposed step so the segment ends exactly at tBound (stretching a step by up to 1 %
-   * rather than leaving a sliver) and never exceeds hMax.
+   * rather than leaving a sliver) and never exceeds hMax. Sets `lastInSegment`.
    */
-  protected clampStep(h: number): { h: number; last: boolean } {
-    let hh = h > this.hMax ? this.hMax : h;
+  protected clampStep(h: number): number {
+    const hh = h > this.hMax ? this.hMax : h;
     const rest = this.tBound - this.t;
-    if (hh >= rest * 0.99) return { h: rest, last: true };
-    if (hh < 0) hh = rest;
-    return { h: hh, last: false };
+    if (hh >= rest * 0.99 || hh < 0) {
+      this.lastInSegment = true;
+      return rest;
+    }
+    this.lastInSegment = false;
+    return hh;
   }
 
   /**

@@ -11,7 +11,9 @@ const DATA = path.resolve(SHARED_PERF, "../research/data/kuznetsov1994");
 const { model } = loadModelByName("kuznetsov1994");
 
 function readTrajectory(): { t: number[]; E: number[]; T: number[] } {
-  const lines = readFileSync(path.join(DATA, "kuznetsov1994_reference_trajectory.csv"), "utf8").trim().split("\n");
+  const lines = readFileSync(path.join(DATA, "kuznetsov1994_reference_trajectory.csv"), "utf8")
+    .trim()
+    .split("\n");
   const header = lines[0].split(",").map((h) => h.trim());
   const it = header.findIndex((h) => /^t/i.test(h));
   const iE = header.findIndex((h) => /^E/.test(h));
@@ -23,7 +25,11 @@ function readTrajectory(): { t: number[]; E: number[]; T: number[] } {
 describe("Kuznetsov 1994", () => {
   it("matches the reference trajectory (days 0–100) within 1e-6 relative", () => {
     const ref = readTrajectory();
-    const sol = solve(model.problem({ tEnd: ref.t[ref.t.length - 1] }), { rtol: 1e-10, atol: 1e-6, times: ref.t });
+    const sol = solve(model.problem({ tEnd: ref.t[ref.t.length - 1] }), {
+      rtol: 1e-10,
+      atol: 1e-6,
+      times: ref.t,
+    });
     for (let i = 0; i < ref.t.length; i++) {
       expect(Math.abs(sol.values[2 * i] - ref.E[i]) / ref.E[i]).toBeLessThan(1e-6);
       expect(Math.abs(sol.values[2 * i + 1] - ref.T[i]) / ref.T[i]).toBeLessThan(1e-6);
@@ -48,7 +54,8 @@ describe("Kuznetsov 1994", () => {
 
   it("escape threshold: from E0 = s/d, T0 = 5e7 goes dormant and T0 = 1e8 escapes to 4.470e8", () => {
     const E0 = 1.3e4 / 0.0412;
-    const end = (T0: number) => solve(model.problem({ tEnd: 2000, y0: [E0, T0] }), { rtol: 1e-9, atol: 1e-6, times: [2000] }).values[1];
+    const end = (T0: number) =>
+      solve(model.problem({ tEnd: 2000, y0: [E0, T0] }), { rtol: 1e-9, atol: 1e-6, times: [2000] }).values[1];
     expect(end(5e7) / 8.186e6).toBeCloseTo(1, 3);
     expect(end(1e8) / 4.47e8).toBeCloseTo(1, 3);
   });

@@ -29,19 +29,34 @@ describe("de Pillis 2006 reference scenarios (shared/perf/reference)", () => {
     const ref = readReference(scenario);
     for (const method of ["auto", "rodas", "rodas4"] as Method[]) {
       it(`${scenario}, ${method}: max rel. error on T ≤ 1e-4 at rtol = atol = 1e-6`, () => {
-        const sol = solve(model.problem({ tEnd: 100, doses: dosesOf(scenario) }), { method, rtol: 1e-6, atol: 1e-6, times: REFERENCE_TIMES });
+        const sol = solve(model.problem({ tEnd: 100, doses: dosesOf(scenario) }), {
+          method,
+          rtol: 1e-6,
+          atol: 1e-6,
+          times: REFERENCE_TIMES,
+        });
         expect(sol.times.length).toBe(1001);
         expect(maxRelErrT(sol.values, ref.values)).toBeLessThanOrEqual(1e-4);
       });
     }
     it(`${scenario}, auto: max rel. error on T ≤ 1e-8 at rtol = atol = 1e-10`, () => {
-      const sol = solve(model.problem({ tEnd: 100, doses: dosesOf(scenario) }), { rtol: 1e-10, atol: 1e-10, times: REFERENCE_TIMES, maxSteps: 1e6 });
+      const sol = solve(model.problem({ tEnd: 100, doses: dosesOf(scenario) }), {
+        rtol: 1e-10,
+        atol: 1e-10,
+        times: REFERENCE_TIMES,
+        maxSteps: 1e6,
+      });
       expect(maxRelErrT(sol.values, ref.values)).toBeLessThanOrEqual(1e-8);
     });
   }
 
   it("dopri5 alone also meets the accuracy target on the non-stiff chemo_til scenario", () => {
-    const sol = solve(model.problem({ tEnd: 100, doses: dosesOf("chemo_til") }), { method: "dopri5", rtol: 1e-6, atol: 1e-6, times: REFERENCE_TIMES });
+    const sol = solve(model.problem({ tEnd: 100, doses: dosesOf("chemo_til") }), {
+      method: "dopri5",
+      rtol: 1e-6,
+      atol: 1e-6,
+      times: REFERENCE_TIMES,
+    });
     expect(maxRelErrT(sol.values, readReference("chemo_til").values)).toBeLessThanOrEqual(1e-4);
   });
 
@@ -81,7 +96,10 @@ describe("de Pillis 2006 reference scenarios (shared/perf/reference)", () => {
           for (let c = 0; c < 6; c++) rowNorm = Math.max(rowNorm, Math.abs(J2[r * 6 + c]));
           for (let c = 0; c < 6; c++) {
             const k = r * 6 + c;
-            worst = Math.max(worst, Math.abs(J1[k] - J2[k]) / Math.max(Math.abs(J2[k]), 1e-6 * rowNorm, 1e-300));
+            worst = Math.max(
+              worst,
+              Math.abs(J1[k] - J2[k]) / Math.max(Math.abs(J2[k]), 1e-6 * rowNorm, 1e-300),
+            );
           }
         }
       }

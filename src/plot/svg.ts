@@ -25,7 +25,18 @@ export interface PlotOptions {
   readonly yMin?: number;
 }
 
-const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
+const COLORS = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#9467bd",
+  "#ff7f0e",
+  "#17becf",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+];
 const W = 900;
 const H = 520;
 const M = { left: 80, right: 170, top: 50, bottom: 70 };
@@ -74,7 +85,9 @@ export function renderSvgPlot(o: PlotOptions): string {
     return M.top + ph - ((c - d0) / (d1 - d0)) * ph;
   };
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+  );
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   parts.push(`<text x="${M.left}" y="24" font-size="16" font-weight="bold">${esc(o.title)}</text>`);
   // grid and y ticks (decades)
@@ -82,7 +95,10 @@ export function renderSvgPlot(o: PlotOptions): string {
   for (let d = d0; d <= d1; d++) {
     const yy = y(Math.pow(10, d)).toFixed(1);
     parts.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${yy}" y2="${yy}" stroke="#e5e5e5"/>`);
-    if ((d - d0) % everyDecade === 0) parts.push(`<text x="${M.left - 8}" y="${yy}" text-anchor="end" dominant-baseline="middle">1e${d}</text>`);
+    if ((d - d0) % everyDecade === 0)
+      parts.push(
+        `<text x="${M.left - 8}" y="${yy}" text-anchor="end" dominant-baseline="middle">1e${d}</text>`,
+      );
   }
   const step = niceStep(t1 - t0 || 1);
   for (let t = Math.ceil(t0 / step) * step; t <= t1 + 1e-9; t += step) {
@@ -91,18 +107,26 @@ export function renderSvgPlot(o: PlotOptions): string {
     parts.push(`<text x="${xx}" y="${M.top + ph + 18}" text-anchor="middle">${+t.toPrecision(6)}</text>`);
   }
   parts.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
-  parts.push(`<text x="${M.left + pw / 2}" y="${H - 28}" text-anchor="middle">time (${esc(o.timeUnit ?? "day")})</text>`);
-  parts.push(`<text transform="translate(20 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel ?? "amount (log scale)")}</text>`);
+  parts.push(
+    `<text x="${M.left + pw / 2}" y="${H - 28}" text-anchor="middle">time (${esc(o.timeUnit ?? "day")})</text>`,
+  );
+  parts.push(
+    `<text transform="translate(20 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel ?? "amount (log scale)")}</text>`,
+  );
   // dose markers
   for (const m of o.markers ?? []) {
     if (m.t < t0 || m.t > t1) continue;
     const xx = x(m.t).toFixed(1);
-    parts.push(`<line x1="${xx}" x2="${xx}" y1="${M.top + ph}" y2="${M.top + ph - 10}" stroke="#555" stroke-width="2"><title>${esc(m.label)} at ${m.t}</title></line>`);
+    parts.push(
+      `<line x1="${xx}" x2="${xx}" y1="${M.top + ph}" y2="${M.top + ph - 10}" stroke="#555" stroke-width="2"><title>${esc(m.label)} at ${m.t}</title></line>`,
+    );
   }
   for (const e of o.events ?? []) {
     if (e.t < t0 || e.t > t1) continue;
     const xx = x(e.t).toFixed(1);
-    parts.push(`<line x1="${xx}" x2="${xx}" y1="${M.top}" y2="${M.top + ph}" stroke="#999" stroke-dasharray="4 3"/>`);
+    parts.push(
+      `<line x1="${xx}" x2="${xx}" y1="${M.top}" y2="${M.top + ph}" stroke="#999" stroke-dasharray="4 3"/>`,
+    );
     parts.push(`<text x="${(+xx + 3).toFixed(1)}" y="${M.top + 12}" fill="#555">${esc(e.label)}</text>`);
   }
   // series
@@ -112,17 +136,25 @@ export function renderSvgPlot(o: PlotOptions): string {
     for (let i = 0; i < times.length && i < s.values.length; i++) {
       d += `${i === 0 ? "M" : "L"}${x(times[i]).toFixed(2)},${y(s.values[i]).toFixed(2)}`;
     }
-    parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8"><title>${esc(s.name)}</title></path>`);
+    parts.push(
+      `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8"><title>${esc(s.name)}</title></path>`,
+    );
     const ly = M.top + 10 + k * 20;
-    parts.push(`<line x1="${M.left + pw + 15}" x2="${M.left + pw + 40}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="3"/>`);
+    parts.push(
+      `<line x1="${M.left + pw + 15}" x2="${M.left + pw + 40}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="3"/>`,
+    );
     parts.push(`<text x="${M.left + pw + 46}" y="${ly}" dominant-baseline="middle">${esc(s.name)}</text>`);
   });
   if (o.markers?.length) {
     const ly = M.top + 10 + o.series.length * 20 + 10;
-    parts.push(`<line x1="${M.left + pw + 27}" x2="${M.left + pw + 27}" y1="${ly - 6}" y2="${ly + 4}" stroke="#555" stroke-width="2"/>`);
+    parts.push(
+      `<line x1="${M.left + pw + 27}" x2="${M.left + pw + 27}" y1="${ly - 6}" y2="${ly + 4}" stroke="#555" stroke-width="2"/>`,
+    );
     parts.push(`<text x="${M.left + pw + 46}" y="${ly}" dominant-baseline="middle">dose</text>`);
   }
-  parts.push(`<text x="${M.left}" y="${H - 8}" font-size="11" fill="#666">${esc(o.note ?? "Research model output — decision support only, not a clinical prediction.")}</text>`);
+  parts.push(
+    `<text x="${M.left}" y="${H - 8}" font-size="11" fill="#666">${esc(o.note ?? "Research model output — decision support only, not a clinical prediction.")}</text>`,
+  );
   parts.push(`</svg>`);
   return parts.join("\n") + "\n";
 }

@@ -32,7 +32,9 @@ export class CompiledModel {
     this.usesTime = gen.usesTime;
     this.source = gen.source;
     this.factory = new Function(gen.source)() as SystemFactory;
-    this.conditionFactories = spec.events.map((ev) => new Function(conditionSource(spec, ev.condition.g))() as ConditionFactory);
+    this.conditionFactories = spec.events.map(
+      (ev) => new Function(conditionSource(spec, ev.condition.g))() as ConditionFactory,
+    );
   }
 
   get dimension(): number {

@@ -90,16 +90,51 @@ const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ e: Expr }>((tie) => ({
     { depthSize: "small", withCrossShrink: true },
     fc.constant<Expr>({ kind: "name", name: "x" }),
     fc.double({ min: 0.5, max: 3, noNaN: true }).map<Expr>((v) => ({ kind: "num", value: v })),
-    fc.tuple(fc.constantFrom("+", "-", "*") as fc.Arbitrary<"+" | "-" | "*">, tie("e"), tie("e")).map<Expr>(([op, l, r]) => ({ kind: "bin", op, left: l, right: r })),
+    fc
+      .tuple(fc.constantFrom("+", "-", "*") as fc.Arbitrary<"+" | "-" | "*">, tie("e"), tie("e"))
+      .map<Expr>(([op, l, r]) => ({ kind: "bin", op, left: l, right: r })),
     fc.tuple(tie("e"), tie("e")).map<Expr>(([l, r]) => ({
       kind: "bin",
       op: "/",
       left: l,
-      right: { kind: "bin", op: "+", left: { kind: "num", value: 2 }, right: { kind: "call", fn: "exp", args: [r] } },
+      right: {
+        kind: "bin",
+        op: "+",
+        left: { kind: "num", value: 2 },
+        right: { kind: "call", fn: "exp", args: [r] },
+      },
     })),
-    tie("e").map<Expr>((a) => ({ kind: "call", fn: "sqrt", args: [{ kind: "bin", op: "+", left: { kind: "num", value: 1 }, right: { kind: "bin", op: "*", left: a, right: a } }] })),
-    tie("e").map<Expr>((a) => ({ kind: "call", fn: "hill", args: [{ kind: "call", fn: "abs", args: [a] }, { kind: "num", value: 1.5 }, { kind: "num", value: 2 }] })),
-    tie("e").map<Expr>((a) => ({ kind: "bin", op: "^", left: { kind: "call", fn: "exp", args: [{ kind: "bin", op: "*", left: { kind: "num", value: 0.1 }, right: a }] }, right: { kind: "num", value: 2.09 } })),
+    tie("e").map<Expr>((a) => ({
+      kind: "call",
+      fn: "sqrt",
+      args: [
+        {
+          kind: "bin",
+          op: "+",
+          left: { kind: "num", value: 1 },
+          right: { kind: "bin", op: "*", left: a, right: a },
+        },
+      ],
+    })),
+    tie("e").map<Expr>((a) => ({
+      kind: "call",
+      fn: "hill",
+      args: [
+        { kind: "call", fn: "abs", args: [a] },
+        { kind: "num", value: 1.5 },
+        { kind: "num", value: 2 },
+      ],
+    })),
+    tie("e").map<Expr>((a) => ({
+      kind: "bin",
+      op: "^",
+      left: {
+        kind: "call",
+        fn: "exp",
+        args: [{ kind: "bin", op: "*", left: { kind: "num", value: 0.1 }, right: a }],
+      },
+      right: { kind: "num", value: 2.09 },
+    })),
     tie("e").map<Expr>((a) => ({ kind: "neg", arg: a })),
   ),
 })).e;
@@ -120,7 +155,11 @@ describe("symbolic differentiation", () => {
   });
 
   it("differentiates min, max and abs piecewise", () => {
-    const dx = (src: string, x: number) => evaluate(differentiate(parseExpression(src), (n) => (n === "x" ? ONE : ZERO)), x);
+    const dx = (src: string, x: number) =>
+      evaluate(
+        differentiate(parseExpression(src), (n) => (n === "x" ? ONE : ZERO)),
+        x,
+      );
     expect(dx("max(x, 0)", 2)).toBe(1);
     expect(dx("max(x, 0)", -2)).toBe(0);
     expect(dx("min(x^2, 1)", 0.5)).toBe(1);

@@ -7,7 +7,12 @@ export type Expr =
   | { readonly kind: "num"; readonly value: number }
   | { readonly kind: "name"; readonly name: string }
   | { readonly kind: "neg"; readonly arg: Expr }
-  | { readonly kind: "bin"; readonly op: "+" | "-" | "*" | "/" | "^"; readonly left: Expr; readonly right: Expr }
+  | {
+      readonly kind: "bin";
+      readonly op: "+" | "-" | "*" | "/" | "^";
+      readonly left: Expr;
+      readonly right: Expr;
+    }
   | { readonly kind: "call"; readonly fn: FunctionName; readonly args: readonly Expr[] }
   /** test ≥ 0 ? then : otherwise — produced only by differentiation of min, max and abs. */
   | { readonly kind: "cond"; readonly test: Expr; readonly then: Expr; readonly otherwise: Expr };
@@ -27,7 +32,18 @@ export const FUNCTIONS = {
   sign: 1,
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
-const USER_FUNCTIONS = new Set<string>(["exp", "log", "ln", "log10", "sqrt", "abs", "min", "max", "pow", "hill"]);
+const USER_FUNCTIONS = new Set<string>([
+  "exp",
+  "log",
+  "ln",
+  "log10",
+  "sqrt",
+  "abs",
+  "min",
+  "max",
+  "pow",
+  "hill",
+]);
 
 export class ExpressionError extends Error {
   override readonly name = "ExpressionError";
@@ -121,7 +137,8 @@ class Parser {
   }
 
   parseExpression(): Expr {
-    if (++this.depth > MAX_DEPTH) throw new ExpressionError("expression is nested too deeply", this.peek().pos + 1);
+    if (++this.depth > MAX_DEPTH)
+      throw new ExpressionError("expression is nested too deeply", this.peek().pos + 1);
     let left = this.parseTerm();
     while (this.isOp("+") || this.isOp("-")) {
       const op = (this.tokens[this.i++] as { value: "+" | "-" }).value;
@@ -143,7 +160,8 @@ class Parser {
   private parseUnary(): Expr {
     if (this.isOp("-")) {
       this.i++;
-      if (++this.depth > MAX_DEPTH) throw new ExpressionError("expression is nested too deeply", this.peek().pos + 1);
+      if (++this.depth > MAX_DEPTH)
+        throw new ExpressionError("expression is nested too deeply", this.peek().pos + 1);
       const arg = this.parseUnary();
       this.depth--;
       return { kind: "neg", arg };
@@ -160,7 +178,8 @@ class Parser {
     const base = this.parsePrimary();
     if (this.isOp("^")) {
       this.i++;
-      if (++this.depth > MAX_DEPTH) throw new ExpressionError("expression is nested too deeply", this.peek().pos + 1);
+      if (++this.depth > MAX_DEPTH)
+        throw new ExpressionError("expression is nested too deeply", this.peek().pos + 1);
       const exponent = this.parseUnary();
       this.depth--;
       return { kind: "bin", op: "^", left: base, right: exponent };
@@ -177,7 +196,8 @@ class Parser {
     if (t.type === "name") {
       this.i++;
       if (this.isOp("(")) {
-        if (!USER_FUNCTIONS.has(t.value)) throw new ExpressionError(`unknown function '${t.value}'`, t.pos + 1);
+        if (!USER_FUNCTIONS.has(t.value))
+          throw new ExpressionError(`unknown function '${t.value}'`, t.pos + 1);
         const fn = t.value as FunctionName;
         this.i++;
         const args: Expr[] = [];
@@ -191,11 +211,18 @@ class Parser {
             break;
           }
         }
-        if (!this.isOp(")")) throw new ExpressionError(`expected ',' or ')' but found ${this.describe(this.peek())}`, this.peek().pos + 1);
+        if (!this.isOp(")"))
+          throw new ExpressionError(
+            `expected ',' or ')' but found ${this.describe(this.peek())}`,
+            this.peek().pos + 1,
+          );
         this.i++;
         const arity = FUNCTIONS[fn];
         if (args.length !== arity) {
-          throw new ExpressionError(`${fn}() takes ${arity} argument${arity > 1 ? "s" : ""}, got ${args.length}`, t.pos + 1);
+          throw new ExpressionError(
+            `${fn}() takes ${arity} argument${arity > 1 ? "s" : ""}, got ${args.length}`,
+            t.pos + 1,
+          );
         }
         return { kind: "call", fn, args };
       }
@@ -204,7 +231,11 @@ class Parser {
     if (t.type === "op" && t.value === "(") {
       this.i++;
       const inner = this.parseExpression();
-      if (!this.isOp(")")) throw new ExpressionError(`expected ')' but found ${this.describe(this.peek())}`, this.peek().pos + 1);
+      if (!this.isOp(")"))
+        throw new ExpressionError(
+          `expected ')' but found ${this.describe(this.peek())}`,
+          this.peek().pos + 1,
+        );
       this.i++;
       return inner;
     }

@@ -15,7 +15,10 @@ export function loadModel(file: string): { model: CompiledModel; warnings: Model
 }
 
 /** Validates and compiles model text. */
-export function compileModel(text: string, file = "<model>"): { model: CompiledModel; warnings: ModelIssue[] } {
+export function compileModel(
+  text: string,
+  file = "<model>",
+): { model: CompiledModel; warnings: ModelIssue[] } {
   const { spec, warnings } = parseModel(text, file);
   return { model: new CompiledModel(spec), warnings };
 }

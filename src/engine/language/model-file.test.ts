@@ -41,7 +41,12 @@ describe("model files", () => {
   });
 
   it("JSON model files are read too", () => {
-    const json = JSON.stringify({ name: "j", states: { X: { initial: 1 } }, parameters: { k: { value: 1, source: "x" } }, equations: { X: "-k*X" } });
+    const json = JSON.stringify({
+      name: "j",
+      states: { X: { initial: 1 } },
+      parameters: { k: { value: 1, source: "x" } },
+      equations: { X: "-k*X" },
+    });
     const { model } = compileModel(json, "m.json");
     const sol = solve(model.problem({ tEnd: 1 }), { rtol: 1e-10, atol: 1e-12, times: [1] });
     expect(sol.values[0]).toBeCloseTo(Math.exp(-1), 9);
@@ -68,7 +73,9 @@ describe("model files", () => {
   });
 
   it("reports doses to unknown states and negative counts", () => {
-    const text = GOOD + `doses:\n  - { state: Z, amount: 1, at: 0 }\n  - { state: X, amount: 1, at: 0, every: 2, count: -3 }\n`;
+    const text =
+      GOOD +
+      `doses:\n  - { state: Z, amount: 1, at: 0 }\n  - { state: X, amount: 1, at: 0, every: 2, count: -3 }\n`;
     const issues = issuesOf(text);
     expect(issues.map((i) => i.path)).toEqual(["doses[0].state", "doses[1].count"]);
     expect(issues[0].message).toMatch(/unknown state 'Z'/);
@@ -85,31 +92,59 @@ describe("model files", () => {
   it("rejects reserved names, equations for non-states, assignment order and missing fields", () => {
     expect(issuesOf(GOOD.replace("  s: {", "  t: {"))[0].message).toMatch(/reserved/);
     expect(issuesOf(GOOD + "  Q: 1\n")[0].message).toMatch(/equation for 'Q', which is not a state/);
-    expect(issuesOf(GOOD.replace("  loss: k*X", "  a: b\n  b: 1\n  loss: k*X"))[0].message).toMatch(/'b' is used before it is assigned/);
+    expect(issuesOf(GOOD.replace("  loss: k*X", "  a: b\n  b: 1\n  loss: k*X"))[0].message).toMatch(
+      /'b' is used before it is assigned/,
+    );
     expect(issuesOf(GOOD.replace("initial: 2, ", ""))[0].message).toMatch(/is required/);
     expect(issuesOf(GOOD.replace("value: 0.5", "value: fast"))[0].message).toMatch(/must be a finite number/);
     expect(issuesOf("- just\n- a list\n")[0].message).toMatch(/must be a mapping/);
   });
 
   it("warns about unknown units and fields instead of failing", () => {
-    const { warnings } = parseModel(GOOD.replace("unit: cell,", "unit: blorp,").replace("nonnegative: true", "nonnegative: true, colour: red"), "m.yaml");
+    const { warnings } = parseModel(
+      GOOD.replace("unit: cell,", "unit: blorp,").replace(
+        "nonnegative: true",
+        "nonnegative: true, colour: red",
+      ),
+      "m.yaml",
+    );
     expect(warnings.map((w) => w.message).join("\n")).toMatch(/unknown unit 'blorp'/);
     expect(warnings.map((w) => w.message).join("\n")).toMatch(/unknown field 'colour'/);
   });
 
   it("expands repeated doses and reads dose files", () => {
     const { model } = compileModel(GOOD, "m.yaml");
-    const doses = parseDoses("- { state: X, amount: 1, at: 1, every: 2, count: 3 }\n- { state: X, rate: 2, from: 0, to: 1 }\n", "d.yaml", model.stateNames);
+    const doses = parseDoses(
+      "- { state: X, amount: 1, at: 1, every: 2, count: 3 }\n- { state: X, rate: 2, from: 0, to: 1 }\n",
+      "d.yaml",
+      model.stateNames,
+    );
     const engineDoses = model.doses(doses);
-    expect(engineDoses.filter((d) => d.kind === "bolus").map((d) => (d.kind === "bolus" ? d.at : -1))).toEqual([1, 3, 5]);
-    const until = model.doses(parseDoses("doses:\n  - { state: X, amount: 1, at: 0, every: 7, until: 21 }\n", "d.yaml", model.stateNames));
+    expect(
+      engineDoses.filter((d) => d.kind === "bolus").map((d) => (d.kind === "bolus" ? d.at : -1)),
+    ).toEqual([1, 3, 5]);
+    const until = model.doses(
+      parseDoses(
+        "doses:\n  - { state: X, amount: 1, at: 0, every: 7, until: 21 }\n",
+        "d.yaml",
+        model.stateNames,
+      ),
+    );
     expect(until.length).toBe(4);
-    expect(() => parseDoses("- { state: Y, amount: 1, at: 0 }\n", "d.yaml", model.stateNames)).toThrow(/d\.yaml:1:\d+: \[0\]\.state: dose to unknown state 'Y'/);
+    expect(() => parseDoses("- { state: Y, amount: 1, at: 0 }\n", "d.yaml", model.stateNames)).toThrow(
+      /d\.yaml:1:\d+: \[0\]\.state: dose to unknown state 'Y'/,
+    );
   });
 
   it("compiles events from the model file", () => {
-    const { model } = compileModel(GOOD + `events:\n  - { name: low, when: "X < 1.5", set: { X: 0 } }\n`, "m.yaml");
-    const sol = solve(model.problem({ tEnd: 10, y0: [2] , parameters: Float64Array.from([0.5, 0]) }), { rtol: 1e-10, atol: 1e-12 });
+    const { model } = compileModel(
+      GOOD + `events:\n  - { name: low, when: "X < 1.5", set: { X: 0 } }\n`,
+      "m.yaml",
+    );
+    const sol = solve(model.problem({ tEnd: 10, y0: [2], parameters: Float64Array.from([0.5, 0]) }), {
+      rtol: 1e-10,
+      atol: 1e-12,
+    });
     expect(sol.events[0].name).toBe("low");
     expect(sol.events[0].t).toBeCloseTo(2 * Math.log(2 / 1.5), 8);
   });
@@ -127,7 +162,13 @@ describe("model files", () => {
   });
 
   it("generated code contains only the language's names mapped to locals (no injection)", () => {
-    const { model } = compileModel(GOOD.replace("X: s - loss", "X: s - loss + constructor*0").replace("  s: {", "  constructor: { value: 1, source: x }\n  s: {"), "m.yaml");
+    const { model } = compileModel(
+      GOOD.replace("X: s - loss", "X: s - loss + constructor*0").replace(
+        "  s: {",
+        "  constructor: { value: 1, source: x }\n  s: {",
+      ),
+      "m.yaml",
+    );
     expect(model.source).not.toMatch(/constructor/);
     expect(model.source).not.toMatch(/loss/);
   });
@@ -149,7 +190,10 @@ describe("model files", () => {
     const lines = GOOD.split("\n");
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(60), fc.string({ maxLength: 6 }), fc.nat(4)), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(60), fc.string({ maxLength: 6 }), fc.nat(4)), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         (edits) => {
           const copy = [...lines];
           for (const [li, col, ins, del] of edits) {
@@ -174,7 +218,10 @@ describe("model files", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => {
         try {
-          compileModel(JSON.stringify({ name: "x", states: v, equations: v, parameters: v, doses: v, events: v }), "fuzz.json");
+          compileModel(
+            JSON.stringify({ name: "x", states: v, equations: v, parameters: v, doses: v, events: v }),
+            "fuzz.json",
+          );
         } catch (e) {
           expect(e).toBeInstanceOf(ModelError);
         }

@@ -1,8 +1,23 @@
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
-import { ExpressionError, FUNCTIONS, namesIn, parseCondition, parseExpression, type Expr } from "./expression.js";
+import {
+  ExpressionError,
+  FUNCTIONS,
+  namesIn,
+  parseCondition,
+  parseExpression,
+  type Expr,
+} from "./expression.js";
 import { ModelError, type ModelIssue } from "./model-error.js";
-import type { AssignmentSpec, DoseSpec, EquationSpec, EventSpec, ModelSpec, ParameterSpec, StateSpec } from "./model-spec.js";
+import type {
+  AssignmentSpec,
+  DoseSpec,
+  EquationSpec,
+  EventSpec,
+  ModelSpec,
+  ParameterSpec,
+  StateSpec,
+} from "./model-spec.js";
 import { unknownUnitAtoms } from "./units.js";
 
 type Path = readonly (string | number)[];
@@ -10,8 +25,21 @@ type Path = readonly (string | number)[];
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED = new Set(["t", ...Object.keys(FUNCTIONS)]);
 const TOP_FIELDS = new Set([
-  "name", "description", "time_unit", "sources", "states", "parameters", "assignments", "equations",
-  "doses", "events", "outputs", "notes", "references", "caveats", "version",
+  "name",
+  "description",
+  "time_unit",
+  "sources",
+  "states",
+  "parameters",
+  "assignments",
+  "equations",
+  "doses",
+  "events",
+  "outputs",
+  "notes",
+  "references",
+  "caveats",
+  "version",
 ]);
 /** Largest file accepted (bytes): model files are small; this bounds parsing time. */
 const MAX_FILE_BYTES = 2_000_000;
@@ -55,11 +83,23 @@ class Reader {
   }
 
   error(path: Path, message: string, opts: { key?: boolean; offset?: number } = {}): void {
-    this.issues.push({ file: this.file, path: pathText(path), ...this.position(path, opts.key ?? false, opts.offset), message, severity: "error" });
+    this.issues.push({
+      file: this.file,
+      path: pathText(path),
+      ...this.position(path, opts.key ?? false, opts.offset),
+      message,
+      severity: "error",
+    });
   }
 
   warn(path: Path, message: string, opts: { key?: boolean } = {}): void {
-    this.issues.push({ file: this.file, path: pathText(path), ...this.position(path, opts.key ?? false), message, severity: "warning" });
+    this.issues.push({
+      file: this.file,
+      path: pathText(path),
+      ...this.position(path, opts.key ?? false),
+      message,
+      severity: "warning",
+    });
   }
 
   get hasErrors(): boolean {
@@ -129,16 +169,22 @@ class Reader {
   }
 
   expression(v: unknown, path: Path): { text: string; expr: Expr } | undefined {
-    if (typeof v === "number" && Number.isFinite(v)) return { text: String(v), expr: { kind: "num", value: v } };
+    if (typeof v === "number" && Number.isFinite(v))
+      return { text: String(v), expr: { kind: "num", value: v } };
     if (typeof v !== "string") {
-      this.error(path, v === undefined || v === null ? "is required" : `must be an expression, not ${describe(v)}`);
+      this.error(
+        path,
+        v === undefined || v === null ? "is required" : `must be an expression, not ${describe(v)}`,
+      );
       return undefined;
     }
     try {
       return { text: v, expr: parseExpression(v) };
     } catch (e) {
       if (e instanceof ExpressionError) {
-        this.error(path, `syntax error at column ${e.column} of '${v}': ${e.message}`, { offset: e.column - 1 });
+        this.error(path, `syntax error at column ${e.column} of '${v}': ${e.message}`, {
+          offset: e.column - 1,
+        });
         return undefined;
       }
       throw e;
@@ -148,7 +194,8 @@ class Reader {
   /** Warns about fields that are not part of the format (typos). */
   fields(obj: Record<string, unknown>, path: Path, allowed: readonly string[]): void {
     for (const k of Object.keys(obj)) {
-      if (!allowed.includes(k)) this.warn([...path, k], `unknown field '${k}' (expected ${allowed.join(", ")})`, { key: true });
+      if (!allowed.includes(k))
+        this.warn([...path, k], `unknown field '${k}' (expected ${allowed.join(", ")})`, { key: true });
     }
   }
 }
@@ -163,7 +210,9 @@ function describe(v: unknown): string {
 
 function openDocument(text: string, file: string): { reader: Reader; data: unknown } {
   if (text.length > MAX_FILE_BYTES) {
-    throw new ModelError([{ file, path: "", message: `file is larger than ${MAX_FILE_BYTES} bytes`, severity: "error" }]);
+    throw new ModelError([
+      { file, path: "", message: `file is larger than ${MAX_FILE_BYTES} bytes`, severity: "error" },
+    ]);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
@@ -172,7 +221,14 @@ function openDocument(text: string, file: string): { reader: Reader; data: unkno
     throw new ModelError(
       doc.errors.map((e) => {
         const lp = lines.linePos(e.pos[0]);
-        return { file, path: "", line: lp.line, column: lp.col, message: e.message.split("\n")[0], severity: "error" as const };
+        return {
+          file,
+          path: "",
+          line: lp.line,
+          column: lp.col,
+          message: e.message.split("\n")[0],
+          severity: "error" as const,
+        };
       }),
     );
   }
@@ -193,15 +249,18 @@ function readDoses(r: Reader, raw: unknown, path: Path, states: ReadonlySet<stri
     const d = r.record(item, p, true);
     if (!d) return;
     const state = r.string(d.state, [...p, "state"], true);
-    if (state && !states.has(state)) r.error([...p, "state"], `dose to unknown state '${state}' (states: ${[...states].join(", ")})`);
+    if (state && !states.has(state))
+      r.error([...p, "state"], `dose to unknown state '${state}' (states: ${[...states].join(", ")})`);
     const label = d.label === undefined ? undefined : r.string(d.label, [...p, "label"], false);
     if (d.rate !== undefined) {
       r.fields(d, p, ["state", "rate", "from", "to", "label"]);
       const rate = r.number(d.rate, [...p, "rate"], true);
       const from = r.number(d.from, [...p, "from"], true);
       const to = r.number(d.to, [...p, "to"], true);
-      if (from !== undefined && to !== undefined && to <= from) r.error([...p, "to"], `infusion must end after it starts (from ${from}, to ${to})`);
-      if (rate !== undefined && from !== undefined && to !== undefined) out.push({ kind: "infusion", state, rate, from, to, label });
+      if (from !== undefined && to !== undefined && to <= from)
+        r.error([...p, "to"], `infusion must end after it starts (from ${from}, to ${to})`);
+      if (rate !== undefined && from !== undefined && to !== undefined)
+        out.push({ kind: "infusion", state, rate, from, to, label });
       return;
     }
     r.fields(d, p, ["state", "amount", "at", "every", "count", "until", "label"]);
@@ -211,15 +270,27 @@ function readDoses(r: Reader, raw: unknown, path: Path, states: ReadonlySet<stri
     const count = r.number(d.count, [...p, "count"], false);
     const until = r.number(d.until, [...p, "until"], false);
     if (every !== undefined && !(every > 0)) r.error([...p, "every"], `must be > 0, not ${every}`);
-    if (count !== undefined && !(Number.isInteger(count) && count >= 1)) r.error([...p, "count"], `must be a whole number ≥ 1, not ${count}`);
-    if (count !== undefined && count > 100_000) r.error([...p, "count"], `${count} doses is more than the limit of 100000`);
-    if ((count !== undefined || until !== undefined) && every === undefined) r.error([...p, "every"], "is required with count or until");
-    if (every !== undefined && count === undefined && until === undefined) r.error([...p, "count"], "a repeated dose needs count or until");
-    if (until !== undefined && at !== undefined && until < at) r.error([...p, "until"], `must not be before 'at' (${at})`);
-    if (until !== undefined && at !== undefined && every !== undefined && every > 0 && (until - at) / every > 100_000) {
+    if (count !== undefined && !(Number.isInteger(count) && count >= 1))
+      r.error([...p, "count"], `must be a whole number ≥ 1, not ${count}`);
+    if (count !== undefined && count > 100_000)
+      r.error([...p, "count"], `${count} doses is more than the limit of 100000`);
+    if ((count !== undefined || until !== undefined) && every === undefined)
+      r.error([...p, "every"], "is required with count or until");
+    if (every !== undefined && count === undefined && until === undefined)
+      r.error([...p, "count"], "a repeated dose needs count or until");
+    if (until !== undefined && at !== undefined && until < at)
+      r.error([...p, "until"], `must not be before 'at' (${at})`);
+    if (
+      until !== undefined &&
+      at !== undefined &&
+      every !== undefined &&
+      every > 0 &&
+      (until - at) / every > 100_000
+    ) {
       r.error([...p, "until"], "more than 100000 doses");
     }
-    if (amount !== undefined && at !== undefined) out.push({ kind: "bolus", state, amount, at, every, count, until, label });
+    if (amount !== undefined && at !== undefined)
+      out.push({ kind: "bolus", state, amount, at, every, count, until, label });
   });
   return out;
 }
@@ -229,7 +300,8 @@ export function parseModel(text: string, file = "<model>"): { spec: ModelSpec; w
   const { reader: r, data } = openDocument(text, file);
   const top = r.record(data, [], true);
   if (!top) throw new ModelError(r.issues);
-  for (const k of Object.keys(top)) if (!TOP_FIELDS.has(k)) r.warn([k], `unknown field '${k}'`, { key: true });
+  for (const k of Object.keys(top))
+    if (!TOP_FIELDS.has(k)) r.warn([k], `unknown field '${k}'`, { key: true });
 
   const name = r.string(top.name, ["name"], true);
   const description = r.string(top.description, ["description"], false);
@@ -239,11 +311,15 @@ export function parseModel(text: string, file = "<model>"): { spec: ModelSpec; w
   const taken = new Map<string, string>();
   const declare = (n: string, what: string, path: Path): boolean => {
     if (!IDENT.test(n)) {
-      r.error(path, `'${n}' is not a valid name (letters, digits and _; not starting with a digit)`, { key: true });
+      r.error(path, `'${n}' is not a valid name (letters, digits and _; not starting with a digit)`, {
+        key: true,
+      });
       return false;
     }
     if (RESERVED.has(n)) {
-      r.error(path, `'${n}' is reserved (${n === "t" ? "time" : "a function"}) and cannot name a ${what}`, { key: true });
+      r.error(path, `'${n}' is reserved (${n === "t" ? "time" : "a function"}) and cannot name a ${what}`, {
+        key: true,
+      });
       return false;
     }
     const before = taken.get(n);
@@ -257,12 +333,19 @@ export function parseModel(text: string, file = "<model>"): { spec: ModelSpec; w
 
   const states: StateSpec[] = [];
   const statesRaw = r.record(top.states, ["states"], true);
-  if (statesRaw && Object.keys(statesRaw).length === 0) r.error(["states"], "a model needs at least one state");
+  if (statesRaw && Object.keys(statesRaw).length === 0)
+    r.error(["states"], "a model needs at least one state");
   for (const [sn, raw] of Object.entries(statesRaw ?? {})) {
     const p = ["states", sn];
     if (!declare(sn, "state", p)) continue;
     if (typeof raw === "number") {
-      states.push({ name: sn, initial: r.number(raw, p, true) ?? 0, unit: "1", description: "", nonnegative: false });
+      states.push({
+        name: sn,
+        initial: r.number(raw, p, true) ?? 0,
+        unit: "1",
+        description: "",
+        nonnegative: false,
+      });
       continue;
     }
     const s = r.record(raw, p, true);
@@ -283,7 +366,13 @@ export function parseModel(text: string, file = "<model>"): { spec: ModelSpec; w
     if (!declare(pn, "parameter", p)) continue;
     if (typeof raw === "number") {
       r.warn(p, "parameter without unit, description and source");
-      parameters.push({ name: pn, value: r.number(raw, p, true) ?? 0, unit: "1", description: "", source: "" });
+      parameters.push({
+        name: pn,
+        value: r.number(raw, p, true) ?? 0,
+        unit: "1",
+        description: "",
+        source: "",
+      });
       continue;
     }
     const s = r.record(raw, p, true);
@@ -306,7 +395,13 @@ export function parseModel(text: string, file = "<model>"): { spec: ModelSpec; w
       if (known.has(used)) continue;
       const col = findName(text, used);
       const later = taken.get(used) === "assignment";
-      r.error(path, later ? `'${used}' is used before it is assigned (assignments are evaluated in order)` : `unknown name '${used}'`, { offset: col });
+      r.error(
+        path,
+        later
+          ? `'${used}' is used before it is assigned (assignments are evaluated in order)`
+          : `unknown name '${used}'`,
+        { offset: col },
+      );
     }
   };
 
@@ -339,9 +434,12 @@ export function parseModel(text: string, file = "<model>"): { spec: ModelSpec; w
     }
   }
   if (statesRaw) {
-    for (const s of states) if (!(s.name in eqRaw)) r.error(["states", s.name], `state '${s.name}' has no equation`, { key: true });
+    for (const s of states)
+      if (!(s.name in eqRaw)) r.error(["states", s.name], `state '${s.name}' has no equation`, { key: true });
   }
-  equations.sort((a, b) => states.findIndex((s) => s.name === a.state) - states.findIndex((s) => s.name === b.state));
+  equations.sort(
+    (a, b) => states.findIndex((s) => s.name === a.state) - states.findIndex((s) => s.name === b.state),
+  );
 
   const doses = readDoses(r, top.doses, ["doses"], stateNames);
 
@@ -359,7 +457,9 @@ export function parseModel(text: string, file = "<model>"): { spec: ModelSpec; w
       checkNames(condition.g, [...p, "when"], when);
     } catch (e) {
       if (!(e instanceof ExpressionError)) throw e;
-      r.error([...p, "when"], `syntax error at column ${e.column} of '${when}': ${e.message}`, { offset: e.column - 1 });
+      r.error([...p, "when"], `syntax error at column ${e.column} of '${when}': ${e.message}`, {
+        offset: e.column - 1,
+      });
     }
     const set: { state: string; value: number }[] = [];
     for (const [sn, v] of Object.entries(r.record(ev.set, [...p, "set"], false) ?? {})) {
@@ -374,9 +474,22 @@ export function parseModel(text: string, file = "<model>"): { spec: ModelSpec; w
 
   if (r.hasErrors) throw new ModelError(r.issues);
   const extra: Record<string, unknown> = {};
-  for (const k of ["outputs", "notes", "references", "caveats", "version"]) if (top[k] !== undefined) extra[k] = top[k];
+  for (const k of ["outputs", "notes", "references", "caveats", "version"])
+    if (top[k] !== undefined) extra[k] = top[k];
   return {
-    spec: { name, description, timeUnit, sources, states, parameters, assignments, equations, doses, events, extra },
+    spec: {
+      name,
+      description,
+      timeUnit,
+      sources,
+      states,
+      parameters,
+      assignments,
+      equations,
+      doses,
+      events,
+      extra,
+    },
     warnings: r.issues.filter((i) => i.severity === "warning"),
   };
 }
@@ -395,7 +508,8 @@ export function parseDoses(text: string, file: string, stateNames: readonly stri
   if (Array.isArray(data)) doses = readDoses(r, data, [], states);
   else {
     const top = r.record(data, [], true);
-    if (top && top.doses === undefined) r.error([], "a dose file is a list of doses or a mapping with a 'doses' list");
+    if (top && top.doses === undefined)
+      r.error([], "a dose file is a list of doses or a mapping with a 'doses' list");
     doses = top ? readDoses(r, top.doses, ["doses"], states) : [];
   }
   if (r.hasErrors) throw new ModelError(r.issues);
@@ -408,7 +522,8 @@ export function readModelSource(file: string): string {
     return readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    const why =
+      code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message;
     throw new ModelError([{ file, path: "", message: why, severity: "error" }]);
   }
 }

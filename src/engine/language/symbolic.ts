@@ -81,7 +81,12 @@ export function expandMacros(e: Expr): Expr {
     case "bin":
       return { kind: "bin", op: e.op, left: expandMacros(e.left), right: expandMacros(e.right) };
     case "cond":
-      return { kind: "cond", test: expandMacros(e.test), then: expandMacros(e.then), otherwise: expandMacros(e.otherwise) };
+      return {
+        kind: "cond",
+        test: expandMacros(e.test),
+        then: expandMacros(e.then),
+        otherwise: expandMacros(e.otherwise),
+      };
     case "call": {
       const args = e.args.map(expandMacros);
       if (e.fn === "hill") {
