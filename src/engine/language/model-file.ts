@@ -472,7 +472,7 @@ export function parseModel(text: string, file = "<model>"): { spec: ModelSpec; w
     if (condition) events.push({ name: en, text: when, condition, set, stop, once });
   });
 
-  if (r.hasErrors) throw new ModelError(r.issues);
+  if (r.hasErrors) throw new ModelError(byPosition(r.issues));
   const extra: Record<string, unknown> = {};
   for (const k of ["outputs", "notes", "references", "caveats", "version"])
     if (top[k] !== undefined) extra[k] = top[k];
@@ -490,7 +490,7 @@ export function parseModel(text: string, file = "<model>"): { spec: ModelSpec; w
       events,
       extra,
     },
-    warnings: r.issues.filter((i) => i.severity === "warning"),
+    warnings: byPosition(r.issues.filter((i) => i.severity === "warning")),
   };
 }
 
@@ -526,4 +526,11 @@ export function readModelSource(file: string): string {
       code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message;
     throw new ModelError([{ file, path: "", message: why, severity: "error" }]);
   }
+}
+
+/** Issues in file order (line, then column); issues without a position keep their place at the end. */
+function byPosition(issues: readonly ModelIssue[]): ModelIssue[] {
+  return [...issues].sort(
+    (a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0),
+  );
 }
