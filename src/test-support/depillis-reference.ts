@@ -65,12 +65,7 @@ export const depillisSystem: OdeSystem = {
   dimension: 6,
   stateNames: ["T", "N", "L", "C", "M", "I"],
   rhs(_t, y, dy) {
-    const T = y[0],
-      N = y[1],
-      L = y[2],
-      C = y[3],
-      M = y[4],
-      I = y[5];
+    const [T, N, L, C, M, I] = y;
     kill(T, L);
     const G = kt[0];
     const E = 1 - Math.exp(-M),
@@ -90,12 +85,7 @@ export const depillisSystem: OdeSystem = {
     dy[5] = -P.muI * I;
   },
   jacobian(_t, y, J) {
-    const T = y[0],
-      N = y[1],
-      L = y[2],
-      C = y[3],
-      M = y[4],
-      I = y[5];
+    const [T, N, L, C, M, I] = y;
     kill(T, L);
     const G = kt[0],
       GT = kt[1],
