@@ -1,7 +1,13 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadModel, parseModel, readModelSource, type ModelSpec } from "../engine/language/index.js";
+import {
+  loadModel,
+  parseModel,
+  readModelSource,
+  type LoadOptions,
+  type ModelSpec,
+} from "../engine/language/index.js";
 
 /** The repository's `models/` directory (same relative place from src/ and from dist/). */
 export const MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../models");
@@ -36,8 +42,8 @@ export function resolveModelPath(model: string): string {
 }
 
 /** Loads a model by path or built-in name. */
-export function loadModelByName(model: string): ReturnType<typeof loadModel> {
-  return loadModel(resolveModelPath(model));
+export function loadModelByName(model: string, options: LoadOptions = {}): ReturnType<typeof loadModel> {
+  return loadModel(resolveModelPath(model), options);
 }
 
 /** Dose files shipped beside the models (models/doses/*.yaml). */

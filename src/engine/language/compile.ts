@@ -7,6 +7,7 @@ import { differentiate, expandMacros, isZero, mentions, ONE, ZERO } from "./symb
 /** Generated functions are bound to a parameter vector: `create(p)` returns the system. */
 type SystemFactory = (p: Float64Array) => OdeSystem;
 type ConditionFactory = (p: Float64Array) => (t: number, y: Float64Array) => number;
+type ObserverFactory = (p: Float64Array) => (t: number, y: Float64Array, out: Float64Array) => void;
 
 /** Internal name of d(assignment k)/d(variable j) inside the Jacobian (not expressible in the language). */
 const dRef = (k: number, j: number): Expr => ({ kind: "name", name: `#d${k}_${j}` });
@@ -24,6 +25,8 @@ export class CompiledModel {
   readonly source: string;
   private readonly factory: SystemFactory;
   private readonly conditionFactories: readonly ConditionFactory[];
+  private readonly observerFactory: ObserverFactory;
+  readonly observationNames: readonly string[];
 
   constructor(readonly spec: ModelSpec) {
     this.stateNames = spec.states.map((s) => s.name);
@@ -32,6 +35,8 @@ export class CompiledModel {
     this.usesTime = gen.usesTime;
     this.source = gen.source;
     this.factory = new Function(gen.source)() as SystemFactory;
+    this.observationNames = spec.observations.map((o) => o.name);
+    this.observerFactory = new Function(observerSource(spec))() as ObserverFactory;
     this.conditionFactories = spec.events.map(
       (ev) => new Function(conditionSource(spec, ev.condition.g))() as ConditionFactory,
     );
@@ -61,6 +66,54 @@ export class CompiledModel {
   /** The ODE system bound to a parameter vector (kept by reference: later changes to `p` take effect). */
   system(p: Float64Array = this.defaultParameters()): OdeSystem {
     return this.factory(p);
+  }
+
+  /** Index of the tumor-burden state (model field `tumor_state`, default T), or -1. */
+  get tumorIndex(): number {
+    return this.spec.tumorState ? this.stateIndex(this.spec.tumorState) : -1;
+  }
+
+  /** Parameters and initial state of a named variant (e.g. another patient), on top of the defaults. */
+  variant(name: string): { parameters: Float64Array; y0: Float64Array } {
+    const v = this.spec.variants.find((x) => x.name === name);
+    if (!v) {
+      const names = this.spec.variants.map((x) => x.name);
+      throw new RangeError(
+        `unknown variant '${name}' of ${this.spec.name} (variants: ${names.join(", ") || "none"})`,
+      );
+    }
+    const parameters = this.defaultParameters();
+    const y0 = this.defaultInitialState();
+    for (const p of v.parameters) parameters[this.parameterIndex(p.name)] = p.value;
+    for (const s of v.initial) y0[this.stateIndex(s.state)] = s.value;
+    return { parameters, y0 };
+  }
+
+  /** The observation functions (volume, diameter, PSA, …) bound to a parameter vector. */
+  observer(
+    p: Float64Array = this.defaultParameters(),
+  ): (t: number, y: Float64Array, out: Float64Array) => void {
+    return this.observerFactory(p);
+  }
+
+  /** Observations at every output time of a solution: one Float64Array per observation. */
+  observe(
+    times: ArrayLike<number>,
+    values: ArrayLike<number>,
+    p: Float64Array = this.defaultParameters(),
+  ): Float64Array[] {
+    const n = this.dimension;
+    const k = this.observationNames.length;
+    const f = this.observer(p);
+    const y = new Float64Array(n);
+    const o = new Float64Array(k);
+    const out = this.observationNames.map(() => new Float64Array(times.length));
+    for (let i = 0; i < times.length; i++) {
+      for (let j = 0; j < n; j++) y[j] = values[i * n + j];
+      f(times[i], y, o);
+      for (let j = 0; j < k; j++) out[j][i] = o[j];
+    }
+    return out;
   }
 
   /** State events of the model file, bound to a parameter vector. */
@@ -279,6 +332,23 @@ function conditionSource(spec: ModelSpec, g: Expr): string {
 return function (p) {
   return function condition(t, y) {
 ${indent([prelude(spec, used), ...spec.assignments.map((a, k) => `const a${k} = ${emit(expandMacros(a.expr), id)};`), `return ${emit(e, id)};`].join("\n"))}
+  };
+};`;
+}
+
+function observerSource(spec: ModelSpec): string {
+  const id = namer(spec);
+  const exprs = spec.observations.map((o) => expandMacros(o.expr));
+  const used = usedNames([...exprs, ...spec.assignments.map((a) => a.expr)]);
+  const body = [
+    prelude(spec, used),
+    ...spec.assignments.map((a, k) => `const a${k} = ${emit(expandMacros(a.expr), id)};`),
+    ...exprs.map((e, j) => `out[${j}] = ${emit(e, id)};`),
+  ].join("\n");
+  return `"use strict";
+return function (p) {
+  return function observe(t, y, out) {
+${indent(body)}
   };
 };`;
 }

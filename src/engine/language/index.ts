@@ -1,24 +1,46 @@
 export { CompiledModel, expandDoses } from "./compile.js";
-export { parseModel, parseDoses, readModelSource } from "./model-file.js";
+export { composeModules } from "./compose.js";
+export { parseModel } from "./model-file.js";
+export { parseDoses } from "./dose-reader.js";
+export { readModelSource } from "./yaml-reader.js";
 export { ModelError, formatIssue, type ModelIssue } from "./model-error.js";
 export { ExpressionError, parseExpression, parseCondition, type Expr } from "./expression.js";
-export type { ModelSpec, StateSpec, ParameterSpec, DoseSpec, EventSpec } from "./model-spec.js";
+export type {
+  ModelSpec,
+  StateSpec,
+  ParameterSpec,
+  DoseSpec,
+  EventSpec,
+  ModuleSpec,
+  VariantSpec,
+  ObservationSpec,
+} from "./model-spec.js";
 
 import { CompiledModel } from "./compile.js";
-import { parseModel, readModelSource } from "./model-file.js";
+import { composeModules } from "./compose.js";
+import { parseModel } from "./model-file.js";
+import { readModelSource } from "./yaml-reader.js";
 import type { ModelIssue } from "./model-error.js";
 
-/** Reads, validates and compiles a model file. Throws ModelError listing every problem. */
-export function loadModel(file: string): { model: CompiledModel; warnings: ModelIssue[] } {
-  const { spec, warnings } = parseModel(readModelSource(file), file);
-  return { model: new CompiledModel(spec), warnings };
+export interface LoadOptions {
+  /** Modules of the model to switch on (see the model file's `modules`). */
+  readonly modules?: readonly string[];
 }
 
-/** Validates and compiles model text. */
+/** Reads, validates and compiles a model file. Throws ModelError listing every problem. */
+export function loadModel(
+  file: string,
+  options: LoadOptions = {},
+): { model: CompiledModel; warnings: ModelIssue[] } {
+  return compileModel(readModelSource(file), file, options);
+}
+
+/** Validates and compiles model text, with the selected modules composed in. */
 export function compileModel(
   text: string,
   file = "<model>",
+  options: LoadOptions = {},
 ): { model: CompiledModel; warnings: ModelIssue[] } {
   const { spec, warnings } = parseModel(text, file);
-  return { model: new CompiledModel(spec), warnings };
+  return { model: new CompiledModel(composeModules(spec, options.modules ?? [], file)), warnings };
 }

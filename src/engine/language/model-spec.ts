@@ -13,6 +13,16 @@ export interface ModelSpec {
   readonly equations: readonly EquationSpec[];
   readonly doses: readonly DoseSpec[];
   readonly events: readonly EventSpec[];
+  /** The state that holds the tumor burden (for outcomes and sweeps); default: a state named T, if any. */
+  readonly tumorState?: string;
+  /** Named alternative parameter sets and initial states (e.g. another patient). */
+  readonly variants: readonly VariantSpec[];
+  /** Switchable modules (off unless selected); see compose.ts. */
+  readonly modules: readonly ModuleSpec[];
+  /** Modules composed into this spec (empty for a file as written). */
+  readonly activeModules: readonly string[];
+  /** Quantities computed from the state that clinics measure (volume, diameter, PSA, …). */
+  readonly observations: readonly ObservationSpec[];
   /** Fields of the file this version does not read (kept for tools, e.g. `outputs`, `notes`). */
   readonly extra: Readonly<Record<string, unknown>>;
 }
@@ -72,4 +82,39 @@ export interface EventSpec {
   readonly set: readonly { readonly state: string; readonly value: number }[];
   readonly stop: boolean;
   readonly once: boolean;
+}
+
+export interface VariantSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly source: string;
+  readonly parameters: readonly { readonly name: string; readonly value: number }[];
+  readonly initial: readonly { readonly state: string; readonly value: number }[];
+}
+
+/** A module adds states, parameters, assignments and terms to a backbone model. */
+export interface ModuleSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly sources: readonly string[];
+  readonly states: readonly StateSpec[];
+  readonly parameters: readonly ParameterSpec[];
+  readonly assignments: readonly AssignmentSpec[];
+  /** Equations of the module's own states. */
+  readonly equations: readonly EquationSpec[];
+  /** Terms added to existing equations: d(state)/dt += expr. */
+  readonly terms: readonly { readonly state: string; readonly text: string; readonly expr: Expr }[];
+  /** Factors multiplying existing assignments: assignment := assignment · expr. */
+  readonly scales: readonly { readonly assignment: string; readonly text: string; readonly expr: Expr }[];
+  /** Modules that must be on with this one. */
+  readonly requires: readonly string[];
+}
+
+export interface ObservationSpec {
+  readonly name: string;
+  readonly text: string;
+  readonly expr: Expr;
+  readonly unit: string;
+  readonly description: string;
+  readonly source: string;
 }

@@ -1,0 +1,227 @@
+import { readFileSync } from "node:fs";
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { ExpressionError, parseExpression, type Expr } from "./expression.js";
+import { ModelError, type ModelIssue } from "./model-error.js";
+import { unknownUnitAtoms } from "./units.js";
+
+export type Path = readonly (string | number)[];
+
+/** Largest file accepted (bytes): model files are small; this bounds parsing time. */
+export const MAX_FILE_BYTES = 2_000_000;
+
+function pathText(path: Path): string {
+  let s = "";
+  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${p}` : p;
+  return s;
+}
+
+/** Validates one YAML/JSON document, collecting every problem with its position. */
+export class Reader {
+  readonly issues: ModelIssue[] = [];
+  constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  private position(path: Path, key: boolean, offset = 0): { line?: number; column?: number } {
+    try {
+      let node: unknown;
+      if (key && path.length > 0) {
+        const parent = this.doc.getIn(path.slice(0, -1), true);
+        if (isMap(parent)) {
+          const last = path[path.length - 1];
+          const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
+          node = pair?.key;
+        }
+      }
+      node ??= path.length ? this.doc.getIn(path, true) : this.doc.contents;
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (!range) return path.length ? this.position(path.slice(0, -1), false) : {};
+      let start = range[0];
+      if (isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE")) start += 1;
+      const lp = this.lines.linePos(start + offset);
+      return { line: lp.line, column: lp.col };
+    } catch {
+      return {};
+    }
+  }
+
+  error(path: Path, message: string, opts: { key?: boolean; offset?: number } = {}): void {
+    this.issues.push({
+      file: this.file,
+      path: pathText(path),
+      ...this.position(path, opts.key ?? false, opts.offset),
+      message,
+      severity: "error",
+    });
+  }
+
+  warn(path: Path, message: string, opts: { key?: boolean } = {}): void {
+    this.issues.push({
+      file: this.file,
+      path: pathText(path),
+      ...this.position(path, opts.key ?? false),
+      message,
+      severity: "warning",
+    });
+  }
+
+  get hasErrors(): boolean {
+    return this.issues.some((i) => i.severity === "error");
+  }
+
+  string(v: unknown, path: Path, required: boolean, fallback = ""): string {
+    if (v === undefined || v === null) {
+      if (required) this.error(path, "is required");
+      return fallback;
+    }
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    if (typeof v !== "string") {
+      this.error(path, `must be a text, not ${describe(v)}`);
+      return fallback;
+    }
+    return v;
+  }
+
+  number(v: unknown, path: Path, required: boolean): number | undefined {
+    if (v === undefined || v === null) {
+      if (required) this.error(path, "is required");
+      return undefined;
+    }
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      this.error(path, `must be a finite number, not ${describe(v)}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  boolean(v: unknown, path: Path, fallback: boolean): boolean {
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== "boolean") {
+      this.error(path, `must be true or false, not ${describe(v)}`);
+      return fallback;
+    }
+    return v;
+  }
+
+  record(v: unknown, path: Path, required: boolean): Record<string, unknown> | undefined {
+    if (v === undefined || v === null) {
+      if (required) this.error(path, "is required");
+      return undefined;
+    }
+    if (typeof v !== "object" || Array.isArray(v)) {
+      this.error(path, `must be a mapping of names to entries, not ${describe(v)}`);
+      return undefined;
+    }
+    return v as Record<string, unknown>;
+  }
+
+  list(v: unknown, path: Path): unknown[] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      this.error(path, `must be a list, not ${describe(v)}`);
+      return [];
+    }
+    return v;
+  }
+
+  unit(v: unknown, path: Path): string {
+    const u = this.string(v, path, false, "1");
+    const unknown = unknownUnitAtoms(u);
+    if (unknown.length) this.warn(path, `unknown unit ${unknown.map((a) => `'${a}'`).join(", ")} in '${u}'`);
+    return u;
+  }
+
+  expression(v: unknown, path: Path): { text: string; expr: Expr } | undefined {
+    if (typeof v === "number" && Number.isFinite(v))
+      return { text: String(v), expr: { kind: "num", value: v } };
+    if (typeof v !== "string") {
+      this.error(
+        path,
+        v === undefined || v === null ? "is required" : `must be an expression, not ${describe(v)}`,
+      );
+      return undefined;
+    }
+    try {
+      return { text: v, expr: parseExpression(v) };
+    } catch (e) {
+      if (e instanceof ExpressionError) {
+        this.error(path, `syntax error at column ${e.column} of '${v}': ${e.message}`, {
+          offset: e.column - 1,
+        });
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
+  /** Warns about fields that are not part of the format (typos). */
+  fields(obj: Record<string, unknown>, path: Path, allowed: readonly string[]): void {
+    for (const k of Object.keys(obj)) {
+      if (!allowed.includes(k))
+        this.warn([...path, k], `unknown field '${k}' (expected ${allowed.join(", ")})`, { key: true });
+    }
+  }
+}
+
+export function describe(v: unknown): string {
+  if (v === null || v === undefined) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `the text '${v.length > 40 ? v.slice(0, 40) + "…" : v}'`;
+  return `${typeof v} ${String(v)}`;
+}
+
+export function openDocument(text: string, file: string): { reader: Reader; data: unknown } {
+  if (text.length > MAX_FILE_BYTES) {
+    throw new ModelError([
+      { file, path: "", message: `file is larger than ${MAX_FILE_BYTES} bytes`, severity: "error" },
+    ]);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const reader = new Reader(file, doc, lines);
+  if (doc.errors.length) {
+    throw new ModelError(
+      doc.errors.map((e) => {
+        const lp = lines.linePos(e.pos[0]);
+        return {
+          file,
+          path: "",
+          line: lp.line,
+          column: lp.col,
+          message: e.message.split("\n")[0],
+          severity: "error" as const,
+        };
+      }),
+    );
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ModelError([{ file, path: "", message: (e as Error).message, severity: "error" }]);
+  }
+  return { reader, data };
+}
+
+/** Reads a dose list (model `doses:` field or a dose file) against the model's state names. */
+/** Reads a file as text, turning I/O failures into a ModelError that names the file. */
+export function readModelSource(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    throw new ModelError([{ file, path: "", message: why, severity: "error" }]);
+  }
+}
+
+/** Issues in file order (line, then column); issues without a position keep their place at the end. */
+export function byPosition(issues: readonly ModelIssue[]): ModelIssue[] {
+  return [...issues].sort(
+    (a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || (a.column ?? 0) - (b.column ?? 0),
+  );
+}
