@@ -160,6 +160,59 @@ describe("immunoplan simulate", () => {
   });
 });
 
+describe("immunoplan sweep", () => {
+  it("prints outcome against the initial burden and writes a plot", () => {
+    const r = run([
+      "sweep",
+      "depillis2006",
+      "--doses",
+      "depillis2006-chemo-til",
+      "--vary",
+      "init.T=1e5..1e8",
+      "--points",
+      "4",
+      "--t-end",
+      "150",
+      "--plot",
+      "sweep.svg",
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines[0]).toMatch(/init\.T +outcome +nadir/);
+    expect(lines.slice(1).map((l) => l.trim().split(/ +/)[1])).toEqual([
+      "eliminated",
+      "eliminated",
+      "escaped",
+      "escaped",
+    ]);
+    expect(readFileSync(path.join(r.cwd, "sweep.svg"), "utf8")).toMatch(/outcome against init\.T/);
+  });
+
+  it("writes JSON and CSV, and rejects a bad --vary", () => {
+    const j = run([
+      "sweep",
+      "kuznetsov1994",
+      "--vary",
+      "init.T=1e6..2e8",
+      "--points",
+      "3",
+      "--t-end",
+      "2000",
+      "--format",
+      "json",
+    ]);
+    expect(j.code).toBe(0);
+    const rows = JSON.parse(j.out).rows;
+    expect(rows.map((x: { outcome: string }) => x.outcome)).toEqual(["controlled", "controlled", "escaped"]); // threshold 6.37e7 (models.md §3.3)
+    const c = run(["sweep", "kuznetsov1994", "--vary", "a=0.1..0.2", "--points", "2", "--format", "csv"]);
+    expect(c.out.split("\n")[0]).toBe("value,outcome,nadir,nadir_day,final,eliminated_day");
+    const bad = run(["sweep", "kuznetsov1994", "--vary", "init.Q=1..2"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown state 'Q'/);
+    expect(run(["sweep", "kuznetsov1994"]).err).toMatch(/missing --vary/);
+  });
+});
+
 describe("immunoplan models, demo, help", () => {
   it("lists the built-in models", () => {
     const r = run(["models"]);

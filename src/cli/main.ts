@@ -5,6 +5,7 @@ import { runDemo } from "./demo.js";
 import { processIO, UsageError, type CliIO } from "./io.js";
 import { runModels } from "./models-command.js";
 import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
+import { runSweepCommand, SWEEP_USAGE } from "./sweep.js";
 
 const USAGE = `Immunoplan — design and simulate cancer immunotherapy protocols (research tool, decision support only)
 
@@ -12,12 +13,15 @@ usage: immunoplan <command> [options]
 
 commands:
   simulate MODEL [options]   simulate a model (file or built-in name); see immunoplan simulate --help
+  sweep MODEL --vary X=a..b  outcome (eliminated / controlled / escaped) against an initial value, parameter or dose
   models                     list the built-in models
   demo [DIR]                 run the de Pillis 2006 chemo + TIL + IL-2 demo, write DIR/depillis2006-chemo-til.svg
   help                       show this text
   version                    print the version
 
 ${SIMULATE_USAGE}
+
+${SWEEP_USAGE}
 `;
 
 function version(): string {
@@ -34,6 +38,8 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
     switch (command) {
       case "simulate":
         return runSimulate(rest, io);
+      case "sweep":
+        return runSweepCommand(rest, io);
       case "models":
         return runModels(rest, io);
       case "demo":
@@ -49,7 +55,7 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         io.out(USAGE);
         return 0;
       default:
-        throw new UsageError(`unknown command '${command}' (commands: simulate, models, demo, help)`);
+        throw new UsageError(`unknown command '${command}' (commands: simulate, sweep, models, demo, help)`);
     }
   } catch (e) {
     if (e instanceof ModelError) {

@@ -5,6 +5,11 @@
 export interface PlotSeries {
   readonly name: string;
   readonly values: ArrayLike<number>;
+  /** Drawn as a line (default) or as points. */
+  readonly style?: "line" | "points";
+  readonly color?: string;
+  /** x values of this series (default: the plot's `times`). */
+  readonly x?: ArrayLike<number>;
 }
 
 export interface PlotMarker {
@@ -21,6 +26,10 @@ export interface PlotOptions {
   readonly timeUnit?: string;
   readonly yLabel?: string;
   readonly note?: string;
+  /** Log scale on the x axis (positive values only). */
+  readonly xLog?: boolean;
+  /** Label of the x axis (default: "time (<timeUnit>)"). */
+  readonly xLabel?: string;
   /** Lower limit of the log axis (values below are drawn on it). Default: from the data, at least 1e-3. */
   readonly yMin?: number;
 }
@@ -64,6 +73,8 @@ export function renderSvgPlot(o: PlotOptions): string {
       if (v > 0 && Number.isFinite(v)) {
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
+      } else if (v <= 0 && o.yMin !== undefined) {
+        lo = Math.min(lo, o.yMin); // zeros (e.g. an eliminated tumor) sit on the bottom of the axis
       }
     }
   }
@@ -78,7 +89,8 @@ export function renderSvgPlot(o: PlotOptions): string {
   if (d1 - d0 > 24) d0 = d1 - 24;
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
-  const x = (t: number): number => M.left + ((t - t0) / (t1 - t0 || 1)) * pw;
+  const xs = (t: number): number => (o.xLog ? Math.log10(t) : t);
+  const x = (t: number): number => M.left + ((xs(t) - xs(t0)) / (xs(t1) - xs(t0) || 1)) * pw;
   const y = (v: number): number => {
     const lv = v > 0 ? Math.log10(v) : d0;
     const c = Math.min(Math.max(lv, d0), d1);
@@ -100,15 +112,23 @@ export function renderSvgPlot(o: PlotOptions): string {
         `<text x="${M.left - 8}" y="${yy}" text-anchor="end" dominant-baseline="middle">1e${d}</text>`,
       );
   }
-  const step = niceStep(t1 - t0 || 1);
-  for (let t = Math.ceil(t0 / step) * step; t <= t1 + 1e-9; t += step) {
+  const xTicks: number[] = [];
+  if (o.xLog) {
+    for (let d = Math.ceil(Math.log10(t0)); d <= Math.floor(Math.log10(t1)); d++)
+      xTicks.push(Math.pow(10, d));
+  } else {
+    const step = niceStep(t1 - t0 || 1);
+    for (let t = Math.ceil(t0 / step) * step; t <= t1 + 1e-9; t += step) xTicks.push(t);
+  }
+  for (const t of xTicks) {
     const xx = x(t).toFixed(1);
+    const label = o.xLog ? `1e${Math.round(Math.log10(t))}` : String(+t.toPrecision(6));
     parts.push(`<line x1="${xx}" x2="${xx}" y1="${M.top}" y2="${M.top + ph}" stroke="#f0f0f0"/>`);
-    parts.push(`<text x="${xx}" y="${M.top + ph + 18}" text-anchor="middle">${+t.toPrecision(6)}</text>`);
+    parts.push(`<text x="${xx}" y="${M.top + ph + 18}" text-anchor="middle">${label}</text>`);
   }
   parts.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   parts.push(
-    `<text x="${M.left + pw / 2}" y="${H - 28}" text-anchor="middle">time (${esc(o.timeUnit ?? "day")})</text>`,
+    `<text x="${M.left + pw / 2}" y="${H - 28}" text-anchor="middle">${esc(o.xLabel ?? `time (${o.timeUnit ?? "day"})`)}</text>`,
   );
   parts.push(
     `<text transform="translate(20 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(o.yLabel ?? "amount (log scale)")}</text>`,
@@ -131,18 +151,28 @@ export function renderSvgPlot(o: PlotOptions): string {
   }
   // series
   o.series.forEach((s, k) => {
-    const color = COLORS[k % COLORS.length];
-    let d = "";
-    for (let i = 0; i < times.length && i < s.values.length; i++) {
-      d += `${i === 0 ? "M" : "L"}${x(times[i]).toFixed(2)},${y(s.values[i]).toFixed(2)}`;
-    }
-    parts.push(
-      `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8"><title>${esc(s.name)}</title></path>`,
-    );
+    const color = s.color ?? COLORS[k % COLORS.length];
+    const sx = s.x ?? times;
     const ly = M.top + 10 + k * 20;
-    parts.push(
-      `<line x1="${M.left + pw + 15}" x2="${M.left + pw + 40}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="3"/>`,
-    );
+    if (s.style === "points") {
+      for (let i = 0; i < sx.length && i < s.values.length; i++) {
+        parts.push(
+          `<circle cx="${x(sx[i]).toFixed(2)}" cy="${y(s.values[i]).toFixed(2)}" r="3.5" fill="${color}"/>`,
+        );
+      }
+      parts.push(`<circle cx="${M.left + pw + 27}" cy="${ly}" r="4" fill="${color}"/>`);
+    } else {
+      let d = "";
+      for (let i = 0; i < sx.length && i < s.values.length; i++) {
+        d += `${i === 0 ? "M" : "L"}${x(sx[i]).toFixed(2)},${y(s.values[i]).toFixed(2)}`;
+      }
+      parts.push(
+        `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8"><title>${esc(s.name)}</title></path>`,
+      );
+      parts.push(
+        `<line x1="${M.left + pw + 15}" x2="${M.left + pw + 40}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="3"/>`,
+      );
+    }
     parts.push(`<text x="${M.left + pw + 46}" y="${ly}" dominant-baseline="middle">${esc(s.name)}</text>`);
   });
   if (o.markers?.length) {
