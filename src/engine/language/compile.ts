@@ -164,22 +164,29 @@ export function expandDoses(specs: readonly DoseSpec[], stateNames: readonly str
   for (const d of specs) {
     const index = stateNames.indexOf(d.state);
     if (index < 0) throw new Error(`dose to unknown state '${d.state}'`);
-    if (d.kind === "infusion") {
-      out.push({ kind: "infusion", index, rate: d.rate, from: d.from, to: d.to });
-      continue;
-    }
-    if (d.every === undefined) {
-      out.push({ kind: "bolus", index, amount: d.amount, at: d.at });
-      continue;
-    }
-    const count = d.count ?? Math.floor((d.until! - d.at) / d.every + 1e-9) + 1;
-    for (let k = 0; k < count; k++) {
-      const at = d.at + k * d.every;
-      if (d.until !== undefined && at > d.until + 1e-12 * Math.abs(d.until)) break;
-      out.push({ kind: "bolus", index, amount: d.amount, at });
+    const first = d.kind === "infusion" ? d.from : d.at;
+    for (const start of repeatTimes(first, d.every, d.count, d.until)) {
+      if (d.kind === "infusion") {
+        out.push({ kind: "infusion", index, rate: d.rate, from: start, to: start + (d.to - d.from) });
+      } else {
+        out.push({ kind: "bolus", index, amount: d.amount, at: start });
+      }
     }
   }
   return out;
+}
+
+/** Start times of a dose repeated `every` for `count` times or until `until` (inclusive). */
+function repeatTimes(first: number, every?: number, count?: number, until?: number): number[] {
+  if (every === undefined) return [first];
+  const n = count ?? Math.floor((until! - first) / every + 1e-9) + 1;
+  const times: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const t = first + k * every;
+    if (until !== undefined && t > until + 1e-12 * Math.abs(until)) break;
+    times.push(t);
+  }
+  return times;
 }
 
 interface Generated {

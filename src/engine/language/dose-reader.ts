@@ -13,46 +13,56 @@ export function readDoses(r: Reader, raw: unknown, path: Path, states: ReadonlyS
       r.error([...p, "state"], `dose to unknown state '${state}' (states: ${[...states].join(", ")})`);
     const label = d.label === undefined ? undefined : r.string(d.label, [...p, "label"], false);
     if (d.rate !== undefined) {
-      r.fields(d, p, ["state", "rate", "from", "to", "label"]);
+      r.fields(d, p, ["state", "rate", "from", "to", "every", "count", "until", "label"]);
       const rate = r.number(d.rate, [...p, "rate"], true);
       const from = r.number(d.from, [...p, "from"], true);
       const to = r.number(d.to, [...p, "to"], true);
       if (from !== undefined && to !== undefined && to <= from)
         r.error([...p, "to"], `infusion must end after it starts (from ${from}, to ${to})`);
+      const rep = readRepeat(r, d, p, from);
+      if (rep.every !== undefined && from !== undefined && to !== undefined && to - from > rep.every) {
+        r.error([...p, "every"], `repeated infusions would overlap (each lasts ${to - from}, every ${rep.every})`);
+      }
       if (rate !== undefined && from !== undefined && to !== undefined)
-        out.push({ kind: "infusion", state, rate, from, to, label });
+        out.push({ kind: "infusion", state, rate, from, to, ...rep, label });
       return;
     }
     r.fields(d, p, ["state", "amount", "at", "every", "count", "until", "label"]);
     const amount = r.number(d.amount, [...p, "amount"], true);
     const at = r.number(d.at, [...p, "at"], true);
-    const every = r.number(d.every, [...p, "every"], false);
-    const count = r.number(d.count, [...p, "count"], false);
-    const until = r.number(d.until, [...p, "until"], false);
-    if (every !== undefined && !(every > 0)) r.error([...p, "every"], `must be > 0, not ${every}`);
-    if (count !== undefined && !(Number.isInteger(count) && count >= 1))
-      r.error([...p, "count"], `must be a whole number ≥ 1, not ${count}`);
-    if (count !== undefined && count > 100_000)
-      r.error([...p, "count"], `${count} doses is more than the limit of 100000`);
-    if ((count !== undefined || until !== undefined) && every === undefined)
-      r.error([...p, "every"], "is required with count or until");
-    if (every !== undefined && count === undefined && until === undefined)
-      r.error([...p, "count"], "a repeated dose needs count or until");
-    if (until !== undefined && at !== undefined && until < at)
-      r.error([...p, "until"], `must not be before 'at' (${at})`);
-    if (
-      until !== undefined &&
-      at !== undefined &&
-      every !== undefined &&
-      every > 0 &&
-      (until - at) / every > 100_000
-    ) {
-      r.error([...p, "until"], "more than 100000 doses");
-    }
-    if (amount !== undefined && at !== undefined)
-      out.push({ kind: "bolus", state, amount, at, every, count, until, label });
+    const rep = readRepeat(r, d, p, at);
+    if (amount !== undefined && at !== undefined) out.push({ kind: "bolus", state, amount, at, ...rep, label });
   });
   return out;
+}
+
+/** `every` with `count` or `until`: a dose repeated at a fixed interval from its first time `start`. */
+function readRepeat(
+  r: Reader,
+  d: Record<string, unknown>,
+  p: Path,
+  start: number | undefined,
+): { every?: number; count?: number; until?: number } {
+  const every = r.number(d.every, [...p, "every"], false);
+  const count = r.number(d.count, [...p, "count"], false);
+  const until = r.number(d.until, [...p, "until"], false);
+  if (every !== undefined && !(every > 0)) r.error([...p, "every"], `must be > 0, not ${every}`);
+  if (count !== undefined && !(Number.isInteger(count) && count >= 1))
+    r.error([...p, "count"], `must be a whole number ≥ 1, not ${count}`);
+  if (count !== undefined && count > 100_000) r.error([...p, "count"], `${count} doses is more than the limit of 100000`);
+  if ((count !== undefined || until !== undefined) && every === undefined)
+    r.error([...p, "every"], "is required with count or until");
+  if (every !== undefined && count === undefined && until === undefined)
+    r.error([...p, "count"], "a repeated dose needs count or until");
+  if (until !== undefined && start !== undefined && until < start)
+    r.error([...p, "until"], `must not be before the first dose (${start})`);
+  if (until !== undefined && start !== undefined && every !== undefined && every > 0 && (until - start) / every > 100_000)
+    r.error([...p, "until"], "more than 100000 doses");
+  const rep: { every?: number; count?: number; until?: number } = {};
+  if (every !== undefined) rep.every = every;
+  if (count !== undefined) rep.count = count;
+  if (until !== undefined) rep.until = until;
+  return rep;
 }
 
 /** Parses a dose file: a YAML/JSON list of doses, or a mapping with a `doses:` list. */

@@ -72,6 +72,9 @@ export type DoseSpec =
       readonly rate: number;
       readonly from: number;
       readonly to: number;
+      readonly every?: number;
+      readonly count?: number;
+      readonly until?: number;
       readonly label?: string;
     };
 
