@@ -1,4 +1,5 @@
 import { DENSE_ROSENBROCK, type DenseRecord } from "./dense-record.js";
+import { SolverError } from "./errors.js";
 import { luFactor, luSolve } from "./lu.js";
 import type { OdeSystem, SolverStats } from "./problem.js";
 import type { RosenbrockTableau } from "./rosenbrock-tableaus.js";
@@ -131,6 +132,20 @@ export class RosenbrockStepper extends Stepper {
         y[j] = yj;
         const inv = 1 / delta;
         for (let i = 0; i < n; i++) J[i * n + j] = (f1[i] - this.f0[i]) * inv;
+      }
+    }
+    for (let k = 0; k < n * n; k++) {
+      if (!Number.isFinite(J[k])) {
+        const names = this.system.stateNames;
+        const i = Math.floor(k / n);
+        const j = k % n;
+        throw new SolverError(
+          "non-finite-derivative",
+          t,
+          Array.from(y),
+          `Jacobian entry d(d${names?.[i] ?? `y[${i}]`}/dt)/d${names?.[j] ?? `y[${j}]`} = ${J[k]}`,
+          names,
+        );
       }
     }
     if (!this.autonomous) this.system.timeDerivative!(t, y, this.dfdt);

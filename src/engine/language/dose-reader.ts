@@ -21,7 +21,10 @@ export function readDoses(r: Reader, raw: unknown, path: Path, states: ReadonlyS
         r.error([...p, "to"], `infusion must end after it starts (from ${from}, to ${to})`);
       const rep = readRepeat(r, d, p, from);
       if (rep.every !== undefined && from !== undefined && to !== undefined && to - from > rep.every) {
-        r.error([...p, "every"], `repeated infusions would overlap (each lasts ${to - from}, every ${rep.every})`);
+        r.error(
+          [...p, "every"],
+          `repeated infusions would overlap (each lasts ${to - from}, every ${rep.every})`,
+        );
       }
       if (rate !== undefined && from !== undefined && to !== undefined)
         out.push({ kind: "infusion", state, rate, from, to, ...rep, label });
@@ -31,7 +34,8 @@ export function readDoses(r: Reader, raw: unknown, path: Path, states: ReadonlyS
     const amount = r.number(d.amount, [...p, "amount"], true);
     const at = r.number(d.at, [...p, "at"], true);
     const rep = readRepeat(r, d, p, at);
-    if (amount !== undefined && at !== undefined) out.push({ kind: "bolus", state, amount, at, ...rep, label });
+    if (amount !== undefined && at !== undefined)
+      out.push({ kind: "bolus", state, amount, at, ...rep, label });
   });
   return out;
 }
@@ -49,14 +53,21 @@ function readRepeat(
   if (every !== undefined && !(every > 0)) r.error([...p, "every"], `must be > 0, not ${every}`);
   if (count !== undefined && !(Number.isInteger(count) && count >= 1))
     r.error([...p, "count"], `must be a whole number ≥ 1, not ${count}`);
-  if (count !== undefined && count > 100_000) r.error([...p, "count"], `${count} doses is more than the limit of 100000`);
+  if (count !== undefined && count > 100_000)
+    r.error([...p, "count"], `${count} doses is more than the limit of 100000`);
   if ((count !== undefined || until !== undefined) && every === undefined)
     r.error([...p, "every"], "is required with count or until");
   if (every !== undefined && count === undefined && until === undefined)
     r.error([...p, "count"], "a repeated dose needs count or until");
   if (until !== undefined && start !== undefined && until < start)
     r.error([...p, "until"], `must not be before the first dose (${start})`);
-  if (until !== undefined && start !== undefined && every !== undefined && every > 0 && (until - start) / every > 100_000)
+  if (
+    until !== undefined &&
+    start !== undefined &&
+    every !== undefined &&
+    every > 0 &&
+    (until - start) / every > 100_000
+  )
     r.error([...p, "until"], "more than 100000 doses");
   const rep: { every?: number; count?: number; until?: number } = {};
   if (every !== undefined) rep.every = every;

@@ -127,8 +127,9 @@ export function differentiate(e: Expr, dName: (name: string) => Expr): Expr {
         case "*":
           return add(mul(du, v), mul(u, dv));
         case "/":
-          // (du·v − u·dv) / v² written as du/v − u·dv/v²
-          return sub(div(du, v), div(mul(u, dv), mul(v, v)));
+          // (du − (u/v)·dv) / v: no v², which underflows for tiny v (and is slower)
+          if (isNum(dv, 0)) return div(du, v);
+          return div(sub(du, mul(e, dv)), v);
         case "^": {
           // d(u^v) = v·u^(v−1)·du + u^v·ln(u)·dv
           let r: Expr = ZERO;

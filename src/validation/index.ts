@@ -1,0 +1,13 @@
+import { DEPILLIS2006_CASES } from "./depillis2006.js";
+import { ENGINE_CASES } from "./engine.js";
+import { KUZNETSOV1994_CASES } from "./kuznetsov1994.js";
+import type { ValidationCase } from "./types.js";
+
+/** Every validation case, engine first, then by model. */
+export const VALIDATION_CASES: readonly ValidationCase[] = [
+  ...ENGINE_CASES,
+  ...DEPILLIS2006_CASES,
+  ...KUZNETSOV1994_CASES,
+];
+
+export type { Check, ValidationCase } from "./types.js";
