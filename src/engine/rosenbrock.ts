@@ -121,18 +121,18 @@ export class RosenbrockStepper extends Stepper {
     this.stats.jacobianEvaluations++;
     if (this.system.jacobian) {
       this.system.jacobian(t, y, J);
-    } else {
-      // forward differences, column by column
-      const f1 = this.fdTmp;
+      // an infinite partial derivative (e.g. x^λ with λ < 1 at x = 0) is replaced by a difference quotient
       for (let j = 0; j < n; j++) {
-        const yj = y[j];
-        const delta = Math.sqrt(2.220446049250313e-16 * Math.max(1e-5, Math.abs(yj)));
-        y[j] = yj + delta;
-        this.f(t, y, f1);
-        y[j] = yj;
-        const inv = 1 / delta;
-        for (let i = 0; i < n; i++) J[i * n + j] = (f1[i] - this.f0[i]) * inv;
+        for (let i = 0; i < n; i++) {
+          if (!Number.isFinite(J[i * n + j])) {
+            this.f(t, y, this.f0);
+            this.differenceColumn(j);
+            break;
+          }
+        }
       }
+    } else {
+      for (let j = 0; j < n; j++) this.differenceColumn(j);
     }
     for (let k = 0; k < n * n; k++) {
       if (!Number.isFinite(J[k])) {
@@ -165,6 +165,20 @@ export class RosenbrockStepper extends Stepper {
   }
 
   private jacNorm = 0;
+
+  /** Column j of the Jacobian by a forward difference (f0 must hold f(t, y)). */
+  private differenceColumn(j: number): void {
+    const n = this.n;
+    const y = this.y;
+    const f1 = this.fdTmp;
+    const yj = y[j];
+    const delta = Math.sqrt(2.220446049250313e-16 * Math.max(1e-5, Math.abs(yj)));
+    y[j] = yj + delta;
+    this.f(this.t, y, f1);
+    y[j] = yj;
+    const inv = 1 / delta;
+    for (let i = 0; i < n; i++) this.jac[i * n + j] = (f1[i] - this.f0[i]) * inv;
+  }
 
   step(): void {
     const n = this.n;

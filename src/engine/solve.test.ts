@@ -372,14 +372,27 @@ describe("solve: non-negative states and failures", () => {
     }
   });
 
+  it("an infinite Jacobian entry (x^λ, λ < 1, at x = 0) falls back to a difference quotient", () => {
+    // y' = sqrt(max(y, 0)) + 0.01 − y from y = 0: ∂f/∂y is infinite at the start; the solution tends to
+    // the equilibrium y* = s², s = (1 + sqrt(1.04))/2
+    const sys: OdeSystem = {
+      dimension: 1,
+      rhs: (_t, y, dy) => void (dy[0] = Math.sqrt(Math.max(y[0], 0)) + 0.01 - y[0]),
+      jacobian: (_t, y, J) => void (J[0] = 0.5 / Math.sqrt(Math.max(y[0], 0)) - 1),
+    };
+    const sol = solve({ system: sys, y0: [0], t0: 0, tEnd: 40 }, { method: "rodas", times: [40] });
+    const s = (1 + Math.sqrt(1.04)) / 2;
+    expect(sol.values[0]).toBeCloseTo(s * s, 5);
+  });
+
   it("a non-finite Jacobian entry is reported by name, not as a step-size failure", () => {
     const sys: OdeSystem = {
       dimension: 1,
       stateNames: ["X"],
-      rhs: (_t, y, dy) => void (dy[0] = -y[0]),
+      rhs: (_t, y, dy) => void (dy[0] = y[0] === 0.4 ? -y[0] : NaN),
       jacobian: (_t, _y, J) => void (J[0] = NaN),
     };
-    expect(() => solve({ system: sys, y0: [1], t0: 0, tEnd: 1 }, { method: "rodas" })).toThrow(
+    expect(() => solve({ system: sys, y0: [0.4], t0: 0, tEnd: 1 }, { method: "rodas" })).toThrow(
       /non-finite-derivative at t = 0: Jacobian entry d\(dX\/dt\)\/dX = NaN/,
     );
   });

@@ -1,3 +1,4 @@
+import { DEPILLIS2005_CASES } from "./depillis2005.js";
 import { DEPILLIS2006_CASES } from "./depillis2006.js";
 import { ENGINE_CASES } from "./engine.js";
 import { KUZNETSOV1994_CASES } from "./kuznetsov1994.js";
@@ -6,6 +7,7 @@ import type { ValidationCase } from "./types.js";
 /** Every validation case, engine first, then by model. */
 export const VALIDATION_CASES: readonly ValidationCase[] = [
   ...ENGINE_CASES,
+  ...DEPILLIS2005_CASES,
   ...DEPILLIS2006_CASES,
   ...KUZNETSOV1994_CASES,
 ];
