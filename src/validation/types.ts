@@ -91,3 +91,22 @@ export function textCheck(quantity: string, ours: string, published: string): Ch
 export function known(check: Check, reason: string): Check {
   return { ...check, knownDiscrepancy: reason };
 }
+
+/**
+ * Agreement to the digits the source printed: "0.044" allows ±0.0005, "1.19e6" ±0.005e6 (half a unit of the last
+ * printed digit).
+ */
+export function digitsCheck(quantity: string, ours: number, printed: string): Check {
+  const value = Number(printed);
+  const m = /^-?(\d*)\.?(\d*)(?:e([+-]?\d+))?$/i.exec(printed.trim());
+  const decimals = m ? m[2].length : 0;
+  const exp = m && m[3] ? Number(m[3]) : 0;
+  const halfUnit = 0.5 * Math.pow(10, exp - decimals);
+  return {
+    quantity,
+    published: printed,
+    ours: fmt(ours, Math.max(4, printed.replace(/[^0-9]/g, "").length + 1)),
+    tolerance: `±${fmt(halfUnit, 2)} (printed digits)`,
+    pass: Math.abs(ours - value) <= halfUnit * (1 + 1e-9),
+  };
+}

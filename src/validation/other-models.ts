@@ -1,0 +1,89 @@
+import { builtin, simulate } from "./run-model.js";
+import { digitsCheck, relCheck, type Check, type ValidationCase } from "./types.js";
+
+export const OTHER_MODEL_CASES: ValidationCase[] = [
+  {
+    id: "wodarz2001/antiviral-immunity",
+    model: "wodarz2001",
+    title: "a fast-spreading virus keeps the tumor low; virus-specific CTL undermine the therapy",
+    source:
+      "models.md §5.1 [SIM]; qualitative result of the paper: adding anti-viral immunity increases the final tumor burden",
+    setup: "x0 = 0.01, y0 = 1e-4; without CTL (SBML values) and with the variant antiviral_ctl; t = 400",
+    run() {
+      const model = builtin("wodarz2001");
+      const plain = simulate({ model, tEnd: 400, times: [400], atol: 1e-14 });
+      const ctl = simulate({ model, tEnd: 400, times: [400], variant: "antiviral_ctl", atol: 1e-14 });
+      return [
+        relCheck("no CTL: x(400)", plain.values[0], 0.0055, 0.01),
+        relCheck("no CTL: y(400)", plain.values[1], 0.217, 0.005),
+        relCheck("with CTL: x(400)", ctl.values[0], 11.8, 0.005),
+        relCheck("with CTL: y(400) = b/c_v", ctl.values[1], 0.1, 0.001),
+        relCheck("with CTL: total tumor", ctl.values[0] + ctl.values[1], 11.9, 0.005),
+      ];
+    },
+  },
+  {
+    id: "hoffman2018/adcc-dose-response",
+    model: "hoffman2018",
+    title: "ADCC: killing rises with antibody dose and saturates",
+    source: "models.md §9.1 [SIM] of BIOMD0000000802: fraction of targets left S at t = 1, 5, 10",
+    setup: "A0 = 0, 10, 100, 1e3, 1e4, 1e5; R0 = 0, S0 = 1, C0 = 0 (non-dimensional time)",
+    run() {
+      const model = builtin("hoffman2018");
+      const table: [number, string[]][] = [
+        [0, ["1", "1", "1"]],
+        [10, ["0.994", "0.943", "0.882"]],
+        [100, ["0.943", "0.606", "0.342"]],
+        [1e3, ["0.724", "0.122", "0.013"]],
+        [1e4, ["0.549", "0.044", "0.0019"]],
+        [1e5, ["0.519", "0.037", "0.0014"]],
+      ];
+      const checks: Check[] = [];
+      for (const [A0, expected] of table) {
+        const sol = simulate({ model, tEnd: 10, init: { A: A0 }, times: [1, 5, 10], atol: 1e-14 });
+        [1, 5, 10].forEach((t, i) =>
+          checks.push(digitsCheck(`A0 = ${A0}: S(${t})`, sol.values[i * 4 + 2], expected[i])),
+        );
+      }
+      return checks;
+    },
+  },
+  {
+    id: "nikolopoulou2018/no-drug",
+    model: "nikolopoulou2018",
+    title: "without the inhibitor the checkpoint holds T cells down: strong inhibition at steady state",
+    source:
+      "models.md §6.1 [SIM] (no drug, t = 400 d); paper abstract [P]: the immune system may control the tumour, anti-PD-1 alone may not eradicate it",
+    setup: "C0 = 0.3968, T0 = 0.006, A0 = 0; 0–400 days",
+    run() {
+      const model = builtin("nikolopoulou2018");
+      const sol = simulate({ model, tEnd: 400, times: [400], atol: 1e-14 });
+      const [F] = model.observe(sol.times, sol.values);
+      return [
+        relCheck("C(400)", sol.values[0], 0.6415, 0.001),
+        relCheck("T(400)", sol.values[1], 0.00196, 0.005),
+        relCheck("F(Q) at day 400", F[0], 0.0156, 0.005),
+      ];
+    },
+  },
+  {
+    id: "claret2009/analytic",
+    model: "claret2009",
+    title: "TGI model against its closed form for constant exposure",
+    source: "Claret 2009 model (models.md §6.4): y = y0·exp(K_L t − K_D0 E (1 − e^(−λt))/λ)",
+    setup: "y0 = 200 mm, E = 1 and E = 3; weeks 4, 12, 26, 52",
+    run() {
+      const model = builtin("claret2009");
+      const checks: Check[] = [];
+      for (const E of [1, 3]) {
+        const times = [4, 12, 26, 52];
+        const sol = simulate({ model, tEnd: 52, init: { E }, times });
+        times.forEach((t, i) => {
+          const exact = 200 * Math.exp(0.021 * t - (0.025 * E * (1 - Math.exp(-0.053 * t))) / 0.053);
+          checks.push(relCheck(`E = ${E}: y(${t} wk)`, sol.values[i * 2], exact, 1e-8));
+        });
+      }
+      return checks;
+    },
+  },
+];
