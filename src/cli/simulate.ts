@@ -157,7 +157,7 @@ export function plotSolution(run: SimulationRun): string {
     })),
     markers: model
       .doses(doses)
-      .map((d) => ({ t: d.kind === "bolus" ? d.at : d.from, label: model.stateNames[d.index] })),
+      .map((d) => ({ t: d.kind === "infusion" ? d.from : d.at, label: model.stateNames[d.index] })),
     events: solution.events.map((e) => ({ t: e.t, label: e.name })),
     timeUnit: model.spec.timeUnit,
   });

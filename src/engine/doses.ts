@@ -1,16 +1,17 @@
 import { SolverError } from "./errors.js";
-import type { Bolus, Dose, Infusion } from "./problem.js";
+import type { Bolus, Dose, Infusion, ScaleDose } from "./problem.js";
 
 /** Doses prepared for a solve: sorted boluses, infusions and the breakpoints where integration restarts. */
 export interface DoseSchedule {
-  readonly boluses: readonly Bolus[];
+  /** Jumps applied at their time, in the order given (additions and multiplications). */
+  readonly boluses: readonly (Bolus | ScaleDose)[];
   readonly infusions: readonly Infusion[];
   /** Sorted unique times in [t0, tEnd], always including t0 and tEnd. */
   readonly breakpoints: Float64Array;
 }
 
 export function prepareDoses(doses: readonly Dose[], n: number, t0: number, tEnd: number): DoseSchedule {
-  const boluses: Bolus[] = [];
+  const boluses: (Bolus | ScaleDose)[] = [];
   const infusions: Infusion[] = [];
   const times = [t0, tEnd];
   doses.forEach((d, k) => {
@@ -22,6 +23,12 @@ export function prepareDoses(doses: readonly Dose[], n: number, t0: number, tEnd
       if (!Number.isFinite(d.at) || !Number.isFinite(d.amount)) bad("time and amount must be finite");
       boluses.push(d);
       times.push(d.at);
+    } else if (d.kind === "scale") {
+      if (!Number.isFinite(d.at) || !(d.factor >= 0) || !Number.isFinite(d.factor)) {
+        bad("time must be finite and factor a finite number ≥ 0");
+      }
+      boluses.push(d);
+      times.push(d.at);
     } else {
       if (![d.from, d.to, d.rate].every(Number.isFinite)) bad("start, end and rate must be finite");
       if (d.to < d.from) bad(`infusion ends (${d.to}) before it starts (${d.from})`);
@@ -29,6 +36,7 @@ export function prepareDoses(doses: readonly Dose[], n: number, t0: number, tEnd
       times.push(d.from, d.to);
     }
   });
+  // stable sort: jumps at the same time apply in the order given
   boluses.sort((a, b) => a.at - b.at);
   const inRange = times.filter((t) => t >= t0 && t <= tEnd).sort((a, b) => a - b);
   const unique: number[] = [];
@@ -36,12 +44,13 @@ export function prepareDoses(doses: readonly Dose[], n: number, t0: number, tEnd
   return { boluses, infusions, breakpoints: Float64Array.from(unique) };
 }
 
-/** Adds every bolus scheduled exactly at `t` to `y`; returns whether any was applied. */
+/** Applies every jump scheduled exactly at `t` to `y` (in order); returns whether any was applied. */
 export function applyBoluses(schedule: DoseSchedule, t: number, y: Float64Array): boolean {
   let applied = false;
   for (const b of schedule.boluses) {
     if (b.at === t) {
-      y[b.index] += b.amount;
+      if (b.kind === "bolus") y[b.index] += b.amount;
+      else y[b.index] *= b.factor;
       applied = true;
     } else if (b.at > t) break;
   }

@@ -9,6 +9,7 @@ export type {
   Dose,
   Bolus,
   Infusion,
+  ScaleDose,
   StateEvent,
   EventRecord,
   Method,

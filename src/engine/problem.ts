@@ -34,7 +34,15 @@ export interface Infusion {
   readonly to: number;
 }
 
-export type Dose = Bolus | Infusion;
+/** An instantaneous multiplication of one state at time `at` (e.g. a radiotherapy fraction's surviving fraction). */
+export interface ScaleDose {
+  readonly kind: "scale";
+  readonly index: number;
+  readonly factor: number;
+  readonly at: number;
+}
+
+export type Dose = Bolus | Infusion | ScaleDose;
 
 /**
  * A state event: fires when `condition(t, y)` crosses zero in the given direction

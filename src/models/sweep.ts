@@ -8,8 +8,8 @@ export type SweepTarget =
   | { readonly kind: "parameter"; readonly name: string }
   | { readonly kind: "dose"; readonly selector: number | string; readonly field: DoseField };
 
-export type DoseField = "at" | "amount" | "rate" | "from" | "to";
-const DOSE_FIELDS: readonly DoseField[] = ["at", "amount", "rate", "from", "to"];
+export type DoseField = "at" | "amount" | "rate" | "from" | "to" | "multiply";
+const DOSE_FIELDS: readonly DoseField[] = ["at", "amount", "rate", "from", "to", "multiply"];
 
 export interface SweepSpec {
   readonly target: SweepTarget;
@@ -61,7 +61,8 @@ export function parseSweepSpec(text: string, model: CompiledModel, doses: readon
     }
     for (const i of matched) {
       const d = doses[i];
-      if (!(field in d)) throw new SweepSpecError(`--vary: dose ${i} (${d.kind}) has no field '${field}'`);
+      if (!(doseKey(field) in d))
+        throw new SweepSpecError(`--vary: dose ${i} (${d.kind}) has no field '${field}'`);
     }
     target = { kind: "dose", selector, field };
   } else {
@@ -74,6 +75,11 @@ export function parseSweepSpec(text: string, model: CompiledModel, doses: readon
     target = { kind: "parameter", name };
   }
   return { target, from, to, text: text.trim() };
+}
+
+/** The DoseSpec property behind a --vary dose field (`multiply` is stored as `factor`). */
+function doseKey(field: DoseField): string {
+  return field === "multiply" ? "factor" : field;
 }
 
 function selectDoses(doses: readonly DoseSpec[], selector: number | string): number[] {
@@ -157,7 +163,7 @@ export function runSweep(input: SweepInput): SweepRow[] {
     else if (t.kind === "parameter") parameters[model.parameterIndex(t.name)] = value;
     else {
       const chosen = new Set(selectDoses(doses, t.selector));
-      doses = doses.map((d, i) => (chosen.has(i) ? ({ ...d, [t.field]: value } as DoseSpec) : d));
+      doses = doses.map((d, i) => (chosen.has(i) ? ({ ...d, [doseKey(t.field)]: value } as DoseSpec) : d));
     }
     const sol = solve(model.problem({ tEnd: input.tEnd, parameters, y0, doses, events: input.events }), {
       ...input.solveOptions,

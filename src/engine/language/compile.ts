@@ -168,6 +168,8 @@ export function expandDoses(specs: readonly DoseSpec[], stateNames: readonly str
     for (const start of repeatTimes(first, d.every, d.count, d.until)) {
       if (d.kind === "infusion") {
         out.push({ kind: "infusion", index, rate: d.rate, from: start, to: start + (d.to - d.from) });
+      } else if (d.kind === "scale") {
+        out.push({ kind: "scale", index, factor: d.factor, at: start });
       } else {
         out.push({ kind: "bolus", index, amount: d.amount, at: start });
       }

@@ -30,6 +30,16 @@ export function readDoses(r: Reader, raw: unknown, path: Path, states: ReadonlyS
         out.push({ kind: "infusion", state, rate, from, to, ...rep, label });
       return;
     }
+    if (d.multiply !== undefined) {
+      r.fields(d, p, ["state", "multiply", "at", "every", "count", "until", "label"]);
+      const factor = r.number(d.multiply, [...p, "multiply"], true);
+      if (factor !== undefined && factor < 0) r.error([...p, "multiply"], `must be ≥ 0, not ${factor}`);
+      const at = r.number(d.at, [...p, "at"], true);
+      const rep = readRepeat(r, d, p, at);
+      if (factor !== undefined && at !== undefined)
+        out.push({ kind: "scale", state, factor, at, ...rep, label });
+      return;
+    }
     r.fields(d, p, ["state", "amount", "at", "every", "count", "until", "label"]);
     const amount = r.number(d.amount, [...p, "amount"], true);
     const at = r.number(d.at, [...p, "at"], true);

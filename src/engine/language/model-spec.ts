@@ -67,6 +67,16 @@ export type DoseSpec =
       readonly label?: string;
     }
   | {
+      readonly kind: "scale";
+      readonly state: string;
+      readonly factor: number;
+      readonly at: number;
+      readonly every?: number;
+      readonly count?: number;
+      readonly until?: number;
+      readonly label?: string;
+    }
+  | {
       readonly kind: "infusion";
       readonly state: string;
       readonly rate: number;
