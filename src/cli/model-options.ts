@@ -8,7 +8,7 @@ import { UsageError, type CliIO } from "./io.js";
 
 /** Options shared by the commands that run a model (simulate, sweep). */
 export const MODEL_OPTIONS = {
-  doses: { type: "string" },
+  doses: { type: "string", multiple: true },
   modules: { type: "string", multiple: true },
   variant: { type: "string" },
   set: { type: "string", multiple: true },
@@ -23,7 +23,7 @@ export const MODEL_OPTIONS = {
 } as const;
 
 export type ModelOptionValues = {
-  doses?: string;
+  doses?: string[];
   modules?: string[];
   variant?: string;
   set?: string[];
@@ -36,7 +36,7 @@ export type ModelOptionValues = {
   "max-steps"?: string;
 };
 
-export const MODEL_OPTIONS_USAGE = `[--doses FILE] [--modules a,b,...] [--variant NAME] [--set name=value]... [--init state=value]...
+export const MODEL_OPTIONS_USAGE = `[--doses FILE]... [--modules a,b,...] [--variant NAME] [--set name=value]... [--init state=value]...
          [--t-end N] [--rtol R] [--atol A] [--method auto|rodas|rodas4|dopri5] [--no-events] [--max-steps N]`;
 
 const METHODS: readonly Method[] = ["auto", "rodas", "rodas4", "rodas5p", "dopri5"];
@@ -110,10 +110,10 @@ export function prepareModelRun(modelArg: string, values: ModelOptionValues, io:
     y0[i] = x;
   }
   const doses: DoseSpec[] = [...model.spec.doses];
-  if (values.doses !== undefined) {
-    const local = path.resolve(io.cwd, values.doses);
-    const chosen = existsSync(local) ? local : resolveDosePath(values.doses);
-    doses.push(...parseDoses(readModelSource(chosen), values.doses, model.stateNames));
+  for (const file of values.doses ?? []) {
+    const local = path.resolve(io.cwd, file);
+    const chosen = existsSync(local) ? local : resolveDosePath(file);
+    doses.push(...parseDoses(readModelSource(chosen), file, model.stateNames));
   }
   return {
     model,

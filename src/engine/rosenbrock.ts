@@ -35,6 +35,9 @@ export class RosenbrockStepper extends Stepper {
   private readonly pivots: Int32Array;
   private readonly dense: Float64Array; // (nDense)×n
   private readonly fdTmp: Float64Array;
+  /** States fixed at exactly 0 for this step (see markInvariantZeros). */
+  private readonly frozen: Uint8Array;
+  private anyFrozen = false;
   private readonly autonomous: boolean;
   private jacobianCurrent = false;
   private hAcc = 0;
@@ -81,6 +84,7 @@ export class RosenbrockStepper extends Stepper {
     this.pivots = new Int32Array(n);
     this.dense = new Float64Array(this.nDense * n);
     this.fdTmp = new Float64Array(n);
+    this.frozen = new Uint8Array(n);
     this.autonomous = system.timeDerivative === undefined;
   }
 
@@ -166,6 +170,24 @@ export class RosenbrockStepper extends Stepper {
 
   private jacNorm = 0;
 
+  /**
+   * A state that is exactly 0, with f_i = 0 and no coupling to the others (J_ij = 0, j ≠ i), stays 0 exactly
+   * (e.g. an eliminated tumor: dT/dt ∝ T). The linear solves would otherwise leave rounding noise of the size
+   * of the other states in it, which a growing state could amplify into a spurious regrowth.
+   */
+  private markInvariantZeros(): void {
+    const n = this.n;
+    const J = this.jac;
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      let zero = this.y[i] === 0 && this.f0[i] === 0;
+      for (let j = 0; zero && j < n; j++) if (j !== i && J[i * n + j] !== 0) zero = false;
+      this.frozen[i] = zero ? 1 : 0;
+      if (zero) any = true;
+    }
+    this.anyFrozen = any;
+  }
+
   /** Column j of the Jacobian by a forward difference (f0 must hold f(t, y)). */
   private differenceColumn(j: number): void {
     const n = this.n;
@@ -186,7 +208,10 @@ export class RosenbrockStepper extends Stepper {
     const y = this.y;
     const { K, A, Cm, cc, dd, B, ytmp, rhs, w, jac, pivots, f0, dfdt } = this;
     const stats = this.stats;
-    if (!this.jacobianCurrent) this.evaluateJacobian();
+    if (!this.jacobianCurrent) {
+      this.evaluateJacobian();
+      this.markInvariantZeros();
+    }
     for (;;) {
       const hmin = this.minStep();
       const h = this.clampStep(this.h);
@@ -226,6 +251,7 @@ export class RosenbrockStepper extends Stepper {
           for (let i = 0; i < n; i++) rhs[i] += hd * dfdt[i];
         }
         luSolve(w, n, pivots, rhs);
+        if (this.anyFrozen) for (let i = 0; i < n; i++) if (this.frozen[i]) rhs[i] = 0;
         for (let i = 0; i < n; i++) K[ko + i] = rhs[i];
       }
       // new solution into ytmp, error estimate = last stage

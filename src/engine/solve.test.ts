@@ -339,6 +339,31 @@ describe("solve: non-negative states and failures", () => {
     }
   });
 
+  it("a state at exactly 0 that is invariant (dT/dt ∝ T) stays exactly 0 with Rosenbrock methods", () => {
+    // T' = 0.4 T − 1e-9 T L, L' = 1e10 − 0.01 L + 1e6 T: with pivoting, the solves would leave rounding noise
+    // of the size of L in T, and growth would amplify it
+    const sys: OdeSystem = {
+      dimension: 2,
+      rhs: (_t, y, dy) => {
+        dy[0] = 0.4 * y[0] - 1e-9 * y[0] * y[1];
+        dy[1] = 1e10 - 0.01 * y[1] + 1e6 * y[0];
+      },
+      jacobian: (_t, y, J) => {
+        J[0] = 0.4 - 1e-9 * y[1];
+        J[1] = -1e-9 * y[0];
+        J[2] = 1e6;
+        J[3] = -0.01;
+      },
+    };
+    for (const method of ["rodas", "rodas4", "auto"] as const) {
+      const sol = solve(
+        { system: sys, y0: [0, 1e11], t0: 0, tEnd: 300, nonnegative: [true, true] },
+        { method, nOut: 31 },
+      );
+      for (let i = 0; i < 31; i++) expect(sol.values[2 * i]).toBe(0);
+    }
+  });
+
   it("a finite-time blow-up is a typed step-size or non-finite failure near t = 1", () => {
     const blowUp: OdeSystem = {
       dimension: 1,

@@ -310,6 +310,8 @@ function readModules(
   const r = root.r;
   const modules: ModuleSpec[] = [];
   const rec = r.record(raw, ["modules"], false) ?? {};
+  /** Names each module declared, so that modules which require it can use them. */
+  const declared = new Map<string, string[]>();
   for (const [mn, v] of Object.entries(rec)) {
     const p = ["modules", mn];
     if (!IDENT.test(mn)) r.error(p, `'${mn}' is not a valid module name`, { key: true });
@@ -317,6 +319,11 @@ function readModules(
     if (!m) continue;
     r.fields(m, p, MODULE_FIELDS);
     const scope = new Scope(r, root);
+    const before = new Set(scope.taken.keys());
+    const requiredNames = Array.isArray(m.requires)
+      ? m.requires.filter((x): x is string => typeof x === "string")
+      : [];
+    for (const req of requiredNames) for (const n of declared.get(req) ?? []) scope.known.add(n);
     const states = readStates(scope, m.states, [...p, "states"], false);
     const parameters = readParameters(scope, m.parameters, [...p, "parameters"]);
     const assignments = readAssignments(scope, m.assignments, [...p, "assignments"]);
@@ -354,7 +361,14 @@ function readModules(
       .map((x, i) => r.string(x, [...p, "requires", i], true));
     for (const [i, req] of requires.entries()) {
       if (!(req in rec)) r.error([...p, "requires", i], `unknown module '${req}'`);
+      else if (!declared.has(req)) {
+        r.error([...p, "requires", i], `module '${req}' must come before '${mn}' in the file`);
+      }
     }
+    declared.set(
+      mn,
+      [...scope.taken.keys()].filter((n) => !before.has(n)),
+    );
     modules.push({
       name: mn,
       description: r.string(m.description, [...p, "description"], false),
