@@ -86,4 +86,20 @@ export const OTHER_MODEL_CASES: ValidationCase[] = [
       return checks;
     },
   },
+  {
+    id: "tgi-biexponential/analytic",
+    model: "tgi-biexponential",
+    title: "bi-exponential TGI model against its closed form",
+    source: "TS(t) = TS0 (e^(−K_S t) + e^(K_G t) − 1) (Stein 2008 form; Claret 2018, models.md §6.4)",
+    setup: "TS0 = 50 mm, K_S = 0.1, K_G = 0.01 per week; weeks 6, 12, 25, 52",
+    run() {
+      const model = builtin("tgi-biexponential");
+      const times = [6, 12, 25, 52];
+      const sol = simulate({ model, tEnd: 52, times });
+      const [TS] = model.observe(sol.times, sol.values);
+      return times.map((t, i) =>
+        relCheck(`TS(${t} wk)`, TS[i], 50 * (Math.exp(-0.1 * t) + Math.exp(0.01 * t) - 1), 1e-8),
+      );
+    },
+  },
 ];
