@@ -217,8 +217,13 @@ describe("immunoplan models, demo, help", () => {
   it("lists the built-in models", () => {
     const r = run(["models"]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/depillis2006 +6 +28/);
-    expect(r.out).toMatch(/kuznetsov1994 +2 +8/);
+    expect(r.out).toMatch(/depillis2006 +6 +28 +0/);
+    expect(r.out).toMatch(/kuznetsov1994 +2 +8 +0/);
+    expect(r.out).toMatch(/immunoplan-core +6 +31 +9/);
+    const one = run(["models", "immunoplan-core"]);
+    expect(one.out).toMatch(/## Modules/);
+    expect(one.out).toMatch(/dT\/dt = a\*T\*\(1 - b\*T\)/);
+    expect(run(["models", "nope"]).code).toBe(2);
   });
 
   it("runs the demo: a table, the elimination event and an SVG", () => {

@@ -14,7 +14,7 @@ usage: immunoplan <command> [options]
 commands:
   simulate MODEL [options]   simulate a model (file or built-in name); see immunoplan simulate --help
   sweep MODEL --vary X=a..b  outcome (eliminated / controlled / escaped) against an initial value, parameter or dose
-  models                     list the built-in models
+  models [NAME]              list the built-in models, or show one (equations, parameters, modules)
   demo [DIR]                 run the de Pillis 2006 chemo + TIL + IL-2 demo, write DIR/depillis2006-chemo-til.svg
   help                       show this text
   version                    print the version
