@@ -214,6 +214,26 @@ describe("model files", () => {
     );
   });
 
+  it("dose files: arbitrary text and structures give doses or a ModelError, never a crash", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 120 }),
+          fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          try {
+            const doses = parseDoses(text, "fuzz.yaml", ["X", "Y"]);
+            for (const d of doses) expect(["X", "Y"]).toContain(d.state);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ModelError);
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
   it("never crashes on arbitrary JSON-like structures", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (v) => {
