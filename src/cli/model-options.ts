@@ -22,6 +22,23 @@ export const MODEL_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** Options of the commands that write results. */
+export const OUTPUT_OPTIONS = {
+  format: { type: "string" },
+  out: { type: "string" },
+  plot: { type: "string" },
+} as const;
+
+/** The single MODEL argument of a model command. */
+export function singleModelArgument(positionals: readonly string[]): string {
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length ? `expected one MODEL, got ${positionals.length}` : "missing MODEL",
+    );
+  }
+  return positionals[0];
+}
+
 export type ModelOptionValues = {
   doses?: string[];
   modules?: string[];

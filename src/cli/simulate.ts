@@ -6,7 +6,13 @@ import type { DoseSpec } from "../engine/language/index.js";
 import type { CompiledModel } from "../engine/language/compile.js";
 import { renderSvgPlot } from "../plot/svg.js";
 import { UsageError, type CliIO } from "./io.js";
-import { MODEL_OPTIONS, MODEL_OPTIONS_USAGE, prepareModelRun } from "./model-options.js";
+import {
+  MODEL_OPTIONS,
+  MODEL_OPTIONS_USAGE,
+  OUTPUT_OPTIONS,
+  singleModelArgument,
+  prepareModelRun,
+} from "./model-options.js";
 
 export const SIMULATE_USAGE = `usage: immunoplan simulate MODEL ${MODEL_OPTIONS_USAGE}
          [--n-out N | --times a,b,c] [--observe] [--format csv|json] [--out FILE] [--plot FILE.svg]
@@ -28,26 +34,21 @@ export function runSimulate(argv: string[], io: CliIO): number {
       "n-out": { type: "string" },
       times: { type: "string" },
       observe: { type: "boolean" },
-      format: { type: "string" },
-      out: { type: "string" },
-      plot: { type: "string" },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (values.help) {
     io.out(SIMULATE_USAGE + "\n");
     return 0;
   }
-  if (positionals.length !== 1)
-    throw new UsageError(
-      positionals.length ? `expected one MODEL, got ${positionals.length}` : "missing MODEL",
-    );
+  const modelArg = singleModelArgument(positionals);
   const format = values.format ?? (values.out?.endsWith(".json") ? "json" : "csv");
   if (format !== "csv" && format !== "json")
     throw new UsageError(`--format must be csv or json, not '${format}'`);
   if (values.times !== undefined && values["n-out"] !== undefined)
     throw new UsageError("give either --n-out or --times, not both");
 
-  const run = prepareModelRun(positionals[0], values, io);
+  const run = prepareModelRun(modelArg, values, io);
   const { model, doses, tEnd } = run;
   let times: number[] | undefined;
   if (values.times !== undefined) {

@@ -4,7 +4,14 @@ import { parseArgs } from "node:util";
 import { runSweep, parseSweepSpec, sweepValues, SweepSpecError, type SweepRow } from "../models/sweep.js";
 import { renderSvgPlot } from "../plot/svg.js";
 import { UsageError, type CliIO } from "./io.js";
-import { MODEL_OPTIONS, MODEL_OPTIONS_USAGE, positiveNumber, prepareModelRun } from "./model-options.js";
+import {
+  MODEL_OPTIONS,
+  MODEL_OPTIONS_USAGE,
+  OUTPUT_OPTIONS,
+  singleModelArgument,
+  positiveNumber,
+  prepareModelRun,
+} from "./model-options.js";
 
 export const SWEEP_USAGE = `usage: immunoplan sweep MODEL --vary TARGET=FROM..TO [--points N] [--log | --linear] [--escape N]
          ${MODEL_OPTIONS_USAGE}
@@ -25,20 +32,14 @@ export function runSweepCommand(argv: string[], io: CliIO): number {
       log: { type: "boolean" },
       linear: { type: "boolean" },
       escape: { type: "string" },
-      format: { type: "string" },
-      out: { type: "string" },
-      plot: { type: "string" },
+      ...OUTPUT_OPTIONS,
     },
   });
   if (values.help) {
     io.out(SWEEP_USAGE + "\n");
     return 0;
   }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length ? `expected one MODEL, got ${positionals.length}` : "missing MODEL",
-    );
-  }
+  const modelArg = singleModelArgument(positionals);
   if (!values.vary) throw new UsageError("missing --vary TARGET=FROM..TO (e.g. --vary init.T=1e4..1e9)");
   if (values.log && values.linear) throw new UsageError("give either --log or --linear, not both");
   const format =
@@ -51,7 +52,7 @@ export function runSweepCommand(argv: string[], io: CliIO): number {
   if (!Number.isInteger(points) || points < 1 || points > 10_000) {
     throw new UsageError(`--points must be a whole number from 1 to 10000, not '${values.points}'`);
   }
-  const run = prepareModelRun(positionals[0], values, io);
+  const run = prepareModelRun(modelArg, values, io);
   let spec;
   let grid;
   try {
