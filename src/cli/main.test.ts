@@ -113,6 +113,25 @@ describe("immunoplan simulate", () => {
     expect(rows[1][1]).toBeCloseTo((Math.exp(-1) + 1) * Math.exp(-1), 9);
   });
 
+  it("a model file can extend a built-in model with a YAML list of modules and parameter values", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
+    writeFileSync(
+      path.join(dir, "plan.yaml"),
+      "extends: immunoplan-core\nname: tolerant-with-icb\nmodules: [checkpoint, virus]\nset: { tolerance: 3 }\ninitial: { T: 3e6 }\n",
+    );
+    const r = run(["simulate", "plan.yaml", "--times", "0", "--format", "json"], dir);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.model).toBe("tolerant-with-icb");
+    expect(j.modules).toEqual(["checkpoint", "virus"]);
+    expect(j.states.T[0]).toBe(3e6);
+    expect(Object.keys(j.states)).toContain("Aicb");
+    writeFileSync(path.join(dir, "bad.yaml"), "extends: immunoplan-core\nset: { nope: 1 }\n");
+    const bad = run(["simulate", "bad.yaml"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/set\.nope: unknown parameter 'nope'/);
+  });
+
   it("bad input exits 2 with a one-line reason", () => {
     const cases: [string[], RegExp][] = [
       [["simulate"], /missing MODEL/],
@@ -219,7 +238,7 @@ describe("immunoplan models, demo, help", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/depillis2006 +6 +28 +0/);
     expect(r.out).toMatch(/kuznetsov1994 +2 +8 +0/);
-    expect(r.out).toMatch(/immunoplan-core +6 +31 +9/);
+    expect(r.out).toMatch(/immunoplan-core +6 +34 +9/);
     const one = run(["models", "immunoplan-core"]);
     expect(one.out).toMatch(/## Modules/);
     expect(one.out).toMatch(/dT\/dt = a\*T\*\(1 - b\*T\)/);

@@ -43,7 +43,7 @@ export function resolveModelPath(model: string): string {
 
 /** Loads a model by path or built-in name. */
 export function loadModelByName(model: string, options: LoadOptions = {}): ReturnType<typeof loadModel> {
-  return loadModel(resolveModelPath(model), options);
+  return loadModel(resolveModelPath(model), { resolve: resolveModelPath, ...options });
 }
 
 /** Dose files shipped beside the models (models/doses/*.yaml). */

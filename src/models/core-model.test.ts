@@ -159,10 +159,18 @@ describe("immunoplan-core", () => {
     expect(sol.final[5]).toBeGreaterThan(1);
   });
 
-  it("observations: volume and diameter of a spherical lesion", () => {
+  it("observations: volume, diameter, RECIST sum of diameters and PSA", () => {
     const { model } = loadModelByName("immunoplan-core");
-    const [volume, diameter] = model.observe([0], Float64Array.from([5.24e8, 0, 0, 0, 0, 0]));
-    expect(volume[0]).toBeCloseTo(524, 9);
-    expect(diameter[0]).toBeCloseTo(10, 2); // a 10 mm sphere holds 524 mm³
+    const y = Float64Array.from([5.236e8, 0, 0, 0, 0, 0]);
+    const [volume, diameter, sld, psa] = model.observe([0], y);
+    expect(model.observationNames).toEqual(["volume", "diameter", "sld", "psa"]);
+    expect(volume[0]).toBeCloseTo(523.6, 9);
+    expect(diameter[0]).toBeCloseTo(10, 3); // a 10 mm sphere holds 523.6 mm³
+    expect(sld[0]).toBeCloseTo(10, 3);
+    expect(psa[0]).toBeCloseTo(3.5 * 0.5236, 9); // 0.5236 cm³ at 3.5 ng/mL per cm³
+    // the same burden in 8 equal lesions: each of diameter 5 mm, sum 40 mm
+    const p = model.defaultParameters();
+    p[model.parameterIndex("lesions")] = 8;
+    expect(model.observe([0], y, p)[2][0]).toBeCloseTo(40, 3);
   });
 });
