@@ -6,6 +6,12 @@ import { processIO, UsageError, type CliIO } from "./io.js";
 import { runModels } from "./models-command.js";
 import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
 import { runSweepCommand, SWEEP_USAGE } from "./sweep.js";
+import {
+  checkProtocolsCommand,
+  compareProtocolsCommand,
+  RUN_USAGE,
+  runProtocolCommand,
+} from "./protocol-commands.js";
 
 const USAGE = `Immunoplan — design and simulate cancer immunotherapy protocols (research tool, decision support only)
 
@@ -14,6 +20,9 @@ usage: immunoplan <command> [options]
 commands:
   simulate MODEL [options]   simulate a model (file or built-in name); see immunoplan simulate --help
   sweep MODEL --vary X=a..b  outcome (eliminated / controlled / escaped) against an initial value, parameter or dose
+  run PROTOCOL               simulate a protocol document for a (virtual) patient
+  compare P1 P2 …            compare protocols: burden, nadir, elimination, progression
+  check PROTOCOL…            validate protocols against the therapy catalog and sequencing rules
   models [NAME]              list the built-in models, or show one (equations, parameters, modules)
   demo [DIR]                 run the de Pillis 2006 chemo + TIL + IL-2 demo, write DIR/depillis2006-chemo-til.svg
   help                       show this text
@@ -22,6 +31,8 @@ commands:
 ${SIMULATE_USAGE}
 
 ${SWEEP_USAGE}
+
+${RUN_USAGE}
 `;
 
 function version(): string {
@@ -40,6 +51,12 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return runSimulate(rest, io);
       case "sweep":
         return runSweepCommand(rest, io);
+      case "run":
+        return runProtocolCommand(rest, io);
+      case "compare":
+        return compareProtocolsCommand(rest, io);
+      case "check":
+        return checkProtocolsCommand(rest, io);
       case "models":
         return runModels(rest, io);
       case "demo":
@@ -55,7 +72,9 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         io.out(USAGE);
         return 0;
       default:
-        throw new UsageError(`unknown command '${command}' (commands: simulate, sweep, models, demo, help)`);
+        throw new UsageError(
+          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, models, demo, help)`,
+        );
     }
   } catch (e) {
     if (e instanceof ModelError) {

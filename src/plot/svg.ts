@@ -15,6 +15,7 @@ export interface PlotSeries {
 export interface PlotMarker {
   readonly t: number;
   readonly label: string;
+  readonly color?: string;
 }
 
 export interface PlotOptions {
@@ -23,6 +24,8 @@ export interface PlotOptions {
   readonly series: readonly PlotSeries[];
   readonly markers?: readonly PlotMarker[];
   readonly events?: readonly PlotMarker[];
+  /** Shaded time intervals (e.g. protocol phases). */
+  readonly bands?: readonly { readonly from: number; readonly to: number; readonly label: string }[];
   readonly timeUnit?: string;
   readonly yLabel?: string;
   readonly note?: string;
@@ -46,9 +49,9 @@ const COLORS = [
   "#7f7f7f",
   "#bcbd22",
 ];
-const W = 900;
+const W = 940;
 const H = 520;
-const M = { left: 80, right: 170, top: 50, bottom: 70 };
+const M = { left: 80, right: 200, top: 50, bottom: 70 };
 
 function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -126,6 +129,18 @@ export function renderSvgPlot(o: PlotOptions): string {
     parts.push(`<line x1="${xx}" x2="${xx}" y1="${M.top}" y2="${M.top + ph}" stroke="#f0f0f0"/>`);
     parts.push(`<text x="${xx}" y="${M.top + ph + 18}" text-anchor="middle">${label}</text>`);
   }
+  const BAND_COLORS = ["#eef4fb", "#fbf3e6", "#eef8ee", "#f7eef8"];
+  (o.bands ?? []).forEach((b, k) => {
+    const x0 = x(Math.max(b.from, t0));
+    const x1 = x(Math.min(b.to, t1));
+    if (!(x1 > x0)) return;
+    parts.push(
+      `<rect x="${x0.toFixed(1)}" y="${M.top}" width="${(x1 - x0).toFixed(1)}" height="${ph}" fill="${BAND_COLORS[k % BAND_COLORS.length]}"><title>${esc(b.label)}</title></rect>`,
+    );
+    parts.push(
+      `<text x="${(x0 + 3).toFixed(1)}" y="${M.top + ph - 16}" font-size="10" fill="#777">${esc(b.label)}</text>`,
+    );
+  });
   parts.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
   parts.push(
     `<text x="${M.left + pw / 2}" y="${H - 28}" text-anchor="middle">${esc(o.xLabel ?? `time (${o.timeUnit ?? "day"})`)}</text>`,
@@ -138,7 +153,7 @@ export function renderSvgPlot(o: PlotOptions): string {
     if (m.t < t0 || m.t > t1) continue;
     const xx = x(m.t).toFixed(1);
     parts.push(
-      `<line x1="${xx}" x2="${xx}" y1="${M.top + ph}" y2="${M.top + ph - 10}" stroke="#555" stroke-width="2"><title>${esc(m.label)} at ${m.t}</title></line>`,
+      `<line x1="${xx}" x2="${xx}" y1="${M.top + ph}" y2="${M.top + ph - 10}" stroke="${m.color ?? "#555"}" stroke-width="2"><title>${esc(m.label)} at ${m.t}</title></line>`,
     );
   }
   for (const e of o.events ?? []) {
@@ -173,7 +188,10 @@ export function renderSvgPlot(o: PlotOptions): string {
         `<line x1="${M.left + pw + 15}" x2="${M.left + pw + 40}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="3"/>`,
       );
     }
-    parts.push(`<text x="${M.left + pw + 46}" y="${ly}" dominant-baseline="middle">${esc(s.name)}</text>`);
+    const label = s.name.length > 24 ? s.name.slice(0, 23) + "…" : s.name;
+    parts.push(
+      `<text x="${M.left + pw + 46}" y="${ly}" dominant-baseline="middle">${esc(label)}<title>${esc(s.name)}</title></text>`,
+    );
   });
   if (o.markers?.length) {
     const ly = M.top + 10 + o.series.length * 20 + 10;

@@ -1,0 +1,120 @@
+import { z } from "zod";
+
+/** Units a dose may be written in; `basis` follows from the unit. */
+export const DOSE_UNITS = [
+  "mg",
+  "mg/kg",
+  "mg/m2",
+  "ug",
+  "IU",
+  "IU/kg",
+  "cells",
+  "cells/kg",
+  "PFU",
+  "Gy",
+  "fraction",
+] as const;
+export type DoseUnit = (typeof DOSE_UNITS)[number];
+
+export const CONVERSIONS = [
+  "antibody",
+  "cells",
+  "il2",
+  "virus",
+  "chemo",
+  "vaccine",
+  "radiation",
+  "surgery",
+  "none",
+] as const;
+
+export const RouteSchema = z
+  .object({ id: z.string().min(1), name: z.string().min(1), description: z.string() })
+  .strict();
+
+export const ModalitySchema = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    module: z.string().nullable(),
+    description: z.string(),
+  })
+  .strict();
+
+export const AgentDoseSchema = z
+  .object({
+    unit: z.enum(DOSE_UNITS),
+    usual: z.number().positive(),
+    max: z.number().positive(),
+    max_total: z.number().positive().optional(),
+    schedule: z.string(),
+  })
+  .strict()
+  .refine((d) => d.max >= d.usual, { message: "max must be ≥ usual", path: ["max"] });
+
+export const AgentModelSchema = z
+  .object({
+    state: z.string().nullable(),
+    conversion: z.enum(CONVERSIONS),
+    volume_L: z.number().positive().optional(),
+    mg_m2_per_unit: z.number().positive().optional(),
+    alpha: z.number().nonnegative().optional(),
+    beta: z.number().nonnegative().optional(),
+    lymphocyte_alpha: z.number().nonnegative().optional(),
+    lymphocyte_beta: z.number().nonnegative().optional(),
+    lymphocyte_field_fraction: z.number().min(0).max(1).optional(),
+    set: z.record(z.string(), z.number()).optional(),
+    modules: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export const AgentSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, "lower-case letters, digits and -"),
+    name: z.string().min(1),
+    brand: z.string().optional(),
+    modality: z.string().min(1),
+    class: z.string().min(1),
+    targets: z.array(z.string()),
+    approval: z.enum(["fda", "outside-us", "investigational", "discontinued"]),
+    indications: z.string(),
+    biomarker_gates: z.array(z.string()).optional(),
+    routes: z.array(z.string()).min(1),
+    doses: z.array(AgentDoseSchema).min(1),
+    max_doses_per_course: z.number().int().positive().optional(),
+    requires_lymphodepletion: z.boolean().optional(),
+    cautions: z.array(z.string()),
+    toxicities: z.array(z.string()),
+    model: AgentModelSchema,
+    model_note: z.string().optional(),
+    sources: z.array(z.string()).min(1),
+    verify: z.boolean().optional(),
+  })
+  .strict();
+
+const Selector = z
+  .object({ modalities: z.array(z.string()).optional(), classes: z.array(z.string()).optional() })
+  .strict();
+
+export const RuleSchema = z
+  .object({
+    id: z.string().min(1),
+    kind: z.enum(["order", "precedes", "low-burden", "exclusive"]),
+    severity: z.enum(["error", "warning"]),
+    description: z.string(),
+    first: Selector.optional(),
+    then: Selector.optional(),
+    applies_to: Selector.optional(),
+    after: Selector.optional(),
+    min_gap_days: z.number().nonnegative().optional(),
+    window_days: z.tuple([z.number(), z.number()]).optional(),
+    source: z.string().min(1),
+  })
+  .strict();
+
+export type Route = z.infer<typeof RouteSchema>;
+export type Modality = z.infer<typeof ModalitySchema>;
+export type Agent = z.infer<typeof AgentSchema>;
+export type AgentDose = z.infer<typeof AgentDoseSchema>;
+export type Rule = z.infer<typeof RuleSchema>;
+export type Selector = z.infer<typeof Selector>;

@@ -1,0 +1,58 @@
+import { LineCounter, parseDocument } from "yaml";
+import { ModelError, readModelSource, type ModelIssue } from "../engine/language/index.js";
+import { ProtocolSchema, type Protocol } from "./protocol-schema.js";
+
+export function pathText(p: readonly (string | number)[]): string {
+  return p.map((x, i) => (typeof x === "number" ? `[${x}]` : i === 0 ? x : `.${x}`)).join("");
+}
+
+/**
+ * Parses a protocol document (YAML or JSON) against the schema. Throws a ModelError listing every structural
+ * problem with its path (`phases[1].steps[0].dose.unit`) and line.
+ */
+export function parseProtocol(text: string, file = "<protocol>"): Protocol {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    throw new ModelError(
+      doc.errors.map((e) => {
+        const lp = lines.linePos(e.pos[0]);
+        return {
+          file,
+          path: "",
+          line: lp.line,
+          column: lp.col,
+          message: e.message.split("\n")[0],
+          severity: "error" as const,
+        };
+      }),
+    );
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ModelError([{ file, path: "", message: (e as Error).message, severity: "error" }]);
+  }
+  const r = ProtocolSchema.safeParse(data);
+  if (r.success) return r.data;
+  const issues: ModelIssue[] = r.error.issues.map((iss) => {
+    const p = iss.path as (string | number)[];
+    let node: { range?: [number, number, number] } | undefined;
+    for (let k = p.length; k >= 0 && !node?.range; k--) node = doc.getIn(p.slice(0, k), true) as typeof node;
+    const lp = node?.range ? lines.linePos(node.range[0]) : undefined;
+    return {
+      file,
+      path: pathText(p),
+      line: lp?.line,
+      column: lp?.col,
+      message: iss.message,
+      severity: "error",
+    };
+  });
+  throw new ModelError(issues);
+}
+
+export function loadProtocol(file: string): Protocol {
+  return parseProtocol(readModelSource(file), file);
+}

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { DOSE_UNITS } from "./catalog-schema.js";
+
+/** Days of a step, relative to its phase's start: a list, or every N days × count, or every N days until a day. */
+export const DaysSchema = z.union([
+  z.array(z.number().nonnegative()).min(1),
+  z
+    .object({
+      every: z.number().positive(),
+      count: z.number().int().positive().max(10000),
+      from: z.number().nonnegative().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      every: z.number().positive(),
+      until: z.number().nonnegative(),
+      from: z.number().nonnegative().optional(),
+    })
+    .strict(),
+]);
+
+export const DoseSchema = z.object({ value: z.number().positive(), unit: z.enum(DOSE_UNITS) }).strict();
+
+export const StepSchema = z
+  .object({
+    agent: z.string().min(1),
+    dose: DoseSchema,
+    route: z.string().min(1),
+    days: DaysSchema,
+    infusion_hours: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .optional(),
+    when: z.enum(["minimal-burden"]).optional(),
+    combination_reason: z.string().min(1).optional(),
+    intent: z.string().optional(),
+    notes: z.string().optional(),
+  })
+  .strict();
+
+export const PhaseSchema = z
+  .object({
+    name: z.string().min(1),
+    kind: z.enum(["evaluation", "clinic", "outpatient", "maintenance"]).optional(),
+    start_day: z.number().nonnegative(),
+    duration_days: z.number().positive().optional(),
+    intent: z.string().optional(),
+    notes: z.string().optional(),
+    steps: z.array(StepSchema),
+  })
+  .strict();
+
+export const ProtocolSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    intent: z.string().optional(),
+    references: z.array(z.string()).optional(),
+    phases: z.array(PhaseSchema).min(1),
+  })
+  .strict();
+
+export type Protocol = z.infer<typeof ProtocolSchema>;
+export type Phase = z.infer<typeof PhaseSchema>;
+export type Step = z.infer<typeof StepSchema>;
+export type Days = z.infer<typeof DaysSchema>;
+
+/** The published JSON Schema of protocol documents (schemas/protocol.schema.json). */
+export function protocolJsonSchema(): unknown {
+  return {
+    ...(z.toJSONSchema(ProtocolSchema) as object),
+    $id: "https://immunoplan.example/schemas/protocol.schema.json",
+    title: "Immunoplan protocol",
+    description: "A sequenced cancer immunotherapy protocol: phases with steps (agent, dose, route, days).",
+  };
+}
+
+/** Absolute days (from day 0 of the protocol) of a step in a phase. */
+export function stepDays(phase: Phase, step: Step): number[] {
+  const d = step.days;
+  const base = phase.start_day;
+  if (Array.isArray(d)) return d.map((x) => base + x);
+  const from = d.from ?? 0;
+  const out: number[] = [];
+  if ("count" in d) for (let k = 0; k < d.count; k++) out.push(base + from + k * d.every);
+  else for (let x = from; x <= d.until + 1e-9 && out.length < 10000; x += d.every) out.push(base + x);
+  return out;
+}
