@@ -232,6 +232,70 @@ describe("immunoplan sweep", () => {
   });
 });
 
+describe("immunoplan run, compare, check", () => {
+  const ex = (f: string) => path.resolve(import.meta.dirname, "../../examples/protocols", f);
+
+  it("runs a protocol for a virtual patient: inputs, assumptions, outcome, JSON and plot", () => {
+    const r = run([
+      "run",
+      ex("chemo-then-til-il2.yaml"),
+      "--patient",
+      "p9-large",
+      "--out",
+      "r.json",
+      "--plot",
+      "r.svg",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/patient p9-large \(70 kg, 175 cm, BSA 1\.84 m²\)/);
+    expect(r.out).toMatch(/lifileucel +3\.000e\+10 cells +3\.000e\+10 cells +L \+= 3\.00e\+10/);
+    expect(r.out).toMatch(/eliminated on day 15/);
+    expect(r.out).toMatch(/decision support only/);
+    const j = JSON.parse(readFileSync(path.join(r.cwd, "r.json"), "utf8"));
+    expect(j.outcome.eliminated).toBe(true);
+    expect(j.states.T.length).toBe(j.times.length);
+    expect(readFileSync(path.join(r.cwd, "r.svg"), "utf8")).toMatch(/lymphodepletion/);
+  });
+
+  it("compares protocols in one table and one plot", () => {
+    const r = run([
+      "compare",
+      ex("pembrolizumab-q3w.yaml"),
+      ex("chemo-then-til-il2.yaml"),
+      "--patient",
+      "p9-large",
+      "--days",
+      "90",
+      "--plot",
+      "c.svg",
+    ]);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines[2]).toMatch(/^protocol +final burden +nadir/);
+    expect(lines[3]).toMatch(/^pembrolizumab every 3 weeks +9\.\d+e\+8 .* no /);
+    expect(lines[4]).toMatch(/^chemotherapy then TIL \+ IL-2 +0 .* day 15/);
+    expect(readFileSync(path.join(r.cwd, "c.svg"), "utf8")).toMatch(/Tumor burden by protocol/);
+  });
+
+  it("check lists problems with paths; run refuses a protocol with errors unless --force", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
+    writeFileSync(
+      path.join(dir, "bad.yaml"),
+      "name: bad\nphases:\n  - name: a\n    start_day: 0\n    steps:\n      - { agent: pembrolizumab, dose: { value: 800, unit: mg }, route: iv, days: [0] }\n",
+    );
+    const c = run(["check", "bad.yaml"], dir);
+    expect(c.code).toBe(2);
+    expect(c.out).toMatch(
+      /bad\.yaml: phases\[0\]\.steps\[0\]\.dose\.value: error: 800 mg is above the label maximum/,
+    );
+    const r = run(["run", "bad.yaml"], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/1 error\(s\) in the protocol/);
+    expect(run(["run", "bad.yaml", "--force"], dir).code).toBe(0);
+    expect(run(["check", ex("six-step-personalized.yaml")]).out).toMatch(/no problems/);
+  });
+});
+
 describe("immunoplan models, demo, help", () => {
   it("lists the built-in models", () => {
     const r = run(["models"]);

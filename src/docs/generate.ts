@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { builtinModels } from "../models/catalog.js";
 import { VALIDATION_CASES } from "../validation/index.js";
 import { casesMarkdown, runCases, summary } from "../validation/report.js";
+import { protocolJsonSchema } from "../therapy/protocol-schema.js";
 import { modelPage } from "./model-page.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -63,6 +64,11 @@ for (const m of models) {
     ),
   );
 }
+mkdirSync(path.join(ROOT, "schemas"), { recursive: true });
+writeFileSync(
+  path.join(ROOT, "schemas", "protocol.schema.json"),
+  JSON.stringify(protocolJsonSchema(), null, 2) + "\n",
+);
 console.log(
   `docs: ${models.length} model pages, validation report (${sum.checks} checks: ${sum.pass} pass, ${sum.fail} fail, ${sum.known} documented discrepancies)`,
 );

@@ -1,0 +1,142 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ModelError } from "../engine/language/index.js";
+import { parseProtocol } from "./protocol-file.js";
+import { protocolJsonSchema } from "./protocol-schema.js";
+import { validateProtocol } from "./validate-protocol.js";
+
+const EXAMPLES = path.resolve(import.meta.dirname, "../../examples/protocols");
+
+const base = (steps: string, extra = "") =>
+  `name: test\nphases:\n  - name: one\n    start_day: 0\n${extra}    steps:\n${steps}`;
+const problems = (text: string) => validateProtocol(parseProtocol(text, "p.yaml"));
+
+describe("protocol documents", () => {
+  it("every example protocol validates without errors", () => {
+    const files = readdirSync(EXAMPLES);
+    expect(files.length).toBeGreaterThanOrEqual(9);
+    for (const f of files) {
+      const probs = validateProtocol(parseProtocol(readFileSync(path.join(EXAMPLES, f), "utf8"), f));
+      expect(
+        probs.filter((p) => p.severity === "error"),
+        f,
+      ).toEqual([]);
+    }
+  });
+
+  it("reports structural errors with their path and line", () => {
+    try {
+      parseProtocol(
+        base(
+          "      - { agent: pembrolizumab, dose: { value: -200, unit: mg }, route: iv, days: [0] }\n      - { agent: pembrolizumab, dose: { value: 200, unit: furlongs }, route: iv, days: [] }\n",
+        ),
+        "p.yaml",
+      );
+      expect.unreachable();
+    } catch (e) {
+      const issues = (e as ModelError).issues;
+      expect(issues.map((i) => i.path)).toEqual([
+        "phases[0].steps[0].dose.value",
+        "phases[0].steps[1].dose.unit",
+        "phases[0].steps[1].days",
+      ]);
+      expect(issues[0].line).toBe(6);
+    }
+  });
+
+  it("reports unknown agents, wrong units, doses above the label, wrong routes — all at once", () => {
+    const probs = problems(
+      base(
+        "      - { agent: pembrolizumab, dose: { value: 800, unit: mg }, route: iv, days: [0] }\n" +
+          "      - { agent: pembrolizumab, dose: { value: 1, unit: cells }, route: oral, days: [21] }\n" +
+          "      - { agent: pembro, dose: { value: 200, unit: mg }, route: iv, days: [42] }\n",
+      ),
+    );
+    const byPath = Object.fromEntries(probs.map((p) => [p.path, p.message]));
+    expect(byPath["phases[0].steps[0].dose.value"]).toMatch(
+      /800 mg is above the label maximum of 400 mg for pembrolizumab/,
+    );
+    expect(byPath["phases[0].steps[1].dose.unit"]).toMatch(/not dosed in cells \(units: mg, mg\/kg\)/);
+    expect(byPath["phases[0].steps[1].route"]).toMatch(/not given oral/);
+    expect(byPath["phases[0].steps[2].agent"]).toMatch(/unknown agent 'pembro' \(did you mean pembrolizumab/);
+  });
+
+  it("reports overlapping infusions and courses longer than the label allows", () => {
+    const probs = problems(
+      base(
+        "      - { agent: rituximab, dose: { value: 375, unit: mg/m2 }, route: iv, days: [0, 0.1], infusion_hours: 4 }\n" +
+          "      - { agent: aldesleukin, dose: { value: 600000, unit: IU/kg }, route: iv, days: { every: 0.3333333333333333, count: 30 }, infusion_hours: 0.25 }\n",
+      ),
+    );
+    expect(
+      probs.some((p) => p.path === "phases[0].steps[0].infusion_hours" && /overlap/.test(p.message)),
+    ).toBe(true);
+    expect(
+      probs.some((p) =>
+        /30 doses of aldesleukin \(high-dose IL-2\): the label allows at most 28/.test(p.message),
+      ),
+    ).toBe(true);
+  });
+
+  it("checks the sequencing rules, each with its source", () => {
+    const probs = problems(
+      base(
+        "      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: iv, days: [0] }\n" +
+          "      - { agent: oncolytic-virus-investigational, dose: { value: 1.0e9, unit: PFU }, route: intratumoral, days: [1] }\n" +
+          "      - { agent: axicabtagene-ciloleucel, dose: { value: 2.0e6, unit: cells/kg }, route: iv, days: [3] }\n" +
+          "      - { agent: fludarabine, dose: { value: 30, unit: mg/m2 }, route: iv, days: [5] }\n" +
+          "      - { agent: cyclophosphamide, dose: { value: 500, unit: mg/m2 }, route: iv, days: [5] }\n",
+      ),
+    );
+    const rules = new Map(probs.filter((p) => p.rule).map((p) => [p.rule, p]));
+    expect(rules.get("virus-before-activation")?.severity).toBe("warning");
+    expect(rules.get("lymphodepletion-before-cell-therapy")?.severity).toBe("error");
+    expect(rules.get("lymphodepletion-before-cell-therapy")?.path).toBe("phases[0].steps[2]");
+    expect(rules.get("one-agent-per-class")?.message).toMatch(
+      /fludarabine and cyclophosphamide \(both lymphodepletion\) on day 5/,
+    );
+    expect(rules.get("killer-cells-at-minimal-burden")).toBeUndefined(); // the virus on day 1 counts as debulking
+    for (const p of rules.values()) expect(p.source).toBeTruthy();
+  });
+
+  it("killer cells need minimal burden or debulking first; a combination reason allows same-class agents", () => {
+    const probs = problems(
+      base(
+        "      - { agent: nk-cells-autologous, dose: { value: 1.0e7, unit: cells/kg }, route: iv, days: [0] }\n",
+      ),
+    );
+    expect(probs.map((p) => p.rule)).toEqual(["killer-cells-at-minimal-burden"]);
+    const ok = problems(
+      base(
+        "      - { agent: nk-cells-autologous, dose: { value: 1.0e7, unit: cells/kg }, route: iv, days: [0], when: minimal-burden }\n",
+      ),
+    );
+    expect(ok).toEqual([]);
+  });
+
+  it("the published JSON Schema matches the protocol schema", () => {
+    const file = path.resolve(import.meta.dirname, "../../schemas/protocol.schema.json");
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(JSON.parse(JSON.stringify(protocolJsonSchema())));
+  });
+
+  it("never crashes on arbitrary input: a protocol or a ModelError", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.jsonValue({ maxDepth: 5 }).map((v) => JSON.stringify({ name: "x", phases: v })),
+        ),
+        (text) => {
+          try {
+            validateProtocol(parseProtocol(text, "fuzz.yaml"));
+          } catch (e) {
+            expect(e).toBeInstanceOf(ModelError);
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+});
