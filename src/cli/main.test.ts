@@ -250,6 +250,7 @@ describe("immunoplan run, compare, check", () => {
     expect(r.out).toMatch(/patient p9-large \(70 kg, 175 cm, BSA 1\.84 m²\)/);
     expect(r.out).toMatch(/lifileucel +3\.000e\+10 cells +3\.000e\+10 cells +L \+= 3\.00e\+10/);
     expect(r.out).toMatch(/eliminated on day 15/);
+    expect(r.out).toMatch(/predicted burden before lifileucel on day 8: [\d.e+]+ cells/);
     expect(r.out).toMatch(/decision support only/);
     const j = JSON.parse(readFileSync(path.join(r.cwd, "r.json"), "utf8"));
     expect(j.outcome.eliminated).toBe(true);

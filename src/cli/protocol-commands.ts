@@ -16,6 +16,12 @@ export const RUN_USAGE = `usage: immunoplan run PROTOCOL [--patient NAME|case.js
 PROTOCOL is a protocol document (YAML/JSON, schemas/protocol.schema.json). Built-in virtual patients: p9-weak
 (default), p9-strong, p9-large, p10-strong, p10-large (de Pillis 2006 parameter sets).`;
 
+/**
+ * Burden up to which a killer-cell step counts as given at minimal residual disease: the chemo + TIL + IL-2
+ * course of de Pillis 2006 clears up to about 2e6 cells (immunoplan sweep; README).
+ */
+const MINIMAL_BURDEN = 2e6;
+
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
 
 function problemLine(file: string, p: ProtocolProblem): string {
@@ -141,6 +147,13 @@ export function runProtocolCommand(argv: string[], io: CliIO): number {
       `${fmt(o.daysUndetectable)} days below the detection limit; ${o.eliminated ? `eliminated on day ${fmt(o.eliminatedDay!)}` : "not eliminated"}` +
       `${o.progressionDay !== null ? `; progression (RECIST) on day ${fmt(o.progressionDay)}` : ""}\n`,
   );
+  for (const k of o.killerCellSteps) {
+    const low = k.burden <= MINIMAL_BURDEN;
+    io.out(
+      `${low ? "" : "warning: "}predicted burden before ${k.agent} on day ${fmt(k.day)}: ${fmt(k.burden)} cells` +
+        `${low ? " (minimal residual disease)" : ` — above ${fmt(MINIMAL_BURDEN)}: killer cells work best at minimal residual disease`}\n`,
+    );
+  }
   if (values.out)
     writeFileSync(path.resolve(io.cwd, values.out), JSON.stringify(outcomeJson(l), null, 1) + "\n");
   if (values.plot) {

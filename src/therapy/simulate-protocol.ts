@@ -1,6 +1,7 @@
 import { solve, type OdeSolution } from "../engine/index.js";
 import type { CompiledModel } from "../engine/language/compile.js";
 import { loadModelByName } from "../models/catalog.js";
+import { matches, therapyCatalog } from "./catalog.js";
 import type { CompiledProtocol } from "./compile-protocol.js";
 
 export const CORE_MODEL = "immunoplan-core";
@@ -23,6 +24,12 @@ export interface ProtocolOutcome {
    * (progressive disease by RECIST 1.1), or null.
    */
   readonly progressionDay: number | null;
+  /** Predicted tumor burden on the day of each killer-cell step (NK, donor killer cells, CAR-T, TIL, TCR-T). */
+  readonly killerCellSteps: readonly {
+    readonly day: number;
+    readonly agent: string;
+    readonly burden: number;
+  }[];
 }
 
 export interface ProtocolRun {
@@ -65,8 +72,26 @@ export function simulateProtocol(compiled: CompiledProtocol, options: SimulateOp
     nOut,
     maxSteps: 2_000_000,
   });
-  const outcome = summarize(model, parameters, solution, options.detectionLimit ?? DEFAULT_DETECTION_LIMIT);
+  const outcome = summarize(
+    model,
+    parameters,
+    solution,
+    options.detectionLimit ?? DEFAULT_DETECTION_LIMIT,
+    killerSteps(compiled),
+  );
   return { compiled, model, parameters, solution, outcome, days };
+}
+
+/** Modalities whose steps belong at minimal burden (the catalog rule killer-cells-at-minimal-burden). */
+function killerSteps(compiled: CompiledProtocol): { day: number; agent: string }[] {
+  const catalog = therapyCatalog();
+  const rule = catalog.rules.find((r) => r.kind === "low-burden");
+  return compiled.inputs
+    .filter((x) => {
+      const a = catalog.agents.get(x.agent);
+      return a !== undefined && matches(a, rule?.applies_to);
+    })
+    .map((x) => ({ day: x.day, agent: x.agent }));
 }
 
 export function summarize(
@@ -74,6 +99,7 @@ export function summarize(
   parameters: Float64Array,
   sol: OdeSolution,
   detectionLimit: number,
+  killer: readonly { day: number; agent: string }[] = [],
 ): ProtocolOutcome {
   const n = model.dimension;
   const ti = model.tumorIndex;
@@ -107,5 +133,10 @@ export function summarize(
     eliminated: elim !== undefined,
     eliminatedDay: elim?.t ?? null,
     progressionDay,
+    // the burden just before the step (the state at the day itself already includes the cells given)
+    killerCellSteps: killer.map((k) => ({
+      ...k,
+      burden: k.day > sol.t0 && k.day <= sol.tFinal ? sol.at(Math.max(sol.t0, k.day - 1e-9))[ti] : NaN,
+    })),
   };
 }
