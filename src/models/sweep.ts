@@ -1,6 +1,7 @@
 import { solve, type Method } from "../engine/index.js";
 import type { CompiledModel } from "../engine/language/compile.js";
 import type { DoseSpec } from "../engine/language/index.js";
+import { course, firstTimeBelow } from "./tumor-course.js";
 
 /** What a sweep varies: an initial value, a parameter, or a field of doses (by index or label). */
 export type SweepTarget =
@@ -170,24 +171,11 @@ export function runSweep(input: SweepInput): SweepRow[] {
       nOut,
       dense: false,
     });
-    const n = model.dimension;
-    let nadir = Infinity;
-    let nadirDay = 0;
-    let eliminatedDay: number | null = null;
-    let peak = 0;
-    for (let i = 0; i < sol.times.length; i++) {
-      const v = sol.values[i * n + ti];
-      if (v > peak) peak = v;
-      if (v < nadir) {
-        nadir = v;
-        nadirDay = sol.times[i];
-      }
-      if (eliminatedDay === null && v < elim) eliminatedDay = sol.times[i];
-    }
+    const c = course(sol, ti);
+    let eliminatedDay = firstTimeBelow(sol, ti, elim);
     const elimEvent = sol.events.find((e) => e.state[ti] < elim || e.name === "eliminated");
     if (elimEvent && (eliminatedDay === null || elimEvent.t < eliminatedDay)) eliminatedDay = elimEvent.t;
-    const initial = sol.values[ti];
-    const final = sol.final[ti];
+    const { initial, final, nadir, nadirDay, peak } = c;
     const escaped =
       input.escapeThreshold !== undefined
         ? final >= input.escapeThreshold

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { ModelError, type ModelIssue } from "../engine/language/index.js";
+import { ModelError, parseYamlDocument, type ModelIssue } from "../engine/language/index.js";
 import {
   AgentSchema,
   ModalitySchema,
@@ -28,22 +27,17 @@ export interface TherapyCatalog {
 
 /** Reads a YAML list and validates every item, reporting problems by file, line and path. */
 function readList<T>(file: string, schema: z.ZodType<T>, issues: ModelIssue[]): T[] {
-  const text = readFileSync(file, "utf8");
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  for (const e of doc.errors) {
-    const lp = lines.linePos(e.pos[0]);
-    issues.push({
-      file,
-      path: "",
-      line: lp.line,
-      column: lp.col,
-      message: e.message.split("\n")[0],
-      severity: "error",
-    });
+  let parsed;
+  try {
+    parsed = parseYamlDocument(readFileSync(file, "utf8"), file);
+  } catch (e) {
+    if (e instanceof ModelError) {
+      issues.push(...e.issues);
+      return [];
+    }
+    throw e;
   }
-  if (doc.errors.length) return [];
-  const data = doc.toJS() as unknown;
+  const { doc, lines, data } = parsed;
   if (!Array.isArray(data)) {
     issues.push({ file, path: "", message: "must be a list", severity: "error" });
     return [];

@@ -1,5 +1,4 @@
-import { LineCounter, parseDocument } from "yaml";
-import { ModelError, readModelSource, type ModelIssue } from "../engine/language/index.js";
+import { ModelError, parseYamlDocument, readModelSource, type ModelIssue } from "../engine/language/index.js";
 import { ProtocolSchema, type Protocol } from "./protocol-schema.js";
 
 export function pathText(p: readonly (string | number)[]): string {
@@ -11,29 +10,7 @@ export function pathText(p: readonly (string | number)[]): string {
  * problem with its path (`phases[1].steps[0].dose.unit`) and line.
  */
 export function parseProtocol(text: string, file = "<protocol>"): Protocol {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length) {
-    throw new ModelError(
-      doc.errors.map((e) => {
-        const lp = lines.linePos(e.pos[0]);
-        return {
-          file,
-          path: "",
-          line: lp.line,
-          column: lp.col,
-          message: e.message.split("\n")[0],
-          severity: "error" as const,
-        };
-      }),
-    );
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    throw new ModelError([{ file, path: "", message: (e as Error).message, severity: "error" }]);
-  }
+  const { doc, lines, data } = parseYamlDocument(text, file);
   const r = ProtocolSchema.safeParse(data);
   if (r.success) return r.data;
   const issues: ModelIssue[] = r.error.issues.map((iss) => {

@@ -1,6 +1,7 @@
 import { solve, type OdeSolution } from "../engine/index.js";
 import type { CompiledModel } from "../engine/language/compile.js";
 import { loadModelByName } from "../models/catalog.js";
+import { course } from "../models/tumor-course.js";
 import { matches, therapyCatalog } from "./catalog.js";
 import type { CompiledProtocol } from "./compile-protocol.js";
 
@@ -104,24 +105,22 @@ export function summarize(
   const n = model.dimension;
   const ti = model.tumorIndex;
   const sld = model.observe(sol.times, sol.values, parameters)[model.observationNames.indexOf("sld")];
-  let nadir = Infinity;
-  let nadirDay = 0;
-  let nadirSld = Infinity;
-  let peak = 0;
+  const { nadir, nadirDay, nadirIndex, peak } = course(sol, ti);
+  const nadirSld = sld[nadirIndex];
   let undetectable = 0;
   let progressionDay: number | null = null;
-  for (let i = 0; i < sol.times.length; i++) {
-    const v = sol.values[i * n + ti];
-    if (v > peak) peak = v;
-    if (v < nadir) {
-      nadir = v;
-      nadirDay = sol.times[i];
-      nadirSld = sld[i];
-      progressionDay = null;
-    }
-    if (i > 0 && v < detectionLimit) undetectable += sol.times[i] - sol.times[i - 1];
-    if (progressionDay === null && sld[i] >= 1.2 * nadirSld && sld[i] - nadirSld >= 5 && nadirSld > 0)
+  for (let i = 1; i < sol.times.length; i++) {
+    if (sol.values[i * n + ti] < detectionLimit) undetectable += sol.times[i] - sol.times[i - 1];
+    // RECIST 1.1 progression: ≥ 20 % and ≥ 5 mm above the smallest sum of diameters
+    if (
+      i > nadirIndex &&
+      progressionDay === null &&
+      nadirSld > 0 &&
+      sld[i] >= 1.2 * nadirSld &&
+      sld[i] - nadirSld >= 5
+    ) {
       progressionDay = sol.times[i];
+    }
   }
   const elim = sol.events.find((e) => e.name === "eliminated");
   return {

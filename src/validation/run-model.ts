@@ -2,6 +2,7 @@ import { solve, type Method, type OdeSolution } from "../engine/index.js";
 import type { CompiledModel } from "../engine/language/compile.js";
 import { parseDoses, readModelSource, type DoseSpec } from "../engine/language/index.js";
 import { loadModelByName, resolveDosePath } from "../models/catalog.js";
+import { course, firstTimeBelow } from "../models/tumor-course.js";
 
 const cache = new Map<string, CompiledModel>();
 
@@ -65,11 +66,7 @@ export function simulate(spec: RunSpec): OdeSolution {
 }
 
 /** First output time at which a state is below a threshold (null if never). */
-export function firstBelow(sol: OdeSolution, index: number, threshold: number): number | null {
-  const n = sol.dimension;
-  for (let i = 0; i < sol.times.length; i++) if (sol.values[i * n + index] < threshold) return sol.times[i];
-  return null;
-}
+export const firstBelow = firstTimeBelow;
 
 /** Exact crossing time of a state below a threshold by bisection on the dense output (null if never). */
 export function crossingBelow(sol: OdeSolution, index: number, threshold: number): number | null {
@@ -88,15 +85,6 @@ export function crossingBelow(sol: OdeSolution, index: number, threshold: number
 }
 
 export function minOf(sol: OdeSolution, index: number): { value: number; t: number } {
-  const n = sol.dimension;
-  let value = Infinity;
-  let t = 0;
-  for (let i = 0; i < sol.times.length; i++) {
-    const v = sol.values[i * n + index];
-    if (v < value) {
-      value = v;
-      t = sol.times[i];
-    }
-  }
-  return { value, t };
+  const c = course(sol, index);
+  return { value: c.nadir, t: c.nadirDay };
 }

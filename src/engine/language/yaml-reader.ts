@@ -179,9 +179,20 @@ export function openDocument(text: string, file: string): { reader: Reader; data
       { file, path: "", message: `file is larger than ${MAX_FILE_BYTES} bytes`, severity: "error" },
     ]);
   }
+  const { doc, lines, data } = parseYamlDocument(text, file);
+  return { reader: new Reader(file, doc, lines), data };
+}
+
+/**
+ * Parses YAML (or JSON) text into a document with line positions and its plain data. Syntax errors and alias
+ * bombs become a ModelError naming the file, line and column.
+ */
+export function parseYamlDocument(
+  text: string,
+  file: string,
+): { doc: Document; lines: LineCounter; data: unknown } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const reader = new Reader(file, doc, lines);
   if (doc.errors.length) {
     throw new ModelError(
       doc.errors.map((e) => {
@@ -203,7 +214,7 @@ export function openDocument(text: string, file: string): { reader: Reader; data
   } catch (e) {
     throw new ModelError([{ file, path: "", message: (e as Error).message, severity: "error" }]);
   }
-  return { reader, data };
+  return { doc, lines, data };
 }
 
 /** Reads a dose list (model `doses:` field or a dose file) against the model's state names. */
