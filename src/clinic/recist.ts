@@ -1,0 +1,197 @@
+/**
+ * RECIST 1.1 (Eisenhauer et al., Eur J Cancer 2009;45:228–247) over an imaging timeline: sums of diameters,
+ * nadir, target / non-target / new-lesion responses, the overall time-point response and the best overall
+ * response with confirmation. Rules as in shared/research/clinical.md §2.1.
+ */
+
+export type TargetResponse = "CR" | "PR" | "SD" | "PD" | "NE";
+export type NonTargetResponse = "CR" | "NON-CR/NON-PD" | "PD" | "NE" | "NONE";
+export type OverallResponse = "CR" | "PR" | "SD" | "PD" | "NE" | "NON-CR/NON-PD";
+
+export interface LesionMeasurement {
+  readonly lesionId: string;
+  readonly role: "target" | "non-target" | "new";
+  /** Lymph node: measured by short axis, and a "CR" node is < 10 mm. */
+  readonly nodal: boolean;
+  /** Target lesions: longest diameter (non-nodal) or short axis (nodal), mm; 0 when it disappeared. */
+  readonly diameterMm?: number;
+  /** Non-target and new lesions. */
+  readonly state?: "present" | "absent" | "unequivocal-progression";
+}
+
+export interface Assessment {
+  /** ISO date (a partial date such as 2014-02 is allowed). */
+  readonly date: string;
+  readonly label?: string;
+  readonly lesions: readonly LesionMeasurement[];
+}
+
+export interface TimepointResponse {
+  readonly date: string;
+  readonly label?: string;
+  /** Sum of diameters of the target lesions measured at this time point (mm), or null if any is missing. */
+  readonly sumMm: number | null;
+  readonly changeFromBaselinePct: number | null;
+  readonly changeFromNadirPct: number | null;
+  readonly changeFromNadirMm: number | null;
+  readonly nadirMm: number | null;
+  readonly target: TargetResponse | "NONE";
+  readonly nonTarget: NonTargetResponse;
+  readonly newLesions: boolean;
+  readonly overall: OverallResponse;
+}
+
+export interface BestOverallResponse {
+  readonly response: OverallResponse | "NE";
+  /** Confirmed: CR/PR need the same or better response ≥ `confirmDays` later; SD needs `minSdDays` from baseline. */
+  readonly confirmed: OverallResponse | "NE";
+  readonly date: string | null;
+}
+
+/**
+ * Percent changes and millimetre differences are compared on values rounded to 0.001 % and 0.001 mm, so that
+ * floating-point artefacts (25.5 → 30.6 giving 19.999…%) do not change a category.
+ */
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+export function recistTimepoints(assessments: readonly Assessment[]): TimepointResponse[] {
+  if (assessments.length === 0) return [];
+  const baseline = assessments[0];
+  const targetIds = baseline.lesions.filter((l) => l.role === "target").map((l) => l.lesionId);
+  const nonTargetIds = baseline.lesions.filter((l) => l.role === "non-target").map((l) => l.lesionId);
+  const sumOf = (a: Assessment): number | null => {
+    let s = 0;
+    for (const id of targetIds) {
+      const m = a.lesions.find((l) => l.lesionId === id && l.role === "target");
+      if (!m || m.diameterMm === undefined || !Number.isFinite(m.diameterMm)) return null;
+      s += m.diameterMm;
+    }
+    return round(s, 4);
+  };
+  const baseSum = sumOf(baseline);
+  let nadir = baseSum;
+  const out: TimepointResponse[] = [];
+  for (let k = 1; k < assessments.length; k++) {
+    const a = assessments[k];
+    const sum = sumOf(a);
+    // target response
+    let target: TargetResponse | "NONE" = targetIds.length === 0 ? "NONE" : "NE";
+    let fromBase: number | null = null;
+    let fromNadirPct: number | null = null;
+    let fromNadirMm: number | null = null;
+    if (targetIds.length > 0 && baseSum !== null) {
+      const present = targetIds.map((id) => a.lesions.find((l) => l.lesionId === id && l.role === "target"));
+      const partial = present.reduce((s, m) => s + (m?.diameterMm ?? 0), 0);
+      // a partial sum that already exceeds the PD threshold is PD even with missing measurements
+      const sumForPd = sum ?? partial;
+      if (nadir !== null) {
+        fromNadirMm = round(sumForPd - nadir);
+        fromNadirPct = nadir > 0 ? round(((sumForPd - nadir) / nadir) * 100) : null;
+      }
+      const pd =
+        nadir !== null &&
+        fromNadirMm !== null &&
+        fromNadirMm >= 5 &&
+        (nadir === 0 || (fromNadirPct ?? 0) >= 20);
+      if (pd) target = "PD";
+      else if (sum !== null) {
+        fromBase = baseSum > 0 ? round(((sum - baseSum) / baseSum) * 100) : null;
+        const allGone = present.every(
+          (m) => m !== undefined && (m.nodal ? m.diameterMm! < 10 : m.diameterMm === 0),
+        );
+        if (allGone) target = "CR";
+        else if (fromBase !== null && fromBase <= -30) target = "PR";
+        else target = "SD";
+      }
+      if (sum === null) fromBase = null;
+    }
+    // non-target response
+    let nonTarget: NonTargetResponse = nonTargetIds.length === 0 ? "NONE" : "NE";
+    if (nonTargetIds.length > 0) {
+      const states = nonTargetIds.map((id) =>
+        a.lesions.find((l) => l.lesionId === id && l.role === "non-target"),
+      );
+      if (states.some((m) => m?.state === "unequivocal-progression")) nonTarget = "PD";
+      else if (states.some((m) => m === undefined || m.state === undefined)) nonTarget = "NE";
+      else if (states.every((m) => m!.state === "absent")) nonTarget = "CR";
+      else nonTarget = "NON-CR/NON-PD";
+    }
+    const newLesions = a.lesions.some((l) => l.role === "new" && l.state !== "absent");
+    const overall = overallResponse(target, nonTarget, newLesions);
+    out.push({
+      date: a.date,
+      label: a.label,
+      sumMm: sum,
+      changeFromBaselinePct: fromBase,
+      changeFromNadirPct: fromNadirPct,
+      changeFromNadirMm: fromNadirMm,
+      nadirMm: nadir,
+      target,
+      nonTarget,
+      newLesions,
+      overall,
+    });
+    if (sum !== null && (nadir === null || sum < nadir)) nadir = sum;
+  }
+  return out;
+}
+
+/** The overall time-point response table of RECIST 1.1 (measurable and non-target-only disease). */
+export function overallResponse(
+  target: TargetResponse | "NONE",
+  nonTarget: NonTargetResponse,
+  newLesions: boolean,
+): OverallResponse {
+  if (newLesions || target === "PD" || nonTarget === "PD") return "PD";
+  if (target === "NONE") {
+    if (nonTarget === "CR") return "CR";
+    if (nonTarget === "NON-CR/NON-PD") return "NON-CR/NON-PD";
+    return "NE";
+  }
+  if (target === "CR") return nonTarget === "CR" || nonTarget === "NONE" ? "CR" : "PR";
+  if (target === "PR") return nonTarget === "NE" ? "PR" : "PR";
+  if (target === "SD") return "SD";
+  return "NE";
+}
+
+const RANK: Record<string, number> = { CR: 5, PR: 4, SD: 3, "NON-CR/NON-PD": 3, PD: 1, NE: 0 };
+
+function days(a: string, b: string): number {
+  const parse = (d: string) => Date.parse(d.length === 7 ? `${d}-15` : d.length === 4 ? `${d}-07-01` : d);
+  return (parse(b) - parse(a)) / 86_400_000;
+}
+
+/**
+ * Best overall response: the best time-point response before the first PD. Confirmed: a CR or PR counts only if a
+ * later assessment ≥ confirmDays after it shows the same or better response (CR needs CR; PR needs CR or PR);
+ * SD needs ≥ minSdDays from baseline.
+ */
+export function bestOverallResponse(
+  baselineDate: string,
+  timepoints: readonly TimepointResponse[],
+  opts: { confirmDays?: number; minSdDays?: number } = {},
+): BestOverallResponse {
+  const confirmDays = opts.confirmDays ?? 28;
+  const minSd = opts.minSdDays ?? 42;
+  let best: TimepointResponse | null = null;
+  let confirmed: OverallResponse | "NE" = "NE";
+  let confirmedRank = -1;
+  const stopAt = timepoints.findIndex((t) => t.overall === "PD");
+  const upto = stopAt < 0 ? timepoints : timepoints.slice(0, stopAt + 1);
+  for (const t of upto) if (!best || RANK[t.overall] > RANK[best.overall]) best = t;
+  upto.forEach((t, i) => {
+    let c: OverallResponse | "NE" = "NE";
+    if (t.overall === "CR" || t.overall === "PR") {
+      const later = upto.slice(i + 1).find((u) => days(t.date, u.date) >= confirmDays && u.overall !== "NE");
+      if (later && (later.overall === "CR" || (t.overall === "PR" && later.overall === "PR"))) c = t.overall;
+      else c = days(baselineDate, t.date) >= minSd ? "SD" : "NE";
+    } else if (t.overall === "SD" || t.overall === "NON-CR/NON-PD") {
+      c = days(baselineDate, t.date) >= minSd ? t.overall : "NE";
+    } else if (t.overall === "PD") c = "PD";
+    if (RANK[c] > confirmedRank) {
+      confirmed = c;
+      confirmedRank = RANK[c];
+    }
+  });
+  return { response: best?.overall ?? "NE", confirmed, date: best?.date ?? null };
+}
