@@ -86,7 +86,7 @@ describe("records review and evaluation", () => {
       code: { code: "751-8" },
       value: 0.9,
       unit: "10*9/L",
-      date: "2018-04-30",
+      date: "2018-05-25",
       source: manual,
     });
     expect(verdict(c, "car-t").reasons.map((r) => r.rule)).toContain("neutrophils-low");
