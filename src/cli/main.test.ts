@@ -297,6 +297,68 @@ describe("immunoplan run, compare, check", () => {
   });
 });
 
+describe("immunoplan case, evaluate, recist", () => {
+  const EX = path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synthetic.json");
+  const JENNY = path.resolve(
+    import.meta.dirname,
+    "../../../shared/research/data/mcode-stu4-ig-examples/Bundle-mcode-patient-bundle-jenny-m.json",
+  );
+
+  it("imports a FHIR bundle into a case and exports it again", () => {
+    const r = run([
+      "case",
+      "import",
+      JENNY,
+      "--id",
+      "jenny",
+      "--out",
+      "case.json",
+      "--report",
+      "report.json",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/read 29 resources, ignored 11, invalid 0/);
+    const c = JSON.parse(readFileSync(path.join(r.cwd, "case.json"), "utf8"));
+    expect(c.id).toBe("jenny");
+    const e = run(["case", "export", "case.json"], r.cwd);
+    expect(JSON.parse(e.out).resourceType).toBe("Bundle");
+  });
+
+  it("evaluates a case: checklist, eligibility with reasons, burden and window", () => {
+    const r = run(["evaluate", EX, "--date", "2024-05-10"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/immune checkpoint inhibitor +suitable/);
+    expect(r.out).toMatch(/CAR-T cells +not-recommended/);
+    expect(r.out).toMatch(/Burden on 2024-05-02: sum of diameters 8 mm/);
+    const j = JSON.parse(run(["evaluate", EX, "--date", "2024-05-10", "--json"]).out);
+    expect(j.burden.window).toBe("minimal residual disease");
+  });
+
+  it("prints the RECIST table with the best overall response", () => {
+    const r = run(["recist", EX]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/2024-03-06 +39\.0 +-42\.6 .* PR/);
+    expect(r.out).toMatch(/2024-05-02 +8\.0 .* CR/);
+    expect(r.out).toMatch(/best overall response: CR; confirmed \(≥ 4 weeks\): PR/);
+  });
+
+  it("bad case files exit 2 naming the file and path", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
+    writeFileSync(
+      path.join(dir, "bad.json"),
+      JSON.stringify({
+        id: "x",
+        patient: { source: { kind: "manual" } },
+        weights: [{ kg: -3, source: { kind: "manual" } }],
+      }),
+    );
+    const r = run(["evaluate", "bad.json"], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bad\.json: weights\[0\]\.kg: /);
+    expect(run(["case", "import", "missing.json"], dir).err).toMatch(/missing\.json: file not found/);
+  });
+});
+
 describe("immunoplan models, demo, help", () => {
   it("lists the built-in models", () => {
     const r = run(["models"]);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { SolverError } from "../engine/index.js";
 import { ModelError, formatIssue } from "../engine/language/index.js";
+import { CASE_USAGE, runCaseCommand, runEvaluateCommand, runRecistCommand } from "./case-commands.js";
 import { runDemo } from "./demo.js";
 import { processIO, UsageError, type CliIO } from "./io.js";
 import { runModels } from "./models-command.js";
@@ -20,6 +21,9 @@ usage: immunoplan <command> [options]
 commands:
   simulate MODEL [options]   simulate a model (file or built-in name); see immunoplan simulate --help
   sweep MODEL --vary X=a..b  outcome (eliminated / controlled / escaped) against an initial value, parameter or dose
+  case import|export         FHIR R4 / mCODE bundle ⇄ case record
+  evaluate CASE              records checklist, eligibility per modality with reasons, burden and window
+  recist CASE                RECIST 1.1 response table from the case's imaging
   run PROTOCOL               simulate a protocol document for a (virtual) patient
   compare P1 P2 …            compare protocols: burden, nadir, elimination, progression
   check PROTOCOL…            validate protocols against the therapy catalog and sequencing rules
@@ -33,6 +37,8 @@ ${SIMULATE_USAGE}
 ${SWEEP_USAGE}
 
 ${RUN_USAGE}
+
+${CASE_USAGE}
 `;
 
 function version(): string {
@@ -51,6 +57,12 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return runSimulate(rest, io);
       case "sweep":
         return runSweepCommand(rest, io);
+      case "case":
+        return runCaseCommand(rest, io);
+      case "evaluate":
+        return runEvaluateCommand(rest, io);
+      case "recist":
+        return runRecistCommand(rest, io);
       case "run":
         return runProtocolCommand(rest, io);
       case "compare":
@@ -73,7 +85,7 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return 0;
       default:
         throw new UsageError(
-          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, models, demo, help)`,
+          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, case, evaluate, recist, models, demo, help)`,
         );
     }
   } catch (e) {

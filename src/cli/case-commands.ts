@@ -1,0 +1,173 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { imagingAssessments, loadCase } from "../clinic/case-file.js";
+import { evaluateCase } from "../clinic/evaluate.js";
+import { exportBundle } from "../clinic/fhir-export.js";
+import { importBundle } from "../clinic/fhir-import.js";
+import { bestOverallResponse, recistTimepoints } from "../clinic/recist.js";
+import { UsageError, type CliIO } from "./io.js";
+
+export const CASE_USAGE = `usage: immunoplan case import BUNDLE.json [--id ID] [--out case.json] [--report report.json]
+       immunoplan case export CASE.json [--out bundle.json]
+       immunoplan evaluate CASE.json [--date YYYY-MM-DD] [--json]
+       immunoplan recist CASE.json [--json]`;
+
+const OPTIONS = {
+  id: { type: "string" },
+  out: { type: "string" },
+  report: { type: "string" },
+  date: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The options of the case commands (each command rejects the ones it does not take). */
+function args(argv: string[], allowed: readonly (keyof typeof OPTIONS)[]) {
+  const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  for (const k of Object.keys(parsed.values)) {
+    if (k !== "help" && !allowed.includes(k as keyof typeof OPTIONS))
+      throw new UsageError(`option --${k} does not apply here`);
+  }
+  return parsed;
+}
+
+function one(positionals: string[], what: string): string {
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length ? `expected one ${what}, got ${positionals.length}` : `missing ${what}`,
+    );
+  return positionals[0];
+}
+
+function write(io: CliIO, file: string | undefined, text: string): void {
+  if (file) writeFileSync(path.resolve(io.cwd, file), text);
+  else io.out(text);
+}
+
+export function runCaseCommand(argv: string[], io: CliIO): number {
+  const [sub, ...rest] = argv;
+  if (sub === "import") {
+    const { values, positionals } = args(rest, ["id", "out", "report"]);
+    const file = one(positionals, "BUNDLE");
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(path.resolve(io.cwd, file), "utf8"));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UsageError(
+        `${file}: ${code === "ENOENT" ? "file not found" : `not valid JSON (${(e as Error).message})`}`,
+      );
+    }
+    const id = values.id ?? path.basename(file).replace(/\.json$/i, "");
+    const { case: c, report } = importBundle(data, id);
+    io.err(
+      `${file}: read ${report.read.length} resources, ignored ${report.ignored.length}, invalid ${report.invalid.length}\n`,
+    );
+    for (const i of report.invalid)
+      io.err(`${file}: ${i.ref}${i.path ? ` ${i.path}` : ""}: invalid: ${i.message}\n`);
+    if (values.report)
+      writeFileSync(path.resolve(io.cwd, values.report), JSON.stringify(report, null, 1) + "\n");
+    write(io, values.out, JSON.stringify(c, null, 1) + "\n");
+    return 0;
+  }
+  if (sub === "export") {
+    const { values, positionals } = args(rest, ["out"]);
+    const c = loadCase(path.resolve(io.cwd, one(positionals, "CASE")));
+    write(io, values.out, JSON.stringify(exportBundle(c), null, 1) + "\n");
+    return 0;
+  }
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    io.out(CASE_USAGE + "\n");
+    return 0;
+  }
+  throw new UsageError(`unknown case command '${sub}' (import, export)`);
+}
+
+export function runEvaluateCommand(argv: string[], io: CliIO): number {
+  const { values, positionals } = args(argv, ["date", "json"]);
+  if (values.help) {
+    io.out(CASE_USAGE + "\n");
+    return 0;
+  }
+  const c = loadCase(path.resolve(io.cwd, one(positionals, "CASE")));
+  const date = values.date;
+  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new UsageError(`--date must be YYYY-MM-DD, not '${date}'`);
+  const e = evaluateCase(c, date);
+  if (values.json) {
+    io.out(JSON.stringify(e, null, 1) + "\n");
+    return 0;
+  }
+  io.out(`Evaluation of case ${e.caseId} on ${e.date} — ${e.disclaimer}\n\nRecords:\n`);
+  for (const i of e.checklist)
+    io.out(
+      `  ${i.status === "present" ? "✓" : i.status === "outdated" ? "!" : "✗"} ${i.what}: ${i.status} (${i.detail})\n`,
+    );
+  if (e.toRequest.length)
+    io.out(`\nRequest from the patient:\n${e.toRequest.map((r) => `  - ${r}\n`).join("")}`);
+  io.out("\nEligibility by modality:\n");
+  const w = Math.max(...e.eligibility.map((x) => x.name.length));
+  for (const x of e.eligibility) {
+    io.out(`  ${x.name.padEnd(w)}  ${x.verdict}\n`);
+    for (const r of x.reasons) io.out(`  ${" ".repeat(w)}    - ${r.reason} [${r.rule}; ${r.source}]\n`);
+  }
+  const b = e.burden;
+  io.out(
+    b.cells === null
+      ? "\nBurden: no measured lesions in the records (therapeutic window unknown)\n"
+      : `\nBurden on ${b.date}: sum of diameters ${b.sumOfDiametersMm} mm, ~${b.volumeCm3!.toPrecision(3)} cm³, ~${b.cells.toExponential(2)} cells — ${b.window} (assuming ${b.assumptions.join("; ")})\n`,
+  );
+  return 0;
+}
+
+export function runRecistCommand(argv: string[], io: CliIO): number {
+  const { values, positionals } = args(argv, ["json"]);
+  if (values.help) {
+    io.out(CASE_USAGE + "\n");
+    return 0;
+  }
+  const c = loadCase(path.resolve(io.cwd, one(positionals, "CASE")));
+  const assessments = imagingAssessments(c);
+  if (assessments.length < 2)
+    throw new UsageError(
+      `${positionals[0]}: RECIST needs a baseline and at least one follow-up imaging study with lesion measurements (found ${assessments.length})`,
+    );
+  const tps = recistTimepoints(assessments);
+  const best = bestOverallResponse(assessments[0].date, tps);
+  if (values.json) {
+    io.out(JSON.stringify({ baseline: assessments[0], timepoints: tps, best }, null, 1) + "\n");
+    return 0;
+  }
+  const f = (x: number | null, d = 1) => (x === null ? "–" : x.toFixed(d));
+  const rows = [
+    [
+      "date",
+      "sum (mm)",
+      "vs baseline %",
+      "vs nadir %",
+      "vs nadir mm",
+      "target",
+      "non-target",
+      "new",
+      "overall",
+    ],
+    [assessments[0].date, f(tps[0]?.nadirMm ?? null), "baseline", "", "", "", "", "", ""],
+  ];
+  for (const t of tps)
+    rows.push([
+      t.date,
+      f(t.sumMm),
+      f(t.changeFromBaselinePct),
+      f(t.changeFromNadirPct),
+      f(t.changeFromNadirMm),
+      t.target,
+      t.nonTarget,
+      t.newLesions ? "yes" : "no",
+      t.overall,
+    ]);
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  io.out(rows.map((r) => r.map((x, i) => x.padStart(w[i])).join("  ")).join("\n") + "\n");
+  io.out(`\nbest overall response: ${best.response}; confirmed (≥ 4 weeks): ${best.confirmed}\n`);
+  return 0;
+}
