@@ -255,6 +255,7 @@ function burden(c: CaseRecord, data: EvaluationData): Burden {
   const assumptions = [
     `${w("cells_per_cm3").toExponential(0)} tumor cells per cm³ [K]`,
     "each measured lesion is a sphere of its longest diameter (short axis for nodes)",
+    "nodes under 10 mm short axis are normal (RECIST 1.1)",
   ];
   const withLesions = [...c.imaging]
     .filter((i) => i.lesions.some((l) => l.diameterMm !== undefined))
@@ -269,10 +270,10 @@ function burden(c: CaseRecord, data: EvaluationData): Burden {
       window: "unknown",
       assumptions,
     };
-  const ds = im.lesions
-    .filter((l) => l.diameterMm !== undefined && l.role !== "non-target")
-    .map((l) => l.diameterMm!);
-  const sum = ds.reduce((s, d) => s + d, 0);
+  const measured = im.lesions.filter((l) => l.diameterMm !== undefined && l.role !== "non-target");
+  const sum = measured.reduce((s, l) => s + l.diameterMm!, 0);
+  // lymph nodes with a short axis under 10 mm are normal by RECIST 1.1: no tumor volume
+  const ds = measured.filter((l) => !(l.nodal && l.diameterMm! < 10)).map((l) => l.diameterMm!);
   const volumeCm3 = ds.reduce((s, d) => s + (Math.PI / 6) * (d / 10) ** 3, 0);
   const cells = volumeCm3 * w("cells_per_cm3");
   const window =
