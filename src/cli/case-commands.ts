@@ -5,6 +5,7 @@ import { imagingAssessments, loadCase } from "../clinic/case-file.js";
 import { evaluateCase } from "../clinic/evaluate.js";
 import { exportBundle } from "../clinic/fhir-export.js";
 import { importBundle } from "../clinic/fhir-import.js";
+import { irecistBest, irecistTimepoints } from "../clinic/irecist.js";
 import { bestOverallResponse, recistTimepoints } from "../clinic/recist.js";
 import { UsageError, type CliIO } from "./io.js";
 
@@ -135,8 +136,13 @@ export function runRecistCommand(argv: string[], io: CliIO): number {
     );
   const tps = recistTimepoints(assessments);
   const best = bestOverallResponse(assessments[0].date, tps);
+  const itps = irecistTimepoints(assessments);
+  const ibest = irecistBest(itps);
   if (values.json) {
-    io.out(JSON.stringify({ baseline: assessments[0], timepoints: tps, best }, null, 1) + "\n");
+    const irecist = itps.map(({ recist: _r, ...rest }) => rest);
+    io.out(
+      JSON.stringify({ baseline: assessments[0], timepoints: tps, best, irecist, irecistBest: ibest }, null, 1) + "\n",
+    );
     return 0;
   }
   const f = (x: number | null, d = 1) => (x === null ? "–" : x.toFixed(d));
@@ -151,10 +157,11 @@ export function runRecistCommand(argv: string[], io: CliIO): number {
       "non-target",
       "new",
       "overall",
+      "iRECIST",
     ],
-    [assessments[0].date, f(tps[0]?.nadirMm ?? null), "baseline", "", "", "", "", "", ""],
+    [assessments[0].date, f(tps[0]?.nadirMm ?? null), "baseline", "", "", "", "", "", "", ""],
   ];
-  for (const t of tps)
+  for (const [i, t] of tps.entries())
     rows.push([
       t.date,
       f(t.sumMm),
@@ -165,9 +172,16 @@ export function runRecistCommand(argv: string[], io: CliIO): number {
       t.nonTarget,
       t.newLesions ? "yes" : "no",
       t.overall,
+      itps[i].response,
     ]);
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   io.out(rows.map((r) => r.map((x, i) => x.padStart(w[i])).join("  ")).join("\n") + "\n");
-  io.out(`\nbest overall response: ${best.response}; confirmed (≥ 4 weeks): ${best.confirmed}\n`);
+  io.out(`\nRECIST 1.1 best overall response: ${best.response}; confirmed (≥ 4 weeks): ${best.confirmed}\n`);
+  io.out(
+    `iRECIST best overall response: ${ibest.response}` +
+      (ibest.progressionDate ? `; confirmed progression (iCPD) dated from the iUPD of ${ibest.progressionDate}` : "") +
+      "\n",
+  );
+  for (const t of itps) for (const r of t.reasons) io.out(`  ${t.date} ${t.response}: ${r}\n`);
   return 0;
 }

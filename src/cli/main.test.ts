@@ -340,6 +340,10 @@ describe("immunoplan case, evaluate, recist", () => {
     expect(r.out).toMatch(/2024-03-06 +39\.0 +-42\.6 .* PR/);
     expect(r.out).toMatch(/2024-05-02 +8\.0 .* CR/);
     expect(r.out).toMatch(/best overall response: CR; confirmed \(≥ 4 weeks\): PR/);
+    expect(r.out).toMatch(/2024-05-02 .* CR +iCR/);
+    expect(r.out).toMatch(/iRECIST best overall response: iCR/);
+    const j = JSON.parse(run(["recist", EX, "--json"]).out);
+    expect(j.irecist.map((t: { response: string }) => t.response)).toEqual(["iPR", "iCR"]);
   });
 
   it("bad case files exit 2 naming the file and path", () => {

@@ -21,7 +21,7 @@ export const LesionSchema = z
     role: z.enum(["target", "non-target", "new"]),
     nodal: z.boolean(),
     diameterMm: z.number().nonnegative().optional(),
-    state: z.enum(["present", "absent", "unequivocal-progression"]).optional(),
+    state: z.enum(["present", "absent", "unequivocal-progression", "further-increase"]).optional(),
     location: z.string().optional(),
   })
   .strict();

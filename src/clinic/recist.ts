@@ -15,8 +15,11 @@ export interface LesionMeasurement {
   readonly nodal: boolean;
   /** Target lesions: longest diameter (non-nodal) or short axis (nodal), mm; 0 when it disappeared. */
   readonly diameterMm?: number;
-  /** Non-target and new lesions. */
-  readonly state?: "present" | "absent" | "unequivocal-progression";
+  /**
+   * Non-target and new lesions. "further-increase": increased again since the previous assessment (the iRECIST
+   * "INCLA" qualifier); RECIST 1.1 reads it as unequivocal progression.
+   */
+  readonly state?: "present" | "absent" | "unequivocal-progression" | "further-increase";
 }
 
 export interface Assessment {
@@ -71,6 +74,9 @@ export function recistTimepoints(assessments: readonly Assessment[]): TimepointR
   const baseSum = sumOf(baseline);
   let nadir = baseSum;
   const out: TimepointResponse[] = [];
+  // RECIST working group FAQ ("Does a new lesion always result in PD?"): a lesion that reappears is PD only when
+  // an overall CR was definitively (confirmed) assigned before; after an unconfirmed CR the usual thresholds apply.
+  let crStreak = 0;
   for (let k = 1; k < assessments.length; k++) {
     const a = assessments[k];
     const sum = sumOf(a);
@@ -88,11 +94,12 @@ export function recistTimepoints(assessments: readonly Assessment[]): TimepointR
         fromNadirMm = round(sumForPd - nadir);
         fromNadirPct = nadir > 0 ? round(((sumForPd - nadir) / nadir) * 100) : null;
       }
+      const reappeared =
+        crStreak >= 2 &&
+        present.some((m) => m?.diameterMm !== undefined && (m.nodal ? m.diameterMm >= 10 : m.diameterMm > 0));
       const pd =
-        nadir !== null &&
-        fromNadirMm !== null &&
-        fromNadirMm >= 5 &&
-        (nadir === 0 || (fromNadirPct ?? 0) >= 20);
+        reappeared ||
+        (nadir !== null && fromNadirMm !== null && fromNadirMm >= 5 && (nadir === 0 || (fromNadirPct ?? 0) >= 20));
       if (pd) target = "PD";
       else if (sum !== null) {
         fromBase = baseSum > 0 ? round(((sum - baseSum) / baseSum) * 100) : null;
@@ -111,7 +118,8 @@ export function recistTimepoints(assessments: readonly Assessment[]): TimepointR
       const states = nonTargetIds.map((id) =>
         a.lesions.find((l) => l.lesionId === id && l.role === "non-target"),
       );
-      if (states.some((m) => m?.state === "unequivocal-progression")) nonTarget = "PD";
+      if (states.some((m) => m?.state === "unequivocal-progression" || m?.state === "further-increase"))
+        nonTarget = "PD";
       else if (states.some((m) => m === undefined || m.state === undefined)) nonTarget = "NE";
       else if (states.every((m) => m!.state === "absent")) nonTarget = "CR";
       else nonTarget = "NON-CR/NON-PD";
@@ -132,6 +140,7 @@ export function recistTimepoints(assessments: readonly Assessment[]): TimepointR
       overall,
     });
     if (sum !== null && (nadir === null || sum < nadir)) nadir = sum;
+    if (overall !== "NE") crStreak = overall === "CR" ? crStreak + 1 : 0;
   }
   return out;
 }
