@@ -141,7 +141,11 @@ export function runRecistCommand(argv: string[], io: CliIO): number {
   if (values.json) {
     const irecist = itps.map(({ recist: _r, ...rest }) => rest);
     io.out(
-      JSON.stringify({ baseline: assessments[0], timepoints: tps, best, irecist, irecistBest: ibest }, null, 1) + "\n",
+      JSON.stringify(
+        { baseline: assessments[0], timepoints: tps, best, irecist, irecistBest: ibest },
+        null,
+        1,
+      ) + "\n",
     );
     return 0;
   }
@@ -179,7 +183,9 @@ export function runRecistCommand(argv: string[], io: CliIO): number {
   io.out(`\nRECIST 1.1 best overall response: ${best.response}; confirmed (≥ 4 weeks): ${best.confirmed}\n`);
   io.out(
     `iRECIST best overall response: ${ibest.response}` +
-      (ibest.progressionDate ? `; confirmed progression (iCPD) dated from the iUPD of ${ibest.progressionDate}` : "") +
+      (ibest.progressionDate
+        ? `; confirmed progression (iCPD) dated from the iUPD of ${ibest.progressionDate}`
+        : "") +
       "\n",
   );
   for (const t of itps) for (const r of t.reasons) io.out(`  ${t.date} ${t.response}: ${r}\n`);

@@ -346,6 +346,42 @@ describe("immunoplan case, evaluate, recist", () => {
     expect(j.irecist.map((t: { response: string }) => t.response)).toEqual(["iPR", "iCR"]);
   });
 
+  it("grades the case's labs with CTCAE v5 and prints the irAE guidance", () => {
+    const r = run(["toxicity", EX]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /2024-04-20 +Alanine aminotransferase increased +grade 2 +\(3\.36 × ULN \(45 U\/L\); baseline 2024-01-08\)/,
+    );
+    expect(r.out).toMatch(/checkpoint inhibitor: hold/);
+    const j = JSON.parse(run(["toxicity", EX, "--json"]).out);
+    expect(j.grades.find((g: { term: string }) => g.term === "Lymphocyte count decreased").grade).toBe(2);
+  });
+
+  it("grades CRS and ICANS from the command line; bad values exit 2 naming the option", () => {
+    const crs = run([
+      "grade",
+      "crs",
+      "--temp",
+      "39.1",
+      "--hypotension",
+      "one-vasopressor",
+      "--hypoxia",
+      "none",
+    ]);
+    expect(crs.code).toBe(0);
+    expect(crs.out).toMatch(/ASTCT grade 3/);
+    expect(crs.out).toMatch(/dexamethasone 10 mg IV every 6 h/);
+    const icans = JSON.parse(
+      run(["grade", "icans", "--ice-items", "2,1,0,0,0", "--seizure", "resolving-rapidly", "--json"]).out,
+    );
+    expect(icans.grade).toBe(3);
+    const bad = run(["grade", "crs", "--temp", "39", "--hypotension", "lots", "--hypoxia", "none"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--hypotension: 'lots' is not one of none, no-vasopressor/);
+    expect(run(["grade", "icans", "--ice", "11"]).err).toMatch(/--ice: '11' is not a number in 0–10/);
+    expect(run(["grade", "gvhd"]).code).toBe(2);
+  });
+
   it("bad case files exit 2 naming the file and path", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
     writeFileSync(

@@ -14,6 +14,8 @@ import {
   runProtocolCommand,
 } from "./protocol-commands.js";
 
+import { runGradeCommand, runToxicityCommand } from "./toxicity-commands.js";
+
 const USAGE = `Immunoplan — design and simulate cancer immunotherapy protocols (research tool, decision support only)
 
 usage: immunoplan <command> [options]
@@ -23,7 +25,9 @@ commands:
   sweep MODEL --vary X=a..b  outcome (eliminated / controlled / escaped) against an initial value, parameter or dose
   case import|export         FHIR R4 / mCODE bundle ⇄ case record
   evaluate CASE              records checklist, eligibility per modality with reasons, burden and window
-  recist CASE                RECIST 1.1 response table from the case's imaging
+  recist CASE                RECIST 1.1 and iRECIST response table from the case's imaging
+  toxicity CASE              CTCAE v5 grades of the case's lab values, with irAE management guidance
+  grade crs|icans [options]  ASTCT grade of cytokine release syndrome or ICANS, with management guidance
   run PROTOCOL               simulate a protocol document for a (virtual) patient
   compare P1 P2 …            compare protocols: burden, nadir, elimination, progression
   check PROTOCOL…            validate protocols against the therapy catalog and sequencing rules
@@ -63,6 +67,10 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return runEvaluateCommand(rest, io);
       case "recist":
         return runRecistCommand(rest, io);
+      case "toxicity":
+        return runToxicityCommand(rest, io);
+      case "grade":
+        return runGradeCommand(rest, io);
       case "run":
         return runProtocolCommand(rest, io);
       case "compare":
@@ -85,7 +93,7 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return 0;
       default:
         throw new UsageError(
-          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, case, evaluate, recist, models, demo, help)`,
+          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, case, evaluate, recist, toxicity, grade, models, demo, help)`,
         );
     }
   } catch (e) {

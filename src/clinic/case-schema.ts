@@ -95,6 +95,9 @@ export const CaseSchema = z
             code: CodingSchema,
             value: z.number().optional(),
             unit: z.string().optional(),
+            /** Reference range of the reporting laboratory (same unit as the value). */
+            referenceLow: z.number().optional(),
+            referenceHigh: z.number().optional(),
             text: z.string().optional(),
             ...dated,
           })

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ModelError, parseYamlDocument } from "../engine/language/index.js";
 import { CATALOG_DIR, therapyCatalog } from "../therapy/catalog.js";
 import type { CaseRecord } from "./case-schema.js";
+import { normalizeUnit } from "./units.js";
 
 const Gate = z
   .object({ name: z.string(), value: z.string().optional(), min: z.number().optional() })
@@ -246,9 +247,6 @@ function ruleHolds(rule: EvaluationData["rules"][number], c: CaseRecord): boolea
   }
   return false;
 }
-
-const normalizeUnit = (u: string) =>
-  u.replace(/\s/g, "").replace("×10^9", "10*9").replace("10^9", "10*9").toLowerCase();
 
 function burden(c: CaseRecord, data: EvaluationData): Burden {
   const w = (k: string) => data.window[k].value;

@@ -172,6 +172,20 @@ export function exportBundle(c: CaseRecord): Bundle {
           : l.text
             ? { valueCodeableConcept: { coding: [{ display: l.text }] } }
             : {}),
+        ...(l.referenceLow !== undefined || l.referenceHigh !== undefined
+          ? {
+              referenceRange: [
+                {
+                  ...(l.referenceLow !== undefined
+                    ? { low: { value: l.referenceLow, ...(l.unit ? { code: l.unit } : {}) } }
+                    : {}),
+                  ...(l.referenceHigh !== undefined
+                    ? { high: { value: l.referenceHigh, ...(l.unit ? { code: l.unit } : {}) } }
+                    : {}),
+                },
+              ],
+            }
+          : {}),
         ...(l.date ? { effectiveDateTime: l.date } : {}),
       }),
     );

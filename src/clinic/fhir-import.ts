@@ -402,6 +402,7 @@ function readObservation(
       code,
       value: qValue,
       unit: q ? (str(q.code) ?? str(q.unit)) : undefined,
+      ...referenceRange(o),
       text:
         qValue === undefined
           ? (firstCoding(o.valueCodeableConcept)?.display ?? str(o.valueString))
@@ -415,4 +416,16 @@ function readObservation(
     ref,
     reason: `observation '${code?.display ?? code?.code ?? "?"}' is not used by the case record`,
   });
+}
+
+/** The first referenceRange of an Observation as plain numbers (ignored when not numeric). */
+function referenceRange(o: Observation): { referenceLow?: number; referenceHigh?: number } {
+  const r = Array.isArray(o.referenceRange) ? o.referenceRange[0] : undefined;
+  const n = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
+  const low = n(r?.low?.value);
+  const high = n(r?.high?.value);
+  return {
+    ...(low !== undefined ? { referenceLow: low } : {}),
+    ...(high !== undefined ? { referenceHigh: high } : {}),
+  };
 }

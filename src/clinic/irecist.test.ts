@@ -8,7 +8,12 @@ function timeline(
   visits: { week: number; sum: number; nt?: LesionMeasurement["state"]; newLesions?: LesionMeasurement[] }[],
 ): Assessment[] {
   const date = (w: number) => new Date(Date.UTC(2025, 0, 6) + w * 7 * 86_400_000).toISOString().slice(0, 10);
-  const at = (week: number, sum: number, nt: LesionMeasurement["state"], extra: LesionMeasurement[] = []) => ({
+  const at = (
+    week: number,
+    sum: number,
+    nt: LesionMeasurement["state"],
+    extra: LesionMeasurement[] = [],
+  ) => ({
     date: date(week),
     label: `wk ${week}`,
     lesions: [
@@ -21,7 +26,11 @@ function timeline(
   return [at(0, 100, "present"), ...visits.map((v) => at(v.week, v.sum, v.nt ?? "present", v.newLesions))];
 }
 const responses = (a: Assessment[]) => irecistTimepoints(a).map((t) => t.response);
-const newLesion = (id: string, mm?: number, state: LesionMeasurement["state"] = "present"): LesionMeasurement => ({
+const newLesion = (
+  id: string,
+  mm?: number,
+  state: LesionMeasurement["state"] = "present",
+): LesionMeasurement => ({
   lesionId: id,
   role: "new",
   nodal: false,
@@ -147,9 +156,15 @@ describe("iRECIST (Seymour 2017, Table 2; worked examples of shared/research/cli
     });
     fc.assert(
       fc.property(
-        fc.array(fc.record({ sum: fc.double({ min: 0, max: 300, noNaN: true }), nl: fc.array(lesion, { maxLength: 3 }) }), {
-          maxLength: 8,
-        }),
+        fc.array(
+          fc.record({
+            sum: fc.double({ min: 0, max: 300, noNaN: true }),
+            nl: fc.array(lesion, { maxLength: 3 }),
+          }),
+          {
+            maxLength: 8,
+          },
+        ),
         (visits) => {
           const a = timeline(
             visits.map((v, i) => ({

@@ -79,10 +79,14 @@ export function irecistTimepoints(
     );
     const novel = present.filter((l) => !seenNew.has(l.lesionId));
     const nlntIncrease = present.some(
-      (l) => !nltIds.includes(l.lesionId) && (l.state === "further-increase" || l.state === "unequivocal-progression"),
+      (l) =>
+        !nltIds.includes(l.lesionId) &&
+        (l.state === "further-increase" || l.state === "unequivocal-progression"),
     );
     const nltProgress =
-      nltNadir !== null && nltSum - nltNadir >= 5 && (nltNadir === 0 || (nltSum - nltNadir) / nltNadir >= 0.2);
+      nltNadir !== null &&
+      nltSum - nltNadir >= 5 &&
+      (nltNadir === 0 || (nltSum - nltNadir) / nltNadir >= 0.2);
     const newTrigger = novel.length > 0 || nltProgress || nlntIncrease;
     const triggers = new Set<Category>();
     if (r.target === "PD") triggers.add("target");
@@ -106,13 +110,22 @@ export function irecistTimepoints(
     } else if (pending === null) {
       if (triggers.size > 0) {
         response = "iUPD";
-        reasons.push(`unconfirmed progression (${[...triggers].join(", ")}); confirm at the next assessment in 4–8 weeks`);
-        pending = { date: a.date, categories: triggers, targetSum: r.sumMm, nltSum, newCount: present.length };
+        reasons.push(
+          `unconfirmed progression (${[...triggers].join(", ")}); confirm at the next assessment in 4–8 weeks`,
+        );
+        pending = {
+          date: a.date,
+          categories: triggers,
+          targetSum: r.sumMm,
+          nltSum,
+          newCount: present.length,
+        };
       } else response = nonProgressing;
     } else {
       const since = days(pending.date, a.date);
       const why: string[] = [];
-      const targetGrowth = r.sumMm !== null && pending.targetSum !== null ? round(r.sumMm - pending.targetSum) : 0;
+      const targetGrowth =
+        r.sumMm !== null && pending.targetSum !== null ? round(r.sumMm - pending.targetSum) : 0;
       if (pending.categories.has("target") && targetGrowth >= 5)
         why.push(`target sum +${targetGrowth} mm since iUPD on ${pending.date}`);
       if (
@@ -125,15 +138,19 @@ export function irecistTimepoints(
         why.push(`new-lesion target sum +${round(nltSum - pending.nltSum)} mm`);
       if (nlntIncrease && pending.categories.has("new lesions")) why.push("new non-target lesions increased");
       for (const c of triggers)
-        if (!pending.categories.has(c) && c !== "new lesions") why.push(`progression in a new category (${c})`);
+        if (!pending.categories.has(c) && c !== "new lesions")
+          why.push(`progression in a new category (${c})`);
       if (since < minDays && novel.length === 0) {
         response = "iUPD";
-        reasons.push(`${Math.round(since)} days after iUPD: too early to confirm (needs ≥ ${minDays}); still iUPD`);
+        reasons.push(
+          `${Math.round(since)} days after iUPD: too early to confirm (needs ≥ ${minDays}); still iUPD`,
+        );
       } else if (why.length > 0) {
         response = "iCPD";
         confirmed = true;
         reasons.push(`confirms the iUPD of ${pending.date}: ${why.join("; ")}`);
-        if (since > maxDays) reasons.push(`confirmation ${Math.round(since)} days after iUPD (window is 4–8 weeks)`);
+        if (since > maxDays)
+          reasons.push(`confirmation ${Math.round(since)} days after iUPD (window is 4–8 weeks)`);
       } else {
         const stillProgressing =
           (pending.categories.has("target") && r.target === "PD") ||

@@ -99,7 +99,10 @@ export function recistTimepoints(assessments: readonly Assessment[]): TimepointR
         present.some((m) => m?.diameterMm !== undefined && (m.nodal ? m.diameterMm >= 10 : m.diameterMm > 0));
       const pd =
         reappeared ||
-        (nadir !== null && fromNadirMm !== null && fromNadirMm >= 5 && (nadir === 0 || (fromNadirPct ?? 0) >= 20));
+        (nadir !== null &&
+          fromNadirMm !== null &&
+          fromNadirMm >= 5 &&
+          (nadir === 0 || (fromNadirPct ?? 0) >= 20));
       if (pd) target = "PD";
       else if (sum !== null) {
         fromBase = baseSum > 0 ? round(((sum - baseSum) / baseSum) * 100) : null;
