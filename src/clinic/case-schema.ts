@@ -184,6 +184,11 @@ export function emptyCase(id: string): CaseRecord {
   return CaseSchema.parse({ id, patient: { source: { kind: "manual" } } });
 }
 
+/** The published JSON Schema of case records (schemas/case.schema.json). */
 export function caseJsonSchema(): unknown {
-  return { ...(z.toJSONSchema(CaseSchema, { io: "input" }) as object), title: "Immunoplan case record" };
+  return {
+    ...(z.toJSONSchema(CaseSchema, { io: "input" }) as object),
+    $id: "https://immunoplan.example/schemas/case.schema.json",
+    title: "Immunoplan case record",
+  };
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { builtinModels } from "../models/catalog.js";
 import { VALIDATION_CASES } from "../validation/index.js";
 import { casesMarkdown, runCases, summary } from "../validation/report.js";
+import { caseJsonSchema } from "../clinic/case-schema.js";
 import { protocolJsonSchema } from "../therapy/protocol-schema.js";
 import { modelPage } from "./model-page.js";
 
@@ -68,6 +69,10 @@ mkdirSync(path.join(ROOT, "schemas"), { recursive: true });
 writeFileSync(
   path.join(ROOT, "schemas", "protocol.schema.json"),
   JSON.stringify(protocolJsonSchema(), null, 2) + "\n",
+);
+writeFileSync(
+  path.join(ROOT, "schemas", "case.schema.json"),
+  JSON.stringify(caseJsonSchema(), null, 2) + "\n",
 );
 console.log(
   `docs: ${models.length} model pages, validation report (${sum.checks} checks: ${sum.pass} pass, ${sum.fail} fail, ${sum.known} documented discrepancies)`,
