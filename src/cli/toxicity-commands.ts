@@ -70,7 +70,7 @@ export function runToxicityCommand(argv: string[], io: CliIO): number {
   if (grades.length === 0) io.out("  no lab values covered by a CTCAE lab term\n");
   for (const g of grades) {
     io.out(
-      `  ${(g.date ?? "no date").padEnd(10)}  ${g.term.padEnd(38)} grade ${g.grade}  (${g.criterion}${g.baselineDate ? `; baseline ${g.baselineDate}` : ""})\n`,
+      `  ${(g.date ?? "no date").slice(0, 10).padEnd(10)}  ${g.term.padEnd(38)} grade ${g.grade}  (${g.criterion}${g.baselineDate ? `; baseline ${g.baselineDate}` : ""})\n`,
     );
     for (const a of g.assumptions) io.out(`${" ".repeat(14)}assumption: ${a}\n`);
   }

@@ -11,8 +11,15 @@ import {
   iceScore,
   iraeManagement,
   toxicityData,
+  type LabGrade,
   type LabReading,
 } from "./toxicity.js";
+
+/** The grade of a reading a rule covers and can grade (undefined otherwise). */
+function graded(r: LabReading, baseline?: LabReading): LabGrade | undefined {
+  const g = gradeLab(r, baseline);
+  return g && !("problem" in g) ? g : undefined;
+}
 import path from "node:path";
 
 const alt = (value: number, referenceHigh = 40): LabReading => ({
@@ -25,25 +32,25 @@ const alt = (value: number, referenceHigh = 40): LabReading => ({
 
 describe("CTCAE v5 lab grading (worked examples and boundaries of clinical.md §3.2)", () => {
   it("ALT 4.2 × ULN with a normal baseline is grade 2; 7 × an abnormal baseline (2 × ULN) is grade 3", () => {
-    expect(gradeLab(alt(168))).toMatchObject({
+    expect(graded(alt(168))).toMatchObject({
       grade: 2,
       term: "Alanine aminotransferase increased",
       ctcaeVersion: "5.0",
     });
-    const g = gradeLab(alt(560), alt(80));
+    const g = graded(alt(560), alt(80));
     expect(g?.grade).toBe(3);
     expect(g?.criterion).toMatch(/7 × baseline 80 U\/L \(baseline above ULN\)/);
   });
 
   it("grade boundaries are exclusive (> 3.0 × ULN is grade 2, exactly 3.0 × is grade 1) and 20 × is grade 3", () => {
-    expect(gradeLab(alt(120))?.grade).toBe(1);
-    expect(gradeLab(alt(120.01))?.grade).toBe(2);
-    expect(gradeLab(alt(40))?.grade).toBe(0);
-    expect(gradeLab(alt(800))?.grade).toBe(3);
-    expect(gradeLab(alt(801))?.grade).toBe(4);
+    expect(graded(alt(120))?.grade).toBe(1);
+    expect(graded(alt(120.01))?.grade).toBe(2);
+    expect(graded(alt(40))?.grade).toBe(0);
+    expect(graded(alt(800))?.grade).toBe(3);
+    expect(graded(alt(801))?.grade).toBe(4);
     // abnormal baseline: grade 1 starts at exactly 1.5 × baseline
-    expect(gradeLab(alt(120), alt(80))?.grade).toBe(1);
-    expect(gradeLab(alt(119), alt(80))?.grade).toBe(0);
+    expect(graded(alt(120), alt(80))?.grade).toBe(1);
+    expect(graded(alt(119), alt(80))?.grade).toBe(0);
   });
 
   it("count decreases use absolute thresholds below the LLN", () => {
@@ -54,29 +61,35 @@ describe("CTCAE v5 lab grading (worked examples and boundaries of clinical.md §
       unit: "10*9/L",
       referenceLow: 1.8,
     });
-    expect([1.9, 1.7, 1.4, 0.9, 0.4].map((v) => gradeLab(anc(v))?.grade)).toEqual([0, 1, 2, 3, 4]);
-    expect(gradeLab({ name: "Platelets", value: 49, unit: "10^9/L" })?.grade).toBe(3);
+    expect([1.9, 1.7, 1.4, 0.9, 0.4].map((v) => graded(anc(v))?.grade)).toEqual([0, 1, 2, 3, 4]);
+    expect(graded({ name: "Platelets", value: 49, unit: "10^9/L" })?.grade).toBe(3);
     // haemoglobin has no lab grade 4 (life-threatening anaemia is a clinical call)
-    expect(gradeLab({ name: "Hemoglobin", value: 5, unit: "g/dL" })?.grade).toBe(3);
+    expect(graded({ name: "Hemoglobin", value: 5, unit: "g/dL" })?.grade).toBe(3);
   });
 
   it("converts SI units and states the assumptions it made", () => {
-    const hb = gradeLab({ name: "Haemoglobin", code: "718-7", value: 95, unit: "g/L", referenceLow: 120 });
+    const hb = graded({ name: "Haemoglobin", code: "718-7", value: 95, unit: "g/L", referenceLow: 120 });
     expect(hb).toMatchObject({ grade: 2, value: 9.5 });
     expect(hb?.assumptions.join()).toMatch(/95 g\/L converted to g\/dL/);
     // creatinine 265 µmol/L = 3.0 mg/dL = 2.5 × ULN (1.2) → grade 2
-    const cr = gradeLab({ name: "Creatinine", code: "2160-0", value: 265.2, unit: "umol/L" });
+    const cr = graded({ name: "Creatinine", code: "2160-0", value: 265.2, unit: "umol/L" });
     expect(cr?.grade).toBe(2);
     expect(cr?.assumptions.join()).toMatch(/ULN 1.2 mg\/dL assumed/);
     // creatinine grades against the baseline too ("also"): 3.2 × baseline is grade 3 while still < 3 × ULN
     expect(
-      gradeLab(
+      graded(
         { name: "creatinine", value: 1.6, unit: "mg/dL", referenceHigh: 1.2 },
         { name: "creatinine", value: 0.5, unit: "mg/dL" },
       )?.grade,
     ).toBe(3);
-    expect(gradeLab({ name: "ALT", value: 100, unit: "mmHg" })).toBeNull();
+    expect(gradeLab({ name: "ALT", value: 100, unit: "mmHg" })).toMatchObject({
+      problem: expect.stringMatching(/not convertible/),
+    });
     expect(gradeLab({ name: "Sodium", value: 140, unit: "mmol/L" })).toBeNull();
+    // the mCODE IG's "Jenny M" neutrophils: 3000 × 10³/µL is a unit slip, not a count to grade
+    expect(gradeLab({ name: "Neutrophils", code: "751-8", value: 3000, unit: "10*3/uL" })).toMatchObject({
+      problem: expect.stringMatching(/implausible .* check the unit/),
+    });
   });
 
   it("grades never decrease as a value worsens (property)", () => {
@@ -86,8 +99,8 @@ describe("CTCAE v5 lab grading (worked examples and boundaries of clinical.md §
         fc.double({ min: 0, max: 5000, noNaN: true }),
         (a, b) => {
           const [lo, hi] = a < b ? [a, b] : [b, a];
-          expect(gradeLab(alt(hi))!.grade).toBeGreaterThanOrEqual(gradeLab(alt(lo))!.grade);
-          const plt = (v: number) => gradeLab({ name: "Platelets", value: v / 10, unit: "10*9/L" })!.grade;
+          expect(graded(alt(hi))!.grade).toBeGreaterThanOrEqual(graded(alt(lo))!.grade);
+          const plt = (v: number) => graded({ name: "Platelets", value: v / 10, unit: "10*9/L" })!.grade;
           expect(plt(lo)).toBeGreaterThanOrEqual(plt(hi));
         },
       ),

@@ -20,6 +20,7 @@ const LabRule = z
     name: z.string(),
     unit: z.string(),
     direction: z.enum(["high", "low"]),
+    plausible: z.tuple([z.number(), z.number()]),
     default_uln: z.number().positive().optional(),
     uln_multiples: z.array(z.number()).length(4).optional(),
     baseline_rule: z.enum(["instead", "also"]).optional(),
@@ -100,6 +101,12 @@ export interface LabGrade {
   readonly source: string;
 }
 
+/** A value that a rule covers but cannot grade (unit not convertible, implausible for its unit). */
+export interface LabProblem {
+  readonly term: string;
+  readonly problem: string;
+}
+
 export interface LabReading {
   readonly name: string;
   readonly code?: string;
@@ -124,7 +131,7 @@ const fmt = (x: number) => Number(x.toPrecision(3)).toString();
  * CTCAE v5 grade of one lab value; `baseline` (same term, before treatment) switches the rule to the baseline
  * multiples when the baseline is outside normal limits. Returns null when no rule applies or the unit is unknown.
  */
-export function gradeLab(reading: LabReading, baseline?: LabReading): LabGrade | null {
+export function gradeLab(reading: LabReading, baseline?: LabReading): LabGrade | LabProblem | null {
   const rule = labRuleFor(reading);
   if (!rule) return null;
   const data = toxicityData();
@@ -140,7 +147,13 @@ export function gradeLab(reading: LabReading, baseline?: LabReading): LabGrade |
     return r.value * f;
   };
   const v = convert(reading);
-  if (v === null) return null;
+  if (v === null)
+    return { term: rule.term, problem: `unit '${reading.unit}' not convertible to ${rule.unit}` };
+  if (v < rule.plausible[0] || v > rule.plausible[1])
+    return {
+      term: rule.term,
+      problem: `${fmt(v)} ${rule.unit} is implausible (expected ${rule.plausible[0]}–${rule.plausible[1]}): check the unit`,
+    };
   const limitFactor = reading.unit ? (unitFactor(reading.unit, rule.unit, rule.term) ?? 1) : 1;
   const base = {
     term: rule.term,
@@ -227,10 +240,9 @@ export function gradeCaseLabs(c: CaseRecord): { grades: CaseLabGrade[]; ungradab
     const baseline = sorted.length > 1 ? sorted[0] : undefined;
     for (const l of sorted) {
       const g = gradeLab(reading(l), baseline && l !== baseline ? reading(baseline) : undefined);
-      if (!g)
-        ungradable.push(
-          `${l.name} ${l.value} ${l.unit ?? ""} (${l.date ?? "no date"}): unit not convertible`,
-        );
+      if (!g) continue;
+      if ("problem" in g)
+        ungradable.push(`${l.name} ${l.value} ${l.unit ?? ""} (${l.date ?? "no date"}): ${g.problem}`);
       else
         grades.push({
           ...g,
