@@ -382,6 +382,24 @@ describe("immunoplan case, evaluate, recist", () => {
     expect(run(["grade", "gvhd"]).code).toBe(2);
   });
 
+  it("ranks donors by KIR-ligand mismatch with the patient's HLA typing", () => {
+    const r = run([
+      "donors",
+      EX,
+      "--donor",
+      "sibling=C*07:01,C*07:02,B*08:01,B*07:02",
+      "--donor",
+      "haplo=C*07:01,C*06:02,B*08:01,B*57:01,DRB1*15:01",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/KIR ligands C1\n +haplo: 2 mismatch\(es\) \(C2, Bw4\)/);
+    expect(run(["donors", EX, "--donor", "x=DRB1*15:01"]).err).toMatch(
+      /--donor x: no HLA-A, -B or -C alleles/,
+    );
+    expect(run(["donors", EX, "--donor", "x=banana"]).err).toMatch(/'banana' is not an HLA allele/);
+    expect(run(["donors", EX]).code).toBe(2);
+  });
+
   it("bad case files exit 2 naming the file and path", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
     writeFileSync(

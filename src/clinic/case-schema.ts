@@ -82,6 +82,17 @@ export const CaseSchema = z
           .strict(),
       )
       .default([]),
+    /** HLA class I typing (e.g. "A*02:01", "B*44:02", "C*05:01") and KIR genes, for donor killer-cell choice. */
+    hlaTyping: z
+      .object({
+        alleles: z.array(
+          z.string().regex(/^(HLA-)?[A-Z][A-Z0-9]*\*\d{2,3}(:[\w]+)*[A-Z]?$/, "an HLA allele like B*44:02"),
+        ),
+        kirGenes: z.array(z.string()).optional(),
+        ...dated,
+      })
+      .strict()
+      .optional(),
     performance: z
       .array(
         z.object({ scale: z.enum(["ECOG", "Karnofsky", "Lansky"]), value: z.number(), ...dated }).strict(),
