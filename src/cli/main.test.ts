@@ -400,6 +400,26 @@ describe("immunoplan case, evaluate, recist", () => {
     expect(run(["donors", EX]).code).toBe(2);
   });
 
+  it("fits growth models to a multi-subject CSV and compares them by AIC; bad rows name file and line", () => {
+    const csv = path.resolve(
+      import.meta.dirname,
+      "../../../shared/research/data/benzekry2014-llc/LLC_sc_CCSB.csv",
+    );
+    const r = run(["fit", "--model", "gompertz,power-law", "--data", csv, "--error-model", "power:0.84"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/gompertz: dV\/dt = a·e\^\(−β·t\)·V/);
+    expect(r.out).toMatch(/population \(20 subjects\): a median 0\.742\d/);
+    expect(r.out).toMatch(/Best model by AIC per subject:/);
+    const j = JSON.parse(run(["fit", "--model", "logistic", "--data", csv, "--json"]).out);
+    expect(j.results[0].fits).toHaveLength(20);
+    const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-fit-"));
+    writeFileSync(path.join(dir, "bad.csv"), "id,time,value\n1,1,2\n1,2,lots\n");
+    const bad = run(["fit", "--model", "gompertz", "--data", path.join(dir, "bad.csv")]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/bad\.csv:3: value 'lots' is not a non-negative number/);
+    expect(run(["fit", "--model", "cubic", "--data", csv]).err).toMatch(/unknown growth model 'cubic'/);
+  });
+
   it("bad case files exit 2 naming the file and path", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
     writeFileSync(

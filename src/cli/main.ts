@@ -15,6 +15,7 @@ import {
 } from "./protocol-commands.js";
 
 import { runDonorsCommand } from "./donor-commands.js";
+import { runFitCommand } from "./fit-command.js";
 import { runGradeCommand, runToxicityCommand } from "./toxicity-commands.js";
 
 const USAGE = `Immunoplan — design and simulate cancer immunotherapy protocols (research tool, decision support only)
@@ -29,6 +30,7 @@ commands:
   recist CASE                RECIST 1.1 and iRECIST response table from the case's imaging
   toxicity CASE              CTCAE v5 grades of the case's lab values, with irAE management guidance
   donors CASE --donor ID=…   rank NK / killer-cell donors by KIR-ligand mismatch with the patient's HLA
+  fit --model M --data CSV   fit growth models to tumor-size series (per subject and population; AIC/BIC)
   grade crs|icans [options]  ASTCT grade of cytokine release syndrome or ICANS, with management guidance
   run PROTOCOL               simulate a protocol document for a (virtual) patient
   compare P1 P2 …            compare protocols: burden, nadir, elimination, progression
@@ -75,6 +77,8 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return runGradeCommand(rest, io);
       case "donors":
         return runDonorsCommand(rest, io);
+      case "fit":
+        return runFitCommand(rest, io);
       case "run":
         return runProtocolCommand(rest, io);
       case "compare":
@@ -97,7 +101,7 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return 0;
       default:
         throw new UsageError(
-          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, case, evaluate, recist, toxicity, grade, donors, models, demo, help)`,
+          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, case, evaluate, recist, toxicity, grade, donors, fit, models, demo, help)`,
         );
     }
   } catch (e) {

@@ -1,0 +1,168 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { parseCsv } from "../clinic/csv.js";
+import {
+  fitGrowth,
+  growthModel,
+  growthModels,
+  parseErrorModel,
+  summarizeFits,
+  type GrowthFit,
+  type Series,
+} from "../models/growth-fit.js";
+import { UsageError, type CliIO } from "./io.js";
+
+export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data series.csv [--error-model proportional|constant|power:α]
+                      [--t0 T --v0 V] [--starts N] [--seed S] [--json]
+  fits tumor growth models to each subject of a CSV (columns: an optional id column id|ID|subject, a time column
+  time|Time|t|day and a value column value|Vol|volume|size|sld) by weighted least squares (Levenberg–Marquardt,
+  multi-start), with standard errors and AIC/BIC, then the population summary; several models are compared by AIC.
+  V(t0) = v0 is fixed (default t0 = 0, v0 = 1). Models: ${growthModels()
+    .map((m) => m.name)
+    .join(", ")}`;
+
+const pick = (header: string[], names: string[]) => header.find((h) => names.includes(h.trim()));
+
+function readSeries(file: string, text: string): Series[] {
+  const rows = parseCsv(text);
+  if (rows.length === 0) throw new UsageError(`${file}: no data rows`);
+  const header = Object.keys(rows[0]);
+  const idCol = pick(header, ["id", "ID", "subject", "USUBJID", "patient"]);
+  const tCol = pick(header, ["time", "Time", "t", "day", "days"]);
+  const yCol = pick(header, ["value", "Vol", "vol", "volume", "size", "sld", "y"]);
+  if (!tCol)
+    throw new UsageError(`${file}: no time column (time, Time, t, day) in header ${header.join(",")}`);
+  if (!yCol)
+    throw new UsageError(
+      `${file}: no value column (value, Vol, volume, size, sld) in header ${header.join(",")}`,
+    );
+  const by = new Map<string, { t: number[]; y: number[] }>();
+  rows.forEach((r, i) => {
+    const line = i + 2;
+    const t = Number(r[tCol]);
+    const y = Number(r[yCol]);
+    if (r[tCol].trim() === "" || !Number.isFinite(t))
+      throw new UsageError(`${file}:${line}: ${tCol} '${r[tCol]}' is not a number`);
+    if (r[yCol].trim() === "" || !Number.isFinite(y) || y < 0)
+      throw new UsageError(`${file}:${line}: ${yCol} '${r[yCol]}' is not a non-negative number`);
+    const id = idCol ? r[idCol] : "1";
+    const s = by.get(id) ?? { t: [], y: [] };
+    by.set(id, s);
+    s.t.push(t);
+    s.y.push(y);
+  });
+  return [...by].map(([id, s]) => ({ id, ...s }));
+}
+
+const num = (v: string | undefined, name: string, fallback: number) => {
+  if (v === undefined) return fallback;
+  const x = Number(v);
+  if (v.trim() === "" || !Number.isFinite(x)) throw new UsageError(`--${name}: '${v}' is not a number`);
+  return x;
+};
+
+export function runFitCommand(argv: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      model: { type: "string" },
+      data: { type: "string" },
+      "error-model": { type: "string" },
+      t0: { type: "string" },
+      v0: { type: "string" },
+      starts: { type: "string" },
+      seed: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.out(FIT_USAGE + "\n");
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (!values.model) throw new UsageError("missing --model (e.g. gompertz, or gompertz,logistic,power-law)");
+  if (!values.data) throw new UsageError("missing --data series.csv");
+  let models;
+  let errorModel;
+  try {
+    models = values.model.split(",").map((m) => growthModel(m.trim()));
+    errorModel = parseErrorModel(values["error-model"] ?? "proportional");
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const file = values.data;
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(io.cwd, file), "utf8");
+  } catch {
+    throw new UsageError(`${file}: cannot read the file`);
+  }
+  const series = readSeries(file, text);
+  const opts = {
+    errorModel,
+    t0: num(values.t0, "t0", 0),
+    v0: num(values.v0, "v0", 1),
+    starts: Math.max(1, Math.round(num(values.starts, "starts", 8))),
+    seed: Math.round(num(values.seed, "seed", 1)),
+  };
+  const results = models.map((m) => {
+    const fits: GrowthFit[] = series.map((s) => {
+      try {
+        return fitGrowth(m, s, opts);
+      } catch (e) {
+        throw new UsageError(`${file}: ${(e as Error).message}`);
+      }
+    });
+    return { model: m, fits, summary: summarizeFits(fits) };
+  });
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          errorModel,
+          t0: opts.t0,
+          v0: opts.v0,
+          results: results.map(({ fits, summary }) => ({ summary, fits })),
+        },
+        null,
+        1,
+      ) + "\n",
+    );
+    return 0;
+  }
+  const g = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : "–");
+  for (const { model, fits, summary } of results) {
+    io.out(
+      `${model.name}: ${model.equation}   (error model ${errorModel.kind}${errorModel.kind === "power" ? ` α=${errorModel.alpha}` : ""}; V(${opts.t0}) = ${opts.v0})\n`,
+    );
+    for (const f of fits)
+      io.out(
+        `  ${f.id.padEnd(8)} ${model.parameters.map((p) => `${p} = ${g(f.parameters[p].value)} ± ${g(f.parameters[p].se)}`).join("  ")}  AIC ${g(f.aic)}  BIC ${g(f.bic)}${f.converged ? "" : "  (not converged)"}\n`,
+      );
+    io.out(
+      `  population (${summary.subjects} subjects): ${model.parameters
+        .map(
+          (p) =>
+            `${p} median ${g(summary.parameters[p].median)} (CV ${g(summary.parameters[p].cvPercent)} %)`,
+        )
+        .join("; ")}; mean AIC ${g(summary.meanAic)}\n\n`,
+    );
+  }
+  if (results.length > 1) {
+    io.out("Best model by AIC per subject:\n");
+    const wins = new Map<string, number>();
+    series.forEach((_, i) => {
+      const best = results.reduce((a, b) => (b.fits[i].aic < a.fits[i].aic ? b : a));
+      wins.set(best.model.name, (wins.get(best.model.name) ?? 0) + 1);
+    });
+    for (const r of results)
+      io.out(
+        `  ${r.model.name.padEnd(16)} ${wins.get(r.model.name) ?? 0} of ${series.length}  (mean AIC ${g(r.summary.meanAic)})\n`,
+      );
+  }
+  return 0;
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseCsv } from "../clinic/csv.js";
+import {
+  fitGrowth,
+  growthModel,
+  growthModels,
+  parseErrorModel,
+  summarizeFits,
+  type Series,
+} from "./growth-fit.js";
+
+const DATA = path.resolve(
+  import.meta.dirname,
+  "../../../shared/research/data/benzekry2014-llc/LLC_sc_CCSB.csv",
+);
+
+function benzekrySeries(): Series[] {
+  const by = new Map<string, { t: number[]; y: number[] }>();
+  for (const r of parseCsv(readFileSync(DATA, "utf8"))) {
+    const s = by.get(r.ID) ?? { t: [], y: [] };
+    by.set(r.ID, s);
+    s.t.push(Number(r.Time));
+    s.y.push(Number(r.Vol));
+  }
+  return [...by].map(([id, s]) => ({ id, ...s }));
+}
+
+/** Benzekry 2014 (Table 3, lung/LLC): medians of the individual fits, V(0) = 1 mm³, error model σ·V^0.84. */
+describe("growth-model fits reproduce Benzekry et al. 2014 (lung data, 20 mice)", () => {
+  const series = benzekrySeries();
+  const errorModel = parseErrorModel("power:0.84");
+  const fitAll = (m: string) => series.map((s) => fitGrowth(growthModel(m), s, { errorModel }));
+  const rel = (x: number, ref: number) => Math.abs(x - ref) / ref;
+
+  it("Gompertz medians a = 0.743, β = 0.0792 within 2 %", () => {
+    const s = summarizeFits(fitAll("gompertz"));
+    expect(s.subjects).toBe(20);
+    expect(rel(s.parameters.a.median, 0.743)).toBeLessThan(0.02);
+    expect(rel(s.parameters.beta.median, 0.0792)).toBeLessThan(0.02);
+  });
+
+  it("power-law medians a = 0.921, γ = 0.788 within 2 %", () => {
+    const s = summarizeFits(fitAll("power-law"));
+    expect(rel(s.parameters.a.median, 0.921)).toBeLessThan(0.02);
+    expect(rel(s.parameters.gamma.median, 0.788)).toBeLessThan(0.02);
+  });
+
+  it("logistic median a = 0.502 within 2 %; K (published 1297) is 2.2 % lower — documented discrepancy", () => {
+    const s = summarizeFits(fitAll("logistic"));
+    expect(rel(s.parameters.a.median, 0.502)).toBeLessThan(0.02);
+    // K = 1268 is also the independent reproduction recorded in the data set's SOURCE.md; the published 1297
+    // comes from a third-party transcription (see docs/fitting.md).
+    expect(rel(s.parameters.K.median, 1268)).toBeLessThan(0.005);
+    expect(rel(s.parameters.K.median, 1297)).toBeLessThan(0.025);
+  });
+
+  it("Gompertz and power law describe the lung data best (lowest mean AIC), as the paper reports", () => {
+    const aic = Object.fromEntries(
+      ["gompertz", "power-law", "logistic", "exponential"].map((m) => [m, summarizeFits(fitAll(m)).meanAic]),
+    );
+    const ranked = Object.keys(aic).sort((a, b) => aic[a] - aic[b]);
+    expect(ranked.slice(0, 2).sort()).toEqual(["gompertz", "power-law"]);
+  });
+});
+
+describe("fitting", () => {
+  it("recovers the parameters of noise-free series of every model (property)", () => {
+    const t = [3, 5, 7, 9, 11, 13, 15, 17, 19];
+    const truth: Record<string, number[]> = {
+      exponential: [0.35],
+      logistic: [0.6, 1500],
+      gompertz: [0.8, 0.1],
+      "power-law": [0.9, 0.75],
+      "von-bertalanffy": [1.2, 0.2, 0.8],
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...growthModels().map((m) => m.name)),
+        fc.double({ min: 0.8, max: 1.25, noNaN: true }),
+        (name, f) => {
+          const m = growthModel(name);
+          const p = truth[name].map((x, j) => (j === 0 ? x * f : x));
+          const fit = fitGrowth(m, { id: "s", t, y: t.map((ti) => m.value(p, ti, 1)) });
+          m.parameters.forEach((q, j) => expect(fit.parameters[q].value / p[j]).toBeCloseTo(1, 3));
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it("is reproducible with a seed and rejects series too short for the model", () => {
+    const s = benzekrySeries()[0];
+    const a = fitGrowth(growthModel("gompertz"), s, { seed: 5 });
+    const b = fitGrowth(growthModel("gompertz"), s, { seed: 5 });
+    expect(a).toEqual(b);
+    expect(() => fitGrowth(growthModel("von-bertalanffy"), { id: "x", t: [1, 2, 3], y: [1, 2, 3] })).toThrow(
+      /3 observations cannot identify 3 parameters/,
+    );
+    expect(() => growthModel("cubic")).toThrow(/unknown growth model 'cubic'/);
+    expect(() => parseErrorModel("power:x")).toThrow(/error model/);
+  });
+});
