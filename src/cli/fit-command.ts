@@ -14,23 +14,33 @@ import {
 import { UsageError, type CliIO } from "./io.js";
 
 export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data series.csv [--error-model proportional|constant|power:α]
-                      [--t0 T --v0 V] [--starts N] [--seed S] [--json]
+                      [--t0 T --v0 V | --fit-v0] [--starts N] [--seed S] [--json]
+                      [--id-column C] [--time-column C] [--value-column C]
   fits tumor growth models to each subject of a CSV (columns: an optional id column id|ID|subject, a time column
-  time|Time|t|day and a value column value|Vol|volume|size|sld) by weighted least squares (Levenberg–Marquardt,
+  time|Time|t|day and a value column value|Vol|volume|size|sld, or the columns named by the --…-column options) by weighted least squares (Levenberg–Marquardt,
   multi-start), with standard errors and AIC/BIC, then the population summary; several models are compared by AIC.
-  V(t0) = v0 is fixed (default t0 = 0, v0 = 1). Models: ${growthModels()
+  V(t0) = v0 is fixed (default t0 = 0, v0 = 1), or fitted with --fit-v0 (t0 = the first time; clinical series). Models: ${growthModels()
     .map((m) => m.name)
     .join(", ")}`;
 
 const pick = (header: string[], names: string[]) => header.find((h) => names.includes(h.trim()));
 
-function readSeries(file: string, text: string): Series[] {
+interface Columns {
+  id?: string;
+  time?: string;
+  value?: string;
+}
+
+function readSeries(file: string, text: string, cols: Columns): Series[] {
   const rows = parseCsv(text);
   if (rows.length === 0) throw new UsageError(`${file}: no data rows`);
   const header = Object.keys(rows[0]);
-  const idCol = pick(header, ["id", "ID", "subject", "USUBJID", "patient"]);
-  const tCol = pick(header, ["time", "Time", "t", "day", "days"]);
-  const yCol = pick(header, ["value", "Vol", "vol", "volume", "size", "sld", "y"]);
+  for (const [k, c] of Object.entries(cols))
+    if (c !== undefined && !header.includes(c))
+      throw new UsageError(`--${k}-column: '${c}' is not a column of ${file} (${header.join(",")})`);
+  const idCol = cols.id ?? pick(header, ["id", "ID", "subject", "USUBJID", "patient"]);
+  const tCol = cols.time ?? pick(header, ["time", "Time", "t", "day", "days"]);
+  const yCol = cols.value ?? pick(header, ["value", "Vol", "vol", "volume", "size", "sld", "y"]);
   if (!tCol)
     throw new UsageError(`${file}: no time column (time, Time, t, day) in header ${header.join(",")}`);
   if (!yCol)
@@ -73,6 +83,10 @@ export function runFitCommand(argv: string[], io: CliIO): number {
       "error-model": { type: "string" },
       t0: { type: "string" },
       v0: { type: "string" },
+      "fit-v0": { type: "boolean" },
+      "id-column": { type: "string" },
+      "time-column": { type: "string" },
+      "value-column": { type: "string" },
       starts: { type: "string" },
       seed: { type: "string" },
       json: { type: "boolean" },
@@ -101,14 +115,27 @@ export function runFitCommand(argv: string[], io: CliIO): number {
   } catch {
     throw new UsageError(`${file}: cannot read the file`);
   }
-  const series = readSeries(file, text);
+  const all = readSeries(file, text, {
+    id: values["id-column"],
+    time: values["time-column"],
+    value: values["value-column"],
+  });
   const opts = {
     errorModel,
-    t0: num(values.t0, "t0", 0),
+    t0: values.t0 === undefined ? undefined : num(values.t0, "t0", 0),
     v0: num(values.v0, "v0", 1),
+    fitV0: values["fit-v0"] === true,
     starts: Math.max(1, Math.round(num(values.starts, "starts", 8))),
     seed: Math.round(num(values.seed, "seed", 1)),
   };
+  // every model is fitted to the same subjects: those with more observations than the largest model has parameters
+  const needed = Math.max(...models.map((m) => m.parameters.length)) + (opts.fitV0 ? 1 : 0) + 1;
+  const series = all.filter((s) => s.t.length >= needed);
+  const skipped = all.length - series.length;
+  if (series.length === 0)
+    throw new UsageError(
+      `${file}: no subject has the ${needed} observations the model${models.length > 1 ? "s need" : " needs"}`,
+    );
   const results = models.map((m) => {
     const fits: GrowthFit[] = series.map((s) => {
       try {
@@ -124,8 +151,9 @@ export function runFitCommand(argv: string[], io: CliIO): number {
       JSON.stringify(
         {
           errorModel,
-          t0: opts.t0,
-          v0: opts.v0,
+          t0: opts.t0 ?? (opts.fitV0 ? "first time" : 0),
+          v0: opts.fitV0 ? "fitted" : opts.v0,
+          skipped: all.filter((s) => s.t.length < needed).map((s) => s.id),
           results: results.map(({ fits, summary }) => ({ summary, fits })),
         },
         null,
@@ -137,14 +165,16 @@ export function runFitCommand(argv: string[], io: CliIO): number {
   const g = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : "–");
   for (const { model, fits, summary } of results) {
     io.out(
-      `${model.name}: ${model.equation}   (error model ${errorModel.kind}${errorModel.kind === "power" ? ` α=${errorModel.alpha}` : ""}; V(${opts.t0}) = ${opts.v0})\n`,
+      `${model.name}: ${model.equation}   (error model ${errorModel.kind}${errorModel.kind === "power" ? ` α=${errorModel.alpha}` : ""}; ${opts.fitV0 ? "V(first time) fitted" : `V(${opts.t0 ?? 0}) = ${opts.v0}`})\n`,
     );
     for (const f of fits)
       io.out(
-        `  ${f.id.padEnd(8)} ${model.parameters.map((p) => `${p} = ${g(f.parameters[p].value)} ± ${g(f.parameters[p].se)}`).join("  ")}  AIC ${g(f.aic)}  BIC ${g(f.bic)}${f.converged ? "" : "  (not converged)"}\n`,
+        `  ${f.id.padEnd(8)} ${Object.keys(f.parameters)
+          .map((p) => `${p} = ${g(f.parameters[p].value)} ± ${g(f.parameters[p].se)}`)
+          .join("  ")}  AIC ${g(f.aic)}  BIC ${g(f.bic)}${f.converged ? "" : "  (not converged)"}\n`,
       );
     io.out(
-      `  population (${summary.subjects} subjects): ${model.parameters
+      `  population (${summary.subjects} subjects): ${Object.keys(summary.parameters)
         .map(
           (p) =>
             `${p} median ${g(summary.parameters[p].median)} (CV ${g(summary.parameters[p].cvPercent)} %)`,
@@ -152,6 +182,7 @@ export function runFitCommand(argv: string[], io: CliIO): number {
         .join("; ")}; mean AIC ${g(summary.meanAic)}\n\n`,
     );
   }
+  if (skipped > 0) io.out(`${skipped} subject(s) with fewer than ${needed} observations skipped\n`);
   if (results.length > 1) {
     io.out("Best model by AIC per subject:\n");
     const wins = new Map<string, number>();

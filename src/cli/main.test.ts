@@ -418,6 +418,25 @@ describe("immunoplan case, evaluate, recist", () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/bad\.csv:3: value 'lots' is not a non-negative number/);
     expect(run(["fit", "--model", "cubic", "--data", csv]).err).toMatch(/unknown growth model 'cubic'/);
+    writeFileSync(
+      path.join(dir, "clinic.csv"),
+      "pt,wk,sld\nA,0,50\nA,6,40\nA,12,35\nA,18,33\nB,0,20\nB,6,22\n",
+    );
+    const cols = ["--id-column", "pt", "--time-column", "wk", "--value-column", "sld", "--fit-v0"];
+    const c = run([
+      "fit",
+      "--model",
+      "exponential,gompertz-classic",
+      "--data",
+      path.join(dir, "clinic.csv"),
+      ...cols,
+    ]);
+    expect(c.code).toBe(0);
+    expect(c.out).toMatch(/1 subject\(s\) with fewer than 4 observations skipped/);
+    expect(c.out).toMatch(/ A +v0 = 4\d\.\d+ ± [\d.]+ {2}a = -0\.0\d+/); // shrinking under treatment
+    expect(run(["fit", "--model", "exponential", "--data", csv, "--time-column", "weeks"]).err).toMatch(
+      /--time-column: 'weeks' is not a column/,
+    );
   });
 
   it("bad case files exit 2 naming the file and path", () => {

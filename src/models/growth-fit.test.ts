@@ -66,6 +66,48 @@ describe("growth-model fits reproduce Benzekry et al. 2014 (lung data, 20 mice)"
   });
 });
 
+const LALEH = path.resolve(
+  import.meta.dirname,
+  "../../../shared/research/data/laleh2022-clinical-tgi/tumorgrowthjl_flat_patient_data.csv",
+);
+
+describe("Laleh et al. 2022 clinical series (TumorGrowth.jl data, studies 1–3)", () => {
+  it("the classic Gompertz solution reproduces the TumorGrowth.jl documentation vector", () => {
+    const m = growthModel("gompertz-classic");
+    const t = [0.1, 6, 16, 24, 32, 39];
+    const expected = [2.261e-4, 1.2407602e-4, 6.47311521e-5, 4.7512686e-5, 3.90748077e-5, 3.49667505e-5];
+    t.forEach((ti, i) =>
+      expect(m.value([2.792e-5, 0.05731], ti - 0.1, 0.0002261) / expected[i]).toBeCloseTo(1, 8),
+    );
+  });
+
+  it("fits every model with a free initial volume to each Study 1 patient with ≥ 6 readings", () => {
+    const by = new Map<string, { t: number[]; y: number[] }>();
+    for (const r of parseCsv(readFileSync(LALEH, "utf8"))) {
+      if (r.Study_id !== "1") continue;
+      const s = by.get(r.Pt_hashID) ?? { t: [], y: [] };
+      by.set(r.Pt_hashID, s);
+      s.t.push(Number(r.T_weeks));
+      s.y.push(Number(r.Lesion_normvol));
+    }
+    const series = [...by].map(([id, s]) => ({ id, ...s })).filter((s) => new Set(s.t).size >= 6);
+    expect(series.length).toBeGreaterThan(20);
+    for (const name of ["exponential", "logistic", "gompertz-classic", "bertalanffy-classic"]) {
+      for (const s of series) {
+        const f = fitGrowth(growthModel(name), s, {
+          fitV0: true,
+          errorModel: parseErrorModel("constant"),
+          starts: 3,
+        });
+        expect(Number.isFinite(f.aic)).toBe(true);
+        // the fit is at least as good as the constant-volume fit at the first reading
+        const flat = s.y.reduce((a, y) => a + (y - s.y[0]) ** 2, 0);
+        expect(f.ssr, `${name}, patient ${s.id}`).toBeLessThanOrEqual(flat * (1 + 1e-9));
+      }
+    }
+  });
+});
+
 describe("fitting", () => {
   it("recovers the parameters of noise-free series of every model (property)", () => {
     const t = [3, 5, 7, 9, 11, 13, 15, 17, 19];
@@ -75,6 +117,8 @@ describe("fitting", () => {
       gompertz: [0.8, 0.1],
       "power-law": [0.9, 0.75],
       "von-bertalanffy": [1.2, 0.2, 0.8],
+      "gompertz-classic": [2000, 0.15],
+      "bertalanffy-classic": [2, 0.15],
     };
     fc.assert(
       fc.property(

@@ -29,7 +29,7 @@ const GROWTH_MODELS: readonly GrowthModel[] = [
     start: [0.3],
     startLower: [0.01],
     startUpper: [2],
-    lower: [0],
+    lower: [-20],
     upper: [20],
     value: (p, t, v0) => v0 * Math.exp(p[0] * t),
   },
@@ -56,6 +56,35 @@ const GROWTH_MODELS: readonly GrowthModel[] = [
     lower: [0, 0],
     upper: [50, 20],
     value: (p, t, v0) => v0 * Math.exp((p[1] > 1e-12 ? (1 - Math.exp(-p[1] * t)) / p[1] : t) * p[0]),
+  },
+  {
+    name: "gompertz-classic",
+    equation: "dV/dt = ω·V·ln(V∞/V)",
+    parameters: ["vinf", "omega"],
+    units: ["volume", "1/time"],
+    start: [1, 0.05],
+    startLower: [1e-6, 1e-3],
+    startUpper: [1e4, 2],
+    lower: [1e-300, 0],
+    upper: [1e15, 50],
+    value: (p, t, v0) => (v0 <= 0 ? 0 : p[0] * Math.pow(v0 / p[0], Math.exp(-p[1] * t))),
+  },
+  {
+    name: "bertalanffy-classic",
+    equation: "dV/dt = a·V^(2/3) − b·V",
+    parameters: ["a", "b"],
+    units: ["volume^(1/3)/time", "1/time"],
+    start: [0.5, 0.1],
+    startLower: [1e-4, 1e-4],
+    startUpper: [10, 5],
+    lower: [0, 0],
+    upper: [1e4, 1e3],
+    value: (p, t, v0) => {
+      const [a, b] = [p[0], p[1]];
+      if (b < 1e-12) return Math.pow(Math.cbrt(v0) + (a * t) / 3, 3);
+      const base = a / b + (Math.cbrt(v0) - a / b) * Math.exp((-b * t) / 3);
+      return base > 0 ? base * base * base : 0;
+    },
   },
   {
     name: "power-law",
@@ -145,38 +174,47 @@ export interface FitOptions {
   readonly v0?: number;
   readonly starts?: number;
   readonly seed?: number;
+  /** Fit V(t0) too (clinical series: the first measurement is noisy); t0 defaults to the first time. */
+  readonly fitV0?: boolean;
 }
 
 export function fitGrowth(model: GrowthModel, s: Series, opts: FitOptions = {}): GrowthFit {
   const alpha = (opts.errorModel ?? { kind: "proportional", alpha: 1 }).alpha;
-  const t0 = opts.t0 ?? 0;
+  const free = opts.fitV0 === true;
+  const t0 = opts.t0 ?? (free ? Math.min(...s.t) : 0);
   const v0 = opts.v0 ?? 1;
   const n = s.t.length;
-  if (n < model.parameters.length + 1)
-    throw new RangeError(
-      `subject ${s.id}: ${n} observations cannot identify ${model.parameters.length} parameters`,
-    );
+  const k = model.parameters.length + (free ? 1 : 0);
+  if (n < k + 1) throw new RangeError(`subject ${s.id}: ${n} observations cannot identify ${k} parameters`);
   const w = s.y.map((y) => (alpha === 0 ? 1 : 1 / Math.pow(Math.max(Math.abs(y), 1e-12), alpha)));
+  const first = s.y[s.t.indexOf(Math.min(...s.t))];
+  const yMax = Math.max(...s.y.map(Math.abs), 1e-12);
+  const v0Start = first > 0 ? first : yMax / 10;
+  const theta = new Float64Array(model.parameters.length);
   const fit = multiStartLeastSquares(
     {
       m: n,
       residuals: (p, r) => {
-        for (let i = 0; i < n; i++) r[i] = (model.value(p, s.t[i] - t0, v0) - s.y[i]) * w[i];
+        const start = free ? p[0] : v0;
+        for (let j = 0; j < theta.length; j++) theta[j] = p[j + (free ? 1 : 0)];
+        for (let i = 0; i < n; i++) r[i] = (model.value(theta, s.t[i] - t0, start) - s.y[i]) * w[i];
       },
-      lower: model.lower,
-      upper: model.upper,
+      lower: free ? [0, ...model.lower] : model.lower,
+      upper: free ? [10 * yMax, ...model.upper] : model.upper,
     },
-    model.start,
-    { lower: model.startLower, upper: model.startUpper },
+    free ? [v0Start, ...model.start] : model.start,
+    free
+      ? { lower: [v0Start / 3, ...model.startLower], upper: [v0Start * 3, ...model.startUpper] }
+      : { lower: model.startLower, upper: model.startUpper },
     { starts: opts.starts ?? 8, seed: opts.seed ?? 1 },
   );
-  const k = model.parameters.length;
+  const names = free ? ["v0", ...model.parameters] : [...model.parameters];
   const ll = n * Math.log(Math.max(fit.ssr, 1e-300) / n);
   return {
     id: s.id,
     model: model.name,
     parameters: Object.fromEntries(
-      model.parameters.map((name, j) => [name, { value: fit.theta[j], se: fit.standardErrors[j] }]),
+      names.map((name, j) => [name, { value: fit.theta[j], se: fit.standardErrors[j] }]),
     ),
     ssr: fit.ssr,
     n,
@@ -209,7 +247,7 @@ export function summarizeFits(fits: readonly GrowthFit[]): PopulationSummary {
         const v = fits.map((f) => f.parameters[p].value);
         const mean = v.reduce((a, b) => a + b, 0) / v.length;
         const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(v.length - 1, 1));
-        return [p, { median: median(v), mean, cvPercent: (100 * sd) / Math.abs(mean) }];
+        return [p, { median: median(v), mean, cvPercent: v.length > 1 ? (100 * sd) / Math.abs(mean) : NaN }];
       }),
     ),
     meanAic: fits.reduce((a, f) => a + f.aic, 0) / Math.max(fits.length, 1),
