@@ -13,7 +13,7 @@ import {
 } from "../models/growth-fit.js";
 import { UsageError, type CliIO } from "./io.js";
 
-export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data series.csv [--error-model proportional|constant|power:α]
+export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data series.csv [--error-model proportional|constant|log|power:α]
                       [--t0 T --v0 V | --fit-v0] [--starts N] [--seed S] [--json]
                       [--id-column C] [--time-column C] [--value-column C]
   fits tumor growth models to each subject of a CSV (columns: an optional id column id|ID|subject, a time column

@@ -136,18 +136,19 @@ export function growthModel(name: string): GrowthModel {
   return m;
 }
 
-/** Residual weighting: (model − data) / data^α (α = 0 constant, 1 proportional). */
+/** Residual weighting: (model − data) / data^α (α = 0 constant, 1 proportional), or ln(model) − ln(data) ("log"). */
 export interface ErrorModel {
-  readonly kind: "constant" | "proportional" | "power";
+  readonly kind: "constant" | "proportional" | "power" | "log";
   readonly alpha: number;
 }
 
 export function parseErrorModel(s: string): ErrorModel {
   if (s === "constant") return { kind: "constant", alpha: 0 };
   if (s === "proportional") return { kind: "proportional", alpha: 1 };
+  if (s === "log") return { kind: "log", alpha: 0 };
   const m = /^power:([0-9.]+)$/.exec(s);
   if (m && Number.isFinite(Number(m[1])) && Number(m[1]) <= 2) return { kind: "power", alpha: Number(m[1]) };
-  throw new RangeError(`error model '${s}' is not constant, proportional or power:α (0 ≤ α ≤ 2)`);
+  throw new RangeError(`error model '${s}' is not constant, proportional, log or power:α (0 ≤ α ≤ 2)`);
 }
 
 export interface Series {
@@ -179,7 +180,11 @@ export interface FitOptions {
 }
 
 export function fitGrowth(model: GrowthModel, s: Series, opts: FitOptions = {}): GrowthFit {
-  const alpha = (opts.errorModel ?? { kind: "proportional", alpha: 1 }).alpha;
+  const errorModel = opts.errorModel ?? { kind: "proportional", alpha: 1 };
+  const alpha = errorModel.alpha;
+  const logScale = errorModel.kind === "log";
+  if (logScale && s.y.some((y) => !(y > 0)))
+    throw new RangeError(`subject ${s.id}: the log error model needs positive values`);
   const free = opts.fitV0 === true;
   const t0 = opts.t0 ?? (free ? Math.min(...s.t) : 0);
   const v0 = opts.v0 ?? 1;
@@ -197,7 +202,10 @@ export function fitGrowth(model: GrowthModel, s: Series, opts: FitOptions = {}):
       residuals: (p, r) => {
         const start = free ? p[0] : v0;
         for (let j = 0; j < theta.length; j++) theta[j] = p[j + (free ? 1 : 0)];
-        for (let i = 0; i < n; i++) r[i] = (model.value(theta, s.t[i] - t0, start) - s.y[i]) * w[i];
+        for (let i = 0; i < n; i++) {
+          const v = model.value(theta, s.t[i] - t0, start);
+          r[i] = logScale ? Math.log(Math.max(v, 1e-300)) - Math.log(s.y[i]) : (v - s.y[i]) * w[i];
+        }
       },
       lower: free ? [0, ...model.lower] : model.lower,
       upper: free ? [10 * yMax, ...model.upper] : model.upper,
