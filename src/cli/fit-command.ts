@@ -11,15 +11,18 @@ import {
   type GrowthFit,
   type Series,
 } from "../models/growth-fit.js";
+import { bayesFitGrowth, predictionBand, type Prior } from "../models/bayes-fit.js";
 import { UsageError, type CliIO } from "./io.js";
 
 export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data series.csv [--error-model proportional|constant|log|power:α]
                       [--t0 T --v0 V | --fit-v0] [--starts N] [--seed S] [--json]
                       [--id-column C] [--time-column C] [--value-column C]
+                      [--bayes [--samples N] [--prior NAME=CENTER:SD]…]
   fits tumor growth models to each subject of a CSV (columns: an optional id column id|ID|subject, a time column
   time|Time|t|day and a value column value|Vol|volume|size|sld, or the columns named by the --…-column options) by weighted least squares (Levenberg–Marquardt,
   multi-start), with standard errors and AIC/BIC, then the population summary; several models are compared by AIC.
-  V(t0) = v0 is fixed (default t0 = 0, v0 = 1), or fitted with --fit-v0 (t0 = the first time; clinical series). Models: ${growthModels()
+  --bayes samples the posterior (random-walk Metropolis, 4 chains; log-normal priors, weak by default) and prints
+  medians, 95 % credible intervals, R-hat and effective sample sizes. V(t0) = v0 is fixed (default t0 = 0, v0 = 1), or fitted with --fit-v0 (t0 = the first time; clinical series). Models: ${growthModels()
     .map((m) => m.name)
     .join(", ")}`;
 
@@ -84,6 +87,9 @@ export function runFitCommand(argv: string[], io: CliIO): number {
       t0: { type: "string" },
       v0: { type: "string" },
       "fit-v0": { type: "boolean" },
+      bayes: { type: "boolean" },
+      samples: { type: "string" },
+      prior: { type: "string", multiple: true },
       "id-column": { type: "string" },
       "time-column": { type: "string" },
       "value-column": { type: "string" },
@@ -136,6 +142,12 @@ export function runFitCommand(argv: string[], io: CliIO): number {
     throw new UsageError(
       `${file}: no subject has the ${needed} observations the model${models.length > 1 ? "s need" : " needs"}`,
     );
+  if (values.bayes) {
+    if (skipped > 0 && !values.json)
+      io.out(`${skipped} subject(s) with fewer than ${needed} observations skipped\n`);
+    const samples = num(values.samples, "samples", 2000);
+    return runBayes(io, models, series, opts, values.prior ?? [], samples, values.json === true);
+  }
   const results = models.map((m) => {
     const fits: GrowthFit[] = series.map((s) => {
       try {
@@ -194,6 +206,84 @@ export function runFitCommand(argv: string[], io: CliIO): number {
       io.out(
         `  ${r.model.name.padEnd(16)} ${wins.get(r.model.name) ?? 0} of ${series.length}  (mean AIC ${g(r.summary.meanAic)})\n`,
       );
+  }
+  return 0;
+}
+
+function parsePriors(specs: readonly string[]): Record<string, Prior> {
+  const out: Record<string, Prior> = {};
+  for (const spec of specs) {
+    const m = /^([A-Za-z_]\w*)=([^:]+):(.+)$/.exec(spec);
+    const center = m ? Number(m[2]) : NaN;
+    const sd = m ? Number(m[3]) : NaN;
+    if (!m || !Number.isFinite(center) || !(sd > 0))
+      throw new UsageError(
+        `--prior: '${spec}' is not NAME=CENTER:SD (SD > 0; log-scale SD for positive parameters)`,
+      );
+    out[m[1]] = { center, sd, source: "command line" };
+  }
+  return out;
+}
+
+function runBayes(
+  io: CliIO,
+  models: ReturnType<typeof growthModel>[],
+  series: Series[],
+  opts: {
+    errorModel: ReturnType<typeof parseErrorModel>;
+    t0?: number;
+    v0: number;
+    fitV0: boolean;
+    seed: number;
+  },
+  priorSpecs: readonly string[],
+  samples: number,
+  json: boolean,
+): number {
+  const priors = parsePriors(priorSpecs);
+  const out = [];
+  for (const m of models)
+    for (const s of series) {
+      let fit;
+      try {
+        fit = bayesFitGrowth(m, s, { ...opts, priors, samples: Math.max(100, Math.round(samples)) });
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      const tMax = Math.max(...s.t);
+      const band = predictionBand(fit, [Math.min(...s.t), tMax, tMax * 1.5]);
+      out.push({ fit, band });
+    }
+  if (json) {
+    io.out(
+      JSON.stringify(
+        out.map(({ fit, band }) => ({
+          id: fit.id,
+          model: fit.model,
+          parameters: fit.parameters,
+          sigma: fit.sigma,
+          acceptance: fit.acceptance,
+          converged: fit.converged,
+          band,
+        })),
+        null,
+        1,
+      ) + "\n",
+    );
+    return 0;
+  }
+  const g = (x: number) => Number(x.toPrecision(4)).toString();
+  for (const { fit, band } of out) {
+    io.out(
+      `${fit.model}, subject ${fit.id}${fit.converged ? "" : "  (NOT converged: R-hat ≥ 1.05 or ESS ≤ 100)"}\n`,
+    );
+    for (const [name, p] of Object.entries(fit.parameters))
+      io.out(
+        `  ${name.padEnd(6)} ${g(p.median)}  [${g(p.lower95)}, ${g(p.upper95)}]  R-hat ${p.rhat.toFixed(3)}  ESS ${Math.round(p.ess)}  prior: ${p.prior.source}\n`,
+      );
+    io.out(
+      `  predicted (median [90 %]): ${band.map((b) => `t=${g(b.t)}: ${g(b.quantiles[1])} [${g(b.quantiles[0])}, ${g(b.quantiles[2])}]`).join("; ")}\n`,
+    );
   }
   return 0;
 }

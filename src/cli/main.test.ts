@@ -434,6 +434,24 @@ describe("immunoplan case, evaluate, recist", () => {
     expect(c.code).toBe(0);
     expect(c.out).toMatch(/1 subject\(s\) with fewer than 4 observations skipped/);
     expect(c.out).toMatch(/ A +v0 = 4\d\.\d+ ± [\d.]+ {2}a = -0\.0\d+/); // shrinking under treatment
+    const b = run([
+      "fit",
+      "--model",
+      "gompertz",
+      "--data",
+      path.join(dir, "clinic.csv"),
+      ...cols,
+      "--bayes",
+      "--samples",
+      "500",
+    ]);
+    expect(b.code).toBe(0);
+    expect(b.out).toMatch(/gompertz, subject A/);
+    expect(b.out).toMatch(/beta +[\d.]+ +\[[\d.e-]+, [\d.e-]+\] +R-hat \d\.\d{3} +ESS \d+/);
+    expect(b.out).toMatch(/predicted \(median \[90 %\]\): t=0:/);
+    expect(run(["fit", "--model", "gompertz", "--data", csv, "--bayes", "--prior", "a=1:0"]).err).toMatch(
+      /--prior: 'a=1:0' is not NAME=CENTER:SD/,
+    );
     expect(run(["fit", "--model", "exponential", "--data", csv, "--time-column", "weeks"]).err).toMatch(
       /--time-column: 'weeks' is not a column/,
     );

@@ -3,7 +3,7 @@
  * (Levenberg–Marquardt, multi-start, bounds), with standard errors and AIC/BIC; and the population summary of
  * per-subject fits. Model forms as in Benzekry et al., PLoS Comput Biol 2014;10:e1003800 (Table 1).
  */
-import { multiStartLeastSquares } from "../engine/least-squares.js";
+import { multiStartLeastSquares, type LeastSquaresProblem } from "../engine/least-squares.js";
 
 export interface GrowthModel {
   readonly name: string;
@@ -179,7 +179,19 @@ export interface FitOptions {
   readonly fitV0?: boolean;
 }
 
-export function fitGrowth(model: GrowthModel, s: Series, opts: FitOptions = {}): GrowthFit {
+/** The weighted residual problem of one subject's series (shared by the least-squares and the Bayesian fit). */
+export interface GrowthResiduals {
+  readonly problem: LeastSquaresProblem;
+  /** Fitted parameter names ("v0" first when the initial volume is free). */
+  readonly names: readonly string[];
+  readonly start: readonly number[];
+  readonly startRange: { lower: readonly number[]; upper: readonly number[] };
+  readonly n: number;
+  /** V at time t (absolute) for fitted parameters p. */
+  predict(p: ArrayLike<number>, t: number): number;
+}
+
+export function growthResiduals(model: GrowthModel, s: Series, opts: FitOptions = {}): GrowthResiduals {
   const errorModel = opts.errorModel ?? { kind: "proportional", alpha: 1 };
   const alpha = errorModel.alpha;
   const logScale = errorModel.kind === "log";
@@ -196,33 +208,46 @@ export function fitGrowth(model: GrowthModel, s: Series, opts: FitOptions = {}):
   const yMax = Math.max(...s.y.map(Math.abs), 1e-12);
   const v0Start = first > 0 ? first : yMax / 10;
   const theta = new Float64Array(model.parameters.length);
-  const fit = multiStartLeastSquares(
-    {
+  const predict = (p: ArrayLike<number>, t: number) => {
+    for (let j = 0; j < theta.length; j++) theta[j] = p[j + (free ? 1 : 0)];
+    return model.value(theta, t - t0, free ? p[0] : v0);
+  };
+  return {
+    problem: {
       m: n,
       residuals: (p, r) => {
-        const start = free ? p[0] : v0;
-        for (let j = 0; j < theta.length; j++) theta[j] = p[j + (free ? 1 : 0)];
         for (let i = 0; i < n; i++) {
-          const v = model.value(theta, s.t[i] - t0, start);
+          const v = predict(p, s.t[i]);
           r[i] = logScale ? Math.log(Math.max(v, 1e-300)) - Math.log(s.y[i]) : (v - s.y[i]) * w[i];
         }
       },
       lower: free ? [0, ...model.lower] : model.lower,
       upper: free ? [10 * yMax, ...model.upper] : model.upper,
     },
-    free ? [v0Start, ...model.start] : model.start,
-    free
+    names: free ? ["v0", ...model.parameters] : [...model.parameters],
+    start: free ? [v0Start, ...model.start] : model.start,
+    startRange: free
       ? { lower: [v0Start / 3, ...model.startLower], upper: [v0Start * 3, ...model.startUpper] }
       : { lower: model.startLower, upper: model.startUpper },
-    { starts: opts.starts ?? 8, seed: opts.seed ?? 1 },
-  );
-  const names = free ? ["v0", ...model.parameters] : [...model.parameters];
+    n,
+    predict,
+  };
+}
+
+export function fitGrowth(model: GrowthModel, s: Series, opts: FitOptions = {}): GrowthFit {
+  const g = growthResiduals(model, s, opts);
+  const fit = multiStartLeastSquares(g.problem, g.start, g.startRange, {
+    starts: opts.starts ?? 8,
+    seed: opts.seed ?? 1,
+  });
+  const { n } = g;
+  const k = g.names.length;
   const ll = n * Math.log(Math.max(fit.ssr, 1e-300) / n);
   return {
     id: s.id,
     model: model.name,
     parameters: Object.fromEntries(
-      names.map((name, j) => [name, { value: fit.theta[j], se: fit.standardErrors[j] }]),
+      g.names.map((name, j) => [name, { value: fit.theta[j], se: fit.standardErrors[j] }]),
     ),
     ssr: fit.ssr,
     n,
