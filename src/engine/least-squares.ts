@@ -12,6 +12,11 @@ export interface LeastSquaresProblem {
   residuals(theta: Float64Array, r: Float64Array): void;
   readonly lower: readonly number[];
   readonly upper: readonly number[];
+  /**
+   * Relative step of the forward-difference Jacobian (default 1e-7). Use about √(relative error of the residuals)
+   * when they come from a numerical solution (an ODE solve), or the Jacobian is mostly noise.
+   */
+  readonly fdStep?: number;
 }
 
 export interface LeastSquaresOptions {
@@ -52,7 +57,7 @@ function jacobian(
   const p = theta.length;
   for (let j = 0; j < p; j++) {
     work.set(theta);
-    let h = 1e-7 * Math.max(Math.abs(theta[j]), 1e-4);
+    let h = (prob.fdStep ?? 1e-7) * Math.max(Math.abs(theta[j]), 1e-4);
     if (theta[j] + h > prob.upper[j]) h = -h;
     work[j] = theta[j] + h;
     prob.residuals(work, rt);
