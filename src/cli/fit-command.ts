@@ -12,12 +12,16 @@ import {
   type Series,
 } from "../models/growth-fit.js";
 import { bayesFitGrowth, predictionBand, type Prior } from "../models/bayes-fit.js";
+import { loadModelByName } from "../models/catalog.js";
+import { fitMechanistic } from "../models/mechanistic-fit.js";
 import { UsageError, type CliIO } from "./io.js";
 
 export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data series.csv [--error-model proportional|constant|log|power:α]
                       [--t0 T --v0 V | --fit-v0] [--starts N] [--seed S] [--json]
                       [--id-column C] [--time-column C] [--value-column C]
                       [--bayes [--samples N] [--prior NAME=CENTER:SD]…]
+       immunoplan fit --model CATALOG_MODEL --free a,suppression=0..0.9,init.T --observe sld --data series.csv
+                      [--error-model …] [--json]     (a mechanistic model: the named quantities fitted, the rest published)
   fits tumor growth models to each subject of a CSV (columns: an optional id column id|ID|subject, a time column
   time|Time|t|day and a value column value|Vol|volume|size|sld, or the columns named by the --…-column options) by weighted least squares (Levenberg–Marquardt,
   multi-start), with standard errors and AIC/BIC, then the population summary; several models are compared by AIC.
@@ -88,6 +92,8 @@ export function runFitCommand(argv: string[], io: CliIO): number {
       v0: { type: "string" },
       "fit-v0": { type: "boolean" },
       bayes: { type: "boolean" },
+      free: { type: "string" },
+      observe: { type: "string" },
       samples: { type: "string" },
       prior: { type: "string", multiple: true },
       "id-column": { type: "string" },
@@ -106,6 +112,8 @@ export function runFitCommand(argv: string[], io: CliIO): number {
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (!values.model) throw new UsageError("missing --model (e.g. gompertz, or gompertz,logistic,power-law)");
   if (!values.data) throw new UsageError("missing --data series.csv");
+  if (values.free !== undefined || !growthModels().some((m) => m.name === values.model!.split(",")[0].trim()))
+    return runMechanistic(io, values);
   let models;
   let errorModel;
   try {
@@ -207,6 +215,88 @@ export function runFitCommand(argv: string[], io: CliIO): number {
         `  ${r.model.name.padEnd(16)} ${wins.get(r.model.name) ?? 0} of ${series.length}  (mean AIC ${g(r.summary.meanAic)})\n`,
       );
   }
+  return 0;
+}
+
+function runMechanistic(
+  io: CliIO,
+  values: {
+    model?: string;
+    data?: string;
+    free?: string;
+    observe?: string;
+    "error-model"?: string;
+    "id-column"?: string;
+    "time-column"?: string;
+    "value-column"?: string;
+    json?: boolean;
+  },
+): number {
+  if (!values.free)
+    throw new UsageError(
+      `unknown growth model '${values.model}' (one of ${growthModels()
+        .map((m) => m.name)
+        .join(", ")}); for a catalog model give --free and --observe`,
+    );
+  if (!values.observe)
+    throw new UsageError("--observe: name the observation the series measures (e.g. sld, volume, psa)");
+  let model;
+  try {
+    model = loadModelByName(values.model!).model;
+  } catch (e) {
+    throw new UsageError(
+      `--model ${values.model}: neither a growth model (${growthModels()
+        .map((m) => m.name)
+        .join(", ")}) nor a catalog model (${(e as Error).message.split("\n")[0]})`,
+    );
+  }
+  const file = values.data!;
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(io.cwd, file), "utf8");
+  } catch {
+    throw new UsageError(`${file}: cannot read the file`);
+  }
+  const series = readSeries(file, text, {
+    id: values["id-column"],
+    time: values["time-column"],
+    value: values["value-column"],
+  });
+  const free = values.free
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const fits = series.map((s) => {
+    try {
+      return {
+        id: s.id,
+        fit: fitMechanistic(model, s, {
+          observation: values.observe!,
+          free,
+          errorModel: parseErrorModel(values["error-model"] ?? "proportional"),
+        }),
+      };
+    } catch (e) {
+      throw new UsageError(`${file}: subject ${s.id}: ${(e as Error).message}`);
+    }
+  });
+  if (values.json) {
+    io.out(JSON.stringify({ model: model.spec.name, observation: values.observe, fits }, null, 1) + "\n");
+    return 0;
+  }
+  const g = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : "–");
+  io.out(
+    `${model.spec.name}: ${free.join(", ")} fitted to ${values.observe}; other parameters at their published values\n`,
+  );
+  for (const { id, fit } of fits)
+    io.out(
+      `  ${id.padEnd(8)} ${Object.entries(fit.parameters)
+        .map(([k, p]) => `${k} = ${g(p.value)} ± ${g(p.se)} (published ${g(p.published)})`)
+        .join("  ")}  AIC ${g(fit.aic)}${fit.converged ? "" : "  (not converged)"}\n`,
+    );
+  io.out(
+    "Research model: parameters of a mechanistic fit to few scans are often poorly identified (docs/fitting.md).\n",
+  );
   return 0;
 }
 

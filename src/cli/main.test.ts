@@ -452,6 +452,40 @@ describe("immunoplan case, evaluate, recist", () => {
     expect(run(["fit", "--model", "gompertz", "--data", csv, "--bayes", "--prior", "a=1:0"]).err).toMatch(
       /--prior: 'a=1:0' is not NAME=CENTER:SD/,
     );
+    writeFileSync(
+      path.join(dir, "sld.csv"),
+      "patient,day,sld\nP1,0,4.57\nP1,14,12.30\nP1,28,12.33\nP1,42,12.33\n",
+    );
+    const mech = run([
+      "fit",
+      "--model",
+      "immunoplan-core",
+      "--free",
+      "init.T",
+      "--observe",
+      "sld",
+      "--data",
+      path.join(dir, "sld.csv"),
+    ]);
+    expect(mech.code).toBe(0);
+    expect(mech.out).toMatch(/immunoplan-core: init\.T fitted to sld/);
+    expect(mech.out).toMatch(/P1 +init\.T = [\d.e+]+ ± [\d.e+]+ \(published 1000000\)/);
+    expect(
+      run([
+        "fit",
+        "--model",
+        "immunoplan-core",
+        "--free",
+        "a",
+        "--observe",
+        "weight",
+        "--data",
+        path.join(dir, "sld.csv"),
+      ]).err,
+    ).toMatch(/no observation 'weight'/);
+    expect(
+      run(["fit", "--model", "nosuchmodel", "--free", "a", "--observe", "sld", "--data", csv]).err,
+    ).toMatch(/neither a growth model/);
     expect(run(["fit", "--model", "exponential", "--data", csv, "--time-column", "weeks"]).err).toMatch(
       /--time-column: 'weeks' is not a column/,
     );
