@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { ModelError, parseYamlDocument } from "../engine/language/index.js";
+import { ModelError, parseDocumentWith } from "../engine/language/index.js";
 import { CATALOG_DIR, therapyCatalog } from "../therapy/catalog.js";
 import type { CaseRecord } from "./case-schema.js";
 import { normalizeUnit } from "./units.js";
@@ -66,14 +66,9 @@ let cached: EvaluationData | null = null;
 export function evaluationData(): EvaluationData {
   if (cached) return cached;
   const file = path.join(CATALOG_DIR, "evaluation.yaml");
-  const { data } = parseYamlDocument(readFileSync(file, "utf8"), file);
-  const r = EvaluationSchema.safeParse(data);
-  if (!r.success)
-    throw new ModelError(
-      r.error.issues.map((i) => ({ file, path: i.path.join("."), message: i.message, severity: "error" })),
-    );
+  const data = parseDocumentWith(EvaluationSchema, readFileSync(file, "utf8"), file);
   const modalities = therapyCatalog().modalities;
-  const bad = r.data.rules.flatMap((rule, i) =>
+  const bad = data.rules.flatMap((rule, i) =>
     rule.applies_to
       .filter((m) => !modalities.has(m))
       .map((m) => ({
@@ -84,7 +79,7 @@ export function evaluationData(): EvaluationData {
       })),
   );
   if (bad.length) throw new ModelError(bad);
-  cached = r.data;
+  cached = data;
   return cached;
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { ModelError, parseYamlDocument } from "../engine/language/index.js";
+import { parseDocumentWith } from "../engine/language/index.js";
 import { CATALOG_DIR } from "../therapy/catalog.js";
 import type { CaseRecord } from "./case-schema.js";
 import { unitFactor } from "./units.js";
@@ -76,13 +76,7 @@ let cached: ToxicityData | null = null;
 export function toxicityData(): ToxicityData {
   if (cached) return cached;
   const file = path.join(CATALOG_DIR, "toxicity.yaml");
-  const { data } = parseYamlDocument(readFileSync(file, "utf8"), file);
-  const r = ToxicitySchema.safeParse(data);
-  if (!r.success)
-    throw new ModelError(
-      r.error.issues.map((i) => ({ file, path: i.path.join("."), message: i.message, severity: "error" })),
-    );
-  cached = r.data;
+  cached = parseDocumentWith(ToxicitySchema, readFileSync(file, "utf8"), file);
   return cached;
 }
 

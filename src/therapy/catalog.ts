@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { z } from "zod";
-import { ModelError, parseYamlDocument, type ModelIssue } from "../engine/language/index.js";
+import { checkSchema, ModelError, openDocument, type ModelIssue } from "../engine/language/index.js";
 import {
   AgentSchema,
   ModalitySchema,
@@ -27,9 +27,9 @@ export interface TherapyCatalog {
 
 /** Reads a YAML list and validates every item, reporting problems by file, line and path. */
 function readList<T>(file: string, schema: z.ZodType<T>, issues: ModelIssue[]): T[] {
-  let parsed;
+  let opened;
   try {
-    parsed = parseYamlDocument(readFileSync(file, "utf8"), file);
+    opened = openDocument(readFileSync(file, "utf8"), file);
   } catch (e) {
     if (e instanceof ModelError) {
       issues.push(...e.issues);
@@ -37,35 +37,17 @@ function readList<T>(file: string, schema: z.ZodType<T>, issues: ModelIssue[]): 
     }
     throw e;
   }
-  const { doc, lines, data } = parsed;
+  const { reader, data } = opened;
   if (!Array.isArray(data)) {
     issues.push({ file, path: "", message: "must be a list", severity: "error" });
     return [];
   }
   const out: T[] = [];
   data.forEach((item, i) => {
-    const r = schema.safeParse(item);
-    if (r.success) {
-      out.push(r.data);
-      return;
-    }
-    for (const iss of r.error.issues) {
-      const p: (string | number)[] = [i, ...(iss.path as (string | number)[])];
-      const node = doc.getIn(p, true) as { range?: [number, number, number] } | undefined;
-      const lp = node?.range ? lines.linePos(node.range[0]) : undefined;
-      issues.push({
-        file,
-        path: p
-          .map((x) => (typeof x === "number" ? `[${x}]` : `.${x}`))
-          .join("")
-          .replace(/^\./, ""),
-        line: lp?.line,
-        column: lp?.col,
-        message: iss.message,
-        severity: "error",
-      });
-    }
+    const value = checkSchema(schema, item, reader, [i]);
+    if (value !== undefined) out.push(value);
   });
+  issues.push(...reader.issues);
   return out;
 }
 

@@ -2,7 +2,14 @@ export { CompiledModel, expandDoses } from "./compile.js";
 export { composeModules } from "./compose.js";
 export { parseModel } from "./model-file.js";
 export { parseDoses } from "./dose-reader.js";
-export { readModelSource, parseYamlDocument } from "./yaml-reader.js";
+export {
+  readModelSource,
+  parseYamlDocument,
+  parseDocumentWith,
+  checkSchema,
+  openDocument,
+  type SchemaLike,
+} from "./yaml-reader.js";
 export { ModelError, formatIssue, type ModelIssue } from "./model-error.js";
 export { ExpressionError, parseExpression, parseCondition, type Expr } from "./expression.js";
 export type {

@@ -183,6 +183,43 @@ export function openDocument(text: string, file: string): { reader: Reader; data
   return { reader: new Reader(file, doc, lines), data };
 }
 
+/** A schema with zod's `safeParse` shape (structural, so that the engine does not depend on zod). */
+export interface SchemaLike<T> {
+  safeParse(
+    data: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+/**
+ * Validates data read from a document against a schema; each problem goes to `reader` with its path (below
+ * `at`), line and column. Returns undefined when there were problems.
+ */
+export function checkSchema<T>(
+  schema: SchemaLike<T>,
+  data: unknown,
+  reader: Reader,
+  at: Path = [],
+): T | undefined {
+  const r = schema.safeParse(data);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues)
+    reader.error(
+      [...at, ...issue.path.filter((p): p is string | number => typeof p !== "symbol")],
+      issue.message,
+    );
+  return undefined;
+}
+
+/** Parses a YAML/JSON document and validates it; every problem is in the ModelError, with path, line and column. */
+export function parseDocumentWith<T>(schema: SchemaLike<T>, text: string, file: string): T {
+  const { reader, data } = openDocument(text, file);
+  const value = checkSchema(schema, data, reader);
+  if (value === undefined) throw new ModelError(reader.issues);
+  return value;
+}
+
 /**
  * Parses YAML (or JSON) text into a document with line positions and its plain data. Syntax errors and alias
  * bombs become a ModelError naming the file, line and column.
