@@ -17,6 +17,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { solve, type Method } from "../engine/index.js";
+import { median } from "../engine/statistics.js";
 import { parseDoses, readModelSource } from "../engine/language/index.js";
 import { loadModelByName, resolveDosePath } from "../models/catalog.js";
 
@@ -43,12 +44,6 @@ interface WorkerResult {
   lu: number;
   switches: number;
   maxRelErrT: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }
 
 function readReferenceT(name: Scenario): Float64Array | null {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { levenbergMarquardt, multiStartLeastSquares, seededRandom } from "./least-squares.js";
+import { levenbergMarquardt, multiStartLeastSquares } from "./least-squares.js";
+import { seededRandom } from "./statistics.js";
 
 // NIST StRD nonlinear regression "Misra1a" (lower difficulty): y = b1·(1 − exp(−b2·x)), certified values.
 const x = [77.6, 114.9, 141.1, 190.8, 239.9, 289.0, 332.8, 378.4, 434.8, 477.3, 536.8, 593.1, 689.1, 760.0];

@@ -4,6 +4,7 @@
  * is s²·(JᵀJ)⁻¹ with s² = SSR / (m − p) (Gauss–Newton approximation at the optimum).
  */
 import { luFactor, luSolve } from "./lu.js";
+import { seededRandom } from "./statistics.js";
 
 export interface LeastSquaresProblem {
   /** Number of residuals. */
@@ -160,18 +161,6 @@ export function levenbergMarquardt(
     converged,
     standardErrors: cov.map((row, j) => (row[j] >= 0 ? Math.sqrt(row[j]) : NaN)),
     covariance: cov,
-  };
-}
-
-/** A small seeded generator (mulberry32) for reproducible multi-starts. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { effectiveSampleSize, metropolis, splitRhat } from "./mcmc.js";
-import { seededRandom } from "./least-squares.js";
+import { seededRandom } from "./statistics.js";
 
 describe("random-walk Metropolis", () => {
   // bivariate normal: means (1, −2), sds (1, 0.5), correlation 0.8

@@ -3,7 +3,7 @@
  * 0.234, Roberts–Gelman–Gilks), several seeded chains, and the usual diagnostics: split R-hat (Gelman et al.,
  * BDA3 §11.4) and the effective sample size from the chains' autocorrelations (Geyer's initial positive sequence).
  */
-import { seededRandom } from "./least-squares.js";
+import { mean, sampleVariance as variance, seededRandom, standardNormal } from "./statistics.js";
 
 export interface MetropolisOptions {
   readonly chains?: number;
@@ -39,12 +39,6 @@ function cholesky(a: readonly (readonly number[])[]): number[][] | null {
   return L;
 }
 
-function normal(rand: () => number): number {
-  let u = 0;
-  while (u === 0) u = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
-
 export function metropolis(
   logDensity: (x: Float64Array) => number,
   start: readonly number[],
@@ -66,7 +60,7 @@ export function metropolis(
     const rand = seededRandom((opts.seed ?? 1) * 7919 + c * 104729 + 1);
     let scale = 2.38 / Math.sqrt(d);
     const propose = (from: Float64Array, to: Float64Array, s: number) => {
-      for (let i = 0; i < d; i++) z[i] = normal(rand);
+      for (let i = 0; i < d; i++) z[i] = standardNormal(rand);
       for (let i = 0; i < d; i++) {
         let v = 0;
         for (let k = 0; k <= i; k++) v += L[i][k] * z[k];
@@ -108,12 +102,6 @@ export function metropolis(
   }
   return { draws, acceptance, rhat: splitRhat(draws), ess: effectiveSampleSize(draws) };
 }
-
-const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const variance = (v: readonly number[]) => {
-  const m = mean(v);
-  return v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1);
-};
 
 /** Split R-hat per dimension: each chain is halved, then the Gelman–Rubin statistic over the halves. */
 export function splitRhat(draws: readonly (readonly (readonly number[])[])[]): number[] {

@@ -6,6 +6,7 @@
  */
 import { levenbergMarquardt, multiStartLeastSquares } from "../engine/least-squares.js";
 import { metropolis } from "../engine/mcmc.js";
+import { quantileSorted } from "../engine/statistics.js";
 import { growthResiduals, type FitOptions, type GrowthModel, type Series } from "./growth-fit.js";
 
 export interface Prior {
@@ -45,13 +46,6 @@ export interface BayesGrowthFit {
   /** V(t) at times t for a posterior draw. */
   predict(draw: readonly number[], t: number): number;
 }
-
-const quantile = (sorted: readonly number[], q: number) => {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-};
 
 export function bayesFitGrowth(model: GrowthModel, s: Series, opts: BayesOptions = {}): BayesGrowthFit {
   const g = growthResiduals(model, s, opts);
@@ -120,9 +114,9 @@ export function bayesFitGrowth(model: GrowthModel, s: Series, opts: BayesOptions
   const summary = (k: number, values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     return {
-      median: quantile(sorted, 0.5),
-      lower95: quantile(sorted, 0.025),
-      upper95: quantile(sorted, 0.975),
+      median: quantileSorted(sorted, 0.5),
+      lower95: quantileSorted(sorted, 0.025),
+      upper95: quantileSorted(sorted, 0.975),
       k,
     };
   };
@@ -170,6 +164,6 @@ export function predictionBand(
 ): { t: number; quantiles: number[] }[] {
   return times.map((t) => {
     const v = fit.draws.map((d) => fit.predict(d, t)).sort((a, b) => a - b);
-    return { t, quantiles: probs.map((p) => quantile(v, p)) };
+    return { t, quantiles: probs.map((p) => quantileSorted(v, p)) };
   });
 }

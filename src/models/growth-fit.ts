@@ -4,6 +4,7 @@
  * per-subject fits. Model forms as in Benzekry et al., PLoS Comput Biol 2014;10:e1003800 (Table 1).
  */
 import { multiStartLeastSquares, type LeastSquaresProblem } from "../engine/least-squares.js";
+import { mean, median, sampleVariance } from "../engine/statistics.js";
 
 export interface GrowthModel {
   readonly name: string;
@@ -151,6 +152,32 @@ export function parseErrorModel(s: string): ErrorModel {
   throw new RangeError(`error model '${s}' is not constant, proportional, log or power:α (0 ≤ α ≤ 2)`);
 }
 
+/**
+ * The residual of a model value against observation i under an error model: (v − yᵢ)/yᵢ^α, or ln v − ln yᵢ.
+ * Built once per fit (the weights are precomputed); throws when the log model meets a non-positive value.
+ */
+export function residualFunction(
+  errorModel: ErrorModel,
+  y: readonly number[],
+  subject: string,
+): (i: number, v: number) => number {
+  if (errorModel.kind === "log") {
+    if (y.some((x) => !(x > 0)))
+      throw new RangeError(`subject ${subject}: the log error model needs positive values`);
+    const logY = y.map(Math.log);
+    return (i, v) => Math.log(Math.max(v, 1e-300)) - logY[i];
+  }
+  const a = errorModel.alpha;
+  const w = y.map((x) => (a === 0 ? 1 : 1 / Math.pow(Math.max(Math.abs(x), 1e-12), a)));
+  return (i, v) => (v - y[i]) * w[i];
+}
+
+/** AIC and BIC of a least-squares fit with k parameters to n points (constant terms dropped). */
+export function informationCriteria(ssr: number, n: number, k: number): { aic: number; bic: number } {
+  const ll = n * Math.log(Math.max(ssr, 1e-300) / n);
+  return { aic: ll + 2 * k, bic: ll + k * Math.log(n) };
+}
+
 export interface Series {
   readonly id: string;
   readonly t: readonly number[];
@@ -192,18 +219,13 @@ export interface GrowthResiduals {
 }
 
 export function growthResiduals(model: GrowthModel, s: Series, opts: FitOptions = {}): GrowthResiduals {
-  const errorModel = opts.errorModel ?? { kind: "proportional", alpha: 1 };
-  const alpha = errorModel.alpha;
-  const logScale = errorModel.kind === "log";
-  if (logScale && s.y.some((y) => !(y > 0)))
-    throw new RangeError(`subject ${s.id}: the log error model needs positive values`);
+  const residual = residualFunction(opts.errorModel ?? { kind: "proportional", alpha: 1 }, s.y, s.id);
   const free = opts.fitV0 === true;
   const t0 = opts.t0 ?? (free ? Math.min(...s.t) : 0);
   const v0 = opts.v0 ?? 1;
   const n = s.t.length;
   const k = model.parameters.length + (free ? 1 : 0);
   if (n < k + 1) throw new RangeError(`subject ${s.id}: ${n} observations cannot identify ${k} parameters`);
-  const w = s.y.map((y) => (alpha === 0 ? 1 : 1 / Math.pow(Math.max(Math.abs(y), 1e-12), alpha)));
   const first = s.y[s.t.indexOf(Math.min(...s.t))];
   const yMax = Math.max(...s.y.map(Math.abs), 1e-12);
   const v0Start = first > 0 ? first : yMax / 10;
@@ -216,10 +238,7 @@ export function growthResiduals(model: GrowthModel, s: Series, opts: FitOptions 
     problem: {
       m: n,
       residuals: (p, r) => {
-        for (let i = 0; i < n; i++) {
-          const v = predict(p, s.t[i]);
-          r[i] = logScale ? Math.log(Math.max(v, 1e-300)) - Math.log(s.y[i]) : (v - s.y[i]) * w[i];
-        }
+        for (let i = 0; i < n; i++) r[i] = residual(i, predict(p, s.t[i]));
       },
       lower: free ? [0, ...model.lower] : model.lower,
       upper: free ? [10 * yMax, ...model.upper] : model.upper,
@@ -242,7 +261,6 @@ export function fitGrowth(model: GrowthModel, s: Series, opts: FitOptions = {}):
   });
   const { n } = g;
   const k = g.names.length;
-  const ll = n * Math.log(Math.max(fit.ssr, 1e-300) / n);
   return {
     id: s.id,
     model: model.name,
@@ -251,8 +269,7 @@ export function fitGrowth(model: GrowthModel, s: Series, opts: FitOptions = {}):
     ),
     ssr: fit.ssr,
     n,
-    aic: ll + 2 * k,
-    bic: ll + k * Math.log(n),
+    ...informationCriteria(fit.ssr, n, k),
     converged: fit.converged,
   };
 }
@@ -264,12 +281,6 @@ export interface PopulationSummary {
   readonly meanAic: number;
 }
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
-
 export function summarizeFits(fits: readonly GrowthFit[]): PopulationSummary {
   const names = Object.keys(fits[0]?.parameters ?? {});
   return {
@@ -278,11 +289,11 @@ export function summarizeFits(fits: readonly GrowthFit[]): PopulationSummary {
     parameters: Object.fromEntries(
       names.map((p) => {
         const v = fits.map((f) => f.parameters[p].value);
-        const mean = v.reduce((a, b) => a + b, 0) / v.length;
-        const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(v.length - 1, 1));
-        return [p, { median: median(v), mean, cvPercent: v.length > 1 ? (100 * sd) / Math.abs(mean) : NaN }];
+        const m = mean(v);
+        const cvPercent = v.length > 1 ? (100 * Math.sqrt(sampleVariance(v))) / Math.abs(m) : NaN;
+        return [p, { median: median(v), mean: m, cvPercent }];
       }),
     ),
-    meanAic: fits.reduce((a, f) => a + f.aic, 0) / Math.max(fits.length, 1),
+    meanAic: fits.length ? mean(fits.map((f) => f.aic)) : 0,
   };
 }

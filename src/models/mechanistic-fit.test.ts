@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../engine/least-squares.js";
+import { seededRandom } from "../engine/statistics.js";
 import { solve } from "../engine/solve.js";
 import { loadModelByName } from "./catalog.js";
 import { fitMechanistic } from "./mechanistic-fit.js";

@@ -8,7 +8,7 @@ import type { CompiledModel } from "../engine/language/compile.js";
 import type { DoseSpec } from "../engine/language/index.js";
 import { multiStartLeastSquares } from "../engine/least-squares.js";
 import { solve } from "../engine/solve.js";
-import type { ErrorModel, Series } from "./growth-fit.js";
+import { informationCriteria, residualFunction, type ErrorModel, type Series } from "./growth-fit.js";
 
 export interface MechanisticFitOptions {
   /** The observation of the model the series measures (e.g. "volume", "sld", "psa"). */
@@ -89,10 +89,11 @@ export function fitMechanistic(model: CompiledModel, s: Series, opts: Mechanisti
   const n = s.t.length;
   if (n < free.length + 1)
     throw new RangeError(`${n} observations cannot identify ${free.length} free quantities`);
-  const alpha = opts.errorModel?.alpha ?? 1;
-  const logScale = opts.errorModel?.kind === "log";
-  const w = order.map((i) => (alpha === 0 ? 1 : 1 / Math.pow(Math.max(Math.abs(s.y[i]), 1e-12), alpha)));
-  const yObs = order.map((i) => s.y[i]);
+  const residual = residualFunction(
+    opts.errorModel ?? { kind: "proportional", alpha: 1 },
+    order.map((i) => s.y[i]),
+    s.id,
+  );
   const tEnd = Math.max(times[times.length - 1], 1e-9);
   const fitted = new Float64Array(n);
   const apply = (theta: ArrayLike<number>) => {
@@ -127,10 +128,7 @@ export function fitMechanistic(model: CompiledModel, s: Series, opts: Mechanisti
           r.fill(NaN);
           return;
         }
-        for (let i = 0; i < n; i++)
-          r[i] = logScale
-            ? Math.log(Math.max(fitted[i], 1e-300)) - Math.log(yObs[i])
-            : (fitted[i] - yObs[i]) * w[i];
+        for (let i = 0; i < n; i++) r[i] = residual(i, fitted[i]);
       },
       lower: free.map((f) => toTheta(f.lower, f)),
       upper: free.map((f) => toTheta(f.upper, f)),
@@ -146,7 +144,6 @@ export function fitMechanistic(model: CompiledModel, s: Series, opts: Mechanisti
   );
   simulate(fit.theta);
   const k = free.length;
-  const ll = n * Math.log(Math.max(fit.ssr, 1e-300) / n);
   const back = new Array<number>(n);
   order.forEach((i, j) => (back[i] = fitted[j]));
   return {
@@ -160,8 +157,7 @@ export function fitMechanistic(model: CompiledModel, s: Series, opts: Mechanisti
     ),
     ssr: fit.ssr,
     n,
-    aic: ll + 2 * k,
-    bic: ll + k * Math.log(n),
+    ...informationCriteria(fit.ssr, n, k),
     converged: fit.converged,
     fitted: back,
   };
