@@ -14,7 +14,7 @@ import {
 import { bayesFitGrowth, predictionBand, type Prior } from "../models/bayes-fit.js";
 import { loadModelByName } from "../models/catalog.js";
 import { fitMechanistic } from "../models/mechanistic-fit.js";
-import { UsageError, type CliIO } from "./io.js";
+import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data series.csv [--error-model proportional|constant|log|power:α]
                       [--t0 T --v0 V | --fit-v0] [--starts N] [--seed S] [--json]
@@ -72,12 +72,27 @@ function readSeries(file: string, text: string, cols: Columns): Series[] {
   return [...by].map(([id, s]) => ({ id, ...s }));
 }
 
-const num = (v: string | undefined, name: string, fallback: number) => {
-  if (v === undefined) return fallback;
-  const x = Number(v);
-  if (v.trim() === "" || !Number.isFinite(x)) throw new UsageError(`--${name}: '${v}' is not a number`);
-  return x;
-};
+/** Reads the series of a CSV file, with the column options of the command. */
+function readSeriesFile(
+  io: CliIO,
+  file: string,
+  values: { "id-column"?: string; "time-column"?: string; "value-column"?: string },
+): Series[] {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(io.cwd, file), "utf8");
+  } catch {
+    throw new UsageError(`${file}: cannot read the file`);
+  }
+  return readSeries(file, text, {
+    id: values["id-column"],
+    time: values["time-column"],
+    value: values["value-column"],
+  });
+}
+
+const num = (v: string | undefined, name: string, fallback: number): number =>
+  numberOption(v, name) ?? fallback;
 
 export function runFitCommand(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
@@ -123,17 +138,7 @@ export function runFitCommand(argv: string[], io: CliIO): number {
     throw new UsageError((e as Error).message);
   }
   const file = values.data;
-  let text: string;
-  try {
-    text = readFileSync(path.resolve(io.cwd, file), "utf8");
-  } catch {
-    throw new UsageError(`${file}: cannot read the file`);
-  }
-  const all = readSeries(file, text, {
-    id: values["id-column"],
-    time: values["time-column"],
-    value: values["value-column"],
-  });
+  const all = readSeriesFile(io, file, values);
   const opts = {
     errorModel,
     t0: values.t0 === undefined ? undefined : num(values.t0, "t0", 0),
@@ -251,31 +256,20 @@ function runMechanistic(
     );
   }
   const file = values.data!;
-  let text: string;
-  try {
-    text = readFileSync(path.resolve(io.cwd, file), "utf8");
-  } catch {
-    throw new UsageError(`${file}: cannot read the file`);
-  }
-  const series = readSeries(file, text, {
-    id: values["id-column"],
-    time: values["time-column"],
-    value: values["value-column"],
-  });
+  const series = readSeriesFile(io, file, values);
   const free = values.free
     .split(",")
     .map((x) => x.trim())
     .filter(Boolean);
+  let errorModel;
+  try {
+    errorModel = parseErrorModel(values["error-model"] ?? "proportional");
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const fits = series.map((s) => {
     try {
-      return {
-        id: s.id,
-        fit: fitMechanistic(model, s, {
-          observation: values.observe!,
-          free,
-          errorModel: parseErrorModel(values["error-model"] ?? "proportional"),
-        }),
-      };
+      return { id: s.id, fit: fitMechanistic(model, s, { observation: values.observe!, free, errorModel }) };
     } catch (e) {
       throw new UsageError(`${file}: subject ${s.id}: ${(e as Error).message}`);
     }

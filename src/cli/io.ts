@@ -18,3 +18,18 @@ export const processIO: CliIO = {
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
+
+/** A numeric option: `undefined` when absent; a UsageError naming the option when not a number (in [min, max]). */
+export function numberOption(
+  value: string | undefined,
+  option: string,
+  range?: { min: number; max: number },
+): number | undefined {
+  if (value === undefined) return undefined;
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || (range && (x < range.min || x > range.max)))
+    throw new UsageError(
+      `--${option}: '${value}' is not a number${range ? ` in ${range.min}–${range.max}` : ""}`,
+    );
+  return x;
+}

@@ -12,7 +12,7 @@ import {
   type Hypotension,
   type Hypoxia,
 } from "../clinic/toxicity.js";
-import { UsageError, type CliIO } from "./io.js";
+import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const TOXICITY_USAGE = `usage: immunoplan toxicity CASE.json [--json]
          CTCAE v5 grades of the case's lab values (vs the lab's reference range, or the baseline when abnormal)
@@ -38,14 +38,6 @@ function choice<T extends string>(
   if (!(allowed as readonly string[]).includes(value))
     throw new UsageError(`--${option}: '${value}' is not one of ${allowed.join(", ")}`);
   return value as T;
-}
-
-function number(value: string | undefined, option: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const x = Number(value);
-  if (value.trim() === "" || !Number.isFinite(x) || x < min || x > max)
-    throw new UsageError(`--${option}: '${value}' is not a number in ${min}–${max}`);
-  return x;
 }
 
 export function runToxicityCommand(argv: string[], io: CliIO): number {
@@ -116,7 +108,7 @@ export function runGradeCommand(argv: string[], io: CliIO): number {
   if (kind === "crs") {
     title = "Cytokine release syndrome";
     g = gradeCrs({
-      temperatureC: number(values.temp, "temp", 30, 45),
+      temperatureC: numberOption(values.temp, "temp", { min: 30, max: 45 }),
       feverTreated: values["fever-treated"] === true,
       hypotension: choice<Hypotension>(values.hypotension, "hypotension", [
         "none",
@@ -133,7 +125,7 @@ export function runGradeCommand(argv: string[], io: CliIO): number {
     });
   } else if (kind === "icans") {
     title = "ICANS";
-    let ice = number(values.ice, "ice", 0, 10);
+    let ice = numberOption(values.ice, "ice", { min: 0, max: 10 });
     if (ice !== undefined && !Number.isInteger(ice))
       throw new UsageError(`--ice: '${values.ice}' is not an integer 0–10`);
     if (values["ice-items"] !== undefined) {

@@ -7,7 +7,13 @@
  * new-lesion targets (NLT) whose sum of measures is followed on its own; the others are new-lesion non-targets
  * (NLNT). Rules and their sources: shared/research/clinical.md §2.2 and docs/clinic.md.
  */
-import { overallResponse, recistTimepoints, type Assessment, type TimepointResponse } from "./recist.js";
+import {
+  daysBetween,
+  overallResponse,
+  recistTimepoints,
+  type Assessment,
+  type TimepointResponse,
+} from "./recist.js";
 
 export type IrecistResponse = "iCR" | "iPR" | "iSD" | "NON-iCR/NON-iUPD" | "iUPD" | "iCPD" | "NE";
 type Category = "target" | "non-target" | "new lesions";
@@ -33,7 +39,6 @@ export interface IrecistOptions {
   readonly maxConfirmDays?: number;
 }
 
-const days = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000;
 const round = (x: number) => Math.round(x * 1000) / 1000;
 const I: Record<string, IrecistResponse> = {
   CR: "iCR",
@@ -122,7 +127,7 @@ export function irecistTimepoints(
         };
       } else response = nonProgressing;
     } else {
-      const since = days(pending.date, a.date);
+      const since = daysBetween(pending.date, a.date);
       const why: string[] = [];
       const targetGrowth =
         r.sumMm !== null && pending.targetSum !== null ? round(r.sumMm - pending.targetSum) : 0;

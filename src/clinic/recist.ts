@@ -168,7 +168,8 @@ export function overallResponse(
 
 const RANK: Record<string, number> = { CR: 5, PR: 4, SD: 3, "NON-CR/NON-PD": 3, PD: 1, NE: 0 };
 
-function days(a: string, b: string): number {
+/** Days from date a to date b (ISO; a partial date means the middle of its month or year). */
+export function daysBetween(a: string, b: string): number {
   const parse = (d: string) => Date.parse(d.length === 7 ? `${d}-15` : d.length === 4 ? `${d}-07-01` : d);
   return (parse(b) - parse(a)) / 86_400_000;
 }
@@ -194,11 +195,13 @@ export function bestOverallResponse(
   upto.forEach((t, i) => {
     let c: OverallResponse | "NE" = "NE";
     if (t.overall === "CR" || t.overall === "PR") {
-      const later = upto.slice(i + 1).find((u) => days(t.date, u.date) >= confirmDays && u.overall !== "NE");
+      const later = upto
+        .slice(i + 1)
+        .find((u) => daysBetween(t.date, u.date) >= confirmDays && u.overall !== "NE");
       if (later && (later.overall === "CR" || (t.overall === "PR" && later.overall === "PR"))) c = t.overall;
-      else c = days(baselineDate, t.date) >= minSd ? "SD" : "NE";
+      else c = daysBetween(baselineDate, t.date) >= minSd ? "SD" : "NE";
     } else if (t.overall === "SD" || t.overall === "NON-CR/NON-PD") {
-      c = days(baselineDate, t.date) >= minSd ? t.overall : "NE";
+      c = daysBetween(baselineDate, t.date) >= minSd ? t.overall : "NE";
     } else if (t.overall === "PD") c = "PD";
     if (RANK[c] > confirmedRank) {
       confirmed = c;
