@@ -214,12 +214,14 @@ export interface CaseLabGrade extends LabGrade {
 export function gradeCaseLabs(c: CaseRecord): { grades: CaseLabGrade[]; ungradable: string[] } {
   const grades: CaseLabGrade[] = [];
   const ungradable: string[] = [];
-  const byTerm = new Map<string, CaseRecord["labs"]>();
+  const byTerm = new Map<string, CaseRecord["labs"][number][]>();
   for (const l of c.labs) {
     if (l.value === undefined) continue;
     const rule = labRuleFor({ name: l.name, code: l.code.code });
     if (!rule) continue;
-    byTerm.set(rule.term, [...(byTerm.get(rule.term) ?? []), l]);
+    const list = byTerm.get(rule.term) ?? [];
+    list.push(l);
+    byTerm.set(rule.term, list);
   }
   for (const labs of byTerm.values()) {
     const sorted = [...labs].sort((a, b) => (a.date ?? "").localeCompare(b.date ?? ""));

@@ -144,8 +144,9 @@ export function effectiveSampleSize(draws: readonly (readonly (readonly number[]
     }
     const rho = (lag: number) => {
       let v = 0;
-      for (const ch of chains) {
-        const mu = mean(ch);
+      for (let c = 0; c < m; c++) {
+        const ch = chains[c];
+        const mu = means[c];
         let s = 0;
         for (let i = 0; i + lag < n; i++) s += (ch[i] - mu) * (ch[i + lag] - mu);
         v += s / n;
