@@ -21,12 +21,15 @@ export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data se
                       [--id-column C] [--time-column C] [--value-column C]
                       [--bayes [--samples N] [--prior NAME=CENTER:SD]…]
        immunoplan fit --model CATALOG_MODEL --free a,suppression=0..0.9,init.T --observe sld --data series.csv
-                      [--error-model …] [--json]     (a mechanistic model: the named quantities fitted, the rest published)
-  fits tumor growth models to each subject of a CSV (columns: an optional id column id|ID|subject, a time column
-  time|Time|t|day and a value column value|Vol|volume|size|sld, or the columns named by the --…-column options) by weighted least squares (Levenberg–Marquardt,
-  multi-start), with standard errors and AIC/BIC, then the population summary; several models are compared by AIC.
-  --bayes samples the posterior (random-walk Metropolis, 4 chains; log-normal priors, weak by default) and prints
-  medians, 95 % credible intervals, R-hat and effective sample sizes. V(t0) = v0 is fixed (default t0 = 0, v0 = 1), or fitted with --fit-v0 (t0 = the first time; clinical series). Models: ${growthModels()
+                      [--error-model …] [--…-column C] [--json]
+  Fits growth models to each subject of a CSV by weighted least squares (Levenberg–Marquardt, multi-start), with
+  standard errors and AIC/BIC, then the population summary; several models are compared by AIC. Columns: an
+  optional id (id, ID, subject), a time (time, Time, t, day) and a value (value, Vol, volume, size, sld), or those
+  named by the --…-column options. V(t0) = v0 is fixed (default t0 = 0, v0 = 1), or fitted with --fit-v0
+  (t0 = the first time; clinical series). --bayes samples the posterior (random-walk Metropolis, 4 chains;
+  log-normal priors, weak by default) and prints medians, 95 % credible intervals, R-hat and effective sample
+  sizes. A catalog model (second form) has the named parameters or initial states fitted, the rest published.
+  Growth models: ${growthModels()
     .map((m) => m.name)
     .join(", ")}`;
 
