@@ -28,7 +28,7 @@ export function sampleVariance(v: readonly number[]): number {
 }
 
 /** Linear-interpolation quantile (type 7) of values sorted ascending. */
-export function quantileSorted(sorted: readonly number[], q: number): number {
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
@@ -40,3 +40,17 @@ export const median = (xs: readonly number[]): number =>
     [...xs].sort((a, b) => a - b),
     0.5,
   );
+
+/** Sample covariance matrix (n − 1 in the denominator) of rows of d-vectors. */
+export function sampleCovariance(rows: readonly (readonly number[])[]): number[][] {
+  const n = rows.length;
+  const d = rows[0]?.length ?? 0;
+  const m = new Array<number>(d).fill(0);
+  for (const r of rows) for (let j = 0; j < d; j++) m[j] += r[j] / n;
+  const c = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  for (const r of rows)
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j <= i; j++) c[i][j] += ((r[i] - m[i]) * (r[j] - m[j])) / (n - 1);
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) c[i][j] = c[j][i];
+  return c;
+}

@@ -69,6 +69,7 @@ function convert(
   p: Patient,
   bsa: number,
   notes: Set<string>,
+  fieldFraction?: number,
 ): DoseSpec[] {
   const m = agent.model;
   const { amount, unit: absUnit } = absoluteAmount(value, unit, p, bsa);
@@ -90,12 +91,14 @@ function convert(
       return [{ kind: "bolus", state: m.state!, amount: mgPerM2 / m.mg_m2_per_unit!, at: day, label }];
     }
     case "radiation": {
-      const sf = survivingFraction(m.alpha ?? 0, m.beta ?? 0, amount);
+      // only the burden in the field is irradiated: the tumor keeps (1 − f) + f·SF of its cells
+      const inField = fieldFraction ?? 1;
+      const sf = 1 - inField * (1 - survivingFraction(m.alpha ?? 0, m.beta ?? 0, amount));
       const lymphSf = survivingFraction(m.lymphocyte_alpha ?? 0, m.lymphocyte_beta ?? 0, amount);
       const field = m.lymphocyte_field_fraction ?? 0;
       const lymph = 1 - field * (1 - lymphSf);
       notes.add(
-        `radiotherapy: tumor surviving fraction ${fmt(sf)} per ${fmt(amount)} Gy fraction (α = ${m.alpha}/Gy, β = ${m.beta}/Gy²); lymphocytes × ${fmt(lymph)} (${field * 100} % in the field) [K]`,
+        `radiotherapy: tumor surviving fraction ${fmt(sf)} per ${fmt(amount)} Gy fraction (α = ${m.alpha}/Gy, β = ${m.beta}/Gy²${inField < 1 ? `; ${fmt(inField * 100)} % of the burden in the field` : ""}); lymphocytes × ${fmt(lymph)} (${field * 100} % in the field) [K]`,
       );
       return [
         { kind: "scale", state: "T", factor: sf, at: day, label },
@@ -143,7 +146,7 @@ export function compileProtocol(
       set[k] = v;
     }
     if (a.agent.model_note) notes.add(`${a.agent.name}: ${a.agent.model_note}`);
-    const doses = convert(a.agent, value, unit, a.day, patient, bsa, notes);
+    const doses = convert(a.agent, value, unit, a.day, patient, bsa, notes, a.spec.field_fraction);
     const abs = absoluteAmount(value, unit, patient, bsa);
     inputs.push({
       day: a.day,

@@ -34,6 +34,8 @@ export const StepSchema = z
       .max(24 * 60)
       .optional(),
     when: z.enum(["minimal-burden"]).optional(),
+    /** Radiotherapy: the fraction of the tumor burden inside the field (default 1, the whole burden). */
+    field_fraction: z.number().gt(0).max(1).optional(),
     combination_reason: z.string().min(1).optional(),
     intent: z.string().optional(),
     notes: z.string().optional(),

@@ -85,6 +85,13 @@ export function validateProtocol(
           message: `${step.dose.value} ${step.dose.unit} is above the label maximum of ${form.max} ${step.dose.unit} for ${agent.name} (${form.schedule})`,
         });
       }
+      if (step.field_fraction !== undefined && agent.model.conversion !== "radiation") {
+        problems.push({
+          path: `${p}.field_fraction`,
+          severity: "error",
+          message: `field_fraction applies to radiotherapy only, not to ${agent.name}`,
+        });
+      }
       if (phase.duration_days !== undefined) {
         const late = stepDays(phase, step).filter((d) => d > phase.start_day + phase.duration_days! + 1e-9);
         if (late.length)

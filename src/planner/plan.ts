@@ -1,0 +1,415 @@
+/**
+ * From a case to a ranked, explained set of personalized candidate protocols: evaluate the case, fit the core
+ * model to the patient's own scans (posterior samples), generate the candidates the evaluation and the
+ * sequencing rules allow, simulate each on every sample (in parallel), rank by the clinician's weights and
+ * explain the best ones step by step, with the model's prediction with and without each step.
+ */
+import type { CaseRecord } from "../clinic/case-schema.js";
+import { evaluateCase, type Evaluation } from "../clinic/evaluate.js";
+import { therapyCatalog } from "../therapy/catalog.js";
+import { compileProtocol } from "../therapy/compile-protocol.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
+import { stepDays } from "../therapy/protocol-schema.js";
+import {
+  candidateBuilder,
+  generateCandidates,
+  KILLER_MODALITY,
+  type Candidate,
+  type CandidateDesign,
+} from "./candidates.js";
+import { personalizeCase, type Personalization } from "./personalize.js";
+import { planningData, type RankingWeights } from "./planning-data.js";
+import { simulateAll } from "./pool.js";
+import {
+  candidateScore,
+  probabilityBest,
+  toxicityProxy,
+  treatmentBurden,
+  type ToxicityProxy,
+  type TreatmentBurden,
+} from "./rank.js";
+import { BAND_QUANTILES, MILESTONES, type CandidateOutcome } from "./simulate-candidate.js";
+
+export const PLAN_DISCLAIMER =
+  "Decision support from research models, not a medical decision: the clinician decides. The predictions come from a mechanistic tumor–immune model with published and assumed parameters, fitted to this patient's tumor sizes only; they carry the uncertainty shown and more that the model cannot know.";
+
+export interface PlanOptions {
+  /** Evaluation date and the plan's day 0 (ISO). Default today. */
+  readonly date?: string;
+  readonly samples?: number;
+  readonly maxCandidates?: number;
+  readonly horizon?: number;
+  readonly weights?: RankingWeights;
+  readonly threads?: number;
+  readonly seed?: number;
+  /** How many candidates are explained in full (the recommendation and the best alternatives). Default 3. */
+  readonly explain?: number;
+  readonly mcmc?: { readonly warmup?: number; readonly draws?: number };
+  readonly onProgress?: (stage: string, done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface OutcomeSummary {
+  readonly samples: number;
+  readonly failures: number;
+  /** P(no progression) at 6 and 12 months. */
+  readonly pControl: readonly number[];
+  readonly pElimination: readonly number[];
+  readonly medianTtpDays: number | null;
+  /** Median log10 tumor cells at the horizon. */
+  readonly medianFinalLog10: number;
+}
+
+export interface RankedCandidate {
+  readonly rank: number;
+  readonly id: string;
+  readonly name: string;
+  readonly design: CandidateDesign;
+  readonly protocol: Protocol;
+  readonly outcome: OutcomeSummary;
+  readonly pBest: number;
+  readonly toxicity: ToxicityProxy;
+  readonly burden: TreatmentBurden;
+  readonly score: number;
+  readonly warnings: readonly string[];
+  /** Burden bands (log10 cells at `days`, quantiles 5/25/50/75/95 %), kept for the explained candidates. */
+  readonly bands?: { readonly days: readonly number[]; readonly quantiles: readonly (readonly number[])[] };
+}
+
+export interface StepExplanation {
+  readonly component: "debulking" | "virus" | "checkpoint" | "il2" | "killers" | "maintenance";
+  readonly clinicStep: string;
+  readonly agents: readonly { readonly id: string; readonly name: string; readonly dose: string; readonly route: string; readonly days: readonly number[] }[];
+  readonly targets: string;
+  readonly source: string;
+  readonly eligibility: { readonly verdict: string; readonly reasons: readonly string[] };
+  /** The model's prediction without this step (null when that design breaks a rule). */
+  readonly without: (OutcomeSummary & { readonly id: string }) | null;
+}
+
+export interface CandidateExplanation {
+  readonly id: string;
+  readonly steps: readonly StepExplanation[];
+  readonly modelNotes: readonly string[];
+  readonly cannotKnow: readonly string[];
+}
+
+export interface Plan {
+  readonly kind: "immunoplan-plan";
+  readonly version: 1;
+  readonly caseId: string;
+  readonly date: string;
+  readonly disclaimer: string;
+  readonly evaluation: {
+    readonly missing: readonly string[];
+    readonly eligibility: Evaluation["eligibility"];
+    readonly burden: Evaluation["burden"];
+  };
+  readonly personalization: Omit<Personalization, "samples"> & { readonly samples: number };
+  readonly horizonDays: number;
+  readonly milestonesDays: readonly number[];
+  readonly bandQuantiles: readonly number[];
+  readonly weights: RankingWeights;
+  readonly weightsSource: string;
+  readonly scoreFormula: string;
+  readonly toxicitySource: string;
+  readonly burdenSource: string;
+  readonly candidatesConsidered: number;
+  readonly candidates: readonly RankedCandidate[];
+  readonly recommended: string | null;
+  readonly explanations: readonly CandidateExplanation[];
+  readonly rejected: readonly { readonly name: string; readonly problems: readonly string[] }[];
+  readonly excludedModalities: readonly { readonly modality: string; readonly reason: string }[];
+  readonly notes: readonly string[];
+  readonly simulations: number;
+}
+
+function summarizeOutcome(o: CandidateOutcome): OutcomeSummary {
+  const finite = o.finalLog10.filter(Number.isFinite).sort((a, b) => a - b);
+  return {
+    samples: o.samples,
+    failures: o.failures.length,
+    pControl: o.pControl,
+    pElimination: o.pElimination,
+    medianTtpDays: o.medianTtp,
+    medianFinalLog10: finite.length ? finite[Math.floor(finite.length / 2)] : NaN,
+  };
+}
+
+const COMPONENTS: readonly StepExplanation["component"][] = [
+  "debulking",
+  "virus",
+  "checkpoint",
+  "il2",
+  "killers",
+  "maintenance",
+];
+
+function present(d: CandidateDesign, c: StepExplanation["component"]): boolean {
+  switch (c) {
+    case "debulking":
+      return d.debulking !== "none";
+    case "virus":
+      return d.virus;
+    case "checkpoint":
+      return d.activation === "checkpoint" || d.activation === "checkpoint+il2";
+    case "il2":
+      return d.activation === "il2" || d.activation === "checkpoint+il2";
+    case "killers":
+      return d.killers !== "none";
+    case "maintenance":
+      return d.maintenance;
+  }
+}
+
+/** The design without one component (maintenance goes with the checkpoint inhibitor). */
+function without(d: CandidateDesign, c: StepExplanation["component"]): CandidateDesign {
+  switch (c) {
+    case "debulking":
+      return { ...d, debulking: "none" };
+    case "virus":
+      return { ...d, virus: false, gapDays: 0 };
+    case "checkpoint":
+      return {
+        ...d,
+        activation: d.activation === "checkpoint+il2" ? "il2" : "none",
+        maintenance: false,
+        gapDays: d.activation === "checkpoint+il2" ? d.gapDays : 0,
+      };
+    case "il2":
+      return {
+        ...d,
+        activation: d.activation === "checkpoint+il2" ? "checkpoint" : "none",
+        gapDays: d.activation === "checkpoint+il2" ? d.gapDays : 0,
+      };
+    case "killers":
+      return { ...d, killers: "none", killerTiming: "nadir" };
+    case "maintenance":
+      return { ...d, maintenance: false };
+  }
+}
+
+const MODALITY_OF: Record<Exclude<StepExplanation["component"], "killers">, (d: CandidateDesign) => string> = {
+  debulking: (d) => d.debulking,
+  virus: () => "oncolytic-virus",
+  checkpoint: () => "checkpoint-inhibitor",
+  il2: () => "cytokine",
+  maintenance: () => "checkpoint-inhibitor",
+};
+
+function stepAgents(
+  protocol: Protocol,
+  c: StepExplanation["component"],
+): StepExplanation["agents"] {
+  const catalog = therapyCatalog();
+  const modalities: Record<StepExplanation["component"], (id: string, intent?: string) => boolean> = {
+    debulking: (_id, intent) => intent?.startsWith("debulking") ?? false,
+    virus: (id) => catalog.agents.get(id)?.modality === "oncolytic-virus",
+    checkpoint: (id, intent) => id === "pembrolizumab" && intent === "immune activation",
+    il2: (id, intent) => id === "aldesleukin" && intent === "immune activation",
+    killers: (_id, intent) =>
+      intent === "elimination of residual cells" ||
+      intent === "ADCC" ||
+      (intent?.includes("TIL") ?? false),
+    maintenance: (_id, intent) => intent?.startsWith("maintenance") ?? false,
+  };
+  return protocol.phases.flatMap((ph) =>
+    ph.steps
+      .filter((s) => modalities[c](s.agent, s.intent))
+      .map((s) => ({
+        id: s.agent,
+        name: catalog.agents.get(s.agent)?.name ?? s.agent,
+        dose: `${s.dose.value} ${s.dose.unit}`,
+        route: s.route,
+        days: stepDays(ph, s),
+      })),
+  );
+}
+
+/** What the model cannot know, for this case and candidate. */
+function cannotKnow(p: Personalization, ev: Evaluation, notes: readonly string[]): string[] {
+  const out = [
+    "The immune parameters are the published de Pillis 2006 values (patient 9), not this patient's: tumor sizes cannot identify them.",
+    `Antigenicity, suppression and tolerance are drawn from wide priors (${p.posterior
+      .filter((x) => !x.informedByData)
+      .map((x) => `${x.name} ${x.prior}`)
+      .join("; ")}): the spread of the predictions reflects them.`,
+    "The model has one tumor compartment: it cannot see new lesions, sites the drugs do not reach (e.g. the brain), resistance mutations or antigen loss.",
+    "Toxicity is not simulated: the toxicity score counts risks, it does not predict adverse events.",
+    `${p.observations.length} scan(s) of untreated growth were used; the growth-rate interval is ${p.posterior[0].lower95.toPrecision(2)}–${p.posterior[0].upper95.toPrecision(2)} per day.`,
+  ];
+  const missing = ev.checklist.filter((i) => i.status !== "present");
+  if (missing.length)
+    out.push(`Records missing or outdated: ${missing.map((i) => `${i.what} (${i.status})`).join("; ")}.`);
+  for (const n of notes) if (/not represented|assumption/i.test(n)) out.push(`Model note: ${n}`);
+  return out;
+}
+
+export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<Plan> {
+  const date = opts.date ?? new Date().toISOString().slice(0, 10);
+  const horizon = opts.horizon ?? 365;
+  const data = planningData();
+  const { source: weightsSource, ...defaults } = data.weights;
+  const weights = opts.weights ?? defaults;
+  const ev = evaluateCase(c, date);
+  opts.onProgress?.("fitting the patient's model", 0, 1);
+  const pers = personalizeCase(c, {
+    startDate: date,
+    samples: opts.samples ?? 100,
+    seed: opts.seed ?? 1,
+    warmup: opts.mcmc?.warmup,
+    draws: opts.mcmc?.draws,
+  });
+  opts.onProgress?.("fitting the patient's model", 1, 1);
+  // the sample with the median burden on the start day sets the killer-cell days
+  const byBurden = [...pers.samples].sort((a, b) => (a.initial.T ?? 0) - (b.initial.T ?? 0));
+  const representative = byBurden[Math.floor(byBurden.length / 2)];
+  const set = generateCandidates(ev, c, pers.patient, {
+    representative,
+    maxCandidates: opts.maxCandidates,
+    seed: opts.seed,
+  });
+  const input = (protocol: Protocol) => ({
+    protocol,
+    patient: pers.patient,
+    samples: pers.samples,
+    horizon,
+  });
+  const outcomes = await simulateAll(
+    set.candidates.map((x) => input(x.protocol)),
+    {
+      threads: opts.threads,
+      signal: opts.signal,
+      onProgress: (d, t) => opts.onProgress?.("simulating candidates", d, t),
+    },
+  );
+  const pBest = probabilityBest(outcomes.map((o) => o.finalLog10));
+  const scored = set.candidates.map((cand, i) => {
+    const tox = toxicityProxy(cand.protocol, pers.patient);
+    const burden = treatmentBurden(cand.protocol);
+    return {
+      cand,
+      outcome: outcomes[i],
+      tox,
+      burden,
+      pBest: pBest[i],
+      score: candidateScore(outcomes[i], tox, burden, weights),
+    };
+  });
+  // best score first; ties (common when many candidates control every sample) go to the lower toxicity
+  scored.sort((a, b) => b.score - a.score || a.tox.score - b.tox.score || a.cand.id.localeCompare(b.cand.id));
+  const nExplain = Math.min(opts.explain ?? 3, scored.length);
+  const treated = scored.filter((s) => s.cand.id !== "none");
+  const explained = treated.slice(0, nExplain);
+  const reference = scored.find((s) => s.cand.id === "none");
+  // ablations: each explained candidate without each of its steps
+  const build = candidateBuilder(c, pers.patient, representative);
+  const byId = new Map(scored.map((s) => [s.cand.id, s.outcome]));
+  const ablations: { of: string; component: StepExplanation["component"]; cand: Candidate | null }[] = [];
+  for (const e of explained)
+    for (const comp of COMPONENTS)
+      if (present(e.cand.design, comp)) {
+        const r = build(without(e.cand.design, comp));
+        ablations.push({ of: e.cand.id, component: comp, cand: "errors" in r ? null : r });
+      }
+  const toRun = [
+    ...new Map(ablations.filter((a) => a.cand && !byId.has(a.cand.id)).map((a) => [a.cand!.id, a.cand!])).values(),
+  ];
+  const extra = await simulateAll(
+    toRun.map((x) => input(x.protocol)),
+    {
+      threads: opts.threads,
+      signal: opts.signal,
+      onProgress: (d, t) => opts.onProgress?.("explaining the best candidates", d, t),
+    },
+  );
+  toRun.forEach((x, i) => byId.set(x.id, extra[i]));
+  const eligibility = new Map(ev.eligibility.map((e) => [e.modality, e]));
+  const explanations: CandidateExplanation[] = explained.map((e) => {
+    const compiled = compileProtocol(e.cand.protocol, pers.patient);
+    const steps = ablations
+      .filter((a) => a.of === e.cand.id)
+      .map((a): StepExplanation => {
+        const purpose = data.purposes[a.component]!;
+        const modality =
+          a.component === "killers"
+            ? KILLER_MODALITY[e.cand.design.killers as Exclude<CandidateDesign["killers"], "none">]
+            : MODALITY_OF[a.component](e.cand.design);
+        const el = eligibility.get(modality);
+        const o = a.cand ? byId.get(a.cand.id) : undefined;
+        return {
+          component: a.component,
+          clinicStep: purpose.step,
+          agents: stepAgents(e.cand.protocol, a.component),
+          targets: purpose.targets,
+          source: purpose.source,
+          eligibility: {
+            verdict: el?.verdict ?? "suitable",
+            reasons: el?.reasons.length
+              ? el.reasons.map((r) => `${r.reason} [${r.rule}; ${r.source}]`)
+              : ["no evaluation rule advises against it for this case"],
+          },
+          without: a.cand && o ? { id: a.cand.id, ...summarizeOutcome(o) } : null,
+        };
+      });
+    return {
+      id: e.cand.id,
+      steps,
+      modelNotes: compiled.notes,
+      cannotKnow: cannotKnow(pers, ev, compiled.notes),
+    };
+  });
+  const keepBands = new Set([...explained.map((e) => e.cand.id), "none"]);
+  const candidates: RankedCandidate[] = scored.map((s, i) => ({
+    rank: i + 1,
+    id: s.cand.id,
+    name: s.cand.name,
+    design: s.cand.design,
+    protocol: s.cand.protocol,
+    outcome: summarizeOutcome(s.outcome),
+    pBest: s.pBest,
+    toxicity: s.tox,
+    burden: s.burden,
+    score: s.score,
+    warnings: s.cand.warnings.map((w) => `${w.message}${w.rule ? ` [${w.rule}]` : ""}`),
+    ...(keepBands.has(s.cand.id) ? { bands: { days: s.outcome.days, quantiles: s.outcome.bands } } : {}),
+  }));
+  const { samples, ...personalization } = pers;
+  return {
+    kind: "immunoplan-plan",
+    version: 1,
+    caseId: c.id,
+    date,
+    disclaimer: PLAN_DISCLAIMER,
+    evaluation: {
+      missing: ev.checklist.filter((i) => i.status !== "present").map((i) => `${i.what}: ${i.detail}`),
+      eligibility: ev.eligibility,
+      burden: ev.burden,
+    },
+    personalization: { ...personalization, samples: samples.length },
+    horizonDays: horizon,
+    milestonesDays: [...MILESTONES],
+    bandQuantiles: [...BAND_QUANTILES],
+    weights,
+    weightsSource,
+    scoreFormula:
+      "score = w_control·P(control at 12 months) + w_elimination·P(elimination at 12 months) − w_toxicity·toxicity score − w_burden·burden score",
+    toxicitySource: data.toxicity.source,
+    burdenSource: data.burden.source,
+    candidatesConsidered: set.considered,
+    candidates,
+    recommended: explained[0]?.cand.id ?? null,
+    explanations,
+    rejected: set.rejected,
+    excludedModalities: set.excludedModalities,
+    notes: [
+      ...set.notes,
+      ...(reference
+        ? [
+            `Without treatment the model predicts P(control at 12 months) = ${reference.outcome.pControl[1].toFixed(2)} and a median time to progression of ${reference.outcome.medianTtp ?? "> " + horizon} days.`,
+          ]
+        : []),
+    ],
+    simulations: (set.candidates.length + toRun.length) * pers.samples.length,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Runs candidate simulations in parallel on worker threads (Piscina), reporting progress after each candidate.
+ * One thread runs in-process (no pool), which is also what small jobs and tests use.
+ */
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import { simulateCandidate, type CandidateOutcome, type SimulateCandidateInput } from "./simulate-candidate.js";
+
+export interface PoolOptions {
+  /** Worker threads (default: every core). 1 runs in this thread. */
+  readonly threads?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** The worker script next to this module: compiled JavaScript, or the TypeScript source through tsx. */
+function workerFile(): { filename: string; execArgv: string[] } {
+  const self = import.meta.url;
+  if (self.endsWith(".ts")) {
+    return { filename: new URL("./simulate-worker.ts", self).href, execArgv: ["--import", "tsx"] };
+  }
+  return { filename: new URL("./simulate-worker.js", self).href, execArgv: [] };
+}
+
+export async function simulateAll(
+  inputs: readonly SimulateCandidateInput[],
+  opts: PoolOptions = {},
+): Promise<CandidateOutcome[]> {
+  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), inputs.length));
+  let done = 0;
+  const report = () => opts.onProgress?.(++done, inputs.length);
+  if (threads === 1) {
+    const out: CandidateOutcome[] = [];
+    for (const input of inputs) {
+      if (opts.signal?.aborted) throw new Error("planning cancelled");
+      out.push(simulateCandidate(input));
+      report();
+      // let timers, I/O and cancellation run between candidates
+      await new Promise((r) => setImmediate(r));
+    }
+    return out;
+  }
+  const { filename, execArgv } = workerFile();
+  const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, execArgv });
+  try {
+    return await Promise.all(
+      inputs.map(async (input) => {
+        const r = (await pool.run(input, { signal: opts.signal })) as CandidateOutcome;
+        report();
+        return r;
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}
