@@ -7,6 +7,8 @@ import { processIO, UsageError, type CliIO } from "./io.js";
 import { runModels } from "./models-command.js";
 import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
 import { runSweepCommand, SWEEP_USAGE } from "./sweep.js";
+import { PLAN_USAGE, runPlanCommand } from "./plan-command.js";
+import { PersonalizationError } from "../planner/personalize.js";
 import {
   checkProtocolsCommand,
   compareProtocolsCommand,
@@ -27,6 +29,7 @@ commands:
   sweep MODEL --vary X=a..b  outcome (eliminated / controlled / escaped) against an initial value, parameter or dose
   case import|export         FHIR R4 / mCODE bundle ⇄ case record
   evaluate CASE              records checklist, eligibility per modality with reasons, burden and window
+  plan CASE                  personalized candidate protocols, ranked and explained (HTML/PDF report)
   recist CASE                RECIST 1.1 and iRECIST response table from the case's imaging
   toxicity CASE              CTCAE v5 grades of the case's lab values, with irAE management guidance
   donors CASE --donor ID=…   rank NK / killer-cell donors by KIR-ligand mismatch with the patient's HLA
@@ -47,6 +50,8 @@ ${SWEEP_USAGE}
 ${RUN_USAGE}
 
 ${CASE_USAGE}
+
+${PLAN_USAGE}
 `;
 
 function version(): string {
@@ -101,10 +106,34 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return 0;
       default:
         throw new UsageError(
-          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, case, evaluate, recist, toxicity, grade, donors, fit, models, demo, help)`,
+          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, case, evaluate, plan, recist, toxicity, grade, donors, fit, models, demo, help)`,
         );
     }
   } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+/**
+ * Runs the CLI including the commands that work asynchronously (plan: worker threads). Never throws; the exit
+ * codes are runCli's.
+ */
+export async function runCliAsync(argv: string[], io: CliIO = processIO): Promise<number> {
+  if (argv[0] !== "plan") return runCli(argv, io);
+  try {
+    return await runPlanCommand(argv.slice(1), io);
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+/** The one-line message and exit code of a failure (2: bad input, 1: the computation failed). */
+function reportError(e: unknown, io: CliIO): number {
+  {
+    if (e instanceof PersonalizationError) {
+      io.err(`immunoplan: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof ModelError) {
       const errors = e.issues.filter((i) => i.severity === "error");
       const more =

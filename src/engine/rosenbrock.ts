@@ -285,16 +285,8 @@ export class RosenbrockStepper extends Stepper {
       if (this.rejectedLast) hNew = Math.min(hNew, h);
       this.rejectedLast = false;
       this.accepted++;
-      // dense output coefficients D_r = Σ_j H[r][j] k_j
-      const Hd = this.Hd;
-      const dense = this.dense;
-      for (let r = 0; r < this.nDense; r++) {
-        for (let i = 0; i < n; i++) {
-          let v = 0;
-          for (let j = 0; j < s; j++) v += Hd[r * s + j] * K[j * n + i];
-          dense[r * n + i] = v;
-        }
-      }
+      // dense output coefficients are computed from the stages only when an output or the record needs them
+      this.denseStale = true;
       this.stiffnessRatio = h * this.jacNorm;
       this.yOld.set(y);
       y.set(ytmp);
@@ -316,7 +308,27 @@ export class RosenbrockStepper extends Stepper {
     this.jacobianCurrent = false;
   }
 
+  /** Dense output coefficients D_r = Σ_j H[r][j] k_j of the last step (the stages stay until the next step). */
+  private denseStale = true;
+  private ensureDense(): void {
+    if (!this.denseStale) return;
+    const n = this.n;
+    const s = this.s;
+    const Hd = this.Hd;
+    const K = this.K;
+    const dense = this.dense;
+    for (let r = 0; r < this.nDense; r++) {
+      for (let i = 0; i < n; i++) {
+        let v = 0;
+        for (let j = 0; j < s; j++) v += Hd[r * s + j] * K[j * n + i];
+        dense[r * n + i] = v;
+      }
+    }
+    this.denseStale = false;
+  }
+
   recordDense(record: DenseRecord): void {
+    this.ensureDense();
     const n = this.n;
     const r = this.nDense;
     const o = record.reserve(this.tOld, this.t, DENSE_ROSENBROCK, r, (2 + r) * n);
@@ -330,6 +342,7 @@ export class RosenbrockStepper extends Stepper {
   }
 
   interpolate(t: number, out: Float64Array): void {
+    this.ensureDense();
     const n = this.n;
     const h = this.t - this.tOld;
     const th = h === 0 ? 1 : (t - this.tOld) / h;

@@ -101,7 +101,9 @@ export function adccAntibodies(c: CaseRecord): string[] {
 
 /** The oncolytic virus: T-VEC where the case is a melanoma (its label), the investigational virus otherwise. */
 function virusAgent(c: CaseRecord): string {
-  const melanoma = c.cancers.some((x) => /melanoma/i.test(`${x.code.display ?? ""} ${x.histology?.display ?? ""}`));
+  const melanoma = c.cancers.some((x) =>
+    /melanoma/i.test(`${x.code.display ?? ""} ${x.histology?.display ?? ""}`),
+  );
   return melanoma ? "talimogene-laherparepvec" : "oncolytic-virus-investigational";
 }
 
@@ -258,9 +260,7 @@ export function designName(d: CandidateDesign, killerDay: number | null, atNadir
   if (d.activation !== "none")
     parts.push(`${ACTIVATION_WORDS[d.activation]}${d.virus ? ` (${d.gapDays} d after the virus)` : ""}`);
   if (d.killers !== "none")
-    parts.push(
-      `${KILLER_WORDS[d.killers]} on day ${killerDay}${atNadir ? " (predicted nadir)" : ""}`,
-    );
+    parts.push(`${KILLER_WORDS[d.killers]} on day ${killerDay}${atNadir ? " (predicted nadir)" : ""}`);
   if (d.maintenance) parts.push("pembrolizumab maintenance");
   return parts.length ? parts.join(" → ") : "no treatment";
 }
@@ -309,7 +309,10 @@ function predictedNadir(prefix: Protocol, patient: Patient, sample: ParameterSam
 }
 
 /** Every design the evaluation allows, before the limit. */
-export function enumerateDesigns(evaluation: Evaluation, c: CaseRecord): {
+export function enumerateDesigns(
+  evaluation: Evaluation,
+  c: CaseRecord,
+): {
   designs: CandidateDesign[];
   excluded: { modality: string; reason: string }[];
 } {
@@ -348,7 +351,9 @@ export function enumerateDesigns(evaluation: Evaluation, c: CaseRecord): {
       for (const act of activation)
         for (const gapDays of v && act !== "none" ? [3, 7] : [0])
           for (const k of killers)
-            for (const killerTiming of k === "none" ? (["nadir"] as const) : (["nadir", "end-of-stay"] as const))
+            for (const killerTiming of k === "none"
+              ? (["nadir"] as const)
+              : (["nadir", "end-of-stay"] as const))
               for (const maintenance of act.startsWith("checkpoint") ? [false, true] : [false])
                 designs.push({
                   debulking,
@@ -383,9 +388,7 @@ export function candidateBuilder(
         const key = designId({ ...d, killers: "none", killerTiming: "nadir", maintenance: false });
         let nadir = nadirCache.get(key);
         if (nadir === undefined) {
-          nadir = prefix.clinic.length
-            ? predictedNadir(toProtocol(prefix), patient, representative)
-            : 0;
+          nadir = prefix.clinic.length ? predictedNadir(toProtocol(prefix), patient, representative) : 0;
           nadirCache.set(key, nadir);
         }
         target = nadir;

@@ -76,6 +76,8 @@ export interface PersonalizeOptions {
 /** The immune state at the first scan: de Pillis 2006 patient 9, strong immune state (models.md §2.3). */
 const IMMUNE_STATE = { N: 1e5, L: 1e2, C: 6e10 } as const;
 const FITTED = ["a", "K", "T1"] as const;
+/** Split R-hat below which the chains count as converged (Gelman et al., BDA3 §11.5: 1.1). */
+export const RHAT_LIMIT = 1.1;
 const PRIOR_ONLY = ["antigenicity", "suppression", "tolerance"] as const;
 
 export class PersonalizationError extends Error {
@@ -117,11 +119,35 @@ export function casePatient(c: CaseRecord): Patient {
   return { id: c.id, weight_kg: w.kg, height_cm: h.cm, source: `case ${c.id}` };
 }
 
-function logPrior(p: PlanningPrior, v: number): number {
+/**
+ * The sampler works on unbounded coordinates: log v for positive priors, logit of the position inside the range
+ * for uniform ones (so that the chains never stick at a bound).
+ */
+function toNatural(p: PlanningPrior, x: number): number {
+  if (p.distribution === "uniform") return p.lower + (p.upper - p.lower) / (1 + Math.exp(-x));
+  return Math.exp(x);
+}
+
+function toSampler(p: PlanningPrior, v: number): number {
+  if (p.distribution === "uniform") {
+    const u = (v - p.lower) / (p.upper - p.lower);
+    return Math.log(u / (1 - u));
+  }
+  return Math.log(v);
+}
+
+/** The prior's log density in the sampler's coordinate x (Jacobian included). */
+function logPrior(p: PlanningPrior, x: number): number {
+  if (p.distribution === "uniform") {
+    // uniform in v: density ∝ dv/dx = σ(x)(1 − σ(x))
+    const s = 1 / (1 + Math.exp(-x));
+    return Math.log(s) + Math.log(1 - s);
+  }
+  const v = Math.exp(x);
   if (!(v >= p.lower && v <= p.upper)) return -Infinity;
-  if (p.distribution === "uniform" || p.distribution === "loguniform") return 0;
-  const z = (Math.log(v) - Math.log(p.median)) / p.sd_log;
-  return -0.5 * z * z; // density of log v (the sampler works on log v)
+  if (p.distribution === "loguniform") return 0;
+  const z = (x - Math.log(p.median)) / p.sd_log;
+  return -0.5 * z * z;
 }
 
 export function describePrior(p: PlanningPrior): string {
@@ -216,12 +242,12 @@ export function personalizeCase(c: CaseRecord, opts: PersonalizeOptions = {}): P
     tolerance: priors.tolerance,
   };
   const names = [...FITTED, ...PRIOR_ONLY];
-  const isLog = names.map((n) => allPriors[n].distribution !== "uniform");
+  const priorList = names.map((n) => allPriors[n]);
   const p = Float64Array.from(base);
   const y0 = model.defaultInitialState();
   const fitted = new Float64Array(times.length);
   const setState = (x: ArrayLike<number>) => {
-    const v = (j: number) => (isLog[j] ? Math.exp(x[j]) : x[j]);
+    const v = (j: number) => toNatural(priorList[j], x[j]);
     p[pIndex("a")] = v(0);
     p[pIndex("b")] = 1 / v(1);
     p[pIndex("antigenicity")] = v(3);
@@ -241,7 +267,8 @@ export function personalizeCase(c: CaseRecord, opts: PersonalizeOptions = {}): P
       }
       const sol = solve(model.problem({ tEnd, parameters: p, y0, events: false }), {
         times: out ? times : Float64Array.of(0, tEnd),
-        rtol: 1e-6,
+        // the model's error (≈ rtol) stays far below the measurement error (sd 0.1 on the log scale)
+        rtol: 1e-5,
         atol: 1e-6,
         maxSteps: 100_000,
         dense: false,
@@ -259,7 +286,7 @@ export function personalizeCase(c: CaseRecord, opts: PersonalizeOptions = {}): P
   const logDensity = (x: Float64Array): number => {
     let lp = 0;
     for (let j = 0; j < names.length; j++) {
-      lp += logPrior(allPriors[names[j]], isLog[j] ? Math.exp(x[j]) : x[j]);
+      lp += logPrior(priorList[j], x[j]);
       if (lp === -Infinity) return lp;
     }
     setState(x);
@@ -271,23 +298,30 @@ export function personalizeCase(c: CaseRecord, opts: PersonalizeOptions = {}): P
     }
     return lp;
   };
-  const start = names.map((n, j) => {
-    const pr = allPriors[n];
-    const center = pr.distribution === "lognormal" ? pr.median : (pr.lower + pr.upper) / 2;
-    return isLog[j] ? Math.log(center) : center;
-  });
+  const start = priorList.map((pr) =>
+    toSampler(
+      pr,
+      pr.distribution === "lognormal"
+        ? pr.median
+        : pr.distribution === "loguniform"
+          ? Math.sqrt(pr.lower * pr.upper)
+          : (pr.lower + pr.upper) / 2,
+    ),
+  );
   const proposal = names.map((n, i) =>
     names.map((_, j) => {
       if (i !== j) return 0;
       const pr = allPriors[n];
       if (n === "T1") return 0.05 ** 2;
-      return pr.distribution === "lognormal" ? pr.sd_log ** 2 : (pr.upper - pr.lower) ** 2 / 12;
+      if (pr.distribution === "lognormal") return pr.sd_log ** 2;
+      if (pr.distribution === "loguniform") return Math.log(pr.upper / pr.lower) ** 2 / 12;
+      return 1.8 ** 2; // the logistic distribution's spread in logit coordinates
     }),
   );
   // two stages: a pilot run learns the posterior's correlations (growth rate and initial burden are strongly
   // correlated), the main run proposes with the pilot's covariance
   const chains = opts.chains ?? 4;
-  const warmup = opts.warmup ?? 400;
+  const warmup = opts.warmup ?? 1000;
   const pilot = metropolis(logDensity, start, {
     chains,
     warmup,
@@ -303,13 +337,13 @@ export function personalizeCase(c: CaseRecord, opts: PersonalizeOptions = {}): P
   const res = metropolis(logDensity, mean2(pilotDraws), {
     chains,
     warmup,
-    samples: opts.draws ?? 400,
+    samples: opts.draws ?? 1000,
     seed: (opts.seed ?? 1) + 1,
     proposalCovariance: covariance,
     dispersion: 1,
   });
   const pooled = res.draws.flat();
-  const natural = (x: readonly number[]) => x.map((v, j) => (isLog[j] ? Math.exp(v) : v));
+  const natural = (x: readonly number[]) => x.map((v, j) => toNatural(priorList[j], v));
   const posterior: PosteriorEntry[] = names.map((n, j): PosteriorEntry => {
     const sorted = pooled.map((x) => natural(x)[j]).sort((a, b) => a - b);
     const pr = allPriors[n];
@@ -382,7 +416,7 @@ export function personalizeCase(c: CaseRecord, opts: PersonalizeOptions = {}): P
     excluded,
     posterior,
     acceptance: res.acceptance,
-    converged: res.rhat.every((r) => r < 1.05),
+    converged: res.rhat.every((r) => r < RHAT_LIMIT),
     burdenAtStart: {
       median: quantileSorted(startCells, 0.5),
       lower95: quantileSorted(startCells, 0.025),

@@ -79,7 +79,13 @@ export interface RankedCandidate {
 export interface StepExplanation {
   readonly component: "debulking" | "virus" | "checkpoint" | "il2" | "killers" | "maintenance";
   readonly clinicStep: string;
-  readonly agents: readonly { readonly id: string; readonly name: string; readonly dose: string; readonly route: string; readonly days: readonly number[] }[];
+  readonly agents: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly dose: string;
+    readonly route: string;
+    readonly days: readonly number[];
+  }[];
   readonly targets: string;
   readonly source: string;
   readonly eligibility: { readonly verdict: string; readonly reasons: readonly string[] };
@@ -189,7 +195,10 @@ function without(d: CandidateDesign, c: StepExplanation["component"]): Candidate
   }
 }
 
-const MODALITY_OF: Record<Exclude<StepExplanation["component"], "killers">, (d: CandidateDesign) => string> = {
+const MODALITY_OF: Record<
+  Exclude<StepExplanation["component"], "killers">,
+  (d: CandidateDesign) => string
+> = {
   debulking: (d) => d.debulking,
   virus: () => "oncolytic-virus",
   checkpoint: () => "checkpoint-inhibitor",
@@ -197,10 +206,7 @@ const MODALITY_OF: Record<Exclude<StepExplanation["component"], "killers">, (d: 
   maintenance: () => "checkpoint-inhibitor",
 };
 
-function stepAgents(
-  protocol: Protocol,
-  c: StepExplanation["component"],
-): StepExplanation["agents"] {
+function stepAgents(protocol: Protocol, c: StepExplanation["component"]): StepExplanation["agents"] {
   const catalog = therapyCatalog();
   const modalities: Record<StepExplanation["component"], (id: string, intent?: string) => boolean> = {
     debulking: (_id, intent) => intent?.startsWith("debulking") ?? false,
@@ -208,9 +214,7 @@ function stepAgents(
     checkpoint: (id, intent) => id === "pembrolizumab" && intent === "immune activation",
     il2: (id, intent) => id === "aldesleukin" && intent === "immune activation",
     killers: (_id, intent) =>
-      intent === "elimination of residual cells" ||
-      intent === "ADCC" ||
-      (intent?.includes("TIL") ?? false),
+      intent === "elimination of residual cells" || intent === "ADCC" || (intent?.includes("TIL") ?? false),
     maintenance: (_id, intent) => intent?.startsWith("maintenance") ?? false,
   };
   return protocol.phases.flatMap((ph) =>
@@ -313,7 +317,9 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
         ablations.push({ of: e.cand.id, component: comp, cand: "errors" in r ? null : r });
       }
   const toRun = [
-    ...new Map(ablations.filter((a) => a.cand && !byId.has(a.cand.id)).map((a) => [a.cand!.id, a.cand!])).values(),
+    ...new Map(
+      ablations.filter((a) => a.cand && !byId.has(a.cand.id)).map((a) => [a.cand!.id, a.cand!]),
+    ).values(),
   ];
   const extra = await simulateAll(
     toRun.map((x) => input(x.protocol)),

@@ -4,7 +4,11 @@
  */
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
-import { simulateCandidate, type CandidateOutcome, type SimulateCandidateInput } from "./simulate-candidate.js";
+import {
+  simulateCandidate,
+  type CandidateOutcome,
+  type SimulateCandidateInput,
+} from "./simulate-candidate.js";
 
 export interface PoolOptions {
   /** Worker threads (default: every core). 1 runs in this thread. */
@@ -42,14 +46,20 @@ export async function simulateAll(
   }
   const { filename, execArgv } = workerFile();
   const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, execArgv });
+  // candidates with the same agents (hence the same model modules) run one after another, so that each worker
+  // compiles few model variants
+  const key = (i: number) =>
+    [...new Set(inputs[i].protocol.phases.flatMap((ph) => ph.steps.map((s) => s.agent)))].sort().join(",");
+  const order = inputs.map((_, i) => i).sort((a, b) => key(a).localeCompare(key(b)) || a - b);
+  const out = new Array<CandidateOutcome>(inputs.length);
   try {
-    return await Promise.all(
-      inputs.map(async (input) => {
-        const r = (await pool.run(input, { signal: opts.signal })) as CandidateOutcome;
+    await Promise.all(
+      order.map(async (i) => {
+        out[i] = (await pool.run(inputs[i], { signal: opts.signal })) as CandidateOutcome;
         report();
-        return r;
       }),
     );
+    return out;
   } finally {
     await pool.destroy();
   }

@@ -25,6 +25,8 @@ export const BAND_QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95] as const;
  * smaller set).
  */
 export const PLANNING_RTOL = 1e-3;
+/** Absolute tolerance of planning simulations (cells, drug and virus amounts). */
+export const PLANNING_ATOL = 1e-6;
 /** Days between model outputs: weekly, finer than any imaging schedule. */
 export const GRID_STEP = 7;
 
@@ -86,6 +88,7 @@ export interface SimulateCandidateInput {
   readonly samples: readonly ParameterSample[];
   readonly horizon: number;
   readonly rtol?: number;
+  readonly atol?: number;
 }
 
 export function simulateCandidate(input: SimulateCandidateInput): CandidateOutcome {
@@ -102,7 +105,9 @@ export function simulateCandidate(input: SimulateCandidateInput): CandidateOutco
   // elimination (fewer than one tumor cell) ends a simulation: nothing after it changes the outcomes
   const problem = {
     ...base0,
-    events: (base0.events ?? []).filter((e) => e.name === "eliminated").map((e) => ({ ...e, terminal: true })),
+    events: (base0.events ?? [])
+      .filter((e) => e.name === "eliminated")
+      .map((e) => ({ ...e, terminal: true })),
   };
   const times = outputGrid(horizon);
   const observer = model.observer(p);
@@ -136,7 +141,7 @@ export function simulateCandidate(input: SimulateCandidateInput): CandidateOutco
       sol = solve(problem, {
         times,
         rtol: input.rtol ?? PLANNING_RTOL,
-        atol: 1e-6,
+        atol: input.atol ?? PLANNING_ATOL,
         maxSteps: 500_000,
         dense: false,
       });
@@ -174,7 +179,8 @@ export function simulateCandidate(input: SimulateCandidateInput): CandidateOutco
     BAND_QUANTILES.forEach((q, j) => (bands[j][i] = m ? quantileSorted(column, q) : NaN));
   }
   const sortedTtp = [...ttp].sort((a, b) => a - b);
-  const medianTtp = m && Number.isFinite(quantileSorted(sortedTtp, 0.5)) ? quantileSorted(sortedTtp, 0.5) : null;
+  const medianTtp =
+    m && Number.isFinite(quantileSorted(sortedTtp, 0.5)) ? quantileSorted(sortedTtp, 0.5) : null;
   return {
     samples: m,
     failures,

@@ -10,6 +10,9 @@ export interface PlotSeries {
   readonly color?: string;
   /** x values of this series (default: the plot's `times`). */
   readonly x?: ArrayLike<number>;
+  /** An uncertainty band around a line: its lower and upper edges, shaded in the series' color. */
+  readonly lower?: ArrayLike<number>;
+  readonly upper?: ArrayLike<number>;
 }
 
 export interface PlotMarker {
@@ -71,8 +74,9 @@ export function renderSvgPlot(o: PlotOptions): string {
   let lo = Infinity;
   let hi = -Infinity;
   for (const s of o.series) {
-    for (let i = 0; i < s.values.length; i++) {
-      const v = s.values[i];
+    const all = [s.values, s.lower ?? [], s.upper ?? []].flatMap((a) => Array.from(a));
+    for (let i = 0; i < all.length; i++) {
+      const v = all[i];
       if (v > 0 && Number.isFinite(v)) {
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
@@ -177,6 +181,14 @@ export function renderSvgPlot(o: PlotOptions): string {
       }
       parts.push(`<circle cx="${M.left + pw + 27}" cy="${ly}" r="4" fill="${color}"/>`);
     } else {
+      if (s.lower && s.upper) {
+        const m = Math.min(sx.length, s.lower.length, s.upper.length);
+        let band = "";
+        for (let i = 0; i < m; i++)
+          band += `${i === 0 ? "M" : "L"}${x(sx[i]).toFixed(2)},${y(s.upper[i]).toFixed(2)}`;
+        for (let i = m - 1; i >= 0; i--) band += `L${x(sx[i]).toFixed(2)},${y(s.lower[i]).toFixed(2)}`;
+        parts.push(`<path d="${band}Z" fill="${color}" fill-opacity="0.15" stroke="none"/>`);
+      }
       let d = "";
       for (let i = 0; i < sx.length && i < s.values.length; i++) {
         d += `${i === 0 ? "M" : "L"}${x(sx[i]).toFixed(2)},${y(s.values[i]).toFixed(2)}`;

@@ -1,0 +1,79 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { MELANOMA_CASE } from "../test-support/planning-case.js";
+import type { CliIO } from "./io.js";
+import { runCliAsync } from "./main.js";
+
+async function run(args: string[], cwd = mkdtempSync(path.join(tmpdir(), "immunoplan-plan-"))) {
+  let out = "";
+  let err = "";
+  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), interactive: false, cwd };
+  const code = await runCliAsync(args, io);
+  return { code, out, err, cwd };
+}
+
+describe("immunoplan plan", () => {
+  it("writes the plan, the HTML report and the PDF, and prints the ranking with the reasons", async () => {
+    const r = await run([
+      "plan",
+      MELANOMA_CASE,
+      "--date",
+      "2026-11-24",
+      "--samples",
+      "8",
+      "--max-candidates",
+      "8",
+      "--threads",
+      "1",
+      "--weights",
+      "toxicity=0.2",
+      "--out",
+      "plan.json",
+      "--report",
+      "plan.html",
+      "--pdf",
+      "plan.pdf",
+    ]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /^Plan for case melanoma-progressing-synthetic \(day 0 = 2026-11-24\) — Decision support/,
+    );
+    expect(r.out).toContain("control 6/12 mo");
+    expect(r.out).toContain("What the model cannot know:");
+    const plan = JSON.parse(readFileSync(path.join(r.cwd, "plan.json"), "utf8"));
+    expect(plan.kind).toBe("immunoplan-plan");
+    expect(plan.weights.toxicity).toBe(0.2);
+    expect(plan.candidates).toHaveLength(8);
+    expect(readFileSync(path.join(r.cwd, "plan.html"), "utf8")).toContain("<svg");
+    expect(readFileSync(path.join(r.cwd, "plan.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
+  }, 60_000);
+
+  it("rejects bad input with a one-line reason and exit code 2", async () => {
+    const bad = await run(["plan", MELANOMA_CASE, "--weights", "speed=2"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toBe(
+      "immunoplan: --weights: unknown weight 'speed' (control, elimination, toxicity, burden)\n",
+    );
+    expect((await run(["plan"])).err).toBe("immunoplan: missing CASE\n");
+    expect((await run(["plan", MELANOMA_CASE, "--date", "24.11.2026"])).err).toMatch(
+      /--date: '24.11.2026' is not YYYY-MM-DD/,
+    );
+    expect((await run(["plan", MELANOMA_CASE, "--samples", "many"])).err).toMatch(
+      /--samples: 'many' is not a number/,
+    );
+    // a case without measured scans cannot be personalized: the message names the record
+    const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-plan-"));
+    const raw = JSON.parse(readFileSync(MELANOMA_CASE, "utf8"));
+    raw.imaging = [];
+    writeFileSync(path.join(dir, "case.json"), JSON.stringify(raw));
+    const noScan = await run(["plan", "case.json", "--date", "2026-11-24", "--out", "plan.json"], dir);
+    expect(noScan.code).toBe(2);
+    expect(noScan.err).toMatch(
+      /^immunoplan: imaging: no scan with measured target lesions on or before 2026-11-24/,
+    );
+    expect(existsSync(path.join(dir, "plan.json"))).toBe(false);
+  });
+});

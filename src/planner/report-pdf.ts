@@ -1,0 +1,207 @@
+/**
+ * The plan as a PDF, made without a browser (PDFKit; the figures are the HTML report's SVGs drawn by
+ * svg-to-pdfkit). The text uses the PDF standard fonts, so characters outside their encoding are spelled out.
+ */
+import PDFDocument from "pdfkit";
+import SVGtoPDF from "svg-to-pdfkit";
+import { therapyCatalog } from "../therapy/catalog.js";
+import { stepDays } from "../therapy/protocol-schema.js";
+import type { Plan } from "./plan.js";
+import { burdenFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
+import { toxicityWords, ttpText } from "./report-html.js";
+
+const REPLACE: Record<string, string> = {
+  "≥": ">=",
+  "≤": "<=",
+  "→": "->",
+  "≈": "~",
+  "−": "-",
+  "·": "·",
+  "‑": "-",
+  "⁻": "-",
+  "³": "3",
+  "₀": "0",
+  α: "alpha",
+  β: "beta",
+  γ: "gamma",
+  κ: "kappa",
+  λ: "lambda",
+  "…": "...",
+};
+
+/** Text the standard fonts (WinAnsi) can show: known symbols spelled out, anything else as '?'. */
+export function pdfText(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    if (REPLACE[ch] !== undefined) out += REPLACE[ch];
+    else if (code < 0x80 || (code >= 0xa0 && code <= 0xff) || "–—‘’“”•€×µ".includes(ch)) out += ch;
+    else out += "?";
+  }
+  return out;
+}
+
+export interface PdfOptions {
+  /** Compress page streams (default true; tests read the text uncompressed). */
+  readonly compress?: boolean;
+}
+
+export function renderPlanPdf(plan: Plan, opts: PdfOptions = {}): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: 48,
+    compress: opts.compress ?? true,
+    info: {
+      Title: `Immunoplan plan ${plan.caseId} ${plan.date}`,
+      Creator: "Immunoplan",
+      Subject: plan.disclaimer,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on("data", (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+  const width = doc.page.width - 96;
+  const text = (s: string, o: PDFKit.Mixins.TextOptions = {}) => doc.text(pdfText(s), o);
+  const heading = (s: string, size = 14) => {
+    doc.moveDown(0.6).font("Helvetica-Bold").fontSize(size);
+    text(s);
+    doc.font("Helvetica").fontSize(9.5).moveDown(0.2);
+  };
+  const disclaimer = () => {
+    const y = doc.y;
+    doc.font("Helvetica-Bold").fontSize(9.5);
+    const h = doc.heightOfString(pdfText(plan.disclaimer), { width: width - 16 });
+    doc.rect(48, y, width, h + 12).fillAndStroke("#fff4e5", "#e69500");
+    doc.fillColor("#222").text(pdfText(plan.disclaimer), 56, y + 6, { width: width - 16 });
+    doc.font("Helvetica").fontSize(9.5).moveDown(0.5);
+    doc.x = 48;
+  };
+  const figure = (svg: string, w: number, h: number) => {
+    const scale = width / w;
+    if (doc.y + h * scale > doc.page.height - 48) doc.addPage();
+    SVGtoPDF(doc, svg, 48, doc.y, { width: w * scale, height: h * scale, assumePt: false });
+    doc.y += h * scale + 6;
+    doc.x = 48;
+  };
+  const svgSize = (svg: string) => {
+    const m = /width="(\d+)" height="(\d+)"/.exec(svg);
+    return m ? { w: Number(m[1]), h: Number(m[2]) } : { w: 940, h: 520 };
+  };
+
+  doc.font("Helvetica-Bold").fontSize(17);
+  text(`Personalized protocol candidates - case ${plan.caseId}`);
+  doc.font("Helvetica").fontSize(9.5);
+  text(
+    `Plan date (day 0): ${plan.date} · ${plan.simulations} simulations of the Immunoplan core model (${plan.candidates.length} candidates × ${plan.personalization.samples} posterior samples, and the explanations)`,
+  );
+  doc.moveDown(0.4);
+  disclaimer();
+  heading("Summary");
+  const rec = plan.candidates.find((c) => c.id === plan.recommended);
+  const ref = plan.candidates.find((c) => c.id === "none");
+  if (rec)
+    text(
+      `Highest score: ${rec.name}. Predicted at 12 months: control ${pct(rec.outcome.pControl[1])}, elimination ${pct(rec.outcome.pElimination[1])}${ref ? `; without treatment: control ${pct(ref.outcome.pControl[1])}, median time to progression ${ttpText(ref.outcome, plan.horizonDays)}` : ""}.`,
+    );
+  for (const n of plan.notes) text(`• ${n}`);
+  const burden = burdenFigure(plan);
+  const bs = svgSize(burden);
+  figure(burden, bs.w, bs.h);
+
+  heading("Ranking");
+  text(
+    `${plan.scoreFormula}; weights ${Object.entries(plan.weights)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}.`,
+  );
+  doc.moveDown(0.3);
+  const cols = [0, 22, 250, 300, 350, 400, 450];
+  doc.font("Helvetica-Bold");
+  ["#", "candidate", "ctrl 12 mo", "elim 12 mo", "P(best)", "toxicity", "score"].forEach((h, i) =>
+    doc.text(h, 48 + cols[i], doc.y, { continued: false, lineBreak: false, width: 220 }),
+  );
+  doc.moveDown(1);
+  doc.font("Helvetica").fontSize(8.5);
+  for (const c of plan.candidates.slice(0, 15)) {
+    if (doc.y > doc.page.height - 70) doc.addPage();
+    const y = doc.y;
+    const cells = [
+      String(c.rank),
+      c.id,
+      pct(c.outcome.pControl[1]),
+      pct(c.outcome.pElimination[1]),
+      pct(c.pBest),
+      c.toxicity.score.toFixed(2),
+      c.score.toFixed(3),
+    ];
+    cells.forEach((v, i) => doc.text(pdfText(v), 48 + cols[i], y, { lineBreak: false, width: 220 }));
+    doc.y = y + 12;
+  }
+  doc.x = 48;
+  doc.fontSize(9.5);
+
+  const catalog = therapyCatalog();
+  for (const x of plan.explanations) {
+    const c = plan.candidates.find((k) => k.id === x.id)!;
+    doc.addPage();
+    heading(`#${c.rank} ${c.name}`, 13);
+    text(
+      `12 months: control ${pct(c.outcome.pControl[1])}, elimination ${pct(c.outcome.pElimination[1])}; 6 months: control ${pct(c.outcome.pControl[0])}, elimination ${pct(c.outcome.pElimination[0])}; median time to progression ${ttpText(c.outcome, plan.horizonDays)}; best in ${pct(c.pBest)} of the samples. Toxicity: ${toxicityWords(c)}. ${c.burden.clinicDays} days in clinic, ${c.burden.outpatientVisits} outpatient visits.`,
+    );
+    const tl = timelineFigure(plan, c);
+    const ts = svgSize(tl);
+    figure(tl, ts.w, ts.h);
+    heading("Schedule", 11);
+    for (const ph of c.protocol.phases)
+      for (const s of ph.steps) {
+        const days = stepDays(ph, s);
+        text(
+          `• ${ph.name}, day ${days.length > 6 ? `${days[0]}, ${days[1]}, … ${days.at(-1)} (${days.length} doses)` : days.join(", ")}: ${catalog.agents.get(s.agent)?.name ?? s.agent} ${s.dose.value} ${s.dose.unit} ${s.route}${s.intent ? ` — ${s.intent}` : ""}`,
+        );
+      }
+    heading("Why each step is there", 11);
+    for (const s of x.steps) {
+      doc.font("Helvetica-Bold");
+      text(`${s.clinicStep}: ${s.agents.map((a) => a.name).join(", ")}`);
+      doc.font("Helvetica");
+      text(`Targets: ${s.targets} [${s.source}]`);
+      text(`Evaluation: ${s.eligibility.verdict} — ${s.eligibility.reasons.join("; ")}`);
+      text(
+        `The model at 12 months: with it control ${pct(c.outcome.pControl[1])}, elimination ${pct(c.outcome.pElimination[1])}; ${s.without ? `without it control ${pct(s.without.pControl[1])}, elimination ${pct(s.without.pElimination[1])}` : "without it the design breaks a sequencing rule"}.`,
+      );
+      doc.moveDown(0.3);
+    }
+    if (c.warnings.length) {
+      heading("Sequencing rules", 11);
+      for (const w of c.warnings) text(`• ${w}`);
+    }
+    heading("What the model cannot know", 11);
+    for (const k of x.cannotKnow) text(`• ${k}`);
+  }
+
+  doc.addPage();
+  heading("The patient's model");
+  const p = plan.personalization;
+  text(
+    `Fitted to ${p.observations.length} scan(s) (${p.observations.map((o) => `${o.date}: ${o.sldMm} mm`).join("; ")}) by MCMC, ${p.converged ? "converged (R-hat < 1.1)" : "NOT converged (R-hat >= 1.1)"}. Tumor cells on day 0: ${p.burdenAtStart.median.toExponential(2)} (95 %: ${p.burdenAtStart.lower95.toExponential(2)} – ${p.burdenAtStart.upper95.toExponential(2)}).`,
+  );
+  doc.moveDown(0.3);
+  for (const q of p.posterior)
+    text(
+      `• ${q.name} (${q.description}): median ${q.median.toPrecision(3)} ${q.unit}, 95 % ${q.lower95.toPrecision(3)} – ${q.upper95.toPrecision(3)}; ${q.informedByData ? `R-hat ${q.rhat.toFixed(3)}, ESS ${Math.round(q.ess)}` : "from the prior"}; prior ${q.prior} [${q.source}]`,
+    );
+  doc.moveDown(0.3);
+  for (const a of p.assumptions) text(`• ${a}`);
+  heading("Evaluation");
+  if (plan.evaluation.missing.length)
+    for (const m of plan.evaluation.missing) text(`• missing or outdated: ${m}`);
+  else text("All checklist records are present and recent.");
+  for (const m of plan.excludedModalities) text(`• left out: ${m.modality} — ${m.reason}`);
+  doc.moveDown(0.8);
+  disclaimer();
+  doc.end();
+  return done;
+}
