@@ -17,13 +17,15 @@ export interface PoolOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The worker script next to this module: compiled JavaScript, or the TypeScript source through tsx. */
-function workerFile(): { filename: string; execArgv: string[] } {
-  const self = import.meta.url;
-  if (self.endsWith(".ts")) {
-    return { filename: new URL("./simulate-worker.ts", self).href, execArgv: ["--import", "tsx"] };
+/**
+ * A worker script beside a module (`base` is that module's import.meta.url; `name` without extension): the
+ * compiled JavaScript, or the TypeScript source through tsx when running from source (tests, tsx).
+ */
+export function workerFile(base: string, name: string): { filename: string; execArgv: string[] } {
+  if (base.endsWith(".ts")) {
+    return { filename: new URL(`./${name}.ts`, base).href, execArgv: ["--import", "tsx"] };
   }
-  return { filename: new URL("./simulate-worker.js", self).href, execArgv: [] };
+  return { filename: new URL(`./${name}.js`, base).href, execArgv: [] };
 }
 
 export async function simulateAll(
@@ -44,7 +46,7 @@ export async function simulateAll(
     }
     return out;
   }
-  const { filename, execArgv } = workerFile();
+  const { filename, execArgv } = workerFile(import.meta.url, "simulate-worker");
   const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, execArgv });
   // candidates with the same agents (hence the same model modules) run one after another, so that each worker
   // compiles few model variants

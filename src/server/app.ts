@@ -1,0 +1,189 @@
+/**
+ * The clinic server: a Fastify app with zod-validated JSON routes, an OpenAPI document at /api/docs, cookie
+ * sessions with CSRF tokens, role checks on every route and an audit entry for every access to patient data.
+ * `buildApp` takes its database, file store and job runner, so tests run it in memory with `app.inject`.
+ */
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { and, eq, gt } from "drizzle-orm";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Actor } from "./access.js";
+import { sameToken, tokenHash } from "./auth.js";
+import type { BlobStore } from "./blob-store.js";
+import type { ServerConfig } from "./config.js";
+import type { Db } from "./db/connect.js";
+import { auditLog, sessions, users } from "./db/schema.js";
+import { HttpError, type ErrorBody } from "./http.js";
+import type { JobRunner } from "./jobs.js";
+import { authRoutes } from "./routes/auth-routes.js";
+import { caseRoutes } from "./routes/case-routes.js";
+import { clinicalRoutes } from "./routes/clinical-routes.js";
+import { consultationRoutes } from "./routes/consultation-routes.js";
+import { documentRoutes } from "./routes/document-routes.js";
+import { jobRoutes } from "./routes/job-routes.js";
+import { userRoutes } from "./routes/user-routes.js";
+
+export const SESSION_COOKIE = "immunoplan_session";
+export const CSRF_HEADER = "x-csrf-token";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionId: string | null;
+    csrfToken: string | null;
+  }
+}
+
+export interface AuditEntry {
+  readonly action: string;
+  readonly resourceType: string;
+  readonly resourceId?: string | null;
+  readonly caseId?: string | null;
+  readonly outcome?: "allowed" | "denied" | "error";
+  readonly detail?: unknown;
+}
+
+export interface AppContext {
+  readonly db: Db;
+  readonly blobs: BlobStore;
+  readonly jobs: JobRunner;
+  readonly config: ServerConfig;
+  /** Appends to the audit trail (who, what, when, from where). */
+  audit(req: FastifyRequest, e: AuditEntry): Promise<void>;
+}
+
+/** Routes that change state without a session yet (they create one) need no CSRF token. */
+const CSRF_EXEMPT = new Set([
+  "/api/auth/login",
+  "/api/auth/signup",
+  "/api/auth/password-reset/request",
+  "/api/auth/password-reset/confirm",
+]);
+
+export type App = FastifyInstance;
+
+export async function buildApp(deps: Omit<AppContext, "audit">): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: deps.config.maxBodyBytes,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const ctx: AppContext = {
+    ...deps,
+    async audit(req, e) {
+      await deps.db.insert(auditLog).values({
+        userId: req.actor?.id ?? null,
+        role: req.actor?.role ?? null,
+        action: e.action,
+        resourceType: e.resourceType,
+        resourceId: e.resourceId ?? null,
+        caseId: e.caseId ?? null,
+        outcome: e.outcome ?? "allowed",
+        ip: req.ip,
+        userAgent: req.headers["user-agent"] ?? null,
+        detail: e.detail ?? null,
+      });
+    },
+  };
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Immunoplan clinic API",
+        version: "0.1.0",
+        description:
+          "Cases, records, consultations, evaluations, plans and follow-up. Sessions are cookies; state-changing requests need the x-csrf-token header from /api/auth/me. Decision support only.",
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+
+  // uploads are streamed: the raw body reaches the route as a stream, never buffered
+  app.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));
+
+  app.decorateRequest("actor", null);
+  app.decorateRequest("sessionId", null);
+  app.decorateRequest("csrfToken", null);
+  app.addHook("onRequest", async (req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) {
+      const id = tokenHash(token);
+      const [row] = await deps.db
+        .select({ user: users, csrf: sessions.csrfToken })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(and(eq(sessions.id, id), gt(sessions.expiresAt, new Date())));
+      if (row && !row.user.disabled) {
+        req.actor = { id: row.user.id, role: row.user.role, email: row.user.email, name: row.user.name };
+        req.sessionId = id;
+        req.csrfToken = row.csrf;
+      }
+    }
+    const unsafe = !["GET", "HEAD", "OPTIONS"].includes(req.method);
+    const path = req.url.split("?")[0];
+    if (unsafe && path.startsWith("/api/") && !CSRF_EXEMPT.has(path) && req.actor) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== "string" || !req.csrfToken || !sameToken(sent, req.csrfToken))
+        throw new HttpError(403, `missing or wrong ${CSRF_HEADER} header`, undefined, "csrf");
+    }
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const first = err.validation[0];
+      const where = `${err.validationContext ?? "body"}${first.instancePath.replace(/\//g, ".")}`;
+      const body: ErrorBody = {
+        error: {
+          message: `${where}: ${first.message ?? "invalid"}`,
+          code: "invalid-input",
+          path: where,
+        },
+      };
+      return reply.status(400).send(body);
+    }
+    if (err instanceof HttpError) {
+      const body: ErrorBody = { error: { message: err.message, code: err.code, path: err.path } };
+      return reply.status(err.statusCode).send(body);
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send({ error: { message: (err as Error).message, code: "bad-request" } });
+    }
+    req.log.error(err);
+    return reply.status(500).send({ error: { message: "internal error", code: "internal" } });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .status(404)
+      .send({ error: { message: `no route ${req.method} ${req.url.split("?")[0]}`, code: "not-found" } }),
+  );
+
+  await app.register(
+    async (api) => {
+      await authRoutes(api, ctx);
+      await userRoutes(api, ctx);
+      await caseRoutes(api, ctx);
+      await documentRoutes(api, ctx);
+      await consultationRoutes(api, ctx);
+      await jobRoutes(api, ctx);
+      await clinicalRoutes(api, ctx);
+    },
+    { prefix: "/api" },
+  );
+  app.get("/api/health", { schema: { hide: true } }, async () => ({ ok: true }));
+  return app;
+}

@@ -1,0 +1,336 @@
+/**
+ * The clinic's database (PostgreSQL; PGlite by default). Migrations in drizzle/ are generated from this file by
+ * drizzle-kit (`npm run db:generate`) and applied at start. Patient data lives in the case versions (the typed
+ * case record of src/clinic) and in the tables that reference a case.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+export const ROLES = ["patient", "clinician", "coordinator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+export const CASE_STATUSES = [
+  "intake",
+  "evaluation",
+  "planning",
+  "treatment",
+  "follow-up",
+  "closed",
+] as const;
+export const PLAN_STATUSES = ["draft", "approved", "active", "completed", "withdrawn"] as const;
+export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+
+const created = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    passwordHash: text("password_hash").notNull(),
+    failedLogins: integer("failed_logins").notNull().default(0),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    disabled: boolean("disabled").notNull().default(false),
+    timeZone: text("time_zone").notNull().default("UTC"),
+    createdAt: created(),
+  },
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email),
+    check("users_role_check", sql`${t.role} in ('patient', 'clinician', 'coordinator', 'admin')`),
+  ],
+);
+
+export const sessions = pgTable("sessions", {
+  /** SHA-256 of the session token (the token itself is only in the cookie). */
+  id: text("id").primaryKey(),
+  userId: uuid("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  csrfToken: text("csrf_token").notNull(),
+  createdAt: created(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  ip: text("ip"),
+  userAgent: text("user_agent"),
+});
+
+export const passwordResets = pgTable("password_resets", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: uuid("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  createdAt: created(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+});
+
+/** Messages the clinic would send (password resets, appointment notices): kept here, nothing leaves the machine. */
+export const outbox = pgTable("outbox", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  toEmail: text("to_email").notNull(),
+  subject: text("subject").notNull(),
+  body: text("body").notNull(),
+  createdAt: created(),
+});
+
+export const patients = pgTable("patients", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  userId: uuid("user_id")
+    .unique()
+    .references(() => users.id),
+  name: text("name").notNull(),
+  birthDate: text("birth_date"),
+  createdAt: created(),
+});
+
+export const cases = pgTable(
+  "cases",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    patientId: uuid("patient_id")
+      .notNull()
+      .references(() => patients.id),
+    clinicianId: uuid("clinician_id").references(() => users.id),
+    title: text("title").notNull(),
+    status: text("status", { enum: CASE_STATUSES }).notNull().default("intake"),
+    currentVersion: integer("current_version").notNull().default(1),
+    createdAt: created(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("cases_patient_idx").on(t.patientId), index("cases_clinician_idx").on(t.clinicianId)],
+);
+
+/** Every version of a case record is kept: a change inserts version n + 1. */
+export const caseVersions = pgTable(
+  "case_versions",
+  {
+    caseId: uuid("case_id")
+      .notNull()
+      .references(() => cases.id),
+    version: integer("version").notNull(),
+    record: jsonb("record").notNull(),
+    createdBy: uuid("created_by").references(() => users.id),
+    createdAt: created(),
+    note: text("note"),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.version] })],
+);
+
+export const documents = pgTable(
+  "documents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    caseId: uuid("case_id")
+      .notNull()
+      .references(() => cases.id),
+    sha256: text("sha256").notNull(),
+    filename: text("filename").notNull(),
+    mediaType: text("media_type").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    /** DICOM header fields (study date, modality, body part) when the file is DICOM. */
+    dicom: jsonb("dicom"),
+    uploadedBy: uuid("uploaded_by").references(() => users.id),
+    uploadedAt: timestamp("uploaded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("documents_case_idx").on(t.caseId)],
+);
+
+/** Resumable uploads: bytes are appended to a temporary file until the declared size is reached. */
+export const uploads = pgTable("uploads", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  caseId: uuid("case_id")
+    .notNull()
+    .references(() => cases.id),
+  userId: uuid("user_id")
+    .notNull()
+    .references(() => users.id),
+  filename: text("filename").notNull(),
+  declaredSize: bigint("declared_size", { mode: "number" }).notNull(),
+  received: bigint("received", { mode: "number" }).notNull().default(0),
+  status: text("status", { enum: ["open", "complete", "rejected"] })
+    .notNull()
+    .default("open"),
+  documentId: uuid("document_id").references(() => documents.id),
+  createdAt: created(),
+});
+
+export const consultationRequests = pgTable("consultation_requests", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  caseId: uuid("case_id")
+    .notNull()
+    .references(() => cases.id),
+  requestedBy: uuid("requested_by")
+    .notNull()
+    .references(() => users.id),
+  preferredStart: timestamp("preferred_start", { withTimezone: true }).notNull(),
+  timeZone: text("time_zone").notNull(),
+  note: text("note"),
+  status: text("status", { enum: ["requested", "scheduled", "cancelled"] })
+    .notNull()
+    .default("requested"),
+  createdAt: created(),
+});
+
+export const appointments = pgTable("appointments", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  caseId: uuid("case_id")
+    .notNull()
+    .references(() => cases.id),
+  requestId: uuid("request_id").references(() => consultationRequests.id),
+  clinicianId: uuid("clinician_id")
+    .notNull()
+    .references(() => users.id),
+  startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+  durationMinutes: integer("duration_minutes").notNull().default(45),
+  timeZone: text("time_zone").notNull(),
+  videoLink: text("video_link").notNull(),
+  createdBy: uuid("created_by")
+    .notNull()
+    .references(() => users.id),
+  createdAt: created(),
+});
+
+export const jobs = pgTable("jobs", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  kind: text("kind", { enum: ["evaluate", "plan"] }).notNull(),
+  caseId: uuid("case_id")
+    .notNull()
+    .references(() => cases.id),
+  caseVersion: integer("case_version").notNull(),
+  options: jsonb("options"),
+  status: text("status", { enum: JOB_STATUSES }).notNull().default("queued"),
+  stage: text("stage"),
+  progress: real("progress").notNull().default(0),
+  error: text("error"),
+  createdBy: uuid("created_by")
+    .notNull()
+    .references(() => users.id),
+  createdAt: created(),
+  startedAt: timestamp("started_at", { withTimezone: true }),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+});
+
+export const evaluations = pgTable("evaluations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  caseId: uuid("case_id")
+    .notNull()
+    .references(() => cases.id),
+  caseVersion: integer("case_version").notNull(),
+  jobId: uuid("job_id").references(() => jobs.id),
+  result: jsonb("result").notNull(),
+  createdBy: uuid("created_by").references(() => users.id),
+  createdAt: created(),
+});
+
+export const plans = pgTable("plans", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  caseId: uuid("case_id")
+    .notNull()
+    .references(() => cases.id),
+  caseVersion: integer("case_version").notNull(),
+  jobId: uuid("job_id").references(() => jobs.id),
+  status: text("status", { enum: PLAN_STATUSES }).notNull().default("draft"),
+  /** The plan document (src/planner/plan.ts); `chosen` is the candidate the clinician approves. */
+  plan: jsonb("plan").notNull(),
+  chosen: text("chosen"),
+  createdBy: uuid("created_by").references(() => users.id),
+  createdAt: created(),
+  approvedBy: uuid("approved_by").references(() => users.id),
+  approvedAt: timestamp("approved_at", { withTimezone: true }),
+  statusChangedAt: timestamp("status_changed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const administrations = pgTable("administrations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  caseId: uuid("case_id")
+    .notNull()
+    .references(() => cases.id),
+  planId: uuid("plan_id").references(() => plans.id),
+  agent: text("agent").notNull(),
+  doseValue: real("dose_value").notNull(),
+  doseUnit: text("dose_unit").notNull(),
+  route: text("route").notNull(),
+  givenAt: timestamp("given_at", { withTimezone: true }).notNull(),
+  givenBy: uuid("given_by")
+    .notNull()
+    .references(() => users.id),
+  note: text("note"),
+  createdAt: created(),
+});
+
+export const assessments = pgTable("assessments", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  caseId: uuid("case_id")
+    .notNull()
+    .references(() => cases.id),
+  date: text("date").notNull(),
+  modality: text("modality").notNull(),
+  lesions: jsonb("lesions").notNull(),
+  recordedBy: uuid("recorded_by")
+    .notNull()
+    .references(() => users.id),
+  createdAt: created(),
+});
+
+export const adverseEvents = pgTable("adverse_events", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  caseId: uuid("case_id")
+    .notNull()
+    .references(() => cases.id),
+  term: text("term").notNull(),
+  system: text("system", { enum: ["CTCAE v5", "ASTCT CRS", "ASTCT ICANS"] }).notNull(),
+  grade: integer("grade").notNull(),
+  onset: text("onset").notNull(),
+  details: jsonb("details"),
+  recordedBy: uuid("recorded_by")
+    .notNull()
+    .references(() => users.id),
+  createdAt: created(),
+});
+
+export const notes = pgTable("notes", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  caseId: uuid("case_id")
+    .notNull()
+    .references(() => cases.id),
+  authorId: uuid("author_id")
+    .notNull()
+    .references(() => users.id),
+  text: text("text").notNull(),
+  createdAt: created(),
+});
+
+/** Every read and write of patient data: append-only (a trigger in the migrations refuses UPDATE and DELETE). */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    userId: uuid("user_id"),
+    role: text("role"),
+    action: text("action").notNull(),
+    resourceType: text("resource_type").notNull(),
+    resourceId: text("resource_id"),
+    caseId: uuid("case_id"),
+    outcome: text("outcome", { enum: ["allowed", "denied", "error"] }).notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    detail: jsonb("detail"),
+  },
+  (t) => [index("audit_case_idx").on(t.caseId), index("audit_at_idx").on(t.at)],
+);

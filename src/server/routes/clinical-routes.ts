@@ -1,0 +1,279 @@
+import { asc, desc, eq } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { imagingAssessments } from "../../clinic/case-file.js";
+import { CaseSchema, LesionSchema } from "../../clinic/case-schema.js";
+import { irecistBest, irecistTimepoints } from "../../clinic/irecist.js";
+import { bestOverallResponse, recistTimepoints } from "../../clinic/recist.js";
+import { therapyCatalog } from "../../therapy/catalog.js";
+import { DOSE_UNITS } from "../../therapy/catalog-schema.js";
+import type { AppContext } from "../app.js";
+import { administrations, adverseEvents, assessments, notes, plans } from "../db/schema.js";
+import { HttpError } from "../http.js";
+import { currentRecord, saveCaseVersion } from "./case-routes.js";
+import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
+
+const GRADE_MAX = { "CTCAE v5": 5, "ASTCT CRS": 4, "ASTCT ICANS": 4 } as const;
+
+export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Promise<void> {
+  const api = base.withTypeProvider<ZodTypeProvider>();
+
+  api.post(
+    "/cases/:id/administrations",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary: "Record what was actually given",
+        params: IdParams,
+        body: z.object({
+          planId: z.uuid().optional(),
+          agent: z.string(),
+          dose: z.object({ value: z.number().positive(), unit: z.enum(DOSE_UNITS) }),
+          route: z.string(),
+          givenAt: z.iso.datetime({ offset: true }),
+          note: z.string().max(2000).optional(),
+        }),
+        response: { 201: z.object({ id: z.string() }), 400: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const a = requireActor(req);
+      const { row } = await caseFor(ctx, req, req.params.id, "treat");
+      const b = req.body;
+      const agent = therapyCatalog().agents.get(b.agent);
+      if (!agent)
+        throw new HttpError(400, `agent: unknown agent '${b.agent}'`, "body.agent", "invalid-input");
+      if (!agent.routes.includes(b.route))
+        throw new HttpError(
+          400,
+          `route: ${agent.name} is not given ${b.route} (${agent.routes.join(", ")})`,
+          "body.route",
+          "invalid-input",
+        );
+      if (b.planId) {
+        const [p] = await ctx.db.select({ caseId: plans.caseId }).from(plans).where(eq(plans.id, b.planId));
+        if (p?.caseId !== row.id)
+          throw new HttpError(400, "planId: not a plan of this case", "body.planId", "invalid-input");
+      }
+      const [r] = await ctx.db
+        .insert(administrations)
+        .values({
+          caseId: row.id,
+          planId: b.planId,
+          agent: b.agent,
+          doseValue: b.dose.value,
+          doseUnit: b.dose.unit,
+          route: b.route,
+          givenAt: new Date(b.givenAt),
+          givenBy: a.id,
+          note: b.note,
+        })
+        .returning({ id: administrations.id });
+      await ctx.audit(req, {
+        action: "record-administration",
+        resourceType: "administration",
+        resourceId: r.id,
+        caseId: row.id,
+      });
+      return reply.status(201).send(r);
+    },
+  );
+
+  api.get(
+    "/cases/:id/administrations",
+    { schema: { tags: ["follow-up"], params: IdParams } },
+    async (req) => {
+      const { row } = await caseFor(ctx, req, req.params.id, "read");
+      await ctx.audit(req, { action: "list", resourceType: "administration", caseId: row.id });
+      return ctx.db
+        .select()
+        .from(administrations)
+        .where(eq(administrations.caseId, row.id))
+        .orderBy(asc(administrations.givenAt));
+    },
+  );
+
+  api.post(
+    "/cases/:id/assessments",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary:
+          "Enter a follow-up scan's lesion measurements (a new record version) and get RECIST 1.1 / iRECIST",
+        params: IdParams,
+        body: z.object({
+          expectedVersion: z.number().int().min(1),
+          date: z.iso.date(),
+          modality: z.enum(["CT", "MRI", "PET-CT", "other"]),
+          lesions: z.array(LesionSchema).min(1),
+        }),
+        response: { 201: z.unknown(), 409: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const a = requireActor(req);
+      const { row } = await caseFor(ctx, req, req.params.id, "treat");
+      const record = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion));
+      const b = req.body;
+      const next = {
+        ...record,
+        imaging: [
+          ...record.imaging,
+          { date: b.date, modality: b.modality, lesions: b.lesions, source: { kind: "manual" as const } },
+        ],
+      };
+      const parsed = CaseSchema.safeParse(next);
+      if (!parsed.success)
+        throw new HttpError(
+          400,
+          `lesions: ${parsed.error.issues[0].message}`,
+          `body.lesions.${parsed.error.issues[0].path.slice(3).join(".")}`,
+          "invalid-input",
+        );
+      const version = await saveCaseVersion(
+        ctx,
+        row.id,
+        b.expectedVersion,
+        parsed.data,
+        a.id,
+        `follow-up imaging ${b.date}`,
+      );
+      await ctx.db
+        .insert(assessments)
+        .values({ caseId: row.id, date: b.date, modality: b.modality, lesions: b.lesions, recordedBy: a.id });
+      await ctx.audit(req, {
+        action: "record-assessment",
+        resourceType: "case",
+        resourceId: row.id,
+        caseId: row.id,
+        detail: { version },
+      });
+      return reply.status(201).send({ version, response: responseOf(parsed.data) });
+    },
+  );
+
+  api.get(
+    "/cases/:id/response",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary: "RECIST 1.1 and iRECIST from the record's imaging",
+        params: IdParams,
+      },
+    },
+    async (req) => {
+      const { row } = await caseFor(ctx, req, req.params.id, "read");
+      const record = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion));
+      await ctx.audit(req, {
+        action: "read-response",
+        resourceType: "case",
+        resourceId: row.id,
+        caseId: row.id,
+      });
+      return responseOf(record);
+    },
+  );
+
+  api.post(
+    "/cases/:id/adverse-events",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary: "Record an adverse event with its CTCAE v5 or ASTCT grade",
+        params: IdParams,
+        body: z.object({
+          term: z.string().min(1).max(200),
+          system: z.enum(["CTCAE v5", "ASTCT CRS", "ASTCT ICANS"]),
+          grade: z.number().int().min(1).max(5),
+          onset: z.iso.date(),
+          details: z.record(z.string(), z.unknown()).optional(),
+        }),
+        response: { 201: z.object({ id: z.string() }), 400: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const a = requireActor(req);
+      const { row } = await caseFor(ctx, req, req.params.id, "treat");
+      const b = req.body;
+      if (b.grade > GRADE_MAX[b.system])
+        throw new HttpError(
+          400,
+          `grade: ${b.system} grades go from 1 to ${GRADE_MAX[b.system]}`,
+          "body.grade",
+          "invalid-input",
+        );
+      const [r] = await ctx.db
+        .insert(adverseEvents)
+        .values({ caseId: row.id, ...b, recordedBy: a.id })
+        .returning({ id: adverseEvents.id });
+      await ctx.audit(req, {
+        action: "record-adverse-event",
+        resourceType: "adverse-event",
+        resourceId: r.id,
+        caseId: row.id,
+      });
+      return reply.status(201).send(r);
+    },
+  );
+
+  api.get("/cases/:id/adverse-events", { schema: { tags: ["follow-up"], params: IdParams } }, async (req) => {
+    const { row } = await caseFor(ctx, req, req.params.id, "read");
+    await ctx.audit(req, { action: "list", resourceType: "adverse-event", caseId: row.id });
+    return ctx.db
+      .select()
+      .from(adverseEvents)
+      .where(eq(adverseEvents.caseId, row.id))
+      .orderBy(desc(adverseEvents.onset));
+  });
+
+  api.post(
+    "/cases/:id/notes",
+    {
+      schema: {
+        tags: ["follow-up"],
+        params: IdParams,
+        body: z.object({ text: z.string().min(1).max(20000) }),
+        response: { 201: z.object({ id: z.string() }) },
+      },
+    },
+    async (req, reply) => {
+      const a = requireActor(req);
+      const { row } = await caseFor(ctx, req, req.params.id, "treat");
+      const [r] = await ctx.db
+        .insert(notes)
+        .values({ caseId: row.id, authorId: a.id, text: req.body.text })
+        .returning({ id: notes.id });
+      await ctx.audit(req, { action: "write-note", resourceType: "note", resourceId: r.id, caseId: row.id });
+      return reply.status(201).send(r);
+    },
+  );
+
+  api.get(
+    "/cases/:id/notes",
+    { schema: { tags: ["follow-up"], summary: "Clinical notes (the care team only)", params: IdParams } },
+    async (req) => {
+      const { row } = await caseFor(ctx, req, req.params.id, "treat");
+      await ctx.audit(req, { action: "list", resourceType: "note", caseId: row.id });
+      return ctx.db.select().from(notes).where(eq(notes.caseId, row.id)).orderBy(desc(notes.createdAt));
+    },
+  );
+}
+
+function responseOf(record: z.infer<typeof CaseSchema>) {
+  const a = imagingAssessments(record);
+  if (a.length < 2)
+    return {
+      assessments: a.length,
+      recist: null,
+      irecist: null,
+      note: "RECIST needs a baseline and a follow-up scan",
+    };
+  const tps = recistTimepoints(a);
+  const itps = irecistTimepoints(a);
+  return {
+    assessments: a.length,
+    recist: { timepoints: tps, best: bestOverallResponse(a[0].date, tps) },
+    irecist: { timepoints: itps.map(({ recist: _r, ...rest }) => rest), best: irecistBest(itps) },
+  };
+}

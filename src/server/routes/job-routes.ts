@@ -1,0 +1,288 @@
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Plan } from "../../planner/plan.js";
+import { renderPlanHtml } from "../../planner/report-html.js";
+import { renderPlanPdf } from "../../planner/report-pdf.js";
+import type { AppContext } from "../app.js";
+import { evaluations, jobs, PLAN_STATUSES, plans } from "../db/schema.js";
+import { conflict, HttpError, notFound } from "../http.js";
+import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
+
+const JobOptions = z
+  .object({
+    date: z.iso.date().optional(),
+    samples: z.number().int().min(4).max(1000).optional(),
+    maxCandidates: z.number().int().min(1).max(2000).optional(),
+    horizon: z.number().int().min(30).max(3650).optional(),
+    seed: z.number().int().min(0).optional(),
+    weights: z
+      .object({
+        control: z.number().min(0),
+        elimination: z.number().min(0),
+        toxicity: z.number().min(0),
+        burden: z.number().min(0),
+      })
+      .optional(),
+    mcmc: z
+      .object({ warmup: z.number().int().min(50).max(20000), draws: z.number().int().min(50).max(20000) })
+      .optional(),
+  })
+  .strict();
+
+/** What a patient sees of a plan: the approved candidate only, never the alternatives or the draft. */
+function patientView(p: typeof plans.$inferSelect) {
+  const doc = p.plan as Plan;
+  const chosen = doc.candidates.find((c) => c.id === p.chosen);
+  return {
+    id: p.id,
+    status: p.status,
+    approvedAt: p.approvedAt,
+    disclaimer: doc.disclaimer,
+    date: doc.date,
+    candidate: chosen ? { id: chosen.id, name: chosen.name, protocol: chosen.protocol } : null,
+  };
+}
+
+export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise<void> {
+  const api = base.withTypeProvider<ZodTypeProvider>();
+
+  api.post(
+    "/cases/:id/jobs",
+    {
+      schema: {
+        tags: ["jobs"],
+        summary: "Run an evaluation or a plan on the current version of the case (202; poll /api/jobs/{id})",
+        params: IdParams,
+        body: z.object({ kind: z.enum(["evaluate", "plan"]), options: JobOptions.optional() }),
+        response: { 202: z.object({ id: z.string(), caseVersion: z.number() }), 403: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      const a = requireActor(req);
+      const { row } = await caseFor(ctx, req, req.params.id, "plan");
+      const id = await ctx.jobs.enqueue(
+        req.body.kind,
+        row.id,
+        row.currentVersion,
+        a.id,
+        req.body.options ?? {},
+      );
+      await ctx.audit(req, {
+        action: `job-${req.body.kind}`,
+        resourceType: "job",
+        resourceId: id,
+        caseId: row.id,
+        detail: { version: row.currentVersion },
+      });
+      return reply.status(202).send({ id, caseVersion: row.currentVersion });
+    },
+  );
+
+  const jobFor = async (req: FastifyRequest, id: string, action: "read" | "plan") => {
+    const [j] = await ctx.db.select().from(jobs).where(eq(jobs.id, id));
+    if (!j) throw notFound("job");
+    await caseFor(ctx, req, j.caseId, action);
+    return j;
+  };
+
+  api.get("/jobs/:id", { schema: { tags: ["jobs"], params: IdParams } }, async (req) => {
+    const { options: _o, ...j } = await jobFor(req, req.params.id, "plan");
+    void _o;
+    return j;
+  });
+
+  api.delete("/jobs/:id", { schema: { tags: ["jobs"], params: IdParams } }, async (req) => {
+    const j = await jobFor(req, req.params.id, "plan");
+    const cancelled = await ctx.jobs.cancel(j.id);
+    if (!cancelled) throw conflict(`the job already ${j.status}`);
+    await ctx.audit(req, { action: "cancel-job", resourceType: "job", resourceId: j.id, caseId: j.caseId });
+    return { id: j.id, status: "cancelled" };
+  });
+
+  api.get("/cases/:id/evaluations", { schema: { tags: ["jobs"], params: IdParams } }, async (req) => {
+    const { row } = await caseFor(ctx, req, req.params.id, "plan");
+    await ctx.audit(req, { action: "read", resourceType: "evaluation", caseId: row.id });
+    return ctx.db
+      .select()
+      .from(evaluations)
+      .where(eq(evaluations.caseId, row.id))
+      .orderBy(desc(evaluations.createdAt))
+      .limit(20);
+  });
+
+  api.get(
+    "/cases/:id/plans",
+    {
+      schema: {
+        tags: ["plans"],
+        summary: "Plans of the case (patients: the approved ones)",
+        params: IdParams,
+      },
+    },
+    async (req) => {
+      const a = requireActor(req);
+      const { row } = await caseFor(ctx, req, req.params.id, "read");
+      const rows = await ctx.db
+        .select()
+        .from(plans)
+        .where(
+          a.role === "patient"
+            ? and(eq(plans.caseId, row.id), inArray(plans.status, ["approved", "active", "completed"]))
+            : eq(plans.caseId, row.id),
+        )
+        .orderBy(desc(plans.createdAt));
+      const mine = rows;
+      await ctx.audit(req, { action: "list", resourceType: "plan", caseId: row.id });
+      if (a.role === "patient") return mine.map(patientView);
+      return mine.map((p) => ({
+        id: p.id,
+        status: p.status,
+        caseVersion: p.caseVersion,
+        chosen: p.chosen,
+        createdAt: p.createdAt,
+        approvedAt: p.approvedAt,
+        approvedBy: p.approvedBy,
+        recommended: (p.plan as Plan).recommended,
+      }));
+    },
+  );
+
+  const planFor = async (req: FastifyRequest, id: string, action: "read" | "plan") => {
+    const [p] = await ctx.db.select().from(plans).where(eq(plans.id, id));
+    if (!p) throw notFound("plan");
+    await caseFor(ctx, req, p.caseId, action);
+    if (req.actor?.role === "patient" && !["approved", "active", "completed"].includes(p.status))
+      throw notFound("plan");
+    return p;
+  };
+
+  api.get("/plans/:id", { schema: { tags: ["plans"], params: IdParams } }, async (req) => {
+    const p = await planFor(req, req.params.id, "read");
+    await ctx.audit(req, { action: "read", resourceType: "plan", resourceId: p.id, caseId: p.caseId });
+    return req.actor?.role === "patient" ? patientView(p) : p;
+  });
+
+  api.get(
+    "/plans/:id/report",
+    {
+      schema: {
+        tags: ["plans"],
+        summary: "The plan report (format=html or pdf)",
+        params: IdParams,
+        querystring: z.object({ format: z.enum(["html", "pdf"]).default("html") }),
+      },
+    },
+    async (req, reply) => {
+      const p = await planFor(req, req.params.id, "read");
+      await ctx.audit(req, {
+        action: "read-report",
+        resourceType: "plan",
+        resourceId: p.id,
+        caseId: p.caseId,
+      });
+      let doc = p.plan as Plan;
+      if (req.actor?.role === "patient") {
+        // the patient's copy: the approved candidate and the model's caveats, not the ranking of alternatives
+        const chosen = doc.candidates.filter((c) => c.id === p.chosen);
+        doc = {
+          ...doc,
+          candidates: chosen.map((c) => ({ ...c, rank: 1 })),
+          explanations: doc.explanations.filter((x) => x.id === p.chosen),
+          recommended: p.chosen,
+        };
+      }
+      if (req.query.format === "pdf")
+        return reply
+          .header("content-type", "application/pdf")
+          .header("content-disposition", `attachment; filename="plan-${p.id}.pdf"`)
+          .send(await renderPlanPdf(doc));
+      return reply
+        .header("content-type", "text/html; charset=utf-8")
+        .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+        .send(renderPlanHtml(doc));
+    },
+  );
+
+  api.post(
+    "/plans/:id/approve",
+    {
+      schema: {
+        tags: ["plans"],
+        summary: "Approve one candidate of a draft plan (the assigned clinician)",
+        params: IdParams,
+        body: z.object({ chosen: z.string().min(1) }),
+        response: { 200: z.unknown(), 409: ErrorSchema, 400: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const a = requireActor(req);
+      const p = await planFor(req, req.params.id, "plan");
+      if (p.status !== "draft") throw conflict(`the plan is ${p.status}, not a draft`);
+      if (!(p.plan as Plan).candidates.some((c) => c.id === req.body.chosen))
+        throw new HttpError(
+          400,
+          `chosen: no candidate '${req.body.chosen}' in this plan`,
+          "body.chosen",
+          "invalid-input",
+        );
+      const [u] = await ctx.db
+        .update(plans)
+        .set({
+          status: "approved",
+          chosen: req.body.chosen,
+          approvedBy: a.id,
+          approvedAt: new Date(),
+          statusChangedAt: new Date(),
+        })
+        .where(eq(plans.id, p.id))
+        .returning();
+      await ctx.audit(req, {
+        action: "approve",
+        resourceType: "plan",
+        resourceId: p.id,
+        caseId: p.caseId,
+        detail: { chosen: req.body.chosen },
+      });
+      return { id: u.id, status: u.status, chosen: u.chosen, approvedAt: u.approvedAt };
+    },
+  );
+
+  const NEXT: Record<string, readonly string[]> = {
+    draft: ["withdrawn"],
+    approved: ["active", "withdrawn"],
+    active: ["completed", "withdrawn"],
+    completed: [],
+    withdrawn: [],
+  };
+  api.post(
+    "/plans/:id/status",
+    {
+      schema: {
+        tags: ["plans"],
+        params: IdParams,
+        body: z.object({ status: z.enum(PLAN_STATUSES) }),
+        response: { 200: z.unknown(), 409: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const p = await planFor(req, req.params.id, "plan");
+      if (!NEXT[p.status].includes(req.body.status))
+        throw conflict(`a ${p.status} plan cannot become ${req.body.status}`);
+      const [u] = await ctx.db
+        .update(plans)
+        .set({ status: req.body.status, statusChangedAt: new Date() })
+        .where(eq(plans.id, p.id))
+        .returning();
+      await ctx.audit(req, {
+        action: "plan-status",
+        resourceType: "plan",
+        resourceId: p.id,
+        caseId: p.caseId,
+        detail: { from: p.status, to: u.status },
+      });
+      return { id: u.id, status: u.status };
+    },
+  );
+}
