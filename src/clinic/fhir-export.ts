@@ -36,6 +36,14 @@ const TNM_PROFILE: Record<string, string> = {
 };
 
 /** Exports a case record as a FHIR R4 collection Bundle with mCODE STU4 / US Core profiles. */
+/** Identifier system of Immunoplan's lesion ids in TumorSize.focus. */
+export const LESION_SYSTEM = "urn:immunoplan:lesion";
+
+/** "target lesion, nodal: subcarinal node" — role, nodal and location, read back by the importer. */
+export function lesionDisplay(l: { role: string; nodal: boolean; location?: string }): string {
+  return `${l.role} lesion, ${l.nodal ? "nodal" : "non-nodal"}${l.location ? `: ${l.location}` : ""}`;
+}
+
 export function exportBundle(c: CaseRecord): Bundle {
   const entries: Resource[] = [];
   const pid = `patient-${c.id}`;
@@ -208,6 +216,13 @@ export function exportBundle(c: CaseRecord): Bundle {
           id: id("tumor-size"),
           meta: { profile: [`${MCODE}mcode-tumor-size`] },
           code: loinc(LOINC_CODES.tumorSize, "Size Tumor"),
+          // the lesion's identity across scans (RECIST needs the same lesion at every time point)
+          focus: [
+            {
+              identifier: { system: LESION_SYSTEM, value: les.id },
+              display: lesionDisplay(les),
+            },
+          ],
           component: [
             {
               code: loinc(LOINC_CODES.tumorLongestDimension),

@@ -94,7 +94,25 @@ export function importBundle(input: unknown, caseId: string): { case: CaseRecord
       report.invalid.push({ ref, path, message: `could not be read: ${(e as Error).message}` });
     }
   }
-  return { case: c, report };
+  return { case: { ...c, imaging: groupTumorSizes(c.imaging) }, report };
+}
+
+/** One imaging study per date: FHIR has one TumorSize observation per lesion and scan. */
+function groupTumorSizes(imaging: CaseRecord["imaging"]): CaseRecord["imaging"] {
+  const out: CaseRecord["imaging"] = [];
+  const byDate = new Map<string, CaseRecord["imaging"][number]>();
+  for (const im of imaging) {
+    const key = im.report === "tumor size" && im.date ? `${im.date}|${im.modality ?? ""}` : null;
+    const prev = key ? byDate.get(key) : undefined;
+    if (prev) {
+      prev.lesions.push(...im.lesions);
+      continue;
+    }
+    const copy = { ...im, lesions: [...im.lesions] };
+    if (key) byDate.set(key, copy);
+    out.push(copy);
+  }
+  return out;
 }
 
 function readResource(
@@ -359,11 +377,24 @@ function readObservation(
       return void invalid("component", "tumor size without a longest dimension");
     const unit = str(lq.code) ?? str(lq.unit) ?? "mm";
     const mm = unit === "cm" || /centimet/.test(unit) ? lq.value * 10 : lq.value;
+    // the lesion's identity: TumorSize.focus (identifier, and Immunoplan's "role, nodal: location" display)
+    const focus = Array.isArray(o.focus) ? o.focus.filter(isObj)[0] : undefined;
+    const ident = focus && isObj(focus.identifier) ? str(focus.identifier.value) : undefined;
+    const display = focus ? (str(focus.display) ?? "") : "";
+    const m = /^(target|non-target|new) lesion, (nodal|non-nodal)(?:: (.*))?$/.exec(display);
     c.imaging.push({
       date: date ?? "",
       modality: firstCoding(o.method)?.display,
       report: "tumor size",
-      lesions: [{ id: str(o.id) ?? "lesion", role: "target", nodal: false, diameterMm: mm }],
+      lesions: [
+        {
+          id: ident ?? str(o.id) ?? "lesion",
+          role: (m?.[1] as "target" | "non-target" | "new" | undefined) ?? "target",
+          nodal: m?.[2] === "nodal",
+          diameterMm: mm,
+          ...(m?.[3] ? { location: m[3] } : {}),
+        },
+      ],
       source,
     });
     return read("imaging (tumor size)");

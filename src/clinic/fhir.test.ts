@@ -195,3 +195,19 @@ describe("FHIR R4 / mCODE import", () => {
     );
   });
 });
+
+describe("FHIR round trip of imaging", () => {
+  it("keeps each lesion's identity, role and nodal flag across scans (TumorSize.focus), one study per date", async () => {
+    const { loadCase } = await import("./case-file.js");
+    const { exportBundle } = await import("./fhir-export.js");
+    const { importBundle } = await import("./fhir-import.js");
+    const c = loadCase(new URL("../../examples/cases/nsclc-synthetic.json", import.meta.url).pathname);
+    const back = importBundle(exportBundle(c), c.id).case;
+    const shape = (x: typeof c) =>
+      x.imaging.map((i) => ({
+        date: i.date,
+        lesions: i.lesions.map((l) => [l.id, l.role, l.nodal, l.diameterMm]),
+      }));
+    expect(shape(back)).toEqual(shape(c));
+  });
+});

@@ -1,0 +1,284 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CaseSchema } from "../clinic/case-schema.js";
+import { exportBundle } from "../clinic/fhir-export.js";
+import { backends, startTestServer, type Client, type TestServer } from "../test-support/test-server.js";
+
+type Who = "patient" | "patient2" | "clinician" | "clinician2" | "coordinator" | "admin" | "anonymous";
+const EVERYONE: readonly Who[] = [
+  "patient",
+  "patient2",
+  "clinician",
+  "clinician2",
+  "coordinator",
+  "admin",
+  "anonymous",
+];
+/** Who may know that the melanoma case exists (see its summary). */
+const SEES_CASE: readonly Who[] = ["patient", "clinician", "coordinator", "admin"];
+
+interface Endpoint {
+  readonly name: string;
+  readonly allowed: readonly Who[];
+  readonly global?: boolean;
+  call(c: Client, ids: Ids): ReturnType<Client["get"]>;
+}
+interface Ids {
+  caseId: string;
+  version(): Promise<number>;
+  clinicianId: string;
+}
+
+const lesions = [
+  { id: "liver-1", role: "target", nodal: false, diameterMm: 20 },
+  { id: "lung-1", role: "target", nodal: false, diameterMm: 15 },
+];
+
+const ENDPOINTS: readonly Endpoint[] = [
+  { name: "GET case", allowed: ["patient", "clinician"], call: (c, i) => c.get(`/api/cases/${i.caseId}`) },
+  {
+    name: "GET versions",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/versions`),
+  },
+  {
+    name: "GET version 1",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/versions/1`),
+  },
+  {
+    name: "GET fhir",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/fhir`),
+  },
+  {
+    name: "PUT record",
+    allowed: ["clinician"],
+    call: async (c, i) =>
+      c.put(`/api/cases/${i.caseId}/record`, {
+        expectedVersion: await i.version(),
+        record: CaseSchema.parse({
+          id: i.caseId,
+          patient: { name: "Synthetic Patient B", source: { kind: "manual" } },
+        }),
+      }),
+  },
+  {
+    name: "POST fhir",
+    allowed: ["clinician"],
+    call: async (c, i) =>
+      c.request({
+        method: "POST",
+        url: `/api/cases/${i.caseId}/fhir?expectedVersion=${await i.version()}`,
+        payload: exportBundle(
+          CaseSchema.parse({ id: "x", patient: { name: "B", sex: "female", source: { kind: "manual" } } }),
+        ) as never,
+      }),
+  },
+  {
+    name: "PATCH status",
+    allowed: ["clinician"],
+    call: (c, i) => c.patch(`/api/cases/${i.caseId}`, { status: "planning" }),
+  },
+  {
+    name: "PATCH assign",
+    allowed: ["coordinator", "admin"],
+    call: (c, i) => c.patch(`/api/cases/${i.caseId}`, { clinicianId: i.clinicianId }),
+  },
+  {
+    name: "POST upload",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.post(`/api/cases/${i.caseId}/uploads`, { filename: "a.pdf", size: 10 }),
+  },
+  {
+    name: "GET documents",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/documents`),
+  },
+  {
+    name: "POST consultation request",
+    allowed: ["patient"],
+    call: (c, i) =>
+      c.post(`/api/cases/${i.caseId}/consultation-requests`, {
+        preferredStart: "2030-01-07T10:00",
+        timeZone: "Europe/London",
+      }),
+  },
+  {
+    name: "POST appointment",
+    allowed: ["coordinator"],
+    call: (c, i) =>
+      c.post(`/api/cases/${i.caseId}/appointments`, {
+        clinicianId: i.clinicianId,
+        startsAt: "2030-01-08T10:00",
+        timeZone: "Europe/Berlin",
+      }),
+  },
+  {
+    name: "GET appointments",
+    allowed: ["patient", "clinician", "coordinator"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/appointments`),
+  },
+  {
+    name: "POST job",
+    allowed: ["clinician"],
+    call: (c, i) =>
+      c.post(`/api/cases/${i.caseId}/jobs`, { kind: "evaluate", options: { date: "2026-11-24" } }),
+  },
+  {
+    name: "GET evaluations",
+    allowed: ["clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/evaluations`),
+  },
+  {
+    name: "GET plans",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/plans`),
+  },
+  {
+    name: "POST administration",
+    allowed: ["clinician"],
+    call: (c, i) =>
+      c.post(`/api/cases/${i.caseId}/administrations`, {
+        agent: "pembrolizumab",
+        dose: { value: 200, unit: "mg" },
+        route: "iv",
+        givenAt: "2026-11-25T10:00:00Z",
+      }),
+  },
+  {
+    name: "GET administrations",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/administrations`),
+  },
+  {
+    name: "POST assessment",
+    allowed: ["clinician"],
+    call: async (c, i) =>
+      c.post(`/api/cases/${i.caseId}/assessments`, {
+        expectedVersion: await i.version(),
+        date: "2026-12-20",
+        modality: "CT",
+        lesions,
+      }),
+  },
+  {
+    name: "GET response",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/response`),
+  },
+  {
+    name: "POST adverse event",
+    allowed: ["clinician"],
+    call: (c, i) =>
+      c.post(`/api/cases/${i.caseId}/adverse-events`, {
+        term: "Fatigue",
+        system: "CTCAE v5",
+        grade: 2,
+        onset: "2026-11-26",
+      }),
+  },
+  {
+    name: "GET adverse events",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/adverse-events`),
+  },
+  {
+    name: "POST note",
+    allowed: ["clinician"],
+    call: (c, i) => c.post(`/api/cases/${i.caseId}/notes`, { text: "seen today" }),
+  },
+  { name: "GET notes", allowed: ["clinician"], call: (c, i) => c.get(`/api/cases/${i.caseId}/notes`) },
+  { name: "GET users", allowed: ["admin"], global: true, call: (c) => c.get("/api/users") },
+  { name: "GET audit", allowed: ["admin"], global: true, call: (c) => c.get("/api/audit") },
+  { name: "GET outbox", allowed: ["admin"], global: true, call: (c) => c.get("/api/outbox") },
+  {
+    name: "POST case",
+    allowed: ["coordinator", "admin"],
+    global: true,
+    call: (c) => c.post("/api/cases", { title: "New case", patient: { name: "New Patient" } }),
+  },
+  {
+    name: "GET consultation requests",
+    allowed: ["patient", "patient2", "clinician", "clinician2", "coordinator"],
+    global: true,
+    call: (c) => c.get("/api/consultation-requests"),
+  },
+];
+
+describe.each(backends())("access rules on %s", (backend) => {
+  let s: TestServer;
+  let clients: Record<Who, Client>;
+  let ids: Ids;
+  beforeAll(async () => {
+    s = await startTestServer(backend);
+    const emails: Record<Exclude<Who, "anonymous">, string> = {
+      patient: "patient@demo.immunoplan",
+      patient2: "patient2@demo.immunoplan",
+      clinician: "clinician@demo.immunoplan",
+      clinician2: "clinician2@demo.immunoplan",
+      coordinator: "coordinator@demo.immunoplan",
+      admin: "admin@demo.immunoplan",
+    };
+    const entries = await Promise.all(
+      Object.entries(emails).map(async ([k, e]) => [k, await s.login(e)] as const),
+    );
+    clients = { ...Object.fromEntries(entries), anonymous: s.anonymous } as Record<Who, Client>;
+    const list = (await clients.patient.get("/api/cases")).json() as { id: string }[];
+    const caseId = list[0].id;
+    ids = {
+      caseId,
+      clinicianId: clients.clinician.userId,
+      version: async () =>
+        ((await clients.clinician.get(`/api/cases/${caseId}`)).json() as { version: number }).version,
+    };
+  }, 60_000);
+  afterAll(async () => s.close());
+
+  it("lists only the cases each role may see", async () => {
+    const titles = async (w: Who) =>
+      ((await clients[w].get("/api/cases")).json() as { title: string }[]).map((c) => c.title).sort();
+    expect(await titles("patient")).toEqual(["Metastatic melanoma progressing after nivolumab"]);
+    expect(await titles("patient2")).toEqual(["NSCLC stage IIIC after chemotherapy"]);
+    expect(await titles("clinician")).toEqual(["Metastatic melanoma progressing after nivolumab"]);
+    expect(await titles("clinician2")).toEqual([]);
+    expect((await titles("coordinator")).length).toBe(2);
+    expect((await clients.anonymous.get("/api/cases")).statusCode).toBe(401);
+  });
+
+  for (const e of ENDPOINTS) {
+    it(`${e.name}: allowed for ${e.allowed.join(", ")}; refused for everyone else`, async () => {
+      for (const who of EVERYONE) {
+        const r = await e.call(clients[who], ids);
+        const expected = e.allowed.includes(who)
+          ? "2xx"
+          : who === "anonymous"
+            ? 401
+            : e.global || SEES_CASE.includes(who)
+              ? 403
+              : 404;
+        const got = r.statusCode >= 200 && r.statusCode < 300 ? "2xx" : r.statusCode;
+        expect({ who, status: got, body: got === "2xx" ? "" : r.body }).toMatchObject({
+          who,
+          status: expected,
+        });
+        if (expected !== "2xx") expect(r.json()).toHaveProperty("error.message");
+      }
+    });
+  }
+
+  it("records refusals in the audit trail with who and from where", async () => {
+    await clients.patient2.get(`/api/cases/${ids.caseId}`);
+    const audit = (await clients.admin.get(`/api/audit?caseId=${ids.caseId}`)).json() as {
+      userId: string;
+      outcome: string;
+      action: string;
+      ip: string;
+    }[];
+    const denial = audit.find((a) => a.userId === clients.patient2.userId && a.outcome === "denied");
+    expect(denial).toMatchObject({ action: "read", ip: "127.0.0.1" });
+    const reads = audit.filter(
+      (a) => a.userId === clients.patient.userId && a.action === "read" && a.outcome === "allowed",
+    );
+    expect(reads.length).toBeGreaterThan(0);
+  });
+});
