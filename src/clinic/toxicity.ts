@@ -383,6 +383,11 @@ export function gradeIcans(input: IcansInput): AstctGrade {
   return { grade, reasons, management: management("icans", grade), source: ASTCT_SOURCE };
 }
 
+/** ASTCT management guidance (CRS or ICANS) for a grade, or null. */
+export function cellTherapyManagement(kind: "crs" | "icans", grade: number): string | null {
+  return management(kind, grade);
+}
+
 function management(kind: "crs" | "icans", grade: number): string | null {
   if (grade === 0) return null;
   const m = toxicityData().cell_therapy_management;

@@ -17,7 +17,7 @@ import {
   type Candidate,
   type CandidateDesign,
 } from "./candidates.js";
-import { personalizeCase, type Personalization } from "./personalize.js";
+import { personalizeCase, type ParameterSample, type Personalization } from "./personalize.js";
 import { planningData, type RankingWeights } from "./planning-data.js";
 import { simulateAll } from "./pool.js";
 import {
@@ -128,6 +128,8 @@ export interface Plan {
   readonly excludedModalities: readonly { readonly modality: string; readonly reason: string }[];
   readonly notes: readonly string[];
   readonly simulations: number;
+  /** The posterior samples (parameter values and the state on day 0), for re-simulating edited protocols. */
+  readonly samples: readonly ParameterSample[];
 }
 
 function summarizeOutcome(o: CandidateOutcome): OutcomeSummary {
@@ -417,5 +419,6 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
         : []),
     ],
     simulations: (set.candidates.length + toRun.length) * pers.samples.length,
+    samples,
   };
 }

@@ -3,7 +3,11 @@
  * sessions with CSRF tokens, role checks on every route and an audit entry for every access to patient data.
  * `buildApp` takes its database, file store and job runner, so tests run it in memory with `app.inject`.
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
+import fastifyStatic from "@fastify/static";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -30,9 +34,12 @@ import { clinicalRoutes } from "./routes/clinical-routes.js";
 import { consultationRoutes } from "./routes/consultation-routes.js";
 import { documentRoutes } from "./routes/document-routes.js";
 import { jobRoutes } from "./routes/job-routes.js";
+import { modelRoutes } from "./routes/model-routes.js";
 import { userRoutes } from "./routes/user-routes.js";
 
 export const SESSION_COOKIE = "immunoplan_session";
+/** The built web app (vite build → dist/web). */
+export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/web");
 export const CSRF_HEADER = "x-csrf-token";
 
 declare module "fastify" {
@@ -181,9 +188,27 @@ export async function buildApp(deps: Omit<AppContext, "audit">): Promise<Fastify
       await consultationRoutes(api, ctx);
       await jobRoutes(api, ctx);
       await clinicalRoutes(api, ctx);
+      await modelRoutes(api, ctx);
     },
     { prefix: "/api" },
   );
   app.get("/api/health", { schema: { hide: true } }, async () => ({ ok: true }));
+  // the web app (dist/web, built by Vite): static files, and index.html for the client-side routes
+  if (existsSync(path.join(WEB_DIR, "index.html"))) {
+    await app.register(fastifyStatic, { root: WEB_DIR, prefix: "/", wildcard: false, index: ["index.html"] });
+    app.get("/*", { schema: { hide: true } }, (req, reply) => {
+      if (req.url.startsWith("/api/"))
+        return reply.status(404).send({ error: { message: "not found", code: "not-found" } });
+      return reply.header("cache-control", "no-cache").sendFile("index.html");
+    });
+  } else {
+    app.get("/", { schema: { hide: true } }, async (_req, reply) =>
+      reply
+        .type("text/html")
+        .send(
+          "<!doctype html><title>Immunoplan</title><p>The web app is not built (npm run build). The API is at <a href=/api/docs>/api/docs</a>.</p>",
+        ),
+    );
+  }
   return app;
 }

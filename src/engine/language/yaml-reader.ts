@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { ExpressionError, parseExpression, type Expr } from "./expression.js";
 import { ModelError, type ModelIssue } from "./model-error.js";
@@ -252,19 +251,6 @@ export function parseYamlDocument(
     throw new ModelError([{ file, path: "", message: (e as Error).message, severity: "error" }]);
   }
   return { doc, lines, data };
-}
-
-/** Reads a dose list (model `doses:` field or a dose file) against the model's state names. */
-/** Reads a file as text, turning I/O failures into a ModelError that names the file. */
-export function readModelSource(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    throw new ModelError([{ file, path: "", message: why, severity: "error" }]);
-  }
 }
 
 /** Issues in file order (line, then column); issues without a position keep their place at the end. */

@@ -248,6 +248,8 @@ export const plans = pgTable("plans", {
   /** The plan document (src/planner/plan.ts); `chosen` is the candidate the clinician approves. */
   plan: jsonb("plan").notNull(),
   chosen: text("chosen"),
+  /** The chosen candidate's protocol as approved (the clinician may have edited days and doses). */
+  approvedProtocol: jsonb("approved_protocol"),
   createdBy: uuid("created_by").references(() => users.id),
   createdAt: created(),
   approvedBy: uuid("approved_by").references(() => users.id),

@@ -6,7 +6,13 @@ import { imagingAssessments } from "../../clinic/case-file.js";
 import { CaseSchema, LesionSchema } from "../../clinic/case-schema.js";
 import { irecistBest, irecistTimepoints } from "../../clinic/irecist.js";
 import { bestOverallResponse, recistTimepoints } from "../../clinic/recist.js";
+import { cellTherapyManagement, iraeManagement } from "../../clinic/toxicity.js";
+import { evaluateCase } from "../../clinic/evaluate.js";
+import { casePatient } from "../../planner/personalize.js";
 import { therapyCatalog } from "../../therapy/catalog.js";
+import { compileProtocol } from "../../therapy/compile-protocol.js";
+import { ProtocolSchema } from "../../therapy/protocol-schema.js";
+import { validateProtocol } from "../../therapy/validate-protocol.js";
 import { DOSE_UNITS } from "../../therapy/catalog-schema.js";
 import type { AppContext } from "../app.js";
 import { administrations, adverseEvents, assessments, notes, plans } from "../db/schema.js";
@@ -189,7 +195,7 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
           onset: z.iso.date(),
           details: z.record(z.string(), z.unknown()).optional(),
         }),
-        response: { 201: z.object({ id: z.string() }), 400: ErrorSchema },
+        response: { 201: z.object({ id: z.string(), guidance: z.unknown() }), 400: ErrorSchema },
       },
     },
     async (req, reply) => {
@@ -213,19 +219,74 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
         resourceId: r.id,
         caseId: row.id,
       });
-      return reply.status(201).send(r);
+      return reply.status(201).send({ ...r, guidance: guidanceFor(b.system, b.grade) });
     },
   );
 
   api.get("/cases/:id/adverse-events", { schema: { tags: ["follow-up"], params: IdParams } }, async (req) => {
     const { row } = await caseFor(ctx, req, req.params.id, "read");
     await ctx.audit(req, { action: "list", resourceType: "adverse-event", caseId: row.id });
-    return ctx.db
+    const rows = await ctx.db
       .select()
       .from(adverseEvents)
       .where(eq(adverseEvents.caseId, row.id))
       .orderBy(desc(adverseEvents.onset));
+    return rows.map((r) => ({ ...r, guidance: guidanceFor(r.system, r.grade) }));
   });
+
+  api.get(
+    "/cases/:id/checklist",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "What the records still miss (the evaluation's checklist)",
+        params: IdParams,
+        querystring: z.object({ date: z.iso.date().optional() }),
+      },
+    },
+    async (req) => {
+      const { row } = await caseFor(ctx, req, req.params.id, "read");
+      const record = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion));
+      await ctx.audit(req, {
+        action: "read-checklist",
+        resourceType: "case",
+        resourceId: row.id,
+        caseId: row.id,
+      });
+      const ev = evaluateCase(record, req.query.date);
+      return { checklist: ev.checklist, toRequest: ev.toRequest };
+    },
+  );
+
+  api.post(
+    "/cases/:id/compile-protocol",
+    {
+      schema: {
+        tags: ["plans"],
+        summary:
+          "Check a protocol against the catalog and the sequencing rules and compile it for this patient",
+        params: IdParams,
+        body: z.object({ protocol: ProtocolSchema }),
+      },
+    },
+    async (req) => {
+      const { row } = await caseFor(ctx, req, req.params.id, "plan");
+      const record = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion));
+      const problems = validateProtocol(req.body.protocol);
+      if (problems.some((p) => p.severity === "error")) return { problems, compiled: null };
+      let patient;
+      try {
+        patient = casePatient(record);
+      } catch (e) {
+        throw new HttpError(400, (e as Error).message, "record", "invalid-input");
+      }
+      const c = compileProtocol(req.body.protocol, patient);
+      return {
+        problems,
+        compiled: { modules: c.modules, doses: c.doses, set: c.set, notes: c.notes, inputs: c.inputs },
+      };
+    },
+  );
 
   api.post(
     "/cases/:id/notes",
@@ -258,6 +319,20 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
       return ctx.db.select().from(notes).where(eq(notes.caseId, row.id)).orderBy(desc(notes.createdAt));
     },
   );
+}
+
+/** The management guidance of a graded adverse event (decision support, with its source). */
+export function guidanceFor(system: string, grade: number): { text: string; source: string } | null {
+  if (system === "CTCAE v5") {
+    const g = iraeManagement(grade);
+    return g
+      ? { text: `checkpoint inhibitor: ${g.checkpointInhibitor}; steroids: ${g.steroids}`, source: g.source }
+      : null;
+  }
+  const text = cellTherapyManagement(system === "ASTCT CRS" ? "crs" : "icans", grade);
+  return text
+    ? { text, source: "ASTCT consensus (Lee 2019) and cell-therapy guidance in catalog/toxicity.yaml" }
+    : null;
 }
 
 function responseOf(record: z.infer<typeof CaseSchema>) {

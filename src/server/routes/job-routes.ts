@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Plan } from "../../planner/plan.js";
+import { ProtocolSchema } from "../../therapy/protocol-schema.js";
+import { validateProtocol } from "../../therapy/validate-protocol.js";
 import { renderPlanHtml } from "../../planner/report-html.js";
 import { renderPlanPdf } from "../../planner/report-pdf.js";
 import type { AppContext } from "../app.js";
@@ -41,7 +43,13 @@ function patientView(p: typeof plans.$inferSelect) {
     approvedAt: p.approvedAt,
     disclaimer: doc.disclaimer,
     date: doc.date,
-    candidate: chosen ? { id: chosen.id, name: chosen.name, protocol: chosen.protocol } : null,
+    candidate: chosen
+      ? {
+          id: chosen.id,
+          name: chosen.name,
+          protocol: (p.approvedProtocol as typeof chosen.protocol | null) ?? chosen.protocol,
+        }
+      : null,
   };
 }
 
@@ -212,7 +220,11 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
         tags: ["plans"],
         summary: "Approve one candidate of a draft plan (the assigned clinician)",
         params: IdParams,
-        body: z.object({ chosen: z.string().min(1) }),
+        body: z.object({
+          chosen: z.string().min(1),
+          /** The candidate's protocol as edited by the clinician (days, doses); checked against the rules. */
+          protocol: ProtocolSchema.optional(),
+        }),
         response: { 200: z.unknown(), 409: ErrorSchema, 400: ErrorSchema },
       },
     },
@@ -227,11 +239,22 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
           "body.chosen",
           "invalid-input",
         );
+      if (req.body.protocol) {
+        const errors = validateProtocol(req.body.protocol).filter((x) => x.severity === "error");
+        if (errors.length)
+          throw new HttpError(
+            400,
+            `protocol.${errors[0].path}: ${errors[0].message}`,
+            `body.protocol.${errors[0].path}`,
+            "invalid-input",
+          );
+      }
       const [u] = await ctx.db
         .update(plans)
         .set({
           status: "approved",
           chosen: req.body.chosen,
+          approvedProtocol: req.body.protocol ?? null,
           approvedBy: a.id,
           approvedAt: new Date(),
           statusChangedAt: new Date(),
@@ -243,7 +266,7 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
         resourceType: "plan",
         resourceId: p.id,
         caseId: p.caseId,
-        detail: { chosen: req.body.chosen },
+        detail: { chosen: req.body.chosen, edited: req.body.protocol !== undefined },
       });
       return { id: u.id, status: u.status, chosen: u.chosen, approvedAt: u.approvedAt };
     },

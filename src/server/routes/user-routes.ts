@@ -125,6 +125,26 @@ export async function userRoutes(base: FastifyInstance, ctx: AppContext): Promis
   );
 
   api.get(
+    "/clinicians",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Clinicians (to assign and schedule)",
+        response: { 200: z.array(z.object({ id: z.string(), name: z.string() })), 403: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const a = requireActor(req);
+      if (a.role === "patient") throw forbidden("listing clinicians");
+      return ctx.db
+        .select({ id: users.id, name: users.name })
+        .from(users)
+        .where(and(eq(users.role, "clinician"), eq(users.disabled, false)))
+        .orderBy(users.name);
+    },
+  );
+
+  api.get(
     "/outbox",
     {
       schema: {

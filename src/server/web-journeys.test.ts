@@ -1,0 +1,224 @@
+/**
+ * The main journeys in a real browser (Debian's Chromium driven by playwright-core) against the built server and
+ * a fresh database: a patient signs up, requests a consultation and uploads a record; a clinician evaluates,
+ * plans, edits a step and sees the prediction change, approves; the patient sees the plan; a patient cannot
+ * open another patient's case; the coordinator schedules; the admin reads the audit trail; the model explorer
+ * runs. Screenshots of the main pages go to docs/screenshots/.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../test-support/test-server.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const SHOTS = path.join(ROOT, "docs/screenshots");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const available =
+  existsSync(CHROMIUM) &&
+  existsSync(path.join(ROOT, "dist/web/index.html")) &&
+  existsSync(path.join(ROOT, "dist/server/main.js"));
+if (!available && process.env.CI)
+  throw new Error(`CI needs ${CHROMIUM} and a build (npm run build) for the browser tests`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe.skipIf(!available)("the web app in Chromium", () => {
+  let server: ChildProcess;
+  let browser: Browser;
+  let base = "";
+  let melanomaCaseId = "";
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [path.join(ROOT, "dist/server/main.js")], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), "immunoplan-web-")),
+        DEMO_PASSWORD,
+        DATABASE_URL: "",
+        PLAN_THREADS: "1",
+      },
+      stdio: "ignore",
+    });
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/api/health`)).ok) break;
+      } catch {
+        // starting
+      }
+      if (i > 300) throw new Error("server did not start");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    mkdirSync(SHOTS, { recursive: true });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill("SIGTERM");
+  });
+
+  async function signIn(email: string): Promise<Page> {
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "Europe/London",
+    });
+    await page.goto(base);
+    await page.getByLabel("E-mail").fill(email);
+    await page.locator("input[type=password]").fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    return page;
+  }
+
+  it("a patient signs up, requests a consultation and uploads a record", async () => {
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "America/New_York",
+    });
+    const t = Date.now();
+    await page.goto(base);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    const loadMs = Date.now() - t;
+    console.log(`first load of the sign-in page: ${loadMs} ms`);
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByLabel("Full name").fill("Pat Journey");
+    await page.getByLabel("E-mail").fill("pat.journey@example.org");
+    await page.locator("input[type=password]").fill("a journey passphrase");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("heading", { name: "Case of Pat Journey" }).waitFor();
+    // the checklist says what is missing
+    await page.getByRole("list", { name: "records checklist" }).getByText("missing").first().waitFor();
+    await page.getByLabel("Preferred time").fill("2030-05-06T09:30");
+    await page.getByRole("button", { name: "Request consultation" }).click();
+    await page.getByText("Your request was sent").waitFor();
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByLabel("upload records").click();
+    const pdf = Buffer.from(
+      "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    );
+    await (
+      await chooser
+    ).setFiles({ name: "pathology-report.pdf", mimeType: "application/pdf", buffer: pdf });
+    await page.getByText("pathology-report.pdf — received").waitFor();
+    await page.getByRole("table", { name: "your documents" }).getByText("pathology-report.pdf").waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "patient-portal.png"), fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it("a clinician evaluates, plans, edits a step, sees the prediction change and approves", async () => {
+    const page = await signIn("clinician@demo.immunoplan");
+    await page.getByRole("table", { name: "cases" }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "clinician-cases.png") });
+    await page.getByRole("link", { name: "Metastatic melanoma progressing after nivolumab" }).click();
+    melanomaCaseId = page.url().split("/cases/")[1];
+    await page.getByText("Imaging: sum of target diameters").waitFor();
+    await page.screenshot({ path: path.join(SHOTS, "case-records.png"), fullPage: true });
+    await page.getByRole("tab", { name: "Evaluation" }).click();
+    await page.getByRole("button", { name: "Evaluate the case" }).click();
+    await page.getByRole("table", { name: "eligibility" }).waitFor({ timeout: 30_000 });
+    await expect(
+      page.getByRole("table", { name: "eligibility" }).getByText("CAR-T cells").isVisible(),
+    ).resolves.toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, "case-evaluation.png"), fullPage: true });
+    await page.getByRole("tab", { name: "Planner" }).click();
+    await page.getByRole("button", { name: "Plan candidate protocols" }).click();
+    await page.getByRole("table", { name: "ranked candidates" }).waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: path.join(SHOTS, "planner-ranking.png"), fullPage: true });
+    await page
+      .getByRole("button", { name: /^open / })
+      .first()
+      .click();
+    const status = page.getByTestId("prediction-status");
+    await expect
+      .poll(() => status.textContent(), { timeout: 30_000 })
+      .toMatch(/As generated: eliminated in \d+ %/);
+    // change a dose: the first step's dose to a tenth
+    const dose = page.getByRole("table", { name: "protocol steps" }).getByRole("textbox").first();
+    const before = Number((await dose.inputValue()).replace(/,/g, ""));
+    await dose.fill(String(before / 10));
+    await dose.blur();
+    await expect
+      .poll(() => status.textContent(), { timeout: 10_000 })
+      .toMatch(/Edited: eliminated in \d+ % of samples \(updated in \d+ ms\)/);
+    const ms = Number(/updated in (\d+) ms/.exec((await status.textContent())!)![1]);
+    console.log(`edited protocol: prediction updated in ${ms} ms`);
+    expect(ms).toBeLessThan(1000);
+    // and move a step one day later
+    await page
+      .getByRole("button", { name: /one day later/ })
+      .first()
+      .click();
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/Edited:/);
+    await page.screenshot({ path: path.join(SHOTS, "planner-editor.png"), fullPage: true });
+    await page.getByRole("button", { name: /^Approve this/ }).click();
+    await page.getByText("Approved: the patient now sees this plan.").waitFor();
+    await page.close();
+  }, 180_000);
+
+  it("the patient sees the approved plan in plain language", async () => {
+    const page = await signIn("patient@demo.immunoplan");
+    await page.getByRole("heading", { name: "Your treatment plan" }).waitFor();
+    await page.getByRole("link", { name: "Download the plan (PDF)" }).waitFor();
+    await expect(page.getByText(/Approved on/).isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, "patient-plan.png"), fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it("a patient cannot open another patient's case", async () => {
+    const page = await signIn("patient2@demo.immunoplan");
+    await page.goto(`${base}/cases/${melanomaCaseId}`);
+    await page.getByRole("alert").getByText("case not found").waitFor();
+    const api = await page.evaluate(async (id) => (await fetch(`/api/cases/${id}`)).status, melanomaCaseId);
+    expect(api).toBe(404);
+    await page.close();
+  }, 60_000);
+
+  it("the coordinator schedules the consultation; the admin reads the audit trail; the explorer runs", async () => {
+    const coord = await signIn("coordinator@demo.immunoplan");
+    await coord.getByRole("link", { name: "Consultations" }).click();
+    const card = coord.getByLabel("request of Pat Journey");
+    await card.waitFor();
+    await card.getByLabel("Clinician").click();
+    await coord.getByRole("option", { name: "Dr. Clara Clinician" }).click();
+    await card.getByRole("button", { name: "Schedule" }).click();
+    await card.getByText(/Scheduled — https:/).waitFor();
+    await coord.screenshot({ path: path.join(SHOTS, "coordinator.png"), fullPage: true });
+    await coord.close();
+    const admin = await signIn("admin@demo.immunoplan");
+    await admin.getByRole("link", { name: "Users and audit" }).click();
+    await admin.getByRole("table", { name: "audit trail" }).getByText("denied").first().waitFor();
+    await admin.screenshot({ path: path.join(SHOTS, "admin-audit.png") });
+    await admin.getByRole("link", { name: "Model explorer" }).click();
+    await admin.getByText(/simulated in \d+ ms in this browser/).waitFor({ timeout: 30_000 });
+    await admin.getByRole("slider", { name: "parameter a", exact: true }).focus();
+    await admin.keyboard.press("ArrowRight");
+    await admin.getByText(/simulated in \d+ ms in this browser/).waitFor();
+    await admin.screenshot({ path: path.join(SHOTS, "model-explorer.png") });
+    await admin.close();
+  }, 90_000);
+});

@@ -1,0 +1,107 @@
+import "@mantine/core/styles.css";
+import "@mantine/dropzone/styles.css";
+import { AppShell, Button, Container, Group, Loader, MantineProvider, Text, Title } from "@mantine/core";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { BrowserRouter, Link, Navigate, Route, Routes } from "react-router";
+import { AuthProvider, useAuth } from "./auth";
+import { Disclaimer } from "./components/Disclaimer";
+import { AdminPage } from "./pages/AdminPage";
+import { CaseList } from "./pages/CaseList";
+import { CasePage } from "./pages/CasePage";
+import { CoordinatorPage } from "./pages/CoordinatorPage";
+import { ExplorerPage } from "./pages/ExplorerPage";
+import { LoginPage, SignupPage } from "./pages/LoginPage";
+import { PatientHome } from "./pages/PatientHome";
+
+function Shell() {
+  const { user, ready, logout } = useAuth();
+  if (!ready) return <Loader m="xl" aria-label="loading" />;
+  if (!user)
+    return (
+      <Container size="xs" py="xl">
+        <Title order={1} mb="sm">
+          Immunoplan
+        </Title>
+        <Disclaimer />
+        <Routes>
+          <Route path="/signup" element={<SignupPage />} />
+          <Route path="*" element={<LoginPage />} />
+        </Routes>
+      </Container>
+    );
+  const links: [string, string][] =
+    user.role === "patient"
+      ? [["/", "My case"]]
+      : user.role === "clinician"
+        ? [
+            ["/", "Cases"],
+            ["/explorer", "Model explorer"],
+          ]
+        : user.role === "coordinator"
+          ? [
+              ["/", "Cases"],
+              ["/consultations", "Consultations"],
+              ["/explorer", "Model explorer"],
+            ]
+          : [
+              ["/", "Cases"],
+              ["/admin", "Users and audit"],
+              ["/explorer", "Model explorer"],
+            ];
+  return (
+    <AppShell header={{ height: 56 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="md" wrap="nowrap">
+            <Text fw={700} component={Link} to="/">
+              Immunoplan
+            </Text>
+            <nav aria-label="main">
+              <Group gap="sm" wrap="nowrap">
+                {links.map(([to, label]) => (
+                  <Button key={to} component={Link} to={to} variant="subtle" size="compact-sm">
+                    {label}
+                  </Button>
+                ))}
+              </Group>
+            </nav>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <Text size="sm" visibleFrom="sm">
+              {user.name} ({user.role})
+            </Text>
+            <Button size="compact-sm" variant="default" onClick={() => void logout()}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>
+        <Container size="xl">
+          <Disclaimer />
+          <Routes>
+            <Route path="/" element={user.role === "patient" ? <PatientHome /> : <CaseList />} />
+            <Route path="/cases/:id" element={<CasePage />} />
+            <Route path="/explorer" element={<ExplorerPage />} />
+            <Route path="/consultations" element={<CoordinatorPage />} />
+            <Route path="/admin" element={<AdminPage />} />
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Routes>
+        </Container>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <MantineProvider>
+      <BrowserRouter>
+        <AuthProvider>
+          <Shell />
+        </AuthProvider>
+      </BrowserRouter>
+    </MantineProvider>
+  </StrictMode>,
+);

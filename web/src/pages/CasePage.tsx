@@ -1,0 +1,399 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Title,
+} from "@mantine/core";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { useParams } from "react-router";
+import { get, post } from "../api";
+import { LogPlot } from "../components/LogPlot";
+import { fmt } from "../format";
+import { FollowUpTab } from "./FollowUpTab";
+import { PlannerTab } from "./PlannerTab";
+
+export interface CaseRecord {
+  id: string;
+  patient: { name?: string; birthDate?: string; sex?: string };
+  cancers: { code: { display?: string }; histology?: { display?: string } }[];
+  staging: { value: { display?: string }; date?: string }[];
+  biomarkers: { name: string; value?: unknown; unit?: string }[];
+  labs: {
+    name: string;
+    value?: number;
+    unit?: string;
+    date?: string;
+    referenceLow?: number;
+    referenceHigh?: number;
+  }[];
+  imaging: {
+    date: string;
+    modality?: string;
+    lesions: { id: string; role: string; nodal: boolean; diameterMm?: number; location?: string }[];
+  }[];
+  treatments: { name: string; start?: string; end?: string; bestResponse?: string }[];
+  performance: { scale: string; value: number; date?: string }[];
+}
+interface CaseView {
+  id: string;
+  title: string;
+  status: string;
+  version: number;
+  patientName: string;
+  record: CaseRecord;
+}
+interface Doc {
+  id: string;
+  filename: string;
+  mediaType: string;
+  sizeBytes: number;
+  dicom: { studyDate?: string; modality?: string; bodyPart?: string } | null;
+}
+
+export interface Job {
+  id: string;
+  status: string;
+  progress: number;
+  stage: string | null;
+  error: string | null;
+}
+
+/** Starts a job and polls it to the end, reporting progress. */
+export async function runJob(
+  caseId: string,
+  kind: "evaluate" | "plan",
+  options: object,
+  onProgress: (j: Job) => void,
+): Promise<Job> {
+  const { id } = await post<{ id: string }>(`/api/cases/${caseId}/jobs`, { kind, options });
+  for (;;) {
+    const j = await get<Job>(`/api/jobs/${id}`);
+    onProgress(j);
+    if (!["queued", "running"].includes(j.status)) return j;
+    await new Promise((r) => setTimeout(r, 400));
+  }
+}
+
+function sld(im: CaseRecord["imaging"][number]): number {
+  return im.lesions.filter((l) => l.role === "target").reduce((s, l) => s + (l.diameterMm ?? 0), 0);
+}
+
+function RecordsTab({ c, docs }: { c: CaseView; docs: Doc[] }) {
+  const r = c.record;
+  const scans = useMemo(
+    () => [...r.imaging].filter((i) => i.lesions.length).sort((a, b) => a.date.localeCompare(b.date)),
+    [r.imaging],
+  );
+  const t0 = scans.length ? Date.parse(scans[0].date) : 0;
+  const x = useMemo(() => scans.map((s) => (Date.parse(s.date) - t0) / 86_400_000), [scans, t0]);
+  const lines = useMemo(
+    () => [{ label: "sum of diameters (mm)", values: scans.map(sld), color: "#1c7ed6", points: true }],
+    [scans],
+  );
+  return (
+    <Stack>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Card withBorder>
+          <Title order={3} mb="xs">
+            Diagnosis
+          </Title>
+          <List size="sm">
+            {r.cancers.map((x, i) => (
+              <List.Item key={i}>
+                {x.code.display ?? "cancer"}
+                {x.histology?.display ? ` (${x.histology.display})` : ""}
+              </List.Item>
+            ))}
+            {r.staging.map((s, i) => (
+              <List.Item key={`s${i}`}>
+                Stage {s.value.display} {s.date ? `(${s.date})` : ""}
+              </List.Item>
+            ))}
+            {r.performance.map((p, i) => (
+              <List.Item key={`p${i}`}>
+                {p.scale} {p.value} {p.date ? `(${p.date})` : ""}
+              </List.Item>
+            ))}
+          </List>
+          <Title order={4} mt="sm">
+            Biomarkers
+          </Title>
+          <List size="sm">
+            {r.biomarkers.map((b, i) => (
+              <List.Item key={i}>
+                {b.name}: {String(b.value ?? "—")} {b.unit ?? ""}
+              </List.Item>
+            ))}
+          </List>
+          <Title order={4} mt="sm">
+            Prior treatments
+          </Title>
+          <List size="sm">
+            {r.treatments.map((t, i) => (
+              <List.Item key={i}>
+                {t.name} {t.start ?? ""}–{t.end ?? ""} {t.bestResponse ? `(best: ${t.bestResponse})` : ""}
+              </List.Item>
+            ))}
+          </List>
+        </Card>
+        <Card withBorder>
+          <Title order={3} mb="xs">
+            Imaging: sum of target diameters
+          </Title>
+          {scans.length ? (
+            <LogPlot
+              title={`from ${scans[0].date}`}
+              x={x}
+              lines={lines}
+              xLabel="days since the first scan"
+              yLabel="mm"
+              log={false}
+              height={260}
+            />
+          ) : (
+            <Text c="dimmed">No measured scans.</Text>
+          )}
+        </Card>
+      </SimpleGrid>
+      <Card withBorder>
+        <Title order={3} mb="xs">
+          Labs
+        </Title>
+        <Table fz="sm" aria-label="labs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Date</Table.Th>
+              <Table.Th>Test</Table.Th>
+              <Table.Th>Value</Table.Th>
+              <Table.Th>Reference</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {[...r.labs]
+              .sort((a, b) => (b.date ?? "").localeCompare(a.date ?? ""))
+              .map((l, i) => {
+                const out =
+                  l.value !== undefined &&
+                  ((l.referenceLow !== undefined && l.value < l.referenceLow) ||
+                    (l.referenceHigh !== undefined && l.value > l.referenceHigh));
+                return (
+                  <Table.Tr key={i}>
+                    <Table.Td>{l.date}</Table.Td>
+                    <Table.Td>{l.name}</Table.Td>
+                    <Table.Td c={out ? "red" : undefined}>
+                      {l.value} {l.unit}
+                    </Table.Td>
+                    <Table.Td>
+                      {l.referenceLow ?? ""}–{l.referenceHigh ?? ""}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+          </Table.Tbody>
+        </Table>
+      </Card>
+      <Card withBorder>
+        <Title order={3} mb="xs">
+          Documents
+        </Title>
+        {docs.length === 0 ? (
+          <Text c="dimmed">None uploaded.</Text>
+        ) : (
+          <List size="sm">
+            {docs.map((d) => (
+              <List.Item key={d.id}>
+                <Anchor href={`/api/documents/${d.id}/content`}>{d.filename}</Anchor> —{" "}
+                {d.dicom
+                  ? `DICOM ${d.dicom.modality ?? ""} ${d.dicom.bodyPart ?? ""} ${d.dicom.studyDate ?? ""}`
+                  : d.mediaType}
+                , {fmt(d.sizeBytes / 1024)} kB
+              </List.Item>
+            ))}
+          </List>
+        )}
+      </Card>
+    </Stack>
+  );
+}
+
+interface Eligibility {
+  modality: string;
+  name: string;
+  verdict: string;
+  reasons: { rule: string; reason: string; source: string }[];
+}
+interface EvaluationResult {
+  checklist: { id: string; what: string; status: string; detail: string }[];
+  eligibility: Eligibility[];
+  burden: {
+    date: string | null;
+    sumOfDiametersMm: number | null;
+    volumeCm3: number | null;
+    cells: number | null;
+    window: string;
+    assumptions: string[];
+  };
+}
+
+function EvaluationTab({ caseId }: { caseId: string }) {
+  const [result, setResult] = useState<EvaluationResult | null>(null);
+  const [job, setJob] = useState<Job | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    const list = await get<{ result: EvaluationResult }[]>(`/api/cases/${caseId}/evaluations`);
+    setResult(list[0]?.result ?? null);
+  }, [caseId]);
+  useEffect(() => void load(), [load]);
+  const run = async () => {
+    setError(null);
+    try {
+      const j = await runJob(caseId, "evaluate", {}, setJob);
+      if (j.status !== "succeeded") setError(j.error ?? j.status);
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const color = (v: string) => (v === "suitable" ? "green" : v === "caution" ? "yellow" : "red");
+  return (
+    <Stack>
+      <Group>
+        <Button onClick={() => void run()} loading={job?.status === "running" || job?.status === "queued"}>
+          Evaluate the case
+        </Button>
+        {error && (
+          <Text c="red" role="alert">
+            {error}
+          </Text>
+        )}
+      </Group>
+      {result && (
+        <>
+          <Card withBorder>
+            <Title order={3}>Burden and therapeutic window</Title>
+            <Text>
+              {result.burden.date
+                ? `On ${result.burden.date}: sum of diameters ${result.burden.sumOfDiametersMm} mm, ~${fmt(result.burden.volumeCm3 ?? 0)} cm³, ~${fmt(result.burden.cells ?? 0)} cells — `
+                : ""}
+              <Badge>{result.burden.window}</Badge>
+            </Text>
+            <Text size="sm" c="dimmed">
+              Assumptions: {result.burden.assumptions.join("; ")}
+            </Text>
+          </Card>
+          <Card withBorder>
+            <Title order={3} mb="xs">
+              Eligibility by modality
+            </Title>
+            <Table aria-label="eligibility">
+              <Table.Tbody>
+                {result.eligibility.map((e) => (
+                  <Table.Tr key={e.modality}>
+                    <Table.Td>{e.name}</Table.Td>
+                    <Table.Td>
+                      <Badge color={color(e.verdict)}>{e.verdict}</Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      {e.reasons.map((r) => (
+                        <Text size="sm" key={r.rule}>
+                          {r.reason}{" "}
+                          <Text span c="dimmed">
+                            [{r.source}]
+                          </Text>
+                        </Text>
+                      ))}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Card>
+          <Card withBorder>
+            <Title order={3} mb="xs">
+              Records checklist
+            </Title>
+            <List size="sm">
+              {result.checklist.map((i) => (
+                <List.Item key={i.id}>
+                  <Badge color={i.status === "present" ? "green" : "yellow"} mr="xs">
+                    {i.status}
+                  </Badge>
+                  {i.what} — {i.detail}
+                </List.Item>
+              ))}
+            </List>
+          </Card>
+        </>
+      )}
+      {job && (job.status === "running" || job.status === "queued") && (
+        <Progress value={job.progress * 100} aria-label="evaluation progress" />
+      )}
+    </Stack>
+  );
+}
+
+export function CasePage() {
+  const { id } = useParams();
+  const [c, setCase] = useState<CaseView | null>(null);
+  const [docs, setDocs] = useState<Doc[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setCase(await get<CaseView>(`/api/cases/${id}`));
+      setDocs(await get<Doc[]>(`/api/cases/${id}/documents`));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [id]);
+  useEffect(() => void load(), [load]);
+  if (error)
+    return (
+      <Alert color="red" role="alert">
+        {error}
+      </Alert>
+    );
+  if (!c) return <Text>Loading…</Text>;
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <div>
+          <Title order={1}>{c.title}</Title>
+          <Text c="dimmed">
+            {c.patientName} · record version {c.version}
+          </Text>
+        </div>
+        <Badge size="lg">{c.status}</Badge>
+      </Group>
+      <Tabs defaultValue="records" keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="records">Records</Tabs.Tab>
+          <Tabs.Tab value="evaluation">Evaluation</Tabs.Tab>
+          <Tabs.Tab value="planner">Planner</Tabs.Tab>
+          <Tabs.Tab value="follow-up">Follow-up</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="records" pt="md">
+          <RecordsTab c={c} docs={docs} />
+        </Tabs.Panel>
+        <Tabs.Panel value="evaluation" pt="md">
+          <EvaluationTab caseId={c.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="planner" pt="md">
+          <PlannerTab caseId={c.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="follow-up" pt="md">
+          <FollowUpTab c={c} onChange={() => void load()} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,315 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  NumberInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useCallback, useEffect, useState } from "react";
+import { get, post } from "../api";
+import type { CaseRecord } from "./CasePage";
+
+interface Timepoint {
+  date: string;
+  sumMm: number | null;
+  changeFromBaselinePct: number | null;
+  overall: string;
+}
+interface Response {
+  recist: { timepoints: Timepoint[]; best: { response: string } } | null;
+  irecist: { timepoints: { date: string; overall: string }[] } | null;
+}
+interface AdverseEvent {
+  id: string;
+  term: string;
+  system: string;
+  grade: number;
+  onset: string;
+  guidance: { text: string; source: string } | null;
+}
+interface Administration {
+  id: string;
+  agent: string;
+  doseValue: number;
+  doseUnit: string;
+  route: string;
+  givenAt: string;
+}
+
+export function FollowUpTab({
+  c,
+  onChange,
+}: {
+  c: { id: string; version: number; record: CaseRecord };
+  onChange: () => void;
+}) {
+  const [response, setResponse] = useState<Response | null>(null);
+  const [events, setEvents] = useState<AdverseEvent[]>([]);
+  const [given, setGiven] = useState<Administration[]>([]);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const last = [...c.record.imaging]
+    .filter((i) => i.lesions.length)
+    .sort((a, b) => a.date.localeCompare(b.date))
+    .at(-1);
+  const [scanDate, setScanDate] = useState("");
+  const [sizes, setSizes] = useState<Record<string, number>>({});
+  const [ae, setAe] = useState({ term: "", system: "CTCAE v5", grade: 1, onset: "" });
+  const [adm, setAdm] = useState({
+    agent: "pembrolizumab",
+    value: 200,
+    unit: "mg",
+    route: "iv",
+    givenAt: "",
+  });
+  const load = useCallback(async () => {
+    setResponse(await get<Response>(`/api/cases/${c.id}/response`));
+    setEvents(await get<AdverseEvent[]>(`/api/cases/${c.id}/adverse-events`));
+    setGiven(await get<Administration[]>(`/api/cases/${c.id}/administrations`));
+  }, [c.id]);
+  useEffect(() => void load(), [load]);
+  const act = async (f: () => Promise<unknown>, ok: string) => {
+    setMsg(null);
+    try {
+      await f();
+      setMsg({ ok: true, text: ok });
+      await load();
+      onChange();
+    } catch (e) {
+      setMsg({ ok: false, text: (e as Error).message });
+    }
+  };
+  const recordScan = () =>
+    act(
+      () =>
+        post(`/api/cases/${c.id}/assessments`, {
+          expectedVersion: c.version,
+          date: scanDate,
+          modality: "CT",
+          lesions: (last?.lesions ?? []).map((l) => ({
+            id: l.id,
+            role: l.role,
+            nodal: l.nodal,
+            diameterMm: sizes[l.id] ?? l.diameterMm,
+            ...(l.location ? { location: l.location } : {}),
+          })),
+        }),
+      "Scan recorded; the response below is updated.",
+    );
+  return (
+    <Stack>
+      {msg && (
+        <Alert color={msg.ok ? "green" : "red"} role="status">
+          {msg.text}
+        </Alert>
+      )}
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Card withBorder>
+          <Title order={3} mb="xs">
+            Follow-up imaging
+          </Title>
+          <TextInput
+            type="date"
+            label="Scan date"
+            value={scanDate}
+            onChange={(e) => setScanDate(e.currentTarget.value)}
+          />
+          <Table fz="sm" mt="xs" aria-label="lesion measurements">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Lesion</Table.Th>
+                <Table.Th>Last (mm)</Table.Th>
+                <Table.Th>New (mm)</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {(last?.lesions ?? []).map((l) => (
+                <Table.Tr key={l.id}>
+                  <Table.Td>
+                    {l.location ?? l.id} ({l.role}
+                    {l.nodal ? ", node" : ""})
+                  </Table.Td>
+                  <Table.Td>{l.diameterMm}</Table.Td>
+                  <Table.Td>
+                    <NumberInput
+                      aria-label={`new diameter of ${l.location ?? l.id}`}
+                      min={0}
+                      value={sizes[l.id] ?? ""}
+                      onChange={(v) => setSizes({ ...sizes, [l.id]: Number(v) })}
+                    />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Button mt="xs" disabled={!scanDate} onClick={() => void recordScan()}>
+            Record the scan
+          </Button>
+          <Title order={4} mt="md">
+            RECIST 1.1 / iRECIST
+          </Title>
+          {response?.recist ? (
+            <Table fz="sm" aria-label="response">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Date</Table.Th>
+                  <Table.Th>Sum</Table.Th>
+                  <Table.Th>vs baseline</Table.Th>
+                  <Table.Th>RECIST</Table.Th>
+                  <Table.Th>iRECIST</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {response.recist.timepoints.map((t, i) => (
+                  <Table.Tr key={t.date}>
+                    <Table.Td>{t.date}</Table.Td>
+                    <Table.Td>{t.sumMm ?? "—"}</Table.Td>
+                    <Table.Td>
+                      {t.changeFromBaselinePct === null ? "—" : `${t.changeFromBaselinePct.toFixed(0)} %`}
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge>{t.overall}</Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge variant="light">{response.irecist?.timepoints[i]?.overall}</Badge>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          ) : (
+            <Text c="dimmed">Needs a baseline and a follow-up scan.</Text>
+          )}
+        </Card>
+        <Card withBorder>
+          <Title order={3} mb="xs">
+            Adverse events
+          </Title>
+          <Group align="end">
+            <TextInput
+              label="Term"
+              value={ae.term}
+              onChange={(e) => setAe({ ...ae, term: e.currentTarget.value })}
+            />
+            <Select
+              label="Scale"
+              data={["CTCAE v5", "ASTCT CRS", "ASTCT ICANS"]}
+              value={ae.system}
+              onChange={(v) => setAe({ ...ae, system: v ?? "CTCAE v5" })}
+              w={140}
+            />
+            <NumberInput
+              label="Grade"
+              min={1}
+              max={5}
+              value={ae.grade}
+              onChange={(v) => setAe({ ...ae, grade: Number(v) })}
+              w={80}
+            />
+            <TextInput
+              type="date"
+              label="Onset"
+              value={ae.onset}
+              onChange={(e) => setAe({ ...ae, onset: e.currentTarget.value })}
+            />
+            <Button
+              disabled={!ae.term || !ae.onset}
+              onClick={() =>
+                void act(() => post(`/api/cases/${c.id}/adverse-events`, ae), "Adverse event recorded.")
+              }
+            >
+              Record
+            </Button>
+          </Group>
+          {events.map((e) => (
+            <Card key={e.id} withBorder mt="xs" p="xs">
+              <Text size="sm" fw={600}>
+                {e.term} — {e.system} grade {e.grade} ({e.onset})
+              </Text>
+              {e.guidance && (
+                <Text size="sm">
+                  Guidance: {e.guidance.text}{" "}
+                  <Text span c="dimmed">
+                    [{e.guidance.source}]
+                  </Text>
+                </Text>
+              )}
+            </Card>
+          ))}
+          <Title order={3} mt="md" mb="xs">
+            What was given
+          </Title>
+          <Group align="end">
+            <TextInput
+              label="Agent"
+              value={adm.agent}
+              onChange={(e) => setAdm({ ...adm, agent: e.currentTarget.value })}
+            />
+            <NumberInput
+              label="Dose"
+              value={adm.value}
+              onChange={(v) => setAdm({ ...adm, value: Number(v) })}
+              w={110}
+            />
+            <TextInput
+              label="Unit"
+              value={adm.unit}
+              onChange={(e) => setAdm({ ...adm, unit: e.currentTarget.value })}
+              w={90}
+            />
+            <TextInput
+              label="Route"
+              value={adm.route}
+              onChange={(e) => setAdm({ ...adm, route: e.currentTarget.value })}
+              w={110}
+            />
+            <TextInput
+              type="datetime-local"
+              label="Given at"
+              value={adm.givenAt}
+              onChange={(e) => setAdm({ ...adm, givenAt: e.currentTarget.value })}
+            />
+            <Button
+              disabled={!adm.givenAt}
+              onClick={() =>
+                void act(
+                  () =>
+                    post(`/api/cases/${c.id}/administrations`, {
+                      agent: adm.agent,
+                      dose: { value: adm.value, unit: adm.unit },
+                      route: adm.route,
+                      givenAt: new Date(adm.givenAt).toISOString(),
+                    }),
+                  "Administration recorded.",
+                )
+              }
+            >
+              Record
+            </Button>
+          </Group>
+          <Table fz="sm" mt="xs" aria-label="administrations">
+            <Table.Tbody>
+              {given.map((g) => (
+                <Table.Tr key={g.id}>
+                  <Table.Td>{new Date(g.givenAt).toLocaleString()}</Table.Td>
+                  <Table.Td>{g.agent}</Table.Td>
+                  <Table.Td>
+                    {g.doseValue} {g.doseUnit}
+                  </Table.Td>
+                  <Table.Td>{g.route}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Card>
+      </SimpleGrid>
+    </Stack>
+  );
+}

@@ -1,0 +1,284 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  Progress,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from "@mantine/core";
+import { Dropzone } from "@mantine/dropzone";
+import { useCallback, useEffect, useState } from "react";
+import { get, post, uploadFile } from "../api";
+import { useAuth } from "../auth";
+import { dayList, fmt, localDateTime, ROUTE_WORDS, stepDays, type Protocol } from "../format";
+import { BROWSER_TZ, TIME_ZONES } from "./LoginPage";
+
+interface CaseSummary {
+  id: string;
+  title: string;
+  status: string;
+  clinicianName: string | null;
+}
+interface ChecklistItem {
+  id: string;
+  what: string;
+  status: "present" | "outdated" | "missing";
+  detail: string;
+  request?: string;
+}
+interface Doc {
+  id: string;
+  filename: string;
+  mediaType: string;
+  sizeBytes: number;
+  uploadedAt: string;
+  dicom: { studyDate?: string; modality?: string; bodyPart?: string } | null;
+}
+interface Appointment {
+  id: string;
+  startsAt: string;
+  timeZone: string;
+  videoLink: string;
+  clinicianName: string;
+}
+interface PatientPlan {
+  id: string;
+  status: string;
+  approvedAt: string;
+  disclaimer: string;
+  candidate: { id: string; name: string; protocol: Protocol } | null;
+}
+
+export function PatientHome() {
+  const { user } = useAuth();
+  const [c, setCase] = useState<CaseSummary | null>(null);
+  const [checklist, setChecklist] = useState<ChecklistItem[]>([]);
+  const [docs, setDocs] = useState<Doc[]>([]);
+  const [appointments, setAppointments] = useState<Appointment[]>([]);
+  const [plans, setPlans] = useState<PatientPlan[]>([]);
+  const [uploads, setUploads] = useState<
+    { name: string; progress: number; error?: string; done?: boolean }[]
+  >([]);
+  const [when, setWhen] = useState("");
+  const [tz, setTz] = useState<string | null>(user?.timeZone ?? BROWSER_TZ);
+  const [note, setNote] = useState("");
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const reload = useCallback(async () => {
+    const list = await get<CaseSummary[]>("/api/cases");
+    const mine = list[0] ?? null;
+    setCase(mine);
+    if (!mine) return;
+    const [cl, d, a, p] = await Promise.all([
+      get<{ checklist: ChecklistItem[] }>(`/api/cases/${mine.id}/checklist`),
+      get<Doc[]>(`/api/cases/${mine.id}/documents`),
+      get<Appointment[]>(`/api/cases/${mine.id}/appointments`),
+      get<PatientPlan[]>(`/api/cases/${mine.id}/plans`),
+    ]);
+    setChecklist(cl.checklist);
+    setDocs(d);
+    setAppointments(a);
+    setPlans(p);
+  }, []);
+  useEffect(() => void reload(), [reload]);
+
+  if (!c) return <Text>Loading your case…</Text>;
+
+  const onDrop = async (files: File[]) => {
+    for (const f of files) {
+      setUploads((u) => [...u, { name: f.name, progress: 0 }]);
+      const update = (patch: object) =>
+        setUploads((u) => u.map((x) => (x.name === f.name ? { ...x, ...patch } : x)));
+      try {
+        await uploadFile(c.id, f, (p) => update({ progress: p }));
+        update({ progress: 1, done: true });
+      } catch (e) {
+        update({ error: (e as Error).message });
+      }
+    }
+    await reload();
+  };
+  const request = async () => {
+    setMessage(null);
+    try {
+      await post(`/api/cases/${c.id}/consultation-requests`, {
+        preferredStart: when,
+        timeZone: tz,
+        note: note || undefined,
+      });
+      setMessage({
+        ok: true,
+        text: "Your request was sent. The clinic's coordinator will schedule the consultation and tell you.",
+      });
+      setNote("");
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  };
+  const plan = plans[0];
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between">
+        <Title order={1}>{c.title}</Title>
+        <Badge size="lg">{c.status}</Badge>
+      </Group>
+      <Text>Your clinician: {c.clinicianName ?? "not assigned yet"}</Text>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Card withBorder>
+          <Title order={2} size="h3" mb="sm">
+            What the clinic still needs
+          </Title>
+          <List spacing="xs" aria-label="records checklist">
+            {checklist.map((i) => (
+              <List.Item key={i.id}>
+                <Badge
+                  color={i.status === "present" ? "green" : i.status === "outdated" ? "yellow" : "red"}
+                  mr="xs"
+                >
+                  {i.status}
+                </Badge>
+                {i.what}
+                {i.request && i.status !== "present" && (
+                  <Text size="sm" c="dimmed">
+                    Please send: {i.request}
+                  </Text>
+                )}
+              </List.Item>
+            ))}
+          </List>
+        </Card>
+        <Card withBorder>
+          <Title order={2} size="h3" mb="sm">
+            Send your records
+          </Title>
+          <Dropzone onDrop={(f) => void onDrop(f)} maxSize={1024 * 1024 * 1024} aria-label="upload records">
+            <Text ta="center" py="lg">
+              Drag CT/MRI/PET-CT images (DICOM), reports (PDF) or photos here, or click to choose files.
+            </Text>
+          </Dropzone>
+          {uploads.map((u) => (
+            <div key={u.name}>
+              <Text size="sm">
+                {u.name} {u.done ? "— received" : u.error ? `— ${u.error}` : ""}
+              </Text>
+              <Progress
+                value={u.progress * 100}
+                color={u.error ? "red" : u.done ? "green" : "blue"}
+                aria-label={`upload of ${u.name}`}
+              />
+            </div>
+          ))}
+          <Table mt="sm" aria-label="your documents">
+            <Table.Tbody>
+              {docs.map((d) => (
+                <Table.Tr key={d.id}>
+                  <Table.Td>{d.filename}</Table.Td>
+                  <Table.Td>
+                    {d.dicom
+                      ? `${d.dicom.modality ?? ""} ${d.dicom.bodyPart ?? ""} ${d.dicom.studyDate ?? ""}`
+                      : d.mediaType}
+                  </Table.Td>
+                  <Table.Td>{fmt(d.sizeBytes / 1024)} kB</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Card>
+        <Card withBorder>
+          <Title order={2} size="h3" mb="sm">
+            Request a consultation
+          </Title>
+          <Stack>
+            <TextInput
+              type="datetime-local"
+              label="Preferred time"
+              required
+              value={when}
+              onChange={(e) => setWhen(e.currentTarget.value)}
+            />
+            <Select label="In the time zone" searchable data={TIME_ZONES} value={tz} onChange={setTz} />
+            <Textarea
+              label="Anything we should know"
+              value={note}
+              onChange={(e) => setNote(e.currentTarget.value)}
+            />
+            <Button onClick={() => void request()} disabled={!when}>
+              Request consultation
+            </Button>
+            {message && (
+              <Alert color={message.ok ? "green" : "red"} role="status">
+                {message.text}
+              </Alert>
+            )}
+          </Stack>
+        </Card>
+        <Card withBorder>
+          <Title order={2} size="h3" mb="sm">
+            Your appointments
+          </Title>
+          {appointments.length === 0 ? (
+            <Text c="dimmed">None yet.</Text>
+          ) : (
+            <List>
+              {appointments.map((a) => (
+                <List.Item key={a.id}>
+                  {localDateTime(a.startsAt, user?.timeZone ?? BROWSER_TZ)} ({user?.timeZone}) with{" "}
+                  {a.clinicianName} — <Anchor href={a.videoLink}>video link</Anchor>
+                </List.Item>
+              ))}
+            </List>
+          )}
+        </Card>
+      </SimpleGrid>
+      <Card withBorder>
+        <Title order={2} size="h3" mb="sm">
+          Your treatment plan
+        </Title>
+        {!plan || !plan.candidate ? (
+          <Text c="dimmed">No plan has been approved yet.</Text>
+        ) : (
+          <Stack>
+            <Text fw={600}>{plan.candidate.name}</Text>
+            <Text size="sm">
+              Approved on {new Date(plan.approvedAt).toLocaleDateString()} — status: {plan.status}
+            </Text>
+            {plan.candidate.protocol.phases.map((ph) => (
+              <div key={ph.name}>
+                <Title order={3} size="h4">
+                  {ph.kind === "clinic"
+                    ? `In the clinic (about ${ph.duration_days ?? 14} days)`
+                    : `Afterwards, as an outpatient: ${ph.name}`}
+                </Title>
+                <List>
+                  {ph.steps.map((s, i) => (
+                    <List.Item key={i}>
+                      {dayList(stepDays(ph, s))}: {s.agent.replace(/-/g, " ")},{" "}
+                      {ROUTE_WORDS[s.route] ?? s.route}
+                      {s.intent ? ` — ${s.intent}` : ""}
+                    </List.Item>
+                  ))}
+                </List>
+              </div>
+            ))}
+            <Text size="sm" c="dimmed">
+              {plan.disclaimer}
+            </Text>
+            <Button component="a" href={`/api/plans/${plan.id}/report?format=pdf`} variant="light">
+              Download the plan (PDF)
+            </Button>
+          </Stack>
+        )}
+      </Card>
+    </Stack>
+  );
+}

@@ -1,0 +1,425 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  NumberInput,
+  Progress,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { get, post } from "../api";
+import { LogPlot, PALETTE, type PlotLine } from "../components/LogPlot";
+import { Timeline } from "../components/Timeline";
+import { pct, type Protocol } from "../format";
+import { modelText, simulate } from "../sim";
+import { runJob, type Job } from "./CasePage";
+
+interface Candidate {
+  rank: number;
+  id: string;
+  name: string;
+  protocol: Protocol;
+  outcome: { pControl: number[]; pElimination: number[]; medianTtpDays: number | null };
+  toxicity: { score: number };
+  burden: { score: number };
+  score: number;
+  bands?: { days: number[]; quantiles: number[][] };
+}
+interface PlanDoc {
+  date: string;
+  disclaimer: string;
+  horizonDays: number;
+  candidates: Candidate[];
+  recommended: string | null;
+  notes: string[];
+  samples: { set: Record<string, number>; initial: Record<string, number> }[];
+  explanations: {
+    id: string;
+    steps: { clinicStep: string; targets: string; without: { pControl: number[] } | null }[];
+    cannotKnow: string[];
+  }[];
+}
+interface PlanRow {
+  id: string;
+  status: string;
+  chosen: string | null;
+  createdAt: string;
+}
+interface Compiled {
+  problems: { path: string; severity: string; message: string }[];
+  compiled: { modules: string[]; doses: unknown[]; set: Record<string, number> } | null;
+}
+
+const cells = (log10: number[]) => log10.map((v) => Math.pow(10, v) - 1);
+
+/** The candidate's protocol, editable: days of each step (shift or list) and doses; the prediction follows. */
+function Editor({
+  caseId,
+  plan,
+  planId,
+  candidate,
+  onApproved,
+}: {
+  caseId: string;
+  plan: PlanDoc;
+  planId: string;
+  candidate: Candidate;
+  onApproved: () => void;
+}) {
+  const [protocol, setProtocol] = useState<Protocol>(() => structuredClone(candidate.protocol));
+  const [original, setOriginal] = useState<{ days: number[]; bands: number[][]; p: number } | null>(null);
+  const [edited, setEdited] = useState<{ days: number[]; bands: number[][]; p: number; ms: number } | null>(
+    null,
+  );
+  const [problems, setProblems] = useState<Compiled["problems"]>([]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const samples = useMemo(() => plan.samples.slice(0, 40), [plan.samples]);
+  const seq = useRef(0);
+
+  const predict = useCallback(
+    async (p: Protocol) => {
+      const t = performance.now();
+      const c = await post<Compiled>(`/api/cases/${caseId}/compile-protocol`, { protocol: p });
+      setProblems(c.problems);
+      if (!c.compiled) return null;
+      const text = await modelText("immunoplan-core");
+      const r = await simulate<"bands">({
+        kind: "bands",
+        modelText: text,
+        modules: c.compiled.modules,
+        set: c.compiled.set,
+        doses: c.compiled.doses as never,
+        samples,
+        horizon: plan.horizonDays,
+      });
+      return { days: r.days, bands: r.bands, p: r.pEliminated, ms: performance.now() - t };
+    },
+    [caseId, samples, plan.horizonDays],
+  );
+  useEffect(() => {
+    void predict(candidate.protocol).then((r) => r && setOriginal(r));
+  }, [candidate.protocol, predict]);
+  const changed = JSON.stringify(protocol) !== JSON.stringify(candidate.protocol);
+  useEffect(() => {
+    if (!changed) {
+      setEdited(null);
+      return;
+    }
+    const my = ++seq.current;
+    const timer = setTimeout(() => {
+      void predict(protocol).then((r) => {
+        if (my === seq.current) setEdited(r);
+      });
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [protocol, changed, predict]);
+
+  const update = (
+    pi: number,
+    si: number,
+    patch: (s: Protocol["phases"][number]["steps"][number]) => void,
+  ) => {
+    setProtocol((p) => {
+      const next = structuredClone(p);
+      patch(next.phases[pi].steps[si]);
+      return next;
+    });
+  };
+  const approve = async () => {
+    try {
+      await post(`/api/plans/${planId}/approve`, { chosen: candidate.id, ...(changed ? { protocol } : {}) });
+      setMessage({ ok: true, text: "Approved: the patient now sees this plan." });
+      onApproved();
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  };
+  const lines: PlotLine[] = [];
+  if (original)
+    lines.push({
+      label: "as generated (median)",
+      values: cells(original.bands[2]),
+      lower: cells(original.bands[1]),
+      upper: cells(original.bands[3]),
+      color: PALETTE[0],
+    });
+  if (edited)
+    lines.push({
+      label: "edited (median)",
+      values: cells(edited.bands[2]),
+      lower: cells(edited.bands[1]),
+      upper: cells(edited.bands[3]),
+      color: PALETTE[1],
+    });
+  return (
+    <Card withBorder aria-label="protocol editor">
+      <Title order={3}>
+        #{candidate.rank} {candidate.name}
+      </Title>
+      <Timeline protocol={protocol} horizon={plan.horizonDays} />
+      <Table fz="sm" aria-label="protocol steps">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Phase</Table.Th>
+            <Table.Th>Agent</Table.Th>
+            <Table.Th>Dose</Table.Th>
+            <Table.Th>Days (within the phase)</Table.Th>
+            <Table.Th>Move</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {protocol.phases.flatMap((ph, pi) =>
+            ph.steps.map((s, si) => (
+              <Table.Tr key={`${pi}-${si}`}>
+                <Table.Td>{ph.name}</Table.Td>
+                <Table.Td>{s.agent}</Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    <NumberInput
+                      aria-label={`dose of ${s.agent}`}
+                      w={130}
+                      value={s.dose.value}
+                      min={0}
+                      onChange={(v) =>
+                        typeof v === "number" && v > 0 && update(pi, si, (x) => (x.dose.value = v))
+                      }
+                    />
+                    <Text size="sm">{s.dose.unit}</Text>
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  {Array.isArray(s.days) ? (
+                    <TextInput
+                      aria-label={`days of ${s.agent}`}
+                      defaultValue={s.days.join(", ")}
+                      onBlur={(e) => {
+                        const d = e.currentTarget.value.split(",").map((x) => Number(x.trim()));
+                        if (d.length && d.every((x) => Number.isFinite(x) && x >= 0))
+                          update(pi, si, (x) => (x.days = d));
+                      }}
+                    />
+                  ) : (
+                    <Text size="sm">every {s.days.every} days</Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {Array.isArray(s.days) && (
+                    <Group gap={4} wrap="nowrap">
+                      <Button
+                        size="compact-xs"
+                        variant="default"
+                        aria-label={`move ${s.agent} one day earlier`}
+                        onClick={() =>
+                          update(
+                            pi,
+                            si,
+                            (x) => (x.days = (x.days as number[]).map((d) => Math.max(0, d - 1))),
+                          )
+                        }
+                      >
+                        −1 d
+                      </Button>
+                      <Button
+                        size="compact-xs"
+                        variant="default"
+                        aria-label={`move ${s.agent} one day later`}
+                        onClick={() =>
+                          update(pi, si, (x) => (x.days = (x.days as number[]).map((d) => d + 1)))
+                        }
+                      >
+                        +1 d
+                      </Button>
+                    </Group>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            )),
+          )}
+        </Table.Tbody>
+      </Table>
+      {problems.map((p, i) => (
+        <Alert key={i} color={p.severity === "error" ? "red" : "yellow"} mt={4} role="status">
+          {p.path}: {p.message}
+        </Alert>
+      ))}
+      {original && (
+        <LogPlot
+          title={`Predicted tumor cells (${samples.length} posterior samples, in this browser)`}
+          x={(edited ?? original).days}
+          lines={lines}
+          xLabel="day"
+          yLabel="tumor cells"
+        />
+      )}
+      <Text size="sm" aria-live="polite" data-testid="prediction-status">
+        {original ? `As generated: eliminated in ${pct(original.p)} of samples.` : "Simulating…"}{" "}
+        {edited
+          ? `Edited: eliminated in ${pct(edited.p)} of samples (updated in ${Math.round(edited.ms)} ms).`
+          : ""}
+      </Text>
+      <Group mt="sm">
+        <Button onClick={() => void approve()} color="green">
+          {changed ? "Approve this edited protocol" : "Approve this candidate"}
+        </Button>
+        {changed && (
+          <Button variant="default" onClick={() => setProtocol(structuredClone(candidate.protocol))}>
+            Undo edits
+          </Button>
+        )}
+      </Group>
+      {message && (
+        <Alert mt="sm" color={message.ok ? "green" : "red"} role="status">
+          {message.text}
+        </Alert>
+      )}
+    </Card>
+  );
+}
+
+export function PlannerTab({ caseId }: { caseId: string }) {
+  const [rows, setRows] = useState<PlanRow[]>([]);
+  const [plan, setPlan] = useState<PlanDoc | null>(null);
+  const [job, setJob] = useState<Job | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    const list = await get<PlanRow[]>(`/api/cases/${caseId}/plans`);
+    setRows(list);
+    if (list[0]) setPlan((await get<{ plan: PlanDoc }>(`/api/plans/${list[0].id}`)).plan);
+  }, [caseId]);
+  useEffect(() => void load(), [load]);
+  const run = async () => {
+    setError(null);
+    try {
+      const j = await runJob(caseId, "plan", { samples: 40, maxCandidates: 40 }, setJob);
+      if (j.status !== "succeeded") setError(j.error ?? j.status);
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const explained = plan?.candidates.filter((c) => c.bands) ?? [];
+  const bandLines: PlotLine[] = explained.map((c, i) => ({
+    label: c.id === "none" ? "no treatment" : `#${c.rank} ${c.id}`,
+    values: cells(c.bands!.quantiles[2]),
+    lower: cells(c.bands!.quantiles[1]),
+    upper: cells(c.bands!.quantiles[3]),
+    color: c.id === "none" ? "#868e96" : PALETTE[i % PALETTE.length],
+  }));
+  const current = rows[0];
+  const sel = plan?.candidates.find((c) => c.id === selected);
+  return (
+    <Stack>
+      <Group>
+        <Button onClick={() => void run()} loading={job?.status === "running" || job?.status === "queued"}>
+          Plan candidate protocols
+        </Button>
+        {current && (
+          <Text size="sm">
+            Latest plan: {new Date(current.createdAt).toLocaleString()} — <Badge>{current.status}</Badge>
+            {current.chosen ? ` (${current.chosen})` : ""}
+          </Text>
+        )}
+        <Button
+          component="a"
+          variant="default"
+          href={current ? `/api/plans/${current.id}/report?format=pdf` : undefined}
+          disabled={!current}
+        >
+          Report (PDF)
+        </Button>
+      </Group>
+      {job && (job.status === "running" || job.status === "queued") && (
+        <div>
+          <Text size="sm">{job.stage}</Text>
+          <Progress value={job.progress * 100} aria-label="planning progress" />
+        </div>
+      )}
+      {error && (
+        <Alert color="red" role="alert">
+          {error}
+        </Alert>
+      )}
+      {plan && (
+        <>
+          {plan.notes.map((n) => (
+            <Text key={n} size="sm">
+              {n}
+            </Text>
+          ))}
+          <LogPlot
+            title="Predicted tumor cells: median and 25–75 % of the posterior samples"
+            x={explained[0]?.bands?.days ?? []}
+            lines={bandLines}
+            xLabel="day of the protocol"
+            yLabel="tumor cells"
+          />
+          <Table striped highlightOnHover aria-label="ranked candidates" fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>#</Table.Th>
+                <Table.Th>Candidate</Table.Th>
+                <Table.Th>Control 6 / 12 mo</Table.Th>
+                <Table.Th>Elimination 12 mo</Table.Th>
+                <Table.Th>Median TTP</Table.Th>
+                <Table.Th>Toxicity</Table.Th>
+                <Table.Th>Score</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {plan.candidates.slice(0, 15).map((c) => (
+                <Table.Tr key={c.id}>
+                  <Table.Td>{c.rank}</Table.Td>
+                  <Table.Td>{c.name}</Table.Td>
+                  <Table.Td>
+                    {pct(c.outcome.pControl[0])} / {pct(c.outcome.pControl[1])}
+                  </Table.Td>
+                  <Table.Td>{pct(c.outcome.pElimination[1])}</Table.Td>
+                  <Table.Td>
+                    {c.outcome.medianTtpDays === null ? "not reached" : `${c.outcome.medianTtpDays} d`}
+                  </Table.Td>
+                  <Table.Td>{c.toxicity.score.toFixed(2)}</Table.Td>
+                  <Table.Td>{c.score.toFixed(3)}</Table.Td>
+                  <Table.Td>
+                    <Button size="compact-xs" onClick={() => setSelected(c.id)} aria-label={`open ${c.id}`}>
+                      Open
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {sel && current && (
+            <Editor
+              key={sel.id}
+              caseId={caseId}
+              plan={plan}
+              planId={current.id}
+              candidate={sel}
+              onApproved={() => void load()}
+            />
+          )}
+          {plan.explanations[0] && (
+            <Card withBorder>
+              <Title order={3} size="h4">
+                What the model cannot know
+              </Title>
+              {plan.explanations[0].cannotKnow.map((k) => (
+                <Text size="sm" key={k}>
+                  • {k}
+                </Text>
+              ))}
+            </Card>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}
