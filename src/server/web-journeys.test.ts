@@ -6,7 +6,7 @@
  * runs. Screenshots of the main pages go to docs/screenshots/.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -24,6 +24,36 @@ const available =
   existsSync(path.join(ROOT, "dist/server/main.js"));
 if (!available && process.env.CI)
   throw new Error(`CI needs ${CHROMIUM} and a build (npm run build) for the browser tests`);
+
+const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+const accessibility: {
+  page: string;
+  id: string;
+  impact: string;
+  help: string;
+  nodes: number;
+  where: string[];
+}[] = [];
+
+/** axe-core on the page as it is: serious and critical WCAG 2 A/AA violations are collected. */
+async function checkAccessibility(page: Page, name: string): Promise<void> {
+  await page.addScriptTag({ content: AXE });
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] },
+    }),
+  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+  for (const v of result.violations)
+    if (v.impact === "serious" || v.impact === "critical")
+      accessibility.push({
+        page: name,
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.length,
+        where: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+      });
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -104,6 +134,7 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.goto(base);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
     const loadMs = Date.now() - t;
+    await checkAccessibility(page, "sign in");
     console.log(`first load of the sign-in page: ${loadMs} ms`);
     await page.getByRole("link", { name: "Create an account" }).click();
     await page.getByLabel("Full name").fill("Pat Journey");
@@ -127,16 +158,25 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByText("pathology-report.pdf — received").waitFor();
     await page.getByRole("table", { name: "your documents" }).getByText("pathology-report.pdf").waitFor();
     await page.screenshot({ path: path.join(SHOTS, "patient-portal.png"), fullPage: true });
+    await checkAccessibility(page, "patient portal");
     // a failed chunk (the connection drops once): the page asks the server how far it got and resumes
     let dropped = 0;
     await page.route("**/api/uploads/*", async (route) => {
-      if (route.request().method() === "PUT" && route.request().headers()["upload-offset"] !== "0" && dropped === 0) {
+      if (
+        route.request().method() === "PUT" &&
+        route.request().headers()["upload-offset"] !== "0" &&
+        dropped === 0
+      ) {
         dropped++;
         return route.abort("connectionreset");
       }
       return route.continue();
     });
-    const big = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(2_500_000, 32), Buffer.from("\n%%EOF\n")]);
+    const big = Buffer.concat([
+      Buffer.from("%PDF-1.4\n"),
+      Buffer.alloc(2_500_000, 32),
+      Buffer.from("\n%%EOF\n"),
+    ]);
     const chooser2 = page.waitForEvent("filechooser");
     await page.getByLabel("upload records").click();
     await (await chooser2).setFiles({ name: "ct-report.pdf", mimeType: "application/pdf", buffer: big });
@@ -153,6 +193,7 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     melanomaCaseId = page.url().split("/cases/")[1];
     await page.getByText("Imaging: sum of target diameters").waitFor();
     await page.screenshot({ path: path.join(SHOTS, "case-records.png"), fullPage: true });
+    await checkAccessibility(page, "case records");
     await page.getByRole("tab", { name: "Evaluation" }).click();
     await page.getByRole("button", { name: "Evaluate the case" }).click();
     await page.getByRole("table", { name: "eligibility" }).waitFor({ timeout: 30_000 });
@@ -190,6 +231,7 @@ describe.skipIf(!available)("the web app in Chromium", () => {
       .click();
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/Edited:/);
     await page.screenshot({ path: path.join(SHOTS, "planner-editor.png"), fullPage: true });
+    await checkAccessibility(page, "planner");
     await page.getByRole("button", { name: /^Approve this/ }).click();
     await page.getByText("Approved: the patient now sees this plan.").waitFor();
     await page.close();
@@ -234,6 +276,11 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await admin.keyboard.press("ArrowRight");
     await admin.getByText(/simulated in \d+ ms in this browser/).waitFor();
     await admin.screenshot({ path: path.join(SHOTS, "model-explorer.png") });
+    await checkAccessibility(admin, "model explorer");
     await admin.close();
   }, 90_000);
+
+  it("has no serious or critical accessibility violations (axe-core, WCAG 2 A/AA) on the pages above", () => {
+    expect(accessibility).toEqual([]);
+  });
 });

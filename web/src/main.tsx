@@ -1,6 +1,17 @@
 import "@mantine/core/styles.css";
 import "@mantine/dropzone/styles.css";
-import { AppShell, Button, Container, Group, Loader, MantineProvider, Text, Title } from "@mantine/core";
+import {
+  AppShell,
+  Button,
+  Container,
+  createTheme,
+  Group,
+  Loader,
+  MantineProvider,
+  Text,
+  Title,
+  type CSSVariablesResolver,
+} from "@mantine/core";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Link, Navigate, Route, Routes } from "react-router";
@@ -13,6 +24,17 @@ import { CoordinatorPage } from "./pages/CoordinatorPage";
 import { ExplorerPage } from "./pages/ExplorerPage";
 import { LoginPage, SignupPage } from "./pages/LoginPage";
 import { PatientHome } from "./pages/PatientHome";
+
+/**
+ * WCAG AA contrast (checked by axe-core in the browser tests): darker primary shade, black text on light
+ * fills (autoContrast, with the luminance at which white text drops below 4.5:1), darker dimmed text.
+ */
+const theme = createTheme({ primaryShade: 8, autoContrast: true, luminanceThreshold: 0.18 });
+const contrast: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { "--mantine-color-dimmed": "#495057" },
+  dark: {},
+});
 
 function Shell() {
   const { user, ready, logout } = useAuth();
@@ -60,7 +82,7 @@ function Shell() {
             <nav aria-label="main">
               <Group gap="sm" wrap="nowrap">
                 {links.map(([to, label]) => (
-                  <Button key={to} component={Link} to={to} variant="subtle" size="compact-sm">
+                  <Button key={to} component={Link} to={to} variant="default" size="compact-sm">
                     {label}
                   </Button>
                 ))}
@@ -96,7 +118,7 @@ function Shell() {
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <MantineProvider>
+    <MantineProvider theme={theme} cssVariablesResolver={contrast}>
       <BrowserRouter>
         <AuthProvider>
           <Shell />

@@ -5,7 +5,14 @@ export const DISCLAIMER =
 
 export function Disclaimer() {
   return (
-    <Alert color="orange" variant="light" role="note" title="Decision support" mb="md">
+    <Alert
+      color="yellow"
+      variant="light"
+      role="note"
+      title="Decision support"
+      mb="md"
+      styles={{ title: { color: "#5c3c00" }, message: { color: "#212529" } }}
+    >
       {DISCLAIMER}
     </Alert>
   );

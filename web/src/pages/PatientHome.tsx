@@ -161,7 +161,12 @@ export function PatientHome() {
           <Title order={2} size="h3" mb="sm">
             Send your records
           </Title>
-          <Dropzone onDrop={(f) => void onDrop(f)} maxSize={1024 * 1024 * 1024} aria-label="upload records">
+          <Dropzone
+            onDrop={(f) => void onDrop(f)}
+            maxSize={1024 * 1024 * 1024}
+            aria-label="upload records"
+            inputProps={{ "aria-label": "choose files to upload" }}
+          >
             <Text ta="center" py="lg">
               Drag CT/MRI/PET-CT images (DICOM), reports (PDF) or photos here, or click to choose files.
             </Text>
