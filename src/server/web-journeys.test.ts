@@ -39,7 +39,7 @@ const accessibility: {
 async function checkAccessibility(page: Page, name: string): Promise<void> {
   await page.addScriptTag({ content: AXE });
   const result = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({
+    (globalThis as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] },
     }),
   )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };

@@ -79,7 +79,7 @@ function Shell() {
             <Text fw={700} component={Link} to="/">
               Immunoplan
             </Text>
-            <nav aria-label="main">
+            <nav aria-label="main" style={{ overflowX: "auto" }}>
               <Group gap="sm" wrap="nowrap">
                 {links.map(([to, label]) => (
                   <Button key={to} component={Link} to={to} variant="default" size="compact-sm">

@@ -7,6 +7,7 @@ import {
   Group,
   List,
   Progress,
+  Select,
   SimpleGrid,
   Stack,
   Table,
@@ -165,6 +166,7 @@ function RecordsTab({ c, docs }: { c: CaseView; docs: Doc[] }) {
           )}
         </Card>
       </SimpleGrid>
+      <LabChart labs={r.labs} />
       <Card withBorder>
         <Title order={3} mb="xs">
           Labs
@@ -223,6 +225,57 @@ function RecordsTab({ c, docs }: { c: CaseView; docs: Doc[] }) {
         )}
       </Card>
     </Stack>
+  );
+}
+
+/** One lab test over time, with its reference range as dashed lines. */
+function LabChart({ labs }: { labs: CaseRecord["labs"] }) {
+  const names = useMemo(
+    () => [...new Set(labs.filter((l) => l.value !== undefined && l.date).map((l) => l.name))].sort(),
+    [labs],
+  );
+  const [name, setName] = useState<string | null>(null);
+  const chosen = name ?? names[0] ?? null;
+  const series = useMemo(
+    () =>
+      labs
+        .filter((l) => l.name === chosen && l.value !== undefined && l.date)
+        .sort((a, b) => a.date!.localeCompare(b.date!)),
+    [labs, chosen],
+  );
+  if (!chosen || series.length === 0) return null;
+  const t0 = Date.parse(series[0].date!);
+  const x = series.map((l) => (Date.parse(l.date!) - t0) / 86_400_000);
+  const lines = [
+    {
+      label: `${chosen} (${series[0].unit ?? ""})`,
+      values: series.map((l) => l.value!),
+      color: "#1c7ed6",
+      points: true,
+    },
+  ];
+  const lo = series.find((l) => l.referenceLow !== undefined)?.referenceLow;
+  const hi = series.find((l) => l.referenceHigh !== undefined)?.referenceHigh;
+  if (lo !== undefined)
+    lines.push({ label: "lower limit", values: x.map(() => lo), color: "#868e96", points: false });
+  if (hi !== undefined)
+    lines.push({ label: "upper limit", values: x.map(() => hi), color: "#868e96", points: false });
+  return (
+    <Card withBorder>
+      <Group justify="space-between">
+        <Title order={3}>Lab values over time</Title>
+        <Select aria-label="lab test" data={names} value={chosen} onChange={setName} w={220} />
+      </Group>
+      <LogPlot
+        title={`${chosen} from ${series[0].date}`}
+        x={x}
+        lines={lines}
+        xLabel="days since the first value"
+        yLabel={series[0].unit ?? ""}
+        log={false}
+        height={220}
+      />
+    </Card>
   );
 }
 
