@@ -3,26 +3,13 @@
  * autocannon drives the main read and write endpoints; then a 500 MB upload is streamed while the server's peak
  * resident memory (VmHWM) is read from /proc. Prints throughput and latency percentiles.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { startServerProcess } from "../test-support/server-process.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const PASSWORD = "bench-password-123";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -30,23 +17,12 @@ function peakRssMb(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), "immunoplan-bench-"));
-  const server = spawn(process.execPath, [path.join(ROOT, "dist/server/main.js")], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DEMO_PASSWORD: PASSWORD, DATABASE_URL: "" },
-    stdio: "ignore",
+  const { child: server, base } = await startServerProcess({
+    from: "build",
+    dataDir: mkdtempSync(path.join(tmpdir(), "immunoplan-bench-")),
+    env: { DEMO_PASSWORD: PASSWORD },
   });
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) break;
-      } catch {
-        // starting
-      }
-      if (i > 300) throw new Error("server did not start");
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const login = async (email: string) => {
       const r = await fetch(`${base}/api/auth/login`, {
         method: "POST",

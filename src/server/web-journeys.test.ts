@@ -5,17 +5,15 @@
  * open another patient's case; the coordinator schedules; the admin reads the audit trail; the model explorer
  * runs. Screenshots of the main pages go to docs/screenshots/.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, startServerProcess } from "../test-support/server-process.js";
 import { DEMO_PASSWORD } from "../test-support/test-server.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SHOTS = path.join(ROOT, "docs/screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const available =
@@ -55,44 +53,19 @@ async function checkAccessibility(page: Page, name: string): Promise<void> {
       });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe.skipIf(!available)("the web app in Chromium", () => {
   let server: ChildProcess;
   let browser: Browser;
   let base = "";
   let melanomaCaseId = "";
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [path.join(ROOT, "dist/server/main.js")], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), "immunoplan-web-")),
-        DEMO_PASSWORD,
-        DATABASE_URL: "",
-        PLAN_THREADS: "1",
-      },
-      stdio: "ignore",
+    const started = await startServerProcess({
+      from: "build",
+      dataDir: mkdtempSync(path.join(tmpdir(), "immunoplan-web-")),
+      env: { DEMO_PASSWORD, PLAN_THREADS: "1" },
     });
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) break;
-      } catch {
-        // starting
-      }
-      if (i > 300) throw new Error("server did not start");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    server = started.child;
+    base = started.base;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

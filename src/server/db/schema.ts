@@ -115,13 +115,17 @@ export const cases = pgTable(
   (t) => [index("cases_patient_idx").on(t.patientId), index("cases_clinician_idx").on(t.clinicianId)],
 );
 
+/** The case a row belongs to. */
+const caseRef = () =>
+  uuid("case_id")
+    .notNull()
+    .references(() => cases.id);
+
 /** Every version of a case record is kept: a change inserts version n + 1. */
 export const caseVersions = pgTable(
   "case_versions",
   {
-    caseId: uuid("case_id")
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     version: integer("version").notNull(),
     record: jsonb("record").notNull(),
     createdBy: uuid("created_by").references(() => users.id),
@@ -135,9 +139,7 @@ export const documents = pgTable(
   "documents",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    caseId: uuid("case_id")
-      .notNull()
-      .references(() => cases.id),
+    caseId: caseRef(),
     sha256: text("sha256").notNull(),
     filename: text("filename").notNull(),
     mediaType: text("media_type").notNull(),
@@ -153,9 +155,7 @@ export const documents = pgTable(
 /** Resumable uploads: bytes are appended to a temporary file until the declared size is reached. */
 export const uploads = pgTable("uploads", {
   id: uuid("id").primaryKey().defaultRandom(),
-  caseId: uuid("case_id")
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   userId: uuid("user_id")
     .notNull()
     .references(() => users.id),
@@ -171,9 +171,7 @@ export const uploads = pgTable("uploads", {
 
 export const consultationRequests = pgTable("consultation_requests", {
   id: uuid("id").primaryKey().defaultRandom(),
-  caseId: uuid("case_id")
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   requestedBy: uuid("requested_by")
     .notNull()
     .references(() => users.id),
@@ -188,9 +186,7 @@ export const consultationRequests = pgTable("consultation_requests", {
 
 export const appointments = pgTable("appointments", {
   id: uuid("id").primaryKey().defaultRandom(),
-  caseId: uuid("case_id")
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   requestId: uuid("request_id").references(() => consultationRequests.id),
   clinicianId: uuid("clinician_id")
     .notNull()
@@ -208,9 +204,7 @@ export const appointments = pgTable("appointments", {
 export const jobs = pgTable("jobs", {
   id: uuid("id").primaryKey().defaultRandom(),
   kind: text("kind", { enum: ["evaluate", "plan"] }).notNull(),
-  caseId: uuid("case_id")
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   caseVersion: integer("case_version").notNull(),
   options: jsonb("options"),
   status: text("status", { enum: JOB_STATUSES }).notNull().default("queued"),
@@ -227,9 +221,7 @@ export const jobs = pgTable("jobs", {
 
 export const evaluations = pgTable("evaluations", {
   id: uuid("id").primaryKey().defaultRandom(),
-  caseId: uuid("case_id")
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   caseVersion: integer("case_version").notNull(),
   jobId: uuid("job_id").references(() => jobs.id),
   result: jsonb("result").notNull(),
@@ -239,9 +231,7 @@ export const evaluations = pgTable("evaluations", {
 
 export const plans = pgTable("plans", {
   id: uuid("id").primaryKey().defaultRandom(),
-  caseId: uuid("case_id")
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   caseVersion: integer("case_version").notNull(),
   jobId: uuid("job_id").references(() => jobs.id),
   status: text("status", { enum: PLAN_STATUSES }).notNull().default("draft"),
@@ -259,9 +249,7 @@ export const plans = pgTable("plans", {
 
 export const administrations = pgTable("administrations", {
   id: uuid("id").primaryKey().defaultRandom(),
-  caseId: uuid("case_id")
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   planId: uuid("plan_id").references(() => plans.id),
   agent: text("agent").notNull(),
   doseValue: real("dose_value").notNull(),
@@ -277,9 +265,7 @@ export const administrations = pgTable("administrations", {
 
 export const assessments = pgTable("assessments", {
   id: uuid("id").primaryKey().defaultRandom(),
-  caseId: uuid("case_id")
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   date: text("date").notNull(),
   modality: text("modality").notNull(),
   lesions: jsonb("lesions").notNull(),
@@ -291,9 +277,7 @@ export const assessments = pgTable("assessments", {
 
 export const adverseEvents = pgTable("adverse_events", {
   id: uuid("id").primaryKey().defaultRandom(),
-  caseId: uuid("case_id")
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   term: text("term").notNull(),
   system: text("system", { enum: ["CTCAE v5", "ASTCT CRS", "ASTCT ICANS"] }).notNull(),
   grade: integer("grade").notNull(),
@@ -307,9 +291,7 @@ export const adverseEvents = pgTable("adverse_events", {
 
 export const notes = pgTable("notes", {
   id: uuid("id").primaryKey().defaultRandom(),
-  caseId: uuid("case_id")
-    .notNull()
-    .references(() => cases.id),
+  caseId: caseRef(),
   authorId: uuid("author_id")
     .notNull()
     .references(() => users.id),
