@@ -50,7 +50,7 @@ export function virtualPatients(): Patient[] {
 }
 
 function parseYamlList(text: string): unknown[] {
-  const data = yamlParse(text) as unknown;
+  const data = yamlParse(text, { logLevel: "error" }) as unknown;
   return Array.isArray(data) ? data : [];
 }
 
@@ -75,7 +75,7 @@ export function resolvePatient(
   }
   let data: unknown;
   try {
-    data = yamlParse(readFile(arg));
+    data = yamlParse(readFile(arg), { logLevel: "error" });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelError([

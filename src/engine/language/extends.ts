@@ -28,7 +28,7 @@ const FIELDS = new Set(["extends", "name", "description", "modules", "set", "ini
 export function readExtension(text: string, file: string): Extension | null {
   let data: unknown;
   try {
-    data = parse(text, { maxAliasCount: 100 });
+    data = parse(text, { maxAliasCount: 100, logLevel: "error" });
   } catch {
     return null; // not readable as YAML here: the ordinary reader reports it with its position
   }

@@ -228,10 +228,17 @@ export function parseYamlDocument(
   file: string,
 ): { doc: Document; lines: LineCounter; data: unknown } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length) {
+  // warnings are not printed: an unknown tag (`!foo`) is an error of the document, reported with its place
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: "error",
+  });
+  const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED")];
+  if (problems.length) {
     throw new ModelError(
-      doc.errors.map((e) => {
+      problems.map((e) => {
         const lp = lines.linePos(e.pos[0]);
         return {
           file,
