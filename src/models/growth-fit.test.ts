@@ -143,6 +143,18 @@ describe("Laleh et al. 2022 clinical series (TumorGrowth.jl data, studies 1–3)
   });
 });
 
+describe("general Gompertz (Laleh 2022)", () => {
+  it("is the classic Gompertz at λ = 1: V∞ = exp(δ/γ), ω = γ (numerical solution against the closed form)", () => {
+    const general = growthModel("gompertz-general");
+    const classic = growthModel("gompertz-classic");
+    const [delta, gamma] = [0.6, 0.08];
+    for (const t of [0.5, 3, 10, 40, -5])
+      expect(
+        general.value([delta, gamma, 1], t, 2) / classic.value([Math.exp(delta / gamma), gamma], t, 2),
+      ).toBeCloseTo(1, 8);
+  });
+});
+
 describe("fitting", () => {
   it("recovers the parameters of noise-free series of every model (property)", () => {
     const t = [3, 5, 7, 9, 11, 13, 15, 17, 19];
@@ -154,6 +166,7 @@ describe("fitting", () => {
       "von-bertalanffy": [1.2, 0.2, 0.8],
       "gompertz-classic": [2000, 0.15],
       "bertalanffy-classic": [2, 0.15],
+      "gompertz-general": [0.8, 0.1, 0.95],
     };
     fc.assert(
       fc.property(

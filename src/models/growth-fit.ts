@@ -1,9 +1,10 @@
 /**
- * Tumor growth models with closed-form solutions, fitted to one subject's series by weighted least squares
+ * Tumor growth models with closed-form solutions (the general Gompertz integrated numerically), fitted to one subject's series by weighted least squares
  * (Levenberg–Marquardt, multi-start, bounds), with standard errors and AIC/BIC; and the population summary of
  * per-subject fits. Model forms as in Benzekry et al., PLoS Comput Biol 2014;10:e1003800 (Table 1).
  */
 import { multiStartLeastSquares, type LeastSquaresProblem } from "../engine/least-squares.js";
+import { solve } from "../engine/solve.js";
 import { mean, median, sampleVariance } from "../engine/statistics.js";
 
 export interface GrowthModel {
@@ -122,7 +123,39 @@ const GROWTH_MODELS: readonly GrowthModel[] = [
       return base > 0 ? Math.pow(base, 1 / e) : 0;
     },
   },
+  {
+    name: "gompertz-general",
+    equation: "dV/dt = V^λ·(δ − γ·ln V)  (Laleh 2022 'general Gompertz'; λ = 1: the classic Gompertz)",
+    parameters: ["delta", "gamma", "lambda"],
+    units: ["1/time", "1/time", "1"],
+    start: [0.1, 0.05, 1],
+    startLower: [-1, 1e-3, 0.7],
+    startUpper: [1, 1, 1.2],
+    lower: [-50, 0, 0.5],
+    upper: [50, 50, 1.5],
+    value: (p, t, v0) => generalGompertz(p[0], p[1], p[2], v0, t),
+  },
 ];
+
+/** V(t) of the general Gompertz model: no closed form, so the engine integrates it (rtol 1e-10). */
+function generalGompertz(delta: number, gamma: number, lambda: number, v0: number, t: number): number {
+  if (v0 <= 0) return 0;
+  if (t === 0) return v0;
+  // backwards in time (t < 0) is the same equation with the sign of the right-hand side flipped
+  const sign = t > 0 ? 1 : -1;
+  const system = {
+    dimension: 1,
+    rhs: (_t: number, y: Float64Array, dy: Float64Array) => {
+      const v = y[0] > 1e-300 ? y[0] : 1e-300;
+      dy[0] = sign * Math.pow(v, lambda) * (delta - gamma * Math.log(v));
+    },
+  };
+  const sol = solve(
+    { system, y0: [v0], t0: 0, tEnd: Math.abs(t), nonnegative: [true] },
+    { nOut: 2, rtol: 1e-10, atol: 1e-14 * v0, dense: false, maxSteps: 100_000 },
+  );
+  return sol.final[0];
+}
 
 export function growthModels(): readonly GrowthModel[] {
   return GROWTH_MODELS;
