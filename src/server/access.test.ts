@@ -125,6 +125,11 @@ const ENDPOINTS: readonly Endpoint[] = [
       c.post(`/api/cases/${i.caseId}/jobs`, { kind: "evaluate", options: { date: "2026-11-24" } }),
   },
   {
+    name: "GET fits",
+    allowed: ["clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/fits`),
+  },
+  {
     name: "GET evaluations",
     allowed: ["clinician"],
     call: (c, i) => c.get(`/api/cases/${i.caseId}/evaluations`),

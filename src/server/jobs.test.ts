@@ -74,6 +74,24 @@ describe.each(backends())("evaluation and planning jobs on %s", (backend) => {
     ).toBe("active");
   }, 120_000);
 
+  it("fits the patient's model as a job: posterior summary and samples stored with the case version", async () => {
+    const r = await clinician.post(`/api/cases/${caseId}/jobs`, {
+      kind: "fit",
+      options: { date: "2026-11-24", samples: 10, mcmc: { warmup: 100, draws: 100 } },
+    });
+    const j = await waitFor(clinician, r.json().id, (st) => st !== "queued" && st !== "running");
+    expect(j.status).toBe("succeeded");
+    const fits = (await clinician.get(`/api/cases/${caseId}/fits`)).json() as {
+      caseVersion: number;
+      result: { posterior: { name: string; median: number }[]; samples: unknown[]; observations: unknown[] };
+    }[];
+    expect(fits[0].caseVersion).toBe(r.json().caseVersion);
+    expect(fits[0].result.samples).toHaveLength(10);
+    expect(fits[0].result.observations).toHaveLength(4);
+    expect(fits[0].result.posterior.find((p) => p.name === "a")!.median).toBeGreaterThan(0);
+    expect((await patient.get(`/api/cases/${caseId}/fits`)).statusCode).toBe(403);
+  }, 60_000);
+
   it("runs an evaluation and can cancel a queued or running job", async () => {
     const ev = await clinician.post(`/api/cases/${caseId}/jobs`, {
       kind: "evaluate",

@@ -9,10 +9,10 @@ import { and, eq, inArray } from "drizzle-orm";
 import { Piscina } from "piscina";
 import { workerFile } from "../planner/pool.js";
 import type { Db } from "./db/connect.js";
-import { caseVersions, evaluations, jobs, plans } from "./db/schema.js";
+import { caseVersions, evaluations, fits, jobs, plans } from "./db/schema.js";
 import type { JobTask } from "./plan-job-worker.js";
 
-export type JobKind = "evaluate" | "plan";
+export type JobKind = "evaluate" | "fit" | "plan";
 
 export interface JobRunnerOptions {
   readonly planThreads?: number;
@@ -143,7 +143,15 @@ export class JobRunner {
     };
     try {
       const result = await this.workerPool().run(task, { transferList: [port2], signal });
-      if (job.kind === "evaluate") {
+      if (job.kind === "fit") {
+        await this.db.insert(fits).values({
+          caseId: job.caseId,
+          caseVersion: job.caseVersion,
+          jobId: id,
+          result,
+          createdBy: job.createdBy,
+        });
+      } else if (job.kind === "evaluate") {
         await this.db.insert(evaluations).values({
           caseId: job.caseId,
           caseVersion: job.caseVersion,

@@ -203,7 +203,7 @@ export const appointments = pgTable("appointments", {
 
 export const jobs = pgTable("jobs", {
   id: uuid("id").primaryKey().defaultRandom(),
-  kind: text("kind", { enum: ["evaluate", "plan"] }).notNull(),
+  kind: text("kind", { enum: ["evaluate", "fit", "plan"] }).notNull(),
   caseId: caseRef(),
   caseVersion: integer("case_version").notNull(),
   options: jsonb("options"),
@@ -220,6 +220,17 @@ export const jobs = pgTable("jobs", {
 });
 
 export const evaluations = pgTable("evaluations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  caseId: caseRef(),
+  caseVersion: integer("case_version").notNull(),
+  jobId: uuid("job_id").references(() => jobs.id),
+  result: jsonb("result").notNull(),
+  createdBy: uuid("created_by").references(() => users.id),
+  createdAt: created(),
+});
+
+/** The patient's model fitted to the case's scans (posterior summary and samples), from a fit job. */
+export const fits = pgTable("fits", {
   id: uuid("id").primaryKey().defaultRandom(),
   caseId: caseRef(),
   caseVersion: integer("case_version").notNull(),

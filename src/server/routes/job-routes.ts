@@ -8,7 +8,7 @@ import { validateProtocol } from "../../therapy/validate-protocol.js";
 import { renderPlanHtml } from "../../planner/report-html.js";
 import { renderPlanPdf } from "../../planner/report-pdf.js";
 import type { AppContext } from "../app.js";
-import { evaluations, jobs, PLAN_STATUSES, plans } from "../db/schema.js";
+import { evaluations, fits, jobs, PLAN_STATUSES, plans } from "../db/schema.js";
 import { conflict, HttpError, notFound } from "../http.js";
 import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
 
@@ -61,9 +61,10 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
     {
       schema: {
         tags: ["jobs"],
-        summary: "Run an evaluation or a plan on the current version of the case (202; poll /api/jobs/{id})",
+        summary:
+          "Run an evaluation, a fit of the patient's model or a plan on the current version of the case (202; poll /api/jobs/{id})",
         params: IdParams,
-        body: z.object({ kind: z.enum(["evaluate", "plan"]), options: JobOptions.optional() }),
+        body: z.object({ kind: z.enum(["evaluate", "fit", "plan"]), options: JobOptions.optional() }),
         response: { 202: z.object({ id: z.string(), caseVersion: z.number() }), 403: ErrorSchema },
       },
     },
@@ -119,6 +120,27 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
       .orderBy(desc(evaluations.createdAt))
       .limit(20);
   });
+
+  api.get(
+    "/cases/:id/fits",
+    {
+      schema: {
+        tags: ["jobs"],
+        summary: "The patient's model fitted to the scans (newest first)",
+        params: IdParams,
+      },
+    },
+    async (req) => {
+      const { row } = await caseFor(ctx, req, req.params.id, "plan");
+      await ctx.audit(req, { action: "read", resourceType: "fit", caseId: row.id });
+      return ctx.db
+        .select()
+        .from(fits)
+        .where(eq(fits.caseId, row.id))
+        .orderBy(desc(fits.createdAt))
+        .limit(10);
+    },
+  );
 
   api.get(
     "/cases/:id/plans",
