@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -105,6 +106,25 @@ export async function buildApp(deps: Omit<AppContext, "audit">): Promise<Fastify
   };
 
   await app.register(cookie);
+  // security headers; the page may run the model compiler (new Function) in its worker, and Mantine and the
+  // API explorer inject styles, hence 'unsafe-eval' for scripts and 'unsafe-inline' for styles only
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-eval'"],
+        workerSrc: ["'self'", "blob:"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: deps.config.secureCookies ? undefined : false,
+  });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
@@ -117,7 +137,7 @@ export async function buildApp(deps: Omit<AppContext, "audit">): Promise<Fastify
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
   // uploads are streamed: the raw body reaches the route as a stream, never buffered
   app.addContentTypeParser("application/octet-stream", (_req, payload, done) => done(null, payload));

@@ -163,3 +163,23 @@ describe.each(backends())("accounts and sessions on %s", (backend) => {
     );
   });
 });
+
+describe("request limits and security headers", () => {
+  it("refuses a JSON body above the limit with 413, and sends security headers", async () => {
+    const s = await startTestServer("pglite", { maxBodyBytes: 2048 });
+    try {
+      const r = await s.app.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { email: "a@b.org", password: "x".repeat(5000) },
+      });
+      expect(r.statusCode).toBe(413);
+      expect(r.json().error.message).toMatch(/too large/i);
+      const h = (await s.app.inject({ method: "GET", url: "/api/health" })).headers;
+      expect(h["x-content-type-options"]).toBe("nosniff");
+      expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+    } finally {
+      await s.close();
+    }
+  });
+});
