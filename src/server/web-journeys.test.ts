@@ -204,6 +204,22 @@ describe.skipIf(!available)("the web app in Chromium", () => {
       .first()
       .click();
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/Edited:/);
+    // and drag the first step's marks three weeks later on the timeline
+    const daysField = page
+      .getByRole("table", { name: "protocol steps" })
+      .getByRole("textbox", { name: /^days of / })
+      .first();
+    const daysBefore = await daysField.inputValue();
+    const mark = page.getByTestId("timeline-row-0").locator("rect").first();
+    const box = (await mark.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 120, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => daysField.inputValue(), { timeout: 5_000 }).not.toBe(daysBefore);
+    const shifted = (await daysField.inputValue()).split(",").map(Number);
+    expect(shifted[0]).toBeGreaterThan(Number(daysBefore.split(",")[0]));
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/Edited:/);
     await page.screenshot({ path: path.join(SHOTS, "planner-editor.png"), fullPage: true });
     await checkAccessibility(page, "planner");
     await page.getByRole("button", { name: /^Approve this/ }).click();

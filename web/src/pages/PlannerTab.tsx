@@ -162,7 +162,13 @@ function Editor({
       <Title order={3}>
         #{candidate.rank} {candidate.name}
       </Title>
-      <Timeline protocol={protocol} horizon={plan.horizonDays} />
+      <Timeline
+        protocol={protocol}
+        horizon={plan.horizonDays}
+        onShift={(pi, si, delta) =>
+          update(pi, si, (x) => (x.days = (x.days as number[]).map((d) => Math.max(0, d + delta))))
+        }
+      />
       <Table fz="sm" aria-label="protocol steps">
         <Table.Thead>
           <Table.Tr>
@@ -196,6 +202,7 @@ function Editor({
                 <Table.Td>
                   {Array.isArray(s.days) ? (
                     <TextInput
+                      key={s.days.join(",")}
                       aria-label={`days of ${s.agent}`}
                       defaultValue={s.days.join(", ")}
                       onBlur={(e) => {
