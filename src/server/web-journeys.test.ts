@@ -179,6 +179,15 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByRole("button", { name: "Plan candidate protocols" }).click();
     await page.getByRole("table", { name: "ranked candidates" }).waitFor({ timeout: 120_000 });
     await page.screenshot({ path: path.join(SHOTS, "planner-ranking.png"), fullPage: true });
+    // the clinician's weights re-rank at once: with no weight on outcomes, no treatment (no toxicity, no burden) wins
+    const firstRow = () =>
+      page.getByRole("table", { name: "ranked candidates" }).locator("tbody tr").first().textContent();
+    await page.getByLabel("Weight: control").fill("0");
+    await page.getByLabel("Weight: elimination").fill("0");
+    await expect.poll(firstRow, { timeout: 5_000 }).toContain("no treatment");
+    await page.getByLabel("Weight: control").fill("1");
+    await page.getByLabel("Weight: elimination").fill("1");
+    await expect.poll(firstRow, { timeout: 5_000 }).not.toContain("no treatment");
     await page
       .getByRole("button", { name: /^open / })
       .first()

@@ -31,7 +31,15 @@ interface Candidate {
   score: number;
   bands?: { days: number[]; quantiles: number[][] };
 }
+interface Weights {
+  control: number;
+  elimination: number;
+  toxicity: number;
+  burden: number;
+}
 interface PlanDoc {
+  weights: Weights;
+  scoreFormula: string;
   date: string;
   disclaimer: string;
   horizonDays: number;
@@ -320,7 +328,22 @@ export function PlannerTab({ caseId }: { caseId: string }) {
     color: c.id === "none" ? "#868e96" : PALETTE[i % PALETTE.length],
   }));
   const current = rows[0];
-  const sel = plan?.candidates.find((c) => c.id === selected);
+  // the clinician's weights re-rank the simulated candidates at once (the score is a weighted sum)
+  const [weights, setWeights] = useState<Weights | null>(null);
+  const w = weights ?? plan?.weights ?? null;
+  const ranked = useMemo(() => {
+    if (!plan || !w) return [];
+    const score = (c: Candidate) =>
+      w.control * c.outcome.pControl[1] +
+      w.elimination * c.outcome.pElimination[1] -
+      w.toxicity * c.toxicity.score -
+      w.burden * c.burden.score;
+    return [...plan.candidates]
+      .map((c) => ({ ...c, score: score(c) }))
+      .sort((a, b) => b.score - a.score || a.toxicity.score - b.toxicity.score || a.id.localeCompare(b.id))
+      .map((c, i) => ({ ...c, rank: i + 1 }));
+  }, [plan, w]);
+  const sel = ranked.find((c) => c.id === selected);
   return (
     <Stack>
       <Group>
@@ -367,6 +390,25 @@ export function PlannerTab({ caseId }: { caseId: string }) {
             xLabel="day of the protocol"
             yLabel="tumor cells"
           />
+          {w && (
+            <Group align="end" aria-label="ranking weights">
+              {(["control", "elimination", "toxicity", "burden"] as const).map((k) => (
+                <NumberInput
+                  key={k}
+                  label={`Weight: ${k}`}
+                  w={150}
+                  min={0}
+                  step={0.05}
+                  decimalScale={2}
+                  value={w[k]}
+                  onChange={(v) => typeof v === "number" && v >= 0 && setWeights({ ...w, [k]: v })}
+                />
+              ))}
+              <Text size="xs" c="dimmed" maw={420}>
+                {plan.scoreFormula}
+              </Text>
+            </Group>
+          )}
           <Table striped highlightOnHover aria-label="ranked candidates" fz="sm">
             <Table.Thead>
               <Table.Tr>
@@ -381,7 +423,7 @@ export function PlannerTab({ caseId }: { caseId: string }) {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {plan.candidates.slice(0, 15).map((c) => (
+              {ranked.slice(0, 15).map((c) => (
                 <Table.Tr key={c.id}>
                   <Table.Td>{c.rank}</Table.Td>
                   <Table.Td>{c.name}</Table.Td>
