@@ -179,6 +179,12 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByRole("button", { name: "Plan candidate protocols" }).click();
     await page.getByRole("table", { name: "ranked candidates" }).waitFor({ timeout: 120_000 });
     await page.screenshot({ path: path.join(SHOTS, "planner-ranking.png"), fullPage: true });
+    // the patient's model: the scans it was fitted to and the posterior of every parameter, with its origin
+    await page
+      .getByRole("table", { name: "posterior" })
+      .getByText("the scans and the prior")
+      .first()
+      .waitFor();
     // the clinician's weights re-rank at once: with no weight on outcomes, no treatment (no toxicity, no burden) wins
     const firstRow = () =>
       page.getByRole("table", { name: "ranked candidates" }).locator("tbody tr").first().textContent();

@@ -16,7 +16,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { get, post } from "../api";
 import { LogPlot, PALETTE, type PlotLine } from "../components/LogPlot";
 import { Timeline } from "../components/Timeline";
-import { pct, type Protocol } from "../format";
+import { fmt, pct, type Protocol } from "../format";
 import { modelText, simulate } from "../sim";
 import { runJob, type Job } from "./CasePage";
 
@@ -38,6 +38,22 @@ interface Weights {
   burden: number;
 }
 interface PlanDoc {
+  personalization: {
+    observations: { date: string; sldMm: number }[];
+    converged: boolean;
+    burdenAtStart: { median: number };
+    posterior: {
+      name: string;
+      description: string;
+      unit: string;
+      median: number;
+      lower95: number;
+      upper95: number;
+      informedByData: boolean;
+      prior: string;
+      source: string;
+    }[];
+  };
   weights: Weights;
   scoreFormula: string;
   date: string;
@@ -364,6 +380,15 @@ export function PlannerTab({ caseId }: { caseId: string }) {
         >
           Report (PDF)
         </Button>
+        <Button
+          component="a"
+          variant="default"
+          target="_blank"
+          href={current ? `/api/plans/${current.id}/report?format=html` : undefined}
+          disabled={!current}
+        >
+          Report (HTML)
+        </Button>
       </Group>
       {job && (job.status === "running" || job.status === "queued") && (
         <div>
@@ -455,6 +480,43 @@ export function PlannerTab({ caseId }: { caseId: string }) {
               onApproved={() => void load()}
             />
           )}
+          <Card withBorder>
+            <Title order={3} size="h4" mb="xs">
+              The patient&apos;s model
+            </Title>
+            <Text size="sm" mb="xs">
+              Fitted to {plan.personalization.observations.length} scan(s) of untreated growth (
+              {plan.personalization.observations.map((o) => `${o.date}: ${o.sldMm} mm`).join("; ")}); MCMC{" "}
+              {plan.personalization.converged ? "converged" : "NOT converged"}; tumor cells on day 0 ~
+              {fmt(plan.personalization.burdenAtStart.median)}.
+            </Text>
+            <Table fz="sm" aria-label="posterior">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Parameter</Table.Th>
+                  <Table.Th>Median</Table.Th>
+                  <Table.Th>95 % interval</Table.Th>
+                  <Table.Th>From</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {plan.personalization.posterior.map((q) => (
+                  <Table.Tr key={q.name}>
+                    <Table.Td title={q.description}>{q.name}</Table.Td>
+                    <Table.Td>
+                      {fmt(q.median)} {q.unit}
+                    </Table.Td>
+                    <Table.Td>
+                      {fmt(q.lower95)} – {fmt(q.upper95)}
+                    </Table.Td>
+                    <Table.Td title={q.source}>
+                      {q.informedByData ? "the scans and the prior" : `the prior (${q.prior})`}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Card>
           {plan.explanations[0] && (
             <Card withBorder>
               <Title order={3} size="h4">
