@@ -32,6 +32,7 @@ export function LogPlot(props: {
     const data: (number | null)[][] = [[...props.x]];
     const series: uPlot.Series[] = [{ label: props.xLabel }];
     const bands: uPlot.Band[] = [];
+    const bandEdges = new Set<string>();
     for (const l of props.lines) {
       data.push(l.values.map(floor));
       series.push({
@@ -44,9 +45,10 @@ export function LogPlot(props: {
       if (l.lower && l.upper) {
         const upperIdx = data.length;
         data.push(l.upper.map(floor));
-        series.push({ label: "", stroke: "transparent", points: { show: false } });
+        series.push({ label: `${l.label} 75 %`, stroke: "transparent", points: { show: false } });
         data.push(l.lower.map(floor));
-        series.push({ label: "", stroke: "transparent", points: { show: false } });
+        series.push({ label: `${l.label} 25 %`, stroke: "transparent", points: { show: false } });
+        bandEdges.add(`${l.label} 75 %`).add(`${l.label} 25 %`);
         bands.push({ series: [upperIdx, upperIdx + 1], fill: `${l.color}33` });
       }
     }
@@ -64,6 +66,9 @@ export function LogPlot(props: {
       data as uPlot.AlignedData,
       el,
     );
+    // the band edges are not legend entries of their own
+    for (const row of plot.root.querySelectorAll<HTMLElement>(".u-legend .u-series"))
+      if (bandEdges.has(row.querySelector(".u-label")?.textContent ?? "")) row.style.display = "none";
     const resize = () => plot.setSize({ width: Math.max(320, el.clientWidth), height: props.height ?? 320 });
     window.addEventListener("resize", resize);
     return () => {
