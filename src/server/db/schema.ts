@@ -219,7 +219,8 @@ export const jobs = pgTable("jobs", {
   finishedAt: timestamp("finished_at", { withTimezone: true }),
 });
 
-export const evaluations = pgTable("evaluations", {
+/** The columns of a job's stored result: the case version it came from, the job, the result. */
+const jobResult = () => ({
   id: uuid("id").primaryKey().defaultRandom(),
   caseId: caseRef(),
   caseVersion: integer("case_version").notNull(),
@@ -229,16 +230,10 @@ export const evaluations = pgTable("evaluations", {
   createdAt: created(),
 });
 
+export const evaluations = pgTable("evaluations", jobResult());
+
 /** The patient's model fitted to the case's scans (posterior summary and samples), from a fit job. */
-export const fits = pgTable("fits", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  caseId: caseRef(),
-  caseVersion: integer("case_version").notNull(),
-  jobId: uuid("job_id").references(() => jobs.id),
-  result: jsonb("result").notNull(),
-  createdBy: uuid("created_by").references(() => users.id),
-  createdAt: created(),
-});
+export const fits = pgTable("fits", jobResult());
 
 export const plans = pgTable("plans", {
   id: uuid("id").primaryKey().defaultRandom(),
