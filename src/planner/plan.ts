@@ -241,6 +241,7 @@ function cannotKnow(p: Personalization, ev: Evaluation, notes: readonly string[]
       .map((x) => `${x.name} ${x.prior}`)
       .join("; ")}): the spread of the predictions reflects them.`,
     "The model has one tumor compartment: it cannot see new lesions, sites the drugs do not reach (e.g. the brain), resistance mutations or antigen loss.",
+    "The tumor inactivates NK and CD8+ cells by mass action (de Pillis 2006, calibrated on tumors of 1e6–1e9 cells): at clinical burdens immune therapies alone do little until the burden falls — a property of the model that this patient's data cannot test.",
     "Toxicity is not simulated: the toxicity score counts risks, it does not predict adverse events.",
     `${p.observations.length} scan(s) of untreated growth were used; the growth-rate interval is ${p.posterior[0].lower95.toPrecision(2)}–${p.posterior[0].upper95.toPrecision(2)} per day.`,
   ];
