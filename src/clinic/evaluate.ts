@@ -127,7 +127,8 @@ const ageDays = (date: string | undefined, today: string): number | null => {
   const t = Date.parse(date.length === 7 ? `${date}-01` : date);
   return Number.isFinite(t) ? (Date.parse(today) - t) / 86_400_000 : null;
 };
-const latest = <T extends { date?: string }>(xs: readonly T[]): T | undefined =>
+/** The newest of dated entries (undated ones last). */
+export const latest = <T extends { date?: string }>(xs: readonly T[]): T | undefined =>
   [...xs].sort((a, b) => (b.date ?? "").localeCompare(a.date ?? ""))[0];
 
 function checklist(c: CaseRecord, today: string, data: EvaluationData): ChecklistItem[] {

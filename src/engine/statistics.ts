@@ -41,12 +41,19 @@ export const median = (xs: readonly number[]): number =>
     0.5,
   );
 
+/** The componentwise mean of rows of d-vectors. */
+export function columnMeans(rows: readonly (readonly number[])[]): number[] {
+  const n = rows.length;
+  const m = new Array<number>(rows[0]?.length ?? 0).fill(0);
+  for (const r of rows) for (let j = 0; j < m.length; j++) m[j] += r[j] / n;
+  return m;
+}
+
 /** Sample covariance matrix (n − 1 in the denominator) of rows of d-vectors. */
 export function sampleCovariance(rows: readonly (readonly number[])[]): number[][] {
   const n = rows.length;
   const d = rows[0]?.length ?? 0;
-  const m = new Array<number>(d).fill(0);
-  for (const r of rows) for (let j = 0; j < d; j++) m[j] += r[j] / n;
+  const m = columnMeans(rows);
   const c = Array.from({ length: d }, () => new Array<number>(d).fill(0));
   for (const r of rows)
     for (let i = 0; i < d; i++)

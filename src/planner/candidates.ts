@@ -14,7 +14,7 @@ import type { Patient } from "../therapy/patient.js";
 import type { Phase, Protocol, Step } from "../therapy/protocol-schema.js";
 import { validateProtocol, type ProtocolProblem } from "../therapy/validate-protocol.js";
 import type { ParameterSample } from "./personalize.js";
-import { coreModel } from "./simulate-candidate.js";
+import { applySample, coreModel } from "./simulate-candidate.js";
 
 export type Debulking = "none" | "chemotherapy" | "radiotherapy";
 export type Activation = "none" | "checkpoint" | "il2" | "checkpoint+il2";
@@ -284,15 +284,8 @@ function predictedNadir(prefix: Protocol, patient: Patient, sample: ParameterSam
   const compiled = compileProtocol(prefix, patient);
   const model = coreModel(compiled.modules);
   const p = model.defaultParameters();
-  for (const [k, v] of Object.entries({ ...sample.set, ...compiled.set })) {
-    const i = model.parameterIndex(k);
-    if (i >= 0) p[i] = v;
-  }
   const y0 = new Float64Array(model.dimension);
-  for (const [k, v] of Object.entries(sample.initial)) {
-    const i = model.stateIndex(k);
-    if (i >= 0) y0[i] = v;
-  }
+  applySample(model, model.defaultParameters(), sample, compiled.set, p, y0);
   const times = Float64Array.from({ length: 22 }, (_, i) => i);
   const sol = solve(model.problem({ tEnd: 21, parameters: p, y0, doses: compiled.doses }), {
     times,

@@ -7,9 +7,16 @@
  */
 import { metropolis } from "../engine/mcmc.js";
 import { solve } from "../engine/solve.js";
-import { quantileSorted, sampleCovariance, seededRandom, standardNormal } from "../engine/statistics.js";
+import {
+  columnMeans,
+  quantileSorted,
+  sampleCovariance,
+  seededRandom,
+  standardNormal,
+} from "../engine/statistics.js";
 import type { CompiledModel } from "../engine/language/compile.js";
 import type { CaseRecord } from "../clinic/case-schema.js";
+import { latest } from "../clinic/evaluate.js";
 import { daysBetween } from "../clinic/recist.js";
 import { loadModelByName } from "../models/catalog.js";
 import type { Patient } from "../therapy/patient.js";
@@ -106,14 +113,10 @@ export function tumorSeries(c: CaseRecord, startDate: string): TumorObservation[
     });
 }
 
-function latestValue<T extends { date?: string }>(xs: readonly T[]): T | undefined {
-  return [...xs].sort((a, b) => (b.date ?? "").localeCompare(a.date ?? ""))[0];
-}
-
 /** The patient as dosing needs it: the latest weight and height of the case. */
 export function casePatient(c: CaseRecord): Patient {
-  const w = latestValue(c.weights);
-  const h = latestValue(c.heights);
+  const w = latest(c.weights);
+  const h = latest(c.heights);
   if (!w) throw new PersonalizationError("weights", "no body weight in the case (needed for dosing)");
   if (!h) throw new PersonalizationError("heights", "no height in the case (needed for dosing by m²)");
   return { id: c.id, weight_kg: w.kg, height_cm: h.cm, source: `case ${c.id}` };
@@ -334,7 +337,7 @@ export function personalizeCase(c: CaseRecord, opts: PersonalizeOptions = {}): P
   const covariance = sampleCovariance(pilotDraws).map((row, i) =>
     row.map((v, j) => (i === j ? Math.max(v, 1e-10) : v)),
   );
-  const res = metropolis(logDensity, mean2(pilotDraws), {
+  const res = metropolis(logDensity, columnMeans(pilotDraws), {
     chains,
     warmup,
     samples: opts.draws ?? 1000,
@@ -434,11 +437,6 @@ export function personalizeCase(c: CaseRecord, opts: PersonalizeOptions = {}): P
       ),
     ],
   };
-}
-
-/** The componentwise mean of draws. */
-function mean2(rows: readonly (readonly number[])[]): number[] {
-  return rows[0].map((_, j) => rows.reduce((s, r) => s + r[j], 0) / rows.length);
 }
 
 function stateRecord(model: CompiledModel, y: Float64Array): Record<string, number> {

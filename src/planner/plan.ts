@@ -21,13 +21,13 @@ import { personalizeCase, type ParameterSample, type Personalization } from "./p
 import { planningData, type RankingWeights } from "./planning-data.js";
 import { simulateAll } from "./pool.js";
 import {
-  candidateScore,
   probabilityBest,
   toxicityProxy,
   treatmentBurden,
   type ToxicityProxy,
   type TreatmentBurden,
 } from "./rank.js";
+import { candidateScore } from "./score.js";
 import { BAND_QUANTILES, MILESTONES, type CandidateOutcome } from "./simulate-candidate.js";
 
 export const PLAN_DISCLAIMER =

@@ -4,38 +4,23 @@ import { z } from "zod";
 import { parseDocumentWith } from "../engine/language/index.js";
 import { CATALOG_DIR } from "../therapy/catalog.js";
 
+/** What every prior states besides its shape: the unit, the meaning and the source. */
+const described = { unit: z.string(), description: z.string(), source: z.string() };
+const positiveRange = { lower: z.number().positive(), upper: z.number().positive() };
+
 const PriorSchema = z.discriminatedUnion("distribution", [
   z
     .object({
       distribution: z.literal("lognormal"),
       median: z.number().positive(),
       sd_log: z.number().positive(),
-      lower: z.number().positive(),
-      upper: z.number().positive(),
-      unit: z.string(),
-      description: z.string(),
-      source: z.string(),
+      ...positiveRange,
+      ...described,
     })
     .strict(),
+  z.object({ distribution: z.literal("loguniform"), ...positiveRange, ...described }).strict(),
   z
-    .object({
-      distribution: z.literal("loguniform"),
-      lower: z.number().positive(),
-      upper: z.number().positive(),
-      unit: z.string(),
-      description: z.string(),
-      source: z.string(),
-    })
-    .strict(),
-  z
-    .object({
-      distribution: z.literal("uniform"),
-      lower: z.number(),
-      upper: z.number(),
-      unit: z.string(),
-      description: z.string(),
-      source: z.string(),
-    })
+    .object({ distribution: z.literal("uniform"), lower: z.number(), upper: z.number(), ...described })
     .strict(),
 ]);
 export type PlanningPrior = z.infer<typeof PriorSchema>;

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { mostellerBsa } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { parseWeights } from "./planning-data.js";
-import { candidateScore, probabilityBest, toxicityProxy, treatmentBurden } from "./rank.js";
+import { probabilityBest, toxicityProxy, treatmentBurden } from "./rank.js";
+import { candidateScore } from "./score.js";
 import type { CandidateOutcome } from "./simulate-candidate.js";
 
 const patient = { id: "p", weight_kg: 64, height_cm: 168 };

@@ -7,8 +7,7 @@ import { therapyCatalog } from "../therapy/catalog.js";
 import { mostellerBsa, type Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { administrations } from "../therapy/validate-protocol.js";
-import type { CandidateOutcome } from "./simulate-candidate.js";
-import { planningData, type RankingWeights } from "./planning-data.js";
+import { planningData } from "./planning-data.js";
 
 export interface ToxicityProxy {
   /** Agents whose label or catalog entry lists cytokine release syndrome. */
@@ -79,22 +78,6 @@ export function treatmentBurden(protocol: Protocol): TreatmentBurden {
     outpatientVisits: visits.size,
     score: clinicDays / scale.clinic_days + visits.size / scale.visits,
   };
-}
-
-/** Score = w_control·P(control, 12 mo) + w_elimination·P(elimination, 12 mo) − w_toxicity·tox − w_burden·burden. */
-export function candidateScore(
-  o: CandidateOutcome,
-  tox: ToxicityProxy,
-  burden: TreatmentBurden,
-  w: RankingWeights,
-): number {
-  const last = o.pControl.length - 1;
-  return (
-    w.control * o.pControl[last] +
-    w.elimination * o.pElimination[last] -
-    w.toxicity * tox.score -
-    w.burden * burden.score
-  );
 }
 
 /**

@@ -69,6 +69,32 @@ export function coreModel(modules: readonly string[]): CompiledModel {
 }
 
 /**
+ * Writes one posterior sample into a model's parameter and state vectors (the problem holds them by reference):
+ * the published values, the sample's, then the protocol's (e.g. the rejection rate of donor cells), which win.
+ * Names the model does not have (modules it was compiled without) are skipped.
+ */
+export function applySample(
+  model: CompiledModel,
+  defaults: Float64Array,
+  sample: ParameterSample,
+  protocolSet: Readonly<Record<string, number>>,
+  p: Float64Array,
+  y0: Float64Array,
+): void {
+  p.set(defaults);
+  for (const set of [sample.set, protocolSet])
+    for (const k in set) {
+      const i = model.parameterIndex(k);
+      if (i >= 0) p[i] = set[k];
+    }
+  y0.fill(0);
+  for (const k in sample.initial) {
+    const i = model.stateIndex(k);
+    if (i >= 0) y0[i] = sample.initial[k];
+  }
+}
+
+/**
  * First day on which the sum of diameters is ≥ 20 % and ≥ 5 mm above the smallest sum so far (RECIST 1.1
  * progression against the running nadir, baseline included), or null.
  */
@@ -97,9 +123,8 @@ export function simulateCandidate(input: SimulateCandidateInput): CandidateOutco
   const model = coreModel(compiled.modules);
   const n = model.dimension;
   const iT = model.tumorIndex;
-  const base = model.defaultParameters();
-  for (const [k, v] of Object.entries(compiled.set)) base[model.parameterIndex(k)] = v;
-  const p = Float64Array.from(base);
+  const defaults = model.defaultParameters();
+  const p = Float64Array.from(defaults);
   const y0 = new Float64Array(n);
   const base0 = model.problem({ tEnd: horizon, parameters: p, y0, doses: compiled.doses });
   // elimination (fewer than one tumor cell) ends a simulation: nothing after it changes the outcomes
@@ -121,21 +146,8 @@ export function simulateCandidate(input: SimulateCandidateInput): CandidateOutco
   const elimDay: number[] = [];
   const finalLog10: number[] = [];
   const failures: string[] = [];
-  const paramIndex = new Map<string, number>();
-  const stateIndex = new Map<string, number>();
   for (const [si, s] of input.samples.entries()) {
-    p.set(base);
-    for (const [k, v] of Object.entries(s.set)) {
-      let i = paramIndex.get(k);
-      if (i === undefined) paramIndex.set(k, (i = model.parameterIndex(k)));
-      if (i >= 0 && !(k in compiled.set)) p[i] = v;
-    }
-    y0.fill(0);
-    for (const [k, v] of Object.entries(s.initial)) {
-      let i = stateIndex.get(k);
-      if (i === undefined) stateIndex.set(k, (i = model.stateIndex(k)));
-      if (i >= 0) y0[i] = v;
-    }
+    applySample(model, defaults, s, compiled.set, p, y0);
     let sol;
     try {
       sol = solve(problem, {

@@ -79,14 +79,4 @@ export function protocolJsonSchema(): unknown {
   };
 }
 
-/** Absolute days (from day 0 of the protocol) of a step in a phase. */
-export function stepDays(phase: Phase, step: Step): number[] {
-  const d = step.days;
-  const base = phase.start_day;
-  if (Array.isArray(d)) return d.map((x) => base + x);
-  const from = d.from ?? 0;
-  const out: number[] = [];
-  if ("count" in d) for (let k = 0; k < d.count; k++) out.push(base + from + k * d.every);
-  else for (let x = from; x <= d.until + 1e-9 && out.length < 10000; x += d.every) out.push(base + x);
-  return out;
-}
+export { stepDays } from "./step-days.js";

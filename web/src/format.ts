@@ -10,40 +10,9 @@ export const ROUTE_WORDS: Record<string, string> = {
   surgical: "operation",
 };
 
-export interface ProtocolStep {
-  agent: string;
-  dose: { value: number; unit: string };
-  route: string;
-  days: number[] | { every: number; count?: number; until?: number; from?: number };
-  intent?: string;
-  when?: string;
-  [k: string]: unknown;
-}
-export interface ProtocolPhase {
-  name: string;
-  kind?: string;
-  start_day: number;
-  duration_days?: number;
-  steps: ProtocolStep[];
-}
-export interface Protocol {
-  name: string;
-  description?: string;
-  phases: ProtocolPhase[];
-}
-
-/** Absolute days of a step (as the server's stepDays). */
-export function stepDays(ph: ProtocolPhase, s: ProtocolStep): number[] {
-  const d = s.days;
-  if (Array.isArray(d)) return d.map((x) => ph.start_day + x);
-  const out: number[] = [];
-  const from = d.from ?? 0;
-  if (d.count !== undefined) for (let k = 0; k < d.count; k++) out.push(ph.start_day + from + k * d.every);
-  else
-    for (let x = from; x <= (d.until ?? 0) + 1e-9 && out.length < 10000; x += d.every)
-      out.push(ph.start_day + x);
-  return out;
-}
+// the protocol document and its schedule: the server's own types and function (type imports are erased)
+export type { Protocol } from "../../src/therapy/protocol-schema.js";
+export { stepDays } from "../../src/therapy/step-days.js";
 
 export function dayList(days: number[]): string {
   const whole = [...new Set(days.map((d) => Math.floor(d)))];

@@ -7,6 +7,7 @@ import { compileModel } from "../../src/engine/language/compile-model.js";
 import type { CompiledModel } from "../../src/engine/language/compile.js";
 import type { DoseSpec } from "../../src/engine/language/model-spec.js";
 import { solve } from "../../src/engine/solve.js";
+import { quantileSorted } from "../../src/engine/statistics.js";
 
 export interface SampleInput {
   readonly set: Record<string, number>;
@@ -66,13 +67,6 @@ function model(text: string, modules: readonly string[]): CompiledModel {
 
 const QUANTILES = [0.05, 0.25, 0.5, 0.75, 0.95];
 
-function quantile(sorted: Float64Array, q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   const req = ev.data;
   const t0 = performance.now();
@@ -107,18 +101,21 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     for (let d = 0; d < req.horizon; d += 7) days.push(d);
     days.push(req.horizon);
     const times = Float64Array.from(days);
-    const p = m.defaultParameters();
+    const defaults = m.defaultParameters();
+    const p = Float64Array.from(defaults);
     const y0 = new Float64Array(m.dimension);
     const prob = m.problem({ tEnd: req.horizon, parameters: p, y0, doses: req.doses });
     const iT = m.tumorIndex;
     const logT = req.samples.map(() => new Float64Array(days.length));
     let eliminated = 0;
     req.samples.forEach((s, k) => {
-      p.set(m.defaultParameters());
-      for (const [n, v] of Object.entries({ ...s.set, ...req.set })) {
-        const i = m.parameterIndex(n);
-        if (i >= 0) p[i] = v;
-      }
+      // the sample's values, then the protocol's (e.g. the rejection of donor cells) on the published ones
+      p.set(defaults);
+      for (const set of [s.set, req.set])
+        for (const n in set) {
+          const i = m.parameterIndex(n);
+          if (i >= 0) p[i] = set[n];
+        }
       y0.fill(0);
       for (const [n, v] of Object.entries(s.initial)) {
         const i = m.stateIndex(n);
@@ -134,7 +131,7 @@ self.onmessage = (ev: MessageEvent<WorkerRequest>) => {
     for (let i = 0; i < days.length; i++) {
       for (let k = 0; k < col.length; k++) col[k] = logT[k][i];
       col.sort();
-      QUANTILES.forEach((q, j) => (bands[j][i] = quantile(col, q)));
+      QUANTILES.forEach((q, j) => (bands[j][i] = quantileSorted(col, q)));
     }
     const out: WorkerResponse = {
       kind: "bands",

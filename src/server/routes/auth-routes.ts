@@ -5,10 +5,10 @@ import { z } from "zod";
 import { CaseSchema } from "../../clinic/case-schema.js";
 import type { AppContext } from "../app.js";
 import { SESSION_COOKIE } from "../app.js";
-import { hashPassword, LOCKOUT, newToken, passwordProblem, tokenHash, verifyPassword } from "../auth.js";
+import { hashPassword, LOCKOUT, newToken, tokenHash, verifyPassword } from "../auth.js";
 import { cases, caseVersions, outbox, passwordResets, patients, sessions, users } from "../db/schema.js";
 import { conflict, HttpError, unauthorized } from "../http.js";
-import { ErrorSchema, requireActor } from "./common.js";
+import { Email, ErrorSchema, Password, requireActor, TimeZone } from "./common.js";
 
 const UserView = z.object({
   id: z.string(),
@@ -18,21 +18,6 @@ const UserView = z.object({
   timeZone: z.string(),
 });
 const SessionView = z.object({ user: UserView, csrfToken: z.string() });
-const Email = z.email().transform((e) => e.toLowerCase());
-const Password = z.string().superRefine((p, c) => {
-  const problem = passwordProblem(p);
-  if (problem) c.addIssue({ code: "custom", message: `password ${problem}` });
-});
-const TimeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, "unknown IANA time zone");
-
-export { TimeZone };
 
 /** A dummy hash so that an unknown e-mail costs as much time as a wrong password. */
 let dummyHash: Promise<string> | null = null;

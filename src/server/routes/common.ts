@@ -3,6 +3,7 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { mayOnCase, type Actor, type CaseAction } from "../access.js";
 import type { AppContext } from "../app.js";
+import { passwordProblem } from "../auth.js";
 import { cases, patients } from "../db/schema.js";
 import { forbidden, notFound, unauthorized } from "../http.js";
 
@@ -10,6 +11,23 @@ export const IdParams = z.object({ id: z.uuid() });
 export const ErrorSchema = z.object({
   error: z.object({ message: z.string(), code: z.string().optional(), path: z.string().optional() }),
 });
+
+/** An e-mail address, compared in lower case. */
+export const Email = z.email().transform((e) => e.toLowerCase());
+/** A new password that passes the password rule (auth.ts). */
+export const Password = z.string().superRefine((p, c) => {
+  const problem = passwordProblem(p);
+  if (problem) c.addIssue({ code: "custom", message: `password ${problem}` });
+});
+/** An IANA time zone the runtime knows. */
+export const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "unknown IANA time zone");
 
 export function requireActor(req: FastifyRequest): Actor {
   if (!req.actor) throw unauthorized();

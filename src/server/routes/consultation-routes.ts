@@ -8,8 +8,7 @@ import type { AppContext } from "../app.js";
 import { appointments, cases, consultationRequests, outbox, patients, users } from "../db/schema.js";
 import { forbidden, HttpError } from "../http.js";
 import { formatInZone, zonedTimeToInstant } from "../time-zones.js";
-import { TimeZone } from "./auth-routes.js";
-import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
+import { caseFor, ErrorSchema, IdParams, requireActor, TimeZone } from "./common.js";
 
 /** Either an instant with an offset ("2026-12-01T09:00:00Z") or a local time in `timeZone`. */
 function instant(value: string, timeZone: string, field: string): Date {

@@ -4,10 +4,10 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { mayGlobally } from "../access.js";
 import type { AppContext } from "../app.js";
-import { hashPassword, passwordProblem } from "../auth.js";
+import { hashPassword } from "../auth.js";
 import { auditLog, outbox, ROLES, sessions, users } from "../db/schema.js";
 import { conflict, forbidden, notFound } from "../http.js";
-import { ErrorSchema, IdParams, requireActor } from "./common.js";
+import { Email, ErrorSchema, IdParams, Password, requireActor } from "./common.js";
 
 const UserRow = z.object({
   id: z.string(),
@@ -55,13 +55,10 @@ export async function userRoutes(base: FastifyInstance, ctx: AppContext): Promis
         tags: ["admin"],
         summary: "Create an account (clinician, coordinator, admin or patient)",
         body: z.object({
-          email: z.email().transform((e) => e.toLowerCase()),
+          email: Email,
           name: z.string().min(1).max(200),
           role: z.enum(ROLES),
-          password: z.string().superRefine((p, c) => {
-            const problem = passwordProblem(p);
-            if (problem) c.addIssue({ code: "custom", message: `password ${problem}` });
-          }),
+          password: Password,
         }),
         response: { 201: UserRow, 403: ErrorSchema, 409: ErrorSchema },
       },

@@ -16,6 +16,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { get, post } from "../api";
 import { LogPlot, PALETTE, type PlotLine } from "../components/LogPlot";
 import { Timeline } from "../components/Timeline";
+import { candidateScore, type ScoreWeights } from "../../../src/planner/score.js";
 import { fmt, pct, type Protocol } from "../format";
 import { modelText, simulate } from "../sim";
 import { runJob, type Job } from "./CasePage";
@@ -31,12 +32,7 @@ interface Candidate {
   score: number;
   bands?: { days: number[]; quantiles: number[][] };
 }
-interface Weights {
-  control: number;
-  elimination: number;
-  toxicity: number;
-  burden: number;
-}
+type Weights = ScoreWeights;
 interface PlanDoc {
   personalization: {
     observations: { date: string; sldMm: number }[];
@@ -349,13 +345,8 @@ export function PlannerTab({ caseId }: { caseId: string }) {
   const w = weights ?? plan?.weights ?? null;
   const ranked = useMemo(() => {
     if (!plan || !w) return [];
-    const score = (c: Candidate) =>
-      w.control * c.outcome.pControl[1] +
-      w.elimination * c.outcome.pElimination[1] -
-      w.toxicity * c.toxicity.score -
-      w.burden * c.burden.score;
     return [...plan.candidates]
-      .map((c) => ({ ...c, score: score(c) }))
+      .map((c) => ({ ...c, score: candidateScore(c.outcome, c.toxicity, c.burden, w) }))
       .sort((a, b) => b.score - a.score || a.toxicity.score - b.toxicity.score || a.id.localeCompare(b.id))
       .map((c, i) => ({ ...c, rank: i + 1 }));
   }, [plan, w]);
