@@ -146,6 +146,8 @@ export async function buildApp(deps: Omit<AppContext, "audit">): Promise<Fastify
   app.decorateRequest("sessionId", null);
   app.decorateRequest("csrfToken", null);
   app.addHook("onRequest", async (req) => {
+    // the web app's files need no session: only the API looks one up
+    if (!req.url.startsWith("/api/")) return;
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const id = tokenHash(token);
@@ -162,7 +164,7 @@ export async function buildApp(deps: Omit<AppContext, "audit">): Promise<Fastify
     }
     const unsafe = !["GET", "HEAD", "OPTIONS"].includes(req.method);
     const path = req.url.split("?")[0];
-    if (unsafe && path.startsWith("/api/") && !CSRF_EXEMPT.has(path) && req.actor) {
+    if (unsafe && !CSRF_EXEMPT.has(path) && req.actor) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== "string" || !req.csrfToken || !sameToken(sent, req.csrfToken))
         throw new HttpError(403, `missing or wrong ${CSRF_HEADER} header`, undefined, "csrf");
