@@ -26,6 +26,8 @@ export const StepSchema = z
   .object({
     agent: z.string().min(1),
     dose: DoseSchema,
+    /** Why the dose is above the label maximum of the catalog (without it, such a dose is an error). */
+    dose_override_reason: z.string().trim().min(3).max(500).optional(),
     route: z.string().min(1),
     days: DaysSchema,
     infusion_hours: z

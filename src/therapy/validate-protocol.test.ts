@@ -63,6 +63,22 @@ describe("protocol documents", () => {
     expect(byPath["phases[0].steps[2].agent"]).toMatch(/unknown agent 'pembro' \(did you mean pembrolizumab/);
   });
 
+  it("a dose above the label maximum is an error unless the step gives a reason to override it", () => {
+    const step = (extra: string) =>
+      problems(
+        base(
+          `      - { agent: pembrolizumab, dose: { value: 800, unit: mg }, route: iv, days: [0]${extra} }\n`,
+        ),
+      ).find((p) => p.path === "phases[0].steps[0].dose.value")!;
+    expect(step("").severity).toBe("error");
+    expect(step("").message).toMatch(/give dose_override_reason/);
+    const overridden = step(", dose_override_reason: 'tumor board 2026-11-20: weight 140 kg'");
+    expect(overridden.severity).toBe("warning");
+    expect(overridden.message).toMatch(/overridden: tumor board 2026-11-20/);
+    // a blank reason is no reason
+    expect(() => step(", dose_override_reason: '  '")).toThrow(/dose_override_reason/);
+  });
+
   it("reports overlapping infusions and courses longer than the label allows", () => {
     const probs = problems(
       base(

@@ -79,10 +79,11 @@ export function validateProtocol(
           message: `${agent.name} is not dosed in ${step.dose.unit} (units: ${agent.doses.map((d) => d.unit).join(", ")})`,
         });
       } else if (step.dose.value > form.max * (1 + 1e-9)) {
+        const reason = step.dose_override_reason;
         problems.push({
           path: `${p}.dose.value`,
-          severity: "error",
-          message: `${step.dose.value} ${step.dose.unit} is above the label maximum of ${form.max} ${step.dose.unit} for ${agent.name} (${form.schedule})`,
+          severity: reason ? "warning" : "error",
+          message: `${step.dose.value} ${step.dose.unit} is above the label maximum of ${form.max} ${step.dose.unit} for ${agent.name} (${form.schedule})${reason ? `; overridden: ${reason}` : "; give dose_override_reason to override"}`,
         });
       }
       if (step.field_fraction !== undefined && agent.model.conversion !== "radiation") {
