@@ -3,6 +3,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "./csv.js";
+import { deriveBor, deriveConfirmedBor, type RecordedResponse } from "./best-response.js";
 import { bestOverallResponse, recistTimepoints, type Assessment, type LesionMeasurement } from "./recist.js";
 
 const DATA = path.resolve(import.meta.dirname, "../../../shared/research/data/pharmaverse-recist-sdtm");
@@ -66,6 +67,51 @@ describe("RECIST 1.1", () => {
     }
     expect(compared).toBe(66);
     expect(mismatches).toEqual([]);
+  });
+
+  it("best overall response on the pharmaverse data: the same from our time points as from rs_onco_recist (admiralonco's rules)", () => {
+    const rs = csv("rs_onco_recist.csv");
+    const assessments = sdtmAssessments();
+    const fromRs = new Map<string, { date: string; response: RecordedResponse }[]>();
+    for (const r of rs) {
+      const key = `${r.USUBJID}|${r.RSEVAL}|${r.RSEVALID}`;
+      fromRs.set(key, [
+        ...(fromRs.get(key) ?? []),
+        { date: r.RSDTC, response: r.RSSTRESC as RecordedResponse },
+      ]);
+    }
+    const got: Record<string, string> = {};
+    for (const [key, records] of fromRs) {
+      const a = assessments.get(key)!;
+      // the reference date is the screening scan; minimum duration for SD 6 weeks, confirmation 4 weeks
+      const o = { referenceDate: a[0].date, minSdDays: 42, confirmDays: 28 };
+      const ours = bestOverallResponse(a[0].date, recistTimepoints(a), { minSdDays: 42, confirmDays: 28 });
+      const bor = deriveBor(records, o);
+      const cbor = deriveConfirmedBor(records, o);
+      expect([ours.response, ours.date, ours.confirmed, ours.confirmedDate], key).toEqual([
+        bor.response,
+        bor.date,
+        cbor.response,
+        cbor.date,
+      ]);
+      if (key.includes("INVESTIGATOR")) got[key.split("|")[0]] = `${bor.response}/${cbor.response}`;
+    }
+    expect(fromRs.size).toBe(24);
+    // the investigator's BOR / confirmed BOR, checked by hand against admiralonco's documented rules:
+    // 1015 SD d21 (early: NE), NE, CR d63 unconfirmed → SD; 1028 early SD then PD → PD; 1034 NON-CR/NON-PD at
+    // d42 counts; 1097 a lone NON-CR/NON-PD at d21 → NE; 1115 PR d42 with CR only 21 days later → SD;
+    // 1118 PR d42, NE, PR 42 days later (one NE accepted) → PR; 1130 SD d42 then PD → SD;
+    // 1133 PR d21, CR d42, PD d63: nothing confirmed, CR at d42 → SD
+    expect(got).toEqual({
+      "01-701-1015": "CR/SD",
+      "01-701-1028": "PD/PD",
+      "01-701-1034": "NON-CR/NON-PD/NON-CR/NON-PD",
+      "01-701-1097": "NE/NE",
+      "01-701-1115": "CR/SD",
+      "01-701-1118": "PR/PR",
+      "01-701-1130": "SD/SD",
+      "01-701-1133": "CR/SD",
+    });
   });
 
   const lesions = (...d: number[]): LesionMeasurement[] =>
@@ -138,6 +184,23 @@ describe("RECIST 1.1", () => {
       response: "PR",
       confirmed: "PR",
     });
+  });
+
+  it("an SD at day 21 followed by PD at day 42 is PD, not SD; a lone early SD is NE", () => {
+    const a: Assessment[] = [
+      { date: "2024-01-01", lesions: lesions(50) },
+      { date: "2024-01-22", lesions: lesions(48) },
+      { date: "2024-02-12", lesions: lesions(60) },
+    ];
+    const tps = recistTimepoints(a);
+    expect(tps.map((t) => t.overall)).toEqual(["SD", "PD"]);
+    expect(bestOverallResponse("2024-01-01", tps)).toMatchObject({ response: "PD", confirmed: "PD" });
+    expect(bestOverallResponse("2024-01-01", tps.slice(0, 1))).toMatchObject({
+      response: "NE",
+      confirmed: "NE",
+    });
+    // the minimum duration is a setting: 3 weeks lets the SD at day 21 count
+    expect(bestOverallResponse("2024-01-01", tps, { minSdDays: 21 })).toMatchObject({ response: "SD" });
   });
 
   it("any timeline of measurements gives a response category (property)", () => {

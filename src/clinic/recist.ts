@@ -3,6 +3,7 @@
  * nadir, target / non-target / new-lesion responses, the overall time-point response and the best overall
  * response with confirmation. Rules as in shared/research/clinical.md §2.1.
  */
+import { daysBetween, deriveBor, deriveConfirmedBor, type BorOptions } from "./best-response.js";
 
 export type TargetResponse = "CR" | "PR" | "SD" | "PD" | "NE";
 export type NonTargetResponse = "CR" | "NON-CR/NON-PD" | "PD" | "NE" | "NONE";
@@ -45,10 +46,17 @@ export interface TimepointResponse {
 }
 
 export interface BestOverallResponse {
+  /** Best response, confirmation not required; SD and NON-CR/NON-PD only ≥ `minSdDays` from the reference date. */
   readonly response: OverallResponse | "NE";
   /** Confirmed: CR/PR need the same or better response ≥ `confirmDays` later; SD needs `minSdDays` from baseline. */
   readonly confirmed: OverallResponse | "NE";
+  /** Date of the assessment that gave `response`. */
   readonly date: string | null;
+  /** Date of the assessment that gave `confirmed`. */
+  readonly confirmedDate?: string | null;
+  /** The settings used (days). */
+  readonly minSdDays?: number;
+  readonly confirmDays?: number;
 }
 
 /**
@@ -166,47 +174,52 @@ export function overallResponse(
   return "NE";
 }
 
-const RANK: Record<string, number> = { CR: 5, PR: 4, SD: 3, "NON-CR/NON-PD": 3, PD: 1, NE: 0 };
-
 /** Days from date a to date b (ISO; a partial date means the middle of its month or year). */
-export function daysBetween(a: string, b: string): number {
-  const parse = (d: string) => Date.parse(d.length === 7 ? `${d}-15` : d.length === 4 ? `${d}-07-01` : d);
-  return (parse(b) - parse(a)) / 86_400_000;
+export { daysBetween };
+
+export interface BestResponseOptions {
+  /** Confirmation of CR / PR: the confirming assessment ≥ this many days later. Default 28 (4 weeks). */
+  readonly confirmDays?: number;
+  /**
+   * Minimum duration for SD (protocol-defined, usually 6–8 weeks), days from `referenceDate`. Default 42: an SD or
+   * NON-CR/NON-PD earlier than this is NE.
+   */
+  readonly minSdDays?: number;
+  /** Where the minimum duration for SD is counted from. Default: the baseline scan's date. */
+  readonly referenceDate?: string;
+  /** NE assessments accepted between a response and its confirmation. Default 1 (admiralonco). */
+  readonly maxNe?: number;
+  /** Accept one SD between a PR and its confirmation. Default false (admiralonco). */
+  readonly acceptSd?: boolean;
 }
 
 /**
- * Best overall response: the best time-point response before the first PD. Confirmed: a CR or PR counts only if a
- * later assessment ≥ confirmDays after it shows the same or better response (CR needs CR; PR needs CR or PR);
- * SD needs ≥ minSdDays from baseline.
+ * Best overall response (confirmation not required) and confirmed best overall response over the time points,
+ * with admiralonco's rules (see best-response.ts): assessments up to the first PD; SD and NON-CR/NON-PD only
+ * ≥ minSdDays after the reference date (earlier: NE, so an early SD then PD is PD and a lone early SD is NE);
+ * CR/PR confirmed by a CR/PR ≥ confirmDays later.
  */
 export function bestOverallResponse(
   baselineDate: string,
   timepoints: readonly TimepointResponse[],
-  opts: { confirmDays?: number; minSdDays?: number } = {},
+  opts: BestResponseOptions = {},
 ): BestOverallResponse {
-  const confirmDays = opts.confirmDays ?? 28;
-  const minSd = opts.minSdDays ?? 42;
-  let best: TimepointResponse | null = null;
-  let confirmed: OverallResponse | "NE" = "NE";
-  let confirmedRank = -1;
-  const stopAt = timepoints.findIndex((t) => t.overall === "PD");
-  const upto = stopAt < 0 ? timepoints : timepoints.slice(0, stopAt + 1);
-  for (const t of upto) if (!best || RANK[t.overall] > RANK[best.overall]) best = t;
-  upto.forEach((t, i) => {
-    let c: OverallResponse | "NE" = "NE";
-    if (t.overall === "CR" || t.overall === "PR") {
-      const later = upto
-        .slice(i + 1)
-        .find((u) => daysBetween(t.date, u.date) >= confirmDays && u.overall !== "NE");
-      if (later && (later.overall === "CR" || (t.overall === "PR" && later.overall === "PR"))) c = t.overall;
-      else c = daysBetween(baselineDate, t.date) >= minSd ? "SD" : "NE";
-    } else if (t.overall === "SD" || t.overall === "NON-CR/NON-PD") {
-      c = daysBetween(baselineDate, t.date) >= minSd ? t.overall : "NE";
-    } else if (t.overall === "PD") c = "PD";
-    if (RANK[c] > confirmedRank) {
-      confirmed = c;
-      confirmedRank = RANK[c];
-    }
-  });
-  return { response: best?.overall ?? "NE", confirmed, date: best?.date ?? null };
+  const o: BorOptions = {
+    referenceDate: opts.referenceDate ?? baselineDate,
+    minSdDays: opts.minSdDays ?? 42,
+    confirmDays: opts.confirmDays ?? 28,
+    maxNe: opts.maxNe,
+    acceptSd: opts.acceptSd,
+  };
+  const records = timepoints.map((t) => ({ date: t.date, response: t.overall }));
+  const bor = deriveBor(records, o);
+  const cbor = deriveConfirmedBor(records, o);
+  return {
+    response: bor.response as OverallResponse,
+    confirmed: cbor.response as OverallResponse,
+    date: bor.date,
+    confirmedDate: cbor.date,
+    minSdDays: o.minSdDays!,
+    confirmDays: o.confirmDays!,
+  };
 }
