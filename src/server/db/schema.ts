@@ -47,6 +47,8 @@ export const users = pgTable(
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     disabled: boolean("disabled").notNull().default(false),
+    /** False until a self-registered patient confirms the e-mailed code (staff accounts set a password by invitation). */
+    emailVerified: boolean("email_verified").notNull().default(true),
     timeZone: text("time_zone").notNull().default("UTC"),
     createdAt: created(),
   },
@@ -69,8 +71,30 @@ export const sessions = pgTable("sessions", {
   userAgent: text("user_agent"),
 });
 
+/**
+ * Failed sign-ins per account and source address, counted atomically (one upsert); the pair locks for a while after
+ * LOCKOUT.attempts failures, so that someone else's guesses cannot lock the owner out from their own address.
+ */
+export const loginFailures = pgTable(
+  "login_failures",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    source: text("source").notNull(),
+    failures: integer("failures").notNull().default(0),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.source] })],
+);
+
+/** One-time codes (stored as SHA-256 only): password resets, sign-up confirmations and staff invitations. */
 export const passwordResets = pgTable("password_resets", {
   tokenHash: text("token_hash").primaryKey(),
+  purpose: text("purpose", { enum: ["reset", "signup", "invite"] })
+    .notNull()
+    .default("reset"),
   userId: uuid("user_id")
     .notNull()
     .references(() => users.id, { onDelete: "cascade" }),
@@ -246,6 +270,8 @@ export const plans = pgTable("plans", {
   chosen: text("chosen"),
   /** The chosen candidate's protocol as approved (the clinician may have edited days and doses). */
   approvedProtocol: jsonb("approved_protocol"),
+  /** The candidate as approved with its prediction (src/planner/approved.ts): re-simulated when edited. */
+  approvedCandidate: jsonb("approved_candidate"),
   createdBy: uuid("created_by").references(() => users.id),
   createdAt: created(),
   approvedBy: uuid("approved_by").references(() => users.id),
