@@ -17,6 +17,14 @@ export interface ServerConfig {
   readonly secureCookies: boolean;
   /** Worker threads for planning jobs' simulations. */
   readonly planThreads?: number;
+  /** How patients reach the clinic, printed on their copy of the plan (CLINIC_CONTACT, e.g. a phone number). */
+  readonly clinicContact?: string;
+  /** Development mode (NODE_ENV=development): the outbox shows one-time codes; never in production. */
+  readonly development?: boolean;
+  /** Addresses of the reverse proxy whose X-Forwarded-* headers are trusted (TRUST_PROXY, comma-separated IPs or CIDRs). */
+  readonly trustProxy?: readonly string[];
+  /** Create the demo accounts and cases on an empty database even off loopback (DEMO=1). */
+  readonly demo?: boolean;
 }
 
 function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -38,5 +46,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     sessionHours: intEnv("SESSION_HOURS", 12, env),
     secureCookies: env.SECURE_COOKIES === "1",
     planThreads: env.PLAN_THREADS ? intEnv("PLAN_THREADS", 1, env) : undefined,
+    clinicContact: env.CLINIC_CONTACT || undefined,
+    development: env.NODE_ENV === "development",
+    trustProxy: env.TRUST_PROXY
+      ? env.TRUST_PROXY.split(",")
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : undefined,
+    demo: env.DEMO === "1",
   };
 }

@@ -1,0 +1,82 @@
+/**
+ * Shared types of the population layer: virtual patients, trial populations, scan schedules and the simulated
+ * course of one patient as a radiologist would report it. The trial machinery (trial files, RECIST at the scans,
+ * Kaplan–Meier, reports) and the clinical-model simulator meet here.
+ */
+import type { LesionMeasurement } from "../clinic/recist.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
+
+/** Cancer types of the calibration set (more may be added as data). */
+export const CANCER_TYPES = [
+  "melanoma",
+  "nsclc",
+  "renal-cell-carcinoma",
+  "large-b-cell-lymphoma",
+  "prostate-cancer",
+] as const;
+export type CancerType = (typeof CANCER_TYPES)[number];
+
+/** Agent classes a population may be refractory to (besides catalog agent ids). */
+export const REFRACTORY_CLASSES = ["anti-PD-1", "anti-PD-L1", "anti-CTLA-4", "chemotherapy"] as const;
+
+/** Who a trial arm enrolled: the `population` block of a trial file. */
+export interface TrialPopulation {
+  readonly cancer: CancerType;
+  /** A distribution over stage / M categories (fractions summing to 1) or a list of allowed values. */
+  readonly stage?: Readonly<Record<string, number>> | readonly string[];
+  readonly prior_lines?: readonly number[];
+  /** Catalog agent ids or classes (REFRACTORY_CLASSES) the population progressed on. */
+  readonly refractory_to?: readonly string[];
+  readonly pdl1?: "any" | "positive" | "high";
+  readonly ecog?: readonly number[];
+  /** Fraction with LDH above the upper limit of normal. */
+  readonly ldh_elevated?: number;
+  /** All patients have injectable lesions. */
+  readonly injectable?: boolean;
+}
+
+export type ResponseCriteria = "recist1.1" | "irecist" | "lugano2014";
+
+/** The `assessment` block of a trial file. */
+export interface ScanSchedule {
+  readonly criteria: ResponseCriteria;
+  readonly first_week: number;
+  readonly every_weeks: number;
+  readonly until_week?: number;
+  readonly every_weeks_after?: number;
+  readonly follow_up_weeks: number;
+  /** Responses need a confirming scan ≥ 4 weeks later. */
+  readonly confirm: boolean;
+}
+
+/** A scan of one simulated patient: day from the start of treatment and the measured lesions (with reader noise). */
+export interface SimulatedScan {
+  readonly day: number;
+  readonly lesions: readonly LesionMeasurement[];
+}
+
+/** One simulated patient of a trial arm, as the trial's radiologists would have reported them. */
+export interface SimulatedCourse {
+  readonly id: string;
+  /** Covariates of the virtual patient (cancer, stage, ldh_elevated, pdl1, ecog, prior_lines, injectable, ...). */
+  readonly covariates: Readonly<Record<string, string | number | boolean>>;
+  /** The baseline scan (day 0) first, then one entry per scheduled scan while the patient is followed. */
+  readonly scans: readonly SimulatedScan[];
+  /** True (noise-free) sum of target-lesion diameters at each scan day, mm (for plots and checks). */
+  readonly trueSumMm: readonly number[];
+}
+
+export interface SimulateArmRequest {
+  readonly population: TrialPopulation;
+  readonly protocol: Protocol;
+  /** Scan days after the baseline (day 0 is the baseline scan), ascending. */
+  readonly scanDays: readonly number[];
+  readonly patients: number;
+  readonly seed: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Simulates the patients of one trial arm (the clinical model on a virtual population). */
+export interface ArmSimulator {
+  simulateArm(request: SimulateArmRequest): Promise<SimulatedCourse[]>;
+}
