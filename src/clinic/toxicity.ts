@@ -66,6 +66,22 @@ const ToxicitySchema = z
         icans: z.array(z.object({ grade: Grade, action: z.string() }).strict()).length(4),
       })
       .strict(),
+    ae_guidance: z
+      .object({
+        source: z.string(),
+        categories: z.array(
+          z
+            .object({
+              category: z.string(),
+              match: z.string(),
+              general: z.string(),
+              immune_effector: z.string().optional(),
+              checkpoint: z.string().optional(),
+            })
+            .strict(),
+        ),
+      })
+      .strict(),
   })
   .strict();
 export type ToxicityData = z.infer<typeof ToxicitySchema>;

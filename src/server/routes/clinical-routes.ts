@@ -4,9 +4,8 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { imagingAssessments } from "../../clinic/case-file.js";
 import { CaseSchema, LesionSchema } from "../../clinic/case-schema.js";
-import { irecistBest, irecistTimepoints } from "../../clinic/irecist.js";
-import { bestOverallResponse, recistTimepoints } from "../../clinic/recist.js";
-import { cellTherapyManagement, iraeManagement } from "../../clinic/toxicity.js";
+import { adverseEventGuidance } from "../../clinic/ae-guidance.js";
+import { lineResponse } from "../../clinic/response.js";
 import { evaluateCase } from "../../clinic/evaluate.js";
 import { casePatient } from "../../planner/personalize.js";
 import { therapyCatalog } from "../../therapy/catalog.js";
@@ -19,6 +18,7 @@ import { administrations, adverseEvents, assessments, notes, plans } from "../db
 import { HttpError } from "../http.js";
 import { currentRecord, saveCaseVersion } from "./case-routes.js";
 import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
+import { caseAgents, caseLineStarts } from "./follow-up-context.js";
 
 const GRADE_MAX = { "CTCAE v5": 5, "ASTCT CRS": 4, "ASTCT ICANS": 4 } as const;
 
@@ -155,7 +155,9 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
         caseId: row.id,
         detail: { version },
       });
-      return reply.status(201).send({ version, response: responseOf(parsed.data) });
+      return reply
+        .status(201)
+        .send({ version, response: responseOf(parsed.data, await caseLineStarts(ctx, row.id, parsed.data)) });
     },
   );
 
@@ -177,7 +179,7 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
         resourceId: row.id,
         caseId: row.id,
       });
-      return responseOf(record);
+      return responseOf(record, await caseLineStarts(ctx, row.id, record));
     },
   );
 
@@ -219,7 +221,8 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
         resourceId: r.id,
         caseId: row.id,
       });
-      return reply.status(201).send({ ...r, guidance: guidanceFor(b.system, b.grade) });
+      const agents = await caseAgents(ctx, row.id);
+      return reply.status(201).send({ ...r, guidance: adverseEventGuidance({ ...b, agents }) });
     },
   );
 
@@ -231,7 +234,8 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
       .from(adverseEvents)
       .where(eq(adverseEvents.caseId, row.id))
       .orderBy(desc(adverseEvents.onset));
-    return rows.map((r) => ({ ...r, guidance: guidanceFor(r.system, r.grade) }));
+    const agents = await caseAgents(ctx, row.id);
+    return rows.map((r) => ({ ...r, guidance: adverseEventGuidance({ ...r, agents }) }));
   });
 
   api.get(
@@ -321,34 +325,16 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
   );
 }
 
-/** The management guidance of a graded adverse event (decision support, with its source). */
-export function guidanceFor(system: string, grade: number): { text: string; source: string } | null {
-  if (system === "CTCAE v5") {
-    const g = iraeManagement(grade);
-    return g
-      ? { text: `checkpoint inhibitor: ${g.checkpointInhibitor}; steroids: ${g.steroids}`, source: g.source }
-      : null;
-  }
-  const text = cellTherapyManagement(system === "ASTCT CRS" ? "crs" : "icans", grade);
-  return text
-    ? { text, source: "ASTCT consensus (Lee 2019) and cell-therapy guidance in catalog/toxicity.yaml" }
-    : null;
-}
-
-function responseOf(record: z.infer<typeof CaseSchema>) {
+/** RECIST 1.1 and iRECIST of the current line of treatment (its baseline: the last scan before it started). */
+function responseOf(record: z.infer<typeof CaseSchema>, lineStarts: string[]) {
   const a = imagingAssessments(record);
-  if (a.length < 2)
+  const r = lineResponse(a, { lineStarts });
+  if (!r)
     return {
       assessments: a.length,
       recist: null,
       irecist: null,
       note: "RECIST needs a baseline and a follow-up scan",
     };
-  const tps = recistTimepoints(a);
-  const itps = irecistTimepoints(a);
-  return {
-    assessments: a.length,
-    recist: { timepoints: tps, best: bestOverallResponse(a[0].date, tps) },
-    irecist: { timepoints: itps.map(({ recist: _r, ...rest }) => rest), best: irecistBest(itps) },
-  };
+  return { assessments: a.length, ...r };
 }
