@@ -6,6 +6,8 @@ export const DOSE_UNITS = [
   "mg/kg",
   "mg/m2",
   "ug",
+  "ug/m2",
+  "AUC",
   "IU",
   "IU/kg",
   "cells",
@@ -68,6 +70,60 @@ export const AgentModelSchema = z
   })
   .strict();
 
+/** What an agent does in the clinical model (models/immunoplan-clinical.yaml; src/therapy/compile-clinical.ts). */
+export const CLINICAL_INPUTS = [
+  "pd1",
+  "ctla4",
+  "il2",
+  "chemo",
+  "lymphodepletion",
+  "virus",
+  "gmcsf",
+  "vaccine",
+  "til",
+  "car_t",
+  "nk",
+  "adcc_mab",
+  "radiation",
+  "surgery",
+  "none",
+] as const;
+export type ClinicalInput = (typeof CLINICAL_INPUTS)[number];
+
+export const ClinicalBindingSchema = z
+  .object({
+    input: z.enum(CLINICAL_INPUTS),
+    /** One exposure equivalent (chemotherapy, lymphodepletion, GM-CSF, vaccines). */
+    reference_dose: z
+      .object({ value: z.number().positive(), unit: z.enum(DOSE_UNITS) })
+      .strict()
+      .optional(),
+    /** Two-compartment population PK of an antibody at the reference weight, with allometric weight exponents. */
+    pk: z
+      .object({
+        CL_L_day: z.number().positive(),
+        V1_L: z.number().positive(),
+        Q_L_day: z.number().positive(),
+        V2_L: z.number().positive(),
+        weight_exponent_CL: z.number(),
+        weight_exponent_V: z.number(),
+        ref_weight_kg: z.number().positive(),
+        source: z.string().min(1),
+      })
+      .strict()
+      .optional(),
+    /** IL-2: the plasma volume a bolus first distributes into. */
+    volume_L: z.number().positive().optional(),
+    set: z.record(z.string(), z.number()).optional(),
+    source: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((b) => b.source !== undefined || b.pk !== undefined, {
+    message: "a clinical binding needs a source (or a pk block with its source)",
+    path: ["source"],
+  });
+export type ClinicalBinding = z.infer<typeof ClinicalBindingSchema>;
+
 export const AgentSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/, "lower-case letters, digits and -"),
@@ -86,6 +142,7 @@ export const AgentSchema = z
     cautions: z.array(z.string()),
     toxicities: z.array(z.string()),
     model: AgentModelSchema,
+    clinical: ClinicalBindingSchema.optional(),
     model_note: z.string().optional(),
     sources: z.array(z.string()).min(1),
     verify: z.boolean().optional(),

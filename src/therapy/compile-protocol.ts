@@ -2,6 +2,7 @@ import type { DoseSpec } from "../engine/language/index.js";
 import { survivingFraction } from "../models/radiotherapy.js";
 import type { Agent } from "./catalog-schema.js";
 import { therapyCatalog, type TherapyCatalog } from "./catalog.js";
+import { absoluteAmount } from "./dose-amount.js";
 import { mostellerBsa, type Patient } from "./patient.js";
 import type { Protocol } from "./protocol-schema.js";
 import { administrations } from "./validate-protocol.js";
@@ -42,18 +43,6 @@ const STATE_MODULE: Record<string, string> = {
   Vac: "vaccine",
 };
 
-/** The dose as an absolute amount for this patient: per-kg by weight, per-m² by Mosteller body-surface area. */
-function absoluteAmount(
-  value: number,
-  unit: string,
-  p: Patient,
-  bsa: number,
-): { amount: number; unit: string } {
-  if (unit.endsWith("/kg")) return { amount: value * p.weight_kg, unit: unit.slice(0, -3) };
-  if (unit.endsWith("/m2")) return { amount: value * bsa, unit: unit.slice(0, -3) };
-  return { amount: value, unit };
-}
-
 function fmt(x: number): string {
   return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-2 && x !== 0)
     ? x.toExponential(3)
@@ -86,8 +75,7 @@ function convert(
       return [{ kind: "bolus", state: m.state!, amount, at: day, label }];
     case "chemo": {
       // mg/m² → drug units; mg/kg doses are first expressed per m² for this patient
-      const mgPerM2 =
-        unit === "mg/m2" ? value : unit === "mg/kg" ? (value * p.weight_kg) / bsa : amount / bsa;
+      const mgPerM2 = unit === "mg/m2" ? value : amount / bsa;
       return [{ kind: "bolus", state: m.state!, amount: mgPerM2 / m.mg_m2_per_unit!, at: day, label }];
     }
     case "radiation": {

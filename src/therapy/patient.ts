@@ -12,6 +12,8 @@ export const PatientSchema = z
     description: z.string().optional(),
     weight_kg: z.number().positive().max(500),
     height_cm: z.number().positive().max(300),
+    /** Glomerular filtration rate (mL/min), for carboplatin dosed by AUC (Calvert); 90 when unknown. */
+    gfr_ml_min: z.number().positive().max(300).optional(),
     /** Variant of the core model (e.g. patient10). */
     variant: z.string().optional(),
     /** Initial values of core-model states. */
