@@ -8,7 +8,7 @@ import { recordLineStarts } from "../../clinic/response.js";
 import type { Plan } from "../../planner/plan.js";
 import type { Protocol } from "../../therapy/protocol-schema.js";
 import type { AppContext } from "../app.js";
-import { administrations, plans } from "../db/schema.js";
+import { administrations, cases, plans } from "../db/schema.js";
 
 type PlanRow = typeof plans.$inferSelect;
 
@@ -50,4 +50,25 @@ export async function caseLineStarts(ctx: AppContext, caseId: string, record: Ca
     else if (p.status === "active") starts.push(p.statusChangedAt.toISOString().slice(0, 10));
   }
   return starts;
+}
+
+type CaseStatus = (typeof cases.$inferSelect)["status"];
+
+/**
+ * The case's status follows its plans: an approved or active plan means treatment, a completed one (and none
+ * approved or active) follow-up; when every plan is withdrawn, a case in treatment or follow-up goes back to
+ * planning. A closed case stays closed. Returns the status now in force.
+ */
+export async function syncCaseStatus(ctx: AppContext, caseId: string): Promise<CaseStatus> {
+  const [c] = await ctx.db.select({ status: cases.status }).from(cases).where(eq(cases.id, caseId));
+  const ps = await ctx.db.select({ status: plans.status }).from(plans).where(eq(plans.caseId, caseId));
+  const has = (s: string) => ps.some((p) => p.status === s);
+  let next: CaseStatus = c.status;
+  if (c.status === "closed") return c.status;
+  if (has("active") || has("approved")) next = "treatment";
+  else if (has("completed")) next = "follow-up";
+  else if (c.status === "treatment" || c.status === "follow-up") next = "planning";
+  if (next !== c.status)
+    await ctx.db.update(cases).set({ status: next, updatedAt: new Date() }).where(eq(cases.id, caseId));
+  return next;
 }

@@ -11,6 +11,7 @@ import type { AppContext } from "../app.js";
 import { evaluations, fits, jobs, PLAN_STATUSES, plans } from "../db/schema.js";
 import { conflict, HttpError, notFound } from "../http.js";
 import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
+import { syncCaseStatus } from "./follow-up-context.js";
 
 const JobOptions = z
   .object({
@@ -290,7 +291,8 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
         caseId: p.caseId,
         detail: { chosen: req.body.chosen, edited: req.body.protocol !== undefined },
       });
-      return { id: u.id, status: u.status, chosen: u.chosen, approvedAt: u.approvedAt };
+      const caseStatus = await syncCaseStatus(ctx, p.caseId);
+      return { id: u.id, status: u.status, caseStatus, chosen: u.chosen, approvedAt: u.approvedAt };
     },
   );
 
@@ -307,14 +309,18 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
       schema: {
         tags: ["plans"],
         params: IdParams,
-        body: z.object({ status: z.enum(PLAN_STATUSES) }),
-        response: { 200: z.unknown(), 409: ErrorSchema },
+        summary:
+          "Start (active), complete or withdraw a plan (a withdrawal needs a reason); the case follows",
+        body: z.object({ status: z.enum(PLAN_STATUSES), reason: z.string().trim().max(2000).optional() }),
+        response: { 200: z.unknown(), 400: ErrorSchema, 409: ErrorSchema },
       },
     },
     async (req) => {
       const p = await planFor(req, req.params.id, "plan");
       if (!NEXT[p.status].includes(req.body.status))
         throw conflict(`a ${p.status} plan cannot become ${req.body.status}`);
+      if (req.body.status === "withdrawn" && !req.body.reason)
+        throw new HttpError(400, "reason: say why the plan is withdrawn", "body.reason", "invalid-input");
       const [u] = await ctx.db
         .update(plans)
         .set({ status: req.body.status, statusChangedAt: new Date() })
@@ -325,9 +331,15 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
         resourceType: "plan",
         resourceId: p.id,
         caseId: p.caseId,
-        detail: { from: p.status, to: u.status },
+        detail: { from: p.status, to: u.status, ...(req.body.reason ? { reason: req.body.reason } : {}) },
       });
-      return { id: u.id, status: u.status };
+      const caseStatus = await syncCaseStatus(ctx, p.caseId);
+      return {
+        id: u.id,
+        status: u.status,
+        caseStatus,
+        ...(req.body.reason ? { reason: req.body.reason } : {}),
+      };
     },
   );
 }
