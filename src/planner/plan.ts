@@ -208,7 +208,7 @@ const MODALITY_OF: Record<
   maintenance: () => "checkpoint-inhibitor",
 };
 
-function stepAgents(protocol: Protocol, c: StepExplanation["component"]): StepExplanation["agents"] {
+export function stepAgents(protocol: Protocol, c: StepExplanation["component"]): StepExplanation["agents"] {
   const catalog = therapyCatalog();
   const modalities: Record<StepExplanation["component"], (id: string, intent?: string) => boolean> = {
     debulking: (_id, intent) => intent?.startsWith("debulking") ?? false,

@@ -66,3 +66,14 @@ export async function simulateAll(
     await pool.destroy();
   }
 }
+
+/** One simulation on a worker thread of its own, so that a server's event loop keeps answering meanwhile. */
+export async function simulateOffThread(input: SimulateCandidateInput): Promise<CandidateOutcome> {
+  const { filename, execArgv } = workerFile(import.meta.url, "simulate-worker");
+  const pool = new Piscina({ filename, minThreads: 1, maxThreads: 1, execArgv });
+  try {
+    return (await pool.run(input)) as CandidateOutcome;
+  } finally {
+    await pool.destroy();
+  }
+}

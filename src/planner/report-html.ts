@@ -3,8 +3,11 @@
  * sends. Everything comes from the plan document; the report adds no numbers of its own.
  */
 import { therapyCatalog } from "../therapy/catalog.js";
+import { doseText } from "../therapy/dose-text.js";
 import { stepDays } from "../therapy/protocol-schema.js";
+import { approvedPlanDocument, type ApprovedCandidate } from "./approved.js";
 import type { CandidateExplanation, OutcomeSummary, Plan, RankedCandidate } from "./plan.js";
+import { RHAT_LIMIT } from "./personalize.js";
 import { burdenFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
 
 export function escapeHtml(s: string): string {
@@ -48,7 +51,7 @@ function scheduleTable(c: RankedCandidate): string {
         days.length > 6
           ? `${days.slice(0, 3).join(", ")}, … ${days.at(-1)} (${days.length} doses)`
           : days.join(", ");
-      return `<tr><td>${e(ph.name)}</td><td>${e(dayText)}</td><td>${e(catalog.agents.get(s.agent)?.name ?? s.agent)}</td><td>${e(`${s.dose.value} ${s.dose.unit}`)}${s.field_fraction !== undefined ? e(` (${Math.round(s.field_fraction * 100)} % of the burden in the field)`) : ""}</td><td>${e(s.route)}</td><td>${e(s.intent ?? "")}</td></tr>`;
+      return `<tr><td>${e(ph.name)}</td><td>${e(dayText)}</td><td>${e(catalog.agents.get(s.agent)?.name ?? s.agent)}</td><td>${e(doseText(s.dose))}${s.dose_override_reason ? e(` (above the label maximum: ${s.dose_override_reason})`) : ""}${s.field_fraction !== undefined ? e(` (${Math.round(s.field_fraction * 100)} % of the burden in the field)`) : ""}</td><td>${e(s.route)}</td><td>${e(s.intent ?? "")}</td></tr>`;
     }),
   );
   return `<table><thead><tr><th>phase</th><th>day(s)</th><th>agent</th><th>dose</th><th>route</th><th>purpose</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
@@ -104,10 +107,33 @@ figure { margin: 0.8rem 0; }
 figure svg { max-width: 100%; height: auto; }
 .candidate { border-top: 1px solid #eee; margin-top: 1.5rem; }
 .numbers { background: #f5f8fc; padding: 0.5rem 0.7rem; }
+.approved { border: 2px solid #2b8a3e; padding: 0 1rem 0.5rem; margin-top: 1rem; }
+.warning { background: #fff0f0; border: 2px solid #c92a2a; padding: 0.6rem 1rem; font-weight: bold; }
 @media print { body { margin: 0; max-width: none; } .candidate { page-break-before: always; } details { display: block; } }
 `;
 
-export function renderPlanHtml(plan: Plan): string {
+/** An approved plan: the candidate as approved and when. */
+export interface ApprovalInfo {
+  readonly candidate: ApprovedCandidate;
+  readonly approvedAt: Date | string | null;
+}
+
+function approvedSection(plan: Plan, a: ApprovalInfo): string {
+  const c = a.candidate;
+  const at = a.approvedAt ? new Date(a.approvedAt).toISOString().slice(0, 10) : "";
+  return `<section class="approved" id="approved">
+<h2>Approved protocol</h2>
+<p><strong>${e(c.name)}</strong> — approved ${e(at)}${c.edited ? " with the clinician's edits (the prediction below was simulated for the protocol as approved)" : " as generated"}.</p>
+<p class="numbers">Predicted at 12 months: control <strong>${pct(c.outcome.pControl[1])}</strong>, elimination <strong>${pct(c.outcome.pElimination[1])}</strong>; 6 months: control ${pct(c.outcome.pControl[0])}, elimination ${pct(c.outcome.pElimination[0])}; median time to progression ${e(ttpText(c.outcome, plan.horizonDays))} (${c.outcome.samples} posterior samples). Toxicity score ${num(c.toxicity.score)} (${e(toxicityWords(c))}); treatment burden ${c.burden.clinicDays} days in clinic and ${c.burden.outpatientVisits} outpatient visits.</p>
+<figure>${timelineFigure(plan, c)}</figure>
+<h3>Schedule as approved</h3>
+${scheduleTable(c)}
+</section>`;
+}
+
+export function renderPlanHtml(source: Plan, opts: { readonly approved?: ApprovalInfo } = {}): string {
+  const approval = opts.approved;
+  const plan = approval ? approvedPlanDocument(source, approval.candidate) : source;
   const p = plan.personalization;
   const explained = plan.explanations
     .map((x) => {
@@ -139,11 +165,24 @@ export function renderPlanHtml(plan: Plan): string {
 <p>Plan date (day 0): ${e(plan.date)} · Immunoplan core model · ${plan.simulations.toLocaleString("en")} simulations (${plan.candidates.length} candidates × ${p.samples} posterior samples, and the explanations)</p>
 <p class="disclaimer" role="note">${e(plan.disclaimer)}</p>
 </header>
-<h2>Summary</h2>
+${approval ? approvedSection(plan, approval) : ""}
 ${
-  recommended
-    ? `<p>Highest score under the weights below: <strong>${e(recommended.name)}</strong>. Predicted at 12 months: control ${pct(recommended.outcome.pControl[1])}, elimination ${pct(recommended.outcome.pElimination[1])}${reference ? `; without treatment: control ${pct(reference.outcome.pControl[1])}, median time to progression ${e(ttpText(reference.outcome, plan.horizonDays))}` : ""}.</p>`
-    : "<p>No candidate could be generated.</p>"
+  p.converged
+    ? ""
+    : `<p class="warning" role="alert">The personalization did not converge (R-hat ≥ ${RHAT_LIMIT} for ${e(
+        p.posterior
+          .filter((x) => x.informedByData && !(x.rhat < RHAT_LIMIT))
+          .map((x) => x.name)
+          .join(", ") || "some parameter",
+      )}): the predictions below are unreliable.</p>`
+}
+<h2>${approval ? "How the candidates compared" : "Summary"}</h2>
+${
+  approval
+    ? ""
+    : recommended
+      ? `<p>Highest score under the weights below: <strong>${e(recommended.name)}</strong>. Predicted at 12 months: control ${pct(recommended.outcome.pControl[1])}, elimination ${pct(recommended.outcome.pElimination[1])}${reference ? `; without treatment: control ${pct(reference.outcome.pControl[1])}, median time to progression ${e(ttpText(reference.outcome, plan.horizonDays))}` : ""}.</p>`
+      : "<p>No candidate could be generated.</p>"
 }
 <ul>${plan.notes.map((n) => `<li>${e(n)}</li>`).join("")}</ul>
 <figure>${burdenFigure(plan)}</figure>
@@ -155,7 +194,7 @@ ${
     )} (${e(plan.weightsSource)}). Control = no RECIST progression (sum of diameters ≥ 20 % and ≥ 5 mm above its nadir); elimination = fewer than one tumor cell. "Best" = lowest burden at day ${plan.horizonDays} in that sample.</p>
 <table><thead><tr><th>#</th><th>candidate</th><th>control 6 mo</th><th>control 12 mo</th><th>elimination 6 mo</th><th>elimination 12 mo</th><th>median time to progression</th><th>P(best)</th><th>toxicity</th><th>burden</th><th>score</th></tr></thead><tbody>${ranking}</tbody></table>
 <p class="src">Toxicity score: ${e(plan.toxicitySource)}. Burden score: ${e(plan.burdenSource)}.</p>
-<h2>The recommendation and the best alternatives</h2>
+<h2>${approval ? "The approved candidate and the alternatives considered" : "The recommendation and the best alternatives"}</h2>
 ${explained}
 <h2>The patient's model</h2>
 <p>Fitted to ${p.observations.length} scan(s) by MCMC (${p.converged ? "converged: R-hat < 1.1" : "<strong>not converged</strong>: R-hat ≥ 1.1 for some parameter"}). Tumor cells on day 0: ${num(p.burdenAtStart.median)} (95 %: ${num(p.burdenAtStart.lower95)} – ${num(p.burdenAtStart.upper95)}).</p>

@@ -5,10 +5,14 @@
 import PDFDocument from "pdfkit";
 import SVGtoPDF from "svg-to-pdfkit";
 import { therapyCatalog } from "../therapy/catalog.js";
-import { stepDays } from "../therapy/protocol-schema.js";
+import { doseText } from "../therapy/dose-text.js";
+import { stepDays, type Protocol } from "../therapy/protocol-schema.js";
+import { approvedPlanDocument } from "./approved.js";
+import type { PatientCopy } from "./patient-copy.js";
+import { RHAT_LIMIT } from "./personalize.js";
 import type { Plan } from "./plan.js";
 import { burdenFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
-import { toxicityWords, ttpText } from "./report-html.js";
+import { toxicityWords, ttpText, type ApprovalInfo } from "./report-html.js";
 
 const REPLACE: Record<string, string> = {
   "≥": ">=",
@@ -44,9 +48,33 @@ export function pdfText(s: string): string {
 export interface PdfOptions {
   /** Compress page streams (default true; tests read the text uncompressed). */
   readonly compress?: boolean;
+  /** An approved plan: the candidate as approved (possibly edited) and when. */
+  readonly approved?: ApprovalInfo;
 }
 
-export function renderPlanPdf(plan: Plan, opts: PdfOptions = {}): Promise<Buffer> {
+function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  doc.on("data", (c: Buffer) => chunks.push(c));
+  return new Promise<Buffer>((resolve, reject) => {
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+}
+
+/** One line per step: phase, days, agent, dose (and the reason for a dose above the label), route, purpose. */
+export function scheduleLines(protocol: Protocol): string[] {
+  const catalog = therapyCatalog();
+  return protocol.phases.flatMap((ph) =>
+    ph.steps.map((s) => {
+      const days = stepDays(ph, s);
+      return `• ${ph.name}, day ${days.length > 6 ? `${days[0]}, ${days[1]}, … ${days.at(-1)} (${days.length} doses)` : days.join(", ")}: ${catalog.agents.get(s.agent)?.name ?? s.agent} ${doseText(s.dose)}${s.dose_override_reason ? ` (above the label maximum: ${s.dose_override_reason})` : ""} ${s.route}${s.intent ? ` — ${s.intent}` : ""}`;
+    }),
+  );
+}
+
+export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buffer> {
+  const approval = opts.approved;
+  const plan = approval ? approvedPlanDocument(source, approval.candidate) : source;
   const doc = new PDFDocument({
     size: "A4",
     margin: 48,
@@ -57,12 +85,7 @@ export function renderPlanPdf(plan: Plan, opts: PdfOptions = {}): Promise<Buffer
       Subject: plan.disclaimer,
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
+  const done = collect(doc);
   const width = doc.page.width - 96;
   const text = (s: string, o: PDFKit.Mixins.TextOptions = {}) => doc.text(pdfText(s), o);
   const heading = (s: string, size = 14) => {
@@ -99,10 +122,32 @@ export function renderPlanPdf(plan: Plan, opts: PdfOptions = {}): Promise<Buffer
   );
   doc.moveDown(0.4);
   disclaimer();
-  heading("Summary");
+  if (!plan.personalization.converged) {
+    doc.font("Helvetica-Bold").fillColor("#c92a2a");
+    text(
+      `WARNING: the personalization did not converge (R-hat >= ${RHAT_LIMIT} for some parameter): the predictions are unreliable.`,
+    );
+    doc.font("Helvetica").fillColor("#222");
+  }
+  if (approval) {
+    const c = approval.candidate;
+    heading("Approved protocol");
+    doc.font("Helvetica-Bold");
+    text(c.name);
+    doc.font("Helvetica");
+    text(
+      `Approved ${approval.approvedAt ? new Date(approval.approvedAt).toISOString().slice(0, 10) : ""}${c.edited ? " with the clinician's edits; the prediction was simulated for the protocol as approved" : " as generated"}. Predicted at 12 months: control ${pct(c.outcome.pControl[1])}, elimination ${pct(c.outcome.pElimination[1])}; 6 months: control ${pct(c.outcome.pControl[0])}, elimination ${pct(c.outcome.pElimination[0])}; median time to progression ${ttpText(c.outcome, plan.horizonDays)} (${c.outcome.samples} posterior samples). Toxicity: ${toxicityWords(c)}. ${c.burden.clinicDays} days in clinic, ${c.burden.outpatientVisits} outpatient visits.`,
+    );
+    heading("Schedule as approved", 11);
+    for (const l of scheduleLines(c.protocol)) text(l);
+    const tl = timelineFigure(plan, c);
+    const ts = svgSize(tl);
+    figure(tl, ts.w, ts.h);
+  }
+  heading(approval ? "How the candidates compared" : "Summary");
   const rec = plan.candidates.find((c) => c.id === plan.recommended);
   const ref = plan.candidates.find((c) => c.id === "none");
-  if (rec)
+  if (rec && !approval)
     text(
       `Highest score: ${rec.name}. Predicted at 12 months: control ${pct(rec.outcome.pControl[1])}, elimination ${pct(rec.outcome.pElimination[1])}${ref ? `; without treatment: control ${pct(ref.outcome.pControl[1])}, median time to progression ${ttpText(ref.outcome, plan.horizonDays)}` : ""}.`,
     );
@@ -143,7 +188,6 @@ export function renderPlanPdf(plan: Plan, opts: PdfOptions = {}): Promise<Buffer
   doc.x = 48;
   doc.fontSize(9.5);
 
-  const catalog = therapyCatalog();
   for (const x of plan.explanations) {
     const c = plan.candidates.find((k) => k.id === x.id)!;
     doc.addPage();
@@ -155,13 +199,7 @@ export function renderPlanPdf(plan: Plan, opts: PdfOptions = {}): Promise<Buffer
     const ts = svgSize(tl);
     figure(tl, ts.w, ts.h);
     heading("Schedule", 11);
-    for (const ph of c.protocol.phases)
-      for (const s of ph.steps) {
-        const days = stepDays(ph, s);
-        text(
-          `• ${ph.name}, day ${days.length > 6 ? `${days[0]}, ${days[1]}, … ${days.at(-1)} (${days.length} doses)` : days.join(", ")}: ${catalog.agents.get(s.agent)?.name ?? s.agent} ${s.dose.value} ${s.dose.unit} ${s.route}${s.intent ? ` — ${s.intent}` : ""}`,
-        );
-      }
+    for (const l of scheduleLines(c.protocol)) text(l);
     heading("Why each step is there", 11);
     for (const s of x.steps) {
       doc.font("Helvetica-Bold");
@@ -202,6 +240,54 @@ export function renderPlanPdf(plan: Plan, opts: PdfOptions = {}): Promise<Buffer
   for (const m of plan.excludedModalities) text(`• left out: ${m.modality} — ${m.reason}`);
   doc.moveDown(0.8);
   disclaimer();
+  doc.end();
+  return done;
+}
+
+/** The patient's copy (patient-copy.ts) as a PDF: plain language, large type, no model details. */
+export function renderPatientCopyPdf(
+  c: PatientCopy,
+  opts: Pick<PdfOptions, "compress"> = {},
+): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: "A4",
+    margin: 56,
+    compress: opts.compress ?? true,
+    info: { Title: c.title, Creator: "Immunoplan" },
+  });
+  const done = collect(doc);
+  const text = (s: string, o: PDFKit.Mixins.TextOptions = {}) => doc.text(pdfText(s), o);
+  const heading = (s: string, size = 14) => {
+    doc.moveDown(0.7).font("Helvetica-Bold").fontSize(size);
+    text(s);
+    doc.font("Helvetica").fontSize(11.5).moveDown(0.2);
+  };
+  doc.font("Helvetica-Bold").fontSize(20);
+  text(c.title);
+  doc.font("Helvetica").fontSize(11.5).moveDown(0.3);
+  text(`${c.greeting}. ${c.approved}`);
+  doc.moveDown(0.3);
+  text(c.howLong);
+  for (const p of c.parts) {
+    heading(p.heading);
+    text(p.where);
+    doc.moveDown(0.2);
+    for (const i of p.items) {
+      if (doc.y > doc.page.height - 100) doc.addPage();
+      doc.font("Helvetica-Bold");
+      text(`${i.what}: ${i.dose}, ${i.how}`);
+      doc.font("Helvetica");
+      text(`When: ${i.when}`);
+      if (i.why) text(`Why: ${i.why}`);
+      doc.moveDown(0.3);
+    }
+  }
+  heading("What to expect");
+  for (const x of c.expectation) text(x, { paragraphGap: 4 });
+  heading("Whom to call");
+  for (const x of c.whomToCall) text(`• ${x}`, { paragraphGap: 2 });
+  doc.moveDown(0.8).fontSize(10);
+  text(c.disclaimer);
   doc.end();
   return done;
 }

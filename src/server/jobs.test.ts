@@ -48,7 +48,11 @@ describe.each(backends())("evaluation and planning jobs on %s", (backend) => {
     expect((await patient.get(`/api/plans/${plans[0].id}`)).statusCode).toBe(404);
     const bad = await clinician.post(`/api/plans/${plans[0].id}/approve`, { chosen: "no-such-candidate" });
     expect(bad.json().error.path).toBe("body.chosen");
-    const ok = await clinician.post(`/api/plans/${plans[0].id}/approve`, { chosen: plans[0].recommended });
+    // (a plan this small may not converge: approving it needs the acknowledgement of the warning)
+    const ok = await clinician.post(`/api/plans/${plans[0].id}/approve`, {
+      chosen: plans[0].recommended,
+      acknowledgeNotConverged: true,
+    });
     expect(ok.json()).toMatchObject({ status: "approved", chosen: plans[0].recommended });
     expect(
       (await clinician.post(`/api/plans/${plans[0].id}/approve`, { chosen: plans[0].recommended }))

@@ -2,13 +2,22 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import {
+  approvedCandidate,
+  approvedPlanDocument,
+  approvedSimulationInput,
+  type ApprovedCandidate,
+} from "../../planner/approved.js";
+import { patientCopy, renderPatientCopyHtml } from "../../planner/patient-copy.js";
+import { RHAT_LIMIT } from "../../planner/personalize.js";
 import type { Plan } from "../../planner/plan.js";
-import { ProtocolSchema } from "../../therapy/protocol-schema.js";
+import { simulateOffThread } from "../../planner/pool.js";
+import { ProtocolSchema, type Protocol } from "../../therapy/protocol-schema.js";
 import { validateProtocol } from "../../therapy/validate-protocol.js";
 import { renderPlanHtml } from "../../planner/report-html.js";
-import { renderPlanPdf } from "../../planner/report-pdf.js";
+import { renderPatientCopyPdf, renderPlanPdf } from "../../planner/report-pdf.js";
 import type { AppContext } from "../app.js";
-import { evaluations, fits, jobs, PLAN_STATUSES, plans } from "../db/schema.js";
+import { evaluations, fits, jobs, PLAN_STATUSES, plans, users } from "../db/schema.js";
 import { conflict, HttpError, notFound } from "../http.js";
 import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
 import { syncCaseStatus } from "./follow-up-context.js";
@@ -34,28 +43,75 @@ const JobOptions = z
   })
   .strict();
 
-/** What a patient sees of a plan: the approved candidate only, never the alternatives or the draft. */
-function patientView(p: typeof plans.$inferSelect) {
-  const doc = p.plan as Plan;
-  const chosen = doc.candidates.find((c) => c.id === p.chosen);
-  return {
-    id: p.id,
-    status: p.status,
-    approvedAt: p.approvedAt,
-    disclaimer: doc.disclaimer,
-    date: doc.date,
-    candidate: chosen
-      ? {
-          id: chosen.id,
-          name: chosen.name,
-          protocol: (p.approvedProtocol as typeof chosen.protocol | null) ?? chosen.protocol,
-        }
-      : null,
-  };
+type PlanRow = typeof plans.$inferSelect;
+const APPROVED = ["approved", "active", "completed"];
+
+/** Why a plan's personalization is not to be trusted, or null when it converged. */
+export function convergenceWarning(doc: Plan): string | null {
+  const p = doc.personalization;
+  if (p.converged) return null;
+  const bad = p.posterior.filter((x) => x.informedByData && !(x.rhat < RHAT_LIMIT)).map((x) => x.name);
+  return `the personalization did not converge (R-hat ≥ ${RHAT_LIMIT} for ${bad.join(", ") || "some parameter"}): its predictions are unreliable`;
 }
 
 export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise<void> {
   const api = base.withTypeProvider<ZodTypeProvider>();
+
+  /** The candidate as approved, with the prediction for that protocol (made and stored once for older rows). */
+  const approvalOf = async (p: PlanRow): Promise<ApprovedCandidate | null> => {
+    if (!APPROVED.includes(p.status) || !p.chosen) return null;
+    if (p.approvedCandidate) return p.approvedCandidate as ApprovedCandidate;
+    const doc = p.plan as Plan;
+    const a = await approve(doc, p.chosen, p.approvedProtocol as Protocol | null);
+    await ctx.db.update(plans).set({ approvedCandidate: a }).where(eq(plans.id, p.id));
+    return a;
+  };
+  const approve = async (doc: Plan, chosen: string, protocol: Protocol | null) => {
+    const c = doc.candidates.find((k) => k.id === chosen)!;
+    const edited = protocol !== null && JSON.stringify(protocol) !== JSON.stringify(c.protocol);
+    const outcome = edited ? await simulateOffThread(approvedSimulationInput(doc, protocol)) : null;
+    return approvedCandidate(doc, chosen, protocol, outcome);
+  };
+  /** What a patient sees of a plan: the approved candidate only, in plain language; never the alternatives. */
+  const patientView = async (p: PlanRow, patientName: string) => {
+    const doc = p.plan as Plan;
+    const a = await approvalOf(p);
+    if (!a)
+      return {
+        id: p.id,
+        status: p.status,
+        approvedAt: p.approvedAt,
+        disclaimer: doc.disclaimer,
+        candidate: null,
+      };
+    const copy = await patientCopyOf(p, doc, a, patientName);
+    return {
+      id: p.id,
+      status: p.status,
+      approvedAt: p.approvedAt,
+      disclaimer: doc.disclaimer,
+      date: doc.date,
+      candidate: {
+        id: a.basedOn,
+        name: a.name,
+        protocol: a.protocol,
+        edited: a.edited,
+        prediction: { pControl: a.outcome.pControl, pElimination: a.outcome.pElimination },
+      },
+      copy,
+    };
+  };
+  const patientCopyOf = async (p: PlanRow, doc: Plan, a: ApprovedCandidate, patientName: string) => {
+    const [by] = p.approvedBy
+      ? await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, p.approvedBy))
+      : [];
+    return patientCopy(doc, a, {
+      patientName,
+      clinicianName: by?.name ?? null,
+      approvedAt: p.approvedAt,
+      clinicContact: ctx.config.clinicContact,
+    });
+  };
 
   api.post(
     "/cases/:id/jobs",
@@ -154,7 +210,7 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
     },
     async (req) => {
       const a = requireActor(req);
-      const { row } = await caseFor(ctx, req, req.params.id, "read");
+      const { row, patientName } = await caseFor(ctx, req, req.params.id, "read");
       const rows = await ctx.db
         .select()
         .from(plans)
@@ -166,7 +222,7 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
         .orderBy(desc(plans.createdAt));
       const mine = rows;
       await ctx.audit(req, { action: "list", resourceType: "plan", caseId: row.id });
-      if (a.role === "patient") return mine.map(patientView);
+      if (a.role === "patient") return Promise.all(mine.map((p) => patientView(p, patientName)));
       return mine.map((p) => ({
         id: p.id,
         status: p.status,
@@ -176,6 +232,8 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
         approvedAt: p.approvedAt,
         approvedBy: p.approvedBy,
         recommended: (p.plan as Plan).recommended,
+        edited: (p.approvedCandidate as ApprovedCandidate | null)?.edited ?? p.approvedProtocol !== null,
+        warning: convergenceWarning(p.plan as Plan),
       }));
     },
   );
@@ -183,17 +241,35 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
   const planFor = async (req: FastifyRequest, id: string, action: "read" | "plan") => {
     const [p] = await ctx.db.select().from(plans).where(eq(plans.id, id));
     if (!p) throw notFound("plan");
-    await caseFor(ctx, req, p.caseId, action);
-    if (req.actor?.role === "patient" && !["approved", "active", "completed"].includes(p.status))
-      throw notFound("plan");
-    return p;
+    const { patientName } = await caseFor(ctx, req, p.caseId, action);
+    if (req.actor?.role === "patient" && !APPROVED.includes(p.status)) throw notFound("plan");
+    return Object.assign(p, { patientName });
   };
 
-  api.get("/plans/:id", { schema: { tags: ["plans"], params: IdParams } }, async (req) => {
-    const p = await planFor(req, req.params.id, "read");
-    await ctx.audit(req, { action: "read", resourceType: "plan", resourceId: p.id, caseId: p.caseId });
-    return req.actor?.role === "patient" ? patientView(p) : p;
-  });
+  api.get(
+    "/plans/:id",
+    {
+      schema: {
+        tags: ["plans"],
+        summary:
+          "A plan: for an approved plan, the document with the candidate as approved (protocol and its prediction) and `approved`; patients get the approved candidate and their plain-language copy",
+        params: IdParams,
+      },
+    },
+    async (req) => {
+      const { patientName, ...p } = await planFor(req, req.params.id, "read");
+      await ctx.audit(req, { action: "read", resourceType: "plan", resourceId: p.id, caseId: p.caseId });
+      if (req.actor?.role === "patient") return patientView(p, patientName);
+      const a = await approvalOf(p);
+      const doc = p.plan as Plan;
+      return {
+        ...p,
+        plan: a ? approvedPlanDocument(doc, a) : doc,
+        approvedCandidate: a,
+        warning: convergenceWarning(doc),
+      };
+    },
+  );
 
   api.get(
     "/plans/:id/report",
@@ -213,26 +289,29 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
         resourceId: p.id,
         caseId: p.caseId,
       });
-      let doc = p.plan as Plan;
-      if (req.actor?.role === "patient") {
-        // the patient's copy: the approved candidate and the model's caveats, not the ranking of alternatives
-        const chosen = doc.candidates.filter((c) => c.id === p.chosen);
-        doc = {
-          ...doc,
-          candidates: chosen.map((c) => ({ ...c, rank: 1 })),
-          explanations: doc.explanations.filter((x) => x.id === p.chosen),
-          recommended: p.chosen,
-        };
-      }
-      if (req.query.format === "pdf")
-        return reply
+      const doc = p.plan as Plan;
+      const a = await approvalOf(p);
+      const html = (s: string) =>
+        reply
+          .header("content-type", "text/html; charset=utf-8")
+          .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+          .send(s);
+      const pdf = (b: Buffer, name: string) =>
+        reply
           .header("content-type", "application/pdf")
-          .header("content-disposition", `attachment; filename="plan-${p.id}.pdf"`)
-          .send(await renderPlanPdf(doc));
-      return reply
-        .header("content-type", "text/html; charset=utf-8")
-        .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
-        .send(renderPlanHtml(doc));
+          .header("content-disposition", `attachment; filename="${name}"`)
+          .send(b);
+      if (req.actor?.role === "patient") {
+        // the patient's copy: the approved protocol in plain language (planFor: patients see approved plans only)
+        const copy = await patientCopyOf(p, doc, a!, p.patientName);
+        return req.query.format === "pdf"
+          ? pdf(await renderPatientCopyPdf(copy), "treatment-plan.pdf")
+          : html(renderPatientCopyHtml(copy));
+      }
+      const approved = a ? { candidate: a, approvedAt: p.approvedAt } : undefined;
+      return req.query.format === "pdf"
+        ? pdf(await renderPlanPdf(doc, { approved }), `plan-${p.id}.pdf`)
+        : html(renderPlanHtml(doc, { approved }));
     },
   );
 
@@ -247,6 +326,8 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
           chosen: z.string().min(1),
           /** The candidate's protocol as edited by the clinician (days, doses); checked against the rules. */
           protocol: ProtocolSchema.optional(),
+          /** Required when the personalization did not converge: the clinician read the warning. */
+          acknowledgeNotConverged: z.boolean().optional(),
         }),
         response: { 200: z.unknown(), 409: ErrorSchema, 400: ErrorSchema },
       },
@@ -255,12 +336,21 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
       const a = requireActor(req);
       const p = await planFor(req, req.params.id, "plan");
       if (p.status !== "draft") throw conflict(`the plan is ${p.status}, not a draft`);
-      if (!(p.plan as Plan).candidates.some((c) => c.id === req.body.chosen))
+      const doc = p.plan as Plan;
+      if (!doc.candidates.some((c) => c.id === req.body.chosen))
         throw new HttpError(
           400,
           `chosen: no candidate '${req.body.chosen}' in this plan`,
           "body.chosen",
           "invalid-input",
+        );
+      const warning = convergenceWarning(doc);
+      if (warning && req.body.acknowledgeNotConverged !== true)
+        throw new HttpError(
+          409,
+          `acknowledgeNotConverged: ${warning}; approve only after reading this warning (acknowledgeNotConverged: true)`,
+          "body.acknowledgeNotConverged",
+          "not-converged",
         );
       if (req.body.protocol) {
         const errors = validateProtocol(req.body.protocol).filter((x) => x.severity === "error");
@@ -272,27 +362,43 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
             "invalid-input",
           );
       }
+      // the prediction for the protocol as approved: simulated again on the plan's samples when it was edited
+      const approved = await approve(doc, req.body.chosen, req.body.protocol ?? null);
       const [u] = await ctx.db
         .update(plans)
         .set({
           status: "approved",
           chosen: req.body.chosen,
-          approvedProtocol: req.body.protocol ?? null,
+          approvedProtocol: approved.edited ? approved.protocol : null,
+          approvedCandidate: approved,
           approvedBy: a.id,
           approvedAt: new Date(),
           statusChangedAt: new Date(),
         })
-        .where(eq(plans.id, p.id))
+        .where(and(eq(plans.id, p.id), eq(plans.status, "draft")))
         .returning();
+      if (!u) throw conflict("the plan was approved or withdrawn meanwhile");
       await ctx.audit(req, {
         action: "approve",
         resourceType: "plan",
         resourceId: p.id,
         caseId: p.caseId,
-        detail: { chosen: req.body.chosen, edited: req.body.protocol !== undefined },
+        detail: {
+          chosen: req.body.chosen,
+          edited: approved.edited,
+          ...(warning ? { acknowledged: warning } : {}),
+        },
       });
       const caseStatus = await syncCaseStatus(ctx, p.caseId);
-      return { id: u.id, status: u.status, caseStatus, chosen: u.chosen, approvedAt: u.approvedAt };
+      return {
+        id: u.id,
+        status: u.status,
+        caseStatus,
+        chosen: u.chosen,
+        approvedAt: u.approvedAt,
+        edited: approved.edited,
+        prediction: { pControl: approved.outcome.pControl, pElimination: approved.outcome.pElimination },
+      };
     },
   );
 
