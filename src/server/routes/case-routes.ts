@@ -17,6 +17,7 @@ import {
   plans,
   users,
 } from "../db/schema.js";
+import { checkRecordDates } from "../clinical-dates.js";
 import { conflict, forbidden, HttpError, notFound } from "../http.js";
 import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
 
@@ -263,6 +264,7 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
       const a = requireActor(req);
       const { row } = await caseFor(ctx, req, req.params.id, "write");
       const record = { ...req.body.record, id: row.id };
+      checkRecordDates(record, "body.record");
       const version = await saveCaseVersion(
         ctx,
         row.id,

@@ -15,6 +15,7 @@ import { validateProtocol } from "../../therapy/validate-protocol.js";
 import { DOSE_UNITS } from "../../therapy/catalog-schema.js";
 import type { AppContext } from "../app.js";
 import { administrations, adverseEvents, assessments, notes, plans } from "../db/schema.js";
+import { checkDate } from "../clinical-dates.js";
 import { HttpError } from "../http.js";
 import { currentRecord, saveCaseVersion } from "./case-routes.js";
 import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
@@ -39,6 +40,8 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
           route: z.string(),
           givenAt: z.iso.datetime({ offset: true }),
           note: z.string().max(2000).optional(),
+          /** Why a dose above the label maximum was given (required for such a dose). */
+          doseOverrideReason: z.string().trim().min(3).max(500).optional(),
         }),
         response: { 201: z.object({ id: z.string() }), 400: ErrorSchema },
       },
@@ -57,6 +60,23 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
           "body.route",
           "invalid-input",
         );
+      const form = agent.doses.find((d) => d.unit === b.dose.unit);
+      if (!form)
+        throw new HttpError(
+          400,
+          `dose.unit: ${agent.name} is not dosed in ${b.dose.unit} (units: ${agent.doses.map((d) => d.unit).join(", ")})`,
+          "body.dose.unit",
+          "invalid-input",
+        );
+      if (b.dose.value > form.max * (1 + 1e-9) && !b.doseOverrideReason)
+        throw new HttpError(
+          400,
+          `dose.value: ${b.dose.value} ${b.dose.unit} is above the label maximum of ${form.max} ${b.dose.unit} for ${agent.name}; give doseOverrideReason to record it`,
+          "body.dose.value",
+          "invalid-input",
+        );
+      const birth = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion)).patient.birthDate;
+      checkDate("body.givenAt", b.givenAt, birth);
       if (b.planId) {
         const [p] = await ctx.db.select({ caseId: plans.caseId }).from(plans).where(eq(plans.id, b.planId));
         if (p?.caseId !== row.id)
@@ -73,7 +93,9 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
           route: b.route,
           givenAt: new Date(b.givenAt),
           givenBy: a.id,
-          note: b.note,
+          note: b.doseOverrideReason
+            ? `above the label maximum: ${b.doseOverrideReason}${b.note ? `\n${b.note}` : ""}`
+            : b.note,
         })
         .returning({ id: administrations.id });
       await ctx.audit(req, {
@@ -122,6 +144,7 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
       const { row } = await caseFor(ctx, req, req.params.id, "treat");
       const record = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion));
       const b = req.body;
+      checkDate("body.date", b.date, record.patient.birthDate);
       const next = {
         ...record,
         imaging: [
@@ -211,6 +234,11 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
           "body.grade",
           "invalid-input",
         );
+      checkDate(
+        "body.onset",
+        b.onset,
+        CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion)).patient.birthDate,
+      );
       const [r] = await ctx.db
         .insert(adverseEvents)
         .values({ caseId: row.id, ...b, recordedBy: a.id })

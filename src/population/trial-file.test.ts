@@ -1,0 +1,258 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ModelError, formatIssue } from "../engine/language/model-error.js";
+import { loadTrial, parsePath, parseTrial } from "./trial-file.js";
+
+const dir = mkdtempSync(path.join(tmpdir(), "trial-file-"));
+writeFileSync(
+  path.join(dir, "pembro.yaml"),
+  `name: pembrolizumab q3w
+phases:
+  - name: treatment
+    start_day: 0
+    steps:
+      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: iv, days: { every: 21, count: 8 } }
+`,
+);
+writeFileSync(
+  path.join(dir, "typo.yaml"),
+  `name: typo
+phases:
+  - name: treatment
+    start_day: 0
+    steps:
+      - { agent: pembrolizumabb, dose: { value: 200, unit: mg }, route: iv, days: [0] }
+`,
+);
+
+const GOOD = `name: KEYNOTE-006
+source: "Robert C, et al. N Engl J Med 2015;372:2521-32"
+population:
+  cancer: melanoma
+  stage: { IIIC: 0.03, M1a: 0.10, M1b: 0.20, M1c: 0.67 }
+  prior_lines: [0, 1]
+  refractory_to: []
+  pdl1: any
+  ecog: [0, 1]
+  ldh_elevated: 0.35
+  injectable: false
+arms:
+  - name: pembrolizumab q3w
+    protocol: pembro.yaml
+    patients: 277
+  - name: pembrolizumab 10 mg/kg q2w
+    protocol:
+      name: pembrolizumab 10 mg/kg q2w
+      phases:
+        - name: treatment
+          start_day: 0
+          steps:
+            - { agent: pembrolizumab, dose: { value: 10, unit: mg/kg }, route: iv, days: { every: 14, count: 8 } }
+    patients: 279
+assessment:
+  criteria: recist1.1
+  first_week: 12
+  every_weeks: 6
+  until_week: 48
+  every_weeks_after: 12
+  follow_up_weeks: 104
+  confirm: true
+published:
+  - { arm: pembrolizumab q3w, endpoint: ORR, value: 0.329, ci: [0.274, 0.388] }
+  - { arm: pembrolizumab q3w, endpoint: PFS_6mo, value: 0.464 }
+  - { arm: pembrolizumab q3w, endpoint: PFS_HR, value: 0.58, versus: pembrolizumab 10 mg/kg q2w }
+  - { arm: [pembrolizumab q3w, pembrolizumab 10 mg/kg q2w], endpoint: ORR, value: 0.42, ci: [0.381, 0.465], certainty: C }
+`;
+const file = path.join(dir, "trial.yaml");
+/** The 1-based line of GOOD holding `text`. */
+const lineOf = (text: string) => GOOD.split("\n").findIndex((l) => l.includes(text)) + 1;
+
+/** The first error of a bad trial file, formatted as the CLI prints it. */
+function firstError(text: string): string {
+  try {
+    parseTrial(text, file);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ModelError);
+    return formatIssue((e as ModelError).issues.find((i) => i.severity === "error")!);
+  }
+  throw new Error("no error");
+}
+
+describe("trial file", () => {
+  it("reads the issue's example: population, arms with file and inline protocols, published end points", () => {
+    const t = parseTrial(GOOD, file);
+    expect(t.document.population.cancer).toBe("melanoma");
+    expect(t.arms.map((a) => [a.name, a.patients, a.protocol.name])).toEqual([
+      ["pembrolizumab q3w", 277, "pembrolizumab q3w"],
+      ["pembrolizumab 10 mg/kg q2w", 279, "pembrolizumab 10 mg/kg q2w"],
+    ]);
+    expect(t.arms[0].protocolFile).toBe(path.join(dir, "pembro.yaml"));
+    expect(t.published).toHaveLength(4);
+    expect(t.document.assessment.confirm).toBe(true);
+  });
+
+  it("a label maximum exceeded (pembrolizumab 10 mg/kg) is a warning naming the line, not an error", () => {
+    const t = parseTrial(GOOD, file);
+    const w = t.warnings.find((i) => /label maximum/.test(i.message))!;
+    expect(w.severity).toBe("warning");
+    expect(w.path).toBe("arms[1].protocol.phases[0].steps[0].dose.value");
+    expect(w.line).toBe(lineOf("value: 10, unit: mg/kg"));
+  });
+
+  it("JSON works as well as YAML", () => {
+    const t = parseTrial(JSON.stringify({ ...parseTrial(GOOD, file).document }), path.join(dir, "t.json"));
+    expect(t.arms).toHaveLength(2);
+  });
+
+  /** The message pattern of an error at the line of GOOD that holds `text`. */
+  const at = (text: string, rest: string) => new RegExp(`trial\\.yaml:${lineOf(text)}:\\d+: ${rest}`);
+  const cases: [string, (s: string) => string, RegExp][] = [
+    [
+      "an unknown agent (inline protocol)",
+      (s) => s.replace("agent: pembrolizumab, dose: { value: 10", "agent: pembro, dose: { value: 10"),
+      at(
+        "value: 10, unit: mg/kg",
+        String.raw`arms\[1\]\.protocol\.phases\[0\]\.steps\[0\]\.agent: unknown agent 'pembro'`,
+      ),
+    ],
+    [
+      "an unknown agent (protocol file)",
+      (s) => s.replace("protocol: pembro.yaml", "protocol: typo.yaml"),
+      /typo\.yaml:6:\d+: phases\[0\]\.steps\[0\]\.agent: unknown agent 'pembrolizumabb'.*arm 'pembrolizumab q3w'/,
+    ],
+    [
+      "an unknown cancer type",
+      (s) => s.replace("cancer: melanoma", "cancer: glioma"),
+      at("cancer: melanoma", String.raw`population\.cancer: unknown cancer type "glioma"`),
+    ],
+    [
+      "an unknown endpoint",
+      (s) => s.replace("endpoint: PFS_6mo", "endpoint: PFS6"),
+      at("endpoint: PFS_6mo", String.raw`published\[1\]\.endpoint: unknown endpoint 'PFS6'`),
+    ],
+    [
+      "an arm without a protocol",
+      (s) => s.replace("    protocol: pembro.yaml\n", ""),
+      at("- name: pembrolizumab q3w", String.raw`arms\[0\]\.protocol: is required`),
+    ],
+    [
+      "a CI that does not contain its value",
+      (s) => s.replace("value: 0.329, ci: [0.274, 0.388]", "value: 0.329, ci: [0.35, 0.388]"),
+      at("value: 0.329", String.raw`published\[0\]\.ci: \[0\.35, 0\.388\] does not contain the value 0\.329`),
+    ],
+    [
+      "a missing protocol file",
+      (s) => s.replace("protocol: pembro.yaml", "protocol: nowhere.yaml"),
+      at("protocol: pembro.yaml", String.raw`arms\[0\]\.protocol: protocol file '.*nowhere\.yaml' not found`),
+    ],
+    [
+      "a published arm that is not in the file",
+      (s) => s.replace("{ arm: pembrolizumab q3w, endpoint: PFS_6mo", "{ arm: pembro, endpoint: PFS_6mo"),
+      /published\[1\]\.arm: no arm named 'pembro'/,
+    ],
+    [
+      "a proportion given in percent",
+      (s) => s.replace("value: 0.464", "value: 46.4"),
+      /published\[1\]\.value: PFS_6mo is a proportion/,
+    ],
+    [
+      "a hazard ratio without its reference arm",
+      (s) => s.replace(", versus: pembrolizumab 10 mg/kg q2w", ""),
+      /published\[2\]\.versus: is required for PFS_HR/,
+    ],
+    [
+      "stage fractions that do not sum to 1",
+      (s) => s.replace("M1c: 0.67", "M1c: 0.27"),
+      /population\.stage: fractions sum to 0\.6/,
+    ],
+    [
+      "an unknown refractory class",
+      (s) => s.replace("refractory_to: []", "refractory_to: [anti-PD1]"),
+      /population\.refractory_to\[0\]: unknown agent or class 'anti-PD1'/,
+    ],
+    [
+      "an unknown criteria",
+      (s) => s.replace("criteria: recist1.1", "criteria: who"),
+      at("criteria: recist1.1", String.raw`assessment\.criteria`),
+    ],
+    ["a YAML syntax error", (s) => s.replace("patients: 277", "patients: [277"), /trial\.yaml:\d+:\d+: /],
+  ];
+  for (const [what, edit, message] of cases)
+    it(`reports ${what} on one line with file, line and field`, () => {
+      const line = firstError(edit(GOOD));
+      expect(line).toMatch(message);
+      expect(line).not.toContain("\n");
+    });
+
+  it("unknown fields are warnings (typos), not errors", () => {
+    const t = parseTrial(GOOD.replace("  confirm: true", "  confirm: true\n  confirmm: true"), file);
+    expect(t.warnings.some((w) => w.path === "assessment.confirmm" && w.severity === "warning")).toBe(true);
+  });
+
+  it("a missing trial file is a ModelError naming it", () => {
+    expect(() => loadTrial(path.join(dir, "none.yaml"))).toThrow(/none\.yaml: file not found/);
+  });
+
+  it("paths of protocol problems map to document paths", () => {
+    expect(parsePath("phases[1].steps[0].dose.value")).toEqual(["phases", 1, "steps", 0, "dose", "value"]);
+  });
+
+  it("never crashes on arbitrary text: a trial or a ModelError", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        try {
+          parseTrial(text, file);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ModelError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("never crashes on mutated valid trial files", () => {
+    const lines = GOOD.split("\n");
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(60), fc.string({ maxLength: 6 }), fc.nat(4)), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (edits) => {
+          const copy = [...lines];
+          for (const [li, col, ins, del] of edits)
+            copy[li] = copy[li].slice(0, col) + ins + copy[li].slice(col + del);
+          try {
+            const t = parseTrial(copy.join("\n"), file);
+            expect(t.arms.length).toBeGreaterThan(0);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ModelError);
+            for (const i of (e as ModelError).issues) expect(i.file).toMatch(/\.yaml$/);
+          }
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it("never crashes on arbitrary JSON-like structures in any block", () => {
+    const base = parseTrial(GOOD, file).document;
+    fc.assert(
+      fc.property(
+        fc.constantFrom("population", "arms", "assessment", "published", "name"),
+        fc.jsonValue({ maxDepth: 4 }),
+        (key, v) => {
+          try {
+            parseTrial(JSON.stringify({ ...base, [key]: v }), path.join(dir, "fuzz.json"));
+          } catch (e) {
+            expect(e).toBeInstanceOf(ModelError);
+          }
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+});

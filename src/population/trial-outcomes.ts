@@ -1,0 +1,172 @@
+/**
+ * Outcomes of a trial arm from its patients' outcomes: best-overall-response counts; ORR (CR + PR), CR, PR and
+ * DCR (CR + PR + SD + NON-CR/NON-PD) with exact Clopper–Pearson intervals; the durable response rate; PFS by
+ * Kaplan–Meier (median with the Brookmeyer–Crowley interval, landmarks with Greenwood log-log intervals, the
+ * curve); the waterfall. Between two arms: differences of proportions (Newcombe's hybrid score interval, from
+ * Wilson intervals), the difference of median PFS and the PFS hazard ratio (Cox, Efron ties, Wald interval).
+ */
+import { coxHazardRatio, type HazardRatio } from "./cox.js";
+import { kaplanMeier, medianSurvival, survivalAt, survivalCurve, type KaplanMeier } from "./kaplan-meier.js";
+import { BOR_CATEGORIES, type Bor, type PatientOutcome } from "./patient-outcome.js";
+import { clopperPearson, wilson } from "./statistics.js";
+
+/** Days per month (365.25 / 12). */
+export const DAYS_PER_MONTH = 30.4375;
+
+export interface Estimate {
+  readonly value: number | null;
+  readonly ci: [number | null, number | null];
+}
+
+export interface PfsPoint {
+  readonly months: number;
+  readonly pfs: number;
+  readonly lower: number;
+  readonly upper: number;
+  readonly at_risk: number;
+}
+
+export interface ArmOutcomes {
+  readonly name: string;
+  readonly patients: number;
+  readonly ORR: Estimate;
+  readonly CR: Estimate;
+  readonly PR: Estimate;
+  readonly DCR: Estimate;
+  readonly DRR: Estimate;
+  /** Best-overall-response counts. */
+  readonly bor: Record<Bor, number>;
+  readonly median_PFS_months: Estimate;
+  readonly PFS_6mo: Estimate;
+  readonly PFS_12mo: Estimate;
+  /** Best % change of the target-lesion sum per patient, sorted from the largest increase to the deepest fall. */
+  readonly waterfall: number[];
+  readonly pfs_curve: PfsPoint[];
+  readonly progression_events: number;
+}
+
+const r4 = (x: number | null) => (x === null ? null : Math.round(x * 1e4) / 1e4);
+const proportion = (x: number, n: number, level: number): Estimate => {
+  if (n === 0) return { value: null, ci: [null, null] };
+  const [lo, hi] = clopperPearson(x, n, level);
+  return { value: r4(x / n), ci: [r4(lo), r4(hi)] };
+};
+
+export function pfsKaplanMeier(outcomes: readonly PatientOutcome[], level = 0.95): KaplanMeier {
+  return kaplanMeier(
+    outcomes.map((o) => ({ time: o.pfsDays / DAYS_PER_MONTH, event: o.progressed })),
+    level,
+  );
+}
+
+/** PFS at a landmark (months) with its interval. */
+export function pfsAt(km: KaplanMeier, months: number): Estimate {
+  const s = survivalAt(km, months);
+  return { value: r4(s.value), ci: [r4(s.ci[0]), r4(s.ci[1])] };
+}
+
+export function summarizeArm(name: string, outcomes: readonly PatientOutcome[], level = 0.95): ArmOutcomes {
+  const n = outcomes.length;
+  const bor = Object.fromEntries(BOR_CATEGORIES.map((c) => [c, 0])) as Record<Bor, number>;
+  for (const o of outcomes) bor[o.bor]++;
+  const km = pfsKaplanMeier(outcomes, level);
+  const med = medianSurvival(km);
+  return {
+    name,
+    patients: n,
+    ORR: proportion(bor.CR + bor.PR, n, level),
+    CR: proportion(bor.CR, n, level),
+    PR: proportion(bor.PR, n, level),
+    DCR: proportion(bor.CR + bor.PR + bor.SD + bor["NON-CR/NON-PD"], n, level),
+    DRR: proportion(outcomes.filter((o) => o.durable).length, n, level),
+    bor,
+    median_PFS_months: { value: r4(med.value), ci: [r4(med.ci[0]), r4(med.ci[1])] },
+    PFS_6mo: pfsAt(km, 6),
+    PFS_12mo: pfsAt(km, 12),
+    waterfall: outcomes
+      .map((o) => o.bestChangePct)
+      .filter((x): x is number => x !== null)
+      .map((x) => Math.round(x * 10) / 10)
+      .sort((a, b) => b - a),
+    pfs_curve: survivalCurve(km).map((p) => ({
+      months: r4(p.time)!,
+      pfs: r4(p.survival)!,
+      lower: r4(p.lower)!,
+      upper: r4(p.upper)!,
+      at_risk: p.atRisk,
+    })),
+    progression_events: km.events,
+  };
+}
+
+/** Newcombe's hybrid score interval (method 10) of p1 − p2 from Wilson intervals. */
+export function newcombeDifference(x1: number, n1: number, x2: number, n2: number, level = 0.95): Estimate {
+  if (n1 === 0 || n2 === 0) return { value: null, ci: [null, null] };
+  const p1 = x1 / n1;
+  const p2 = x2 / n2;
+  const [l1, u1] = wilson(x1, n1, level);
+  const [l2, u2] = wilson(x2, n2, level);
+  const d = p1 - p2;
+  return {
+    value: r4(d),
+    ci: [
+      r4(d - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)),
+      r4(d + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)),
+    ],
+  };
+}
+
+export interface ArmDifference {
+  readonly arm: string;
+  readonly versus: string;
+  readonly ORR: Estimate;
+  readonly CR: Estimate;
+  readonly DCR: Estimate;
+  /** Difference of the medians (months); null when either is not reached. */
+  readonly median_PFS_months: number | null;
+  /** Hazard ratio of progression, `arm` against `versus` (Cox, Efron ties); null when not estimable. */
+  readonly PFS_HR: Estimate & { method: string };
+}
+
+export function hazardRatio(
+  a: readonly PatientOutcome[],
+  b: readonly PatientOutcome[],
+  level = 0.95,
+): HazardRatio | null {
+  return coxHazardRatio(
+    [
+      ...a.map((o) => ({ time: o.pfsDays, event: o.progressed, x: 1 as const })),
+      ...b.map((o) => ({ time: o.pfsDays, event: o.progressed, x: 0 as const })),
+    ],
+    { level },
+  );
+}
+
+export function compareArms(
+  arm: ArmOutcomes,
+  a: readonly PatientOutcome[],
+  versus: ArmOutcomes,
+  b: readonly PatientOutcome[],
+  level = 0.95,
+): ArmDifference {
+  const count = (o: readonly PatientOutcome[], cats: readonly Bor[]) =>
+    o.filter((x) => cats.includes(x.bor)).length;
+  const diff = (cats: readonly Bor[]) =>
+    newcombeDifference(count(a, cats), a.length, count(b, cats), b.length, level);
+  const hr = hazardRatio(a, b, level);
+  const ma = arm.median_PFS_months.value;
+  const mb = versus.median_PFS_months.value;
+  return {
+    arm: arm.name,
+    versus: versus.name,
+    ORR: diff(["CR", "PR"]),
+    CR: diff(["CR"]),
+    DCR: diff(["CR", "PR", "SD", "NON-CR/NON-PD"]),
+    median_PFS_months: ma !== null && mb !== null ? r4(ma - mb) : null,
+    PFS_HR: {
+      value: hr ? r4(hr.value) : null,
+      ci: hr ? [r4(hr.ci[0]), r4(hr.ci[1])] : [null, null],
+      method: "Cox partial likelihood, Efron ties, Newton–Raphson; Wald interval",
+    },
+  };
+}

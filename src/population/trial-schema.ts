@@ -1,0 +1,152 @@
+/**
+ * The trial file (issue 13 §3): who was enrolled, the arms and their protocols, the scan schedule and response
+ * criteria, and what the trial published. YAML or JSON; the JSON Schema is schemas/trial.schema.json.
+ */
+import { z } from "zod";
+import { ProtocolSchema } from "../therapy/protocol-schema.js";
+import { CANCER_TYPES } from "./types.js";
+
+/**
+ * Cancer types a trial file may name: the calibration set's (CANCER_TYPES, which have virtual populations) and
+ * others kept as data for reference (no virtual population: such trials cannot be simulated yet).
+ */
+export const TRIAL_CANCER_TYPES = [...CANCER_TYPES, "acute-myeloid-leukemia"] as const;
+
+/** End points computed from the simulated arms. `PFS_<n>mo` is any landmark (PFS_6mo, PFS_12mo, PFS_48mo). */
+export const SIMULATED_ENDPOINTS = [
+  "ORR",
+  "CR",
+  "PR",
+  "SD",
+  "PD",
+  "DCR",
+  "DRR",
+  "median_PFS_months",
+  "PFS_HR",
+] as const;
+/** End points a trial file may record but the arm simulator does not produce (no deaths are simulated). */
+export const RECORDED_ENDPOINTS = ["median_OS_months", "OS_HR"] as const;
+export const LANDMARK = /^(PFS|OS)_(\d+(?:\.\d+)?)mo$/;
+
+/** Proportions (0–1), as opposed to months and hazard ratios. */
+export function isProportion(endpoint: string): boolean {
+  return (
+    ((SIMULATED_ENDPOINTS as readonly string[]).includes(endpoint) &&
+      !endpoint.includes("months") &&
+      endpoint !== "PFS_HR") ||
+    LANDMARK.test(endpoint)
+  );
+}
+
+export function knownEndpoint(endpoint: string): boolean {
+  return (
+    (SIMULATED_ENDPOINTS as readonly string[]).includes(endpoint) ||
+    (RECORDED_ENDPOINTS as readonly string[]).includes(endpoint) ||
+    LANDMARK.test(endpoint)
+  );
+}
+
+const fraction = z.number().min(0).max(1);
+const lines = z.array(z.number().int().min(0).max(20));
+
+export const TrialPopulationSchema = z.object({
+  cancer: z.enum(TRIAL_CANCER_TYPES, {
+    error: (iss) =>
+      `unknown cancer type ${JSON.stringify(iss.input)} (cancer types: ${TRIAL_CANCER_TYPES.join(", ")})`,
+  }),
+  stage: z.union([z.record(z.string(), fraction), z.array(z.string().min(1)).min(1)]).optional(),
+  prior_lines: lines.optional(),
+  refractory_to: z.array(z.string().min(1)).optional(),
+  pdl1: z.enum(["any", "positive", "high"]).optional(),
+  ecog: z.array(z.number().int().min(0).max(4)).optional(),
+  ldh_elevated: fraction.optional(),
+  injectable: z.boolean().optional(),
+  /** Median baseline sum of target-lesion diameters, mm (when published). */
+  baseline_sum_mm: z.number().positive().optional(),
+  notes: z.string().optional(),
+});
+
+export const TrialArmSchema = z.object({
+  name: z.string().min(1),
+  /** A protocol file (relative to the trial file) or an inline protocol. */
+  protocol: z.union([z.string().min(1), ProtocolSchema], {
+    error: (iss) =>
+      iss.input === undefined
+        ? "is required: a protocol file (relative to the trial file) or an inline protocol"
+        : "must be a protocol file name or an inline protocol object",
+  }),
+  patients: z.number().int().positive().max(100_000),
+  notes: z.string().optional(),
+});
+
+export const AssessmentSchema = z.object({
+  criteria: z.enum(["recist1.1", "irecist", "lugano2014"]),
+  first_week: z.number().positive().max(520),
+  every_weeks: z.number().positive().max(520),
+  until_week: z.number().positive().max(1040).optional(),
+  every_weeks_after: z.number().positive().max(520).optional(),
+  follow_up_weeks: z.number().positive().max(1040),
+  confirm: z.boolean().default(false),
+  /** Minimum time from the start of treatment for a best response of SD (weeks; default 6). */
+  min_sd_weeks: z.number().nonnegative().max(104).optional(),
+  /** Who read the scans (investigator, central, independent review committee). */
+  reviewer: z.string().optional(),
+  notes: z.string().optional(),
+});
+
+export const PublishedSchema = z.object({
+  /** An arm of this file, or a list of arms whose patients are pooled. */
+  arm: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  /** ORR, CR, PR, SD, PD, DCR, DRR, median_PFS_months, PFS_<n>mo, PFS_HR; recorded only: median_OS_months, OS_<n>mo, OS_HR. */
+  endpoint: z.string().min(1),
+  value: z.number().nonnegative(),
+  ci: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).optional(),
+  /** Confidence level of `ci` (default 0.95; Fyfe 1995 published a 90 % interval). */
+  ci_level: z.number().gt(0).lt(1).optional(),
+  /** Hazard ratios: the reference arm (the ratio is `arm` against `versus`). */
+  versus: z.string().min(1).optional(),
+  /** Allowed distance when no CI is published (default ±0.05 for proportions, ±1 month, ±0.1 for HR). */
+  tolerance: z.number().positive().optional(),
+  /** Certainty tag of the number in shared/research/trials.md: C confirmed in a source, H from memory, M moderate. */
+  certainty: z.enum(["C", "H", "M"]).optional(),
+  note: z.string().optional(),
+});
+
+export const TrialSchema = z.object({
+  name: z.string().min(1),
+  source: z.string().min(1),
+  description: z.string().optional(),
+  references: z.array(z.string()).optional(),
+  population: TrialPopulationSchema,
+  arms: z.array(TrialArmSchema).min(1),
+  assessment: AssessmentSchema,
+  published: z.array(PublishedSchema).optional(),
+  /** Calibration use: false keeps the trial as data only (e.g. a cancer type without a virtual population). */
+  calibration: z.object({ use: z.boolean(), reason: z.string().optional() }).optional(),
+  notes: z.string().optional(),
+});
+
+export type TrialDocument = z.infer<typeof TrialSchema>;
+export type TrialArmDocument = z.infer<typeof TrialArmSchema>;
+export type PublishedEndpoint = z.infer<typeof PublishedSchema>;
+export type AssessmentDocument = z.infer<typeof AssessmentSchema>;
+
+/** Fields of each block (unknown ones are warned about, as typos). */
+export const FIELDS = {
+  trial: Object.keys(TrialSchema.shape),
+  population: Object.keys(TrialPopulationSchema.shape),
+  arm: Object.keys(TrialArmSchema.shape),
+  assessment: Object.keys(AssessmentSchema.shape),
+  published: Object.keys(PublishedSchema.shape),
+} as const;
+
+/** The published JSON Schema of trial files (schemas/trial.schema.json). */
+export function trialJsonSchema(): unknown {
+  return {
+    ...(z.toJSONSchema(TrialSchema, { io: "input" }) as object),
+    $id: "https://immunoplan.example/schemas/trial.schema.json",
+    title: "Immunoplan trial",
+    description:
+      "A clinical trial as data: the population, the arms with their protocols, the scan schedule and response criteria, and the published end points.",
+  };
+}
