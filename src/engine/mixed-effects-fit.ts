@@ -1,0 +1,280 @@
+/**
+ * Maximum-likelihood fit of a nonlinear mixed-effects model (mixed-effects.ts) by the Lindstrom–Bates algorithm,
+ * the method of R's nlme (Lindstrom & Bates, Biometrics 1990;46:673; Pinheiro & Bates 2000, §7.2), a first-order
+ * conditional estimation: alternate
+ *
+ * 1. the conditional modes η̂_i of every subject at the current (μ, Ω, σ) (penalized nonlinear least squares);
+ * 2. the linearization of the model there, w_i = y_i − f(φ̂_i) + J_i·φ̂_i ≈ J_i·μ + Z_i·η_i + ε_i (J = ∂f/∂φ,
+ *    Z its random-effect columns), and the maximum-likelihood fit of that linear mixed model (linear-mixed.ts):
+ *    Ω and σ by BFGS, μ by generalized least squares,
+ *
+ * until the estimates stop moving. The objective is −2 log-likelihood of the final linear mixed model (nlme's
+ * logLik); standard errors of μ from (Σ JᵀV⁻¹J)⁻¹, of the random-effect SDs and σ from the Hessian of that
+ * objective (delta method), as nlme's apVar.
+ */
+import { levenbergMarquardt } from "./least-squares.js";
+import {
+  choleskyParameters,
+  LinearMixedObjective,
+  omegaFromPacked,
+  packOmega,
+  type LinearizedSubject,
+} from "./linear-mixed.js";
+import {
+  cholesky,
+  choleskyInverse,
+  logDetFromCholesky,
+  ModeSolver,
+  type ConditionalMode,
+  type MixedModel,
+  type MixedSubject,
+} from "./mixed-effects.js";
+import { centralHessian, minimizeBfgs } from "./quasi-newton.js";
+
+export interface MixedFitOptions {
+  /** Indices of the components of φ that carry a random effect (default: all). */
+  readonly random?: readonly number[];
+  readonly covariance?: "diagonal" | "full";
+  /** Starting φ of the naive pooled least-squares fit that starts μ. */
+  readonly start: readonly number[];
+  /** Starting SD of every random effect (default 0.5). */
+  readonly omegaSd?: number;
+  readonly maxIterations?: number;
+}
+
+export interface MixedFitResult {
+  readonly mu: number[];
+  readonly muSe: number[];
+  readonly random: number[];
+  readonly omega: number[][];
+  readonly omegaSd: number[];
+  readonly omegaSdSe: number[];
+  readonly correlation: number[][];
+  readonly sigma: number;
+  readonly sigmaSe: number;
+  /** −2 log-likelihood, AIC, BIC (n = number of observations), number of estimated parameters. */
+  readonly objective: number;
+  readonly aic: number;
+  readonly bic: number;
+  readonly parameters: number;
+  readonly observations: number;
+  readonly modes: ConditionalMode[];
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+/** f(φ̂_i) and J = ∂f/∂φ (forward differences) into a linearized subject. */
+function linearize(model: MixedModel, s: MixedSubject, phi: Float64Array, f: Float64Array, fh: Float64Array) {
+  const n = s.t.length;
+  const p = model.p;
+  const X = new Float64Array(n * p);
+  const w = new Float64Array(n);
+  const fi = f.subarray(0, n);
+  const fhi = fh.subarray(0, n);
+  model.predict(phi, s.t, fi);
+  const work = Float64Array.from(phi);
+  for (let k = 0; k < p; k++) {
+    const h = 1e-7 * Math.max(1, Math.abs(phi[k]));
+    work[k] = phi[k] + h;
+    model.predict(work, s.t, fhi);
+    work[k] = phi[k];
+    for (let j = 0; j < n; j++) X[j * p + k] = (fhi[j] - fi[j]) / h;
+  }
+  for (let j = 0; j < n; j++) {
+    let v = s.y[j] - fi[j];
+    for (let k = 0; k < p; k++) v += X[j * p + k] * phi[k];
+    w[j] = v;
+  }
+  return { n, X, w };
+}
+
+export function fitMixedEffects(
+  model: MixedModel,
+  subjects: readonly MixedSubject[],
+  opts: MixedFitOptions,
+): MixedFitResult {
+  const p = model.p;
+  const random = Int32Array.from(opts.random ?? Array.from({ length: p }, (_, k) => k));
+  const q = random.length;
+  const full = opts.covariance === "full";
+  const nChol = choleskyParameters(q, full);
+  const dim = p + nChol + 1;
+  const nObs = subjects.reduce((a, s) => a + s.t.length, 0);
+  const maxN = Math.max(...subjects.map((s) => s.t.length));
+  if (subjects.length < 2 || nObs <= dim)
+    throw new RangeError(`mixed-effects fit: ${nObs} observations cannot identify ${dim} parameters`);
+  const solver = new ModeSolver(model, random, maxN);
+  const f = new Float64Array(maxN);
+  const fh = new Float64Array(maxN);
+
+  // naive pooled fit (all η = 0) for the starting μ and σ
+  const pooled = levenbergMarquardt(
+    {
+      m: nObs,
+      residuals: (phi, r) => {
+        let o = 0;
+        for (const s of subjects) {
+          const fi = f.subarray(0, s.t.length);
+          model.predict(phi, s.t, fi);
+          for (let j = 0; j < s.t.length; j++) r[o++] = s.y[j] - fi[j];
+        }
+      },
+      lower: opts.start.map(() => -1e6),
+      upper: opts.start.map(() => 1e6),
+    },
+    opts.start,
+  );
+  const mu = Float64Array.from(pooled.theta);
+  const sd0 = opts.omegaSd ?? 0.5;
+  const theta = Float64Array.from([
+    ...packOmega(
+      Float64Array.from({ length: q * q }, (_, k) => (k % (q + 1) === 0 ? sd0 * sd0 : 0)),
+      q,
+      full,
+    ),
+    Math.log(Math.max(Math.sqrt(pooled.ssr / nObs) / 2, 1e-6)),
+  ]);
+  const etas = subjects.map(() => new Float64Array(q));
+  let modes: ConditionalMode[] = [];
+  const phi = new Float64Array(p);
+
+  const stepModes = () => {
+    const omega = omegaFromPacked(theta, 0, q, full);
+    const L = cholesky(omega, q);
+    if (!L) throw new RangeError("mixed-effects fit: Ω is not positive definite");
+    const pop = {
+      mu,
+      omegaInv: choleskyInverse(L, q),
+      logDetOmega: logDetFromCholesky(L, q),
+      sigma: Math.exp(theta[nChol]),
+    };
+    modes = subjects.map((s, i) => solver.solve(s, pop, etas[i]));
+    modes.forEach((m, i) => etas[i].set(m.eta));
+  };
+  const linearized = (): LinearizedSubject[] =>
+    subjects.map((s, i) => {
+      phi.set(mu);
+      for (let k = 0; k < q; k++) phi[random[k]] += etas[i][k];
+      return linearize(model, s, phi, f, fh);
+    });
+
+  const maxIt = opts.maxIterations ?? 200;
+  let converged = false;
+  let it = 0;
+  for (; it < maxIt; it++) {
+    stepModes();
+    const obj = new LinearMixedObjective(linearized(), p, random, full);
+    const opt = minimizeBfgs((x) => obj.value(x), theta, { gtol: 1e-7, ftol: 1e-13, maxIterations: 300 });
+    obj.value(opt.x);
+    let change = 0;
+    for (let k = 0; k < p; k++) change = Math.max(change, Math.abs(obj.mu[k] - mu[k]));
+    for (let k = 0; k <= nChol; k++) change = Math.max(change, Math.abs(opt.x[k] - theta[k]));
+    mu.set(obj.mu);
+    theta.set(opt.x);
+    if (change < 1e-6) {
+      converged = true;
+      it++;
+      break;
+    }
+  }
+  // the final state: modes and linearization at the estimates
+  stepModes();
+  const final = new LinearMixedObjective(linearized(), p, random, full);
+  const objective = final.value(theta);
+  const info = Float64Array.from(final.information);
+  const Linfo = cholesky(info, p);
+  const muSe = Linfo
+    ? Array.from({ length: p }, (_, j) => Math.sqrt(choleskyInverse(Linfo, p)[j * p + j]))
+    : new Array<number>(p).fill(NaN);
+  const omega = omegaFromPacked(theta, 0, q, full);
+  const sd = Array.from({ length: q }, (_, i) => Math.sqrt(omega[i * q + i]));
+  const correlation = sd.map((si, i) => sd.map((sj, j) => omega[i * q + j] / (si * sj)));
+  // SEs of the SDs and σ: Cov(θ) = 2·H⁻¹ of the −2 log L, delta method
+  let omegaSdSe = new Array<number>(q).fill(NaN);
+  let sigmaSe = NaN;
+  const nTheta = nChol + 1;
+  const H = centralHessian((x) => final.value(x), theta, 1e-4);
+  const LH = cholesky(H, nTheta);
+  if (LH) {
+    const inv = choleskyInverse(LH, nTheta);
+    const derived = (g: (x: Float64Array) => number): number => {
+      const grad = new Float64Array(nTheta);
+      const w = Float64Array.from(theta);
+      for (let j = 0; j < nTheta; j++) {
+        const h = 1e-6 * Math.max(1, Math.abs(theta[j]));
+        w[j] = theta[j] + h;
+        const a = g(w);
+        w[j] = theta[j] - h;
+        grad[j] = (a - g(w)) / (2 * h);
+        w[j] = theta[j];
+      }
+      let v = 0;
+      for (let i = 0; i < nTheta; i++)
+        for (let j = 0; j < nTheta; j++) v += grad[i] * 2 * inv[i * nTheta + j] * grad[j];
+      return Math.sqrt(v);
+    };
+    omegaSdSe = sd.map((_, k) => derived((x) => Math.sqrt(omegaFromPacked(x, 0, q, full)[k * q + k])));
+    sigmaSe = derived((x) => Math.exp(x[nChol]));
+  }
+  final.value(theta);
+  return {
+    mu: Array.from(mu),
+    muSe,
+    random: Array.from(random),
+    omega: Array.from({ length: q }, (_, i) => Array.from(omega.subarray(i * q, i * q + q))),
+    omegaSd: sd,
+    omegaSdSe,
+    correlation,
+    sigma: Math.exp(theta[nChol]),
+    sigmaSe,
+    objective,
+    aic: objective + 2 * dim,
+    bic: objective + dim * Math.log(nObs),
+    parameters: dim,
+    observations: nObs,
+    modes,
+    iterations: it,
+    converged,
+  };
+}
+
+/** The conditional mode (and posterior precision) of a new subject under a fitted population. */
+export function conditionalMode(
+  model: MixedModel,
+  subject: MixedSubject,
+  pop: {
+    mu: readonly number[];
+    omega: readonly (readonly number[])[];
+    sigma: number;
+    random: readonly number[];
+  },
+): ConditionalMode {
+  const q = pop.random.length;
+  const L = cholesky(pop.omega.flat(), q);
+  if (!L) throw new RangeError("population: Ω is not positive definite");
+  const solver = new ModeSolver(model, Int32Array.from(pop.random), Math.max(1, subject.t.length));
+  return solver.solve(
+    subject,
+    {
+      mu: Float64Array.from(pop.mu),
+      omegaInv: choleskyInverse(L, q),
+      logDetOmega: logDetFromCholesky(L, q),
+      sigma: pop.sigma,
+    },
+    new Float64Array(q),
+  );
+}
+
+/** The FOCE objective (−2 log-likelihood) of subjects at given population parameters. */
+export function foceObjective(
+  model: MixedModel,
+  subjects: readonly MixedSubject[],
+  pop: {
+    mu: readonly number[];
+    omega: readonly (readonly number[])[];
+    sigma: number;
+    random: readonly number[];
+  },
+): number {
+  return subjects.reduce((a, s) => a + conditionalMode(model, s, pop).objective, 0);
+}

@@ -1,0 +1,241 @@
+/**
+ * Nonlinear mixed-effects models by the first-order conditional estimation method (FOCE; Lindstrom & Bates,
+ * Biometrics 1990;46:673 — the approximation of R's nlme — and NONMEM's FOCE, which is the Laplace approximation
+ * with the Gauss–Newton Hessian for a homoscedastic residual):
+ *
+ *   y_ij = f(φ_i, t_ij) + ε_ij,  ε ~ N(0, σ²),  φ_i = μ + A·η_i,  η_i ~ N(0, Ω)
+ *
+ * where A places the q random effects on q of the p components of φ. For each subject the conditional mode η̂_i
+ * minimizes Σ_j (y_ij − f)²/σ² + ηᵀΩ⁻¹η (damped Gauss–Newton); the model is linearized there (Z = ∂f/∂η) and the
+ * subject's contribution to the objective (−2 log-likelihood) is
+ *
+ *   n_i·ln(2πσ²) + SSR_i/σ² + η̂ᵀΩ⁻¹η̂ + ln|Ω| + ln|Ω⁻¹ + ZᵀZ/σ²|
+ *
+ * (equal to ln|V_i| + the Mahalanobis term of the linearized marginal y_i ~ N(·, ZΩZᵀ + σ²I)).
+ */
+
+export interface MixedSubject {
+  readonly t: Float64Array;
+  readonly y: Float64Array;
+}
+
+export interface MixedModel {
+  /** Number of components of φ. */
+  readonly p: number;
+  /** Writes f(φ, t_j) for every j into out. */
+  predict(phi: Float64Array, t: Float64Array, out: Float64Array): void;
+}
+
+export interface PopulationState {
+  readonly mu: Float64Array;
+  /** Ω, q × q row-major. */
+  readonly omega: Float64Array;
+  readonly sigma: number;
+}
+
+export interface ConditionalMode {
+  readonly eta: Float64Array;
+  readonly ssr: number;
+  /** Posterior precision at the mode, Ω⁻¹ + ZᵀZ/σ² (q × q). */
+  readonly precision: Float64Array;
+  /** The subject's contribution to −2 log-likelihood (FOCE). */
+  readonly objective: number;
+  readonly converged: boolean;
+}
+
+/** Cholesky factor (lower, in place on a copy) of a symmetric positive-definite q × q matrix; null if not SPD. */
+export function cholesky(a: ArrayLike<number>, q: number): Float64Array | null {
+  const L = new Float64Array(q * q);
+  for (let i = 0; i < q; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * q + j];
+      for (let k = 0; k < j; k++) s -= L[i * q + k] * L[j * q + k];
+      if (i === j) {
+        if (!(s > 0)) return null;
+        L[i * q + i] = Math.sqrt(s);
+      } else L[i * q + j] = s / L[j * q + j];
+    }
+  return L;
+}
+
+/** Solves (L Lᵀ) x = b in place given the Cholesky factor L. */
+export function choleskySolve(L: Float64Array, q: number, b: Float64Array): void {
+  for (let i = 0; i < q; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[i * q + k] * b[k];
+    b[i] = s / L[i * q + i];
+  }
+  for (let i = q - 1; i >= 0; i--) {
+    let s = b[i];
+    for (let k = i + 1; k < q; k++) s -= L[k * q + i] * b[k];
+    b[i] = s / L[i * q + i];
+  }
+}
+
+/** Inverse of a symmetric positive-definite matrix from its Cholesky factor. */
+export function choleskyInverse(L: Float64Array, q: number): Float64Array {
+  const inv = new Float64Array(q * q);
+  const e = new Float64Array(q);
+  for (let j = 0; j < q; j++) {
+    e.fill(0);
+    e[j] = 1;
+    choleskySolve(L, q, e);
+    for (let i = 0; i < q; i++) inv[i * q + j] = e[i];
+  }
+  return inv;
+}
+
+export const logDetFromCholesky = (L: Float64Array, q: number): number => {
+  let s = 0;
+  for (let i = 0; i < q; i++) s += 2 * Math.log(L[i * q + i]);
+  return s;
+};
+
+/** Workspace for one subject's conditional-mode search (reused across subjects of up to `maxN` observations). */
+export class ModeSolver {
+  private readonly phi: Float64Array;
+  private readonly f: Float64Array;
+  private readonly fh: Float64Array;
+  private readonly Z: Float64Array;
+  private readonly H: Float64Array;
+  private readonly rhs: Float64Array;
+  private readonly trial: Float64Array;
+
+  constructor(
+    private readonly model: MixedModel,
+    private readonly random: Int32Array,
+    maxN: number,
+  ) {
+    const q = random.length;
+    this.phi = new Float64Array(model.p);
+    this.f = new Float64Array(maxN);
+    this.fh = new Float64Array(maxN);
+    this.Z = new Float64Array(maxN * q);
+    this.H = new Float64Array(q * q);
+    this.rhs = new Float64Array(q);
+    this.trial = new Float64Array(q);
+  }
+
+  /** SSR/σ² + ηᵀΩ⁻¹η at η (f filled for the subject); Infinity when the model is not finite there. */
+  private penalized(
+    s: MixedSubject,
+    mu: Float64Array,
+    omegaInv: Float64Array,
+    s2: number,
+    eta: Float64Array,
+  ) {
+    const q = this.random.length;
+    this.phi.set(mu);
+    for (let k = 0; k < q; k++) this.phi[this.random[k]] += eta[k];
+    const n = s.t.length;
+    const f = this.f.subarray(0, n);
+    this.model.predict(this.phi, s.t, f);
+    let ssr = 0;
+    for (let j = 0; j < n; j++) {
+      const r = s.y[j] - f[j];
+      ssr += r * r;
+    }
+    let pen = 0;
+    for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) pen += eta[a] * omegaInv[a * q + b] * eta[b];
+    const v = ssr / s2 + pen;
+    return { ssr, value: Number.isFinite(v) ? v : Infinity };
+  }
+
+  /** Z = ∂f/∂η at η by forward differences (f must hold f(η)). */
+  private jacobian(s: MixedSubject, mu: Float64Array, eta: Float64Array): boolean {
+    const q = this.random.length;
+    const n = s.t.length;
+    const fh = this.fh.subarray(0, n);
+    for (let k = 0; k < q; k++) {
+      this.phi.set(mu);
+      for (let a = 0; a < q; a++) this.phi[this.random[a]] += eta[a];
+      const idx = this.random[k];
+      const h = 1e-7 * Math.max(1, Math.abs(this.phi[idx]));
+      this.phi[idx] += h;
+      this.model.predict(this.phi, s.t, fh);
+      for (let j = 0; j < n; j++) {
+        const z = (fh[j] - this.f[j]) / h;
+        if (!Number.isFinite(z)) return false;
+        this.Z[j * q + k] = z;
+      }
+    }
+    return true;
+  }
+
+  /** The conditional mode of η for one subject, starting from eta0 (not modified). */
+  solve(
+    s: MixedSubject,
+    pop: { mu: Float64Array; omegaInv: Float64Array; logDetOmega: number; sigma: number },
+    eta0: ArrayLike<number>,
+  ): ConditionalMode {
+    const q = this.random.length;
+    const n = s.t.length;
+    const s2 = pop.sigma * pop.sigma;
+    const eta = Float64Array.from(eta0);
+    let cur = this.penalized(s, pop.mu, pop.omegaInv, s2, eta);
+    if (!Number.isFinite(cur.value)) {
+      eta.fill(0);
+      cur = this.penalized(s, pop.mu, pop.omegaInv, s2, eta);
+    }
+    let lambda = 1e-4;
+    let converged = false;
+    for (let it = 0; it < 100 && Number.isFinite(cur.value); it++) {
+      if (!this.jacobian(s, pop.mu, eta)) break;
+      this.normalEquations(s, pop.omegaInv, s2, eta);
+      let improved = false;
+      for (let tries = 0; tries < 30; tries++) {
+        const A = Float64Array.from(this.H);
+        for (let a = 0; a < q; a++) A[a * q + a] *= 1 + lambda;
+        const L = cholesky(A, q);
+        if (!L) {
+          lambda = Math.max(lambda * 10, 1e-8);
+          continue;
+        }
+        const d = Float64Array.from(this.rhs);
+        choleskySolve(L, q, d);
+        for (let a = 0; a < q; a++) this.trial[a] = eta[a] + d[a];
+        const next = this.penalized(s, pop.mu, pop.omegaInv, s2, this.trial);
+        if (next.value <= cur.value) {
+          let dmax = 0;
+          for (let a = 0; a < q; a++) dmax = Math.max(dmax, Math.abs(d[a]));
+          const dec = cur.value - next.value;
+          eta.set(this.trial);
+          cur = next;
+          lambda = Math.max(lambda / 10, 1e-10);
+          improved = true;
+          if (dmax < 1e-9 || dec < 1e-13 * (1 + cur.value)) converged = true;
+          break;
+        }
+        lambda *= 10;
+      }
+      if (!improved) converged = true; // no decrease left along the damped Gauss–Newton direction
+      if (converged) break;
+    }
+    // linearize at the mode
+    const final = this.penalized(s, pop.mu, pop.omegaInv, s2, eta);
+    const ok = Number.isFinite(final.value) && this.jacobian(s, pop.mu, eta);
+    if (ok) this.normalEquations(s, pop.omegaInv, s2, eta);
+    const L = ok ? cholesky(this.H, q) : null;
+    const objective = L
+      ? n * Math.log(2 * Math.PI * s2) + final.value + pop.logDetOmega + logDetFromCholesky(L, q)
+      : Infinity;
+    return { eta, ssr: final.ssr, precision: Float64Array.from(this.H), objective, converged };
+  }
+
+  /** H = Ω⁻¹ + ZᵀZ/σ², rhs = Zᵀr/σ² − Ω⁻¹η. */
+  private normalEquations(s: MixedSubject, omegaInv: Float64Array, s2: number, eta: Float64Array): void {
+    const q = this.random.length;
+    const n = s.t.length;
+    for (let a = 0; a < q; a++) {
+      let g = 0;
+      for (let b = 0; b < q; b++) g -= omegaInv[a * q + b] * eta[b];
+      for (let j = 0; j < n; j++) g += (this.Z[j * q + a] * (s.y[j] - this.f[j])) / s2;
+      this.rhs[a] = g;
+      for (let b = 0; b <= a; b++) {
+        let h = omegaInv[a * q + b];
+        for (let j = 0; j < n; j++) h += (this.Z[j * q + a] * this.Z[j * q + b]) / s2;
+        this.H[a * q + b] = this.H[b * q + a] = h;
+      }
+    }
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Population (nonlinear mixed-effects) fit of a tumor-size model to many patients' series: typical values,
+ * log-normal (or normal, for signed parameters) between-patient variability with diagonal or full covariance,
+ * an additive residual error on ln y ("log", the exponential error model) or on y ("constant"), by FOCE
+ * (src/engine/foce.ts), with standard errors, −2 log-likelihood, AIC/BIC and every patient's empirical Bayes
+ * estimates. Negative times (readings before treatment) are taken at t = 0; with the log error model, readings
+ * ≤ 0 (a lesion that disappeared) are raised to a floor, by default half the smallest positive reading.
+ */
+import { conditionalMode, fitMixedEffects } from "../engine/mixed-effects-fit.js";
+import type { ConditionalMode, MixedModel, MixedSubject } from "../engine/mixed-effects.js";
+import type { Series } from "./growth-fit.js";
+import { populationModel, toNatural, type PopulationModel } from "./population-models.js";
+
+export type ResidualModel = "log" | "constant";
+
+export interface PopulationFitOptions {
+  readonly errorModel?: ResidualModel;
+  readonly covariance?: "diagonal" | "full";
+  /** Parameters with a random effect (default: all but the model's fixed-only ones). */
+  readonly random?: readonly string[];
+  /** Floor of readings for the log error model (default: half the smallest positive reading). */
+  readonly floor?: number;
+}
+
+/** What a forecast needs of a fitted population (the `population` member of the JSON output). */
+export interface PopulationParameters {
+  readonly model: string;
+  readonly errorModel: ResidualModel;
+  readonly floor: number;
+  readonly mu: readonly number[];
+  readonly random: readonly string[];
+  readonly omega: readonly (readonly number[])[];
+  readonly sigma: number;
+}
+
+export interface PopulationFit {
+  readonly model: string;
+  readonly equation: string;
+  readonly method: string;
+  readonly errorModel: ResidualModel;
+  readonly covariance: "diagonal" | "full";
+  /** Typical values (the median patient), with standard errors (delta method for log-normal ones). */
+  readonly fixedEffects: Record<string, { value: number; se: number; unit: string; variability: string }>;
+  /** SD of the random effects (on ln θ for log-normal parameters: ≈ CV), with standard errors. */
+  readonly randomEffects: Record<string, { sd: number; se: number }>;
+  readonly correlation: Record<string, Record<string, number>> | null;
+  readonly residual: { sigma: number; se: number; scale: string };
+  readonly objective: number;
+  readonly aic: number;
+  readonly bic: number;
+  readonly parameters: number;
+  readonly subjects: number;
+  readonly observations: number;
+  readonly converged: boolean;
+  readonly iterations: number;
+  readonly individuals: { id: string; n: number; parameters: Record<string, number>; eta: number[] }[];
+  readonly population: PopulationParameters;
+}
+
+/** The engine's model for a structural model and error model. */
+export function mixedModel(m: PopulationModel, errorModel: ResidualModel): MixedModel {
+  return {
+    p: m.parameters.length,
+    predict:
+      errorModel === "log"
+        ? (phi, t, out) => m.logSize(phi, t, out)
+        : (phi, t, out) => {
+            m.logSize(phi, t, out);
+            for (let j = 0; j < t.length; j++) out[j] = Math.exp(out[j]);
+          },
+  };
+}
+
+/** Default floor: half the smallest positive reading. */
+export function defaultFloor(series: readonly Series[]): number {
+  let min = Infinity;
+  for (const s of series) for (const y of s.y) if (y > 0 && y < min) min = y;
+  return Number.isFinite(min) ? min / 2 : 1;
+}
+
+/** A series on the model's scale: sorted by time, t ≥ 0, ln(max(y, floor)) for the log error model. */
+export function toSubject(s: Series, errorModel: ResidualModel, floor: number): MixedSubject {
+  const order = s.t.map((_, i) => i).sort((a, b) => s.t[a] - s.t[b]);
+  return {
+    t: Float64Array.from(order, (i) => Math.max(s.t[i], 0)),
+    y: Float64Array.from(order, (i) => (errorModel === "log" ? Math.log(Math.max(s.y[i], floor)) : s.y[i])),
+  };
+}
+
+export function fitPopulation(
+  modelName: string,
+  series: readonly Series[],
+  opts: PopulationFitOptions = {},
+): PopulationFit {
+  const m = populationModel(modelName);
+  const errorModel = opts.errorModel ?? "log";
+  const covariance = opts.covariance ?? "diagonal";
+  const randomNames = opts.random ?? m.parameters.filter((p) => !(m.fixedOnly ?? []).includes(p));
+  for (const r of randomNames)
+    if (!m.parameters.includes(r))
+      throw new RangeError(`--random: '${r}' is not a parameter of ${m.name} (${m.parameters.join(", ")})`);
+  const random = m.parameters.flatMap((p, j) => (randomNames.includes(p) ? [j] : []));
+  const floor = opts.floor ?? defaultFloor(series);
+  const subjects = series.map((s) => toSubject(s, errorModel, floor));
+  const start = m.transform.map((tr, j) => (tr === "log" ? Math.log(m.start[j]) : m.start[j]));
+  // the typical initial size: the median first reading (the model's start is for mm)
+  const firsts = series.map((s) => s.y[s.t.indexOf(Math.min(...s.t))]).filter((y) => y > 0);
+  firsts.sort((a, b) => a - b);
+  if (firsts.length) start[0] = Math.log(firsts[Math.floor(firsts.length / 2)]);
+  const fit = fitMixedEffects(mixedModel(m, errorModel), subjects, {
+    start,
+    random,
+    covariance,
+  });
+  const names = m.parameters;
+  const rnames = random.map((j) => names[j]);
+  return {
+    model: m.name,
+    equation: m.equation,
+    method: "FOCE (first-order conditional estimation, maximum likelihood; Lindstrom–Bates as in R nlme)",
+    errorModel,
+    covariance,
+    fixedEffects: Object.fromEntries(
+      names.map((p, j) => {
+        const log = m.transform[j] === "log";
+        const value = log ? Math.exp(fit.mu[j]) : fit.mu[j];
+        return [
+          p,
+          {
+            value,
+            se: log ? value * fit.muSe[j] : fit.muSe[j],
+            unit: m.units[j],
+            variability: !random.includes(j) ? "none" : log ? "log-normal" : "normal",
+          },
+        ];
+      }),
+    ),
+    randomEffects: Object.fromEntries(
+      rnames.map((p, k) => [p, { sd: fit.omegaSd[k], se: fit.omegaSdSe[k] }]),
+    ),
+    correlation:
+      covariance === "full"
+        ? Object.fromEntries(
+            rnames.map((a, i) => [a, Object.fromEntries(rnames.map((b, j) => [b, fit.correlation[i][j]]))]),
+          )
+        : null,
+    residual: {
+      sigma: fit.sigma,
+      se: fit.sigmaSe,
+      scale: errorModel === "log" ? "additive on ln y (≈ proportional)" : "additive on y",
+    },
+    objective: fit.objective,
+    aic: fit.aic,
+    bic: fit.bic,
+    parameters: fit.parameters,
+    subjects: series.length,
+    observations: fit.observations,
+    converged: fit.converged,
+    iterations: fit.iterations,
+    individuals: series.map((s, i) => ({
+      id: s.id,
+      n: s.t.length,
+      parameters: individualParameters(m, fit.mu, random, fit.modes[i]),
+      eta: Array.from(fit.modes[i].eta),
+    })),
+    population: {
+      model: m.name,
+      errorModel,
+      floor,
+      mu: fit.mu,
+      random: rnames,
+      omega: fit.omega,
+      sigma: fit.sigma,
+    },
+  };
+}
+
+function individualParameters(
+  m: PopulationModel,
+  mu: readonly number[],
+  random: readonly number[],
+  mode: ConditionalMode,
+): Record<string, number> {
+  const phi = [...mu];
+  random.forEach((j, k) => (phi[j] += mode.eta[k]));
+  const theta = toNatural(m, phi);
+  return Object.fromEntries(m.parameters.map((p, j) => [p, theta[j]]));
+}
+
+/** A patient's conditional mode under a fitted population (the population as the prior). */
+export function patientMode(pop: PopulationParameters, s: Series): ConditionalMode & { phi: number[] } {
+  const m = populationModel(pop.model);
+  const random = pop.random.map((r) => m.parameters.indexOf(r));
+  const mode = conditionalMode(mixedModel(m, pop.errorModel), toSubject(s, pop.errorModel, pop.floor), {
+    mu: pop.mu,
+    omega: pop.omega,
+    sigma: pop.sigma,
+    random,
+  });
+  const phi = [...pop.mu];
+  random.forEach((j, k) => (phi[j] += mode.eta[k]));
+  return { ...mode, phi };
+}
