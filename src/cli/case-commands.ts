@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { imagingAssessments, loadCase } from "../clinic/case-file.js";
 import { evaluateCase } from "../clinic/evaluate.js";
 import { exportBundle } from "../clinic/fhir-export.js";
-import { importBundle } from "../clinic/fhir-import.js";
+import { importBundle, isBundle } from "../clinic/fhir-import.js";
 import { irecistBest, irecistTimepoints } from "../clinic/irecist.js";
 import { bestOverallResponse, recistTimepoints } from "../clinic/recist.js";
 import { UsageError, type CliIO } from "./io.js";
@@ -58,6 +58,12 @@ export function runCaseCommand(argv: string[], io: CliIO): number {
       const code = (e as NodeJS.ErrnoException).code;
       throw new UsageError(
         `${file}: ${code === "ENOENT" ? "file not found" : `not valid JSON (${(e as Error).message})`}`,
+      );
+    }
+    if (!isBundle(data)) {
+      const type = (data as { resourceType?: unknown } | null)?.resourceType;
+      throw new UsageError(
+        `${file}: not a FHIR Bundle (${typeof type === "string" ? `resourceType is '${type}'` : "no resourceType 'Bundle'"}); case import reads a FHIR R4 Bundle (e.g. from 'case export' or an mCODE system)`,
       );
     }
     const id = values.id ?? path.basename(file).replace(/\.json$/i, "");

@@ -1,11 +1,18 @@
 import { z } from "zod";
 
-/** Where a value came from: a FHIR resource, a document, manual entry, or derived from other values. */
+/**
+ * Where a value came from: a FHIR resource, a document (its id in `ref`, its file name in `title`, the page it
+ * was read from), manual entry ("entered by `by`"), or derived from other values.
+ */
 export const SourceSchema = z
   .object({
     kind: z.enum(["fhir", "document", "manual", "derived"]),
     ref: z.string().optional(),
     path: z.string().optional(),
+    title: z.string().optional(),
+    page: z.number().int().positive().optional(),
+    /** Who entered or abstracted the value (user name). */
+    by: z.string().optional(),
   })
   .strict();
 
@@ -23,6 +30,8 @@ export const LesionSchema = z
     diameterMm: z.number().nonnegative().optional(),
     state: z.enum(["present", "absent", "unequivocal-progression", "further-increase"]).optional(),
     location: z.string().optional(),
+    /** The organ the lesion is in (e.g. "liver", "lung", "lymph node"). */
+    organ: z.string().optional(),
   })
   .strict();
 
@@ -48,6 +57,8 @@ export const CaseSchema = z
           .object({
             role: z.enum(["primary", "secondary"]),
             code: CodingSchema,
+            /** The same diagnosis in other code systems (e.g. ICD-10-CM beside SNOMED CT). */
+            otherCodes: z.array(CodingSchema).optional(),
             histology: CodingSchema.optional(),
             bodySite: CodingSchema.optional(),
             laterality: CodingSchema.optional(),
@@ -64,6 +75,8 @@ export const CaseSchema = z
             kind: z.enum(["clinical", "pathologic"]),
             item: z.enum(["stage-group", "T", "N", "M"]),
             value: CodingSchema,
+            /** The staging system (e.g. AJCC 8th edition, SNOMED 897275008). */
+            method: CodingSchema.optional(),
             ...dated,
           })
           .strict(),
@@ -77,6 +90,9 @@ export const CaseSchema = z
             code: CodingSchema,
             value: z.union([z.string(), z.number()]).optional(),
             unit: z.string().optional(),
+            /** The assay (e.g. PD-L1 clone "22C3") and the score type (e.g. "TPS", "CPS"). */
+            assay: z.string().optional(),
+            scoreType: z.string().optional(),
             ...dated,
           })
           .strict(),

@@ -1,8 +1,17 @@
+/**
+ * A case record as a FHIR R4 collection Bundle with mCODE STU4 profiles. A profile is claimed only when the
+ * resource has every element the profile requires (tested against the FHIR R4 JSON Schema and the mCODE STU4
+ * package's profiles in fhir-export.test.ts); ids are valid FHIR ids, fullUrls are name-based urn:uuid UUIDs and
+ * every reference points at an entry of the Bundle.
+ */
 import type {
   Bundle,
-  BundleEntry,
   CodeableConcept,
   Condition,
+  DiagnosticReport,
+  DocumentReference,
+  Extension,
+  ImagingStudy,
   MedicationRequest,
   Observation,
   Patient,
@@ -11,18 +20,35 @@ import type {
 } from "@medplum/fhirtypes";
 import type { CaseRecord, Coding } from "./case-schema.js";
 import { LOINC, LOINC_CODES, MCODE, SNOMED, TNM_CODES } from "./fhir-codes.js";
+import {
+  concept,
+  fhirDateTime,
+  fhirId,
+  IMMUNOPLAN_CODES,
+  immunoplanExtension,
+  quantity,
+  stableUuid,
+  UCUM,
+  uuidDicomUid,
+} from "./fhir-values.js";
 
-const cc = (c: Coding | undefined): CodeableConcept | undefined =>
-  c
-    ? {
-        coding: [{ system: c.system, code: c.code, display: c.display }].map((x) =>
-          Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)),
-        ),
-      }
-    : undefined;
-const loinc = (code: string, display?: string): CodeableConcept => ({
-  coding: [{ system: LOINC, code, ...(display ? { display } : {}) }],
-});
+/** Identifier system of Immunoplan's lesion ids in TumorSize.focus. */
+export const LESION_SYSTEM = "urn:immunoplan:lesion";
+/** Identifier system of the case id on the Patient (mCODE CancerPatient requires an identifier). */
+export const CASE_SYSTEM = "urn:immunoplan:case";
+export const NCIT = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl";
+export const LANSKY_CODE = "C38144";
+export const DICOM_DCM = "http://dicom.nema.org/resources/ontology/DCM";
+/** mCODE RadiotherapyCourseSummary's required code (SNOMED: radiotherapy course of treatment). */
+export const RT_COURSE_CODE = "1217123003";
+/** SNOMED "therapeutic procedure": the category of treatments of kind "other". */
+export const OTHER_TREATMENT_CODE = "277132007";
+
+/** "target lesion, nodal: subcarinal node" — role, nodal and location, read back by the importer. */
+export function lesionDisplay(l: { role: string; nodal: boolean; location?: string }): string {
+  return `${l.role} lesion, ${l.nodal ? "nodal" : "non-nodal"}${l.location ? `: ${l.location}` : ""}`;
+}
+
 const TNM_CODE_OF = Object.fromEntries(
   Object.entries(TNM_CODES)
     .filter(([k]) => /^\d+$/.test(k))
@@ -34,271 +60,468 @@ const TNM_PROFILE: Record<string, string> = {
   N: "mcode-tnm-regional-nodes-category",
   M: "mcode-tnm-distant-metastases-category",
 };
+const DICOM_MODALITIES = new Set(["CT", "MR", "PT", "US", "CR", "DX", "MG", "NM", "XA", "RF", "OT"]);
+const MODALITY_ALIASES: Record<string, string> = { MRI: "MR", PET: "PT", "PET-CT": "PT", "PET/CT": "PT" };
 
-/** Exports a case record as a FHIR R4 collection Bundle with mCODE STU4 / US Core profiles. */
-/** Identifier system of Immunoplan's lesion ids in TumorSize.focus. */
-export const LESION_SYSTEM = "urn:immunoplan:lesion";
+const category = (system: string, code: string): CodeableConcept => ({ coding: [{ system, code }] });
+const OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+const COND_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category";
+const profile = (name: string, ok = true) => (ok ? { meta: { profile: [`${MCODE}${name}`] } } : {});
+const when = (d: string | undefined) => {
+  const t = fhirDateTime(d);
+  return t ? { effectiveDateTime: t } : {};
+};
+const loinc = (code: string, display?: string): CodeableConcept => ({
+  coding: [{ system: LOINC, code, ...(display ? { display } : {}) }],
+});
+const stringExt = (name: string, v: string | undefined): Extension[] =>
+  v ? [{ url: immunoplanExtension(name), valueString: v }] : [];
 
-/** "target lesion, nodal: subcarinal node" — role, nodal and location, read back by the importer. */
-export function lesionDisplay(l: { role: string; nodal: boolean; location?: string }): string {
-  return `${l.role} lesion, ${l.nodal ? "nodal" : "non-nodal"}${l.location ? `: ${l.location}` : ""}`;
-}
+const MED_REQUEST_STATUS = ["active", "on-hold", "cancelled", "completed", "stopped", "draft", "unknown"];
+const PROCEDURE_STATUS = [
+  "preparation",
+  "in-progress",
+  "not-done",
+  "on-hold",
+  "stopped",
+  "completed",
+  "unknown",
+];
+const status = <T extends string>(s: string | undefined, allowed: string[], fallback: T): T =>
+  (s && allowed.includes(s) ? s : fallback) as T;
 
+/** Exports a case record as a FHIR R4 collection Bundle with mCODE STU4 profiles. */
 export function exportBundle(c: CaseRecord): Bundle {
-  const entries: Resource[] = [];
-  const pid = `patient-${c.id}`;
-  const subject = { reference: `Patient/${pid}` };
+  const entries: { fullUrl: string; resource: Resource }[] = [];
   let n = 0;
-  const id = (kind: string) => `${kind}-${c.id}-${++n}`;
+  const caseSlug = fhirId(c.id).slice(0, 40);
+  const add = <R extends Resource>(r: R, kind: string): Ref => {
+    const id = r.id ?? fhirId(kind, caseSlug, ++n);
+    const fullUrl = `urn:uuid:${stableUuid(`${c.id}|${r.resourceType}/${id}`)}`;
+    entries.push({ fullUrl, resource: { ...r, id } });
+    return { reference: fullUrl };
+  };
+  const p = c.patient;
+  const names = p.name?.trim().split(/\s+/).filter(Boolean) ?? [];
+  const contactSystem = (v: string) =>
+    v.includes("@") ? "email" : /^[+\d][\d\s()./-]+$/.test(v) ? "phone" : "other";
   const patient: Patient = {
     resourceType: "Patient",
-    id: pid,
-    meta: { profile: [`${MCODE}mcode-cancer-patient`] },
-    ...(c.patient.name
+    id: fhirId("patient", caseSlug),
+    // mCODE CancerPatient requires an identifier, a name and the gender: claimed only with all three
+    ...profile("mcode-cancer-patient", names.length > 0 && p.sex !== undefined),
+    identifier: [{ system: CASE_SYSTEM, value: c.id }],
+    ...(names.length
       ? {
           name: [
             {
-              text: c.patient.name,
-              given: c.patient.name.split(" ").slice(0, -1),
-              family: c.patient.name.split(" ").slice(-1)[0],
+              text: p.name!.trim(),
+              ...(names.length > 1 ? { given: names.slice(0, -1) } : {}),
+              family: names[names.length - 1],
             },
           ],
         }
       : {}),
-    ...(c.patient.sex ? { gender: c.patient.sex } : {}),
-    ...(c.patient.birthDate ? { birthDate: c.patient.birthDate } : {}),
-    ...(c.patient.country ? { address: [{ country: c.patient.country }] } : {}),
-    ...(c.patient.language
-      ? {
-          communication: [
-            { language: { coding: [{ system: "urn:ietf:bcp:47", code: c.patient.language }] } },
-          ],
-        }
+    ...(p.sex ? { gender: p.sex } : {}),
+    ...(p.birthDate && /^\d{4}(-\d{2}(-\d{2})?)?$/.test(p.birthDate) ? { birthDate: p.birthDate } : {}),
+    ...(p.country ? { address: [{ country: p.country }] } : {}),
+    ...(p.language
+      ? { communication: [{ language: { coding: [{ system: "urn:ietf:bcp:47", code: p.language }] } }] }
       : {}),
-    ...(c.patient.contact ? { telecom: [{ value: c.patient.contact }] } : {}),
+    ...(p.contact ? { telecom: [{ system: contactSystem(p.contact), value: p.contact }] } : {}),
   };
-  entries.push(patient);
-  for (const k of c.cancers) {
+  const subject = add(patient, "patient");
+  const problem = category(COND_CATEGORY, "problem-list-item");
+
+  let primaryRef: Ref | undefined;
+  const cancers = [...c.cancers].sort((a, b) => (a.role === b.role ? 0 : a.role === "primary" ? -1 : 1));
+  for (const k of cancers) {
+    const code = concept([k.code, ...(k.otherCodes ?? [])]);
+    const histology = concept([k.histology]);
+    const laterality = concept([k.laterality]);
+    const site = concept([k.bodySite]);
+    const related: Extension[] =
+      k.role === "secondary" && primaryRef
+        ? [{ url: "http://hl7.org/fhir/StructureDefinition/condition-related", valueReference: primaryRef }]
+        : [];
     const cond: Condition = {
       resourceType: "Condition",
-      id: id("condition"),
-      meta: { profile: [`${MCODE}mcode-${k.role}-cancer-condition`] },
-      subject,
-      code: cc(k.code),
-      ...(k.histology
+      ...profile(`mcode-${k.role}-cancer-condition`, code !== undefined),
+      ...(histology || related.length
         ? {
             extension: [
-              { url: `${MCODE}mcode-histology-morphology-behavior`, valueCodeableConcept: cc(k.histology) },
+              ...(histology
+                ? [{ url: `${MCODE}mcode-histology-morphology-behavior`, valueCodeableConcept: histology }]
+                : []),
+              ...related,
             ],
           }
         : {}),
-      ...(k.bodySite ? { bodySite: [cc(k.bodySite)!] } : {}),
-      ...(k.onset ? { onsetDateTime: k.onset } : {}),
+      category: [problem],
+      code: code ?? { text: "cancer" },
+      subject,
+      ...(site
+        ? {
+            bodySite: [
+              {
+                ...site,
+                ...(laterality
+                  ? {
+                      extension: [
+                        { url: `${MCODE}mcode-laterality-qualifier`, valueCodeableConcept: laterality },
+                      ],
+                    }
+                  : {}),
+              },
+            ],
+          }
+        : {}),
+      ...(fhirDateTime(k.onset) ? { onsetDateTime: fhirDateTime(k.onset) } : {}),
     };
-    entries.push(cond);
+    const ref = add(cond, "condition");
+    if (k.role === "primary" && !primaryRef) primaryRef = ref;
   }
-  const obs = (o: Omit<Observation, "resourceType" | "status" | "subject">): Observation => ({
-    resourceType: "Observation",
-    status: "final",
-    subject,
-    ...o,
-  });
+
+  const obs = (o: Omit<Observation, "resourceType" | "status" | "subject">, kind: string) =>
+    add<Observation>({ resourceType: "Observation", status: "final", subject, ...o }, kind);
+
   for (const s of c.staging) {
-    entries.push(
-      obs({
-        id: id("tnm"),
-        meta: { profile: [`${MCODE}${TNM_PROFILE[s.item]}`] },
+    const method = concept([s.method]);
+    const value = concept([s.value]);
+    // TNM profiles require the cancer (focus) and the staging system (method)
+    const complete = method !== undefined && primaryRef !== undefined && value !== undefined;
+    obs(
+      {
+        ...profile(TNM_PROFILE[s.item], complete),
+        category: [category(OBS_CATEGORY, s.kind === "clinical" ? "exam" : "laboratory")],
         code: { coding: [{ system: SNOMED, code: TNM_CODE_OF[`${s.kind}|${s.item}`] }] },
-        valueCodeableConcept: cc(s.value),
-        ...(s.date ? { effectiveDateTime: s.date } : {}),
-      }),
+        ...(primaryRef ? { focus: [primaryRef] } : {}),
+        ...(method ? { method } : {}),
+        ...(value ? { valueCodeableConcept: value } : {}),
+        ...when(s.date),
+      },
+      "tnm",
     );
   }
-  for (const p of c.performance) {
+  for (const pf of c.performance) {
     const code =
-      p.scale === "ECOG" ? LOINC_CODES.ecog : p.scale === "Karnofsky" ? LOINC_CODES.karnofsky : undefined;
-    entries.push(
-      obs({
-        id: id("performance"),
-        meta: { profile: [`${MCODE}mcode-${p.scale.toLowerCase()}-performance-status`] },
-        code: code ? loinc(code) : { text: `${p.scale} performance status` },
-        valueInteger: p.value,
-        ...(p.date ? { effectiveDateTime: p.date } : {}),
-      }),
+      pf.scale === "ECOG"
+        ? loinc(LOINC_CODES.ecog)
+        : pf.scale === "Karnofsky"
+          ? loinc(LOINC_CODES.karnofsky)
+          : { coding: [{ system: NCIT, code: LANSKY_CODE, display: "Lansky Play-Performance Status" }] };
+    const name = pf.scale === "Lansky" ? "lansky-play" : pf.scale.toLowerCase();
+    obs(
+      {
+        ...profile(`mcode-${name}-performance-status`, Number.isInteger(pf.value)),
+        category: [category(OBS_CATEGORY, "survey")],
+        code,
+        ...(Number.isInteger(pf.value)
+          ? { valueInteger: pf.value }
+          : { valueQuantity: quantity(pf.value, "{score}") }),
+        ...when(pf.date),
+      },
+      "performance",
     );
   }
   for (const b of c.biomarkers) {
     const value =
       typeof b.value === "number"
-        ? { valueQuantity: { value: b.value, ...(b.unit ? { code: b.unit } : {}) } }
-        : b.value !== undefined
-          ? { valueCodeableConcept: { text: b.value, coding: [{ display: b.value }] } }
+        ? { valueQuantity: quantity(b.value, b.unit) }
+        : b.value !== undefined && b.value !== ""
+          ? { valueCodeableConcept: { text: b.value } }
           : {};
-    entries.push(
-      obs({
-        id: id("biomarker"),
-        meta: { profile: [`${MCODE}mcode-tumor-marker-test`] },
-        code: cc(b.code) ?? { text: b.name },
+    obs(
+      {
+        // TumorMarkerTest requires the laboratory category and a value
+        ...profile("mcode-tumor-marker-test", Object.keys(value).length > 0),
+        category: [category(OBS_CATEGORY, "laboratory"), category(IMMUNOPLAN_CODES, "biomarker")],
+        code: concept([b.code], b.name) ?? { text: "biomarker" },
         ...value,
-        ...(b.date ? { effectiveDateTime: b.date } : {}),
-      }),
-    );
-  }
-  for (const w of c.weights)
-    entries.push(
-      obs({
-        id: id("weight"),
-        code: loinc(LOINC_CODES.bodyWeight, "Body weight"),
-        valueQuantity: { value: w.kg, unit: "kg", system: "http://unitsofmeasure.org", code: "kg" },
-        ...(w.date ? { effectiveDateTime: w.date } : {}),
-      }),
-    );
-  for (const h of c.heights)
-    entries.push(
-      obs({
-        id: id("height"),
-        code: loinc(LOINC_CODES.bodyHeight, "Body height"),
-        valueQuantity: { value: h.cm, unit: "cm", system: "http://unitsofmeasure.org", code: "cm" },
-        ...(h.date ? { effectiveDateTime: h.date } : {}),
-      }),
-    );
-  for (const l of c.labs) {
-    entries.push(
-      obs({
-        id: id("lab"),
-        meta: { profile: ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-lab"] },
-        category: [
-          {
-            coding: [
-              { system: "http://terminology.hl7.org/CodeSystem/observation-category", code: "laboratory" },
-            ],
-          },
-        ],
-        code: cc(l.code) ?? { text: l.name },
-        ...(l.value !== undefined
-          ? { valueQuantity: { value: l.value, ...(l.unit ? { code: l.unit } : {}) } }
-          : l.text
-            ? { valueCodeableConcept: { coding: [{ display: l.text }] } }
-            : {}),
-        ...(l.referenceLow !== undefined || l.referenceHigh !== undefined
+        ...(b.assay ? { method: { text: b.assay } } : {}),
+        ...(b.scoreType
           ? {
-              referenceRange: [
+              component: [
                 {
-                  ...(l.referenceLow !== undefined
-                    ? { low: { value: l.referenceLow, ...(l.unit ? { code: l.unit } : {}) } }
-                    : {}),
-                  ...(l.referenceHigh !== undefined
-                    ? { high: { value: l.referenceHigh, ...(l.unit ? { code: l.unit } : {}) } }
-                    : {}),
+                  code: { coding: [{ system: IMMUNOPLAN_CODES, code: "score-type" }], text: "score type" },
+                  valueString: b.scoreType,
                 },
               ],
             }
           : {}),
-        ...(l.date ? { effectiveDateTime: l.date } : {}),
-      }),
+        ...when(b.date),
+      },
+      "biomarker",
+    );
+  }
+  const vital = [category(OBS_CATEGORY, "vital-signs")];
+  for (const w of c.weights)
+    obs(
+      {
+        category: vital,
+        code: loinc(LOINC_CODES.bodyWeight, "Body weight"),
+        valueQuantity: { value: w.kg, unit: "kg", system: UCUM, code: "kg" },
+        ...when(w.date),
+      },
+      "weight",
+    );
+  for (const h of c.heights)
+    obs(
+      {
+        category: vital,
+        code: loinc(LOINC_CODES.bodyHeight, "Body height"),
+        valueQuantity: { value: h.cm, unit: "cm", system: UCUM, code: "cm" },
+        ...when(h.date),
+      },
+      "height",
+    );
+  for (const l of c.labs) {
+    const range = {
+      ...(l.referenceLow !== undefined ? { low: quantity(l.referenceLow, l.unit) } : {}),
+      ...(l.referenceHigh !== undefined ? { high: quantity(l.referenceHigh, l.unit) } : {}),
+    };
+    obs(
+      {
+        category: [category(OBS_CATEGORY, "laboratory")],
+        // the lab's name is the text: the display of a LOINC code is not the name the report used
+        code: concept([l.code], l.name) ?? { text: "lab" },
+        ...(l.value !== undefined
+          ? { valueQuantity: quantity(l.value, l.unit) }
+          : l.text
+            ? { valueString: l.text }
+            : {}),
+        ...(Object.keys(range).length ? { referenceRange: [range] } : {}),
+        ...when(l.date),
+      },
+      "lab",
     );
   }
   for (const d of c.diseaseStatus)
-    entries.push(
-      obs({
-        id: id("disease-status"),
-        meta: { profile: [`${MCODE}mcode-cancer-disease-status`] },
+    obs(
+      {
+        ...profile("mcode-cancer-disease-status", concept([d.value]) !== undefined),
         code: loinc(LOINC_CODES.diseaseStatus),
-        valueCodeableConcept: cc(d.value),
-        ...(d.date ? { effectiveDateTime: d.date } : {}),
-      }),
+        ...(concept([d.value]) ? { valueCodeableConcept: concept([d.value]) } : {}),
+        ...when(d.date),
+      },
+      "disease-status",
     );
-  for (const im of c.imaging) {
-    for (const les of im.lesions) {
-      if (les.diameterMm === undefined) continue;
-      entries.push(
-        obs({
-          id: id("tumor-size"),
-          meta: { profile: [`${MCODE}mcode-tumor-size`] },
-          code: loinc(LOINC_CODES.tumorSize, "Size Tumor"),
-          // the lesion's identity across scans (RECIST needs the same lesion at every time point)
-          focus: [
-            {
-              identifier: { system: LESION_SYSTEM, value: les.id },
-              display: lesionDisplay(les),
-            },
-          ],
-          component: [
-            {
-              code: loinc(LOINC_CODES.tumorLongestDimension),
-              valueQuantity: {
-                value: les.diameterMm,
-                unit: "mm",
-                system: "http://unitsofmeasure.org",
-                code: "mm",
+  if (c.hlaTyping && (c.hlaTyping.alleles.length || c.hlaTyping.kirGenes?.length)) {
+    const comp = (code: string, text: string, v: string) => ({
+      code: { coding: [{ system: IMMUNOPLAN_CODES, code }], text },
+      valueString: v,
+    });
+    obs(
+      {
+        category: [category(OBS_CATEGORY, "laboratory")],
+        code: { coding: [{ system: IMMUNOPLAN_CODES, code: "hla-typing" }], text: "HLA class I typing" },
+        component: [
+          ...c.hlaTyping.alleles.map((a) => comp("hla-allele", "HLA allele", a)),
+          ...(c.hlaTyping.kirGenes ?? []).map((g) => comp("kir-gene", "KIR gene", g)),
+        ],
+        ...when(c.hlaTyping.date),
+      },
+      "hla",
+    );
+  }
+  exportImaging(c, add, obs, subject);
+  exportTreatments(c, add, subject);
+  for (const cond of c.conditions) {
+    add<Condition>(
+      {
+        resourceType: "Condition",
+        category: [problem, { coding: [{ system: IMMUNOPLAN_CODES, code: cond.category }] }],
+        code: concept([cond.code], cond.text) ?? { text: cond.text },
+        subject,
+        ...(cond.active !== undefined
+          ? {
+              clinicalStatus: {
+                coding: [
+                  {
+                    system: "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                    code: cond.active ? "active" : "resolved",
+                  },
+                ],
               },
+            }
+          : {}),
+        ...(fhirDateTime(cond.date) ? { onsetDateTime: fhirDateTime(cond.date) } : {}),
+      },
+      "condition",
+    );
+  }
+  for (const pa of c.pathology)
+    add<DiagnosticReport>(
+      {
+        resourceType: "DiagnosticReport",
+        status: "final",
+        category: [category("http://terminology.hl7.org/CodeSystem/v2-0074", "SP")],
+        code: concept([pa.code], "Pathology report") ?? { text: "Pathology report" },
+        subject,
+        ...when(pa.date),
+        ...(pa.report ? { conclusion: pa.report } : {}),
+      },
+      "pathology",
+    );
+  for (const d of c.documents)
+    add<DocumentReference>(
+      {
+        resourceType: "DocumentReference",
+        status: "current",
+        type: { text: d.type },
+        subject,
+        content: [
+          {
+            attachment: {
+              ...(d.contentType ? { contentType: d.contentType } : {}),
+              ...(d.title ? { title: d.title } : {}),
+              ...(fhirDateTime(d.date) ? { creation: fhirDateTime(d.date) } : {}),
             },
-          ],
-          ...(im.date ? { effectiveDateTime: im.date } : {}),
-        }),
+          },
+        ],
+      },
+      "document",
+    );
+  return { resourceType: "Bundle", type: "collection", entry: entries };
+}
+
+type Ref = { reference: string };
+type Add = <R extends Resource>(r: R, kind: string) => Ref;
+type Obs = (o: Omit<Observation, "resourceType" | "status" | "subject">, kind: string) => Ref;
+
+/** Each study as an ImagingStudy (date, modality, body part, report), each lesion as a TumorSize observation. */
+function exportImaging(c: CaseRecord, add: Add, obs: Obs, subject: Ref): void {
+  for (const im of c.imaging) {
+    const raw = im.modality?.trim().toUpperCase() ?? "";
+    const dicom = MODALITY_ALIASES[raw] ?? raw;
+    const modality = DICOM_MODALITIES.has(dicom) ? { system: DICOM_DCM, code: dicom } : undefined;
+    const studyUid = stableUuid(`${c.id}|study|${im.date}|${im.modality ?? ""}|${c.imaging.indexOf(im)}`);
+    const study = add<ImagingStudy>(
+      {
+        resourceType: "ImagingStudy",
+        status: "available",
+        subject,
+        ...(fhirDateTime(im.date) ? { started: fhirDateTime(im.date) } : {}),
+        ...(modality ? { modality: [modality] } : {}),
+        ...(im.modality ? { procedureCode: [{ text: im.modality }] } : {}),
+        ...(im.report ? { description: im.report } : {}),
+        ...(modality && im.bodySite
+          ? { series: [{ uid: uuidDicomUid(studyUid), modality, bodySite: { display: im.bodySite } }] }
+          : im.bodySite
+            ? { note: [{ text: `body part: ${im.bodySite}` }] }
+            : {}),
+      },
+      "imaging",
+    );
+    for (const les of im.lesions) {
+      const measured = les.diameterMm !== undefined;
+      obs(
+        {
+          // TumorSize requires the longest dimension; lesions followed without a measurement carry no profile
+          ...profile("mcode-tumor-size", measured),
+          code: loinc(LOINC_CODES.tumorSize, "Size Tumor"),
+          focus: [{ identifier: { system: LESION_SYSTEM, value: les.id }, display: lesionDisplay(les) }],
+          ...(les.organ ? { bodySite: { text: les.organ } } : {}),
+          ...(im.modality ? { method: { text: im.modality } } : {}),
+          ...(les.state ? { valueCodeableConcept: { text: les.state } } : {}),
+          ...(measured
+            ? {
+                component: [
+                  {
+                    code: loinc(LOINC_CODES.tumorLongestDimension),
+                    valueQuantity: { value: les.diameterMm!, unit: "mm", system: UCUM, code: "mm" },
+                  },
+                ],
+              }
+            : {}),
+          derivedFrom: [study],
+          ...when(im.date),
+        },
+        "tumor-size",
       );
     }
   }
-  for (const t of c.treatments) {
-    if (t.kind === "medication") {
-      const m: MedicationRequest = {
-        resourceType: "MedicationRequest",
-        id: id("medication"),
-        meta: { profile: [`${MCODE}mcode-cancer-related-medication-request`] },
-        status: (t.status as MedicationRequest["status"]) ?? "completed",
-        intent: "order",
-        subject,
-        medicationCodeableConcept: cc(t.code) ?? { text: t.name },
-        ...(t.start ? { authoredOn: t.start } : {}),
-      };
-      entries.push(m);
-    } else if (t.kind === "surgery" || t.kind === "radiotherapy") {
-      const p: Procedure = {
-        resourceType: "Procedure",
-        id: id("procedure"),
-        meta: {
-          profile: [
-            `${MCODE}${t.kind === "surgery" ? "mcode-cancer-related-surgical-procedure" : "mcode-radiotherapy-course-summary"}`,
-          ],
-        },
-        status: (t.status as Procedure["status"]) ?? "completed",
-        subject,
-        code: cc(t.code) ?? { text: t.name },
-        ...(t.start && t.end
-          ? { performedPeriod: { start: t.start, end: t.end } }
-          : t.start
-            ? { performedDateTime: t.start }
-            : {}),
-      };
-      entries.push(p);
-    }
-  }
-  for (const cond of c.conditions) {
-    entries.push({
-      resourceType: "Condition",
-      id: id("condition"),
-      subject,
-      code: cc(cond.code) ?? { text: cond.text },
-      ...(cond.active !== undefined
-        ? {
-            clinicalStatus: {
-              coding: [
-                {
-                  system: "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                  code: cond.active ? "active" : "resolved",
-                },
-              ],
-            },
-          }
-        : {}),
-    } as Condition);
-  }
-  return {
-    resourceType: "Bundle",
-    type: "collection",
-    entry: entries.map((resource): BundleEntry => ({
-      fullUrl: `urn:uuid:${resource.resourceType}-${resource.id}`,
-      resource,
-    })),
-  };
 }
+
+/** Prior treatments: medications as MedicationRequest, radiotherapy, surgery and others as Procedure. */
+function exportTreatments(c: CaseRecord, add: Add, subject: Ref): void {
+  for (const t of c.treatments) {
+    const extension = [
+      ...stringExt("best-response", t.bestResponse),
+      ...(t.toxicities ?? []).flatMap((x) => stringExt("toxicity", x)),
+    ];
+    const ext = extension.length ? { extension } : {};
+    const reason = t.reasonStopped ? { text: t.reasonStopped } : undefined;
+    const start = fhirDateTime(t.start);
+    const end = fhirDateTime(t.end);
+    if (t.kind === "medication") {
+      const medication = concept([t.code], t.name) ?? { text: t.name };
+      // the course's dates: authoredOn and the dosage's bounds (MedicationRequest keeps every status)
+      add<MedicationRequest>(
+        {
+          resourceType: "MedicationRequest",
+          ...profile("mcode-cancer-related-medication-request"),
+          ...ext,
+          status: status(t.status, MED_REQUEST_STATUS, "completed"),
+          ...(reason ? { statusReason: reason } : {}),
+          intent: "order",
+          medicationCodeableConcept: medication,
+          subject,
+          ...(start ? { authoredOn: start } : {}),
+          ...(start || end
+            ? {
+                dosageInstruction: [
+                  {
+                    timing: {
+                      repeat: { boundsPeriod: { ...(start ? { start } : {}), ...(end ? { end } : {}) } },
+                    },
+                  },
+                ],
+              }
+            : {}),
+        },
+        "medication",
+      );
+      continue;
+    }
+    const rt = t.kind === "radiotherapy";
+    const code: CodeableConcept = rt
+      ? {
+          coding: [
+            ...(concept([t.code])?.coding ?? []),
+            {
+              system: SNOMED,
+              code: RT_COURSE_CODE,
+              display: "Radiotherapy course of treatment (regime/therapy)",
+            },
+          ],
+          text: t.name,
+        }
+      : (concept([t.code], t.name) ?? { text: t.name });
+    add<Procedure>(
+      {
+        resourceType: "Procedure",
+        ...(t.kind === "other"
+          ? {}
+          : profile(rt ? "mcode-radiotherapy-course-summary" : "mcode-cancer-related-surgical-procedure")),
+        ...ext,
+        status: status(t.status, PROCEDURE_STATUS, "completed"),
+        ...(reason ? { statusReason: reason } : {}),
+        ...(t.kind === "other"
+          ? {
+              category: {
+                coding: [{ system: SNOMED, code: OTHER_TREATMENT_CODE, display: "Therapeutic procedure" }],
+              },
+            }
+          : {}),
+        code,
+        subject,
+        ...(start && end ? { performedPeriod: { start, end } } : start ? { performedDateTime: start } : {}),
+      },
+      "procedure",
+    );
+  }
+}
+
+/** The Coding of a radiotherapy course that only says "radiotherapy course" (the profile's fixed code). */
+export const isCourseCode = (x: Coding): boolean => x.system === SNOMED && x.code === RT_COURSE_CODE;
