@@ -17,6 +17,8 @@ export interface ServerConfig {
   readonly secureCookies: boolean;
   /** Worker threads for planning jobs' simulations. */
   readonly planThreads?: number;
+  /** The clock that decides which clinical dates are in the future (tests set it; default the system clock). */
+  readonly clock?: () => Date;
   /** How patients reach the clinic, printed on their copy of the plan (CLINIC_CONTACT, e.g. a phone number). */
   readonly clinicContact?: string;
   /** Development mode (NODE_ENV=development): the outbox shows one-time codes; never in production. */

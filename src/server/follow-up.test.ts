@@ -27,7 +27,9 @@ describe("follow-up on pglite: plan status, the case status, the baseline of the
   let caseId: string;
   let planId: string;
   beforeAll(async () => {
-    s = await startTestServer("pglite");
+    // the scans and events below are dated up to 2027-01-20: the server's clock is after them (dates in the future
+    // are refused)
+    s = await startTestServer("pglite", { clock: () => new Date("2027-02-01T00:00:00Z") });
     clinician = await s.login("clinician@demo.immunoplan");
     const patient = await s.login("patient@demo.immunoplan");
     caseId = ((await patient.get("/api/cases")).json() as { id: string }[])[0].id;

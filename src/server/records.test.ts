@@ -60,7 +60,11 @@ describe.each(backends())("records, documents and follow-up on %s", (backend) =>
   let patient: Client;
   let caseId: string;
   beforeAll(async () => {
-    s = await startTestServer(backend, { maxUploadBytes: 4096 });
+    // follow-up below is dated up to 2027-01-20: the server's clock is after it (future dates are refused)
+    s = await startTestServer(backend, {
+      maxUploadBytes: 4096,
+      clock: () => new Date("2027-02-01T00:00:00Z"),
+    });
     clinician = await s.login("clinician@demo.immunoplan");
     patient = await s.login("patient@demo.immunoplan");
     caseId = ((await patient.get("/api/cases")).json() as { id: string }[])[0].id;

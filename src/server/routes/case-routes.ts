@@ -264,7 +264,7 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
       const a = requireActor(req);
       const { row } = await caseFor(ctx, req, req.params.id, "write");
       const record = { ...req.body.record, id: row.id };
-      checkRecordDates(record, "body.record");
+      checkRecordDates(record, "body.record", ctx.config.clock?.());
       const version = await saveCaseVersion(
         ctx,
         row.id,

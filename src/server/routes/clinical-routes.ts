@@ -25,6 +25,7 @@ const GRADE_MAX = { "CTCAE v5": 5, "ASTCT CRS": 4, "ASTCT ICANS": 4 } as const;
 
 export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Promise<void> {
   const api = base.withTypeProvider<ZodTypeProvider>();
+  const now = () => ctx.config.clock?.() ?? new Date();
 
   api.post(
     "/cases/:id/administrations",
@@ -76,7 +77,7 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
           "invalid-input",
         );
       const birth = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion)).patient.birthDate;
-      checkDate("body.givenAt", b.givenAt, birth);
+      checkDate("body.givenAt", b.givenAt, birth, now());
       if (b.planId) {
         const [p] = await ctx.db.select({ caseId: plans.caseId }).from(plans).where(eq(plans.id, b.planId));
         if (p?.caseId !== row.id)
@@ -144,7 +145,7 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
       const { row } = await caseFor(ctx, req, req.params.id, "treat");
       const record = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion));
       const b = req.body;
-      checkDate("body.date", b.date, record.patient.birthDate);
+      checkDate("body.date", b.date, record.patient.birthDate, now());
       const next = {
         ...record,
         imaging: [
@@ -238,6 +239,7 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
         "body.onset",
         b.onset,
         CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion)).patient.birthDate,
+        now(),
       );
       const [r] = await ctx.db
         .insert(adverseEvents)
