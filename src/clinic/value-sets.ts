@@ -93,8 +93,9 @@ export function valueSets(): Record<ValueSetKind, ValueSetOption[]> {
 /** Options whose text or a code contains every word of the query (case-insensitive); all when it is empty. */
 export function searchValueSet(kind: ValueSetKind, query: string, limit = 20): ValueSetOption[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  return valueSets()
-    [kind].filter((o) => {
+  const options = valueSets()[kind];
+  return options
+    .filter((o) => {
       const hay = `${o.text} ${o.codings.map((c) => c.code).join(" ")}`.toLowerCase();
       return words.every((w) => hay.includes(w));
     })
