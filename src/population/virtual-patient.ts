@@ -1,0 +1,309 @@
+/**
+ * A virtual patient: clinical-model parameters plus covariates and lesions, sampled from the priors of a cancer
+ * type (catalog/vpop-priors.yaml) with the covariate links stated below. The untreated patient is consistent with
+ * its sampled volume doubling time: the intrinsic growth constant is set so that growth minus the immune killing
+ * at baseline (effectors at their quasi-steady state) equals the net growth ln 2 / VDT.
+ */
+import { seededRandom, standardNormal } from "../engine/statistics.js";
+import { cancerPriors, sampleCategory, sampleNumber, vpopPriors } from "./priors.js";
+import type { CancerType } from "./types.js";
+
+export type LesionSite = "skin" | "subcutaneous" | "node" | "lung" | "liver" | "visceral" | "bone";
+
+export interface Lesion {
+  readonly id: string;
+  readonly role: "target" | "non-target";
+  readonly site: LesionSite;
+  /** Lymph node (measured by short axis; normal < 10 mm). */
+  readonly nodal: boolean;
+  /** Cutaneous, subcutaneous or nodal lesions can be injected. */
+  readonly injectable: boolean;
+  readonly visceral: boolean;
+  /** Longest diameter (short axis for nodes) at baseline, mm. */
+  readonly diameterMm: number;
+  /** Lesion-level sensitivity: the lesion's volume follows its group's volume to this power. */
+  readonly w: number;
+}
+
+export interface Covariates {
+  readonly cancer: CancerType;
+  readonly stage: string;
+  readonly ldh_elevated: boolean;
+  /** PD-L1 tumour proportion score, % (latent: PD-1 block × inflammation × assay noise). */
+  readonly pdl1_tps: number;
+  readonly ecog: number;
+  readonly prior_lines: number;
+  readonly injectable: boolean;
+  readonly weight_kg: number;
+  readonly height_cm: number;
+  readonly gfr_ml_min: number;
+  readonly vdt_days: number;
+  readonly sld_mm: number;
+}
+
+export interface VirtualPatient {
+  readonly id: string;
+  readonly covariates: Covariates;
+  readonly lesions: readonly Lesion[];
+  /** Clinical-model parameters of this patient (names of models/immunoplan-clinical.yaml). */
+  readonly parameters: Readonly<Record<string, number>>;
+  /** Fractions of chemotherapy-resistant (R) and antigen-loss (Q) cells at baseline. */
+  readonly r0: number;
+  readonly q0: number;
+  /** Expected number of occult metastases (1e4 cells up to detectability) at a burden of 1e10 cells. */
+  readonly occult: number;
+  /** Effectors at their quasi-steady state at baseline (cells). */
+  readonly e0: number;
+  /** Share of the baseline lesion volume held by dead cells not yet cleared (their steady state). */
+  readonly deadFraction: number;
+  /** Immune pressure at baseline: the share of intrinsic growth that immune killing cancels. */
+  readonly fImm: number;
+  /** Seed of this patient's own randomness (reader noise, occult lesions). */
+  readonly noiseSeed: number;
+}
+
+/** Clinical-model defaults the baseline computation needs (models/immunoplan-clinical.yaml). */
+export const MODEL_DEFAULTS = {
+  /** Lethal tumour volume, mm³ (Kmax = rho × this). */
+  maxVolumeMm3: 3e6,
+  /** Below this burden growth is exponential at the Gompertz rate of this burden (model parameter Nfloor). */
+  gompertzFloor: 1e9,
+  Ket: 1.2,
+  prime0: 1e8,
+  K_ag: 1e9,
+  dE: 0.05,
+} as const;
+
+const SITES_BY_STAGE: Record<string, readonly LesionSite[][]> = {
+  // [sites of the first lesion, sites of the others]
+  IIIB: [
+    ["skin", "subcutaneous", "node"],
+    ["skin", "subcutaneous", "node"],
+  ],
+  IIIC: [
+    ["skin", "subcutaneous", "node"],
+    ["skin", "subcutaneous", "node"],
+  ],
+  M1a: [
+    ["skin", "subcutaneous", "node"],
+    ["skin", "subcutaneous", "node"],
+  ],
+  M1b: [["lung"], ["lung", "skin", "subcutaneous", "node"]],
+  M1c: [
+    ["liver", "visceral"],
+    ["liver", "visceral", "lung", "node", "subcutaneous", "bone"],
+  ],
+};
+const DEFAULT_SITES: Record<CancerType, LesionSite[][]> = {
+  melanoma: [
+    ["skin", "subcutaneous", "node"],
+    ["node", "lung", "liver", "subcutaneous"],
+  ],
+  nsclc: [["lung"], ["lung", "node", "liver", "visceral", "bone"]],
+  "renal-cell-carcinoma": [
+    ["lung", "visceral"],
+    ["lung", "node", "liver", "bone"],
+  ],
+  "large-b-cell-lymphoma": [["node"], ["node", "node", "visceral"]],
+  "prostate-cancer": [["node"], ["node", "bone"]],
+};
+
+const logistic = (x: number) => 1 / (1 + Math.exp(-x));
+const cellsOf = (dMm: number, rho: number) => rho * (Math.PI / 6) * dMm ** 3;
+
+/**
+ * Effectors at their quasi-steady state for a burden N (cells): E solves prime(N) = (dE + exhaust(N, E))·E with the
+ * model's assignments at baseline (no treatment, Treg = 1).
+ */
+export function steadyEffectors(N: number, p: Readonly<Record<string, number>>): number {
+  const suppF = 1 / (1 + p.supp);
+  const prime = MODEL_DEFAULTS.prime0 * p.imm * suppF * (N / (N + MODEL_DEFAULTS.K_ag));
+  let E = prime / MODEL_DEFAULTS.dE;
+  for (let k = 0; k < 60; k++) {
+    const next = prime / (MODEL_DEFAULTS.dE + (p.kex * p.beta_pd1 * N) / (N + E + 1));
+    if (Math.abs(next - E) <= 1e-9 * E) return next;
+    E = 0.5 * (E + next);
+  }
+  return E;
+}
+
+/** Per-cell killing rate at baseline (no treatment). */
+export function baselineKill(N: number, E: number, p: Readonly<Record<string, number>>): number {
+  const ratio = E / (N + 1);
+  return (p.kmax * (1 - p.beta_pd1) * (1 / (1 + p.supp)) * ratio) / (MODEL_DEFAULTS.Ket + ratio);
+}
+
+/**
+ * Largest immunogenicity: effectors at most prime0 × 10 / dE = 2e10 cells (a few % of all T cells) [assumption].
+ */
+export const MAX_IMMUNOGENICITY = 10;
+
+/** Largest immune pressure at baseline: intrinsic growth at most 5 × the net growth [assumption]. */
+export const MAX_IMMUNE_PRESSURE = 0.8;
+
+/**
+ * The immune state of an untreated patient at baseline. The immune pressure f (share of intrinsic growth cancelled
+ * by killing) is a patient parameter: intrinsic growth g = g_net / (1 − f), baseline killing f·g. Immunogenicity
+ * `imm` is the value for which effectors at their quasi-steady state kill at that rate (bisection on log imm; if
+ * even imm = MAX_IMMUNOGENICITY cannot, the pressure is lowered to what the other parameters allow). Dead cells are at their
+ * steady share of the lesion volume, kill/(kclear + g_net).
+ */
+export function immuneBaseline(
+  cells: number,
+  gNet: number,
+  fImmDrawn: number,
+  p: Readonly<Record<string, number>>,
+): { imm: number; viable: number; effectors: number; growth: number; fImm: number; deadFraction: number } {
+  let f = Math.min(MAX_IMMUNE_PRESSURE, Math.max(0, fImmDrawn));
+  let viable = cells;
+  let imm = 1;
+  for (let pass = 0; pass < 4; pass++) {
+    const target = (f * gNet) / (1 - f);
+    const killAt = (logImm: number) => {
+      const q = { ...p, imm: Math.exp(logImm) };
+      return baselineKill(viable, steadyEffectors(viable, q), q);
+    };
+    let lo = Math.log(1e-6);
+    let hi = Math.log(MAX_IMMUNOGENICITY);
+    if (killAt(hi) < target) {
+      const k = killAt(hi);
+      f = k / (k + gNet);
+      imm = Math.exp(hi);
+    } else {
+      for (let it = 0; it < 60; it++) {
+        const mid = 0.5 * (lo + hi);
+        if (killAt(mid) < target) lo = mid;
+        else hi = mid;
+      }
+      imm = Math.exp(0.5 * (lo + hi));
+    }
+    const kill = (f * gNet) / (1 - f);
+    const deadShare = kill / (p.kclear + gNet);
+    viable = cells / (1 + deadShare);
+  }
+  const growth = gNet / (1 - f);
+  const kill = growth - gNet;
+  const deadShare = kill / (p.kclear + gNet);
+  const q = { ...p, imm };
+  return {
+    imm,
+    viable,
+    effectors: steadyEffectors(viable, q),
+    growth,
+    fImm: f,
+    deadFraction: deadShare / (1 + deadShare),
+  };
+}
+
+/** Samples one virtual patient of a cancer type; `seed` makes it reproducible. */
+export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-${seed}`): VirtualPatient {
+  const rand = seededRandom(seed);
+  const shared = vpopPriors().shared;
+  const pri = cancerPriors(cancer);
+  const stage = sampleCategory(pri.stage.dist, rand);
+  const nTarget = Number(sampleCategory(pri.n_target.dist, rand));
+  const sld = sampleNumber(pri.sld_mm.dist, rand);
+  const vdt = sampleNumber(pri.vdt_days.dist, rand);
+  const rho = sampleNumber(shared.rho.dist, rand);
+  const het = sampleNumber(shared.lesion_heterogeneity.dist, rand);
+  // split the sum of diameters over the target lesions (Dirichlet(2) shares; each ≥ 10 mm, measurable)
+  const shares = Array.from({ length: nTarget }, () => -Math.log(rand()) - Math.log(rand()));
+  const tot = shares.reduce((a, b) => a + b, 0);
+  const sites = SITES_BY_STAGE[stage] ?? DEFAULT_SITES[cancer];
+  const lesions: Lesion[] = [];
+  const pick = (list: readonly LesionSite[]) => list[Math.floor(rand() * list.length)];
+  const make = (role: Lesion["role"], k: number, d: number, site: LesionSite): Lesion => {
+    const nodal = site === "node";
+    return {
+      id: `${role === "target" ? "T" : "NT"}${k + 1}`,
+      role,
+      site,
+      nodal,
+      injectable: site === "skin" || site === "subcutaneous" || (nodal && cancer === "melanoma"),
+      visceral: site === "lung" || site === "liver" || site === "visceral",
+      diameterMm: d,
+      w: Math.exp(het * standardNormal(rand)),
+    };
+  };
+  for (let k = 0; k < nTarget; k++) {
+    const site = pick(k === 0 ? sites[0] : sites[1]);
+    const min = site === "node" ? 15 : 10;
+    // a single lesion above 150 mm is exceptional: cap it (the sum of diameters then falls short of the draw)
+    lesions.push(make("target", k, Math.min(150, Math.max(min, (sld * shares[k]) / tot)), site));
+  }
+  const nNonTarget = Math.min(4, Math.floor(-Math.log(rand()) * 1.2));
+  for (let k = 0; k < nNonTarget; k++) lesions.push(make("non-target", k, 6 + 10 * rand(), pick(sites[1])));
+  const cells0 = lesions.reduce((s, l) => s + cellsOf(l.diameterMm, rho), 0);
+
+  const p: Record<string, number> = {
+    rho,
+    beta_pd1: sampleNumber(pri.beta_pd1.dist, rand),
+    supp: sampleNumber(shared.supp.dist, rand),
+    kmax: sampleNumber(shared.kmax.dist, rand),
+    kex: sampleNumber(shared.kex.dist, rand),
+    kclear: sampleNumber(shared.kclear.dist, rand),
+    kc: sampleNumber(pri.kc.dist, rand),
+    f_spec: sampleNumber(shared.f_spec.dist, rand),
+    rho_car: sampleNumber(shared.rho_car.dist, rand),
+  };
+  const gNet = Math.LN2 / vdt;
+  const baseline = immuneBaseline(cells0, gNet, sampleNumber(pri.f_imm.dist, rand), p);
+  const N0 = baseline.viable;
+  p.imm = baseline.imm;
+  // the plateau lies well above the baseline burden: at least 3 L, and at least three times the baseline volume
+  p.Kmax = Math.max(rho * MODEL_DEFAULTS.maxVolumeMm3, 3 * cells0);
+  p.kg = baseline.growth / Math.log(p.Kmax / Math.max(N0, MODEL_DEFAULTS.gompertzFloor));
+  const e0 = baseline.effectors;
+  const growthRef = Math.LN2 / sampleMedian(pri.vdt_days.dist);
+  const ldh =
+    rand() <
+    logistic(
+      pri.ldh.intercept +
+        pri.ldh.per_log_burden * Math.log(N0 / 1e10) +
+        pri.ldh.per_log_growth * Math.log(gNet / growthRef),
+    );
+  const inflamed = p.imm / (p.imm + 0.5);
+  const tps = Math.min(100, 100 * p.beta_pd1 * inflamed * Math.exp(0.8 * standardNormal(rand)));
+  const ecog = rand() < logistic(-0.7 + 0.8 * Math.log(N0 / 1e10)) ? 1 : 0;
+  const u = rand();
+  const priorLines = u < 0.6 ? 0 : u < 0.85 ? 1 : 2;
+  return {
+    id,
+    covariates: {
+      cancer,
+      stage,
+      ldh_elevated: ldh,
+      pdl1_tps: tps,
+      ecog,
+      prior_lines: priorLines,
+      injectable: lesions.some((l) => l.injectable),
+      weight_kg: sampleNumber(shared.weight_kg.dist, rand),
+      height_cm: sampleNumber(shared.height_cm.dist, rand),
+      gfr_ml_min: sampleNumber(shared.gfr_ml_min.dist, rand),
+      vdt_days: vdt,
+      sld_mm: lesions.filter((l) => l.role === "target").reduce((s, l) => s + l.diameterMm, 0),
+    },
+    lesions,
+    parameters: p,
+    r0: sampleNumber(pri.r0.dist, rand),
+    q0: sampleNumber(shared.q0.dist, rand),
+    occult: sampleNumber(shared.occult_lesions.dist, rand),
+    e0,
+    deadFraction: baseline.deadFraction,
+    fImm: baseline.fImm,
+    noiseSeed: Math.floor(rand() * 2 ** 31),
+  };
+}
+
+/** The median of a prior (for centring covariate links). */
+function sampleMedian(d: Parameters<typeof sampleNumber>[0]): number {
+  if ("lognormal" in d) return d.lognormal[0];
+  if ("fixed" in d) return d.fixed;
+  if ("loguniform" in d) return Math.sqrt(d.loguniform[0] * d.loguniform[1]);
+  const r = seededRandom(1);
+  const xs = Array.from({ length: 1001 }, () => sampleNumber(d, r)).sort((a, b) => a - b);
+  return xs[500];
+}
+
+/** Cells in a lesion of diameter d (mm) at density rho (cells/mm³), as a sphere. */
+export const lesionCells = cellsOf;

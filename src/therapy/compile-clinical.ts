@@ -1,0 +1,207 @@
+/**
+ * Turns a protocol into inputs of the clinical model (models/immunoplan-clinical.yaml) for one patient: every
+ * administration becomes a dose in the model's units through the agent's `clinical` binding in
+ * catalog/agents.yaml (antibodies in mg into the central compartment with the agent's label population PK scaled
+ * to the patient's weight; IL-2 as a plasma concentration; chemotherapy, lymphodepletion, GM-CSF and vaccines in
+ * exposure equivalents of their reference dose; cells and PFU as counts; radiotherapy and surgery as jumps of the
+ * locally treated lesion group).
+ */
+import type { DoseSpec } from "../engine/language/index.js";
+import { survivingFraction } from "../models/radiotherapy.js";
+import type { Agent, ClinicalInput } from "./catalog-schema.js";
+import { therapyCatalog, type TherapyCatalog } from "./catalog.js";
+import { absoluteAmount } from "./dose-amount.js";
+import { mostellerBsa, type Patient } from "./patient.js";
+import type { Protocol } from "./protocol-schema.js";
+import { administrations } from "./validate-protocol.js";
+
+export const CLINICAL_MODEL = "immunoplan-clinical";
+
+/** Modules of the clinical model each input needs. */
+const MODULES: Record<ClinicalInput, readonly string[]> = {
+  pd1: ["pd1"],
+  ctla4: ["ctla4"],
+  il2: ["il2"],
+  chemo: ["chemo"],
+  lymphodepletion: ["lymphodepletion"],
+  virus: ["virus"],
+  gmcsf: ["gmcsf"],
+  vaccine: ["vaccine"],
+  til: ["til"],
+  car_t: ["car_t"],
+  nk: ["nk"],
+  adcc_mab: ["nk", "adcc"],
+  radiation: [],
+  surgery: [],
+  none: [],
+};
+
+const LOCAL_GROUP = ["Sl", "Rl", "Ql"] as const;
+
+/** What a patient's lesions receive locally: injections (oncolytic virus), a radiation field, or resection. */
+export type LocalTreatment = "injection" | "radiation" | "surgery";
+
+export interface ClinicalInputs {
+  readonly modules: readonly string[];
+  readonly doses: readonly DoseSpec[];
+  /** Parameter values the agents set (PK of the antibodies at this weight, rejection of donor cells, ...). */
+  readonly set: Readonly<Record<string, number>>;
+  /** Local treatments in the protocol (they decide which lesions form the locally treated group). */
+  readonly local: readonly LocalTreatment[];
+  /** Radiotherapy steps' field fraction (the share of the burden to put in the field), if given. */
+  readonly fieldFraction?: number;
+  readonly notes: readonly string[];
+  readonly lastDoseDay: number;
+}
+
+/** Exposure equivalents of a dose: its absolute amount over the absolute amount of the reference dose. */
+function equivalents(agent: Agent, value: number, unit: string, p: Patient, bsa: number): number {
+  const ref = agent.clinical?.reference_dose;
+  if (!ref) return 1;
+  const dose = absoluteAmount(value, unit, p, bsa);
+  const reference = absoluteAmount(ref.value, ref.unit, p, bsa);
+  if (dose.unit !== reference.unit) {
+    throw new RangeError(
+      `${agent.id}: a dose in ${unit} cannot be compared with the reference dose in ${ref.unit}`,
+    );
+  }
+  return dose.amount / reference.amount;
+}
+
+export function compileClinical(
+  protocol: Protocol,
+  patient: Patient,
+  catalog: TherapyCatalog = therapyCatalog(),
+): ClinicalInputs {
+  const bsa = mostellerBsa(patient.height_cm, patient.weight_kg);
+  const modules = new Set<string>();
+  const doses: DoseSpec[] = [];
+  const set: Record<string, number> = {};
+  const local = new Set<LocalTreatment>();
+  const notes = new Set<string>();
+  const pkAgents: Partial<Record<"pd1" | "ctla4", string>> = {};
+  let fieldFraction: number | undefined;
+  let lastDoseDay = 0;
+  for (const a of administrations(protocol, catalog)) {
+    const binding = a.agent.clinical;
+    const { value, unit } = a.spec.dose;
+    const label = a.agent.id;
+    const at = a.day;
+    if (!binding || binding.input === "none") {
+      notes.add(`${a.agent.name} is not represented in the clinical model`);
+      continue;
+    }
+    lastDoseDay = Math.max(lastDoseDay, at);
+    for (const m of MODULES[binding.input]) modules.add(m);
+    for (const [k, v] of Object.entries(binding.set ?? {})) set[k] = v;
+    const abs = absoluteAmount(value, unit, patient, bsa);
+    switch (binding.input) {
+      case "pd1":
+      case "ctla4": {
+        const suffix = binding.input === "pd1" ? "p" : "c";
+        const pk = binding.pk;
+        if (pk) {
+          const w = patient.weight_kg / pk.ref_weight_kg;
+          set[`CL_${suffix}`] = pk.CL_L_day * w ** pk.weight_exponent_CL;
+          set[`Q_${suffix}`] = pk.Q_L_day * w ** pk.weight_exponent_CL;
+          set[`V1_${suffix}`] = pk.V1_L * w ** pk.weight_exponent_V;
+          set[`V2_${suffix}`] = pk.V2_L * w ** pk.weight_exponent_V;
+          const previous = pkAgents[binding.input];
+          if (previous && previous !== a.agent.id) {
+            notes.add(
+              `${previous} and ${a.agent.id} share one ${binding.input === "pd1" ? "PD-1 axis" : "CTLA-4"} antibody compartment; the PK of ${a.agent.id} is used`,
+            );
+          }
+          pkAgents[binding.input] = a.agent.id;
+        }
+        doses.push({
+          kind: "bolus",
+          state: binding.input === "pd1" ? "P1" : "C1",
+          amount: abs.amount,
+          at,
+          label,
+        });
+        break;
+      }
+      case "il2":
+        doses.push({ kind: "bolus", state: "IL2", amount: abs.amount / (binding.volume_L ?? 3), at, label });
+        break;
+      case "chemo":
+        doses.push({
+          kind: "bolus",
+          state: "M",
+          amount: equivalents(a.agent, value, unit, patient, bsa),
+          at,
+          label,
+        });
+        break;
+      case "lymphodepletion":
+        doses.push({
+          kind: "bolus",
+          state: "LD",
+          amount: equivalents(a.agent, value, unit, patient, bsa),
+          at,
+          label,
+        });
+        break;
+      case "gmcsf":
+        doses.push({
+          kind: "bolus",
+          state: "G",
+          amount: equivalents(a.agent, value, unit, patient, bsa),
+          at,
+          label,
+        });
+        break;
+      case "vaccine":
+        doses.push({
+          kind: "bolus",
+          state: "Vac",
+          amount: equivalents(a.agent, value, unit, patient, bsa),
+          at,
+          label,
+        });
+        break;
+      case "virus":
+        local.add("injection");
+        doses.push({ kind: "bolus", state: "V", amount: abs.amount, at, label });
+        break;
+      case "til":
+        doses.push({ kind: "bolus", state: "Tt", amount: abs.amount, at, label });
+        break;
+      case "car_t":
+        doses.push({ kind: "bolus", state: "CARe", amount: abs.amount, at, label });
+        break;
+      case "nk":
+        doses.push({ kind: "bolus", state: "Nd", amount: abs.amount, at, label });
+        break;
+      case "adcc_mab":
+        doses.push({ kind: "bolus", state: "Ab", amount: abs.amount, at, label });
+        break;
+      case "radiation": {
+        local.add("radiation");
+        if (a.spec.field_fraction !== undefined) fieldFraction = a.spec.field_fraction;
+        const sf = survivingFraction(a.agent.model.alpha ?? 0.3, a.agent.model.beta ?? 0.03, abs.amount);
+        for (const s of LOCAL_GROUP) doses.push({ kind: "scale", state: s, factor: sf, at, label });
+        notes.add(
+          `radiotherapy: surviving fraction ${sf.toPrecision(3)} per ${abs.amount} Gy fraction on the lesions in the field (linear-quadratic, α = ${a.agent.model.alpha}/Gy, β = ${a.agent.model.beta}/Gy² [K])`,
+        );
+        break;
+      }
+      case "surgery":
+        local.add("surgery");
+        for (const s of [...LOCAL_GROUP, "Dl"])
+          doses.push({ kind: "scale", state: s, factor: Math.max(0, 1 - abs.amount), at, label });
+        break;
+    }
+  }
+  return {
+    modules: [...modules].sort(),
+    doses,
+    set,
+    local: [...local],
+    fieldFraction,
+    notes: [...notes],
+    lastDoseDay,
+  };
+}
