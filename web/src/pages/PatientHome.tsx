@@ -20,7 +20,7 @@ import { Dropzone } from "@mantine/dropzone";
 import { useCallback, useEffect, useState } from "react";
 import { get, post, uploadFile } from "../api";
 import { useAuth } from "../auth";
-import { dayList, fmt, localDateTime, ROUTE_WORDS, stepDays, type Protocol } from "../format";
+import { fmt, localDateTime, type Protocol } from "../format";
 import { BROWSER_TZ, TIME_ZONES } from "./LoginPage";
 
 interface CaseSummary {
@@ -57,6 +57,18 @@ interface PatientPlan {
   approvedAt: string;
   disclaimer: string;
   candidate: { id: string; name: string; protocol: Protocol } | null;
+  /** The plain-language copy of the approved protocol (the same text as the PDF). */
+  copy?: {
+    approved: string;
+    howLong: string;
+    parts: {
+      heading: string;
+      where: string;
+      items: { when: string; what: string; dose: string; how: string; why: string | null }[];
+    }[];
+    expectation: string[];
+    whomToCall: string[];
+  };
 }
 
 export function PatientHome() {
@@ -249,32 +261,51 @@ export function PatientHome() {
         <Title order={2} size="h3" mb="sm">
           Your treatment plan
         </Title>
-        {!plan || !plan.candidate ? (
+        {!plan || !plan.candidate || !plan.copy ? (
           <Text c="dimmed">No plan has been approved yet.</Text>
         ) : (
-          <Stack>
-            <Text fw={600}>{plan.candidate.name}</Text>
+          <Stack aria-label="your approved plan">
+            <Text fw={600}>{plan.copy.approved}</Text>
             <Text size="sm">
-              Approved on {new Date(plan.approvedAt).toLocaleDateString()} — status: {plan.status}
+              {plan.copy.howLong} Status: {plan.status}
             </Text>
-            {plan.candidate.protocol.phases.map((ph) => (
-              <div key={ph.name}>
+            {plan.copy.parts.map((part) => (
+              <div key={part.heading}>
                 <Title order={3} size="h4">
-                  {ph.kind === "clinic"
-                    ? `In the clinic (about ${ph.duration_days ?? 14} days)`
-                    : `Afterwards, as an outpatient: ${ph.name}`}
+                  {part.heading}
                 </Title>
+                <Text size="sm" c="dimmed">
+                  {part.where}
+                </Text>
                 <List>
-                  {ph.steps.map((s, i) => (
-                    <List.Item key={i}>
-                      {dayList(stepDays(ph, s))}: {s.agent.replace(/-/g, " ")},{" "}
-                      {ROUTE_WORDS[s.route] ?? s.route}
-                      {s.intent ? ` — ${s.intent}` : ""}
+                  {part.items.map((i, k) => (
+                    <List.Item key={k}>
+                      <Text span fw={600}>
+                        {i.what}
+                      </Text>
+                      : {i.dose}, {i.how} — {i.when}
+                      {i.why ? ` (${i.why})` : ""}
                     </List.Item>
                   ))}
                 </List>
               </div>
             ))}
+            <Title order={3} size="h4">
+              What to expect
+            </Title>
+            {plan.copy.expectation.map((x) => (
+              <Text size="sm" key={x}>
+                {x}
+              </Text>
+            ))}
+            <Title order={3} size="h4">
+              Whom to call
+            </Title>
+            <List size="sm">
+              {plan.copy.whomToCall.map((x) => (
+                <List.Item key={x}>{x}</List.Item>
+              ))}
+            </List>
             <Text size="sm" c="dimmed">
               {plan.disclaimer}
             </Text>
