@@ -96,7 +96,7 @@ export function patientCopy(plan: Plan, approved: ApprovedCandidate, info: Patie
   return {
     title: "Your treatment plan",
     greeting: `For ${info.patientName}`,
-    approved: `Approved by your clinician${info.clinicianName ? `, ${info.clinicianName},` : ""} on ${info.approvedAt ? new Date(info.approvedAt).toISOString().slice(0, 10) : "–"}.`,
+    approved: `Approved on ${info.approvedAt ? new Date(info.approvedAt).toISOString().slice(0, 10) : "–"} by your clinician${info.clinicianName ? `, ${info.clinicianName}` : ""}.`,
     howLong: `The treatment starts on ${planDate(start, first)} and the last planned treatment is on ${planDate(start, last)} (about ${weeks} week${weeks === 1 ? "" : "s"}). Your clinician will tell you about check-ups and scans after that.`,
     parts,
     expectation: [
