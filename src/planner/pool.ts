@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
+import { workerFile } from "../engine/worker-file.js";
 import {
   simulateCandidate,
   type CandidateOutcome,
@@ -15,17 +16,6 @@ export interface PoolOptions {
   readonly threads?: number;
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
-}
-
-/**
- * A worker script beside a module (`base` is that module's import.meta.url; `name` without extension): the
- * compiled JavaScript, or the TypeScript source through tsx when running from source (tests, tsx).
- */
-export function workerFile(base: string, name: string): { filename: string; execArgv: string[] } {
-  if (base.endsWith(".ts")) {
-    return { filename: new URL(`./${name}.ts`, base).href, execArgv: ["--import", "tsx"] };
-  }
-  return { filename: new URL(`./${name}.js`, base).href, execArgv: [] };
 }
 
 export async function simulateAll(
