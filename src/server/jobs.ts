@@ -7,7 +7,7 @@
 import { MessageChannel } from "node:worker_threads";
 import { and, eq, inArray } from "drizzle-orm";
 import { Piscina } from "piscina";
-import { workerFile } from "../planner/pool.js";
+import { workerFile } from "../engine/worker-file.js";
 import type { Db } from "./db/connect.js";
 import { caseVersions, evaluations, fits, jobs, plans } from "./db/schema.js";
 import type { JobTask } from "./plan-job-worker.js";
