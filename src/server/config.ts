@@ -17,6 +17,8 @@ export interface ServerConfig {
   readonly secureCookies: boolean;
   /** Worker threads for planning jobs' simulations. */
   readonly planThreads?: number;
+  /** Where messages to users are written for the clinic's mail system (MAIL_DIR; default DATA_DIR/mail). */
+  readonly mailDir?: string;
   /** The clock that decides which clinical dates are in the future (tests set it; default the system clock). */
   readonly clock?: () => Date;
   /** How patients reach the clinic, printed on their copy of the plan (CLINIC_CONTACT, e.g. a phone number). */
@@ -49,6 +51,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     secureCookies: env.SECURE_COOKIES === "1",
     planThreads: env.PLAN_THREADS ? intEnv("PLAN_THREADS", 1, env) : undefined,
     clinicContact: env.CLINIC_CONTACT || undefined,
+    mailDir: path.resolve(env.MAIL_DIR || path.join(env.DATA_DIR ?? "data", "mail")),
     development: env.NODE_ENV === "development",
     trustProxy: env.TRUST_PROXY
       ? env.TRUST_PROXY.split(",")

@@ -3,7 +3,7 @@
  * the PostgreSQL server named by DATABASE_URL_TEST (created and dropped per test file), with the demo data.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
@@ -31,6 +31,8 @@ export interface TestServer {
   readonly jobs: JobRunner;
   readonly dataDir: string;
   readonly config: ServerConfig;
+  /** The messages sent to an address (the mail directory), oldest first. */
+  mailTo(email: string): Promise<{ subject: string; body: string }[]>;
   /** Signs in (demo password by default) and returns a client that sends the cookie and the CSRF token. */
   login(email: string, password?: string): Promise<Client>;
   readonly anonymous: Client;
@@ -101,6 +103,7 @@ export async function startTestServer(
     sessionHours: 1,
     secureCookies: false,
     planThreads: 1,
+    mailDir: path.join(dataDir, "mail"),
     ...overrides,
   };
   const jobs = new JobRunner(database.db, { planThreads: 1 });
@@ -126,6 +129,17 @@ export async function startTestServer(
     config,
     login,
     anonymous: client(app, null, null, ""),
+    async mailTo(email) {
+      const dir = config.mailDir!;
+      const files = existsSync(dir) ? readdirSync(dir).sort() : [];
+      return files
+        .map((f) => readFileSync(path.join(dir, f), "utf8"))
+        .filter((t) => t.startsWith(`To: ${email}\r\n`))
+        .map((t) => ({
+          subject: /^Subject: (.*)\r$/m.exec(t)![1],
+          body: t.slice(t.indexOf("\r\n\r\n") + 4).trimEnd(),
+        }));
+    },
     async close() {
       await app.close();
       await jobs.close();
