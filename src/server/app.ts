@@ -22,13 +22,17 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Actor } from "./access.js";
+import { installAudit, noteAudit } from "./audit.js";
 import { sameToken, tokenHash } from "./auth.js";
 import type { BlobStore } from "./blob-store.js";
 import type { ServerConfig } from "./config.js";
 import type { Db } from "./db/connect.js";
-import { auditLog, sessions, users } from "./db/schema.js";
+import { sessions, users } from "./db/schema.js";
+import { installHardening } from "./hardening.js";
 import { HttpError, type ErrorBody } from "./http.js";
 import type { JobRunner } from "./jobs.js";
+import { installRequestLog, loggerOptions } from "./logging.js";
+import { auditRoutes } from "./routes/audit-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { caseRoutes } from "./routes/case-routes.js";
 import { clinicalRoutes } from "./routes/clinical-routes.js";
@@ -65,8 +69,16 @@ export interface AppContext {
   readonly blobs: BlobStore;
   readonly jobs: JobRunner;
   readonly config: ServerConfig;
-  /** Appends to the audit trail (who, what, when, from where). */
+  /**
+   * Adds the route's facts (action, resource, case, refusal, detail) to the request's audit row. Every API
+   * request leaves exactly one row, written by the hook in audit.ts, whether or not the route calls this.
+   */
   audit(req: FastifyRequest, e: AuditEntry): Promise<void>;
+}
+
+export interface AppDeps extends Omit<AppContext, "audit"> {
+  /** Where the structured log goes (stdout by default). */
+  readonly logStream?: NodeJS.WritableStream;
 }
 
 /** Routes that change state without a session yet (they create one) need no CSRF token. */
@@ -79,9 +91,9 @@ const CSRF_EXEMPT = new Set([
 
 export type App = FastifyInstance;
 
-export async function buildApp(deps: Omit<AppContext, "audit">): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: false,
+    ...loggerOptions(deps.config.logLevel ?? "info", deps.logStream),
     bodyLimit: deps.config.maxBodyBytes,
     trustProxy: false,
   }).withTypeProvider<ZodTypeProvider>();
@@ -89,19 +101,9 @@ export async function buildApp(deps: Omit<AppContext, "audit">): Promise<Fastify
   app.setSerializerCompiler(serializerCompiler);
   const ctx: AppContext = {
     ...deps,
-    async audit(req, e) {
-      await deps.db.insert(auditLog).values({
-        userId: req.actor?.id ?? null,
-        role: req.actor?.role ?? null,
-        action: e.action,
-        resourceType: e.resourceType,
-        resourceId: e.resourceId ?? null,
-        caseId: e.caseId ?? null,
-        outcome: e.outcome ?? "allowed",
-        ip: req.ip,
-        userAgent: req.headers["user-agent"] ?? null,
-        detail: e.detail ?? null,
-      });
+    audit(req, e) {
+      noteAudit(req, e);
+      return Promise.resolve();
     },
   };
 
@@ -170,6 +172,9 @@ export async function buildApp(deps: Omit<AppContext, "audit">): Promise<Fastify
         throw new HttpError(403, `missing or wrong ${CSRF_HEADER} header`, undefined, "csrf");
     }
   });
+  installHardening(app);
+  installAudit(app, deps.db);
+  installRequestLog(app);
 
   app.setErrorHandler((err, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -192,8 +197,11 @@ export async function buildApp(deps: Omit<AppContext, "audit">): Promise<Fastify
     if (status && status >= 400 && status < 500) {
       return reply.status(status).send({ error: { message: (err as Error).message, code: "bad-request" } });
     }
-    req.log.error(err);
-    return reply.status(500).send({ error: { message: "internal error", code: "internal" } });
+    // the stack goes to the log under the request id; the client learns only that id
+    req.log.error({ err, route: req.routeOptions.url ?? null }, "unexpected error");
+    return reply
+      .status(500)
+      .send({ error: { message: `internal error (request ${req.id})`, code: "internal" } });
   });
   app.setNotFoundHandler((req, reply) =>
     reply
@@ -211,6 +219,7 @@ export async function buildApp(deps: Omit<AppContext, "audit">): Promise<Fastify
       await jobRoutes(api, ctx);
       await clinicalRoutes(api, ctx);
       await modelRoutes(api, ctx);
+      await auditRoutes(api, ctx);
     },
     { prefix: "/api" },
   );

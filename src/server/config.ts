@@ -1,5 +1,6 @@
 /** Server settings from the environment, with the defaults `npm start` uses. */
 import path from "node:path";
+import { LOG_LEVELS, type LogLevel } from "./logging.js";
 
 export interface ServerConfig {
   readonly port: number;
@@ -29,7 +30,25 @@ export interface ServerConfig {
   readonly trustProxy?: readonly string[];
   /** Create the demo accounts and cases on an empty database even off loopback (DEMO=1). */
   readonly demo?: boolean;
+  /** pino log level (LOG_LEVEL; default info). */
+  readonly logLevel?: LogLevel;
+  /** Bytes one account may hold in documents and open uploads (UPLOAD_QUOTA_BYTES; default 5 GiB). */
+  readonly uploadQuotaBytes?: number;
+  /** Unfinished uploads one account may have open at once (MAX_OPEN_UPLOADS; default 20). */
+  readonly maxOpenUploads?: number;
+  /** Hours after which an unfinished upload expires and its bytes are deleted (UPLOAD_EXPIRY_HOURS; default 48). */
+  readonly uploadExpiryHours?: number;
+  /** Free disk space the server keeps in reserve: uploads that would eat into it get 507 (MIN_FREE_BYTES; default 256 MiB). */
+  readonly minFreeBytes?: number;
 }
+
+/** Defaults of the optional settings (tests build configs by hand). */
+export const UPLOAD_DEFAULTS = {
+  uploadQuotaBytes: 5 * 1024 ** 3,
+  maxOpenUploads: 20,
+  uploadExpiryHours: 48,
+  minFreeBytes: 256 * 1024 ** 2,
+} as const;
 
 function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const v = env[name];
@@ -37,6 +56,13 @@ function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv): number 
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${name} must be a positive integer, got '${v}'`);
   return n;
+}
+
+function logLevelEnv(env: NodeJS.ProcessEnv): LogLevel {
+  const v = env.LOG_LEVEL || "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(v))
+    throw new RangeError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got '${v}'`);
+  return v as LogLevel;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -59,5 +85,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
           .filter(Boolean)
       : undefined,
     demo: env.DEMO === "1",
+    logLevel: logLevelEnv(env),
+    uploadQuotaBytes: intEnv("UPLOAD_QUOTA_BYTES", UPLOAD_DEFAULTS.uploadQuotaBytes, env),
+    maxOpenUploads: intEnv("MAX_OPEN_UPLOADS", UPLOAD_DEFAULTS.maxOpenUploads, env),
+    uploadExpiryHours: intEnv("UPLOAD_EXPIRY_HOURS", UPLOAD_DEFAULTS.uploadExpiryHours, env),
+    minFreeBytes: intEnv("MIN_FREE_BYTES", UPLOAD_DEFAULTS.minFreeBytes, env),
   };
 }

@@ -104,6 +104,7 @@ export async function startTestServer(
     secureCookies: false,
     planThreads: 1,
     mailDir: path.join(dataDir, "mail"),
+    logLevel: "warn", // the request lines of every test would drown the output; errors still show
     ...overrides,
   };
   const jobs = new JobRunner(database.db, { planThreads: 1 });

@@ -3,6 +3,7 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { mayOnCase, type Actor, type CaseAction } from "../access.js";
 import type { AppContext } from "../app.js";
+import { noteAudit } from "../audit.js";
 import { passwordProblem } from "../auth.js";
 import { cases, patients } from "../db/schema.js";
 import { forbidden, notFound, unauthorized } from "../http.js";
@@ -59,5 +60,6 @@ export async function caseFor(
     if (!mayOnCase(actor, facts, "summary")) throw notFound("case");
     throw forbidden(`${action} on this case`);
   }
+  noteAudit(req, { caseId: r.row.id }); // the request's audit row names the case
   return r;
 }

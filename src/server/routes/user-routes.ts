@@ -1,12 +1,12 @@
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { mayGlobally } from "../access.js";
 import type { AppContext } from "../app.js";
 import { hashPassword } from "../auth.js";
-import { auditLog, outbox, ROLES, sessions, users } from "../db/schema.js";
-import { conflict, forbidden, notFound } from "../http.js";
+import { outbox, ROLES, sessions, users } from "../db/schema.js";
+import { conflict, forbidden, HttpError, notFound } from "../http.js";
 import { Email, ErrorSchema, IdParams, Password, requireActor } from "./common.js";
 
 const UserRow = z.object({
@@ -104,11 +104,15 @@ export async function userRoutes(base: FastifyInstance, ctx: AppContext): Promis
       const { unlock, ...rest } = req.body;
       if (req.params.id === a.id && (rest.role !== undefined || rest.disabled))
         throw forbidden("changing your own role or disabling yourself");
-      const [u] = await ctx.db
-        .update(users)
-        .set({ ...rest, ...(unlock ? { lockedUntil: null, failedLogins: 0 } : {}) })
-        .where(eq(users.id, req.params.id))
-        .returning();
+      const changes = { ...rest, ...(unlock ? { lockedUntil: null, failedLogins: 0 } : {}) };
+      if (!Object.values(changes).some((v) => v !== undefined))
+        throw new HttpError(
+          400,
+          "body: nothing to change (role, disabled, name or unlock)",
+          "body",
+          "invalid-input",
+        );
+      const [u] = await ctx.db.update(users).set(changes).where(eq(users.id, req.params.id)).returning();
       if (!u) throw notFound("user");
       if (rest.disabled || rest.role) await ctx.db.delete(sessions).where(eq(sessions.userId, u.id));
       await ctx.audit(req, {
@@ -153,34 +157,6 @@ export async function userRoutes(base: FastifyInstance, ctx: AppContext): Promis
     async (req) => {
       await admin(req, "users");
       return ctx.db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(200);
-    },
-  );
-
-  api.get(
-    "/audit",
-    {
-      schema: {
-        tags: ["admin"],
-        summary: "The audit trail, newest first",
-        querystring: z.object({
-          caseId: z.uuid().optional(),
-          userId: z.uuid().optional(),
-          limit: z.coerce.number().int().min(1).max(1000).default(200),
-        }),
-        response: { 200: z.unknown(), 403: ErrorSchema },
-      },
-    },
-    async (req) => {
-      await admin(req, "audit");
-      const where: SQL[] = [];
-      if (req.query.caseId) where.push(eq(auditLog.caseId, req.query.caseId));
-      if (req.query.userId) where.push(eq(auditLog.userId, req.query.userId));
-      return ctx.db
-        .select()
-        .from(auditLog)
-        .where(where.length ? and(...where) : undefined)
-        .orderBy(desc(auditLog.id))
-        .limit(req.query.limit);
     },
   );
 }
