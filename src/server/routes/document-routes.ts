@@ -32,6 +32,9 @@ const DocumentView = z.object({
   uploadedAt: z.date(),
 });
 
+/** The media type of a Content-Type header, without parameters, in lower case. */
+const mediaTypeOf = (h: string | undefined): string => (h ?? "").split(";")[0].trim().toLowerCase();
+
 export async function documentRoutes(base: FastifyInstance, ctx: AppContext): Promise<void> {
   const api = base.withTypeProvider<ZodTypeProvider>();
   const partDir = path.join(ctx.config.dataDir, "uploads");
@@ -120,7 +123,17 @@ export async function documentRoutes(base: FastifyInstance, ctx: AppContext): Pr
         headers: z.object({ "upload-offset": z.coerce.number().int().min(0) }).loose(),
         response: { 200: UploadState, 409: ErrorSchema, 415: ErrorSchema },
       },
-      bodyLimit: Number.MAX_SAFE_INTEGER, // streamed; the declared size is the limit
+      // only application/octet-stream is accepted, and it is streamed (never buffered: the declared size is its
+      // limit); any other type is refused before a byte of the body is read (the global JSON limit stays)
+      onRequest: async (req) => {
+        if (mediaTypeOf(req.headers["content-type"]) !== "application/octet-stream")
+          throw new HttpError(
+            415,
+            "send the bytes as application/octet-stream",
+            "headers.content-type",
+            "media-type",
+          );
+      },
     },
     async (req) => {
       const u = await ownUpload(req, req.params.id);
@@ -128,13 +141,6 @@ export async function documentRoutes(base: FastifyInstance, ctx: AppContext): Pr
       const offset = req.headers["upload-offset"];
       if (offset !== u.received)
         throw conflict(`Upload-Offset ${offset} does not match the ${u.received} bytes received`);
-      if (req.headers["content-type"] !== "application/octet-stream")
-        throw new HttpError(
-          415,
-          "send the bytes as application/octet-stream",
-          "headers.content-type",
-          "media-type",
-        );
       const file = partFile(u.id);
       // bytes written after the last recorded offset (a crash between write and commit) are discarded
       if (existsSync(file)) await truncate(file, u.received);
