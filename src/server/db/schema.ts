@@ -350,3 +350,25 @@ export const auditLog = pgTable(
   },
   (t) => [index("audit_case_idx").on(t.caseId), index("audit_at_idx").on(t.at)],
 );
+
+/** Versions of the clinic's price list (catalog/prices.yaml is version 1 until an admin saves another). */
+export const priceLists = pgTable("price_lists", {
+  version: integer("version").primaryKey(),
+  document: jsonb("document").notNull(),
+  note: text("note"),
+  createdBy: uuid("created_by").references(() => users.id),
+  createdAt: created(),
+});
+
+/** The quote given for an approved plan: frozen with the price list version it was made with. */
+export const quotes = pgTable("quotes", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  planId: uuid("plan_id")
+    .notNull()
+    .unique()
+    .references(() => plans.id),
+  caseId: caseRef(),
+  priceListVersion: integer("price_list_version").notNull(),
+  estimate: jsonb("estimate").notNull(),
+  createdAt: created(),
+});
