@@ -19,6 +19,7 @@ import {
 import { runDonorsCommand } from "./donor-commands.js";
 import { runFitCommand } from "./fit-command.js";
 import { runGradeCommand, runToxicityCommand } from "./toxicity-commands.js";
+import { runTrialCommand, TRIAL_USAGE } from "./trial-command.js";
 
 const USAGE = `Immunoplan — design and simulate cancer immunotherapy protocols (research tool, decision support only)
 
@@ -37,6 +38,7 @@ commands:
   grade crs|icans [options]  ASTCT grade of cytokine release syndrome or ICANS, with management guidance
   run PROTOCOL               simulate a protocol document for a (virtual) patient
   compare P1 P2 …            compare protocols: burden, nadir, elimination, progression
+  trial simulate TRIAL       in-silico trial from a trial file: ORR, CR, DCR, PFS (Kaplan–Meier), waterfall, HR
   check PROTOCOL…            validate protocols against the therapy catalog and sequencing rules
   models [NAME]              list the built-in models, or show one (equations, parameters, modules)
   demo [DIR]                 run the de Pillis 2006 chemo + TIL + IL-2 demo, write DIR/depillis2006-chemo-til.svg
@@ -52,6 +54,8 @@ ${RUN_USAGE}
 ${CASE_USAGE}
 
 ${PLAN_USAGE}
+
+${TRIAL_USAGE}
 `;
 
 function version(): string {
@@ -106,7 +110,7 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return 0;
       default:
         throw new UsageError(
-          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, case, evaluate, plan, recist, toxicity, grade, donors, fit, models, demo, help)`,
+          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, trial, case, evaluate, plan, recist, toxicity, grade, donors, fit, models, demo, help)`,
         );
     }
   } catch (e) {
@@ -119,8 +123,9 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
  * codes are runCli's.
  */
 export async function runCliAsync(argv: string[], io: CliIO = processIO): Promise<number> {
-  if (argv[0] !== "plan") return runCli(argv, io);
+  if (argv[0] !== "plan" && argv[0] !== "trial") return runCli(argv, io);
   try {
+    if (argv[0] === "trial") return await runTrialCommand(argv.slice(1), io);
     return await runPlanCommand(argv.slice(1), io);
   } catch (e) {
     return reportError(e, io);

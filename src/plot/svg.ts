@@ -38,6 +38,8 @@ export interface PlotOptions {
   readonly xLabel?: string;
   /** Lower limit of the log axis (values below are drawn on it). Default: from the data, at least 1e-3. */
   readonly yMin?: number;
+  /** A linear y axis from min to max (e.g. survival 0–1) instead of the log axis. */
+  readonly yLinear?: { readonly min: number; readonly max: number };
 }
 
 const COLORS = [
@@ -98,7 +100,12 @@ export function renderSvgPlot(o: PlotOptions): string {
   const ph = H - M.top - M.bottom;
   const xs = (t: number): number => (o.xLog ? Math.log10(t) : t);
   const x = (t: number): number => M.left + ((xs(t) - xs(t0)) / (xs(t1) - xs(t0) || 1)) * pw;
+  const lin = o.yLinear;
   const y = (v: number): number => {
+    if (lin) {
+      const c = Math.min(Math.max(v, lin.min), lin.max);
+      return M.top + ph - ((c - lin.min) / (lin.max - lin.min || 1)) * ph;
+    }
     const lv = v > 0 ? Math.log10(v) : d0;
     const c = Math.min(Math.max(lv, d0), d1);
     return M.top + ph - ((c - d0) / (d1 - d0)) * ph;
@@ -109,9 +116,21 @@ export function renderSvgPlot(o: PlotOptions): string {
   );
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   parts.push(`<text x="${M.left}" y="24" font-size="16" font-weight="bold">${esc(o.title)}</text>`);
-  // grid and y ticks (decades)
+  // grid and y ticks (decades, or nice steps on a linear axis)
+  const yTicks: number[] = [];
+  if (lin) {
+    const step = niceStep(lin.max - lin.min || 1);
+    for (let v = Math.ceil(lin.min / step) * step; v <= lin.max + 1e-9; v += step) yTicks.push(v);
+  }
+  for (const v of yTicks) {
+    const yy = y(v).toFixed(1);
+    parts.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${yy}" y2="${yy}" stroke="#e5e5e5"/>`);
+    parts.push(
+      `<text x="${M.left - 8}" y="${yy}" text-anchor="end" dominant-baseline="middle">${+v.toPrecision(6)}</text>`,
+    );
+  }
   const everyDecade = Math.max(1, Math.ceil((d1 - d0) / 12));
-  for (let d = d0; d <= d1; d++) {
+  for (let d = d0; d <= d1 && !lin; d++) {
     const yy = y(Math.pow(10, d)).toFixed(1);
     parts.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${yy}" y2="${yy}" stroke="#e5e5e5"/>`);
     if ((d - d0) % everyDecade === 0)

@@ -15,7 +15,8 @@ export interface ScheduleWeeks {
 export const MAX_SCANS = 2000;
 
 export function scanDays(s: ScheduleWeeks): number[] {
-  for (const [k, v] of Object.entries(s))
+  const keys = ["first_week", "every_weeks", "until_week", "every_weeks_after", "follow_up_weeks"] as const;
+  for (const [k, v] of keys.map((k) => [k, s[k]] as const))
     if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v < 0))
       throw new RangeError(`${k} must be a number of weeks ≥ 0`);
   if (!(s.every_weeks > 0)) throw new RangeError("every_weeks must be > 0");

@@ -156,10 +156,14 @@ function checkPublished(doc: TrialDocument, reader: Reader): void {
       reader.error([...at, "value"], `${p.endpoint} is a proportion between 0 and 1, not ${p.value}`);
     if (p.ci) {
       const [lo, hi] = p.ci;
-      if (lo > hi) reader.error([...at, "ci"], `lower limit ${lo} is above the upper limit ${hi}`);
-      else if (p.value < lo || p.value > hi)
-        reader.error([...at, "ci"], `[${lo}, ${hi}] does not contain the value ${p.value}`);
-      if (isProportion(p.endpoint) && hi > 1)
+      const shown = `[${lo}, ${hi ?? "not reached"}]`;
+      if (hi !== null && lo > hi)
+        reader.error([...at, "ci"], `lower limit ${lo} is above the upper limit ${hi}`);
+      else if (p.value < lo || (hi !== null && p.value > hi))
+        reader.error([...at, "ci"], `${shown} does not contain the value ${p.value}`);
+      if (hi === null && !p.endpoint.startsWith("median_"))
+        reader.error([...at, "ci"], `an upper limit 'not reached' (null) applies to medians only`);
+      if (isProportion(p.endpoint) && hi !== null && hi > 1)
         reader.error([...at, "ci"], `limits of a proportion must be ≤ 1`);
     } else if (p.ci_level !== undefined) reader.warn([...at, "ci_level"], "given without a ci");
   });

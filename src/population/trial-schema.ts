@@ -100,7 +100,8 @@ export const PublishedSchema = z.object({
   /** ORR, CR, PR, SD, PD, DCR, DRR, median_PFS_months, PFS_<n>mo, PFS_HR; recorded only: median_OS_months, OS_<n>mo, OS_HR. */
   endpoint: z.string().min(1),
   value: z.number().nonnegative(),
-  ci: z.tuple([z.number().nonnegative(), z.number().nonnegative()]).optional(),
+  /** [lower, upper]; an upper limit of null is "not reached" (medians). */
+  ci: z.tuple([z.number().nonnegative(), z.number().nonnegative().nullable()]).optional(),
   /** Confidence level of `ci` (default 0.95; Fyfe 1995 published a 90 % interval). */
   ci_level: z.number().gt(0).lt(1).optional(),
   /** Hazard ratios: the reference arm (the ratio is `arm` against `versus`). */

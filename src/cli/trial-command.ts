@@ -1,0 +1,177 @@
+/**
+ * `immunoplan trial simulate TRIAL [--patients N] [--seed S] [--vpop FILE] [--json] [--out result.json]
+ * [--report report.html] [--plot waterfall.svg]` and `immunoplan trial check TRIAL…` (issue 13 §3).
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { formatIssue } from "../engine/language/index.js";
+import { loadTrial, type Trial } from "../population/trial-file.js";
+import { trialHtml, waterfallSvg } from "../population/trial-report.js";
+import { runTrial, simulatorPopulation, TrialInputError, type TrialResult } from "../population/trial-run.js";
+import type { ArmSimulator, CancerType } from "../population/types.js";
+import { numberOption, UsageError, type CliIO } from "./io.js";
+
+export const TRIAL_USAGE = `immunoplan trial simulate TRIAL [options]   an in-silico trial from a trial file (trials/calibration/)
+  --patients N        patients per arm (default: each arm's N from the file)
+  --seed S            random seed (default 1)
+  --vpop FILE         the virtual population (default: the calibrated one of the trial's cancer type)
+  --json              print {trial, arms, comparisons, ...} as JSON
+  --out FILE          write the JSON result to FILE
+  --report FILE       write the HTML report (waterfalls, PFS curves, published vs simulated)
+  --plot FILE         write the waterfall plot (SVG)
+immunoplan trial check TRIAL…                  read trial files and report problems and warnings`;
+
+/** Where the arm simulator comes from (tests pass their own). */
+export type SimulatorFactory = (cancer: CancerType, vpopFile?: string) => Promise<ArmSimulator>;
+
+/** The clinical model's arm simulator (src/population/arm-simulator.ts), loaded when a trial is simulated. */
+export const defaultSimulatorFactory: SimulatorFactory = async (cancer, vpopFile) => {
+  const spec = "../population/arm-simulator.js";
+  let mod: { armSimulatorFor?: SimulatorFactory };
+  try {
+    mod = (await import(spec)) as { armSimulatorFor?: SimulatorFactory };
+  } catch (e) {
+    if (
+      (e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" ||
+      /Cannot find module|Failed to load/.test(String(e))
+    )
+      throw new Error("the arm simulator (src/population/arm-simulator.ts) is not available in this build", {
+        cause: e,
+      });
+    throw e;
+  }
+  if (!mod.armSimulatorFor) throw new Error("the arm simulator module has no armSimulatorFor");
+  return mod.armSimulatorFor(cancer, vpopFile);
+};
+
+function progressBar(io: CliIO): (done: number, total: number) => void {
+  let last = "";
+  return (done, total) => {
+    if (!io.interactive) return;
+    const width = 30;
+    const filled = Math.round((done / Math.max(1, total)) * width);
+    const line = `\rsimulating patients [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total}`;
+    if (line === last) return;
+    last = line;
+    io.err(line + (done === total ? "\n" : ""));
+  };
+}
+
+const show = (x: number | null, unit = "") =>
+  x === null ? "—" : `${unit === "%" ? (x * 100).toFixed(1) : x.toFixed(2)}${unit === "%" ? " %" : unit}`;
+
+export function trialSummary(r: TrialResult): string {
+  const lines = [
+    `${r.trial} — ${r.source}`,
+    `${r.criteria}${r.confirm ? ", confirmed responses" : ""}; seed ${r.seed}`,
+    "",
+  ];
+  for (const a of r.arms)
+    lines.push(
+      `${a.name} (n = ${a.patients}): ORR ${show(a.ORR.value, "%")} (${show(a.ORR.ci[0], "%")}–${show(a.ORR.ci[1], "%")}), CR ${show(a.CR.value, "%")}, DCR ${show(a.DCR.value, "%")}; median PFS ${a.median_PFS_months.value === null ? "not reached" : `${show(a.median_PFS_months.value)} months`}; PFS 6 mo ${show(a.PFS_6mo.value, "%")}, 12 mo ${show(a.PFS_12mo.value, "%")}`,
+    );
+  for (const d of r.differences)
+    lines.push(
+      `${d.arm} vs ${d.versus}: ORR difference ${show(d.ORR.value, "%")}; PFS HR ${show(d.PFS_HR.value)} (${show(d.PFS_HR.ci[0])}–${show(d.PFS_HR.ci[1])})`,
+    );
+  if (r.comparisons.length) {
+    lines.push("", "published vs simulated:");
+    for (const c of r.comparisons)
+      lines.push(
+        `  ${c.arm} ${c.endpoint}: published ${c.published}${c.ci ? ` [${c.ci[0]}, ${c.ci[1] ?? "NR"}]` : ""}, simulated ${c.simulated ?? "—"} — ${c.within === null ? "not simulated" : c.within ? "within" : "OUTSIDE"} (${c.rule})`,
+      );
+  }
+  return lines.join("\n") + "\n";
+}
+
+function printWarnings(trial: Trial, io: CliIO): void {
+  for (const w of trial.warnings) io.err(`immunoplan: ${formatIssue(w)}\n`);
+}
+
+async function simulateCommand(argv: string[], io: CliIO, factory: SimulatorFactory): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      patients: { type: "string" },
+      seed: { type: "string" },
+      vpop: { type: "string" },
+      json: { type: "boolean" },
+      out: { type: "string" },
+      report: { type: "string" },
+      plot: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.out(TRIAL_USAGE + "\n");
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError("trial simulate: give one trial file");
+  const patients = numberOption(values.patients, "patients", { min: 1, max: 100_000 });
+  if (patients !== undefined && !Number.isInteger(patients))
+    throw new UsageError(`--patients: '${values.patients}' is not a whole number`);
+  const seed = numberOption(values.seed, "seed", { min: 0, max: 2 ** 32 - 1 });
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new UsageError(`--seed: '${values.seed}' is not a whole number`);
+  const vpop = values.vpop === undefined ? undefined : path.resolve(io.cwd, values.vpop);
+  if (vpop !== undefined && !existsSync(vpop)) throw new UsageError(`--vpop: ${values.vpop}: file not found`);
+  const trial = loadTrial(path.resolve(io.cwd, positionals[0]));
+  printWarnings(trial, io);
+  let population;
+  try {
+    population = simulatorPopulation(trial);
+  } catch (e) {
+    if (e instanceof TrialInputError) throw new UsageError(e.message);
+    throw e;
+  }
+  const simulator = await factory(population.cancer, vpop);
+  const result = await runTrial(trial, simulator, { patients, seed, onProgress: progressBar(io) });
+  const json = JSON.stringify(result, null, 2) + "\n";
+  if (values.out) writeFileSync(path.resolve(io.cwd, values.out), json);
+  if (values.report) writeFileSync(path.resolve(io.cwd, values.report), trialHtml(result));
+  if (values.plot)
+    writeFileSync(
+      path.resolve(io.cwd, values.plot),
+      waterfallSvg(result.arms, `${result.trial}: best change of the target-lesion sum`),
+    );
+  io.out(values.json ? json : trialSummary(result));
+  return 0;
+}
+
+function checkCommand(argv: string[], io: CliIO): number {
+  if (argv.length === 0) throw new UsageError("trial check: give one or more trial files");
+  for (const f of argv) {
+    const trial = loadTrial(path.resolve(io.cwd, f));
+    printWarnings(trial, io);
+    io.out(
+      `${f}: ${trial.document.name}, ${trial.arms.length} arm(s), ${trial.published.length} published end point(s), ${trial.warnings.length} warning(s)\n`,
+    );
+  }
+  return 0;
+}
+
+/** `immunoplan trial …`; errors are thrown for the CLI's reporter (exit 2 for bad input). */
+export async function runTrialCommand(
+  argv: string[],
+  io: CliIO,
+  factory: SimulatorFactory = defaultSimulatorFactory,
+): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case "simulate":
+      return simulateCommand(rest, io, factory);
+    case "check":
+      return checkCommand(rest, io);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      io.out(TRIAL_USAGE + "\n");
+      return 0;
+    default:
+      throw new UsageError(`trial: unknown subcommand '${sub}' (simulate, check)`);
+  }
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { fakeArmSimulator } from "../test-support/fake-arm-simulator.js";
+import { parseTrial } from "./trial-file.js";
+import { trialHtml, waterfallSvg } from "./trial-report.js";
+import { runTrial, TrialInputError } from "./trial-run.js";
+import { DAYS_PER_MONTH } from "./trial-outcomes.js";
+
+const protocol = (name: string) => `
+      name: ${name}
+      phases:
+        - name: treatment
+          start_day: 0
+          steps:
+            - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: iv, days: { every: 21, count: 4 } }`;
+
+const TRIAL = `name: FAKE-1
+source: "hand-built fixture"
+population: { cancer: melanoma }
+arms:
+  - name: A
+    patients: 12
+    protocol:${protocol("weak")}
+  - name: B
+    patients: 12
+    protocol:${protocol("strong")}
+assessment: { criteria: recist1.1, first_week: 12, every_weeks: 6, follow_up_weeks: 36, confirm: true }
+published:
+  - { arm: A, endpoint: ORR, value: 0.3, ci: [0.1, 0.6] }
+  - { arm: A, endpoint: CR, value: 0.2 }
+  - { arm: A, endpoint: median_PFS_months, value: 6.2 }
+  - { arm: A, endpoint: PFS_6mo, value: 0.5 }
+  - { arm: A, endpoint: PFS_12mo, value: 0.4 }
+  - { arm: B, endpoint: PFS_HR, value: 0.5, versus: A, ci: [0.1, 0.99] }
+  - { arm: [A, B], endpoint: ORR, value: 0.42 }
+  - { arm: A, endpoint: median_OS_months, value: 20 }
+`;
+
+describe("in-silico trial on a simulator with known outcomes", async () => {
+  const trial = parseTrial(TRIAL, "/tmp/fake-trial.yaml");
+  const progress: [number, number][] = [];
+  const r = await runTrial(trial, fakeArmSimulator, { seed: 5, onProgress: (d, t) => progress.push([d, t]) });
+
+  it("arm A: 4 confirmed PR of 12, 6 SD, 2 PD; PFS events at weeks 12–30, median at the midpoint of 168 and 210 days", () => {
+    const a = r.arms[0];
+    expect(a.bor).toEqual({ CR: 0, PR: 4, SD: 6, "NON-CR/NON-PD": 0, PD: 2, NE: 0 });
+    expect(a.ORR.value).toBeCloseTo(4 / 12, 4);
+    expect(a.DCR.value).toBeCloseTo(10 / 12, 4);
+    // S = 10/12, 8/12, 6/12 (exactly 0.5 at 168 days), 4/12 at 210 days
+    expect(a.median_PFS_months.value).toBeCloseTo(189 / DAYS_PER_MONTH, 4);
+    expect(a.PFS_6mo.value).toBeCloseTo(0.5, 4);
+    expect(a.PFS_12mo.value).toBeNull(); // follow-up ends at 36 weeks
+    expect(a.waterfall).toHaveLength(12);
+    expect(a.waterfall[a.waterfall.length - 1]).toBeCloseTo(-50, 6);
+    expect(a.pfs_curve[a.pfs_curve.length - 1].months).toBeCloseTo(252 / DAYS_PER_MONTH, 3);
+  });
+
+  it("arm B responds more: ORR 50 %, hazard ratio against A below 1", () => {
+    expect(r.arms[1].ORR.value).toBe(0.5);
+    expect(r.differences).toHaveLength(1);
+    const d = r.differences[0];
+    expect([d.arm, d.versus]).toEqual(["A", "B"]);
+    expect(d.ORR.value).toBeCloseTo(4 / 12 - 0.5, 4);
+    expect(d.PFS_HR.value!).toBeGreaterThan(1);
+  });
+
+  it("comparisons: inside the CI, within the tolerance, pooled arms, HR of the named pair, OS not simulated", () => {
+    const c = (endpoint: string, arm = "A") =>
+      r.comparisons.find((x) => x.endpoint === endpoint && x.arm === arm)!;
+    expect(c("ORR")).toMatchObject({ published: 0.3, ci: [0.1, 0.6], within: true });
+    expect(c("CR")).toMatchObject({
+      simulated: 0,
+      within: false,
+      rule: "within ±0.05 of the published value",
+    });
+    expect(c("median_PFS_months").within).toBe(true);
+    expect(c("PFS_6mo")).toMatchObject({ simulated: 0.5, within: true });
+    expect(c("PFS_12mo")).toMatchObject({ simulated: null, within: null });
+    expect(c("PFS_HR", "B").simulated!).toBeLessThan(1);
+    expect(c("PFS_HR", "B").versus).toBe("A");
+    expect(c("ORR", "A + B").simulated).toBeCloseTo(10 / 24, 4);
+    expect(c("ORR", "A + B").within).toBe(true);
+    expect(c("median_OS_months")).toMatchObject({ simulated: null, within: null });
+  });
+
+  it("the JSON has the issue's shape", () => {
+    const j = JSON.parse(JSON.stringify(r));
+    expect(Object.keys(j)).toEqual(expect.arrayContaining(["trial", "arms", "comparisons"]));
+    for (const arm of j.arms)
+      expect(Object.keys(arm)).toEqual(
+        expect.arrayContaining([
+          "name",
+          "patients",
+          "ORR",
+          "CR",
+          "DCR",
+          "bor",
+          "median_PFS_months",
+          "PFS_6mo",
+          "PFS_12mo",
+          "waterfall",
+          "pfs_curve",
+        ]),
+      );
+    for (const c of j.comparisons)
+      expect(Object.keys(c)).toEqual(
+        expect.arrayContaining(["arm", "endpoint", "published", "ci", "simulated", "within"]),
+      );
+  });
+
+  it("progress runs over both arms; --patients overrides each arm's N", async () => {
+    expect(progress[progress.length - 1]).toEqual([24, 24]);
+    const small = await runTrial(trial, fakeArmSimulator, { patients: 6 });
+    expect(small.arms.map((a) => a.patients)).toEqual([6, 6]);
+  });
+
+  it("report: waterfalls, PFS curves and the comparison table", () => {
+    const html = trialHtml(r);
+    expect(html).toContain("<h1>FAKE-1 — in-silico trial</h1>");
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).toContain("median_PFS_months");
+    expect(waterfallSvg(r.arms).match(/<rect x=/g)!.length).toBeGreaterThanOrEqual(24);
+  });
+
+  it("a cancer type without a virtual population cannot be simulated", async () => {
+    const aml = parseTrial(
+      TRIAL.replace("cancer: melanoma", "cancer: acute-myeloid-leukemia"),
+      "/tmp/aml.yaml",
+    );
+    await expect(runTrial(aml, fakeArmSimulator)).rejects.toThrow(TrialInputError);
+  });
+});

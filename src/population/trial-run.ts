@@ -1,0 +1,196 @@
+/**
+ * An in-silico trial: each arm's patients simulated by the arm simulator at the trial's scan schedule, their
+ * responses read as the trial read them (patient-outcome.ts), the arm outcomes and two-arm differences
+ * (trial-outcomes.ts), and every published end point set against its simulated value.
+ *
+ * `within`: inside the published confidence interval when one is published; otherwise within `tolerance`
+ * (default ±0.05 for proportions — issue 13's "±5 points" —, ±1 month for medians, ±0.1 for hazard ratios).
+ */
+import { LANDMARK, isProportion, type PublishedEndpoint } from "./trial-schema.js";
+import type { Trial } from "./trial-file.js";
+import { evaluateCourse, type PatientOutcome } from "./patient-outcome.js";
+import { scanDays } from "./scan-schedule.js";
+import {
+  compareArms,
+  hazardRatio,
+  pfsAt,
+  pfsKaplanMeier,
+  summarizeArm,
+  type ArmDifference,
+  type ArmOutcomes,
+} from "./trial-outcomes.js";
+import { CANCER_TYPES, type ArmSimulator, type TrialPopulation } from "./types.js";
+
+export interface TrialRunOptions {
+  /** Overrides every arm's number of patients. */
+  readonly patients?: number;
+  readonly seed?: number;
+  /** Called after each simulated patient, over all arms. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface Comparison {
+  /** The arm, or the pooled arms joined by " + ". */
+  readonly arm: string;
+  readonly endpoint: string;
+  readonly published: number;
+  readonly ci: [number, number | null] | null;
+  readonly simulated: number | null;
+  /** Whether the simulated value is within the published CI (or the tolerance); null when not simulated. */
+  readonly within: boolean | null;
+  readonly simulated_ci: [number | null, number | null] | null;
+  readonly rule: string;
+  readonly versus?: string;
+  readonly ci_level?: number;
+  readonly certainty?: string;
+}
+
+export interface TrialResult {
+  readonly trial: string;
+  readonly source: string;
+  readonly criteria: string;
+  readonly confirm: boolean;
+  readonly seed: number;
+  readonly scan_days: number[];
+  readonly arms: ArmOutcomes[];
+  readonly comparisons: Comparison[];
+  /** Every pair of arms, the first listed against the later one. */
+  readonly differences: ArmDifference[];
+  readonly warnings: string[];
+}
+
+/** A trial that cannot be simulated (bad input: exit 2). */
+export class TrialInputError extends Error {
+  override readonly name = "TrialInputError";
+}
+
+function defaultTolerance(endpoint: string): number {
+  if (isProportion(endpoint)) return 0.05;
+  if (endpoint.endsWith("_HR")) return 0.1;
+  return 1;
+}
+
+function simulatedValue(
+  p: PublishedEndpoint,
+  pooled: readonly PatientOutcome[],
+  byArm: ReadonlyMap<string, PatientOutcome[]>,
+): { value: number | null; ci: [number | null, number | null] | null } {
+  const e = p.endpoint;
+  const arm = summarizeArm("pooled", pooled);
+  const est = (x: { value: number | null; ci: [number | null, number | null] }) => ({
+    value: x.value,
+    ci: x.ci,
+  });
+  if (e === "ORR" || e === "CR" || e === "PR" || e === "DCR" || e === "DRR") return est(arm[e]);
+  if (e === "SD" || e === "PD") return { value: pooled.length ? arm.bor[e] / pooled.length : null, ci: null };
+  if (e === "median_PFS_months") return est(arm.median_PFS_months);
+  const lm = LANDMARK.exec(e);
+  if (lm && lm[1] === "PFS") return est(pfsAt(pfsKaplanMeier(pooled), Number(lm[2])));
+  if (e === "PFS_HR" && p.versus !== undefined) {
+    const hr = hazardRatio(pooled, byArm.get(p.versus) ?? []);
+    return hr ? { value: hr.value, ci: hr.ci } : { value: null, ci: null };
+  }
+  return { value: null, ci: null }; // OS end points: not simulated
+}
+
+function compare(p: PublishedEndpoint, byArm: ReadonlyMap<string, PatientOutcome[]>): Comparison {
+  const names = Array.isArray(p.arm) ? p.arm : [p.arm];
+  const pooled = names.flatMap((n) => byArm.get(n) ?? []);
+  const sim = simulatedValue(p, pooled, byArm);
+  const tol = p.tolerance ?? defaultTolerance(p.endpoint);
+  let within: boolean | null = null;
+  let rule: string;
+  if (p.ci) {
+    const [lo, hi] = p.ci;
+    rule = `inside the published ${Math.round((p.ci_level ?? 0.95) * 100)} % CI`;
+    if (sim.value !== null) within = sim.value >= lo && (hi === null || sim.value <= hi);
+    // a median not reached is inside an interval whose upper limit is not reached
+    else if (p.endpoint.startsWith("median_") && !/OS/.test(p.endpoint)) within = hi === null;
+  } else {
+    rule = `within ±${tol} of the published value`;
+    if (sim.value !== null) within = Math.abs(sim.value - p.value) <= tol + 1e-12;
+    else if (p.endpoint === "median_PFS_months") within = false;
+  }
+  if (/OS/.test(p.endpoint)) rule = "not simulated (overall survival)";
+  return {
+    arm: names.join(" + "),
+    endpoint: p.endpoint,
+    published: p.value,
+    ci: p.ci ?? null,
+    simulated: sim.value === null ? null : Math.round(sim.value * 1e4) / 1e4,
+    within,
+    simulated_ci: sim.ci,
+    rule,
+    ...(p.versus !== undefined ? { versus: p.versus } : {}),
+    ...(p.ci_level !== undefined ? { ci_level: p.ci_level } : {}),
+    ...(p.certainty !== undefined ? { certainty: p.certainty } : {}),
+  };
+}
+
+/** The population block as the simulator takes it (the cancer type must have a virtual population). */
+export function simulatorPopulation(trial: Trial): TrialPopulation {
+  const pop = trial.document.population;
+  if (!(CANCER_TYPES as readonly string[]).includes(pop.cancer))
+    throw new TrialInputError(
+      `${trial.file}: population.cancer: no virtual population for ${pop.cancer} (simulated cancer types: ${CANCER_TYPES.join(", ")})`,
+    );
+  const { baseline_sum_mm: _b, notes: _n, ...rest } = pop;
+  return rest as TrialPopulation;
+}
+
+export async function runTrial(
+  trial: Trial,
+  simulator: ArmSimulator,
+  opts: TrialRunOptions = {},
+): Promise<TrialResult> {
+  const population = simulatorPopulation(trial);
+  const a = trial.document.assessment;
+  const days = scanDays(a);
+  const seed = opts.seed ?? 1;
+  const sizes = trial.arms.map((arm) => opts.patients ?? arm.patients);
+  const total = sizes.reduce((s, n) => s + n, 0);
+  let before = 0;
+  const byArm = new Map<string, PatientOutcome[]>();
+  const arms: ArmOutcomes[] = [];
+  for (let i = 0; i < trial.arms.length; i++) {
+    const arm = trial.arms[i];
+    const offset = before;
+    const courses = await simulator.simulateArm({
+      population,
+      protocol: arm.protocol,
+      scanDays: days,
+      patients: sizes[i],
+      // arms draw different patients from the same seed
+      seed: (seed + 7919 * i) >>> 0,
+      onProgress: opts.onProgress ? (done) => opts.onProgress!(offset + done, total) : undefined,
+    });
+    before += sizes[i];
+    const outcomes = courses.map((c) =>
+      evaluateCourse(c, {
+        criteria: a.criteria,
+        confirm: a.confirm,
+        minSdDays: (a.min_sd_weeks ?? 6) * 7,
+      }),
+    );
+    byArm.set(arm.name, outcomes);
+    arms.push(summarizeArm(arm.name, outcomes));
+  }
+  const differences: ArmDifference[] = [];
+  for (let i = 0; i < arms.length; i++)
+    for (let j = i + 1; j < arms.length; j++)
+      differences.push(compareArms(arms[i], byArm.get(arms[i].name)!, arms[j], byArm.get(arms[j].name)!));
+  return {
+    trial: trial.document.name,
+    source: trial.document.source,
+    criteria: a.criteria,
+    confirm: a.confirm,
+    seed,
+    scan_days: days,
+    arms,
+    comparisons: trial.published.map((p) => compare(p, byArm)),
+    differences,
+    warnings: trial.warnings.map(
+      (w) => `${w.file}${w.line !== undefined ? `:${w.line}` : ""}: ${w.path}: ${w.message}`,
+    ),
+  };
+}
