@@ -34,6 +34,7 @@ import type { JobRunner } from "./jobs.js";
 import { installRequestLog, loggerOptions } from "./logging.js";
 import { auditRoutes } from "./routes/audit-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
+import { installTransportSecurity, trustProxySetting } from "./transport.js";
 import { caseRoutes } from "./routes/case-routes.js";
 import { clinicalRoutes } from "./routes/clinical-routes.js";
 import { consultationRoutes } from "./routes/consultation-routes.js";
@@ -85,6 +86,7 @@ export interface AppDeps extends Omit<AppContext, "audit"> {
 const CSRF_EXEMPT = new Set([
   "/api/auth/login",
   "/api/auth/signup",
+  "/api/auth/signup/confirm",
   "/api/auth/password-reset/request",
   "/api/auth/password-reset/confirm",
 ]);
@@ -95,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...loggerOptions(deps.config.logLevel ?? "info", deps.logStream),
     bodyLimit: deps.config.maxBodyBytes,
-    trustProxy: false,
+    trustProxy: trustProxySetting(deps.config),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -125,8 +127,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     crossOriginEmbedderPolicy: false,
-    hsts: deps.config.secureCookies ? undefined : false,
+    hsts: false, // transport.ts: HSTS whenever the request came over HTTPS
   });
+  installTransportSecurity(app, deps.config);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {

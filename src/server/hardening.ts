@@ -12,6 +12,7 @@ import { HttpError, unauthorized } from "./http.js";
 export const PUBLIC_ROUTES = new Set([
   "/auth/login",
   "/auth/signup",
+  "/auth/signup/confirm",
   "/auth/logout",
   "/auth/password-reset/request",
   "/auth/password-reset/confirm",

@@ -17,7 +17,7 @@ import {
   plans,
   users,
 } from "../db/schema.js";
-import { checkRecordDates } from "../clinical-dates.js";
+import { checkDate, checkRecordDates } from "../clinical-dates.js";
 import { conflict, forbidden, HttpError, notFound } from "../http.js";
 import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
 
@@ -129,7 +129,8 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
     {
       schema: {
         tags: ["cases"],
-        summary: "Open a case for a patient (coordinator, admin)",
+        summary:
+          "Open a case for a patient (coordinator); the patient's account, if given, must be a patient account without a case, and the clinician an active clinician",
         body: z.object({
           title: z.string().min(1).max(200),
           patient: z.object({
@@ -139,7 +140,11 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
           }),
           clinicianId: z.uuid().optional(),
         }),
-        response: { 201: z.object({ id: z.string(), version: z.number() }), 403: ErrorSchema },
+        response: {
+          201: z.object({ id: z.string(), version: z.number() }),
+          400: ErrorSchema,
+          403: ErrorSchema,
+        },
       },
     },
     async (req, reply) => {
@@ -149,6 +154,35 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
         throw forbidden("opening cases");
       }
       const b = req.body;
+      if (b.patient.birthDate) checkDate("body.patient.birthDate", b.patient.birthDate, undefined);
+      if (b.patient.userId) {
+        // the record goes to this account: it must be a patient's, and not already someone's record
+        const [u] = await ctx.db
+          .select({ role: users.role, disabled: users.disabled, patient: patients.id })
+          .from(users)
+          .leftJoin(patients, eq(patients.userId, users.id))
+          .where(eq(users.id, b.patient.userId));
+        if (u?.role !== "patient" || u.disabled || u.patient)
+          throw new HttpError(
+            400,
+            `patient.userId: ${u?.patient ? "this account already has a patient record" : "not an active patient account"}`,
+            "body.patient.userId",
+            "invalid-input",
+          );
+      }
+      if (b.clinicianId) {
+        const [c] = await ctx.db
+          .select({ role: users.role, disabled: users.disabled })
+          .from(users)
+          .where(eq(users.id, b.clinicianId));
+        if (c?.role !== "clinician" || c.disabled)
+          throw new HttpError(
+            400,
+            "clinicianId: not an active clinician's account",
+            "body.clinicianId",
+            "invalid-input",
+          );
+      }
       const id = await ctx.db.transaction(async (tx) => {
         const [p] = await tx
           .insert(patients)

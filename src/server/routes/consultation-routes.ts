@@ -142,13 +142,27 @@ export async function consultationRoutes(base: FastifyInstance, ctx: AppContext)
       const { row } = await caseFor(ctx, req, req.params.id, "schedule");
       const b = req.body;
       const [clin] = await ctx.db.select().from(users).where(eq(users.id, b.clinicianId));
-      if (clin?.role !== "clinician")
+      if (clin?.role !== "clinician" || clin.disabled)
         throw new HttpError(
           400,
-          "clinicianId: not a clinician's account",
+          "clinicianId: not an active clinician's account",
           "body.clinicianId",
           "invalid-input",
         );
+      if (b.requestId) {
+        // a reference must stay within the case: a request of another case is not this case's to schedule
+        const [r] = await ctx.db
+          .select({ caseId: consultationRequests.caseId })
+          .from(consultationRequests)
+          .where(eq(consultationRequests.id, b.requestId));
+        if (r?.caseId !== row.id)
+          throw new HttpError(
+            400,
+            "requestId: not a consultation request of this case",
+            "body.requestId",
+            "invalid-input",
+          );
+      }
       const startsAt = instant(b.startsAt, b.timeZone, "startsAt");
       const videoLink = `${VIDEO_BASE}${randomBytes(9).toString("base64url")}`;
       const id = await ctx.db.transaction(async (tx) => {

@@ -1,0 +1,121 @@
+/**
+ * `immunoplan vpop build --cancer C --calibrate TRIAL... [--plausible N] [--seed S] [--threads T] --out FILE`:
+ * samples plausible patients, simulates them under every arm of the calibration trials of that cancer type and
+ * writes the calibrated population with its provenance. `immunoplan vpop show FILE` prints its summary.
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { buildVpop } from "../population/calibrate.js";
+import { loadTrial } from "../population/trial-file.js";
+import { CANCER_TYPES, type CancerType } from "../population/types.js";
+import { loadVpop, saveVpop, VpopError, type VpopFile } from "../population/vpop-file.js";
+import { numberOption, UsageError, type CliIO } from "./io.js";
+
+export const VPOP_USAGE = `immunoplan vpop build --cancer ${CANCER_TYPES.join("|")} --calibrate TRIAL.yaml... [--plausible N] [--seed S]
+                      [--threads N] --out vpops/CANCER.json [--json]
+immunoplan vpop show FILE [--json]`;
+
+const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)} %`);
+
+function summary(v: VpopFile): string {
+  const c = v.calibration;
+  const lines = [
+    `virtual population: ${v.cancer}, ${v.plausible} plausible patients (seed ${v.seed}), effective sample size ${c.effective_sample_size}, KL ${c.divergence_nats} nats, ${c.converged ? "converged" : "NOT converged"}`,
+    `trials: ${c.trials.map((t) => t.name).join(", ") || "none"}`,
+    "",
+    "trial | arm | endpoint | published | prior | calibrated",
+  ];
+  for (const t of c.targets) {
+    const show = (x: number | null) =>
+      t.endpoint === "median_PFS_months" ? (x === null ? "—" : `PFS(${t.published} mo) ${pct(x)}`) : pct(x);
+    const pub = t.endpoint === "median_PFS_months" ? `${t.published} mo` : pct(t.published);
+    lines.push(`${t.trial} | ${t.arm} | ${t.endpoint} | ${pub} | ${show(t.prior)} | ${show(t.calibrated)}`);
+  }
+  if (c.leave_one_out.length) {
+    lines.push("", "leave one trial out: trial | arm | endpoint | published | predicted");
+    for (const l of c.leave_one_out)
+      for (const t of l.predictions) {
+        const pub = t.endpoint === "median_PFS_months" ? `${t.published} mo` : pct(t.published);
+        lines.push(`${l.trial} | ${t.arm} | ${t.endpoint} | ${pub} | ${pct(t.calibrated)}`);
+      }
+  }
+  for (const n of c.notes) lines.push(`note: ${n}`);
+  return lines.join("\n") + "\n";
+}
+
+export async function runVpopCommand(argv: string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === "show") {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { json: { type: "boolean" } },
+    });
+    if (positionals.length !== 1) throw new UsageError(`vpop show needs one FILE\n${VPOP_USAGE}`);
+    try {
+      const { vpop, warnings } = loadVpop(path.resolve(io.cwd, positionals[0]));
+      for (const w of warnings) io.err(`immunoplan: warning: ${w}\n`);
+      io.out(values.json ? JSON.stringify(vpop.calibration, null, 2) + "\n" : summary(vpop));
+      return 0;
+    } catch (e) {
+      if (e instanceof VpopError) {
+        io.err(`immunoplan: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+  }
+  if (sub !== "build") throw new UsageError(`vpop: expected 'build' or 'show'\n${VPOP_USAGE}`);
+  // --calibrate takes every following argument that is not an option (a shell glob expands to many files)
+  const files: string[] = [];
+  const args: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === "--calibrate") {
+      while (i + 1 < rest.length && !rest[i + 1].startsWith("--")) files.push(rest[++i]);
+    } else args.push(rest[i]);
+  }
+  const { values } = parseArgs({
+    args,
+    options: {
+      cancer: { type: "string" },
+      plausible: { type: "string" },
+      seed: { type: "string" },
+      threads: { type: "string" },
+      out: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
+  const cancer = values.cancer as CancerType | undefined;
+  if (!cancer || !(CANCER_TYPES as readonly string[]).includes(cancer))
+    throw new UsageError(`--cancer: one of ${CANCER_TYPES.join(", ")} is required`);
+  if (!values.out) throw new UsageError("--out FILE is required");
+  const plausible = numberOption(values.plausible, "plausible", { min: 10, max: 200_000 }) ?? 2000;
+  const seed = numberOption(values.seed, "seed", { min: 0, max: 2 ** 31 - 1 }) ?? 1;
+  const threads = numberOption(values.threads, "threads", { min: 1, max: 256 });
+  const trials = files.map((f) => loadTrial(path.resolve(io.cwd, f)));
+  const mine = trials.filter((t) => t.document.population.cancer === cancer);
+  const skipped = trials.filter((t) => t.document.population.cancer !== cancer);
+  if (skipped.length)
+    io.err(
+      `immunoplan: ${skipped.length} trial file(s) of other cancer types skipped: ${skipped.map((t) => t.document.name).join(", ")}\n`,
+    );
+  let last = 0;
+  const vpop = await buildVpop({
+    cancer,
+    trials: mine,
+    plausible: Math.round(plausible),
+    seed: Math.round(seed),
+    threads,
+    onProgress: (stage, done, total) => {
+      if (!io.interactive) return;
+      const now = Date.now();
+      if (now - last < 200 && done < total) return;
+      last = now;
+      io.err(`\r${stage}: ${done}/${total}   `);
+      if (done === total) io.err("\n");
+    },
+  });
+  saveVpop(path.resolve(io.cwd, values.out), vpop);
+  io.out(values.json ? JSON.stringify(vpop.calibration, null, 2) + "\n" : summary(vpop));
+  return 0;
+}

@@ -1,0 +1,95 @@
+/**
+ * The arm simulator of in-silico trials on a calibrated virtual population: an arm's patients are drawn (with
+ * replacement, in proportion to their calibrated weight) from the population's patients that the arm's
+ * population fields enrol (src/population/eligibility.ts), simulated under the arm's protocol on the clinical
+ * model and measured at the trial's scans with fresh reader noise.
+ */
+import { seededRandom } from "../engine/statistics.js";
+import { enrol, type PoolMember } from "./eligibility.js";
+import { runBatches } from "./simulate-batch.js";
+import type { ArmSimulator, CancerType, SimulateArmRequest, SimulatedCourse } from "./types.js";
+import { sampleVirtualPatient } from "./virtual-patient.js";
+import { loadVpop, shippedVpopFile, VpopError, type VpopFile } from "./vpop-file.js";
+
+export interface PopulationArmSimulator extends ArmSimulator {
+  readonly vpop: VpopFile;
+  readonly warnings: readonly string[];
+}
+
+/** Draws k indices with probabilities ∝ p (cumulative sums and binary search; seeded). */
+export function drawWeighted(p: ArrayLike<number>, k: number, rand: () => number): number[] {
+  const cum = new Float64Array(p.length);
+  let s = 0;
+  for (let i = 0; i < p.length; i++) cum[i] = s += p[i];
+  if (!(s > 0)) return [];
+  const out: number[] = [];
+  for (let j = 0; j < k; j++) {
+    const u = rand() * s;
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid] > u) hi = mid;
+      else lo = mid + 1;
+    }
+    out.push(lo);
+  }
+  return out;
+}
+
+export function populationSimulator(
+  vpop: VpopFile,
+  warnings: string[] = [],
+  threads?: number,
+): PopulationArmSimulator {
+  const pool: PoolMember[] = vpop.patients.map((p) => ({
+    covariates: sampleVirtualPatient(vpop.cancer, p.seed).covariates,
+    refractory: p.refractory,
+  }));
+  const weights = vpop.patients.map((p) => p.weight);
+  return {
+    vpop,
+    warnings,
+    async simulateArm(req: SimulateArmRequest): Promise<SimulatedCourse[]> {
+      if (req.population.cancer !== vpop.cancer)
+        throw new VpopError(
+          `the virtual population is of ${vpop.cancer}, the trial of ${req.population.cancer}`,
+        );
+      const { factor, notes } = enrol(pool, req.population, weights);
+      for (const n of notes) if (!warnings.includes(n)) warnings.push(n);
+      const p = factor.map((f, i) => f * weights[i]);
+      const rand = seededRandom(req.seed);
+      const drawn = drawWeighted(p, req.patients, rand);
+      if (drawn.length === 0)
+        throw new VpopError(`no virtual patient of ${vpop.cancer} fits the trial population`);
+      const days = [0, ...req.scanDays.filter((d) => d > 0)];
+      const [result] = await runBatches(
+        [
+          {
+            cancer: vpop.cancer,
+            seeds: drawn.map((i) => vpop.patients[i].seed),
+            noiseSeeds: drawn.map(() => Math.floor(rand() * 2 ** 31)),
+            ids: drawn.map((i, k) => `p${k + 1}-vp${i}`),
+            protocol: req.protocol,
+            days,
+            settings: { criteria: "recist1.1", confirm: false },
+            courses: true,
+          },
+        ],
+        { threads, onProgress: req.onProgress },
+      );
+      return result.courses ?? [];
+    },
+  };
+}
+
+/** The simulator for a cancer type: a given population file, or the shipped one (vpops/<cancer>.json). */
+export async function armSimulatorFor(
+  cancer: CancerType,
+  vpopFile?: string,
+): Promise<PopulationArmSimulator> {
+  const { vpop, warnings } = loadVpop(vpopFile ?? shippedVpopFile(cancer));
+  if (vpop.cancer !== cancer)
+    throw new VpopError(`${vpopFile}: a population of ${vpop.cancer}, not of ${cancer}`);
+  return populationSimulator(vpop, warnings);
+}

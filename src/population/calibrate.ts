@@ -1,0 +1,303 @@
+/**
+ * Builds a calibrated virtual population (issue 13 §2): plausible patients are sampled from the priors, each is
+ * simulated under the reference regimens (to know what it is refractory to) and under every arm of every
+ * calibration trial of its cancer type — the same patients in every arm, only the treatment differs — and the
+ * population is then weighted (maximum-entropy prevalence weights, src/engine/entropy-weights.ts) so that its
+ * best-overall-response and PFS figures match the published ones within their uncertainty. Leave-one-trial-out:
+ * the weights are recomputed without each trial and that trial is predicted.
+ */
+import path from "node:path";
+import { entropyWeights } from "../engine/entropy-weights.js";
+import { enrol, type PoolMember } from "./eligibility.js";
+import type { PatientOutcome } from "./patient-outcome.js";
+import { REFERENCE_REGIMENS, REFRACTORY_SCAN_WEEKS, REFRACTORY_WEEKS } from "./reference-regimens.js";
+import { scanDays } from "./scan-schedule.js";
+import { runBatches, type BatchTask } from "./simulate-batch.js";
+import type { Trial } from "./trial-file.js";
+import { simulatorPopulation } from "./trial-run.js";
+import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
+import type { CancerType } from "./types.js";
+import { sampleVirtualPatient } from "./virtual-patient.js";
+import {
+  modelHash,
+  priorsHash,
+  VPOP_FORMAT,
+  VPOPS_DIR,
+  type CalibrationTarget,
+  type LeaveOneOut,
+  type VpopFile,
+} from "./vpop-file.js";
+
+export const CALIBRATION_METHOD =
+  "maximum-entropy prevalence weights (KL to the prior) with soft constraints on published ORR, CR, DCR, DRR, " +
+  "landmark PFS and median PFS (as PFS(median) = 0.5); tolerance = published standard error (CI / 3.92, or " +
+  "binomial at the trial's N) × 1.5 for [H]/[M] values, with a model-discrepancy floor of 0.03 in quadrature";
+
+const DAYS_PER_MONTH = 30.4375;
+const ROOT = path.dirname(VPOPS_DIR);
+const DISCREPANCY = 0.03;
+
+/** Seed of plausible patient i of a population built with `seed`. */
+export const patientSeed = (seed: number, i: number): number =>
+  ((seed * 1_000_003 + i * 7919 + 17) >>> 0) % 2 ** 31;
+
+/** Seed of reader noise for patient i in arm `arm` of trial `trial`. */
+const noiseSeed = (seed: number, trial: number, arm: number, i: number) =>
+  ((seed * 31 + trial * 1009 + arm * 101) * 2654435761 + i * 40503) >>> 0;
+
+/** The indicator a published end point averages over patients, or null when it is not a proportion of patients. */
+function feature(endpoint: string, value: number): ((o: PatientOutcome) => number) | null {
+  switch (endpoint) {
+    case "ORR":
+      return (o) => (o.bor === "CR" || o.bor === "PR" ? 1 : 0);
+    case "CR":
+      return (o) => (o.bor === "CR" ? 1 : 0);
+    case "DCR":
+      return (o) => (o.bor === "CR" || o.bor === "PR" || o.bor === "SD" || o.bor === "NON-CR/NON-PD" ? 1 : 0);
+    case "DRR":
+      return (o) => (o.durable ? 1 : 0);
+    case "median_PFS_months":
+      return (o) => (o.pfsDays > value * DAYS_PER_MONTH ? 1 : 0);
+  }
+  const lm = LANDMARK.exec(endpoint);
+  if (lm && lm[1] === "PFS") {
+    const d = Number(lm[2]) * DAYS_PER_MONTH;
+    return (o) => (o.pfsDays > d ? 1 : 0);
+  }
+  return null;
+}
+
+/** Target value of the feature's mean (a median becomes PFS(median) = 0.5). */
+const targetOf = (p: PublishedEndpoint) => (p.endpoint === "median_PFS_months" ? 0.5 : p.value);
+
+function sigmaOf(p: PublishedEndpoint, n: number): number {
+  let se: number;
+  if (p.ci && p.endpoint !== "median_PFS_months" && p.ci[1] !== null) {
+    const z = (p.ci_level ?? 0.95) >= 0.95 ? 3.92 : 3.29;
+    se = (p.ci[1] - p.ci[0]) / z;
+  } else {
+    const t = targetOf(p);
+    se = Math.sqrt(Math.max(t * (1 - t), 0.01) / Math.max(n, 1));
+  }
+  if (p.certainty && /\[(H|M)\]|^(H|M)$/.test(p.certainty)) se *= 1.5;
+  return Math.sqrt(se * se + DISCREPANCY * DISCREPANCY);
+}
+
+interface ArmRun {
+  readonly trial: number;
+  readonly arm: string;
+  readonly patients: number;
+  /** Enrolment factor of every pool member and the outcome of those enrolled. */
+  readonly factor: Float64Array;
+  readonly outcomes: Map<number, PatientOutcome>;
+}
+
+interface Constraint {
+  readonly trial: number;
+  readonly published: PublishedEndpoint;
+  readonly arms: readonly ArmRun[];
+  readonly f: (o: PatientOutcome) => number;
+  readonly target: number;
+  readonly sigma: number;
+}
+
+/** The constraint's value under weights w: the trial-size-weighted mean over its arms of the enrolled mean. */
+function valueOf(c: Constraint, w: ArrayLike<number>): number | null {
+  let total = 0;
+  let acc = 0;
+  for (const arm of c.arms) {
+    let mass = 0;
+    let sum = 0;
+    for (const [i, o] of arm.outcomes) {
+      const m = w[i] * arm.factor[i];
+      mass += m;
+      sum += m * c.f(o);
+    }
+    if (mass <= 0) continue;
+    acc += arm.patients * (sum / mass);
+    total += arm.patients;
+  }
+  return total > 0 ? acc / total : null;
+}
+
+/** Row contributions a_ik of constraint c (normalised by the arm's enrolled prior mass). */
+function fillColumn(c: Constraint, col: number, k: number, a: Float64Array, u: ArrayLike<number>): void {
+  const total = c.arms.reduce((s, arm) => s + arm.patients, 0);
+  for (const arm of c.arms) {
+    let mass = 0;
+    for (const [i] of arm.outcomes) mass += u[i] * arm.factor[i];
+    if (mass <= 0) continue;
+    const share = arm.patients / total;
+    for (const [i, o] of arm.outcomes) a[i * k + col] += (share * arm.factor[i] * (c.f(o) - c.target)) / mass;
+  }
+}
+
+function solve(constraints: readonly Constraint[], n: number) {
+  const k = constraints.length;
+  const u = new Float64Array(n).fill(1 / n);
+  const a = new Float64Array(n * k);
+  constraints.forEach((c, j) => fillColumn(c, j, k, a, u));
+  return entropyWeights(
+    a,
+    n,
+    k,
+    constraints.map((c) => c.sigma),
+  );
+}
+
+export interface BuildOptions {
+  readonly cancer: CancerType;
+  readonly trials: readonly Trial[];
+  readonly plausible: number;
+  readonly seed: number;
+  readonly threads?: number;
+  readonly onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
+  const { cancer, seed } = opts;
+  const n = opts.plausible;
+  const seeds = Array.from({ length: n }, (_, i) => patientSeed(seed, i));
+  const vps = seeds.map((s) => sampleVirtualPatient(cancer, s));
+  const notes: string[] = [];
+
+  // 1. refractoriness: the reference regimen of each class, scans every 8 weeks for 24 weeks
+  const classes = Object.keys(REFERENCE_REGIMENS).filter((c) => c !== "anti-PD-L1");
+  const refDays = [
+    0,
+    ...Array.from(
+      { length: REFRACTORY_WEEKS / REFRACTORY_SCAN_WEEKS },
+      (_, k) => (k + 1) * REFRACTORY_SCAN_WEEKS * 7,
+    ),
+  ];
+  const refTasks: BatchTask[] = classes.map((c, ci) => ({
+    cancer,
+    seeds,
+    noiseSeeds: seeds.map((_, i) => noiseSeed(seed, 999, ci, i)),
+    protocol: REFERENCE_REGIMENS[c],
+    days: refDays,
+    settings: { criteria: "recist1.1", confirm: false },
+  }));
+  const refResults = await runBatches(refTasks, {
+    threads: opts.threads,
+    onProgress: (d, t) => opts.onProgress?.("refractoriness", d, t),
+  });
+  const pool: PoolMember[] = vps.map((vp, i) => {
+    const refractory: string[] = [];
+    classes.forEach((c, ci) => {
+      const o = refResults[ci].outcomes[i];
+      if (o.progressed && o.bor !== "CR" && o.bor !== "PR") refractory.push(c);
+    });
+    if (refractory.includes("anti-PD-1")) refractory.push("anti-PD-L1");
+    return { covariates: vp.covariates, refractory };
+  });
+
+  // 2. every arm of every calibration trial on the enrolled patients
+  const uniform = new Float64Array(n).fill(1 / n);
+  const arms: ArmRun[] = [];
+  const tasks: BatchTask[] = [];
+  const enrolledIdx: number[][] = [];
+  opts.trials.forEach((trial, ti) => {
+    const population = simulatorPopulation(trial);
+    const a = trial.document.assessment;
+    const days = [0, ...scanDays(a)];
+    const { factor, notes: en } = enrol(pool, population, uniform);
+    for (const note of en) notes.push(`${trial.document.name}: ${note}`);
+    const idx = [...factor.keys()].filter((i) => factor[i] > 0);
+    if (idx.length === 0) notes.push(`${trial.document.name}: no virtual patient is eligible`);
+    trial.arms.forEach((arm, ai) => {
+      arms.push({ trial: ti, arm: arm.name, patients: arm.patients, factor, outcomes: new Map() });
+      enrolledIdx.push(idx);
+      tasks.push({
+        cancer,
+        seeds: idx.map((i) => seeds[i]),
+        noiseSeeds: idx.map((i) => noiseSeed(seed, ti, ai, i)),
+        protocol: arm.protocol,
+        days,
+        settings: { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 },
+      });
+    });
+  });
+  const results = await runBatches(tasks, {
+    threads: opts.threads,
+    onProgress: (d, t) => opts.onProgress?.("calibration arms", d, t),
+  });
+  results.forEach((r, k) => r.outcomes.forEach((o, j) => arms[k].outcomes.set(enrolledIdx[k][j], o)));
+
+  // 3. constraints and weights
+  const constraints: Constraint[] = [];
+  opts.trials.forEach((trial, ti) => {
+    for (const p of trial.published) {
+      const f = feature(p.endpoint, p.value);
+      if (!f) continue;
+      const names = Array.isArray(p.arm) ? p.arm : [p.arm];
+      const mine = arms.filter((a) => a.trial === ti && names.includes(a.arm) && a.outcomes.size > 0);
+      if (mine.length !== names.length) continue;
+      const size = mine.reduce((s, a) => s + a.patients, 0);
+      constraints.push({
+        trial: ti,
+        published: p,
+        arms: mine,
+        f,
+        target: targetOf(p),
+        sigma: sigmaOf(p, size),
+      });
+    }
+  });
+  const fit = solve(constraints, n);
+  const describe = (c: Constraint, w: ArrayLike<number>): CalibrationTarget => {
+    const v = valueOf(c, w);
+    const ep = c.published.endpoint;
+    return {
+      trial: opts.trials[c.trial].document.name,
+      arm: c.arms.map((a) => a.arm).join(" + "),
+      endpoint: ep,
+      published: c.published.value,
+      ci: c.published.ci ? [c.published.ci[0], c.published.ci[1] ?? null] : null,
+      certainty: c.published.certainty ?? null,
+      sigma: Math.round(c.sigma * 1e4) / 1e4,
+      simulated_patients: c.arms.reduce((s, a) => s + a.outcomes.size, 0),
+      prior: v,
+      calibrated: null,
+    };
+  };
+  const targets = constraints.map((c) => ({
+    ...describe(c, uniform),
+    calibrated: valueOf(c, fit.weights),
+  }));
+
+  // 4. leave one trial out
+  const leaveOneOut: LeaveOneOut[] = [];
+  opts.trials.forEach((trial, ti) => {
+    const held = constraints.filter((c) => c.trial === ti);
+    const kept = constraints.filter((c) => c.trial !== ti);
+    if (held.length === 0 || kept.length === 0) return;
+    const r = solve(kept, n);
+    leaveOneOut.push({
+      trial: trial.document.name,
+      effective_sample_size: Math.round(r.effectiveSampleSize * 10) / 10,
+      predictions: held.map((c) => ({ ...describe(c, uniform), calibrated: valueOf(c, r.weights) })),
+    });
+  });
+  return {
+    format: VPOP_FORMAT,
+    cancer,
+    created: new Date().toISOString(),
+    seed,
+    model: "immunoplan-clinical",
+    model_sha256: modelHash(),
+    priors_sha256: priorsHash(),
+    plausible: n,
+    patients: seeds.map((s, i) => ({ seed: s, weight: fit.weights[i], refractory: [...pool[i].refractory] })),
+    calibration: {
+      method: CALIBRATION_METHOD,
+      trials: opts.trials.map((t) => ({ name: t.document.name, file: path.relative(ROOT, t.file) })),
+      targets,
+      effective_sample_size: Math.round(fit.effectiveSampleSize * 10) / 10,
+      divergence_nats: Math.round(fit.divergence * 1000) / 1000,
+      converged: fit.converged,
+      leave_one_out: leaveOneOut,
+      notes,
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Who of a virtual population a trial arm enrols: hard criteria (allowed stages, PD-L1, ECOG, prior lines,
+ * injectable lesions, refractory to agents or classes) remove patients; distributions (stage fractions, share with
+ * raised LDH) reweight those left so that the arm's baseline matches the trial's (post-stratification on the
+ * population's own weights).
+ */
+import { therapyCatalog } from "../therapy/catalog.js";
+import type { Covariates } from "./virtual-patient.js";
+import { REFRACTORY_CLASSES, type TrialPopulation } from "./types.js";
+
+export interface PoolMember {
+  readonly covariates: Covariates;
+  /** Classes the patient is refractory to (its simulated reference regimen failed). */
+  readonly refractory: readonly string[];
+}
+
+const STAGE_ALIASES: Record<string, readonly string[]> = {
+  III: ["IIIA", "IIIB", "IIIC", "IIID", "III"],
+  M0: ["IIIA", "IIIB", "IIIC", "IIID", "III"],
+  IV: ["M1", "M1a", "M1b", "M1c", "M1d", "IV"],
+  "IIIB-IIIC": ["IIIB", "IIIC"],
+  "III-IV": ["III-IV", "IIIA", "IIIB", "IIIC", "IV", "M1", "M1a", "M1b", "M1c"],
+};
+
+/** Whether a trial's stage label (IIIC, M1c, III, IV, M0, …) covers a virtual patient's stage. */
+export function stageMatches(trialStage: string, stage: string): boolean {
+  const t = trialStage.replace(/[–—]/g, "-").trim();
+  if (t === stage) return true;
+  return (STAGE_ALIASES[t] ?? []).includes(stage);
+}
+
+/** The class a refractory_to entry names: a class itself, or a catalog agent's class. */
+export function refractoryClass(entry: string): string | null {
+  if ((REFRACTORY_CLASSES as readonly string[]).includes(entry)) return entry;
+  const agent = therapyCatalog().agents.get(entry);
+  if (!agent) return null;
+  if ((REFRACTORY_CLASSES as readonly string[]).includes(agent.class)) return agent.class;
+  if (agent.modality === "chemotherapy") return "chemotherapy";
+  return null;
+}
+
+export interface Enrolment {
+  /** Enrolment weight of each pool member (0: not eligible); multiply by the population weight. */
+  readonly factor: Float64Array;
+  /** Criteria that could not be applied (unknown stage labels, refractory entries without a class). */
+  readonly notes: string[];
+}
+
+/** Enrolment factors of every pool member for a trial population, given the population's weights. */
+export function enrol(
+  pool: readonly PoolMember[],
+  population: TrialPopulation,
+  weights: ArrayLike<number>,
+): Enrolment {
+  const n = pool.length;
+  const factor = new Float64Array(n).fill(1);
+  const notes: string[] = [];
+  const refractory = (population.refractory_to ?? []).map((e) => ({ e, c: refractoryClass(e) }));
+  for (const r of refractory) if (!r.c) notes.push(`refractory_to '${r.e}': not a class the model can test`);
+  const allowedStages = Array.isArray(population.stage) ? (population.stage as readonly string[]) : null;
+  for (let i = 0; i < n; i++) {
+    const c = pool[i].covariates;
+    let ok = true;
+    if (allowedStages && !allowedStages.some((s) => stageMatches(s, c.stage))) ok = false;
+    if (population.pdl1 === "positive" && !(c.pdl1_tps >= 1)) ok = false;
+    if (population.pdl1 === "high" && !(c.pdl1_tps >= 50)) ok = false;
+    if (population.ecog && !population.ecog.includes(c.ecog)) ok = false;
+    if (population.prior_lines && !population.prior_lines.includes(Math.min(c.prior_lines, 2))) {
+      // the population's prior lines are 0, 1 or "2 or more"
+      if (!(c.prior_lines >= 2 && population.prior_lines.some((l) => l >= 2))) ok = false;
+    }
+    if (population.injectable && !c.injectable) ok = false;
+    for (const r of refractory) if (r.c && !pool[i].refractory.includes(r.c)) ok = false;
+    if (!ok) factor[i] = 0;
+  }
+  // stage distribution: post-stratify the eligible patients' weights to the trial's fractions
+  if (population.stage && !Array.isArray(population.stage)) {
+    const target = population.stage as Readonly<Record<string, number>>;
+    const labels = Object.keys(target);
+    const mass = new Map<string, number>();
+    const labelOf = new Array<string | null>(n).fill(null);
+    for (let i = 0; i < n; i++) {
+      if (factor[i] === 0) continue;
+      const label = labels.find((s) => stageMatches(s, pool[i].covariates.stage)) ?? null;
+      labelOf[i] = label;
+      if (label) mass.set(label, (mass.get(label) ?? 0) + weights[i]);
+      else factor[i] = 0;
+    }
+    const missing = labels.filter((l) => target[l] > 0 && !(mass.get(l)! > 0));
+    if (missing.length) notes.push(`stage ${missing.join(", ")}: no virtual patient of that stage`);
+    const covered = labels.reduce((s, l) => s + (mass.get(l)! > 0 ? target[l] : 0), 0);
+    for (let i = 0; i < n; i++) {
+      const l = labelOf[i];
+      if (l && factor[i] > 0) factor[i] *= target[l] / covered / mass.get(l)!;
+    }
+  }
+  // share with raised LDH
+  if (population.ldh_elevated !== undefined) {
+    let hi = 0;
+    let lo = 0;
+    for (let i = 0; i < n; i++) {
+      const m = factor[i] * weights[i];
+      if (pool[i].covariates.ldh_elevated) hi += m;
+      else lo += m;
+    }
+    const f = population.ldh_elevated;
+    if (hi > 0 && lo > 0) {
+      for (let i = 0; i < n; i++) factor[i] *= pool[i].covariates.ldh_elevated ? f / hi : (1 - f) / lo;
+    } else notes.push("ldh_elevated: the eligible patients all have the same LDH status");
+  }
+  return { factor, notes };
+}

@@ -1,0 +1,106 @@
+/**
+ * Simulates batches of virtual patients of one cancer type under one protocol, measured at one scan schedule:
+ * in this thread, or on worker threads (Piscina) for large batches. A patient is regenerated from its seed
+ * (src/population/virtual-patient.ts), so tasks carry only numbers and the protocol.
+ */
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import { workerFile } from "../engine/worker-file.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
+import { observeCourse } from "./observe.js";
+import { evaluateCourse, type EvaluationSettings, type PatientOutcome } from "./patient-outcome.js";
+import { simulatePatient } from "./simulate-patient.js";
+import type { CancerType, SimulatedCourse } from "./types.js";
+import { sampleVirtualPatient } from "./virtual-patient.js";
+
+export interface BatchTask {
+  readonly cancer: CancerType;
+  /** Seeds of the virtual patients. */
+  readonly seeds: readonly number[];
+  /** Seeds of the reader noise (one per patient). */
+  readonly noiseSeeds: readonly number[];
+  /** Identifiers of the simulated patients (default vp-<seed>). */
+  readonly ids?: readonly string[];
+  readonly protocol: Protocol;
+  /** Days of the scans, starting with the baseline 0. */
+  readonly days: readonly number[];
+  readonly settings: EvaluationSettings;
+  /** Return the courses too (trial reports need them; calibration only needs outcomes). */
+  readonly courses?: boolean;
+}
+
+export interface BatchResult {
+  readonly outcomes: PatientOutcome[];
+  readonly courses?: SimulatedCourse[];
+}
+
+export function runBatch(task: BatchTask): BatchResult {
+  const outcomes: PatientOutcome[] = [];
+  const courses: SimulatedCourse[] = [];
+  task.seeds.forEach((seed, i) => {
+    const vp = sampleVirtualPatient(task.cancer, seed);
+    const group = simulatePatient(vp, task.protocol, task.days);
+    const course = observeCourse(vp, group, task.noiseSeeds[i], task.ids?.[i]);
+    outcomes.push(evaluateCourse(course, task.settings));
+    if (task.courses) courses.push(course);
+  });
+  return task.courses ? { outcomes, courses } : { outcomes };
+}
+
+export interface BatchOptions {
+  readonly threads?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Runs many tasks; splits them into chunks of at most `chunk` patients for progress and load balance. */
+export async function runBatches(
+  tasks: readonly BatchTask[],
+  opts: BatchOptions = {},
+  chunk = 50,
+): Promise<BatchResult[]> {
+  const pieces: { task: number; from: number; to: number }[] = [];
+  tasks.forEach((t, ti) => {
+    for (let from = 0; from < t.seeds.length; from += chunk)
+      pieces.push({ task: ti, from, to: Math.min(t.seeds.length, from + chunk) });
+  });
+  const total = tasks.reduce((s, t) => s + t.seeds.length, 0);
+  let done = 0;
+  const sub = (p: (typeof pieces)[number]): BatchTask => {
+    const t = tasks[p.task];
+    return {
+      ...t,
+      seeds: t.seeds.slice(p.from, p.to),
+      noiseSeeds: t.noiseSeeds.slice(p.from, p.to),
+      ids: t.ids?.slice(p.from, p.to),
+    };
+  };
+  const results: BatchResult[] = new Array(pieces.length);
+  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), pieces.length));
+  if (threads === 1 || total < 200) {
+    pieces.forEach((p, k) => {
+      results[k] = runBatch(sub(p));
+      done += p.to - p.from;
+      opts.onProgress?.(done, total);
+    });
+  } else {
+    const { filename, execArgv } = workerFile(import.meta.url, "simulate-batch-worker");
+    const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, execArgv });
+    try {
+      await Promise.all(
+        pieces.map(async (p, k) => {
+          results[k] = (await pool.run(sub(p))) as BatchResult;
+          done += p.to - p.from;
+          opts.onProgress?.(done, total);
+        }),
+      );
+    } finally {
+      await pool.destroy();
+    }
+  }
+  return tasks.map((t, ti) => {
+    const mine = pieces.map((p, k) => ({ p, k })).filter(({ p }) => p.task === ti);
+    const outcomes = mine.flatMap(({ k }) => results[k].outcomes);
+    if (!t.courses) return { outcomes };
+    return { outcomes, courses: mine.flatMap(({ k }) => results[k].courses ?? []) };
+  });
+}

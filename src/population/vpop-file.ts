@@ -1,0 +1,113 @@
+/**
+ * The virtual-population file (`immunoplan vpop build --out vpops/<cancer>.json`): the seeds of the plausible
+ * patients (each is regenerated from its seed and the priors), their calibrated weights, the classes each is
+ * refractory to, and the provenance — trials used, seed, acceptance figures, the fit to every target, the
+ * leave-one-trial-out predictions.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { CATALOG_DIR } from "../therapy/catalog.js";
+import { MODELS_DIR } from "../models/catalog.js";
+import { CANCER_TYPES, type CancerType } from "./types.js";
+
+export const VPOP_FORMAT = "immunoplan-vpop/1";
+export const VPOPS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../vpops");
+
+const TargetSchema = z.object({
+  trial: z.string(),
+  arm: z.string(),
+  endpoint: z.string(),
+  published: z.number(),
+  ci: z.tuple([z.number(), z.number().nullable()]).nullable(),
+  certainty: z.string().nullable(),
+  /** Tolerance of the constraint (in the endpoint's proportion scale). */
+  sigma: z.number(),
+  /** Enrolled virtual patients simulated for this arm. */
+  simulated_patients: z.number(),
+  /** Value with uniform weights (the priors alone) and with the calibrated weights. */
+  prior: z.number().nullable(),
+  calibrated: z.number().nullable(),
+});
+export type CalibrationTarget = z.infer<typeof TargetSchema>;
+
+const LeaveOutSchema = z.object({
+  trial: z.string(),
+  effective_sample_size: z.number(),
+  predictions: z.array(TargetSchema),
+});
+export type LeaveOneOut = z.infer<typeof LeaveOutSchema>;
+
+export const VpopFileSchema = z.object({
+  format: z.literal(VPOP_FORMAT),
+  cancer: z.enum(CANCER_TYPES),
+  created: z.string(),
+  seed: z.number().int(),
+  model: z.string(),
+  model_sha256: z.string(),
+  priors_sha256: z.string(),
+  plausible: z.number().int().positive(),
+  patients: z.array(
+    z.object({
+      seed: z.number().int().nonnegative(),
+      weight: z.number().nonnegative(),
+      refractory: z.array(z.string()),
+    }),
+  ),
+  calibration: z.object({
+    method: z.string(),
+    trials: z.array(z.object({ name: z.string(), file: z.string() })),
+    targets: z.array(TargetSchema),
+    effective_sample_size: z.number(),
+    divergence_nats: z.number(),
+    converged: z.boolean(),
+    leave_one_out: z.array(LeaveOutSchema),
+    notes: z.array(z.string()),
+  }),
+});
+export type VpopFile = z.infer<typeof VpopFileSchema>;
+
+export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+export const modelHash = (): string =>
+  sha256(readFileSync(path.join(MODELS_DIR, "immunoplan-clinical.yaml"), "utf8"));
+export const priorsHash = (): string =>
+  sha256(readFileSync(path.join(CATALOG_DIR, "vpop-priors.yaml"), "utf8"));
+
+/** The shipped population of a cancer type (vpops/<cancer>.json). */
+export const shippedVpopFile = (cancer: CancerType): string => path.join(VPOPS_DIR, `${cancer}.json`);
+
+export class VpopError extends Error {
+  override readonly name = "VpopError";
+}
+
+/** Reads and checks a population file; warns (in `warnings`) when the model or the priors changed since. */
+export function loadVpop(file: string): { vpop: VpopFile; warnings: string[] } {
+  if (!existsSync(file)) throw new VpopError(`${file}: no such virtual-population file`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new VpopError(`${file}: not JSON (${(e as Error).message})`);
+  }
+  const r = VpopFileSchema.safeParse(data);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new VpopError(`${file}: ${i.path.join(".") || "(top)"}: ${i.message}`);
+  }
+  const warnings: string[] = [];
+  if (r.data.model_sha256 !== modelHash())
+    warnings.push(
+      `${file}: built with another version of the clinical model: rebuild it (immunoplan vpop build)`,
+    );
+  if (r.data.priors_sha256 !== priorsHash())
+    warnings.push(
+      `${file}: built with other priors (catalog/vpop-priors.yaml): rebuild it (immunoplan vpop build)`,
+    );
+  return { vpop: r.data, warnings };
+}
+
+export function saveVpop(file: string, vpop: VpopFile): void {
+  writeFileSync(file, JSON.stringify(vpop) + "\n");
+}
