@@ -17,6 +17,7 @@ import {
 } from "./protocol-commands.js";
 
 import { runDonorsCommand } from "./donor-commands.js";
+import { runVpopCommand, VPOP_USAGE } from "./vpop-command.js";
 import { runFitCommand } from "./fit-command.js";
 import { runGradeCommand, runToxicityCommand } from "./toxicity-commands.js";
 import { runTrialCommand, TRIAL_USAGE } from "./trial-command.js";
@@ -38,6 +39,7 @@ commands:
   grade crs|icans [options]  ASTCT grade of cytokine release syndrome or ICANS, with management guidance
   run PROTOCOL               simulate a protocol document for a (virtual) patient
   compare P1 P2 …            compare protocols: burden, nadir, elimination, progression
+  vpop build --cancer C …    calibrated virtual population from trial files (weights, refractoriness, leave-one-out)
   trial simulate TRIAL       in-silico trial from a trial file: ORR, CR, DCR, PFS (Kaplan–Meier), waterfall, HR
   check PROTOCOL…            validate protocols against the therapy catalog and sequencing rules
   models [NAME]              list the built-in models, or show one (equations, parameters, modules)
@@ -110,7 +112,7 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return 0;
       default:
         throw new UsageError(
-          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, trial, case, evaluate, plan, recist, toxicity, grade, donors, fit, models, demo, help)`,
+          `unknown command '${command}' (commands: simulate, sweep, run, compare, check, trial, vpop, case, evaluate, plan, recist, toxicity, grade, donors, fit, models, demo, help)`,
         );
     }
   } catch (e) {
@@ -123,9 +125,10 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
  * codes are runCli's.
  */
 export async function runCliAsync(argv: string[], io: CliIO = processIO): Promise<number> {
-  if (argv[0] !== "plan" && argv[0] !== "trial") return runCli(argv, io);
+  if (argv[0] !== "plan" && argv[0] !== "trial" && argv[0] !== "vpop") return runCli(argv, io);
   try {
     if (argv[0] === "trial") return await runTrialCommand(argv.slice(1), io);
+    if (argv[0] === "vpop") return await runVpopCommand(argv.slice(1), io);
     return await runPlanCommand(argv.slice(1), io);
   } catch (e) {
     return reportError(e, io);
