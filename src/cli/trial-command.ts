@@ -5,11 +5,13 @@
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { formatIssue } from "../engine/language/index.js";
+import { formatIssue, ModelError } from "../engine/language/index.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
 import { trialHtml, waterfallSvg } from "../population/trial-report.js";
 import { runTrial, simulatorPopulation, TrialInputError, type TrialResult } from "../population/trial-run.js";
 import type { ArmSimulator, CancerType } from "../population/types.js";
+import { armSimulatorFor } from "../population/arm-simulator.js";
+import { VpopError } from "../population/vpop-file.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const TRIAL_USAGE = `immunoplan trial simulate TRIAL [options]   an in-silico trial from a trial file (trials/calibration/)
@@ -25,24 +27,10 @@ immunoplan trial check TRIAL…                  read trial files and report pro
 /** Where the arm simulator comes from (tests pass their own). */
 export type SimulatorFactory = (cancer: CancerType, vpopFile?: string) => Promise<ArmSimulator>;
 
-/** The clinical model's arm simulator (src/population/arm-simulator.ts), loaded when a trial is simulated. */
+/** The clinical model's arm simulator on the calibrated population (src/population/arm-simulator.ts). */
 export const defaultSimulatorFactory: SimulatorFactory = async (cancer, vpopFile) => {
-  const spec = "../population/arm-simulator.js";
-  let mod: { armSimulatorFor?: SimulatorFactory };
-  try {
-    mod = (await import(spec)) as { armSimulatorFor?: SimulatorFactory };
-  } catch (e) {
-    if (
-      (e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" ||
-      /Cannot find module|Failed to load/.test(String(e))
-    )
-      throw new Error("the arm simulator (src/population/arm-simulator.ts) is not available in this build", {
-        cause: e,
-      });
-    throw e;
-  }
-  if (!mod.armSimulatorFor) throw new Error("the arm simulator module has no armSimulatorFor");
-  return mod.armSimulatorFor(cancer, vpopFile);
+  const simulator = await armSimulatorFor(cancer, vpopFile);
+  return simulator;
 };
 
 function progressBar(io: CliIO): (done: number, total: number) => void {
@@ -79,7 +67,7 @@ export function trialSummary(r: TrialResult): string {
     lines.push("", "published vs simulated:");
     for (const c of r.comparisons)
       lines.push(
-        `  ${c.arm} ${c.endpoint}: published ${c.published}${c.ci ? ` [${c.ci[0]}, ${c.ci[1] ?? "NR"}]` : ""}, simulated ${c.simulated ?? "—"} — ${c.within === null ? "not simulated" : c.within ? "within" : "OUTSIDE"} (${c.rule})`,
+        `  ${c.arm} ${c.endpoint}: published ${c.published}${c.ci ? ` [${c.ci[0]}, ${c.ci[1] ?? "NR"}]` : ""}, simulated ${c.simulated === null ? "—" : +c.simulated.toPrecision(3)} — ${c.within === null ? c.rule : `${c.within ? "within" : "OUTSIDE"} (${c.rule})`}`,
       );
   }
   return lines.join("\n") + "\n";
@@ -127,8 +115,17 @@ async function simulateCommand(argv: string[], io: CliIO, factory: SimulatorFact
     if (e instanceof TrialInputError) throw new UsageError(e.message);
     throw e;
   }
-  const simulator = await factory(population.cancer, vpop);
-  const result = await runTrial(trial, simulator, { patients, seed, onProgress: progressBar(io) });
+  let result: TrialResult;
+  try {
+    const simulator = await factory(population.cancer, vpop);
+    result = await runTrial(trial, simulator, { patients, seed, onProgress: progressBar(io) });
+    const notes = (simulator as { warnings?: readonly string[] }).warnings ?? [];
+    for (const n of notes) io.err(`immunoplan: warning: ${n}\n`);
+  } catch (e) {
+    // a missing or unsuitable virtual population is bad input
+    if (e instanceof VpopError || e instanceof TrialInputError) throw new UsageError(e.message);
+    throw e;
+  }
   const json = JSON.stringify(result, null, 2) + "\n";
   if (values.out) writeFileSync(path.resolve(io.cwd, values.out), json);
   if (values.report) writeFileSync(path.resolve(io.cwd, values.report), trialHtml(result));
@@ -143,14 +140,25 @@ async function simulateCommand(argv: string[], io: CliIO, factory: SimulatorFact
 
 function checkCommand(argv: string[], io: CliIO): number {
   if (argv.length === 0) throw new UsageError("trial check: give one or more trial files");
+  let failed = 0;
   for (const f of argv) {
-    const trial = loadTrial(path.resolve(io.cwd, f));
+    let trial: Trial;
+    try {
+      trial = loadTrial(path.resolve(io.cwd, f));
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      failed++;
+      const errors = e.issues.filter((i) => i.severity === "error");
+      for (const i of errors) io.err(`immunoplan: ${formatIssue(i)}\n`);
+      io.out(`${f}: ${errors.length} error(s)\n`);
+      continue;
+    }
     printWarnings(trial, io);
     io.out(
       `${f}: ${trial.document.name}, ${trial.arms.length} arm(s), ${trial.published.length} published end point(s), ${trial.warnings.length} warning(s)\n`,
     );
   }
-  return 0;
+  return failed > 0 ? 2 : 0;
 }
 
 /** `immunoplan trial …`; errors are thrown for the CLI's reporter (exit 2 for bad input). */

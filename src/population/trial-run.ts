@@ -102,7 +102,7 @@ function compare(p: PublishedEndpoint, byArm: ReadonlyMap<string, PatientOutcome
   let rule: string;
   if (p.ci) {
     const [lo, hi] = p.ci;
-    rule = `inside the published ${Math.round((p.ci_level ?? 0.95) * 100)} % CI`;
+    rule = `inside the published ${+((p.ci_level ?? 0.95) * 100).toPrecision(3)} % CI`;
     if (sim.value !== null) within = sim.value >= lo && (hi === null || sim.value <= hi);
     // a median not reached is inside an interval whose upper limit is not reached
     else if (p.endpoint.startsWith("median_") && !/OS/.test(p.endpoint)) within = hi === null;
