@@ -76,6 +76,7 @@ const SharedPriors = z
     kex: Prior,
     kclear: Prior,
     f_spec: Prior,
+    burst: Prior,
     rho_car: Prior,
     lesion_heterogeneity: Prior,
     reader_sd: Prior,

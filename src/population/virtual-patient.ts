@@ -245,6 +245,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
     kc: sampleNumber(pri.kc.dist, rand),
     f_spec: sampleNumber(shared.f_spec.dist, rand),
     rho_car: sampleNumber(shared.rho_car.dist, rand),
+    burst: sampleNumber(shared.burst.dist, rand),
   };
   const gNet = Math.LN2 / vdt;
   const baseline = immuneBaseline(cells0, gNet, sampleNumber(pri.f_imm.dist, rand), p);
