@@ -111,9 +111,9 @@ export function recistTimepoints(assessments: readonly Assessment[]): TimepointR
           fromNadirMm !== null &&
           fromNadirMm >= 5 &&
           (nadir === 0 || (fromNadirPct ?? 0) >= 20));
+      if (sum !== null) fromBase = baseSum > 0 ? round(((sum - baseSum) / baseSum) * 100) : null;
       if (pd) target = "PD";
       else if (sum !== null) {
-        fromBase = baseSum > 0 ? round(((sum - baseSum) / baseSum) * 100) : null;
         const allGone = present.every(
           (m) => m !== undefined && (m.nodal ? m.diameterMm! < 10 : m.diameterMm === 0),
         );

@@ -1,6 +1,5 @@
 import {
   Alert,
-  Badge,
   Button,
   Card,
   Group,
@@ -16,24 +15,15 @@ import {
 import { useCallback, useEffect, useState } from "react";
 import { get, post } from "../api";
 import type { CaseRecord } from "./CasePage";
-
-interface Timepoint {
-  date: string;
-  sumMm: number | null;
-  changeFromBaselinePct: number | null;
-  overall: string;
-}
-interface Response {
-  recist: { timepoints: Timepoint[]; best: { response: string } } | null;
-  irecist: { timepoints: { date: string; overall: string }[] } | null;
-}
+import { PlansCard, type PlanSummary } from "./PlansCard";
+import { ResponseSection, type ResponseView } from "./ResponseSection";
 interface AdverseEvent {
   id: string;
   term: string;
   system: string;
   grade: number;
   onset: string;
-  guidance: { text: string; source: string } | null;
+  guidance: { text: string; source: string; basis?: string } | null;
 }
 interface Administration {
   id: string;
@@ -51,7 +41,9 @@ export function FollowUpTab({
   c: { id: string; version: number; record: CaseRecord };
   onChange: () => void;
 }) {
-  const [response, setResponse] = useState<Response | null>(null);
+  const [response, setResponse] = useState<ResponseView | null>(null);
+  const [plans, setPlans] = useState<PlanSummary[]>([]);
+  const activePlan = plans.find((p) => p.status === "active");
   const [events, setEvents] = useState<AdverseEvent[]>([]);
   const [given, setGiven] = useState<Administration[]>([]);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
@@ -70,7 +62,8 @@ export function FollowUpTab({
     givenAt: "",
   });
   const load = useCallback(async () => {
-    setResponse(await get<Response>(`/api/cases/${c.id}/response`));
+    setResponse(await get<ResponseView>(`/api/cases/${c.id}/response`));
+    setPlans(await get<PlanSummary[]>(`/api/cases/${c.id}/plans`));
     setEvents(await get<AdverseEvent[]>(`/api/cases/${c.id}/adverse-events`));
     setGiven(await get<Administration[]>(`/api/cases/${c.id}/administrations`));
   }, [c.id]);
@@ -110,6 +103,7 @@ export function FollowUpTab({
           {msg.text}
         </Alert>
       )}
+      <PlansCard plans={plans} act={act} />
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
           <Title order={3} mb="xs">
@@ -155,38 +149,7 @@ export function FollowUpTab({
           <Title order={4} mt="md">
             RECIST 1.1 / iRECIST
           </Title>
-          {response?.recist ? (
-            <Table fz="sm" aria-label="response">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Date</Table.Th>
-                  <Table.Th>Sum</Table.Th>
-                  <Table.Th>vs baseline</Table.Th>
-                  <Table.Th>RECIST</Table.Th>
-                  <Table.Th>iRECIST</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {response.recist.timepoints.map((t, i) => (
-                  <Table.Tr key={t.date}>
-                    <Table.Td>{t.date}</Table.Td>
-                    <Table.Td>{t.sumMm ?? "—"}</Table.Td>
-                    <Table.Td>
-                      {t.changeFromBaselinePct === null ? "—" : `${t.changeFromBaselinePct.toFixed(0)} %`}
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge>{t.overall}</Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge variant="light">{response.irecist?.timepoints[i]?.overall}</Badge>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          ) : (
-            <Text c="dimmed">Needs a baseline and a follow-up scan.</Text>
-          )}
+          <ResponseSection response={response} />
         </Card>
         <Card withBorder>
           <Title order={3} mb="xs">
@@ -237,7 +200,8 @@ export function FollowUpTab({
                 <Text size="sm">
                   Guidance: {e.guidance.text}{" "}
                   <Text span c="dimmed">
-                    [{e.guidance.source}]
+                    [{e.guidance.basis ? `${e.guidance.basis}; ` : ""}
+                    {e.guidance.source}]
                   </Text>
                 </Text>
               )}
@@ -282,6 +246,8 @@ export function FollowUpTab({
                 void act(
                   () =>
                     post(`/api/cases/${c.id}/administrations`, {
+                      // given under the plan in progress (its first dose starts the line of treatment)
+                      ...(activePlan ? { planId: activePlan.id } : {}),
                       agent: adm.agent,
                       dose: { value: adm.value, unit: adm.unit },
                       route: adm.route,

@@ -85,12 +85,15 @@ function Editor({
   planId,
   candidate,
   onApproved,
+  planStatus,
 }: {
   caseId: string;
   plan: PlanDoc;
   planId: string;
   candidate: Candidate;
   onApproved: () => void;
+  /** Only a draft can be approved; afterwards the Follow-up tab starts, completes or withdraws it. */
+  planStatus: string;
 }) {
   const [protocol, setProtocol] = useState<Protocol>(() => structuredClone(candidate.protocol));
   const [original, setOriginal] = useState<{ days: number[]; bands: number[][]; p: number } | null>(null);
@@ -291,9 +294,14 @@ function Editor({
           : ""}
       </Text>
       <Group mt="sm">
-        <Button onClick={() => void approve()} color="green">
+        <Button onClick={() => void approve()} color="green" disabled={planStatus !== "draft"}>
           {changed ? "Approve this edited protocol" : "Approve this candidate"}
         </Button>
+        {planStatus !== "draft" && (
+          <Text size="sm" c="dimmed">
+            This plan is {planStatus}: start, complete or withdraw it in the Follow-up tab.
+          </Text>
+        )}
         {changed && (
           <Button variant="default" onClick={() => setProtocol(structuredClone(candidate.protocol))}>
             Undo edits
@@ -468,6 +476,7 @@ export function PlannerTab({ caseId }: { caseId: string }) {
               plan={plan}
               planId={current.id}
               candidate={sel}
+              planStatus={current.status}
               onApproved={() => void load()}
             />
           )}
