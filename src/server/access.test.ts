@@ -190,7 +190,7 @@ const ENDPOINTS: readonly Endpoint[] = [
     call: async (c, i) =>
       c.post(`/api/cases/${i.caseId}/assessments`, {
         expectedVersion: await i.version(),
-        date: "2026-12-20",
+        date: "2026-11-20",
         modality: "CT",
         lesions,
       }),
@@ -325,7 +325,9 @@ const ENDPOINTS: readonly Endpoint[] = [
     allowed: ["clinician"],
     alsoAllowed: [409],
 
-    call: (c, i) => c.post(`/api/plans/${i.planId}/approve`, { chosen: i.recommended }),
+    // (the matrix's small plan may not converge: approving it needs the acknowledgement of the warning)
+    call: (c, i) =>
+      c.post(`/api/plans/${i.planId}/approve`, { chosen: i.recommended, acknowledgeNotConverged: true }),
   },
   {
     name: "POST plan status",

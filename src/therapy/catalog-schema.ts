@@ -10,6 +10,7 @@ export const DOSE_UNITS = [
   "AUC",
   "IU",
   "IU/kg",
+  "IU/m2",
   "cells",
   "cells/kg",
   "PFU",

@@ -38,6 +38,9 @@ const MODULES: Record<ClinicalInput, readonly string[]> = {
 
 const LOCAL_GROUP = ["Sl", "Rl", "Ql"] as const;
 
+/** Share of a subcutaneous IL-2 dose that reaches blood [C: Konrad 1990, ~30 % of an IM dose; clinical-model.md §2.3]. */
+export const SC_IL2_BIOAVAILABILITY = 0.3;
+
 /** What a patient's lesions receive locally: injections (oncolytic virus), a radiation field, or resection. */
 export type LocalTreatment = "injection" | "radiation" | "surgery";
 
@@ -123,9 +126,18 @@ export function compileClinical(
         });
         break;
       }
-      case "il2":
-        doses.push({ kind: "bolus", state: "IL2", amount: abs.amount / (binding.volume_L ?? 3), at, label });
+      case "il2": {
+        // SC (or IM) doses: about 30 % reaches blood (Konrad 1990 [C]); the slower absorption is not modelled
+        const bioavailable = a.spec.route === "iv" ? 1 : SC_IL2_BIOAVAILABILITY;
+        doses.push({
+          kind: "bolus",
+          state: "IL2",
+          amount: (bioavailable * abs.amount) / (binding.volume_L ?? 3),
+          at,
+          label,
+        });
         break;
+      }
       case "chemo":
         doses.push({
           kind: "bolus",
