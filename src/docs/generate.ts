@@ -10,6 +10,7 @@ import { VALIDATION_CASES } from "../validation/index.js";
 import { casesMarkdown, runCases, summary } from "../validation/report.js";
 import { caseJsonSchema } from "../clinic/case-schema.js";
 import { protocolJsonSchema } from "../therapy/protocol-schema.js";
+import { trialJsonSchema } from "../population/trial-schema.js";
 import { modelPage } from "./model-page.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -69,6 +70,10 @@ mkdirSync(path.join(ROOT, "schemas"), { recursive: true });
 writeFileSync(
   path.join(ROOT, "schemas", "protocol.schema.json"),
   JSON.stringify(protocolJsonSchema(), null, 2) + "\n",
+);
+writeFileSync(
+  path.join(ROOT, "schemas", "trial.schema.json"),
+  JSON.stringify(trialJsonSchema(), null, 2) + "\n",
 );
 writeFileSync(
   path.join(ROOT, "schemas", "case.schema.json"),

@@ -54,13 +54,21 @@ export const TrialPopulationSchema = z.object({
     error: (iss) =>
       `unknown cancer type ${JSON.stringify(iss.input)} (cancer types: ${TRIAL_CANCER_TYPES.join(", ")})`,
   }),
-  stage: z.union([z.record(z.string(), fraction), z.array(z.string().min(1)).min(1)]).optional(),
-  prior_lines: lines.optional(),
-  refractory_to: z.array(z.string().min(1)).optional(),
+  stage: z
+    .union([z.record(z.string(), fraction), z.array(z.string().min(1)).min(1)])
+    .describe("a distribution over stage / M categories (fractions summing to 1) or a list of allowed values")
+    .optional(),
+  prior_lines: lines.describe("allowed numbers of prior systemic lines").optional(),
+  refractory_to: z
+    .array(z.string().min(1))
+    .describe(
+      "catalog agent ids or classes (anti-PD-1, anti-PD-L1, anti-CTLA-4, chemotherapy) the population progressed on",
+    )
+    .optional(),
   pdl1: z.enum(["any", "positive", "high"]).optional(),
   ecog: z.array(z.number().int().min(0).max(4)).optional(),
-  ldh_elevated: fraction.optional(),
-  injectable: z.boolean().optional(),
+  ldh_elevated: fraction.describe("fraction with LDH above the upper limit of normal").optional(),
+  injectable: z.boolean().describe("all patients have injectable lesions").optional(),
   /** Median baseline sum of target-lesion diameters, mm (when published). */
   baseline_sum_mm: z.number().positive().optional(),
   notes: z.string().optional(),
@@ -80,13 +88,13 @@ export const TrialArmSchema = z.object({
 });
 
 export const AssessmentSchema = z.object({
-  criteria: z.enum(["recist1.1", "irecist", "lugano2014"]),
+  criteria: z.enum(["recist1.1", "irecist", "lugano2014"]).describe("response criteria applied at the scans"),
   first_week: z.number().positive().max(520),
   every_weeks: z.number().positive().max(520),
   until_week: z.number().positive().max(1040).optional(),
   every_weeks_after: z.number().positive().max(520).optional(),
   follow_up_weeks: z.number().positive().max(1040),
-  confirm: z.boolean().default(false),
+  confirm: z.boolean().default(false).describe("responses need a confirming scan ≥ 4 weeks later"),
   /** Minimum time from the start of treatment for a best response of SD (weeks; default 6). */
   min_sd_weeks: z.number().nonnegative().max(104).optional(),
   /** Who read the scans (investigator, central, independent review committee). */
