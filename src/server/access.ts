@@ -1,7 +1,9 @@
 /**
  * Who may do what with a case. One table, enforced by every route through `authorizeCase`, and tested for
  * every endpoint and role (server/access.test.ts). A patient sees only their own case; a clinician the cases
- * assigned to them; coordinators and admins see the list (to schedule and assign) but not the clinical record.
+ * assigned to them; coordinators and admins see the list but not the clinical record. Only coordinators open cases
+ * and assign clinicians: an admin, who creates accounts, cannot also give an account access to a case (two people
+ * are needed for a new clinician to read a record).
  */
 import type { Role } from "./db/schema.js";
 
@@ -32,7 +34,7 @@ export interface CaseAccessFacts {
 const OWN_PATIENT: readonly CaseAction[] = ["summary", "read", "upload", "request-consultation"];
 const ASSIGNED_CLINICIAN: readonly CaseAction[] = ["summary", "read", "write", "upload", "plan", "treat"];
 const COORDINATOR: readonly CaseAction[] = ["summary", "schedule", "assign"];
-const ADMIN: readonly CaseAction[] = ["summary", "assign"];
+const ADMIN: readonly CaseAction[] = ["summary"];
 
 export function mayOnCase(actor: Actor | null, c: CaseAccessFacts, action: CaseAction): boolean {
   if (!actor) return false;
@@ -58,7 +60,7 @@ export function mayGlobally(actor: Actor | null, action: GlobalAction): boolean 
     case "read-audit":
       return actor.role === "admin";
     case "create-case":
-      return actor.role === "coordinator" || actor.role === "admin";
+      return actor.role === "coordinator";
     case "list-consultations":
       return actor.role !== "admin";
   }

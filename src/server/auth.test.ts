@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backends, startTestServer, type TestServer } from "../test-support/test-server.js";
+import { backends, DEMO_PASSWORD, startTestServer, type TestServer } from "../test-support/test-server.js";
 import { SESSION_COOKIE } from "./app.js";
+import { createHash } from "node:crypto";
+import * as auth from "./auth.js";
 import { LOCKOUT } from "./auth.js";
 
 describe.each(backends())("accounts and sessions on %s", (backend) => {
@@ -11,47 +13,78 @@ describe.each(backends())("accounts and sessions on %s", (backend) => {
   }, 60_000);
   afterAll(async () => s.close());
 
-  it("signs a patient up into an intake case with a session cookie that is HTTP-only and SameSite", async () => {
-    const r = await s.app.inject({
-      method: "POST",
-      url: "/api/auth/signup",
-      payload: {
-        email: "New.Patient@Example.org",
-        password: "a long passphrase",
-        name: "New Patient",
-        timeZone: "America/New_York",
-      },
+  const signup = (payload: object, remoteAddress = "10.1.0.1") =>
+    s.app.inject({ method: "POST", url: "/api/auth/signup", payload, remoteAddress });
+  const code = async (email: string) => /: (\S+)$/.exec((await s.mailTo(email)).at(-1)!.body)![1];
+
+  it("signs a patient up into an intake case after the e-mailed code; the session cookie is HTTP-only and SameSite", async () => {
+    const r = await signup({
+      email: "New.Patient@Example.org",
+      password: "a long passphrase",
+      name: "New Patient",
+      timeZone: "America/New_York",
     });
-    expect(r.statusCode).toBe(201);
-    const cookie = r.cookies.find((c) => c.name === SESSION_COOKIE)!;
+    expect(r.statusCode).toBe(202);
+    expect(r.cookies).toEqual([]);
+    // not usable before the e-mail is confirmed
+    await expect(s.login("new.patient@example.org", "a long passphrase")).rejects.toThrow(/401/);
+    const confirm = await s.app.inject({
+      method: "POST",
+      url: "/api/auth/signup/confirm",
+      payload: { token: await code("new.patient@example.org") },
+    });
+    expect(confirm.statusCode).toBe(200);
+    const cookie = confirm.cookies.find((c) => c.name === SESSION_COOKIE)!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe("Strict");
     const me = await s.login("new.patient@example.org", "a long passphrase");
     const cases = (await me.get("/api/cases")).json() as { title: string; status: string }[];
     expect(cases).toEqual([expect.objectContaining({ title: "Case of New Patient", status: "intake" })]);
-    // the same e-mail twice; a weak password; a bad time zone — each named
-    expect(
-      (
-        await s.app.inject({
-          method: "POST",
-          url: "/api/auth/signup",
-          payload: { email: "new.patient@example.org", password: "another long one", name: "X" },
-        })
-      ).statusCode,
-    ).toBe(409);
-    const weak = await s.app.inject({
-      method: "POST",
-      url: "/api/auth/signup",
-      payload: { email: "w@example.org", password: "1234567890", name: "W" },
-    });
-    expect(weak.statusCode).toBe(400);
-    expect(weak.json().error.message).toBe("body.password: password must not be only digits");
-    const tz = await s.app.inject({
-      method: "POST",
-      url: "/api/auth/signup",
-      payload: { email: "t@example.org", password: "a long passphrase", name: "T", timeZone: "Mars/Olympus" },
+    const tz = await signup({
+      email: "t@example.org",
+      password: "a long passphrase",
+      name: "T",
+      timeZone: "Mars/Olympus",
     });
     expect(tz.json().error.path).toBe("body.timeZone");
+  });
+
+  it("sign-up with an e-mail that has an account answers as if it worked and tells the owner (F13)", async () => {
+    const before = (await s.mailTo("patient2@demo.immunoplan")).length;
+    const again = await signup({
+      email: "patient2@demo.immunoplan",
+      password: "another long one!",
+      name: "X",
+    });
+    const fresh = await signup({
+      email: "someone.new@example.org",
+      password: "another long one!",
+      name: "X",
+    });
+    expect(again.statusCode).toBe(202);
+    expect(again.body).toBe(fresh.body);
+    const notice = (await s.mailTo("patient2@demo.immunoplan")).slice(before);
+    expect(notice).toHaveLength(1);
+    expect(notice[0].subject).toMatch(/someone tried to sign up with your e-mail/);
+    // the owner's password still works; the stranger's does not
+    await s.login("patient2@demo.immunoplan");
+    await expect(s.login("patient2@demo.immunoplan", "another long one!")).rejects.toThrow(/401/);
+  });
+
+  it("passwords: at least 12 characters, not one character repeated, not a common password (F12)", async () => {
+    let n = 0;
+    const problem = async (password: string) =>
+      (await signup({ email: "w@example.org", password, name: "W" }, `10.1.1.${++n}`)).json().error?.message;
+    expect(await problem("aaaaaaaaaaaa")).toBe("body.password: password must not be one character repeated");
+    expect(await problem("            ")).toBe("body.password: password must not be one character repeated");
+    expect(await problem("aaaaaaaaaa")).toBe("body.password: password must have at least 12 characters");
+    expect(await problem("password12")).toBe("body.password: password must have at least 12 characters");
+    expect(await problem("password1234")).toBe(
+      "body.password: password is one of the most common passwords: choose another",
+    );
+    expect(await problem("qwertyuiop123")).toMatch(/most common passwords/);
+    expect(await problem("Password2024!")).toMatch(/most common passwords/);
+    expect(await problem("a journey passphrase")).toBeUndefined();
   });
 
   it("stores argon2id hashes, never passwords", async () => {
@@ -77,66 +110,128 @@ describe.each(backends())("accounts and sessions on %s", (backend) => {
     expect((await c.post(`/api/cases/${list[0].id}/notes`, { text: "x" })).statusCode).toBe(201);
   });
 
-  it("locks an account after repeated failures, with the same answer for unknown e-mails", async () => {
-    const bad = (email: string) =>
-      s.app.inject({
-        method: "POST",
-        url: "/api/auth/login",
-        payload: { email, password: "wrong password!" },
-      });
-    expect((await bad("nobody@demo.immunoplan")).json().error.message).toBe("wrong e-mail or password");
+  const login = (email: string, password: string, remoteAddress = "10.2.0.1") =>
+    s.app.inject({ method: "POST", url: "/api/auth/login", payload: { email, password }, remoteAddress });
+
+  it("locks an account per source address after repeated failures, answered like any failure (F2, F13)", async () => {
+    const unknown = await login("nobody@demo.immunoplan", "wrong password!!");
     for (let i = 0; i < LOCKOUT.attempts; i++)
-      expect((await bad("clinician2@demo.immunoplan")).statusCode).toBe(401);
-    const locked = await s.app.inject({
-      method: "POST",
-      url: "/api/auth/login",
-      payload: { email: "clinician2@demo.immunoplan", password: "demo-password-123" },
-    });
-    expect(locked.statusCode).toBe(423);
-    expect(locked.json().error.message).toMatch(/account locked until/);
-    // an admin unlocks it
+      expect((await login("clinician2@demo.immunoplan", "wrong password!!")).statusCode).toBe(401);
+    // locked for this address: even the right password gets exactly the answer of an unknown e-mail
+    const locked = await login("clinician2@demo.immunoplan", DEMO_PASSWORD);
+    expect(locked.statusCode).toBe(401);
+    expect(locked.body).toBe(unknown.body);
+    // …but not for the owner at another address
+    expect((await login("clinician2@demo.immunoplan", DEMO_PASSWORD, "10.2.0.2")).statusCode).toBe(200);
+    // an admin sees the lock and lifts it
     const admin = await s.login("admin@demo.immunoplan");
-    const users = (await admin.get("/api/users")).json() as { id: string; email: string }[];
-    const id = users.find((u) => u.email === "clinician2@demo.immunoplan")!.id;
-    expect((await admin.patch(`/api/users/${id}`, { unlock: true })).statusCode).toBe(200);
-    await s.login("clinician2@demo.immunoplan");
+    const users = (await admin.get("/api/users")).json() as {
+      id: string;
+      email: string;
+      lockedUntil: string | null;
+    }[];
+    const u = users.find((x) => x.email === "clinician2@demo.immunoplan")!;
+    expect(new Date(u.lockedUntil!).getTime()).toBeGreaterThan(Date.now());
+    expect((await admin.patch(`/api/users/${u.id}`, { unlock: true })).statusCode).toBe(200);
+    expect((await login("clinician2@demo.immunoplan", DEMO_PASSWORD)).statusCode).toBe(200);
   });
 
-  it("resets a password with a one-time token from the outbox, and signs out everywhere", async () => {
-    const old = await s.login("patient2@demo.immunoplan");
-    expect(
-      (
-        await s.app.inject({
-          method: "POST",
-          url: "/api/auth/password-reset/request",
-          payload: { email: "patient2@demo.immunoplan" },
-        })
-      ).statusCode,
-    ).toBe(202);
-    expect(
-      (
-        await s.app.inject({
-          method: "POST",
-          url: "/api/auth/password-reset/request",
-          payload: { email: "unknown@x.org" },
-        })
-      ).statusCode,
-    ).toBe(202);
+  it("a lock expires", async () => {
+    for (let i = 0; i < LOCKOUT.attempts; i++)
+      await login("coordinator@demo.immunoplan", "wrong password!!", "10.3.0.1");
+    expect((await login("coordinator@demo.immunoplan", DEMO_PASSWORD, "10.3.0.1")).statusCode).toBe(401);
+    await s.database.db.execute(sql`update login_failures set locked_until = now() - interval '1 second'`);
+    expect((await login("coordinator@demo.immunoplan", DEMO_PASSWORD, "10.3.0.1")).statusCode).toBe(200);
+  });
+
+  it("counts parallel wrong guesses atomically: 18 at once lock the account (F3)", async () => {
+    const guesses = await Promise.all(
+      Array.from({ length: 18 }, () => login("patient@demo.immunoplan", "wrong password!!", "10.4.0.1")),
+    );
+    expect(guesses.every((g) => g.statusCode === 401)).toBe(true);
+    const rows = await s.database.db.execute(
+      sql`select f.failures, f.locked_until > now() as locked from login_failures f join users u on u.id = f.user_id where u.email = 'patient@demo.immunoplan' and f.source = '10.4.0.1'`,
+    );
+    const row = (rows as unknown as { rows: { failures: number; locked: boolean }[] }).rows[0];
+    expect(row.locked).toBe(true);
+    expect(row.failures).toBe(18);
+    expect((await login("patient@demo.immunoplan", DEMO_PASSWORD, "10.4.0.1")).statusCode).toBe(401);
+  });
+
+  it("every sign-in answer costs one argon2 verification: unknown, disabled, locked or wrong (F13)", async () => {
     const admin = await s.login("admin@demo.immunoplan");
-    const mail = ((await admin.get("/api/outbox")).json() as { toEmail: string; body: string }[]).find(
-      (m) => m.toEmail === "patient2@demo.immunoplan",
-    )!;
-    const token = /: (\S+)$/.exec(mail.body)![1];
+    const created = await admin.post("/api/users", {
+      email: "gone@example.org",
+      name: "Gone",
+      role: "coordinator",
+    });
+    expect((await admin.patch(`/api/users/${created.json().id}`, { disabled: true })).statusCode).toBe(200);
+    for (const email of [
+      "nobody@example.org",
+      "gone@example.org",
+      "patient@demo.immunoplan",
+      "patient2@demo.immunoplan",
+    ]) {
+      const before = auth.passwordChecks;
+      // (patient@ is locked from 10.4.0.1 by the test above)
+      const r = await login(
+        email,
+        "wrong password!!",
+        email.startsWith("patient@") ? "10.4.0.1" : "10.5.0.1",
+      );
+      expect(r.statusCode, email).toBe(401);
+      expect(auth.passwordChecks - before, email).toBe(1);
+    }
+  });
+
+  it("resets a password with a one-time code stored as its SHA-256; older codes die with the reset; signs out everywhere (F11)", async () => {
+    const old = await s.login("patient2@demo.immunoplan");
+    const request = (email: string) =>
+      s.app.inject({ method: "POST", url: "/api/auth/password-reset/request", payload: { email } });
+    expect((await request("patient2@demo.immunoplan")).statusCode).toBe(202);
+    const first = await code("patient2@demo.immunoplan");
+    expect((await request("patient2@demo.immunoplan")).statusCode).toBe(202);
+    const second = await code("patient2@demo.immunoplan");
+    expect(second).not.toBe(first);
+    expect((await request("unknown@x.org")).statusCode).toBe(202);
+    // the database holds hashes only, and the outbox says that a code was sent, not which
+    const stored = await s.database.db.execute(sql`select token_hash from password_resets`);
+    const hashes = (stored as unknown as { rows: { token_hash: string }[] }).rows.map((r) => r.token_hash);
+    expect(hashes).toContain(createHash("sha256").update(second).digest("hex"));
+    expect(JSON.stringify(hashes)).not.toContain(second);
+    const admin = await s.login("admin@demo.immunoplan");
+    const outbox = JSON.stringify((await admin.get("/api/outbox")).json());
+    expect(outbox).toContain("A one-time code to choose a new password was sent");
+    expect(outbox).not.toContain(first);
+    expect(outbox).not.toContain(second);
     const confirm = (t: string) =>
       s.app.inject({
         method: "POST",
         url: "/api/auth/password-reset/confirm",
         payload: { token: t, password: "a brand new passphrase" },
       });
-    expect((await confirm(token)).statusCode).toBe(204);
-    expect((await confirm(token)).json().error.message).toBe("token: unknown, used or expired");
+    expect((await confirm(second)).statusCode).toBe(204);
+    expect((await confirm(second)).json().error.message).toBe("token: unknown, used or expired");
+    // the older code stopped working with the reset
+    expect((await confirm(first)).json().error.message).toBe("token: unknown, used or expired");
     expect((await old.get("/api/cases")).statusCode).toBe(401);
     await s.login("patient2@demo.immunoplan", "a brand new passphrase");
+  });
+
+  it("development mode: the outbox shows the code (never in production)", async () => {
+    const dev = await startTestServer("pglite", { development: true });
+    try {
+      await dev.app.inject({
+        method: "POST",
+        url: "/api/auth/password-reset/request",
+        payload: { email: "patient@demo.immunoplan" },
+      });
+      const admin = await dev.login("admin@demo.immunoplan");
+      const mail = (await admin.get("/api/outbox")).json() as { body: string }[];
+      expect(mail[0].body).toMatch(/one-time code within an hour to choose a new password: \S{40,}$/);
+    } finally {
+      await dev.close();
+    }
   });
 
   it("ends the session at logout", async () => {

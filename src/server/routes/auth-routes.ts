@@ -1,4 +1,5 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import type { Db } from "../db/connect.js";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -6,8 +7,18 @@ import { CaseSchema } from "../../clinic/case-schema.js";
 import type { AppContext } from "../app.js";
 import { SESSION_COOKIE } from "../app.js";
 import { hashPassword, LOCKOUT, newToken, tokenHash, verifyPassword } from "../auth.js";
-import { cases, caseVersions, outbox, passwordResets, patients, sessions, users } from "../db/schema.js";
-import { conflict, HttpError, unauthorized } from "../http.js";
+import {
+  cases,
+  caseVersions,
+  loginFailures,
+  passwordResets,
+  patients,
+  sessions,
+  users,
+} from "../db/schema.js";
+import { HttpError, unauthorized } from "../http.js";
+import { sendMail } from "../mail.js";
+import { isSecureRequest } from "../transport.js";
 import { Email, ErrorSchema, Password, requireActor, TimeZone } from "./common.js";
 
 const UserView = z.object({
@@ -19,8 +30,55 @@ const UserView = z.object({
 });
 const SessionView = z.object({ user: UserView, csrfToken: z.string() });
 
-/** A dummy hash so that an unknown e-mail costs as much time as a wrong password. */
+/** A dummy hash so that an unknown, disabled or locked account costs as much time as a wrong password. */
 let dummyHash: Promise<string> | null = null;
+const dummy = () => (dummyHash ??= hashPassword("not a password, never matches"));
+
+/** How long one-time codes are valid (hours). */
+export const CODE_HOURS = { reset: 1, signup: 24, invite: 72 } as const;
+
+/** A one-time code for an account (stored as its SHA-256 only); returns the code for the message. */
+export async function issueCode(db: Db, userId: string, purpose: keyof typeof CODE_HOURS): Promise<string> {
+  const { token, hash } = newToken();
+  await db.insert(passwordResets).values({
+    tokenHash: hash,
+    userId,
+    purpose,
+    expiresAt: new Date(Date.now() + CODE_HOURS[purpose] * 3600_000),
+  });
+  return token;
+}
+
+/** Whether this account is locked for sign-ins from this source address. */
+async function lockedFrom(db: Db, userId: string, source: string): Promise<boolean> {
+  const [r] = await db
+    .select({ until: loginFailures.lockedUntil })
+    .from(loginFailures)
+    .where(and(eq(loginFailures.userId, userId), eq(loginFailures.source, source)));
+  return !!r?.until && r.until > new Date();
+}
+
+/**
+ * Counts one failed sign-in of the account from the source in one statement (concurrent guesses cannot lose a
+ * count); failures older than the lockout window, or from before an expired lock, start again from one.
+ */
+async function countFailure(db: Db, userId: string, source: string): Promise<void> {
+  const stale = sql`(${loginFailures.updatedAt} < now() - make_interval(mins => ${LOCKOUT.minutes}) or ${loginFailures.lockedUntil} <= now())`;
+  const next = sql`case when ${stale} then 1 else ${loginFailures.failures} + 1 end`;
+  await db
+    .insert(loginFailures)
+    .values({ userId, source, failures: 1 })
+    .onConflictDoUpdate({
+      target: [loginFailures.userId, loginFailures.source],
+      set: {
+        failures: next,
+        lockedUntil: sql`case when ${next} >= ${LOCKOUT.attempts} then now() + make_interval(mins => ${LOCKOUT.minutes}) when ${stale} then null else ${loginFailures.lockedUntil} end`,
+        updatedAt: sql`now()`,
+      },
+    });
+}
+
+const CHECK_MAIL = "If this e-mail can be used, we have sent a code to it: enter it to confirm your account.";
 
 export async function startSession(
   ctx: AppContext,
@@ -41,7 +99,7 @@ export async function startSession(
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "strict",
-    secure: ctx.config.secureCookies,
+    secure: isSecureRequest(req, ctx.config),
     path: "/",
     maxAge: ctx.config.sessionHours * 3600,
   });
@@ -59,22 +117,42 @@ export async function authRoutes(base: FastifyInstance, ctx: AppContext): Promis
     {
       schema: {
         tags: ["auth"],
-        summary: "Patient sign-up: creates the account, the patient and an intake case",
+        summary:
+          "Patient sign-up: creates the account, the patient and an intake case and e-mails a code to confirm the address (POST /auth/signup/confirm). Always 202, whether or not the e-mail has an account (its owner gets a notice)",
         body: z.object({
           email: Email,
           password: Password,
           name: z.string().min(1).max(200),
           timeZone: TimeZone.optional(),
         }),
-        response: { 201: SessionView, 400: ErrorSchema, 409: ErrorSchema },
+        response: { 202: z.object({ ok: z.boolean(), message: z.string() }), 400: ErrorSchema },
       },
       config: { rateLimit: { max: 10, timeWindow: "1 minute" } },
     },
     async (req, reply) => {
       const b = req.body;
-      const [existing] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, b.email));
-      if (existing) throw conflict("an account with this e-mail exists");
+      // the same work whether or not the e-mail has an account: one argon2 hash, then mail
       const passwordHash = await hashPassword(b.password);
+      const [existing] = await ctx.db.select().from(users).where(eq(users.email, b.email));
+      if (existing) {
+        if (!existing.emailVerified && !existing.disabled) {
+          const code = await issueCode(ctx.db, existing.id, "signup");
+          await sendMail(ctx, confirmMail(existing.email, code));
+        } else
+          await sendMail(ctx, {
+            to: existing.email,
+            subject: "Immunoplan: someone tried to sign up with your e-mail",
+            body: "Someone tried to create an Immunoplan account with this e-mail, which already has one. If it was you, sign in or reset your password. If not, you can ignore this message: your account is unchanged.",
+          });
+        await ctx.audit(req, {
+          action: "signup",
+          resourceType: "user",
+          resourceId: existing.id,
+          outcome: "denied",
+          detail: { reason: "e-mail has an account" },
+        });
+        return reply.status(202).send({ ok: true, message: CHECK_MAIL });
+      }
       const user = await ctx.db.transaction(async (tx) => {
         const [u] = await tx
           .insert(users)
@@ -84,6 +162,7 @@ export async function authRoutes(base: FastifyInstance, ctx: AppContext): Promis
             role: "patient",
             passwordHash,
             timeZone: b.timeZone ?? "UTC",
+            emailVerified: false,
           })
           .returning();
         const [p] = await tx.insert(patients).values({ userId: u.id, name: b.name }).returning();
@@ -97,9 +176,35 @@ export async function authRoutes(base: FastifyInstance, ctx: AppContext): Promis
           .values({ caseId: c.id, version: 1, record, createdBy: u.id, note: "sign-up" });
         return u;
       });
-      req.actor = { id: user.id, role: user.role, email: user.email, name: user.name };
+      const code = await issueCode(ctx.db, user.id, "signup");
+      await sendMail(ctx, confirmMail(user.email, code));
       await ctx.audit(req, { action: "signup", resourceType: "user", resourceId: user.id });
-      return reply.status(201).send(await startSession(ctx, req, reply, user));
+      return reply.status(202).send({ ok: true, message: CHECK_MAIL });
+    },
+  );
+
+  api.post(
+    "/auth/signup/confirm",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Confirms a sign-up with the e-mailed code and signs in",
+        body: z.object({ token: z.string().min(10).max(200) }),
+        response: { 200: SessionView, 400: ErrorSchema },
+      },
+      config: { rateLimit: { max: 10, timeWindow: "1 minute" } },
+    },
+    async (req, reply) => {
+      const userId = await useCode(ctx.db, req.body.token, ["signup"]);
+      if (!userId) throw new HttpError(400, "token: unknown, used or expired", "body.token", "bad-token");
+      const [u] = await ctx.db
+        .update(users)
+        .set({ emailVerified: true })
+        .where(eq(users.id, userId))
+        .returning();
+      req.actor = { id: u.id, role: u.role, email: u.email, name: u.name };
+      await ctx.audit(req, { action: "signup-confirm", resourceType: "user", resourceId: u.id });
+      return startSession(ctx, req, reply, u);
     },
   );
 
@@ -108,45 +213,44 @@ export async function authRoutes(base: FastifyInstance, ctx: AppContext): Promis
     {
       schema: {
         tags: ["auth"],
-        summary: "Sign in (rate-limited; the account locks after 5 failures for 15 minutes)",
+        summary:
+          "Sign in (rate-limited; 5 failures from one address lock the account for that address for 15 minutes, answered like any failure)",
         body: z.object({ email: Email, password: z.string().max(1000) }),
-        response: { 200: SessionView, 401: ErrorSchema, 423: ErrorSchema },
+        response: { 200: SessionView, 401: ErrorSchema },
       },
       config: { rateLimit: { max: 20, timeWindow: "1 minute" } },
     },
     async (req, reply) => {
+      const source = req.ip;
       const [u] = await ctx.db.select().from(users).where(eq(users.email, req.body.email));
-      if (!u) {
-        await verifyPassword(await (dummyHash ??= hashPassword("not a password")), req.body.password);
+      // one argon2 verification whatever the account's state, so that the answer's timing tells nothing
+      const usable = !!u && !u.disabled && u.emailVerified;
+      const locked = usable ? await lockedFrom(ctx.db, u.id, source) : false;
+      const ok = await verifyPassword(usable ? u.passwordHash : await dummy(), req.body.password);
+      if (!u || !usable || locked || !ok) {
+        if (u && usable && !locked) await countFailure(ctx.db, u.id, source);
+        const reason = !u
+          ? "unknown e-mail"
+          : u.disabled
+            ? "disabled"
+            : !u.emailVerified
+              ? "e-mail not confirmed"
+              : locked
+                ? "locked"
+                : "wrong password";
         await ctx.audit(req, {
           action: "login",
           resourceType: "user",
+          resourceId: u?.id ?? null,
           outcome: "denied",
-          detail: { reason: "unknown e-mail" },
+          detail: { reason },
         });
+        // the same answer for every reason: it must not tell which e-mails have accounts, or which are locked
         throw new HttpError(401, "wrong e-mail or password", undefined, "bad-credentials");
       }
-      if (u.lockedUntil && u.lockedUntil > new Date())
-        throw new HttpError(
-          423,
-          `account locked until ${u.lockedUntil.toISOString()} after repeated failed sign-ins`,
-          undefined,
-          "locked",
-        );
-      if (u.disabled || !(await verifyPassword(u.passwordHash, req.body.password))) {
-        const failures = u.failedLogins + 1;
-        await ctx.db
-          .update(users)
-          .set({
-            failedLogins: failures >= LOCKOUT.attempts ? 0 : failures,
-            lockedUntil:
-              failures >= LOCKOUT.attempts ? new Date(Date.now() + LOCKOUT.minutes * 60_000) : u.lockedUntil,
-          })
-          .where(eq(users.id, u.id));
-        await ctx.audit(req, { action: "login", resourceType: "user", resourceId: u.id, outcome: "denied" });
-        throw new HttpError(401, "wrong e-mail or password", undefined, "bad-credentials");
-      }
-      await ctx.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, u.id));
+      await ctx.db
+        .delete(loginFailures)
+        .where(and(eq(loginFailures.userId, u.id), eq(loginFailures.source, source)));
       req.actor = { id: u.id, role: u.role, email: u.email, name: u.name };
       await ctx.audit(req, { action: "login", resourceType: "user", resourceId: u.id });
       return startSession(ctx, req, reply, u);
@@ -197,14 +301,12 @@ export async function authRoutes(base: FastifyInstance, ctx: AppContext): Promis
     async (req, reply) => {
       const [u] = await ctx.db.select().from(users).where(eq(users.email, req.body.email));
       if (u && !u.disabled) {
-        const { token, hash } = newToken();
-        await ctx.db
-          .insert(passwordResets)
-          .values({ tokenHash: hash, userId: u.id, expiresAt: new Date(Date.now() + 3600_000) });
-        await ctx.db.insert(outbox).values({
-          toEmail: u.email,
+        const code = await issueCode(ctx.db, u.id, "reset");
+        await sendMail(ctx, {
+          to: u.email,
           subject: "Immunoplan password reset",
-          body: `Use this one-time code within an hour to choose a new password: ${token}`,
+          body: `Use this one-time code within an hour to choose a new password: ${code}`,
+          redacted: "A one-time code to choose a new password was sent (valid for an hour).",
         });
         await ctx.audit(req, { action: "password-reset-request", resourceType: "user", resourceId: u.id });
       }
@@ -217,37 +319,61 @@ export async function authRoutes(base: FastifyInstance, ctx: AppContext): Promis
     {
       schema: {
         tags: ["auth"],
+        summary:
+          "Choose a new password with a reset or invitation code; every other open code of the account stops working and every session ends",
         body: z.object({ token: z.string().min(10).max(200), password: Password }),
         response: { 204: z.null(), 400: ErrorSchema },
       },
       config: { rateLimit: { max: 10, timeWindow: "1 minute" } },
     },
     async (req, reply) => {
-      const hash = tokenHash(req.body.token);
       const passwordHash = await hashPassword(req.body.password);
       const userId = await ctx.db.transaction(async (tx) => {
-        const [r] = await tx
+        const id = await useCode(tx, req.body.token, ["reset", "invite"]);
+        if (!id) return null;
+        // every other open code of this account stops working
+        await tx
           .update(passwordResets)
           .set({ usedAt: sql`now()` })
-          .where(
-            and(
-              eq(passwordResets.tokenHash, hash),
-              isNull(passwordResets.usedAt),
-              gt(passwordResets.expiresAt, new Date()),
-            ),
-          )
-          .returning();
-        if (!r) return null;
-        await tx
-          .update(users)
-          .set({ passwordHash, failedLogins: 0, lockedUntil: null })
-          .where(eq(users.id, r.userId));
-        await tx.delete(sessions).where(eq(sessions.userId, r.userId)); // sign out everywhere
-        return r.userId;
+          .where(and(eq(passwordResets.userId, id), isNull(passwordResets.usedAt)));
+        await tx.update(users).set({ passwordHash }).where(eq(users.id, id));
+        await tx.delete(loginFailures).where(eq(loginFailures.userId, id));
+        await tx.delete(sessions).where(eq(sessions.userId, id)); // sign out everywhere
+        return id;
       });
       if (!userId) throw new HttpError(400, "token: unknown, used or expired", "body.token", "bad-token");
       await ctx.audit(req, { action: "password-reset", resourceType: "user", resourceId: userId });
       return reply.status(204).send(null);
     },
   );
+}
+
+function confirmMail(to: string, code: string) {
+  return {
+    to,
+    subject: "Immunoplan: confirm your e-mail",
+    body: `Welcome to Immunoplan. Enter this one-time code within a day to confirm your e-mail and sign in: ${code}`,
+    redacted: "A one-time code to confirm the e-mail was sent (valid for a day).",
+  };
+}
+
+/** Marks a valid code of one of these purposes used; returns its account, or null (unknown, used or expired). */
+async function useCode(
+  db: Pick<Db, "update">,
+  token: string,
+  purposes: readonly ("reset" | "signup" | "invite")[],
+): Promise<string | null> {
+  const [r] = await db
+    .update(passwordResets)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(passwordResets.tokenHash, tokenHash(token)),
+        isNull(passwordResets.usedAt),
+        gt(passwordResets.expiresAt, new Date()),
+        inArray(passwordResets.purpose, [...purposes]),
+      ),
+    )
+    .returning({ userId: passwordResets.userId });
+  return r?.userId ?? null;
 }

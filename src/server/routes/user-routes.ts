@@ -1,13 +1,15 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, gt, max } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { mayGlobally } from "../access.js";
 import type { AppContext } from "../app.js";
-import { hashPassword } from "../auth.js";
-import { outbox, ROLES, sessions, users } from "../db/schema.js";
+import { hashPassword, newToken } from "../auth.js";
+import { loginFailures, outbox, ROLES, sessions, users } from "../db/schema.js";
 import { conflict, forbidden, HttpError, notFound } from "../http.js";
-import { Email, ErrorSchema, IdParams, Password, requireActor } from "./common.js";
+import { sendMail } from "../mail.js";
+import { CODE_HOURS, issueCode } from "./auth-routes.js";
+import { Email, ErrorSchema, IdParams, requireActor } from "./common.js";
 
 const UserRow = z.object({
   id: z.string(),
@@ -29,13 +31,22 @@ export async function userRoutes(base: FastifyInstance, ctx: AppContext): Promis
     }
     return a;
   };
-  const view = (u: typeof users.$inferSelect) => ({
+  /** The latest lock of the account from any source address (login_failures), if it has not expired. */
+  const locks = async (): Promise<Map<string, Date>> => {
+    const rows = await ctx.db
+      .select({ userId: loginFailures.userId, until: max(loginFailures.lockedUntil) })
+      .from(loginFailures)
+      .where(gt(loginFailures.lockedUntil, new Date()))
+      .groupBy(loginFailures.userId);
+    return new Map(rows.filter((r) => r.until).map((r) => [r.userId, new Date(r.until!)]));
+  };
+  const view = (u: typeof users.$inferSelect, locked: Map<string, Date>) => ({
     id: u.id,
     email: u.email,
     name: u.name,
     role: u.role,
     disabled: u.disabled,
-    lockedUntil: u.lockedUntil,
+    lockedUntil: locked.get(u.id) ?? null,
     createdAt: u.createdAt,
   });
 
@@ -44,7 +55,8 @@ export async function userRoutes(base: FastifyInstance, ctx: AppContext): Promis
     { schema: { tags: ["admin"], response: { 200: z.array(UserRow), 403: ErrorSchema } } },
     async (req) => {
       await admin(req, "users");
-      return (await ctx.db.select().from(users).orderBy(users.email)).map(view);
+      const locked = await locks();
+      return (await ctx.db.select().from(users).orderBy(users.email)).map((u) => view(u, locked));
     },
   );
 
@@ -53,13 +65,15 @@ export async function userRoutes(base: FastifyInstance, ctx: AppContext): Promis
     {
       schema: {
         tags: ["admin"],
-        summary: "Create an account (clinician, coordinator, admin or patient)",
-        body: z.object({
-          email: Email,
-          name: z.string().min(1).max(200),
-          role: z.enum(ROLES),
-          password: Password,
-        }),
+        summary:
+          "Invite a user (clinician, coordinator, admin or patient): the account gets no password from the admin; the invitee chooses one with the e-mailed code (POST /auth/password-reset/confirm). A new clinician sees no case until a coordinator assigns one",
+        body: z
+          .object({
+            email: Email,
+            name: z.string().min(1).max(200),
+            role: z.enum(ROLES),
+          })
+          .strict(),
         response: { 201: UserRow, 403: ErrorSchema, 409: ErrorSchema },
       },
     },
@@ -70,17 +84,25 @@ export async function userRoutes(base: FastifyInstance, ctx: AppContext): Promis
         .from(users)
         .where(eq(users.email, req.body.email));
       if (existing) throw conflict("an account with this e-mail exists");
+      // no password the admin could know: a random one nobody sees, replaced by the invitee's own
       const [u] = await ctx.db
         .insert(users)
-        .values({ ...req.body, passwordHash: await hashPassword(req.body.password) })
+        .values({ ...req.body, passwordHash: await hashPassword(newToken().token) })
         .returning();
+      const code = await issueCode(ctx.db, u.id, "invite");
+      await sendMail(ctx, {
+        to: u.email,
+        subject: "Your Immunoplan account",
+        body: `An Immunoplan account (${u.role}) was opened for you. Choose your password within ${CODE_HOURS.invite} hours with this one-time code: ${code}`,
+        redacted: `An invitation with a one-time code to choose a password was sent (valid for ${CODE_HOURS.invite} hours).`,
+      });
       await ctx.audit(req, {
         action: "create-user",
         resourceType: "user",
         resourceId: u.id,
         detail: { role: u.role },
       });
-      return reply.status(201).send(view(u));
+      return reply.status(201).send(view(u, new Map()));
     },
   );
 
@@ -104,24 +126,29 @@ export async function userRoutes(base: FastifyInstance, ctx: AppContext): Promis
       const { unlock, ...rest } = req.body;
       if (req.params.id === a.id && (rest.role !== undefined || rest.disabled))
         throw forbidden("changing your own role or disabling yourself");
-      const changes = { ...rest, ...(unlock ? { lockedUntil: null, failedLogins: 0 } : {}) };
-      if (!Object.values(changes).some((v) => v !== undefined))
+      const changes = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      if (!Object.keys(changes).length && !unlock)
         throw new HttpError(
           400,
           "body: nothing to change (role, disabled, name or unlock)",
           "body",
           "invalid-input",
         );
-      const [u] = await ctx.db.update(users).set(changes).where(eq(users.id, req.params.id)).returning();
-      if (!u) throw notFound("user");
+      const [before] = await ctx.db.select().from(users).where(eq(users.id, req.params.id));
+      if (!before) throw notFound("user");
+      const [u] = Object.keys(changes).length
+        ? await ctx.db.update(users).set(changes).where(eq(users.id, req.params.id)).returning()
+        : [before];
+      if (unlock) await ctx.db.delete(loginFailures).where(eq(loginFailures.userId, u.id));
       if (rest.disabled || rest.role) await ctx.db.delete(sessions).where(eq(sessions.userId, u.id));
+      const roleChanged = rest.role !== undefined && rest.role !== before.role;
       await ctx.audit(req, {
-        action: "update-user",
+        action: roleChanged ? "change-role" : "update-user",
         resourceType: "user",
         resourceId: u.id,
-        detail: req.body,
+        detail: { ...req.body, ...(roleChanged ? { role: { from: before.role, to: u.role } } : {}) },
       });
-      return view(u);
+      return view(u, await locks());
     },
   );
 
