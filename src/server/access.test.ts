@@ -47,6 +47,9 @@ const ONLY_UPLOADER: Partial<Record<Who, number>> = {
   admin: 404,
 };
 
+/** A minimal PDF (header, body, end-of-file marker). */
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", "latin1");
+
 const lesions = [
   { id: "liver-1", role: "target", nodal: false, diameterMm: 20 },
   { id: "lung-1", role: "target", nodal: false, diameterMm: 15 },
@@ -336,6 +339,73 @@ const ENDPOINTS: readonly Endpoint[] = [
     call: (c, i) => c.post(`/api/plans/${i.planId}/status`, { status: "active" }),
   },
   {
+    name: "GET plan estimates",
+    allowed: ["clinician"],
+    call: (c, i) => c.get(`/api/plans/${i.planId}/estimates`),
+  },
+  {
+    // a small plan's personalization may not converge: approving it needs the acknowledgement
+    name: "POST approve (acknowledging non-convergence)",
+    allowed: ["clinician"],
+    alsoAllowed: [409],
+    call: (c, i) =>
+      c.post(`/api/plans/${i.planId}/approve`, { chosen: i.recommended, acknowledgeNotConverged: true }),
+  },
+  {
+    // the plan is approved (and active) by now (above): its patient sees the quote
+    name: "GET plan quote (approved)",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/plans/${i.planId}/quote?format=pdf`),
+  },
+  {
+    name: "GET price list",
+    allowed: ["patient", "patient2", "clinician", "clinician2", "coordinator", "admin"],
+    global: true,
+    call: (c) => c.get("/api/price-list"),
+  },
+  {
+    name: "GET price list versions",
+    allowed: ["admin"],
+    global: true,
+    call: (c) => c.get("/api/price-list/versions"),
+  },
+  {
+    name: "PUT price list",
+    allowed: ["admin"],
+    global: true,
+    call: async (c) => {
+      const list = (await c.get("/api/price-list")).json() as { version?: number; document?: unknown };
+      return c.put("/api/price-list", { expectedVersion: list.version ?? 1, document: list.document ?? {} });
+    },
+  },
+  {
+    name: "GET value set",
+    allowed: ["patient", "patient2", "clinician", "clinician2", "coordinator", "admin"],
+    global: true,
+    call: (c) => c.get("/api/value-sets/diagnoses?q=lung"),
+  },
+  {
+    name: "GET record checklist",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/record-checklist`),
+  },
+  {
+    name: "GET diff",
+    allowed: ["patient", "clinician"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/diff?from=1&to=1`),
+  },
+  {
+    name: "POST fhir preview",
+    allowed: ["clinician"],
+    call: (c, i) =>
+      c.post(
+        `/api/cases/${i.caseId}/fhir/preview`,
+        exportBundle(
+          CaseSchema.parse({ id: "x", patient: { name: "B", sex: "female", source: { kind: "manual" } } }),
+        ),
+      ),
+  },
+  {
     name: "GET upload",
     allowed: ["patient"],
     refused: ONLY_UPLOADER,
@@ -396,13 +466,13 @@ describe.each(backends())("access rules on %s", (backend) => {
       await clients.patient.post(`/api/cases/${caseId}/uploads`, { filename: "a.pdf", size: 8 })
     ).json() as { id: string };
     const done = (
-      await clients.patient.post(`/api/cases/${caseId}/uploads`, { filename: "b.pdf", size: 8 })
+      await clients.patient.post(`/api/cases/${caseId}/uploads`, { filename: "b.pdf", size: PDF.length })
     ).json() as { id: string };
     const stored = await clients.patient.request({
       method: "PUT",
       url: `/api/uploads/${done.id}`,
       headers: { "content-type": "application/octet-stream", "upload-offset": "0" },
-      payload: Buffer.from("%PDF-1.4"),
+      payload: PDF,
     });
     const users = (await clients.admin.get("/api/users")).json() as { id: string; email: string }[];
     ids = {

@@ -74,7 +74,11 @@ describe("kill -9 during saves and uploads", () => {
     const record = CaseSchema.parse(current.record);
 
     // a 24 MB file in 64 kB chunks: a PDF header and random bytes
-    const file = Buffer.concat([Buffer.from("%PDF-1.4\n"), randomBytes(24 * 1024 * 1024)]);
+    const file = Buffer.concat([
+      Buffer.from("%PDF-1.4\n"),
+      randomBytes(24 * 1024 * 1024),
+      Buffer.from("\n%%EOF\n"), // a PDF ends with its end-of-file marker (file-check.ts)
+    ]);
     const upload = (await (
       await patient.call("POST", `/api/cases/${caseId}/uploads`, { filename: "big.pdf", size: file.length })
     ).json()) as { id: string };

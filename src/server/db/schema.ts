@@ -32,6 +32,7 @@ export const CASE_STATUSES = [
   "closed",
 ] as const;
 export const PLAN_STATUSES = ["draft", "approved", "active", "completed", "withdrawn"] as const;
+export const UPLOAD_STATUSES = ["open", "complete", "rejected", "expired"] as const;
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 
 const created = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -186,9 +187,8 @@ export const uploads = pgTable("uploads", {
   filename: text("filename").notNull(),
   declaredSize: bigint("declared_size", { mode: "number" }).notNull(),
   received: bigint("received", { mode: "number" }).notNull().default(0),
-  status: text("status", { enum: ["open", "complete", "rejected"] })
-    .notNull()
-    .default("open"),
+  /** expired: unfinished after UPLOAD_EXPIRY_HOURS; its bytes are deleted (text column: no migration needed). */
+  status: text("status", { enum: UPLOAD_STATUSES }).notNull().default("open"),
   documentId: uuid("document_id").references(() => documents.id),
   createdAt: created(),
 });
