@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { observeCourse, occultLesions, NEW_LESION_MM } from "./observe.js";
+import type { GroupCourse } from "./simulate-patient.js";
+import { lesionCells, sampleVirtualPatient, type VirtualPatient } from "./virtual-patient.js";
+
+const inputs = { modules: [], doses: [], set: {}, local: [], notes: [], lastDoseDay: 0 };
+
+/** A course in which the systemic group's volume and viable cells follow `ratio` (local group empty). */
+function course(vp: VirtualPatient, ratios: number[]): GroupCourse {
+  const v0 = vp.lesions.reduce((s, l) => s + (Math.PI / 6) * l.diameterMm ** 3, 0);
+  return {
+    days: Float64Array.from(ratios, (_, i) => i * 42),
+    volumeS: Float64Array.from(ratios, (r) => v0 * r),
+    volumeL: new Float64Array(ratios.length),
+    viableS: Float64Array.from(ratios, (r) => v0 * vp.parameters.rho * r),
+    local: new Set(),
+    inputs,
+  };
+}
+
+describe("the observation layer", () => {
+  it("reads unchanged lesions with the between-reader noise of Yoon 2016 (SD 8.6 % per reading, ≥ 10 mm)", () => {
+    const logs: number[] = [];
+    for (let s = 1; s <= 300; s++) {
+      const vp = sampleVirtualPatient("melanoma", s);
+      const c = observeCourse(vp, course(vp, [1, 1, 1, 1, 1]), s * 7);
+      for (const scan of c.scans)
+        for (const m of scan.lesions) {
+          const l = vp.lesions.find((x) => x.id === m.lesionId);
+          if (m.role === "target" && l && !l.nodal && l.w > 0)
+            logs.push(Math.log(m.diameterMm! / l.diameterMm));
+        }
+    }
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+    const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (logs.length - 1));
+    expect(logs.length).toBeGreaterThan(1000);
+    expect(Math.abs(mean)).toBeLessThan(0.01);
+    // rounding to 0.1 mm adds a little; the 95 % band of an SD estimate from > 1000 readings is about ±5 %
+    expect(sd).toBeGreaterThan(0.08);
+    expect(sd).toBeLessThan(0.095);
+  });
+
+  it("reports vanished lesions as 0 mm, nodes at a normal short axis, and no new lesion while disease shrinks", () => {
+    const vp = sampleVirtualPatient("melanoma", 5);
+    const c = observeCourse(vp, course(vp, [1, 0.1, 1e-6, 1e-9]), 1);
+    const last = c.scans[c.scans.length - 1];
+    for (const m of last.lesions.filter((x) => x.role === "target")) {
+      if (m.nodal) expect(m.diameterMm!).toBeLessThan(10);
+      else expect(m.diameterMm).toBe(0);
+    }
+    expect(last.lesions.some((m) => m.role === "new")).toBe(false);
+  });
+
+  it("turns occult metastases into new lesions once they reach 10 mm, and they stay reported", () => {
+    // a patient with occult lesions: growth by 1000× makes the largest detectable
+    let vp: VirtualPatient | undefined;
+    for (let s = 1; s < 200 && !vp; s++) {
+      const v = sampleVirtualPatient("melanoma", s);
+      if (occultLesions(v).length >= 2) vp = v;
+    }
+    expect(vp).toBeDefined();
+    const occult = occultLesions(vp!);
+    const detect = lesionCells(NEW_LESION_MM, vp!.parameters.rho);
+    expect(Math.max(...occult.map((o) => o.cells))).toBeLessThan(detect);
+    const c = observeCourse(vp!, course(vp!, [1, 1, 1e4, 1e4]), 3);
+    expect(c.scans[1].lesions.some((m) => m.role === "new")).toBe(false);
+    const n2 = c.scans[2].lesions.filter((m) => m.role === "new").length;
+    expect(n2).toBeGreaterThan(0);
+    expect(c.scans[3].lesions.filter((m) => m.role === "new").length).toBe(n2);
+  });
+});
