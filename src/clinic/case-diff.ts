@@ -126,3 +126,38 @@ export function diffCases(a: CaseRecord, b: CaseRecord): RecordChange[] {
   }
   return out;
 }
+
+const withoutSource = (x: unknown): string => {
+  const strip = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(strip)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([k]) => k !== "source")
+              .map(([k, y]) => [k, strip(y)]),
+          )
+        : v;
+  return stableJson(strip(x));
+};
+
+/**
+ * The next version with "entered by `by`" on what was entered by hand in it: entries new since the previous
+ * version (and changed patient details or HLA typing) whose source is manual and names nobody. Values that were
+ * already there keep their source as it was.
+ */
+export function stampNewManualSources(prev: CaseRecord | null, next: CaseRecord, by: string): CaseRecord {
+  const stamp = <T extends { source: { kind: string; by?: string } }>(x: T): T =>
+    x.source.kind === "manual" && !x.source.by ? { ...x, source: { ...x.source, by } } : x;
+  const out: CaseRecord = { ...next };
+  if (!prev || withoutSource(prev.patient) !== withoutSource(next.patient)) out.patient = stamp(next.patient);
+  if (next.hlaTyping && (!prev?.hlaTyping || withoutSource(prev.hlaTyping) !== withoutSource(next.hlaTyping)))
+    out.hlaTyping = stamp(next.hlaTyping);
+  for (const s of LIST_SECTIONS) {
+    const had = new Set(((prev?.[s] ?? []) as unknown[]).map(withoutSource));
+    (out as Record<string, unknown>)[s] = (next[s] as { source: { kind: string; by?: string } }[]).map((x) =>
+      had.has(withoutSource(x)) ? x : stamp(x),
+    );
+  }
+  return out;
+}

@@ -41,6 +41,8 @@ import { consultationRoutes } from "./routes/consultation-routes.js";
 import { documentRoutes } from "./routes/document-routes.js";
 import { jobRoutes } from "./routes/job-routes.js";
 import { modelRoutes } from "./routes/model-routes.js";
+import { priceRoutes } from "./routes/price-routes.js";
+import { recordRoutes } from "./routes/record-routes.js";
 import { userRoutes } from "./routes/user-routes.js";
 
 export const SESSION_COOKIE = "immunoplan_session";
@@ -222,6 +224,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await jobRoutes(api, ctx);
       await clinicalRoutes(api, ctx);
       await modelRoutes(api, ctx);
+      await recordRoutes(api, ctx);
+      await priceRoutes(api, ctx);
       await auditRoutes(api, ctx);
     },
     { prefix: "/api" },

@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { CaseSchema } from "../../clinic/case-schema.js";
 import { exportBundle } from "../../clinic/fhir-export.js";
+import { stampNewManualSources } from "../../clinic/case-diff.js";
+import { mergeCases } from "../../clinic/case-merge.js";
 import { importBundle } from "../../clinic/fhir-import.js";
 import { mayGlobally } from "../access.js";
 import type { AppContext } from "../app.js";
@@ -20,6 +22,7 @@ import {
 import { checkDate, checkRecordDates } from "../clinical-dates.js";
 import { conflict, forbidden, HttpError, notFound } from "../http.js";
 import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
+import { requireBundle } from "./record-routes.js";
 
 const CaseSummary = z.object({
   id: z.string(),
@@ -248,9 +251,11 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
           version: caseVersions.version,
           createdAt: caseVersions.createdAt,
           createdBy: caseVersions.createdBy,
+          createdByName: users.name,
           note: caseVersions.note,
         })
         .from(caseVersions)
+        .leftJoin(users, eq(users.id, caseVersions.createdBy))
         .where(eq(caseVersions.caseId, row.id))
         .orderBy(asc(caseVersions.version));
     },
@@ -297,7 +302,13 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
     async (req) => {
       const a = requireActor(req);
       const { row } = await caseFor(ctx, req, req.params.id, "write");
-      const record = { ...req.body.record, id: row.id };
+      // a value entered by hand says who entered it
+      const prev = CaseSchema.safeParse(await currentRecord(ctx, row.id, req.body.expectedVersion));
+      const record = stampNewManualSources(
+        prev.success ? prev.data : null,
+        { ...req.body.record, id: row.id },
+        a.name,
+      );
       checkRecordDates(record, "body.record", ctx.config.clock?.());
       const version = await saveCaseVersion(
         ctx,
@@ -396,7 +407,8 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
     {
       schema: {
         tags: ["cases", "fhir"],
-        summary: "Import a FHIR Bundle as the next version of the record (with the import report)",
+        summary:
+          "Import a FHIR Bundle: merged into the record as its next version (adds what is new, never replaces; conflicts are reported)",
         params: IdParams,
         querystring: z.object({ expectedVersion: z.coerce.number().int().min(1) }),
         body: z.record(z.string(), z.unknown()),
@@ -405,7 +417,8 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
     async (req) => {
       const a = requireActor(req);
       const { row } = await caseFor(ctx, req, req.params.id, "write");
-      const { case: record, report } = importBundle(req.body, row.id);
+      requireBundle(req.body);
+      const { case: imported, report } = importBundle(req.body, row.id);
       if (report.read.length === 0)
         throw new HttpError(
           400,
@@ -413,22 +426,24 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
           "body",
           "invalid-input",
         );
+      const current = CaseSchema.parse(await currentRecord(ctx, row.id, req.query.expectedVersion));
+      const merged = mergeCases(current, imported);
       const version = await saveCaseVersion(
         ctx,
         row.id,
         req.query.expectedVersion,
-        record,
+        merged.record,
         a.id,
-        "FHIR import",
+        `FHIR import (merged: ${merged.changes.length} change(s), ${merged.conflicts.length} conflict(s))`,
       );
       await ctx.audit(req, {
         action: "import-fhir",
         resourceType: "case",
         resourceId: row.id,
         caseId: row.id,
-        detail: { version, read: report.read.length },
+        detail: { version, read: report.read.length, changes: merged.changes.length },
       });
-      return { version, report };
+      return { version, report, changes: merged.changes, conflicts: merged.conflicts };
     },
   );
 }

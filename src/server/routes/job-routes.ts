@@ -19,6 +19,7 @@ import { renderPatientCopyPdf, renderPlanPdf } from "../../planner/report-pdf.js
 import type { AppContext } from "../app.js";
 import { evaluations, fits, jobs, PLAN_STATUSES, plans, users } from "../db/schema.js";
 import { conflict, HttpError, notFound } from "../http.js";
+import { quoteFor } from "./price-routes.js";
 import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
 import { syncCaseStatus } from "./follow-up-context.js";
 
@@ -378,6 +379,8 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
         .where(and(eq(plans.id, p.id), eq(plans.status, "draft")))
         .returning();
       if (!u) throw conflict("the plan was approved or withdrawn meanwhile");
+      // the quote: made now with the current price list and kept (a later price list does not change it)
+      await quoteFor(ctx, u);
       await ctx.audit(req, {
         action: "approve",
         resourceType: "plan",
