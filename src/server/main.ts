@@ -1,5 +1,6 @@
 /**
- * `npm start`: applies the migrations, creates the demo data on an empty database (accounts printed once) and
+ * `npm start`: applies the migrations, creates the demo data on an empty database when listening on loopback or
+ * with DEMO=1 (accounts printed once; refuses a non-loopback address while demo accounts are active) and
  * serves the API (and the web app) at http://localhost:8080. Configuration: see src/server/config.ts and the
  * README (PORT, HOST, DATABASE_URL, DATA_DIR, MAX_UPLOAD_BYTES, …).
  */
@@ -9,7 +10,7 @@ import { FileBlobStore } from "./blob-store.js";
 import { configFromEnv } from "./config.js";
 import { connectDatabase } from "./db/connect.js";
 import { JobRunner } from "./jobs.js";
-import { seedDemo } from "./seed.js";
+import { prepareDemo } from "./seed.js";
 
 async function main(): Promise<void> {
   const config = configFromEnv();
@@ -17,7 +18,11 @@ async function main(): Promise<void> {
     config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, "db") },
   );
   await database.migrate();
-  const demo = await seedDemo(database.db, process.env.DEMO_PASSWORD);
+  const demo = await prepareDemo(database.db, {
+    host: config.host,
+    demo: config.demo,
+    fixedPassword: process.env.DEMO_PASSWORD,
+  });
   if (demo.length) {
     console.log("Demo accounts (shown once; change or disable them before real use):");
     for (const a of demo) console.log(`  ${a.role.padEnd(11)} ${a.email.padEnd(30)} ${a.password}`);

@@ -1,12 +1,13 @@
 /**
  * Demo data for an empty database: one account per role (passwords random and printed once, or DEMO_PASSWORD)
- * and cases built from the public synthetic examples in examples/cases.
+ * and cases built from the public synthetic examples in examples/cases — only on loopback or with DEMO=1
+ * (prepareDemo).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { count } from "drizzle-orm";
+import { and, count, eq, like } from "drizzle-orm";
 import { CaseSchema } from "../clinic/case-schema.js";
 import { hashPassword } from "./auth.js";
 import type { Db } from "./db/connect.js";
@@ -114,4 +115,39 @@ export async function seedDemo(db: Db, fixedPassword?: string): Promise<DemoAcco
       .values({ caseId: c.id, version: 1, record, note: `demo data from examples/cases/${d.file}` });
   }
   return out;
+}
+
+/** The domain of the demo accounts. */
+export const DEMO_DOMAIN = "@demo.immunoplan";
+
+/** Whether a listen address is this machine only (127.0.0.0/8, ::1, localhost). */
+export function isLoopback(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
+  return (
+    h === "localhost" || h === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === "::ffff:127.0.0.1"
+  );
+}
+
+/**
+ * Demo data only where nobody else can reach it: on an empty database when the server listens on loopback (the
+ * default) or DEMO=1. Listening on another address with active demo accounts (known e-mails, an admin among them)
+ * is refused: the start fails with what to do.
+ */
+export async function prepareDemo(
+  db: Db,
+  opts: { readonly host: string; readonly demo?: boolean; readonly fixedPassword?: string },
+): Promise<DemoAccount[]> {
+  if (isLoopback(opts.host) || opts.demo) return seedDemo(db, opts.fixedPassword);
+  const active = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(and(like(users.email, `%${DEMO_DOMAIN}`), eq(users.disabled, false)));
+  if (active.length)
+    throw new Error(
+      `refusing to listen on ${opts.host} with the demo accounts active (${active.map((a) => a.email).join(", ")}): disable them (as an admin, or in the database), listen on 127.0.0.1, or set DEMO=1 for a demo on purpose`,
+    );
+  return [];
 }
