@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { ModelError } from "../engine/language/model-error.js";
 import { loadTrial } from "./trial-file.js";
 import { scanDays } from "./scan-schedule.js";
+import { DAYS_PER_MONTH } from "./trial-outcomes.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DIR = path.join(ROOT, "trials/calibration");
@@ -64,6 +65,12 @@ describe("trials/calibration", () => {
       }
       expect(scanDays(trial.document.assessment).length).toBeGreaterThan(0);
       for (const p of trial.published) expect(p.certainty, `${f}: ${p.endpoint}`).toBeDefined();
+      // a published PFS landmark can be estimated only when a scan falls at or after it
+      const lastScanMonths = Math.max(...scanDays(trial.document.assessment)) / DAYS_PER_MONTH;
+      for (const p of trial.published) {
+        const m = /^PFS_(\d+(?:\.\d+)?)mo$/.exec(p.endpoint);
+        if (m) expect(lastScanMonths, `${f}: ${p.endpoint}`).toBeGreaterThanOrEqual(Number(m[1]));
+      }
       // historical doses are warnings, never errors
       for (const w of trial.warnings) expect(w.severity).toBe("warning");
     });
