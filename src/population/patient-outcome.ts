@@ -25,6 +25,8 @@ export interface EvaluationSettings {
   readonly confirm: boolean;
   /** Minimum days from the start of treatment for SD (default 42). */
   readonly minSdDays?: number;
+  /** The analysis' data cut (day): only the scans up to it are read. Default: every scan. */
+  readonly cutDay?: number;
 }
 
 export interface PatientOutcome {
@@ -68,7 +70,8 @@ function targetSum(scan: SimulatedCourse["scans"][number]): number | null {
 }
 
 export function evaluateCourse(course: SimulatedCourse, settings: EvaluationSettings): PatientOutcome {
-  const scans = [...course.scans].sort((a, b) => a.day - b.day);
+  const cut = settings.cutDay ?? Infinity;
+  const scans = course.scans.filter((s) => s.day <= cut + 1e-9).sort((a, b) => a.day - b.day);
   const assessments: Assessment[] = scans.map((s) => ({ date: dayToDate(s.day), lesions: s.lesions }));
   const days = scans.map((s) => s.day);
   const post = days.slice(1);

@@ -121,6 +121,20 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
     expect(waterfallSvg(r.arms).match(/<rect x=/g)!.length).toBeGreaterThanOrEqual(24);
   });
 
+  it("a published number's data cut: only the scans up to it are read", async () => {
+    const published = [
+      { arm: "A", endpoint: "ORR", value: 0.3, data_cut_weeks: 12 },
+      { arm: "A", endpoint: "ORR", value: 0.3, data_cut_weeks: 18 },
+      { arm: "A", endpoint: "median_PFS_months", value: 6, data_cut_weeks: 20 },
+    ] as unknown as typeof trial.published;
+    const cut = await runTrial({ ...trial, published }, fakeArmSimulator, { seed: 5 });
+    // week 12: one scan, no response can be confirmed yet; week 18: the four responders are confirmed
+    expect(cut.comparisons.map((c) => c.simulated)).toEqual([0, 0.3333, null]);
+    expect(cut.comparisons[0].data_cut_weeks).toBe(12);
+    // the arm outcomes themselves use every scan
+    expect(cut.arms[0].ORR.value).toBeCloseTo(4 / 12, 4);
+  });
+
   it("a cancer type without a virtual population cannot be simulated", async () => {
     const aml = parseTrial(
       TRIAL.replace("cancer: melanoma", "cancer: acute-myeloid-leukemia"),

@@ -19,7 +19,7 @@ import {
   type ArmDifference,
   type ArmOutcomes,
 } from "./trial-outcomes.js";
-import { CANCER_TYPES, type ArmSimulator, type TrialPopulation } from "./types.js";
+import { CANCER_TYPES, type ArmSimulator, type SimulatedCourse, type TrialPopulation } from "./types.js";
 
 export interface TrialRunOptions {
   /** Overrides every arm's number of patients. */
@@ -43,6 +43,8 @@ export interface Comparison {
   readonly versus?: string;
   readonly ci_level?: number;
   readonly certainty?: string;
+  /** The published number's data cut: the simulated value reads only the scans up to it. */
+  readonly data_cut_weeks?: number;
 }
 
 export interface TrialResult {
@@ -93,6 +95,10 @@ function simulatedValue(
   return { value: null, ci: null }; // OS end points: not simulated
 }
 
+/** The data cut of a published number (weeks), when the file gives one. */
+const dataCutWeeks = (p: PublishedEndpoint): number | undefined =>
+  (p as { data_cut_weeks?: number }).data_cut_weeks;
+
 function compare(p: PublishedEndpoint, byArm: ReadonlyMap<string, PatientOutcome[]>): Comparison {
   const names = Array.isArray(p.arm) ? p.arm : [p.arm];
   const pooled = names.flatMap((n) => byArm.get(n) ?? []);
@@ -124,6 +130,7 @@ function compare(p: PublishedEndpoint, byArm: ReadonlyMap<string, PatientOutcome
     ...(p.versus !== undefined ? { versus: p.versus } : {}),
     ...(p.ci_level !== undefined ? { ci_level: p.ci_level } : {}),
     ...(p.certainty !== undefined ? { certainty: p.certainty } : {}),
+    ...(dataCutWeeks(p) !== undefined ? { data_cut_weeks: dataCutWeeks(p) } : {}),
   };
 }
 
@@ -151,6 +158,8 @@ export async function runTrial(
   const total = sizes.reduce((s, n) => s + n, 0);
   let before = 0;
   const byArm = new Map<string, PatientOutcome[]>();
+  const coursesByArm = new Map<string, SimulatedCourse[]>();
+  const settings = { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 };
   const arms: ArmOutcomes[] = [];
   for (let i = 0; i < trial.arms.length; i++) {
     const arm = trial.arms[i];
@@ -165,16 +174,12 @@ export async function runTrial(
       onProgress: opts.onProgress ? (done) => opts.onProgress!(offset + done, total) : undefined,
     });
     before += sizes[i];
-    const outcomes = courses.map((c) =>
-      evaluateCourse(c, {
-        criteria: a.criteria,
-        confirm: a.confirm,
-        minSdDays: (a.min_sd_weeks ?? 6) * 7,
-      }),
-    );
+    const outcomes = courses.map((c) => evaluateCourse(c, settings));
     byArm.set(arm.name, outcomes);
+    coursesByArm.set(arm.name, courses);
     arms.push(summarizeArm(arm.name, outcomes));
   }
+  const cuts = new Map<string, Map<string, PatientOutcome[]>>();
   const differences: ArmDifference[] = [];
   for (let i = 0; i < arms.length; i++)
     for (let j = i + 1; j < arms.length; j++)
@@ -187,7 +192,23 @@ export async function runTrial(
     seed,
     scan_days: days,
     arms,
-    comparisons: trial.published.map((p) => compare(p, byArm)),
+    comparisons: trial.published.map((p) => {
+      const cut = dataCutWeeks(p);
+      if (cut === undefined) return compare(p, byArm);
+      // the outcomes as the analysis at the data cut saw them (cached per cut)
+      const key = `cut:${cut}`;
+      let atCut = cuts.get(key);
+      if (!atCut) {
+        atCut = new Map(
+          [...coursesByArm].map(([name, cs]) => [
+            name,
+            cs.map((c) => evaluateCourse(c, { ...settings, cutDay: cut * 7 })),
+          ]),
+        );
+        cuts.set(key, atCut);
+      }
+      return compare(p, atCut);
+    }),
     differences,
     warnings: trial.warnings.map(
       (w) => `${w.file}${w.line !== undefined ? `:${w.line}` : ""}: ${w.path}: ${w.message}`,
