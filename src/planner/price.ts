@@ -11,6 +11,7 @@ import { CATALOG_DIR } from "../therapy/catalog.js";
 import { mostellerBsa } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { stepDays } from "../therapy/step-days.js";
+import type { Estimate, EstimateItem } from "./estimate-types.js";
 
 const Money = z.number().nonnegative().max(1e9);
 const Named = z.object({ name: z.string().min(1), price: Money }).strict();
@@ -53,33 +54,7 @@ export function shippedPriceList(): PriceList {
   return parseDocumentWith(PriceListSchema, readFileSync(PRICES_FILE, "utf8"), PRICES_FILE);
 }
 
-export interface EstimateItem {
-  readonly category: "agent" | "procedure" | "clinic" | "monitoring";
-  readonly id: string;
-  readonly description: string;
-  readonly quantity: number;
-  readonly unit: string;
-  readonly unitPrice: number;
-  readonly amount: number;
-  /** What the quantity was built from ("3 × 30 mg/m² × 1.9 m²"). */
-  readonly basis: string;
-}
-
-export interface Estimate {
-  readonly currency: string;
-  readonly total: number;
-  readonly items: readonly EstimateItem[];
-  /** What could not be priced (no price, no weight for a per-kg dose, …): the total is then a lower bound. */
-  readonly missing: readonly string[];
-  readonly assumptions: readonly string[];
-  readonly body: {
-    readonly weightKg: number | null;
-    readonly heightCm: number | null;
-    readonly bsaM2: number | null;
-  };
-  /** The price list version it was made with (null: the shipped list). */
-  readonly priceListVersion: number | null;
-}
+export type { Estimate, EstimateItem } from "./estimate-types.js";
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const fmt = (x: number) =>

@@ -24,6 +24,7 @@ import { CoordinatorPage } from "./pages/CoordinatorPage";
 import { ExplorerPage } from "./pages/ExplorerPage";
 import { LoginPage, SignupPage } from "./pages/LoginPage";
 import { PatientHome } from "./pages/PatientHome";
+import { PriceListPage } from "./pages/PriceListPage";
 
 /**
  * WCAG AA contrast (checked by axe-core in the browser tests): darker primary shade, black text on light
@@ -69,6 +70,7 @@ function Shell() {
           : [
               ["/", "Cases"],
               ["/admin", "Users and audit"],
+              ["/prices", "Prices"],
               ["/explorer", "Model explorer"],
             ];
   return (
@@ -108,6 +110,7 @@ function Shell() {
             <Route path="/explorer" element={<ExplorerPage />} />
             <Route path="/consultations" element={<CoordinatorPage />} />
             <Route path="/admin" element={<AdminPage />} />
+            <Route path="/prices" element={<PriceListPage />} />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>
         </Container>

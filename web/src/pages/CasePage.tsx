@@ -20,8 +20,11 @@ import { useParams } from "react-router";
 import { get, post } from "../api";
 import { LogPlot } from "../components/LogPlot";
 import { fmt } from "../format";
+import type { CaseRecord as RecordDocument } from "../../../src/clinic/case-schema.js";
+import { CostTab } from "./CostTab";
 import { FollowUpTab } from "./FollowUpTab";
 import { PlannerTab } from "./PlannerTab";
+import { RecordEditorTab } from "./record/RecordEditorTab";
 
 export interface CaseRecord {
   id: string;
@@ -430,12 +433,26 @@ export function CasePage() {
       <Tabs defaultValue="records" keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="records">Records</Tabs.Tab>
+          <Tabs.Tab value="edit">Edit record</Tabs.Tab>
           <Tabs.Tab value="evaluation">Evaluation</Tabs.Tab>
           <Tabs.Tab value="planner">Planner</Tabs.Tab>
           <Tabs.Tab value="follow-up">Follow-up</Tabs.Tab>
+          <Tabs.Tab value="cost">Cost</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="records" pt="md">
           <RecordsTab c={c} docs={docs} />
+        </Tabs.Panel>
+        <Tabs.Panel value="edit" pt="md">
+          <RecordEditorTab
+            caseId={c.id}
+            version={c.version}
+            record={c.record as unknown as RecordDocument}
+            docs={docs}
+            onSaved={() => void load()}
+          />
+        </Tabs.Panel>
+        <Tabs.Panel value="cost" pt="md">
+          <CostTab caseId={c.id} />
         </Tabs.Panel>
         <Tabs.Panel value="evaluation" pt="md">
           <EvaluationTab caseId={c.id} />

@@ -22,6 +22,7 @@ import { get, post, uploadFile } from "../api";
 import { useAuth } from "../auth";
 import { fmt, localDateTime, type Protocol } from "../format";
 import { BROWSER_TZ, TIME_ZONES } from "./LoginPage";
+import { QuoteCard } from "./QuoteCard";
 
 interface CaseSummary {
   id: string;
@@ -312,6 +313,7 @@ export function PatientHome() {
             <Button component="a" href={`/api/plans/${plan.id}/report?format=pdf`} variant="light">
               Download the plan (PDF)
             </Button>
+            <QuoteCard planId={plan.id} />
           </Stack>
         )}
       </Card>

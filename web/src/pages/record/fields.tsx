@@ -1,0 +1,257 @@
+/**
+ * The record editor's building blocks: where a value comes from (the document and page being read, or "entered
+ * by me"), value-set pickers that fill codes from the shipped value sets, and a generic form for the entries of
+ * one section of the record.
+ */
+import { Button, Checkbox, Group, NumberInput, Select, Table, Text, TextInput } from "@mantine/core";
+import { useEffect, useState, type ReactNode } from "react";
+import type { Coding, Source } from "../../../../src/clinic/case-schema.js";
+import { get } from "../../api";
+
+/** A shipped value-set option (GET /api/value-sets/{kind}). */
+export interface ValueSetOption {
+  text: string;
+  codings: Coding[];
+  unit?: string;
+  role?: "primary" | "secondary";
+  scores?: string[];
+  assays?: string[];
+  verify: boolean;
+}
+
+const cache = new Map<string, Promise<ValueSetOption[]>>();
+export function useValueSet(kind: string): ValueSetOption[] {
+  const [options, setOptions] = useState<ValueSetOption[]>([]);
+  useEffect(() => {
+    if (!cache.has(kind)) cache.set(kind, get<ValueSetOption[]>(`/api/value-sets/${kind}?limit=100`));
+    let live = true;
+    cache
+      .get(kind)!
+      .then((o) => live && setOptions(o))
+      .catch(() => cache.delete(kind));
+    return () => {
+      live = false;
+    };
+  }, [kind]);
+  return options;
+}
+
+/** "pathology.pdf, p. 3" or "entered by Dr. X" (or the FHIR resource an import read it from). */
+export function sourceText(s: Source | undefined): string {
+  if (!s) return "";
+  if (s.kind === "document") return `${s.title ?? "document"}${s.page ? `, p. ${s.page}` : ""}`;
+  if (s.kind === "manual") return s.by ? `entered by ${s.by}` : "entered by hand";
+  if (s.kind === "fhir") return `FHIR ${s.ref ?? ""}`;
+  return s.kind;
+}
+
+export type FieldKind = "text" | "number" | "date" | "select" | "check" | "valueset";
+export interface Field {
+  readonly key: string;
+  readonly label: string;
+  readonly kind: FieldKind;
+  readonly options?: readonly string[];
+  /** Value set to pick from (kind "valueset"): fills the entry through `pick`. */
+  readonly valueSet?: string;
+  readonly pick?: (o: ValueSetOption, draft: Record<string, unknown>) => Record<string, unknown>;
+  readonly required?: boolean;
+  readonly width?: number;
+}
+
+type Entry = Record<string, unknown> & { source?: Source };
+
+function FieldInput({
+  f,
+  value,
+  onChange,
+  draft,
+  setDraft,
+}: {
+  f: Field;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  draft: Record<string, unknown>;
+  setDraft: (d: Record<string, unknown>) => void;
+}) {
+  const options = useValueSet(f.valueSet ?? "");
+  const common = { label: f.label, w: f.width ?? 150, size: "xs" as const };
+  switch (f.kind) {
+    case "number":
+      return (
+        <NumberInput
+          {...common}
+          value={typeof value === "number" ? value : ""}
+          onChange={(v) => onChange(typeof v === "number" ? v : undefined)}
+          decimalScale={3}
+        />
+      );
+    case "date":
+      return (
+        <TextInput
+          {...common}
+          type="date"
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) => onChange(e.currentTarget.value || undefined)}
+        />
+      );
+    case "select":
+      return (
+        <Select
+          {...common}
+          data={[...(f.options ?? [])]}
+          value={typeof value === "string" ? value : null}
+          onChange={(v) => onChange(v ?? undefined)}
+          allowDeselect
+        />
+      );
+    case "check":
+      return (
+        <Checkbox
+          label={f.label}
+          checked={value === true}
+          onChange={(e) => onChange(e.currentTarget.checked)}
+          mt="lg"
+        />
+      );
+    case "valueset":
+      return (
+        <Select
+          {...common}
+          w={f.width ?? 260}
+          searchable
+          placeholder="search codes"
+          data={options.map((o) => ({
+            value: o.text,
+            label: `${o.text}${o.codings.length ? ` (${o.codings.map((c) => c.code).join(", ")})` : ""}`,
+          }))}
+          value={typeof value === "string" && options.some((o) => o.text === value) ? value : null}
+          onChange={(v) => {
+            const o = options.find((x) => x.text === v);
+            if (o && f.pick) setDraft({ ...draft, ...f.pick(o, draft), [f.key]: o.text });
+            else onChange(v ?? undefined);
+          }}
+        />
+      );
+    default:
+      return (
+        <TextInput
+          {...common}
+          value={typeof value === "string" ? value : value === undefined ? "" : String(value)}
+          onChange={(e) => onChange(e.currentTarget.value || undefined)}
+        />
+      );
+  }
+}
+
+/** Shows a value of an entry in the table (codes by their display). */
+export function show(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  if (typeof v === "object" && !Array.isArray(v)) {
+    const c = v as Coding;
+    return c.display ?? c.code ?? "";
+  }
+  if (Array.isArray(v)) return `${v.length}`;
+  return String(v);
+}
+
+/**
+ * One section of the record: its entries (with their source) and a form to add one. `make` turns the form's
+ * values into an entry (codes, units); `columns` are the keys shown in the table.
+ */
+export function SectionEditor({
+  title,
+  entries,
+  fields,
+  columns,
+  make,
+  onChange,
+  source,
+  extra,
+}: {
+  title: string;
+  entries: readonly Entry[];
+  fields: readonly Field[];
+  columns: readonly { key: string; label: string; value?: (e: Entry) => string }[];
+  make: (draft: Record<string, unknown>) => Entry | string;
+  onChange: (entries: Entry[]) => void;
+  source: Source;
+  extra?: (e: Entry, i: number) => ReactNode;
+}) {
+  const [draft, setDraft] = useState<Record<string, unknown>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const add = () => {
+    const missing = fields.find((f) => f.required && (draft[f.key] === undefined || draft[f.key] === ""));
+    if (missing) return setProblem(`${missing.label}: required`);
+    const e = make(draft);
+    if (typeof e === "string") return setProblem(e);
+    onChange([...entries, { ...e, source }]);
+    setDraft({});
+    setProblem(null);
+  };
+  const slug = title.toLowerCase().replace(/\W+/g, "-");
+  return (
+    <div>
+      {entries.length > 0 && (
+        <Table fz="xs" aria-label={title} mb="xs">
+          <Table.Thead>
+            <Table.Tr>
+              {columns.map((c) => (
+                <Table.Th key={c.key}>{c.label}</Table.Th>
+              ))}
+              <Table.Th>Source</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {entries.map((e, i) => (
+              <Table.Tr key={i}>
+                {columns.map((c) => (
+                  <Table.Td key={c.key}>{c.value ? c.value(e) : show(e[c.key])}</Table.Td>
+                ))}
+                <Table.Td>
+                  <Text size="xs" c="dimmed">
+                    {sourceText(e.source)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4} wrap="nowrap">
+                    {extra?.(e, i)}
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      color="red"
+                      aria-label={`remove ${title} ${i + 1}`}
+                      onClick={() => onChange(entries.filter((_, j) => j !== i))}
+                    >
+                      remove
+                    </Button>
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <Group gap="xs" align="flex-end" data-testid={`add-${slug}`}>
+        {fields.map((f) => (
+          <FieldInput
+            key={f.key}
+            f={f}
+            value={draft[f.key]}
+            onChange={(v) => setDraft({ ...draft, [f.key]: v })}
+            draft={draft}
+            setDraft={setDraft}
+          />
+        ))}
+        <Button size="xs" onClick={add}>
+          Add
+        </Button>
+      </Group>
+      {problem && (
+        <Text c="red" size="xs" role="alert">
+          {problem}
+        </Text>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,541 @@
+/** The sections of the case record as forms (what each entry holds, how codes and units are filled). */
+import { Accordion, Group, Select, TextInput } from "@mantine/core";
+import { useRef } from "react";
+import type { CaseRecord, Coding, Source } from "../../../../src/clinic/case-schema.js";
+import { LesionsEditor } from "./LesionsEditor";
+import { SectionEditor, show, type ValueSetOption } from "./fields";
+
+const ICDO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3";
+const LOINC = "http://loinc.org";
+
+const num = (x: unknown) => (typeof x === "number" ? x : undefined);
+const str = (x: unknown) => (typeof x === "string" && x !== "" ? x : undefined);
+const coded = (o: ValueSetOption | undefined, system: string): Coding | undefined =>
+  o?.codings.find((c) => c.system === system);
+
+type Sections = Omit<CaseRecord, "id" | "patient">;
+
+export function RecordSections({
+  record,
+  onChange,
+  source,
+}: {
+  record: CaseRecord;
+  onChange: (r: CaseRecord) => void;
+  source: Source;
+}) {
+  const set =
+    <K extends keyof Sections>(k: K) =>
+    (entries: unknown[]) =>
+      onChange({ ...record, [k]: entries } as CaseRecord);
+  const p = record.patient;
+  const setPatient = (k: string, v: string | undefined) =>
+    onChange({ ...record, patient: { ...p, [k]: v || undefined, source } });
+  // the value-set options picked in the forms (by text), to fill codes and units when the entry is added
+  const picked = useRef(new Map<string, ValueSetOption>()).current;
+  const remember = (o: ValueSetOption) => {
+    picked.set(o.text, o);
+    return {};
+  };
+  return (
+    <Accordion multiple defaultValue={["patient", "body", "diagnosis"]} variant="contained">
+      <Accordion.Item value="patient">
+        <Accordion.Control>Patient details</Accordion.Control>
+        <Accordion.Panel>
+          <Group gap="xs">
+            <TextInput
+              size="xs"
+              label="Name"
+              value={p.name ?? ""}
+              onChange={(e) => setPatient("name", e.currentTarget.value)}
+            />
+            <TextInput
+              size="xs"
+              type="date"
+              label="Birth date"
+              value={p.birthDate ?? ""}
+              onChange={(e) => setPatient("birthDate", e.currentTarget.value)}
+            />
+            <Select
+              size="xs"
+              w={120}
+              label="Sex"
+              data={["female", "male", "other", "unknown"]}
+              value={p.sex ?? null}
+              onChange={(v) => setPatient("sex", v ?? undefined)}
+            />
+            <TextInput
+              size="xs"
+              label="Country"
+              value={p.country ?? ""}
+              onChange={(e) => setPatient("country", e.currentTarget.value)}
+            />
+            <TextInput
+              size="xs"
+              w={90}
+              label="Language"
+              value={p.language ?? ""}
+              onChange={(e) => setPatient("language", e.currentTarget.value)}
+            />
+            <TextInput
+              size="xs"
+              label="Contact"
+              value={p.contact ?? ""}
+              onChange={(e) => setPatient("contact", e.currentTarget.value)}
+            />
+          </Group>
+        </Accordion.Panel>
+      </Accordion.Item>
+      <Accordion.Item value="body">
+        <Accordion.Control>Weight and height</Accordion.Control>
+        <Accordion.Panel>
+          <SectionEditor
+            title="Weights"
+            entries={record.weights}
+            source={source}
+            onChange={set("weights")}
+            fields={[
+              { key: "kg", label: "Weight (kg)", kind: "number", required: true },
+              { key: "date", label: "Date", kind: "date", required: true },
+            ]}
+            columns={[
+              { key: "kg", label: "kg" },
+              { key: "date", label: "date" },
+            ]}
+            make={(d) =>
+              num(d.kg)! > 0 ? { kg: num(d.kg), date: str(d.date) } : "Weight (kg): must be above 0"
+            }
+          />
+          <SectionEditor
+            title="Heights"
+            entries={record.heights}
+            source={source}
+            onChange={set("heights")}
+            fields={[
+              { key: "cm", label: "Height (cm)", kind: "number", required: true },
+              { key: "date", label: "Date", kind: "date", required: true },
+            ]}
+            columns={[
+              { key: "cm", label: "cm" },
+              { key: "date", label: "date" },
+            ]}
+            make={(d) =>
+              num(d.cm)! > 0 ? { cm: num(d.cm), date: str(d.date) } : "Height (cm): must be above 0"
+            }
+          />
+        </Accordion.Panel>
+      </Accordion.Item>
+      <Accordion.Item value="diagnosis">
+        <Accordion.Control>Diagnosis, histology and stage</Accordion.Control>
+        <Accordion.Panel>
+          <SectionEditor
+            title="Diagnoses"
+            entries={record.cancers}
+            source={source}
+            onChange={set("cancers")}
+            fields={[
+              {
+                key: "role",
+                label: "Role",
+                kind: "select",
+                options: ["primary", "secondary"],
+                required: true,
+                width: 110,
+              },
+              {
+                key: "diagnosis",
+                label: "Diagnosis (SNOMED CT, ICD-10-CM)",
+                kind: "valueset",
+                valueSet: "diagnoses",
+                pick: remember,
+                required: true,
+              },
+              {
+                key: "histology",
+                label: "Histology (ICD-O-3)",
+                kind: "valueset",
+                valueSet: "histology",
+                pick: remember,
+              },
+              { key: "bodySite", label: "Body site", kind: "text" },
+              { key: "onset", label: "Diagnosed", kind: "date" },
+            ]}
+            columns={[
+              { key: "role", label: "role" },
+              {
+                key: "code",
+                label: "diagnosis",
+                value: (e) => `${show(e.code)} ${(e.code as Coding)?.code ?? ""}`,
+              },
+              {
+                key: "histology",
+                label: "histology",
+                value: (e) => `${show(e.histology)} ${(e.histology as Coding | undefined)?.code ?? ""}`,
+              },
+              { key: "onset", label: "diagnosed" },
+            ]}
+            make={(d) => {
+              const dx = picked.get(String(d.diagnosis));
+              const hx = picked.get(String(d.histology));
+              const code = dx?.codings[0] ?? { display: String(d.diagnosis) };
+              const histology = coded(hx, ICDO3) ?? hx?.codings[0];
+              return {
+                role: d.role,
+                code,
+                ...(dx && dx.codings.length > 1 ? { otherCodes: dx.codings.slice(1) } : {}),
+                ...(histology ? { histology } : {}),
+                ...(str(d.bodySite) ? { bodySite: { display: str(d.bodySite) } } : {}),
+                ...(str(d.onset) ? { onset: str(d.onset) } : {}),
+              };
+            }}
+          />
+          <SectionEditor
+            title="Staging"
+            entries={record.staging}
+            source={source}
+            onChange={set("staging")}
+            fields={[
+              {
+                key: "kind",
+                label: "Kind",
+                kind: "select",
+                options: ["clinical", "pathologic"],
+                required: true,
+                width: 120,
+              },
+              {
+                key: "item",
+                label: "Item",
+                kind: "select",
+                options: ["stage-group", "T", "N", "M"],
+                required: true,
+                width: 120,
+              },
+              { key: "value", label: "Value (e.g. T2, N1, IVA)", kind: "text", required: true },
+              {
+                key: "method",
+                label: "Staging system",
+                kind: "valueset",
+                valueSet: "staging_systems",
+                pick: remember,
+                width: 220,
+              },
+              { key: "date", label: "Date", kind: "date" },
+            ]}
+            columns={[
+              { key: "kind", label: "kind" },
+              { key: "item", label: "item" },
+              { key: "value", label: "value" },
+              { key: "method", label: "system" },
+              { key: "date", label: "date" },
+            ]}
+            make={(d) => {
+              const m = picked.get(String(d.method));
+              return {
+                kind: d.kind,
+                item: d.item,
+                value: { display: String(d.value) },
+                ...(m ? { method: m.codings[0] ?? { display: m.text } } : {}),
+                ...(str(d.date) ? { date: str(d.date) } : {}),
+              };
+            }}
+          />
+        </Accordion.Panel>
+      </Accordion.Item>
+      <Accordion.Item value="biomarkers">
+        <Accordion.Control>Biomarkers and HLA</Accordion.Control>
+        <Accordion.Panel>
+          <SectionEditor
+            title="Biomarkers"
+            entries={record.biomarkers}
+            source={source}
+            onChange={set("biomarkers")}
+            fields={[
+              {
+                key: "name",
+                label: "Biomarker",
+                kind: "valueset",
+                valueSet: "biomarkers",
+                pick: (o) => ({ unit: o.unit, ...remember(o) }),
+                required: true,
+                width: 200,
+              },
+              { key: "value", label: "Value (number or result)", kind: "text", required: true },
+              { key: "unit", label: "Unit", kind: "text", width: 90 },
+              { key: "assay", label: "Assay (e.g. 22C3)", kind: "text", width: 120 },
+              { key: "scoreType", label: "Score (TPS, CPS…)", kind: "text", width: 110 },
+              { key: "date", label: "Date", kind: "date" },
+            ]}
+            columns={[
+              { key: "name", label: "name" },
+              { key: "value", label: "value" },
+              { key: "unit", label: "unit" },
+              { key: "assay", label: "assay" },
+              { key: "scoreType", label: "score" },
+              { key: "date", label: "date" },
+            ]}
+            make={(d) => {
+              const o = picked.get(String(d.name));
+              const raw = String(d.value).trim();
+              const n = Number(raw.replace(/%$/, ""));
+              return {
+                name: String(d.name),
+                code: coded(o, LOINC) ?? {},
+                value: raw !== "" && Number.isFinite(n) ? n : raw,
+                ...(str(d.unit) ? { unit: str(d.unit) } : raw.endsWith("%") ? { unit: "%" } : {}),
+                ...(str(d.assay) ? { assay: str(d.assay) } : {}),
+                ...(str(d.scoreType) ? { scoreType: str(d.scoreType) } : {}),
+                ...(str(d.date) ? { date: str(d.date) } : {}),
+              };
+            }}
+          />
+          <Group gap="xs" mt="sm">
+            <TextInput
+              size="xs"
+              w={360}
+              label="HLA class I alleles (comma-separated, e.g. A*02:01, B*44:02)"
+              defaultValue={record.hlaTyping?.alleles.join(", ") ?? ""}
+              onBlur={(e) => {
+                const alleles = e.currentTarget.value.split(/[,\s]+/).filter(Boolean);
+                onChange({
+                  ...record,
+                  hlaTyping: alleles.length ? { ...record.hlaTyping, alleles, source } : undefined,
+                });
+              }}
+            />
+          </Group>
+        </Accordion.Panel>
+      </Accordion.Item>
+      <Accordion.Item value="performance">
+        <Accordion.Control>Performance status and conditions</Accordion.Control>
+        <Accordion.Panel>
+          <SectionEditor
+            title="Performance"
+            entries={record.performance}
+            source={source}
+            onChange={set("performance")}
+            fields={[
+              {
+                key: "scale",
+                label: "Scale",
+                kind: "select",
+                options: ["ECOG", "Karnofsky", "Lansky"],
+                required: true,
+                width: 120,
+              },
+              { key: "value", label: "Value", kind: "number", required: true, width: 90 },
+              { key: "date", label: "Date", kind: "date", required: true },
+            ]}
+            columns={[
+              { key: "scale", label: "scale" },
+              { key: "value", label: "value" },
+              { key: "date", label: "date" },
+            ]}
+            make={(d) => {
+              const v = num(d.value)!;
+              const max = d.scale === "ECOG" ? 5 : 100;
+              return Number.isInteger(v) && v >= 0 && v <= max
+                ? { scale: d.scale, value: v, date: str(d.date) }
+                : `Value: ${String(d.scale)} is a whole number from 0 to ${max}`;
+            }}
+          />
+          <SectionEditor
+            title="Conditions"
+            entries={record.conditions}
+            source={source}
+            onChange={set("conditions")}
+            fields={[
+              {
+                key: "category",
+                label: "Category",
+                kind: "select",
+                options: [
+                  "autoimmune",
+                  "transplant",
+                  "systemic-steroids",
+                  "infection",
+                  "pregnancy",
+                  "comorbidity",
+                ],
+                required: true,
+                width: 160,
+              },
+              { key: "text", label: "What", kind: "text", required: true, width: 220 },
+              { key: "active", label: "active", kind: "check" },
+              { key: "date", label: "Since", kind: "date" },
+            ]}
+            columns={[
+              { key: "category", label: "category" },
+              { key: "text", label: "what" },
+              { key: "active", label: "active" },
+              { key: "date", label: "since" },
+            ]}
+            make={(d) => ({
+              category: d.category,
+              text: String(d.text),
+              active: d.active === true,
+              ...(str(d.date) ? { date: str(d.date) } : {}),
+            })}
+          />
+        </Accordion.Panel>
+      </Accordion.Item>
+      <Accordion.Item value="treatments">
+        <Accordion.Control>Prior treatments</Accordion.Control>
+        <Accordion.Panel>
+          <SectionEditor
+            title="Treatments"
+            entries={record.treatments}
+            source={source}
+            onChange={set("treatments")}
+            fields={[
+              {
+                key: "kind",
+                label: "Kind",
+                kind: "select",
+                options: ["medication", "radiotherapy", "surgery", "other"],
+                required: true,
+                width: 130,
+              },
+              { key: "name", label: "Agent or procedure", kind: "text", required: true, width: 200 },
+              { key: "start", label: "Start", kind: "date" },
+              { key: "end", label: "End", kind: "date" },
+              {
+                key: "bestResponse",
+                label: "Best response",
+                kind: "select",
+                options: ["CR", "PR", "SD", "PD", "NE"],
+                width: 110,
+              },
+              {
+                key: "reasonStopped",
+                label: "Reason stopped",
+                kind: "select",
+                options: ["progression", "toxicity", "completed", "patient choice", "other"],
+                width: 140,
+              },
+            ]}
+            columns={[
+              { key: "kind", label: "kind" },
+              { key: "name", label: "name" },
+              { key: "start", label: "start" },
+              { key: "end", label: "end" },
+              { key: "bestResponse", label: "best" },
+              { key: "reasonStopped", label: "stopped for" },
+            ]}
+            make={(d) =>
+              str(d.start) && str(d.end) && String(d.end) < String(d.start)
+                ? "End: before the start"
+                : {
+                    kind: d.kind,
+                    name: String(d.name),
+                    ...(str(d.start) ? { start: str(d.start) } : {}),
+                    ...(str(d.end) ? { end: str(d.end), status: "completed" } : {}),
+                    ...(str(d.bestResponse) ? { bestResponse: str(d.bestResponse) } : {}),
+                    ...(str(d.reasonStopped) ? { reasonStopped: str(d.reasonStopped) } : {}),
+                  }
+            }
+          />
+        </Accordion.Panel>
+      </Accordion.Item>
+      <Accordion.Item value="labs">
+        <Accordion.Control>Labs</Accordion.Control>
+        <Accordion.Panel>
+          <SectionEditor
+            title="Labs"
+            entries={record.labs}
+            source={source}
+            onChange={set("labs")}
+            fields={[
+              {
+                key: "name",
+                label: "Test",
+                kind: "valueset",
+                valueSet: "labs",
+                pick: (o) => ({ unit: o.unit, ...remember(o) }),
+                required: true,
+                width: 200,
+              },
+              { key: "value", label: "Value", kind: "number", required: true, width: 90 },
+              { key: "unit", label: "Unit", kind: "text", width: 90 },
+              { key: "referenceLow", label: "Ref. low", kind: "number", width: 90 },
+              { key: "referenceHigh", label: "Ref. high", kind: "number", width: 90 },
+              { key: "date", label: "Date", kind: "date", required: true },
+            ]}
+            columns={[
+              { key: "name", label: "test" },
+              { key: "value", label: "value" },
+              { key: "unit", label: "unit" },
+              {
+                key: "ref",
+                label: "reference",
+                value: (e) => `${show(e.referenceLow)}–${show(e.referenceHigh)}`,
+              },
+              { key: "date", label: "date" },
+            ]}
+            make={(d) => {
+              const o = picked.get(String(d.name));
+              return {
+                name: String(d.name),
+                code: coded(o, LOINC) ?? {},
+                value: num(d.value),
+                ...(str(d.unit) ? { unit: str(d.unit) } : {}),
+                ...(num(d.referenceLow) !== undefined ? { referenceLow: num(d.referenceLow) } : {}),
+                ...(num(d.referenceHigh) !== undefined ? { referenceHigh: num(d.referenceHigh) } : {}),
+                date: str(d.date),
+              };
+            }}
+          />
+        </Accordion.Panel>
+      </Accordion.Item>
+      <Accordion.Item value="imaging">
+        <Accordion.Control>Imaging studies and lesions</Accordion.Control>
+        <Accordion.Panel>
+          <SectionEditor
+            title="Imaging"
+            entries={record.imaging}
+            source={source}
+            onChange={set("imaging")}
+            fields={[
+              { key: "date", label: "Date", kind: "date", required: true },
+              {
+                key: "modality",
+                label: "Modality",
+                kind: "select",
+                options: ["CT", "MRI", "PET-CT", "Ultrasound", "X-ray"],
+                required: true,
+                width: 120,
+              },
+              { key: "bodySite", label: "Body part", kind: "text" },
+              { key: "report", label: "Report (summary)", kind: "text", width: 220 },
+            ]}
+            columns={[
+              { key: "date", label: "date" },
+              { key: "modality", label: "modality" },
+              { key: "bodySite", label: "body part" },
+              { key: "lesions", label: "lesions", value: (e) => `${(e.lesions as unknown[]).length}` },
+            ]}
+            make={(d) => ({
+              date: String(d.date),
+              modality: str(d.modality),
+              ...(str(d.bodySite) ? { bodySite: str(d.bodySite) } : {}),
+              ...(str(d.report) ? { report: str(d.report) } : {}),
+              lesions: [],
+            })}
+          />
+          {record.imaging.map((im, i) => (
+            <LesionsEditor
+              key={`${im.date}-${i}`}
+              study={im}
+              onChange={(lesions) =>
+                onChange({
+                  ...record,
+                  imaging: record.imaging.map((x, j) => (j === i ? { ...x, lesions } : x)),
+                })
+              }
+            />
+          ))}
+        </Accordion.Panel>
+      </Accordion.Item>
+    </Accordion>
+  );
+}
