@@ -13,7 +13,10 @@ interface AuthState {
   readonly user: User | null;
   readonly ready: boolean;
   login(email: string, password: string): Promise<void>;
-  signup(email: string, password: string, name: string, timeZone: string): Promise<void>;
+  /** Creates the account and e-mails a code; returns what to tell the user (the same whether or not it existed). */
+  signup(email: string, password: string, name: string, timeZone: string): Promise<string>;
+  /** Confirms a sign-up with the e-mailed code and signs in. */
+  confirmSignup(token: string): Promise<void>;
   logout(): Promise<void>;
 }
 
@@ -40,7 +43,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     ready,
     login: async (email, password) => accept(await post("/api/auth/login", { email, password })),
     signup: async (email, password, name, timeZone) =>
-      accept(await post("/api/auth/signup", { email, password, name, timeZone })),
+      (await post<{ message: string }>("/api/auth/signup", { email, password, name, timeZone })).message,
+    confirmSignup: async (token) => accept(await post("/api/auth/signup/confirm", { token })),
     logout: async () => {
       await post("/api/auth/logout");
       setUser(null);

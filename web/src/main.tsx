@@ -22,7 +22,7 @@ import { CaseList } from "./pages/CaseList";
 import { CasePage } from "./pages/CasePage";
 import { CoordinatorPage } from "./pages/CoordinatorPage";
 import { ExplorerPage } from "./pages/ExplorerPage";
-import { LoginPage, SignupPage } from "./pages/LoginPage";
+import { LoginPage, PasswordCodePage, SignupPage } from "./pages/LoginPage";
 import { PatientHome } from "./pages/PatientHome";
 import { PriceListPage } from "./pages/PriceListPage";
 
@@ -49,6 +49,7 @@ function Shell() {
         <Disclaimer />
         <Routes>
           <Route path="/signup" element={<SignupPage />} />
+          <Route path="/password" element={<PasswordCodePage />} />
           <Route path="*" element={<LoginPage />} />
         </Routes>
       </Container>

@@ -1,19 +1,7 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  PasswordInput,
-  ScrollArea,
-  Select,
-  Stack,
-  Switch,
-  Table,
-  TextInput,
-  Title,
-} from "@mantine/core";
+import { Alert, Badge, Button, Group, Select, Stack, Switch, Table, TextInput, Title } from "@mantine/core";
 import { useEffect, useState } from "react";
 import { api, get, post } from "../api";
+import { AuditTrail } from "./AuditTrail";
 
 interface UserRow {
   id: string;
@@ -23,39 +11,27 @@ interface UserRow {
   disabled: boolean;
   lockedUntil: string | null;
 }
-interface AuditRow {
-  id: number;
-  at: string;
-  userId: string | null;
-  role: string | null;
-  action: string;
-  resourceType: string;
-  resourceId: string | null;
-  outcome: string;
-  ip: string | null;
-}
-
 export function AdminPage() {
   const [users, setUsers] = useState<UserRow[]>([]);
-  const [audit, setAudit] = useState<AuditRow[]>([]);
-  const [form, setForm] = useState({ email: "", name: "", role: "clinician", password: "" });
+  const [form, setForm] = useState({ email: "", name: "", role: "clinician" });
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const load = async () => {
     setUsers(await get<UserRow[]>("/api/users"));
-    setAudit(await get<AuditRow[]>("/api/audit?limit=100"));
   };
   useEffect(() => void load(), []);
   const create = async () => {
     try {
       await post("/api/users", form);
-      setMsg({ ok: true, text: `Created ${form.email}` });
-      setForm({ email: "", name: "", role: "clinician", password: "" });
+      setMsg({
+        ok: true,
+        text: `Invited ${form.email}: they choose their password with the e-mailed code. A coordinator assigns cases.`,
+      });
+      setForm({ email: "", name: "", role: "clinician" });
       await load();
     } catch (e) {
       setMsg({ ok: false, text: (e as Error).message });
     }
   };
-  const names = new Map(users.map((u) => [u.id, u.email]));
   return (
     <Stack>
       <Title order={1}>Users</Title>
@@ -117,53 +93,14 @@ export function AdminPage() {
           value={form.role}
           onChange={(v) => setForm({ ...form, role: v ?? "clinician" })}
         />
-        <PasswordInput
-          label="Initial password"
-          value={form.password}
-          onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
-        />
-        <Button onClick={() => void create()}>Create</Button>
+        <Button onClick={() => void create()}>Invite</Button>
       </Group>
       {msg && (
         <Alert color={msg.ok ? "green" : "red"} role="status">
           {msg.text}
         </Alert>
       )}
-      <Title order={2} size="h3">
-        Audit trail (latest 100)
-      </Title>
-      <ScrollArea h={400}>
-        <Table aria-label="audit trail" fz="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>When</Table.Th>
-              <Table.Th>Who</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Resource</Table.Th>
-              <Table.Th>Outcome</Table.Th>
-              <Table.Th>From</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {audit.map((a) => (
-              <Table.Tr key={a.id}>
-                <Table.Td>{new Date(a.at).toLocaleString()}</Table.Td>
-                <Table.Td>
-                  {a.userId ? (names.get(a.userId) ?? a.userId) : "—"} {a.role ? `(${a.role})` : ""}
-                </Table.Td>
-                <Table.Td>{a.action}</Table.Td>
-                <Table.Td>
-                  {a.resourceType} {a.resourceId?.slice(0, 8) ?? ""}
-                </Table.Td>
-                <Table.Td>
-                  <Badge color={a.outcome === "allowed" ? "green" : "red"}>{a.outcome}</Badge>
-                </Table.Td>
-                <Table.Td>{a.ip}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </ScrollArea>
+      <AuditTrail />
     </Stack>
   );
 }
