@@ -196,6 +196,17 @@ describe("trial file", () => {
     expect(() => loadTrial(path.join(dir, "none.yaml"))).toThrow(/none\.yaml: file not found/);
   });
 
+  it("a device, a directory or a huge file is refused before reading (no hang)", () => {
+    expect(() => loadTrial("/dev/zero")).toThrow(/\/dev\/zero: is not a regular file/);
+    expect(() => loadTrial(dir)).toThrow(/is a directory/);
+    expect(firstError(GOOD.replace("protocol: pembro.yaml", "protocol: /dev/zero"))).toMatch(
+      /arms\[0\]\.protocol: protocol file '\/dev\/zero' is not a regular file/,
+    );
+    const big = path.join(dir, "big.yaml");
+    writeFileSync(big, "#".repeat(2_000_001));
+    expect(() => loadTrial(big)).toThrow(/is larger than 2000000 bytes/);
+  });
+
   it("paths of protocol problems map to document paths", () => {
     expect(parsePath("phases[1].steps[0].dose.value")).toEqual(["phases", 1, "steps", 0, "dose", "value"]);
   });

@@ -5,12 +5,13 @@
  * Trials may use historical doses: a label maximum or a per-course limit exceeded, and the clinic's sequencing
  * rules, are warnings here, not errors.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { ModelError, type ModelIssue } from "../engine/language/model-error.js";
 import {
   byPosition,
   checkSchema,
+  MAX_FILE_BYTES,
   openDocument,
   type Path,
   type Reader,
@@ -45,6 +46,16 @@ export interface Trial {
   readonly published: readonly PublishedEndpoint[];
   /** Warnings found while reading (label maxima exceeded, unknown fields, ...). */
   readonly warnings: readonly ModelIssue[];
+}
+
+/** Reads a regular file of at most MAX_FILE_BYTES (a device or a huge file is refused before reading). */
+function readSmallFile(file: string): string {
+  const st = statSync(file);
+  if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+  if (!st.isFile()) throw Object.assign(new Error("is not a regular file"), { code: "ENOTREG" });
+  if (st.size > MAX_FILE_BYTES)
+    throw Object.assign(new Error(`is larger than ${MAX_FILE_BYTES} bytes`), { code: "EFBIG" });
+  return readFileSync(file, "utf8");
 }
 
 export interface TrialReadOptions {
@@ -103,10 +114,10 @@ function readProtocolFile(
 ): Protocol | undefined {
   let text: string;
   try {
-    text = (opts.readFile ?? ((f: string) => readFileSync(f, "utf8")))(file);
+    text = (opts.readFile ?? readSmallFile)(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "not found" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    const why = code === "ENOENT" ? "not found" : (e as Error).message;
     trial.error(at, `protocol file '${file}' ${why}`);
     return undefined;
   }
@@ -236,11 +247,10 @@ export function parseTrial(text: string, file = "<trial>", opts: TrialReadOption
 export function loadTrial(file: string, opts: TrialReadOptions = {}): Trial {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readSmallFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    const why = code === "ENOENT" ? "file not found" : (e as Error).message;
     throw new ModelError([{ file, path: "", message: why, severity: "error" }]);
   }
   return parseTrial(text, file, opts);

@@ -9,13 +9,14 @@
  * Without Chromium or a build the tests are skipped and say why; in CI (CI set) that is a failure.
  */
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startServerProcess } from "../test-support/server-process.js";
 import { DEMO_PASSWORD } from "../test-support/test-server.js";
+import { doseText } from "../therapy/dose-text.js";
 
 const SHOTS =
   process.env.UPDATE_SCREENSHOTS === "1"
@@ -77,10 +78,24 @@ describe.skipIf(!available)("the web app in Chromium", () => {
   let browser: Browser;
   let base = "";
   let melanomaCaseId = "";
+  /** The dose the clinician gives the first step before approving (the patient must see this one). */
+  let editedDose = 0;
+  let dataDir = "";
+  /** The one-time code of the latest message to an address (the server writes mail to DATA_DIR/mail). */
+  const mailedCode = (to: string): string => {
+    const dir = path.join(dataDir, "mail");
+    const last = readdirSync(dir)
+      .sort()
+      .map((f) => readFileSync(path.join(dir, f), "utf8"))
+      .filter((t) => t.startsWith(`To: ${to}\r\n`))
+      .at(-1)!;
+    return /: (\S+)\s*$/.exec(last)![1];
+  };
   beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), "immunoplan-web-"));
     const started = await startServerProcess({
       from: "build",
-      dataDir: mkdtempSync(path.join(tmpdir(), "immunoplan-web-")),
+      dataDir,
       env: { DEMO_PASSWORD, PLAN_THREADS: "1" },
     });
     server = started.child;
@@ -136,6 +151,10 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByLabel("E-mail").fill("pat.journey@example.org");
     await page.locator("input[type=password]").fill("a journey passphrase");
     await page.getByRole("button", { name: "Create account" }).click();
+    // the first session needs the code e-mailed to the address (issue 12 §3)
+    await page.getByRole("heading", { name: "Confirm your e-mail" }).waitFor();
+    await page.getByLabel("Code from the e-mail").fill(mailedCode("pat.journey@example.org"));
+    await page.getByRole("button", { name: "Confirm" }).click();
     await page.getByRole("heading", { name: "Case of Pat Journey" }).waitFor();
     // the checklist says what is missing
     await page.getByRole("list", { name: "records checklist" }).getByText("missing").first().waitFor();
@@ -227,6 +246,7 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     const dose = page.getByRole("table", { name: "protocol steps" }).getByRole("textbox").first();
     const before = Number((await dose.inputValue()).replace(/,/g, ""));
     await dose.fill(String(before / 10));
+    editedDose = before / 10;
     await dose.blur();
     await expect
       .poll(() => status.textContent(), { timeout: 10_000 })
@@ -268,6 +288,10 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByRole("heading", { name: "Your treatment plan" }).waitFor();
     await page.getByRole("link", { name: "Download the plan (PDF)" }).waitFor();
     await expect(page.getByText(/Approved on/).isVisible()).resolves.toBe(true);
+    // the approved (edited) dose, not the generated one (issue 12 §1)
+    const plan = (await page.getByLabel("your approved plan").textContent())!;
+    expect(plan).toContain(doseText({ value: editedDose, unit: "" }).trim());
+    expect(plan).not.toContain(doseText({ value: editedDose * 10, unit: "" }).trim() + " ");
     await page.screenshot({ path: path.join(SHOTS, "patient-plan.png"), fullPage: true });
     await page.close();
     // on a phone: the same page in one column, nothing wider than the screen
