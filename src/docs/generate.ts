@@ -12,6 +12,7 @@ import { caseJsonSchema } from "../clinic/case-schema.js";
 import { protocolJsonSchema } from "../therapy/protocol-schema.js";
 import { trialJsonSchema } from "../population/trial-schema.js";
 import { modelPage } from "./model-page.js";
+import { calibrationReport } from "./calibration-report.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DOCS = path.join(ROOT, "docs");
@@ -78,6 +79,11 @@ writeFileSync(
 writeFileSync(
   path.join(ROOT, "schemas", "case.schema.json"),
   JSON.stringify(caseJsonSchema(), null, 2) + "\n",
+);
+const calibration = await calibrationReport(ROOT, path.join(DOCS, "images", "calibration"));
+writeFileSync(path.join(DOCS, "calibration.md"), calibration.markdown);
+console.log(
+  `docs: calibration report (${calibration.results.length} trials simulated on the shipped virtual populations)`,
 );
 console.log(
   `docs: ${models.length} model pages, validation report (${sum.checks} checks: ${sum.pass} pass, ${sum.fail} fail, ${sum.known} documented discrepancies)`,

@@ -87,13 +87,21 @@ interface ArmRun {
   readonly trial: number;
   readonly arm: string;
   readonly patients: number;
-  /** Enrolment factor of every pool member and the outcome of those enrolled. */
+  /** Enrolment factor of every pool member and the outcome of those enrolled (at the trial's follow-up). */
   readonly factor: Float64Array;
   readonly outcomes: Map<number, PatientOutcome>;
+  /** Outcomes at earlier data cuts (days → pool index → outcome). */
+  readonly at: Map<number, Map<number, PatientOutcome>>;
 }
+
+/** The arm's outcomes at a data cut (days), or at the full follow-up. */
+const outcomesOf = (arm: ArmRun, cut: number | undefined) =>
+  cut === undefined ? arm.outcomes : arm.at.get(cut)!;
 
 interface Constraint {
   readonly trial: number;
+  /** Data cut of the published value (days), if earlier than the trial's follow-up. */
+  readonly cut?: number;
   readonly published: PublishedEndpoint;
   readonly arms: readonly ArmRun[];
   readonly f: (o: PatientOutcome) => number;
@@ -108,7 +116,7 @@ function valueOf(c: Constraint, w: ArrayLike<number>): number | null {
   for (const arm of c.arms) {
     let mass = 0;
     let sum = 0;
-    for (const [i, o] of arm.outcomes) {
+    for (const [i, o] of outcomesOf(arm, c.cut)) {
       const m = w[i] * arm.factor[i];
       mass += m;
       sum += m * c.f(o);
@@ -124,11 +132,12 @@ function valueOf(c: Constraint, w: ArrayLike<number>): number | null {
 function fillColumn(c: Constraint, col: number, k: number, a: Float64Array, u: ArrayLike<number>): void {
   const total = c.arms.reduce((s, arm) => s + arm.patients, 0);
   for (const arm of c.arms) {
+    const outcomes = outcomesOf(arm, c.cut);
     let mass = 0;
-    for (const [i] of arm.outcomes) mass += u[i] * arm.factor[i];
+    for (const [i] of outcomes) mass += u[i] * arm.factor[i];
     if (mass <= 0) continue;
     const share = arm.patients / total;
-    for (const [i, o] of arm.outcomes) a[i * k + col] += (share * arm.factor[i] * (c.f(o) - c.target)) / mass;
+    for (const [i, o] of outcomes) a[i * k + col] += (share * arm.factor[i] * (c.f(o) - c.target)) / mass;
   }
 }
 
@@ -201,12 +210,27 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     const population = simulatorPopulation(trial);
     const a = trial.document.assessment;
     const days = [0, ...scanDays(a)];
+    const followUp = a.follow_up_weeks * 7;
+    const cuts = [
+      ...new Set(
+        trial.published
+          .map((p) => (p.data_cut_weeks === undefined ? undefined : p.data_cut_weeks * 7))
+          .filter((d): d is number => d !== undefined && d < followUp),
+      ),
+    ];
     const { factor, notes: en } = enrol(pool, population, uniform);
     for (const note of en) notes.push(`${trial.document.name}: ${note}`);
     const idx = [...factor.keys()].filter((i) => factor[i] > 0);
     if (idx.length === 0) notes.push(`${trial.document.name}: no virtual patient is eligible`);
     trial.arms.forEach((arm, ai) => {
-      arms.push({ trial: ti, arm: arm.name, patients: arm.patients, factor, outcomes: new Map() });
+      arms.push({
+        trial: ti,
+        arm: arm.name,
+        patients: arm.patients,
+        factor,
+        outcomes: new Map(),
+        at: new Map(cuts.map((d) => [d, new Map()])),
+      });
       enrolledIdx.push(idx);
       tasks.push({
         cancer,
@@ -215,6 +239,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
         protocol: arm.protocol,
         days,
         settings: { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 },
+        cuts,
       });
     });
   });
@@ -222,7 +247,12 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     threads: opts.threads,
     onProgress: (d, t) => opts.onProgress?.("calibration arms", d, t),
   });
-  results.forEach((r, k) => r.outcomes.forEach((o, j) => arms[k].outcomes.set(enrolledIdx[k][j], o)));
+  results.forEach((r, k) => {
+    r.outcomes.forEach((o, j) => arms[k].outcomes.set(enrolledIdx[k][j], o));
+    tasks[k].cuts?.forEach((cut, c) =>
+      r.outcomesAt?.[c].forEach((o, j) => arms[k].at.get(cut)!.set(enrolledIdx[k][j], o)),
+    );
+  });
 
   // 3. constraints and weights
   const constraints: Constraint[] = [];
@@ -230,6 +260,18 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     for (const p of trial.published) {
       const f = feature(p.endpoint, p.value);
       if (!f) continue;
+      const followUp = trial.document.assessment.follow_up_weeks * 7;
+      const cut =
+        p.data_cut_weeks !== undefined && p.data_cut_weeks * 7 < followUp ? p.data_cut_weeks * 7 : undefined;
+      const horizon = cut ?? followUp;
+      const lm = LANDMARK.exec(p.endpoint);
+      const at = p.endpoint === "median_PFS_months" ? p.value : lm ? Number(lm[2]) : 0;
+      if (at * DAYS_PER_MONTH > horizon) {
+        notes.push(
+          `${trial.document.name}: ${p.endpoint} of ${Array.isArray(p.arm) ? p.arm.join(" + ") : p.arm} lies beyond the simulated follow-up (${Math.round(horizon / 7)} weeks): not used`,
+        );
+        continue;
+      }
       const names = Array.isArray(p.arm) ? p.arm : [p.arm];
       const mine = arms.filter((a) => a.trial === ti && names.includes(a.arm) && a.outcomes.size > 0);
       if (mine.length !== names.length) continue;
@@ -257,6 +299,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       certainty: c.published.certainty ?? null,
       sigma: Math.round(c.sigma * 1e4) / 1e4,
       simulated_patients: c.arms.reduce((s, a) => s + a.outcomes.size, 0),
+      data_cut_weeks: c.cut === undefined ? null : c.cut / 7,
       prior: v,
       calibrated: null,
     };

@@ -1,6 +1,6 @@
 /**
- * Who of a virtual population a trial arm enrols: hard criteria (allowed stages, PD-L1, ECOG, prior lines,
- * injectable lesions, refractory to agents or classes) remove patients; distributions (stage fractions, share with
+ * Who of a virtual population a trial arm enrols: hard criteria (allowed stages, PD-L1, ECOG, injectable lesions,
+ * refractory to agents or classes) remove patients; distributions (stage fractions, share with
  * raised LDH) reweight those left so that the arm's baseline matches the trial's (post-stratification on the
  * population's own weights).
  */
@@ -57,6 +57,12 @@ export function enrol(
   const notes: string[] = [];
   const refractory = (population.refractory_to ?? []).map((e) => ({ e, c: refractoryClass(e) }));
   for (const r of refractory) if (!r.c) notes.push(`refractory_to '${r.e}': not a class the model can test`);
+  // the model has no biology of earlier lines besides refractoriness: prior_lines does not select patients (else
+  // patients enrolled by no other trial would keep their prior weights and bias the trials that admit them)
+  if (population.prior_lines && population.prior_lines.some((l) => l > 0))
+    notes.push(
+      "prior_lines: earlier lines are represented only through refractory_to; not used to select patients",
+    );
   const allowedStages = Array.isArray(population.stage) ? (population.stage as readonly string[]) : null;
   for (let i = 0; i < n; i++) {
     const c = pool[i].covariates;
@@ -65,10 +71,6 @@ export function enrol(
     if (population.pdl1 === "positive" && !(c.pdl1_tps >= 1)) ok = false;
     if (population.pdl1 === "high" && !(c.pdl1_tps >= 50)) ok = false;
     if (population.ecog && !population.ecog.includes(c.ecog)) ok = false;
-    if (population.prior_lines && !population.prior_lines.includes(Math.min(c.prior_lines, 2))) {
-      // the population's prior lines are 0, 1 or "2 or more"
-      if (!(c.prior_lines >= 2 && population.prior_lines.some((l) => l >= 2))) ok = false;
-    }
     if (population.injectable && !c.injectable) ok = false;
     for (const r of refractory) if (r.c && !pool[i].refractory.includes(r.c)) ok = false;
     if (!ok) factor[i] = 0;

@@ -1,9 +1,10 @@
 /**
  * The observation layer: what the trial's radiologists report at each scan of a simulated patient.
  *
- * - Lesion j of group g (systemic or locally treated) has the diameter d_j(t) = d_j(0)·(V_g(t)/V_g(0))^(w_j/3):
- *   its volume follows its group's volume (viable and dead cells) to a lesion-level power w_j (log-normal
- *   heterogeneity between lesions [assumption], checked against OPTiM's lesion-level responses).
+ * - Lesion j of group g (systemic or locally treated) has the diameter d_j(t) = d_j(0)·max((V_g(t)/V_g(0))^w_j,
+ *   s_j)^(1/3): its volume follows its group's volume (viable and dead cells) to a lesion-level power w_j (log-normal
+ *   heterogeneity between lesions [assumption]) and, unless it resolves completely (65 % of lesions, from OPTiM's
+ *   lesion-level complete resolutions), keeps a residual mass s_j of 1–10 % of its baseline volume (scar).
  * - Reader noise: each reading is multiplied by exp(σ·ε), σ = 8.6 % (+3 % for lesions < 10 mm and nodes) — the
  *   between-reader limits of agreement of Yoon 2016 (clinical-model.md §5.3). A non-nodal lesion below 3 mm has
  *   disappeared (0 mm); 3–5 mm is "too small to measure" and recorded as 5 mm (RECIST default). A node keeps a
@@ -92,7 +93,8 @@ export function observeCourse(
       const v0 = local ? vl0 : vs0;
       const v = local ? course.volumeL[i] : course.volumeS[i];
       const ratio = v0 > 0 ? Math.max(0, v / v0) : 0;
-      const d = l.diameterMm * ratio ** (l.w / 3);
+      // a lesion that does not resolve keeps a residual mass (scar) when its cancer cells are gone
+      const d = l.diameterMm * Math.max(ratio ** l.w, l.scar) ** (1 / 3);
       if (l.role === "target") {
         sum += d;
         const sigma = sd + (d < 10 || l.nodal ? sdSmall : 0);

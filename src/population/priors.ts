@@ -79,6 +79,8 @@ const SharedPriors = z
     burst: Prior,
     rho_car: Prior,
     lesion_heterogeneity: Prior,
+    lesion_resolution: Prior,
+    residual_mass: Prior,
     reader_sd: Prior,
     reader_sd_small: Prior,
     occult_lesions: Prior,

@@ -27,24 +27,41 @@ export interface BatchTask {
   readonly settings: EvaluationSettings;
   /** Return the courses too (trial reports need them; calibration only needs outcomes). */
   readonly courses?: boolean;
+  /** Data cuts (days): outcomes are also evaluated on the scans up to each of them. */
+  readonly cuts?: readonly number[];
 }
 
 export interface BatchResult {
   readonly outcomes: PatientOutcome[];
   readonly courses?: SimulatedCourse[];
+  /** outcomesAt[c][i]: patient i evaluated at data cut c. */
+  readonly outcomesAt?: PatientOutcome[][];
 }
+
+/** The course as known at a data cut: the scans up to that day. */
+export const truncateCourse = (c: SimulatedCourse, day: number): SimulatedCourse => {
+  const keep = c.scans.filter((s) => s.day <= day + 1e-9).length;
+  return { ...c, scans: c.scans.slice(0, keep), trueSumMm: c.trueSumMm.slice(0, keep) };
+};
 
 export function runBatch(task: BatchTask): BatchResult {
   const outcomes: PatientOutcome[] = [];
   const courses: SimulatedCourse[] = [];
+  const cuts = task.cuts ?? [];
+  const outcomesAt: PatientOutcome[][] = cuts.map(() => []);
   task.seeds.forEach((seed, i) => {
     const vp = sampleVirtualPatient(task.cancer, seed);
     const group = simulatePatient(vp, task.protocol, task.days);
     const course = observeCourse(vp, group, task.noiseSeeds[i], task.ids?.[i]);
     outcomes.push(evaluateCourse(course, task.settings));
+    cuts.forEach((cut, c) => outcomesAt[c].push(evaluateCourse(truncateCourse(course, cut), task.settings)));
     if (task.courses) courses.push(course);
   });
-  return task.courses ? { outcomes, courses } : { outcomes };
+  return {
+    outcomes,
+    ...(task.courses ? { courses } : {}),
+    ...(cuts.length ? { outcomesAt } : {}),
+  };
 }
 
 export interface BatchOptions {
@@ -100,7 +117,13 @@ export async function runBatches(
   return tasks.map((t, ti) => {
     const mine = pieces.map((p, k) => ({ p, k })).filter(({ p }) => p.task === ti);
     const outcomes = mine.flatMap(({ k }) => results[k].outcomes);
-    if (!t.courses) return { outcomes };
-    return { outcomes, courses: mine.flatMap(({ k }) => results[k].courses ?? []) };
+    const outcomesAt = (t.cuts ?? []).map((_, c) =>
+      mine.flatMap(({ k }) => results[k].outcomesAt?.[c] ?? []),
+    );
+    return {
+      outcomes,
+      ...(t.courses ? { courses: mine.flatMap(({ k }) => results[k].courses ?? []) } : {}),
+      ...(t.cuts?.length ? { outcomesAt } : {}),
+    };
   });
 }

@@ -118,6 +118,11 @@ export const PublishedSchema = z.object({
   tolerance: z.number().positive().optional(),
   /** Certainty tag of the number in shared/research/trials.md: C confirmed in a source, H from memory, M moderate. */
   certainty: z.enum(["C", "H", "M"]).optional(),
+  /**
+   * Weeks of follow-up at the analysis that reported the number (a first report of a trial followed longer): the
+   * simulated value uses only the scans up to then.
+   */
+  data_cut_weeks: z.number().positive().max(1040).optional(),
   note: z.string().optional(),
 });
 

@@ -23,6 +23,11 @@ export interface Lesion {
   readonly diameterMm: number;
   /** Lesion-level sensitivity: the lesion's volume follows its group's volume to this power. */
   readonly w: number;
+  /**
+   * Residual mass (fibrosis, scar) left when the lesion's cancer cells are gone, as a share of its baseline volume;
+   * 0 when the lesion resolves completely.
+   */
+  readonly scar: number;
 }
 
 export interface Covariates {
@@ -223,6 +228,10 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
       visceral: site === "lung" || site === "liver" || site === "visceral",
       diameterMm: d,
       w: Math.exp(het * standardNormal(rand)),
+      scar:
+        rand() < sampleNumber(shared.lesion_resolution.dist, rand)
+          ? 0
+          : sampleNumber(shared.residual_mass.dist, rand),
     };
   };
   for (let k = 0; k < nTarget; k++) {

@@ -27,6 +27,8 @@ const TargetSchema = z.object({
   sigma: z.number(),
   /** Enrolled virtual patients simulated for this arm. */
   simulated_patients: z.number(),
+  /** Weeks of follow-up of the analysis that reported the value (null: the trial's whole follow-up). */
+  data_cut_weeks: z.number().nullable(),
   /** Value with uniform weights (the priors alone) and with the calibrated weights. */
   prior: z.number().nullable(),
   calibrated: z.number().nullable(),

@@ -287,7 +287,24 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/Edited:/);
     await page.screenshot({ path: path.join(SHOTS, "planner-editor.png"), fullPage: true });
     await checkAccessibility(page, "planner");
-    await page.getByRole("button", { name: /^Approve this/ }).click();
+    // an impossible dose is named and blocks approval; the server refuses it too (issue 12 §1)
+    const approveButton = page.getByRole("button", { name: /^Approve this/ });
+    await dose.fill("-5");
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /^dose of .*: must be above 0$/ })
+      .waitFor();
+    expect(await approveButton.isDisabled()).toBe(true);
+    await dose.fill(String(editedDose.value));
+    await dose.blur();
+    // a personalization that did not converge is approved only after its warning is read
+    const ack = page.getByLabel("I have read this warning and approve anyway");
+    if (await ack.count()) {
+      expect(await approveButton.isDisabled()).toBe(true);
+      await ack.check();
+    }
+    await expect.poll(() => approveButton.isDisabled(), { timeout: 10_000 }).toBe(false);
+    await approveButton.click();
     await page.getByText("Approved: the patient now sees this plan.").waitFor();
     await page.close();
   }, 180_000);

@@ -3,6 +3,7 @@ import {
   Badge,
   Button,
   Card,
+  Checkbox,
   Group,
   NumberInput,
   Progress,
@@ -78,6 +79,13 @@ interface Compiled {
 
 const cells = (log10: number[]) => log10.map((v) => Math.pow(10, v) - 1);
 
+/** Why a typed dose is impossible (empty, not a number, zero or negative), or null. */
+function doseError(v: number | string | undefined): string | null {
+  if (v === undefined) return null;
+  if (v === "" || typeof v !== "number" || !Number.isFinite(v)) return "enter a dose";
+  return v > 0 ? null : "must be above 0";
+}
+
 /** The candidate's protocol, editable: days of each step (shift or list) and doses; the prediction follows. */
 function Editor({
   caseId,
@@ -102,6 +110,10 @@ function Editor({
   );
   const [problems, setProblems] = useState<Compiled["problems"]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // what the clinician typed in each dose field (an impossible value stays there, with its error, and blocks approval)
+  const [doseTyped, setDoseTyped] = useState<Record<string, number | string>>({});
+  const [acknowledged, setAcknowledged] = useState(false);
+  const converged = plan.personalization.converged;
   const samples = useMemo(() => plan.samples.slice(0, 40), [plan.samples]);
   const seq = useRef(0);
 
@@ -156,13 +168,27 @@ function Editor({
   };
   const approve = async () => {
     try {
-      await post(`/api/plans/${planId}/approve`, { chosen: candidate.id, ...(changed ? { protocol } : {}) });
+      await post(`/api/plans/${planId}/approve`, {
+        chosen: candidate.id,
+        ...(changed ? { protocol } : {}),
+        ...(converged ? {} : { acknowledgeNotConverged: acknowledged }),
+      });
       setMessage({ ok: true, text: "Approved: the patient now sees this plan." });
       onApproved();
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
     }
   };
+  // impossible values in the fields, named by field; the server checks the same (and the label maximum)
+  const inputErrors = protocol.phases.flatMap((ph, pi) =>
+    ph.steps.flatMap((s, si) => {
+      const e = doseError(doseTyped[`${pi}-${si}`]);
+      return e ? [{ key: `${pi}-${si}`, text: `dose of ${s.agent}: ${e}` }] : [];
+    }),
+  );
+  const serverErrors = problems.filter((p) => p.severity === "error");
+  const approvable =
+    planStatus === "draft" && !inputErrors.length && !serverErrors.length && (converged || acknowledged);
   const lines: PlotLine[] = [];
   if (original)
     lines.push({
@@ -213,14 +239,34 @@ function Editor({
                     <NumberInput
                       aria-label={`dose of ${s.agent}`}
                       w={130}
-                      value={s.dose.value}
-                      min={0}
-                      onChange={(v) =>
-                        typeof v === "number" && v > 0 && update(pi, si, (x) => (x.dose.value = v))
-                      }
+                      value={doseTyped[`${pi}-${si}`] ?? s.dose.value}
+                      error={doseError(doseTyped[`${pi}-${si}`])}
+                      onChange={(v) => {
+                        setDoseTyped((t) => ({ ...t, [`${pi}-${si}`]: v }));
+                        if (typeof v === "number" && v > 0) update(pi, si, (x) => (x.dose.value = v));
+                      }}
                     />
                     <Text size="sm">{s.dose.unit}</Text>
                   </Group>
+                  {(s.dose_override_reason !== undefined ||
+                    problems.some(
+                      (p) =>
+                        p.path === `phases[${pi}].steps[${si}].dose.value` && /label maximum/.test(p.message),
+                    )) && (
+                    <TextInput
+                      mt={4}
+                      size="xs"
+                      label={`Why ${s.agent} above the label maximum`}
+                      value={s.dose_override_reason ?? ""}
+                      onChange={(e) => {
+                        const reason = e.currentTarget.value;
+                        update(pi, si, (x) => {
+                          if (reason.trim().length >= 3) x.dose_override_reason = reason;
+                          else delete x.dose_override_reason;
+                        });
+                      }}
+                    />
+                  )}
                 </Table.Td>
                 <Table.Td>
                   {Array.isArray(s.days) ? (
@@ -273,6 +319,11 @@ function Editor({
           )}
         </Table.Tbody>
       </Table>
+      {inputErrors.map((e) => (
+        <Alert key={e.key} color="red" mt={4} role="alert">
+          {e.text}
+        </Alert>
+      ))}
       {problems.map((p, i) => (
         <Alert key={i} color={p.severity === "error" ? "red" : "yellow"} mt={4} role="status">
           {p.path}: {p.message}
@@ -293,8 +344,20 @@ function Editor({
           ? `Edited: eliminated in ${pct(edited.p)} of samples (updated in ${Math.round(edited.ms)} ms).`
           : ""}
       </Text>
+      {!converged && (
+        <Alert color="red" mt="sm" role="alert" title="The patient's model did not converge">
+          The personalization did not converge (R-hat ≥ 1.1 for some parameter): the predictions above are
+          unreliable. Plan again with more MCMC draws, or approve only if you decide without them.
+          <Checkbox
+            mt="xs"
+            label="I have read this warning and approve anyway"
+            checked={acknowledged}
+            onChange={(e) => setAcknowledged(e.currentTarget.checked)}
+          />
+        </Alert>
+      )}
       <Group mt="sm">
-        <Button onClick={() => void approve()} color="green" disabled={planStatus !== "draft"}>
+        <Button onClick={() => void approve()} color="green" disabled={!approvable}>
           {changed ? "Approve this edited protocol" : "Approve this candidate"}
         </Button>
         {planStatus !== "draft" && (

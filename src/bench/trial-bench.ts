@@ -1,0 +1,35 @@
+/**
+ * In-silico trial benchmark (issue 13 §5: a 1,000-patient two-arm trial in under 10 s on 2 cores): CheckMate 067's
+ * nivolumab and ipilimumab arms, 500 patients each (1,000 in all), then 1,000 each, simulated on the shipped
+ * melanoma population on every core — the same work as `immunoplan trial simulate … --patients N`. Best of 3.
+ */
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { populationSimulator } from "../population/arm-simulator.js";
+import { loadTrial } from "../population/trial-file.js";
+import { runTrial } from "../population/trial-run.js";
+import { loadVpop, shippedVpopFile } from "../population/vpop-file.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+async function main(): Promise<void> {
+  const threads = Number(process.env.THREADS ?? availableParallelism());
+  const trial = loadTrial(path.join(ROOT, "trials", "calibration", "checkmate-067.yaml"));
+  const { vpop } = loadVpop(shippedVpopFile("melanoma"));
+  for (const perArm of [500, 1000]) {
+    const runs: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const sim = populationSimulator(vpop, [], threads);
+      const t = performance.now();
+      await runTrial(trial, sim, { patients: perArm, seed: 1 + r });
+      runs.push((performance.now() - t) / 1000);
+    }
+    const best = Math.min(...runs);
+    console.log(
+      `trial: CheckMate 067, 2 arms × ${perArm} patients (${2 * perArm} in all), ${threads} threads: best ${best.toFixed(2)} s (runs ${runs.map((x) => x.toFixed(2)).join(", ")} s); ${((2 * perArm) / best).toFixed(0)} patients/s; target for 1,000 patients < 10 s`,
+    );
+  }
+}
+
+await main();
