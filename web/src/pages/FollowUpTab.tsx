@@ -52,6 +52,7 @@ export function FollowUpTab({
     .sort((a, b) => a.date.localeCompare(b.date))
     .at(-1);
   const [scanDate, setScanDate] = useState("");
+  const birthDate = c.record.patient?.birthDate;
   const [sizes, setSizes] = useState<Record<string, number>>({});
   const [ae, setAe] = useState({ term: "", system: "CTCAE v5", grade: 1, onset: "" });
   const [adm, setAdm] = useState({
@@ -113,6 +114,8 @@ export function FollowUpTab({
             type="date"
             label="Scan date"
             value={scanDate}
+            max={today()}
+            error={dateError(scanDate, birthDate)}
             onChange={(e) => setScanDate(e.currentTarget.value)}
           />
           <Table fz="sm" mt="xs" aria-label="lesion measurements">
@@ -134,16 +137,31 @@ export function FollowUpTab({
                   <Table.Td>
                     <NumberInput
                       aria-label={`new diameter of ${l.location ?? l.id}`}
-                      min={0}
                       value={sizes[l.id] ?? ""}
-                      onChange={(v) => setSizes({ ...sizes, [l.id]: Number(v) })}
+                      error={
+                        sizes[l.id] !== undefined && !(sizes[l.id] >= 0) ? "diameter: not below 0 mm" : null
+                      }
+                      onChange={(v) => {
+                        const next = { ...sizes };
+                        if (v === "") delete next[l.id];
+                        else next[l.id] = Number(v);
+                        setSizes(next);
+                      }}
                     />
                   </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
-          <Button mt="xs" disabled={!scanDate} onClick={() => void recordScan()}>
+          <Button
+            mt="xs"
+            disabled={
+              !scanDate ||
+              dateError(scanDate, birthDate) !== null ||
+              Object.values(sizes).some((v) => !(v >= 0))
+            }
+            onClick={() => void recordScan()}
+          >
             Record the scan
           </Button>
           <Title order={4} mt="md">
@@ -179,11 +197,13 @@ export function FollowUpTab({
             <TextInput
               type="date"
               label="Onset"
+              max={today()}
+              error={dateError(ae.onset, birthDate)}
               value={ae.onset}
               onChange={(e) => setAe({ ...ae, onset: e.currentTarget.value })}
             />
             <Button
-              disabled={!ae.term || !ae.onset}
+              disabled={!ae.term || !ae.onset || dateError(ae.onset, birthDate) !== null}
               onClick={() =>
                 void act(() => post(`/api/cases/${c.id}/adverse-events`, ae), "Adverse event recorded.")
               }
@@ -218,6 +238,7 @@ export function FollowUpTab({
             />
             <NumberInput
               label="Dose"
+              error={adm.value > 0 ? null : "dose: must be above 0"}
               value={adm.value}
               onChange={(v) => setAdm({ ...adm, value: Number(v) })}
               w={110}
@@ -237,11 +258,12 @@ export function FollowUpTab({
             <TextInput
               type="datetime-local"
               label="Given at"
+              error={adm.givenAt ? dateError(adm.givenAt, birthDate) : null}
               value={adm.givenAt}
               onChange={(e) => setAdm({ ...adm, givenAt: e.currentTarget.value })}
             />
             <Button
-              disabled={!adm.givenAt}
+              disabled={!adm.givenAt || !(adm.value > 0) || dateError(adm.givenAt, birthDate) !== null}
               onClick={() =>
                 void act(
                   () =>
@@ -278,4 +300,20 @@ export function FollowUpTab({
       </SimpleGrid>
     </Stack>
   );
+}
+
+/** Today as YYYY-MM-DD in this browser's time zone. */
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** A date (or local date-time) in the future or before the patient's birth, named; the server refuses both too. */
+function dateError(value: string, birthDate: string | undefined): string | null {
+  if (!value) return null;
+  const day = value.slice(0, 10);
+  if (day > today()) return `${day} is in the future`;
+  if (birthDate && day < birthDate.slice(0, 10))
+    return `${day} is before the patient's birth date (${birthDate})`;
+  return null;
 }
