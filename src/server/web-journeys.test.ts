@@ -353,9 +353,17 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByRole("button", { name: "Record", exact: true }).nth(1).click();
     await page.getByText("Administration recorded.").waitFor();
     // a scan after it: 45 mm against the last scan before the plan (65 mm), not the first scan (48 mm)
+    const fields = page.getByRole("table", { name: "lesion measurements" }).getByRole("textbox");
+    // impossible values are named under their field and block recording (issue 12 §1)
+    await page.getByLabel("Scan date").fill(day(400));
+    await page.getByText(`${day(400)} is in the future`).waitFor();
+    await fields.nth(0).fill("-20");
+    await fields.nth(0).blur();
+    await page.getByText("diameter: not below 0 mm").waitFor();
+    expect(await fields.nth(0).inputValue()).toBe("-20"); // not silently clamped to 0
+    expect(await page.getByRole("button", { name: "Record the scan" }).isDisabled()).toBe(true);
     await page.getByLabel("Scan date").fill(day(0));
     const sizes = [18, 14, 13];
-    const fields = page.getByRole("table", { name: "lesion measurements" }).getByRole("textbox");
     for (const [i, mm] of sizes.entries()) await fields.nth(i).fill(String(mm));
     await page.getByRole("button", { name: "Record the scan" }).click();
     await page.getByText("Scan recorded").waitFor();
