@@ -5,20 +5,25 @@ import { imagingAssessments, loadCase } from "../clinic/case-file.js";
 import { evaluateCase } from "../clinic/evaluate.js";
 import { exportBundle } from "../clinic/fhir-export.js";
 import { importBundle, isBundle } from "../clinic/fhir-import.js";
-import { irecistBest, irecistTimepoints } from "../clinic/irecist.js";
-import { bestOverallResponse, recistTimepoints } from "../clinic/recist.js";
-import { UsageError, type CliIO } from "./io.js";
+import { lineResponse, recordLineStarts } from "../clinic/response.js";
+import { dateOption, formatTable, numberOption, UsageError, type CliIO } from "./io.js";
 
 export const CASE_USAGE = `usage: immunoplan case import BUNDLE.json [--id ID] [--out case.json] [--report report.json]
        immunoplan case export CASE.json [--out bundle.json]
        immunoplan evaluate CASE.json [--date YYYY-MM-DD] [--json]
-       immunoplan recist CASE.json [--json]`;
+       immunoplan recist CASE.json [--line-start YYYY-MM-DD] [--min-sd-days N] [--confirm-days N] [--json]
+  recist: the current line of treatment against its own baseline, the last scan on or before the line started
+  (a treatment of the record or --line-start); SD counts from --min-sd-days after the baseline (default 42),
+  a response is confirmed by a scan --confirm-days later (default 28).`;
 
 const OPTIONS = {
   id: { type: "string" },
   out: { type: "string" },
   report: { type: "string" },
   date: { type: "string" },
+  "line-start": { type: "string" },
+  "min-sd-days": { type: "string" },
+  "confirm-days": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -98,9 +103,7 @@ export function runEvaluateCommand(argv: string[], io: CliIO): number {
     return 0;
   }
   const c = loadCase(path.resolve(io.cwd, one(positionals, "CASE")));
-  const date = values.date;
-  if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
-    throw new UsageError(`--date must be YYYY-MM-DD, not '${date}'`);
+  const date = dateOption(values.date, "date");
   const e = evaluateCase(c, date);
   if (values.json) {
     io.out(JSON.stringify(e, null, 1) + "\n");
@@ -129,37 +132,54 @@ export function runEvaluateCommand(argv: string[], io: CliIO): number {
 }
 
 export function runRecistCommand(argv: string[], io: CliIO): number {
-  const { values, positionals } = args(argv, ["json"]);
+  const { values, positionals } = args(argv, ["json", "line-start", "min-sd-days", "confirm-days"]);
   if (values.help) {
     io.out(CASE_USAGE + "\n");
     return 0;
   }
   const c = loadCase(path.resolve(io.cwd, one(positionals, "CASE")));
-  const assessments = imagingAssessments(c);
-  if (assessments.length < 2)
+  const all = imagingAssessments(c);
+  const lineStart = dateOption(values["line-start"], "line-start");
+  const r = lineResponse(all, {
+    lineStarts: [...recordLineStarts(c), ...(lineStart ? [lineStart] : [])],
+    minSdDays: numberOption(values["min-sd-days"], "min-sd-days", { min: 0, max: 3650 }),
+    confirmDays: numberOption(values["confirm-days"], "confirm-days", { min: 0, max: 3650 }),
+  });
+  if (!r)
     throw new UsageError(
-      `${positionals[0]}: RECIST needs a baseline and at least one follow-up imaging study with lesion measurements (found ${assessments.length})`,
+      `${positionals[0]}: RECIST needs a baseline and at least one follow-up imaging study with lesion measurements (found ${all.length}${lineStart ? ` from the line starting ${lineStart}` : ""})`,
     );
-  const tps = recistTimepoints(assessments);
-  const best = bestOverallResponse(assessments[0].date, tps);
-  const itps = irecistTimepoints(assessments);
-  const ibest = irecistBest(itps);
+  const tps = r.recist.timepoints;
+  const best = r.recist.best;
+  const itps = r.irecist.timepoints;
+  const ibest = r.irecist.best;
   if (values.json) {
-    const irecist = itps.map(({ recist: _r, ...rest }) => rest);
     io.out(
       JSON.stringify(
-        { baseline: assessments[0], timepoints: tps, best, irecist, irecistBest: ibest },
+        {
+          lineStart: r.lineStart,
+          baseline: all.find((a) => a.date === r.baseline.date),
+          baselineReason: r.baselineReason,
+          timepoints: tps,
+          best,
+          irecist: itps,
+          irecistBest: ibest,
+        },
         null,
         1,
       ) + "\n",
     );
     return 0;
   }
+  io.out(
+    `Baseline ${r.baseline.date}${r.baseline.sumMm !== null ? ` (${r.baseline.sumMm} mm)` : ""}: ${r.baselineReason}\n\n`,
+  );
   const f = (x: number | null, d = 1) => (x === null ? "–" : x.toFixed(d));
   const rows = [
     [
       "date",
       "sum (mm)",
+      "nadir (mm)",
       "vs baseline %",
       "vs nadir %",
       "vs nadir mm",
@@ -169,12 +189,13 @@ export function runRecistCommand(argv: string[], io: CliIO): number {
       "overall",
       "iRECIST",
     ],
-    [assessments[0].date, f(tps[0]?.nadirMm ?? null), "baseline", "", "", "", "", "", "", ""],
+    [r.baseline.date, f(r.baseline.sumMm), "", "baseline", "", "", "", "", "", "", ""],
   ];
   for (const [i, t] of tps.entries())
     rows.push([
       t.date,
       f(t.sumMm),
+      f(t.nadirMm),
       f(t.changeFromBaselinePct),
       f(t.changeFromNadirPct),
       f(t.changeFromNadirMm),
@@ -184,9 +205,10 @@ export function runRecistCommand(argv: string[], io: CliIO): number {
       t.overall,
       itps[i].response,
     ]);
-  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  io.out(rows.map((r) => r.map((x, i) => x.padStart(w[i])).join("  ")).join("\n") + "\n");
-  io.out(`\nRECIST 1.1 best overall response: ${best.response}; confirmed (≥ 4 weeks): ${best.confirmed}\n`);
+  io.out(formatTable(rows, [false, true, true, true, true, true]).join("\n") + "\n");
+  io.out(
+    `\nRECIST 1.1 best overall response: ${best.response}; confirmed: ${best.confirmed} (SD counts from day ${best.minSdDays} after the baseline; confirmation ≥ ${best.confirmDays} days later)\n`,
+  );
   io.out(
     `iRECIST best overall response: ${ibest.response}` +
       (ibest.progressionDate

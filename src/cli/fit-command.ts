@@ -15,6 +15,7 @@ import { bayesFitGrowth, predictionBand, type Prior } from "../models/bayes-fit.
 import { loadModelByName } from "../models/catalog.js";
 import { fitMechanistic } from "../models/mechanistic-fit.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
+import { POPULATION_USAGE, runPopulationFit } from "./fit-population.js";
 
 export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data series.csv [--error-model proportional|constant|log|power:α]
                       [--t0 T --v0 V | --fit-v0] [--starts N] [--seed S] [--json]
@@ -31,7 +32,8 @@ export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data se
   sizes. A catalog model (second form) has the named parameters or initial states fitted, the rest published.
   Growth models: ${growthModels()
     .map((m) => m.name)
-    .join(", ")}`;
+    .join(", ")}
+${POPULATION_USAGE}`;
 
 const pick = (header: string[], names: string[]) => header.find((h) => names.includes(h.trim()));
 
@@ -120,6 +122,10 @@ export function runFitCommand(argv: string[], io: CliIO): number {
       starts: { type: "string" },
       seed: { type: "string" },
       json: { type: "boolean" },
+      population: { type: "boolean" },
+      covariance: { type: "string" },
+      random: { type: "string" },
+      "min-points": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -130,6 +136,7 @@ export function runFitCommand(argv: string[], io: CliIO): number {
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (!values.model) throw new UsageError("missing --model (e.g. gompertz, or gompertz,logistic,power-law)");
   if (!values.data) throw new UsageError("missing --data series.csv");
+  if (values.population) return runPopulationFit(io, values);
   if (values.free !== undefined || !growthModels().some((m) => m.name === values.model!.split(",")[0].trim()))
     return runMechanistic(io, values);
   let models;
@@ -198,7 +205,11 @@ export function runFitCommand(argv: string[], io: CliIO): number {
     for (const f of fits)
       io.out(
         `  ${f.id.padEnd(8)} ${Object.keys(f.parameters)
-          .map((p) => `${p} = ${g(f.parameters[p].value)} ± ${g(f.parameters[p].se)}`)
+          .map((p) => {
+            const i = model.parameters.indexOf(p);
+            const at = i < 0 ? null : atBound(f.parameters[p].value, model.lower[i], model.upper[i]);
+            return `${p} = ${g(f.parameters[p].value)} ± ${g(f.parameters[p].se)}${at ? ` (${at})` : ""}`;
+          })
           .join("  ")}  AIC ${g(f.aic)}  BIC ${g(f.bic)}${f.converged ? "" : "  (not converged)"}\n`,
       );
     io.out(
@@ -288,13 +299,27 @@ function runMechanistic(
   for (const { id, fit } of fits)
     io.out(
       `  ${id.padEnd(8)} ${Object.entries(fit.parameters)
-        .map(([k, p]) => `${k} = ${g(p.value)} ± ${g(p.se)} (published ${g(p.published)})`)
+        .map(([k, p]) => {
+          const at = atBound(p.value, p.lower, p.upper);
+          return `${k} = ${g(p.value)} ± ${g(p.se)} (published ${g(p.published)}${at ? `; ${at}` : ""})`;
+        })
         .join("  ")}  AIC ${g(fit.aic)}${fit.converged ? "" : "  (not converged)"}\n`,
     );
   io.out(
     "Research model: parameters of a mechanistic fit to few scans are often poorly identified (docs/fitting.md).\n",
   );
   return 0;
+}
+
+/**
+ * "at its upper bound 50" when a least-squares estimate sits on a bound of the box it was kept in (the data do not
+ * pin it there: the optimum lies on or beyond the bound, and its standard error means little), else null.
+ */
+export function atBound(value: number, lower?: number, upper?: number): string | null {
+  const near = (b: number) => Math.abs(value - b) <= 1e-9 * Math.max(Math.abs(b), 1e-3);
+  if (lower !== undefined && near(lower)) return `at its lower bound ${Number(lower.toPrecision(4))}`;
+  if (upper !== undefined && near(upper)) return `at its upper bound ${Number(upper.toPrecision(4))}`;
+  return null;
 }
 
 function parsePriors(specs: readonly string[]): Record<string, Prior> {

@@ -337,9 +337,10 @@ describe("immunoplan case, evaluate, recist", () => {
   it("prints the RECIST table with the best overall response", () => {
     const r = run(["recist", EX]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/2024-03-06 +39\.0 +-42\.6 .* PR/);
-    expect(r.out).toMatch(/2024-05-02 +8\.0 .* CR/);
-    expect(r.out).toMatch(/best overall response: CR; confirmed \(≥ 4 weeks\): PR/);
+    // date, sum, the nadir it was measured against, change from baseline
+    expect(r.out).toMatch(/2024-03-06 +39\.0 +68\.0 +-42\.6 .* PR/);
+    expect(r.out).toMatch(/2024-05-02 +8\.0 +39\.0 .* CR/);
+    expect(r.out).toMatch(/best overall response: CR; confirmed: PR \(SD counts from day 42/);
     expect(r.out).toMatch(/2024-05-02 .* CR +iCR/);
     expect(r.out).toMatch(/iRECIST best overall response: iCR/);
     const j = JSON.parse(run(["recist", EX, "--json"]).out);

@@ -3,7 +3,7 @@ import { SolverError } from "../engine/index.js";
 import { ModelError, formatIssue } from "../engine/language/index.js";
 import { CASE_USAGE, runCaseCommand, runEvaluateCommand, runRecistCommand } from "./case-commands.js";
 import { runDemo } from "./demo.js";
-import { processIO, UsageError, type CliIO } from "./io.js";
+import { negativeOptionValues, processIO, UsageError, type CliIO } from "./io.js";
 import { runModels } from "./models-command.js";
 import { runSimulate, SIMULATE_USAGE } from "./simulate.js";
 import { runSweepCommand, SWEEP_USAGE } from "./sweep.js";
@@ -69,7 +69,7 @@ function version(): string {
 
 /** Runs the CLI; returns the exit code (0 ok, 1 the simulation failed, 2 bad input). Never throws. */
 export function runCli(argv: string[], io: CliIO = processIO): number {
-  const [command, ...rest] = argv;
+  const [command, ...rest] = negativeOptionValues(argv);
   try {
     switch (command) {
       case "simulate":
@@ -126,6 +126,7 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
  */
 export async function runCliAsync(argv: string[], io: CliIO = processIO): Promise<number> {
   if (argv[0] !== "plan" && argv[0] !== "trial" && argv[0] !== "vpop") return runCli(argv, io);
+  argv = negativeOptionValues(argv);
   try {
     if (argv[0] === "trial") return await runTrialCommand(argv.slice(1), io);
     if (argv[0] === "vpop") return await runVpopCommand(argv.slice(1), io);

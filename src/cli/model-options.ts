@@ -122,8 +122,14 @@ export function prepareModelRun(modelArg: string, values: ModelOptionValues, io:
     const [i, x] = assignment(s, "--set", model.parameterNames, "parameter");
     parameters[i] = x;
   }
+  const nonnegative = model.nonnegative();
   for (const s of values.init ?? []) {
     const [i, x] = assignment(s, "--init", model.stateNames, "state");
+    // the solver keeps such a state at ≥ 0: a negative start would silently become 0
+    if (x < 0 && nonnegative[i])
+      throw new UsageError(
+        `--init: ${model.stateNames[i]} cannot be negative (${x}); it is a nonnegative state`,
+      );
     y0[i] = x;
   }
   const doses: DoseSpec[] = [...model.spec.doses];

@@ -7,7 +7,7 @@ import { parseWeights, planningData } from "../planner/planning-data.js";
 import { formatProbability as pct } from "../planner/report-figures.js";
 import { renderPlanHtml, ttpText } from "../planner/report-html.js";
 import { renderPlanPdf } from "../planner/report-pdf.js";
-import { numberOption, UsageError, type CliIO } from "./io.js";
+import { dateOption, formatTable, numberOption, UsageError, type CliIO } from "./io.js";
 
 export const PLAN_USAGE = `usage: immunoplan plan CASE.json [--out plan.json] [--report plan.html] [--pdf plan.pdf]
          [--date YYYY-MM-DD] [--samples N] [--max-candidates N] [--horizon DAYS]
@@ -58,13 +58,25 @@ export function planSummary(plan: Plan): string {
       .join(", ")}`,
     ...plan.notes.map((n) => `  ${n}`),
     "",
-    "  #  control 6/12 mo  elimination 6/12 mo  median TTP        P(best)  tox   score   candidate",
+    ...formatTable(
+      [
+        ["#", "control 6/12 mo", "elimination 6/12 mo", "median TTP", "P(best)", "tox", "score", "candidate"],
+        ...plan.candidates
+          .slice(0, 10)
+          .map((c) => [
+            String(c.rank),
+            `${pct(c.outcome.pControl[0])} / ${pct(c.outcome.pControl[1])}`,
+            `${pct(c.outcome.pElimination[0])} / ${pct(c.outcome.pElimination[1])}`,
+            ttpText(c.outcome, plan.horizonDays),
+            pct(c.pBest),
+            c.toxicity.score.toFixed(2),
+            c.score.toFixed(3),
+            c.name,
+          ]),
+      ],
+      [true, true, true, false, true, true, true, false],
+    ).map((l) => `  ${l}`),
   ];
-  for (const c of plan.candidates.slice(0, 10)) {
-    lines.push(
-      `${String(c.rank).padStart(3)}  ${`${pct(c.outcome.pControl[0])} / ${pct(c.outcome.pControl[1])}`.padEnd(16)} ${`${pct(c.outcome.pElimination[0])} / ${pct(c.outcome.pElimination[1])}`.padEnd(20)} ${ttpText(c.outcome, plan.horizonDays).padEnd(17)} ${pct(c.pBest).padEnd(8)} ${c.toxicity.score.toFixed(2).padEnd(5)} ${c.score.toFixed(3).padEnd(7)} ${c.name}`,
-    );
-  }
   const x = plan.explanations[0];
   if (x) {
     const c = plan.candidates.find((k) => k.id === x.id)!;
@@ -96,8 +108,7 @@ export async function runPlanCommand(argv: string[], io: CliIO): Promise<number>
     throw new UsageError(
       positionals.length ? `expected one CASE, got ${positionals.length}` : "missing CASE",
     );
-  if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
-    throw new UsageError(`--date: '${values.date}' is not YYYY-MM-DD`);
+  dateOption(values.date, "date");
   let weights;
   try {
     const { source: _source, ...defaults } = planningData().weights;

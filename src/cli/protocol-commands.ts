@@ -3,7 +3,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { renderSvgPlot } from "../plot/svg.js";
 import { compileProtocol } from "../therapy/compile-protocol.js";
-import { resolvePatient, type Patient } from "../therapy/patient.js";
+import type { Patient } from "../therapy/patient.js";
+import { patientFromArg } from "./patient-arg.js";
 import { loadProtocol } from "../therapy/protocol-file.js";
 import { simulateProtocol, type ProtocolRun } from "../therapy/simulate-protocol.js";
 import { validateProtocol, type ProtocolProblem } from "../therapy/validate-protocol.js";
@@ -115,15 +116,14 @@ export function runProtocolCommand(argv: string[], io: CliIO): number {
     throw new UsageError(
       positionals.length ? `expected one PROTOCOL, got ${positionals.length}` : "missing PROTOCOL",
     );
-  const patient = resolvePatient(
-    values.patient === undefined ? undefined : resolveFileArg(values.patient, io),
-  );
+  const patient = patientFromArg(values.patient, io);
   const days = values.days !== undefined ? positiveNumber(values.days, "--days") : undefined;
   const l = loadAndRun(positionals[0], patient, days, values.force === true, io);
   const r = l.run;
   io.out(
     `${l.name} — patient ${patient.id} (${patient.weight_kg} kg, ${patient.height_cm} cm, BSA ${r.compiled.bsa.toFixed(2)} m²)\n`,
   );
+  if (patient.source?.startsWith("case ")) io.out(`  patient from ${patient.source}\n`);
   io.out(
     `Research model output (Immunoplan core model${r.compiled.modules.length ? ` with ${r.compiled.modules.join(", ")}` : ""}): decision support only.\n\n`,
   );
@@ -184,9 +184,7 @@ export function compareProtocolsCommand(argv: string[], io: CliIO): number {
     return 0;
   }
   if (positionals.length < 1) throw new UsageError("missing PROTOCOL files to compare");
-  const patient = resolvePatient(
-    values.patient === undefined ? undefined : resolveFileArg(values.patient, io),
-  );
+  const patient = patientFromArg(values.patient, io);
   const days = values.days !== undefined ? positiveNumber(values.days, "--days") : undefined;
   const loaded = positionals.map((f) => loadAndRun(f, patient, days, values.force === true, io));
   const horizon = days ?? Math.max(...loaded.map((l) => l.run.days));
@@ -264,10 +262,6 @@ export function checkProtocolsCommand(argv: string[], io: CliIO): number {
     if (problems.length === 0) io.out(`${file}: no problems\n`);
   }
   return errors ? 2 : 0;
-}
-
-function resolveFileArg(arg: string, io: CliIO): string {
-  return /\.(json|ya?ml)$/i.test(arg) ? path.resolve(io.cwd, arg) : arg;
 }
 
 function describeDose(d: { kind: string; state: string } & Record<string, unknown>): string {

@@ -27,7 +27,11 @@ export interface MechanisticFitOptions {
 }
 
 export interface MechanisticFit {
-  readonly parameters: Record<string, { value: number; se: number; published: number }>;
+  /** Each free quantity: estimate, standard error, published value and the bounds the fit was kept in. */
+  readonly parameters: Record<
+    string,
+    { value: number; se: number; published: number; lower?: number; upper?: number }
+  >;
   readonly ssr: number;
   readonly n: number;
   readonly aic: number;
@@ -152,7 +156,7 @@ export function fitMechanistic(model: CompiledModel, s: Series, opts: Mechanisti
         const v = f.log ? Math.exp(fit.theta[j]) : fit.theta[j];
         // delta method: se(v) = v · se(log v)
         const se = f.log ? v * fit.standardErrors[j] : fit.standardErrors[j];
-        return [f.name, { value: v, se, published: f.published }];
+        return [f.name, { value: v, se, published: f.published, lower: f.lower, upper: f.upper }];
       }),
     ),
     ssr: fit.ssr,
