@@ -19,6 +19,7 @@ import {
 import { runDonorsCommand } from "./donor-commands.js";
 import { runVpopCommand, VPOP_USAGE } from "./vpop-command.js";
 import { runFitCommand } from "./fit-command.js";
+import { runForecastCommand } from "./forecast-command.js";
 import { runGradeCommand, runToxicityCommand } from "./toxicity-commands.js";
 import { runTrialCommand, TRIAL_USAGE } from "./trial-command.js";
 
@@ -58,6 +59,8 @@ ${CASE_USAGE}
 ${PLAN_USAGE}
 
 ${TRIAL_USAGE}
+
+${VPOP_USAGE}
 `;
 
 function version(): string {
@@ -88,6 +91,8 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
         return runGradeCommand(rest, io);
       case "donors":
         return runDonorsCommand(rest, io);
+      case "forecast":
+        return runForecastCommand(rest, io);
       case "fit":
         return runFitCommand(rest, io);
       case "run":

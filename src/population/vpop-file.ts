@@ -5,7 +5,7 @@
  * leave-one-trial-out predictions.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -80,6 +80,9 @@ export const priorsHash = (): string =>
 /** The shipped population of a cancer type (vpops/<cancer>.json). */
 export const shippedVpopFile = (cancer: CancerType): string => path.join(VPOPS_DIR, `${cancer}.json`);
 
+/** Largest population file read (bytes): 1e6 patients at about 60 bytes each. */
+export const MAX_VPOP_BYTES = 64 * 1024 * 1024;
+
 export class VpopError extends Error {
   override readonly name = "VpopError";
 }
@@ -87,6 +90,12 @@ export class VpopError extends Error {
 /** Reads and checks a population file; warns (in `warnings`) when the model or the priors changed since. */
 export function loadVpop(file: string): { vpop: VpopFile; warnings: string[] } {
   if (!existsSync(file)) throw new VpopError(`${file}: no such virtual-population file`);
+  const st = statSync(file);
+  if (!st.isFile()) throw new VpopError(`${file}: not a regular file`);
+  if (st.size > MAX_VPOP_BYTES)
+    throw new VpopError(
+      `${file}: ${st.size} bytes; a virtual-population file is at most ${MAX_VPOP_BYTES} bytes`,
+    );
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, "utf8"));
