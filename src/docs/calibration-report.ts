@@ -13,7 +13,8 @@ import { runTrial, type TrialResult } from "../population/trial-run.js";
 import { CANCER_TYPES } from "../population/types.js";
 import { loadVpop, shippedVpopFile, type VpopFile } from "../population/vpop-file.js";
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${(100 * x).toFixed(1)} %`);
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? "—" : `${(100 * x).toFixed(1)} %`;
 const num = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? "—" : x.toFixed(d));
 
 function value(endpoint: string, x: number | null | undefined): string {
@@ -25,7 +26,13 @@ function value(endpoint: string, x: number | null | undefined): string {
 function interval(endpoint: string, ci: readonly [number | null, number | null] | null | undefined): string {
   if (!ci) return "";
   const f = (x: number | null) =>
-    x === null ? "NR" : endpoint.includes("months") ? num(x) : endpoint.endsWith("_HR") ? num(x, 2) : (100 * x).toFixed(1);
+    x === null
+      ? "NR"
+      : endpoint.includes("months")
+        ? num(x)
+        : endpoint.endsWith("_HR")
+          ? num(x, 2)
+          : (100 * x).toFixed(1);
   return ` (${f(ci[0])}–${f(ci[1])})`;
 }
 
@@ -96,8 +103,14 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
       const r = await runTrial(t, sim, { seed: 1 });
       results.push({ cancer, trial: r });
       const slug = path.basename(t.file).replace(/\.(ya?ml|json)$/, "");
-      writeFileSync(path.join(imagesDir, `${slug}-waterfall.svg`), waterfallSvg(r.arms, `${r.trial}: best change of the target-lesion sum`));
-      writeFileSync(path.join(imagesDir, `${slug}-pfs.svg`), pfsSvg(r.arms, `${r.trial}: progression-free survival`));
+      writeFileSync(
+        path.join(imagesDir, `${slug}-waterfall.svg`),
+        waterfallSvg(r.arms, `${r.trial}: best change of the target-lesion sum`),
+      );
+      writeFileSync(
+        path.join(imagesDir, `${slug}-pfs.svg`),
+        pfsSvg(r.arms, `${r.trial}: progression-free survival`),
+      );
       lines.push(...trialSection(r, slug, path.relative(path.join(root, "docs"), imagesDir)));
     }
     lines.push(...leaveOneOutSection(vpop));
@@ -144,7 +157,7 @@ function trialSection(r: TrialResult, slug: string, rel: string): string[] {
 
 function leaveOneOutSection(vpop: VpopFile): string[] {
   const loo = vpop.calibration.leave_one_out;
-  if (loo.length === 0) return ["Leave-one-trial-out: fewer than two calibration trials — not possible.", ""];
+  if (loo.length === 0) return ["Leave-one-trial-out: no calibration trial.", ""];
   const rows: string[] = [];
   const errors: number[] = [];
   for (const l of loo)
@@ -160,7 +173,7 @@ function leaveOneOutSection(vpop: VpopFile): string[] {
   return [
     `### Leave one trial out (${vpop.cancer})`,
     "",
-    `ORR error ≤ 10 points on ${within10} of ${errors.length} left-out ORR figures (largest ${errors.length ? Math.max(...errors).toFixed(1) : "—"} points). The predicted value is the calibrated population's own (no trial-size noise).`,
+    `ORR error ≤ 10 points on ${within10} of ${errors.length} left-out ORR figures (largest ${errors.length ? Math.max(...errors).toFixed(1) : "—"} points). The predicted value is the population's own (no trial-size noise); a trial that is the only one of its cancer type is predicted by the priors alone (ESS = the number of plausible patients).`,
     "",
     "| left-out trial | arm | end point | published | predicted | error (points) | ESS |",
     "| --- | --- | --- | --- | --- | --- | --- |",

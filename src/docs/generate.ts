@@ -13,6 +13,7 @@ import { protocolJsonSchema } from "../therapy/protocol-schema.js";
 import { trialJsonSchema } from "../population/trial-schema.js";
 import { modelPage } from "./model-page.js";
 import { calibrationReport } from "./calibration-report.js";
+import { sequencingReport } from "./sequencing-report.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DOCS = path.join(ROOT, "docs");
@@ -82,6 +83,7 @@ writeFileSync(
 );
 const calibration = await calibrationReport(ROOT, path.join(DOCS, "images", "calibration"));
 writeFileSync(path.join(DOCS, "calibration.md"), calibration.markdown);
+writeFileSync(path.join(DOCS, "sequencing.md"), await sequencingReport());
 console.log(
   `docs: calibration report (${calibration.results.length} trials simulated on the shipped virtual populations)`,
 );

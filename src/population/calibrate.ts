@@ -314,8 +314,11 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   opts.trials.forEach((trial, ti) => {
     const held = constraints.filter((c) => c.trial === ti);
     const kept = constraints.filter((c) => c.trial !== ti);
-    if (held.length === 0 || kept.length === 0) return;
-    const r = solve(kept, n);
+    if (held.length === 0) return;
+    // without any other trial the prediction is the priors' own (uniform weights)
+    const r = kept.length
+      ? solve(kept, n)
+      : { weights: uniform, effectiveSampleSize: n };
     leaveOneOut.push({
       trial: trial.document.name,
       effective_sample_size: Math.round(r.effectiveSampleSize * 10) / 10,

@@ -11,6 +11,7 @@
  *   normal short axis of 5 mm when its tumour is gone.
  * - Non-target lesions: absent below 3 mm; unequivocal progression at ≥ 1.5× their smallest diameter and above
  *   baseline [assumption].
+ * - Lesions resected by the protocol (surgery) are not measured: the baseline is the lesions that remain.
  * - New lesions: occult metastases present at baseline (Poisson count, sizes log-uniform between 1e4 cells and a
  *   10 mm lesion) follow the per-cell course of the systemic group's viable cells (to a power w_k) and are reported
  *   at the first scan at which they reach 10 mm (clinical-model.md §5.5).
@@ -82,6 +83,7 @@ export function observeCourse(
   const detect = lesionCells(NEW_LESION_MM, vp.parameters.rho);
   const viable0 = course.viableS[0];
   const detected = new Set<number>();
+  const resection = course.inputs.local.includes("surgery");
   const minNonTarget = new Map<string, number>();
   const scans: SimulatedScan[] = [];
   const trueSum: number[] = [];
@@ -90,6 +92,8 @@ export function observeCourse(
     let sum = 0;
     for (const l of vp.lesions) {
       const local = course.local.has(l.id);
+      // resected lesions are gone: the trial's baseline is the lesions that remain
+      if (local && resection) continue;
       const v0 = local ? vl0 : vs0;
       const v = local ? course.volumeL[i] : course.volumeS[i];
       const ratio = v0 > 0 ? Math.max(0, v / v0) : 0;

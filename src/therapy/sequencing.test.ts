@@ -1,4 +1,4 @@
-// What the core model predicts for the clinics' two timing rules (docs/sequencing.md reports these numbers).
+// What the core model predicts for the clinics' two timing rules (docs/sequencing-core-model.md reports these numbers).
 // These tests pin the model's current predictions so that a model change that alters them is noticed and the
 // document updated; they do not encode the clinics' rules, and no parameter was tuned to make a rule come true.
 import { describe, expect, it } from "vitest";
