@@ -165,18 +165,31 @@ export function levenbergMarquardt(
 }
 
 /**
- * Runs Levenberg–Marquardt from `start` and from `starts − 1` further points drawn log-uniformly (or uniformly
- * where a bound is ≤ 0) between `startLower` and `startUpper`; returns the best fit.
+ * Runs Levenberg–Marquardt from the `extraStarts` (first: they win ties), from `start` and from `starts − 1`
+ * further points drawn log-uniformly (or uniformly where a bound is ≤ 0) between `startLower` and `startUpper`;
+ * returns the best fit.
  */
 export function multiStartLeastSquares(
   prob: LeastSquaresProblem,
   start: readonly number[],
   range: { lower: readonly number[]; upper: readonly number[] },
-  opts: LeastSquaresOptions & { starts?: number; seed?: number } = {},
+  opts: LeastSquaresOptions & {
+    starts?: number;
+    seed?: number;
+    extraStarts?: readonly (readonly number[])[];
+  } = {},
 ): LeastSquaresResult & { starts: number } {
   const rand = seededRandom(opts.seed ?? 1);
   const n = opts.starts ?? 8;
   let best: LeastSquaresResult | null = null;
+  for (const x0 of opts.extraStarts ?? []) {
+    try {
+      const fit = levenbergMarquardt(prob, x0, opts);
+      if (!best || fit.ssr < best.ssr) best = fit;
+    } catch {
+      // a start where the model is not finite
+    }
+  }
   for (let k = 0; k < n; k++) {
     const x0 =
       k === 0

@@ -85,6 +85,8 @@ export class LinearMixedObjective {
   /** −2 log-likelihood (ML) at θ, μ profiled; Infinity when a covariance is not positive definite. */
   value(theta: ArrayLike<number>): number {
     const { p, q, random, V, U, u, b } = this;
+    // SDs and σ between e^−25 and e^25: beyond, the likelihood is degenerate (and rounding decides)
+    for (let k = 0; k < this.dimension; k++) if (!(Math.abs(theta[k]) < 25)) return Infinity;
     const omega = omegaFromPacked(theta, 0, q, this.full);
     const s2 = Math.exp(2 * theta[this.dimension - 1]);
     const A = this.information;

@@ -35,7 +35,7 @@ export interface MixedFitOptions {
   /** Indices of the components of φ that carry a random effect (default: all). */
   readonly random?: readonly number[];
   readonly covariance?: "diagonal" | "full";
-  /** Starting φ of the naive pooled least-squares fit that starts μ. */
+  /** Starting φ of the naive pooled least-squares fit (bounded to ±4 around it) that starts μ. */
   readonly start: readonly number[];
   /** Starting SD of every random effect (default 0.5). */
   readonly omegaSd?: number;
@@ -78,10 +78,13 @@ function linearize(model: MixedModel, s: MixedSubject, phi: Float64Array, f: Flo
     work[k] = phi[k] + h;
     model.predict(work, s.t, fhi);
     work[k] = phi[k];
-    for (let j = 0; j < n; j++) X[j * p + k] = (fhi[j] - fi[j]) / h;
+    for (let j = 0; j < n; j++) {
+      const d = (fhi[j] - fi[j]) / h;
+      X[j * p + k] = Number.isFinite(d) ? d : 0; // the model is not finite beside the mode: no slope
+    }
   }
   for (let j = 0; j < n; j++) {
-    let v = s.y[j] - fi[j];
+    let v = s.y[j] - (Number.isFinite(fi[j]) ? fi[j] : s.y[j]);
     for (let k = 0; k < p; k++) v += X[j * p + k] * phi[k];
     w[j] = v;
   }
@@ -119,8 +122,9 @@ export function fitMixedEffects(
           for (let j = 0; j < s.t.length; j++) r[o++] = s.y[j] - fi[j];
         }
       },
-      lower: opts.start.map(() => -1e6),
-      upper: opts.start.map(() => 1e6),
+      // within e^±4 of the start: a pooled curve may flatten a component away (a rate → 0) that patients have
+      lower: opts.start.map((x) => x - 4),
+      upper: opts.start.map((x) => x + 4),
     },
     opts.start,
   );
@@ -164,12 +168,19 @@ export function fitMixedEffects(
   for (; it < maxIt; it++) {
     stepModes();
     const obj = new LinearMixedObjective(linearized(), p, random, full);
-    const opt = minimizeBfgs((x) => obj.value(x), theta, { gtol: 1e-7, ftol: 1e-13, maxIterations: 300 });
+    const opt = minimizeBfgs((x) => obj.value(x), theta, {
+      gtol: 1e-7,
+      ftol: 1e-13,
+      maxIterations: 300,
+      maxStep: 1,
+    });
     obj.value(opt.x);
     let change = 0;
     for (let k = 0; k < p; k++) change = Math.max(change, Math.abs(obj.mu[k] - mu[k]));
+    // the Gauss–Newton step of μ is cut to at most 1 per component (nlme halves its PNLS steps likewise)
+    const cut = change > 1 ? 1 / change : 1;
+    for (let k = 0; k < p; k++) mu[k] += cut * (obj.mu[k] - mu[k]);
     for (let k = 0; k <= nChol; k++) change = Math.max(change, Math.abs(opt.x[k] - theta[k]));
-    mu.set(obj.mu);
     theta.set(opt.x);
     if (change < 1e-6) {
       converged = true;

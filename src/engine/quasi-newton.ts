@@ -14,6 +14,8 @@ export interface BfgsOptions {
   readonly ftol?: number;
   /** Relative step of the central differences. Default 1e-5. */
   readonly step?: number;
+  /** The largest change of any variable in one step (default: unlimited). */
+  readonly maxStep?: number;
   /** Called with every accepted iterate (before its gradient is computed). */
   readonly onAccept?: (x: Float64Array, value: number) => void;
 }
@@ -126,11 +128,10 @@ export function minimizeBfgs(f: Objective, x0: ArrayLike<number>, opts: BfgsOpti
     }
     // the first step of steepest descent is scaled to move by at most 0.1 per variable
     let alpha = 1;
-    if (firstStep) {
-      let dmax = 0;
-      for (let j = 0; j < n; j++) dmax = Math.max(dmax, Math.abs(d[j]));
-      alpha = dmax > 0.1 ? 0.1 / dmax : 1;
-    }
+    let dmax = 0;
+    for (let j = 0; j < n; j++) dmax = Math.max(dmax, Math.abs(d[j]));
+    if (firstStep) alpha = dmax > 0.1 ? 0.1 / dmax : 1;
+    else if (opts.maxStep !== undefined && dmax > opts.maxStep) alpha = opts.maxStep / dmax;
     let fNew = NaN;
     let accepted = false;
     for (let tries = 0; tries < 40; tries++, alpha *= 0.5) {

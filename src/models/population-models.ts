@@ -97,7 +97,8 @@ const MODELS: readonly PopulationModel[] = [
 
 /**
  * ln y(t_j) of dy/dt = y^λ(δ − γ ln y), y(0) = e^u0, for ascending t ≥ 0: u = ln y obeys
- * du/dt = e^((λ−1)u)·(δ − γu), integrated by Dormand–Prince 5(4) (rtol 1e-9).
+ * du/dt = e^((λ−1)u)·(δ − γu), integrated by Dormand–Prince 5(4) (rtol 1e-9); NaN where that takes more than
+ * 5,000 steps (stiff: the fit's step is then refused).
  */
 export function generalGompertzLog(
   u0: number,
@@ -112,7 +113,7 @@ export function generalGompertzLog(
     const v = Math.exp(a * (u > 700 ? 700 : u)) * (delta - gamma * u);
     return Number.isFinite(v) ? v : 0;
   };
-  integrateScalar(rate, u0, 0, t, out, { rtol: 1e-9, atol: 1e-12 });
+  integrateScalar(rate, u0, 0, t, out, { rtol: 1e-9, atol: 1e-12, maxSteps: 5000 });
 }
 
 export function populationModels(): readonly PopulationModel[] {

@@ -1,0 +1,254 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { growthModels, type Series } from "../models/growth-fit.js";
+import { classicalForecast, LALEH_MODELS } from "../models/forecast-baselines.js";
+import {
+  populationForecast,
+  splitSeries,
+  summarizeForecasts,
+  type PatientForecast,
+  type Split,
+} from "../models/forecast.js";
+import { fitPopulation, type PopulationParameters } from "../models/population-fit.js";
+import { populationModel, populationModels } from "../models/population-models.js";
+import { numberOption, UsageError, type CliIO } from "./io.js";
+import { parseSeriesCsv, type ReadSeries, type SeriesColumns } from "./series-csv.js";
+
+export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --train-points K [--min-points M]
+                      [--model M | --population FILE.json] [--population-from TRAIN.csv] [--hold-out-column C]
+                      [--id-column A[,B]] [--time-column C] [--value-column C] [--seed S] [--json]
+  For every patient with at least M readings (default K + 1), fits the first K readings and predicts every later
+  reading with 80 % and 95 % prediction intervals, beside the six classical models of Laleh 2022 fitted per
+  patient on the same K readings. The prior of a patient is a population model (nonlinear mixed effects):
+  --population FILE (the JSON of 'immunoplan fit --population --json'), fitted now from --population-from
+  TRAIN.csv, or fitted for each value of --hold-out-column on the patients of the other values (leave one group
+  out, e.g. --hold-out-column source_file for leave-one-study-out); otherwise on the data's own training readings
+  (the first K readings of the forecast patients and all readings of the others — no later reading). --model is a
+  population model (${populationModels()
+    .map((m) => m.name)
+    .join(", ")}; default stein), or a classical model fitted per patient without a prior
+  (${growthModels()
+    .map((m) => m.name)
+    .join(", ")}).
+  Readings: TOO SMALL TO MEASURE = 5 mm (RECIST 1.1), NOT EVALUABLE or empty = no reading (docs/forecasting.md).`;
+
+function readData(io: CliIO, file: string, cols: SeriesColumns) {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(io.cwd, file), "utf8");
+  } catch {
+    throw new UsageError(`${file}: cannot read the file`);
+  }
+  return parseSeriesCsv(file, text, cols);
+}
+
+function readPopulation(io: CliIO, file: string): PopulationParameters {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path.resolve(io.cwd, file), "utf8"));
+  } catch (e) {
+    throw new UsageError(`--population ${file}: cannot read a JSON file (${(e as Error).message})`);
+  }
+  const p = ((json as { population?: unknown }).population ?? json) as Partial<PopulationParameters>;
+  const bad = (what: string) => new UsageError(`--population ${file}: ${what}`);
+  if (typeof p.model !== "string")
+    throw bad("no 'model' (the output of 'immunoplan fit --population --json')");
+  let m;
+  try {
+    m = populationModel(p.model);
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+  const k = m.parameters.length;
+  if (!Array.isArray(p.mu) || p.mu.length !== k || !p.mu.every(Number.isFinite))
+    throw bad(`'mu' is not ${k} numbers`);
+  if (!Array.isArray(p.random) || !p.random.every((r) => m.parameters.includes(r)))
+    throw bad(`'random' is not a list of parameters of ${m.name}`);
+  const q = p.random.length;
+  if (
+    !Array.isArray(p.omega) ||
+    p.omega.length !== q ||
+    !p.omega.every((row) => Array.isArray(row) && row.length === q && row.every(Number.isFinite))
+  )
+    throw bad(`'omega' is not a ${q} × ${q} matrix`);
+  if (!(typeof p.sigma === "number" && p.sigma > 0)) throw bad("'sigma' is not a positive number");
+  if (p.errorModel !== "log" && p.errorModel !== "constant") throw bad("'errorModel' is not log or constant");
+  const floor = typeof p.floor === "number" && p.floor > 0 ? p.floor : 1;
+  return {
+    model: m.name,
+    errorModel: p.errorModel,
+    floor,
+    mu: p.mu,
+    random: p.random,
+    omega: p.omega,
+    sigma: p.sigma,
+  };
+}
+
+const enough = (s: Series) => s.t.length >= 2;
+
+function fitOrFail(model: string, series: Series[], what: string): PopulationParameters {
+  const usable = series.filter(enough);
+  try {
+    return fitPopulation(model, usable).population;
+  } catch (e) {
+    throw new UsageError(`${what}: the population fit failed (${(e as Error).message})`);
+  }
+}
+
+export function runForecastCommand(argv: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      data: { type: "string" },
+      "train-points": { type: "string" },
+      "min-points": { type: "string" },
+      model: { type: "string" },
+      population: { type: "string" },
+      "population-from": { type: "string" },
+      "hold-out-column": { type: "string" },
+      "id-column": { type: "string" },
+      "time-column": { type: "string" },
+      "value-column": { type: "string" },
+      seed: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.out(FORECAST_USAGE + "\n");
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  if (!values.data) throw new UsageError("missing --data FILE.csv");
+  const K = numberOption(values["train-points"], "train-points", { min: 1, max: 1000 });
+  if (K === undefined || !Number.isInteger(K))
+    throw new UsageError("--train-points: give the number K of readings fitted (an integer ≥ 1)");
+  const M = numberOption(values["min-points"], "min-points", { min: 1, max: 1000 }) ?? K + 1;
+  const seed = Math.round(numberOption(values.seed, "seed") ?? 1);
+  const sources = [values.population, values["population-from"], values["hold-out-column"]].filter(
+    (x) => x !== undefined,
+  );
+  if (sources.length > 1)
+    throw new UsageError("give one of --population, --population-from and --hold-out-column");
+  if (values.population !== undefined && values.model !== undefined)
+    throw new UsageError("--model and --population exclude each other (the population file names its model)");
+  const cols = { id: values["id-column"], time: values["time-column"], value: values["value-column"] };
+  const data = readData(io, values.data, cols);
+  const splits = splitSeries(data.series, K, M);
+  if (splits.length === 0)
+    throw new UsageError(
+      `${values.data}: no patient has the ${Math.max(M, K + 1)} readings a forecast needs`,
+    );
+  const modelName = values.model ?? "stein";
+  const isPopulationModel = populationModels().some((m) => m.name === modelName);
+  if (!isPopulationModel && !growthModels().some((m) => m.name === modelName))
+    throw new UsageError(`--model: unknown model '${modelName}'`);
+  if (!isPopulationModel && sources.length)
+    throw new UsageError(
+      `--model ${modelName} is a classical per-patient model; population options need a population model`,
+    );
+
+  // the population (prior) of every forecast patient
+  const priorOf = new Map<string, PopulationParameters>();
+  let method: string;
+  if (values.population !== undefined) {
+    const pop = readPopulation(io, values.population);
+    splits.forEach((s) => priorOf.set(s.series.id, pop));
+    method = `population ${pop.model} from ${values.population}`;
+  } else if (values["population-from"] !== undefined) {
+    const train = readData(io, values["population-from"], cols);
+    const pop = fitOrFail(modelName, train.series, `--population-from ${values["population-from"]}`);
+    splits.forEach((s) => priorOf.set(s.series.id, pop));
+    method = `population ${modelName} fitted on ${values["population-from"]}`;
+  } else if (values["hold-out-column"] !== undefined) {
+    const col = Object.keys(data.series[0].group).find(
+      (c) => c.toLowerCase() === values["hold-out-column"]!.trim().toLowerCase(),
+    );
+    if (!col)
+      throw new UsageError(
+        `--hold-out-column: '${values["hold-out-column"]}' is not a column of ${values.data}`,
+      );
+    const groupOf = (s: ReadSeries) => s.group[col];
+    const groups = [...new Set(splits.map((s) => groupOf(s.series as ReadSeries)))];
+    for (const g of groups) {
+      const others = data.series.filter((s) => groupOf(s) !== g);
+      if (others.filter(enough).length < 2)
+        throw new UsageError(`--hold-out-column ${col}: no other group than '${g}' to fit the population on`);
+      const pop = fitOrFail(modelName, others, `patients with ${col} ≠ ${g}`);
+      splits
+        .filter((s) => groupOf(s.series as ReadSeries) === g)
+        .forEach((s) => priorOf.set(s.series.id, pop));
+    }
+    method = `population ${modelName} fitted on the other values of ${col} (leave one group out)`;
+  } else if (isPopulationModel) {
+    const forecast = new Map(splits.map((s) => [s.series.id, s.train]));
+    const own = data.series.map((s) => forecast.get(s.id) ?? s);
+    const pop = fitOrFail(modelName, own, values.data);
+    splits.forEach((s) => priorOf.set(s.series.id, pop));
+    method = `population ${modelName} fitted on the training readings of ${values.data}`;
+  } else method = `${modelName} per patient, no prior`;
+
+  const forecastOne = (s: Split): PatientForecast => {
+    const pop = priorOf.get(s.series.id);
+    const test = pop
+      ? populationForecast(pop, s.train, s.test, { seed })
+      : classicalForecast(modelName, s.train, s.test);
+    return {
+      id: s.series.id,
+      train: s.train.t.map((t, i) => ({ t, observed: s.train.y[i] })),
+      test,
+    };
+  };
+  const patients = splits.map(forecastOne);
+  const summary = summarizeForecasts(patients);
+  const baselines = LALEH_MODELS.map((name) => {
+    const b = summarizeForecasts(splits.map((s) => ({ test: classicalForecast(name, s.train, s.test) })));
+    return {
+      model: name,
+      mae_mm: b.mae_mm,
+      median_ae_mm: b.median_ae_mm,
+      coverage80: b.coverage80,
+      coverage95: b.coverage95,
+      readings: b.readings,
+    };
+  });
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          method,
+          trainPoints: K,
+          minPoints: M,
+          columns: data.columns,
+          textReadings: data.textReadings,
+          patients,
+          summary,
+          baselines,
+        },
+        null,
+        1,
+      ) + "\n",
+    );
+    return 0;
+  }
+  const g = (x: number | null) =>
+    x === null || !Number.isFinite(x) ? "–" : Number(x.toPrecision(3)).toString();
+  const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(1)} %`);
+  io.out(`Forecast of ${summary.patients} patients (≥ ${M} readings) from their first ${K}: ${method}\n`);
+  io.out(
+    `  ${summary.readings} later readings: MAE ${g(summary.mae_mm)} mm, median AE ${g(summary.median_ae_mm)} mm, 80 % interval coverage ${pct(summary.coverage80)}, 95 % ${pct(summary.coverage95)}\n`,
+  );
+  io.out("Classical models per patient (Laleh 2022), same readings:\n");
+  for (const b of baselines)
+    io.out(
+      `  ${b.model.padEnd(20)} MAE ${g(b.mae_mm)} mm, median AE ${g(b.median_ae_mm)} mm, 80 % coverage ${pct(b.coverage80)}\n`,
+    );
+  io.out(
+    `Readings read from text: ${data.textReadings.tooSmall} TOO SMALL TO MEASURE (5 mm), ${data.textReadings.notEvaluable} NOT EVALUABLE or empty (skipped)\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,150 @@
+/**
+ * Forecasts of a patient's later tumor sizes from their first K readings, with the population model as the prior:
+ * the patient's conditional mode η̂ and posterior precision P under the population (Laplace approximation), then
+ * predictive draws φ = μ + A·η, η ~ N(η̂, P⁻¹), plus the residual error; the predicted value is the predictive
+ * median, the 80 % and 95 % intervals its 10–90 % and 2.5–97.5 % quantiles. Seeded and reproducible.
+ */
+import { cholesky, choleskyInverse } from "../engine/mixed-effects.js";
+import { quantileSorted, seededRandom, standardNormal } from "../engine/statistics.js";
+import type { Series } from "./growth-fit.js";
+import { mixedModel, patientMode, type PopulationParameters } from "./population-fit.js";
+import { populationModel } from "./population-models.js";
+
+export interface ForecastReading {
+  readonly t: number;
+  readonly observed: number;
+  readonly predicted: number;
+  readonly lo80: number;
+  readonly hi80: number;
+  readonly lo95: number;
+  readonly hi95: number;
+}
+
+export interface PatientForecast {
+  readonly id: string;
+  readonly train: { t: number; observed: number }[];
+  readonly test: ForecastReading[];
+}
+
+export interface ForecastSummary {
+  readonly patients: number;
+  readonly readings: number;
+  readonly mae_mm: number;
+  readonly median_ae_mm: number;
+  readonly coverage80: number | null;
+  readonly coverage95: number | null;
+}
+
+export interface Split {
+  readonly series: Series;
+  readonly train: Series;
+  readonly test: { t: number; y: number }[];
+}
+
+/** Patients with at least `minPoints` readings, split into their first `trainPoints` readings and the rest. */
+export function splitSeries(series: readonly Series[], trainPoints: number, minPoints: number): Split[] {
+  return series
+    .filter((s) => s.t.length >= Math.max(minPoints, trainPoints + 1))
+    .map((s) => {
+      const order = s.t.map((_, i) => i).sort((a, b) => s.t[a] - s.t[b]);
+      const t = order.map((i) => s.t[i]);
+      const y = order.map((i) => s.y[i]);
+      return {
+        series: s,
+        train: { id: s.id, t: t.slice(0, trainPoints), y: y.slice(0, trainPoints) },
+        test: t.slice(trainPoints).map((ti, k) => ({ t: ti, y: y[trainPoints + k] })),
+      };
+    });
+}
+
+const Z80 = 1.2815515655446004;
+
+/** Predicted sizes at times `times` for a patient's training readings under a population (the prior). */
+export function populationForecast(
+  pop: PopulationParameters,
+  train: Series,
+  test: readonly { t: number; y: number }[],
+  opts: { draws?: number; seed?: number } = {},
+): ForecastReading[] {
+  const m = populationModel(pop.model);
+  const model = mixedModel(m, pop.errorModel);
+  const mode = patientMode(pop, train);
+  const q = pop.random.length;
+  const random = pop.random.map((r) => m.parameters.indexOf(r));
+  const Lp = cholesky(mode.precision, q);
+  const cov = Lp ? choleskyInverse(Lp, q) : new Float64Array(q * q);
+  const Lc = cholesky(cov, q) ?? new Float64Array(q * q);
+  const times = Float64Array.from(test, (r) => Math.max(r.t, 0));
+  const nDraws = opts.draws ?? 2000;
+  const rand = seededRandom(opts.seed ?? 1);
+  const draws = test.map(() => new Float64Array(nDraws));
+  const phi = new Float64Array(m.parameters.length);
+  const out = new Float64Array(times.length);
+  const z = new Float64Array(q);
+  const log = pop.errorModel === "log";
+  for (let d = 0; d < nDraws; d++) {
+    for (let k = 0; k < q; k++) z[k] = standardNormal(rand);
+    phi.set(mode.phi);
+    for (let a = 0; a < q; a++) {
+      let v = 0;
+      for (let b = 0; b <= a; b++) v += Lc[a * q + b] * z[b];
+      phi[random[a]] += v;
+    }
+    model.predict(phi, times, out);
+    for (let j = 0; j < times.length; j++) {
+      const v = out[j] + pop.sigma * standardNormal(rand);
+      draws[j][d] = log ? Math.exp(v) : Math.max(v, 0);
+    }
+  }
+  return test.map((r, j) => {
+    const s = draws[j].sort();
+    return {
+      t: r.t,
+      observed: r.y,
+      predicted: quantileSorted(s, 0.5),
+      lo80: quantileSorted(s, 0.1),
+      hi80: quantileSorted(s, 0.9),
+      lo95: quantileSorted(s, 0.025),
+      hi95: quantileSorted(s, 0.975),
+    };
+  });
+}
+
+/** Mean and median absolute error and interval coverage over every forecast reading (NaN predictions skipped). */
+export function summarizeForecasts(
+  patients: readonly { test: readonly ForecastReading[] }[],
+): ForecastSummary & { coverage95: number | null } {
+  const errors: number[] = [];
+  let in80 = 0;
+  let in95 = 0;
+  let withInterval = 0;
+  let n = 0;
+  let nPatients = 0;
+  for (const p of patients) {
+    let counted = false;
+    for (const r of p.test) {
+      if (!Number.isFinite(r.predicted)) continue;
+      counted = true;
+      n++;
+      errors.push(Math.abs(r.predicted - r.observed));
+      if (Number.isFinite(r.lo80) && Number.isFinite(r.hi80)) {
+        withInterval++;
+        if (r.observed >= r.lo80 && r.observed <= r.hi80) in80++;
+        if (r.observed >= r.lo95 && r.observed <= r.hi95) in95++;
+      }
+    }
+    if (counted) nPatients++;
+  }
+  errors.sort((a, b) => a - b);
+  return {
+    patients: nPatients,
+    readings: n,
+    mae_mm: n ? errors.reduce((a, b) => a + b, 0) / n : NaN,
+    median_ae_mm: n ? quantileSorted(errors, 0.5) : NaN,
+    coverage80: withInterval ? in80 / withInterval : null,
+    coverage95: withInterval ? in95 / withInterval : null,
+  };
+}
+
+/** The normal 80 % quantile (for symmetric intervals elsewhere). */
+export const NORMAL_Z80 = Z80;
