@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { populationSimulator, drawWeighted } from "./arm-simulator.js";
+import { buildVpop } from "./calibrate.js";
+import { parseTrial } from "./trial-file.js";
+import { runTrial } from "./trial-run.js";
+import { seededRandom } from "../engine/statistics.js";
+
+const trialText = (orr: number) => `
+name: synthetic nivolumab trial
+source: "test"
+population: { cancer: melanoma, ecog: [0, 1] }
+arms:
+  - name: nivolumab
+    patients: 200
+    protocol:
+      name: nivolumab 240 mg q2w
+      phases:
+        - { name: t, start_day: 0, steps: [{ agent: nivolumab, dose: { value: 240, unit: mg }, route: iv, days: { every: 14, count: 20 } }] }
+assessment: { criteria: recist1.1, first_week: 8, every_weeks: 8, follow_up_weeks: 40, confirm: true }
+published:
+  - { arm: nivolumab, endpoint: ORR, value: ${orr}, ci: [${orr - 0.05}, ${orr + 0.05}] }
+`;
+
+describe("calibrated virtual populations", () => {
+  it("weights plausible patients towards a published response rate, with provenance and leave-one-out", async () => {
+    const trials = [
+      parseTrial(trialText(0.15), "/tmp/a.yaml"),
+      parseTrial(trialText(0.15).replace("synthetic", "second"), "/tmp/b.yaml"),
+    ];
+    const vpop = await buildVpop({ cancer: "melanoma", trials, plausible: 80, seed: 3, threads: 1 });
+    expect(vpop.patients).toHaveLength(80);
+    const w = vpop.patients.reduce((s, p) => s + p.weight, 0);
+    expect(w).toBeCloseTo(1, 10);
+    const orr = vpop.calibration.targets.filter((t) => t.endpoint === "ORR");
+    expect(orr).toHaveLength(2);
+    for (const t of orr) {
+      // the constraint's tolerance is the published SE (CI/3.92) with a 0.03 floor: the weighted value moves from the
+      // prior towards 15 % and lands within twice that tolerance
+      expect(Math.abs(t.calibrated! - 0.15)).toBeLessThan(Math.abs(t.prior! - 0.15) + 1e-9);
+      expect(Math.abs(t.calibrated! - 0.15)).toBeLessThan(2 * t.sigma);
+    }
+    expect(vpop.calibration.leave_one_out.map((l) => l.trial)).toEqual([
+      "synthetic nivolumab trial",
+      "second nivolumab trial",
+    ]);
+    expect(vpop.calibration.effective_sample_size).toBeGreaterThan(5);
+    expect(vpop.calibration.effective_sample_size).toBeLessThanOrEqual(80);
+  }, 120_000);
+
+  it("draws patients in proportion to their weights", () => {
+    const rand = seededRandom(1);
+    const counts = [0, 0, 0];
+    for (const i of drawWeighted([0.2, 0, 0.8], 5000, rand)) counts[i]++;
+    expect(counts[1]).toBe(0);
+    expect(counts[2] / 5000).toBeGreaterThan(0.77);
+    expect(counts[2] / 5000).toBeLessThan(0.83);
+  });
+
+  it("simulates a trial reproducibly from its seed", async () => {
+    const trial = parseTrial(trialText(0.3), "/tmp/c.yaml");
+    const vpop = await buildVpop({ cancer: "melanoma", trials: [trial], plausible: 40, seed: 5, threads: 1 });
+    const a = await runTrial(trial, populationSimulator(vpop, [], 1), { patients: 30, seed: 9 });
+    const b = await runTrial(trial, populationSimulator(vpop, [], 1), { patients: 30, seed: 9 });
+    expect(a.arms[0].waterfall).toEqual(b.arms[0].waterfall);
+    expect(a.arms[0].patients).toBe(30);
+  }, 120_000);
+});
