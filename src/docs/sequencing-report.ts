@@ -6,24 +6,11 @@
  * hazard ratio excludes no effect; "contradicts" when the other arm is better with such a CI; otherwise "cannot
  * judge" — which is also what the model says whenever the mechanism the rule relies on is not in it.
  */
-import { populationSimulator } from "../population/arm-simulator.js";
-import { compareArms, summarizeArm, type ArmOutcomes } from "../population/trial-outcomes.js";
-import { evaluateCourse, type PatientOutcome } from "../population/patient-outcome.js";
-import { scanDays } from "../population/scan-schedule.js";
+import { runOnPopulation } from "../population/population-run.js";
 import type { TrialPopulation } from "../population/types.js";
-import { loadVpop, shippedVpopFile } from "../population/vpop-file.js";
 import type { Protocol, Step } from "../therapy/protocol-schema.js";
 
 const PATIENTS = 400;
-const ASSESSMENT = {
-  criteria: "recist1.1" as const,
-  first_week: 8,
-  every_weeks: 8,
-  until_week: 48,
-  every_weeks_after: 12,
-  follow_up_weeks: 104,
-  confirm: true,
-};
 
 const step = (
   agent: string,
@@ -117,28 +104,7 @@ const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}
 const ci = (c: [number | null, number | null]) =>
   `${c[0] === null ? "—" : (100 * c[0]).toFixed(1)} to ${c[1] === null ? "—" : (100 * c[1]).toFixed(1)}`;
 
-async function runArm(
-  rule: Rule,
-  p: Protocol,
-  simulate: ReturnType<typeof populationSimulator>,
-): Promise<{ arm: ArmOutcomes; outcomes: PatientOutcome[] }> {
-  const days = scanDays(ASSESSMENT);
-  const courses = await simulate.simulateArm({
-    population: rule.population,
-    protocol: p,
-    scanDays: days,
-    patients: PATIENTS,
-    seed: 20261130,
-  });
-  const outcomes = courses.map((c) =>
-    evaluateCourse(c, { criteria: "recist1.1", confirm: true, minSdDays: 42 }),
-  );
-  return { arm: summarizeArm(p.name, outcomes), outcomes };
-}
-
 export async function sequencingReport(): Promise<string> {
-  const { vpop } = loadVpop(shippedVpopFile("melanoma"));
-  const sim = populationSimulator(vpop, [], 1);
   const lines = [
     "# Sequencing rules on the calibrated model",
     "",
@@ -155,22 +121,27 @@ export async function sequencingReport(): Promise<string> {
     "",
   ];
   for (const rule of RULES) {
-    const runs = [];
-    for (const p of rule.arms) runs.push(await runArm(rule, p, sim));
-    const first = runs[0];
+    const run = await runOnPopulation({
+      cancer: "melanoma",
+      protocols: rule.arms,
+      population: rule.population,
+      patients: PATIENTS,
+      seed: 20261130,
+      threads: 1,
+    });
+    const first = run.arms[0];
     lines.push(`## ${rule.rule} (\`${rule.id}\`)`, "", `Mechanism in the model: ${rule.mechanism}`, "");
     lines.push(
       "| arm | ORR (95 % CI) | CR | median PFS | PFS at 12 months |",
       "| --- | --- | --- | --- | --- |",
     );
-    for (const r of runs)
+    for (const a of run.arms)
       lines.push(
-        `| ${r.arm.name} | ${pct(r.arm.ORR.value)} (${ci(r.arm.ORR.ci)}) | ${pct(r.arm.CR.value)} | ${r.arm.median_PFS_months.value === null ? "not reached" : `${r.arm.median_PFS_months.value.toFixed(1)} mo`} | ${pct(r.arm.PFS_12mo.value)} |`,
+        `| ${a.name} | ${pct(a.ORR.value)} (${ci(a.ORR.ci)}) | ${pct(a.CR.value)} | ${a.median_PFS_months.value === null ? "not reached" : `${a.median_PFS_months.value.toFixed(1)} mo`} | ${pct(a.PFS_12mo.value)} |`,
       );
     lines.push("");
     const verdicts: string[] = [];
-    for (const other of runs.slice(1)) {
-      const d = compareArms(first.arm, first.outcomes, other.arm, other.outcomes);
+    for (const d of run.differences) {
       const orrLo = d.ORR.ci[0];
       const orrHi = d.ORR.ci[1];
       const hr = d.PFS_HR;
@@ -179,7 +150,7 @@ export async function sequencingReport(): Promise<string> {
       const verdict = better && !worse ? "supports" : worse && !better ? "contradicts" : "cannot judge";
       verdicts.push(verdict);
       lines.push(
-        `- ${first.arm.name} vs ${other.arm.name}: ORR difference ${d.ORR.value === null ? "—" : (100 * d.ORR.value).toFixed(1)} points (${ci(d.ORR.ci)}); PFS hazard ratio ${hr.value === null ? "—" : hr.value.toFixed(2)} (${hr.ci[0] === null ? "—" : hr.ci[0].toFixed(2)}–${hr.ci[1] === null ? "—" : hr.ci[1].toFixed(2)}) → **${verdict}**.`,
+        `- ${first.name} vs ${d.versus}: ORR difference ${d.ORR.value === null ? "—" : (100 * d.ORR.value).toFixed(1)} points (${ci(d.ORR.ci)}); PFS hazard ratio ${hr.value === null ? "—" : hr.value.toFixed(2)} (${hr.ci[0] === null ? "—" : hr.ci[0].toFixed(2)}–${hr.ci[1] === null ? "—" : hr.ci[1].toFixed(2)}) → **${verdict}**.`,
       );
     }
     lines.push("");
