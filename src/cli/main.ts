@@ -18,6 +18,7 @@ import {
 
 import { runDonorsCommand } from "./donor-commands.js";
 import { runVpopCommand, VPOP_USAGE } from "./vpop-command.js";
+import { POPULATION_USAGE, runPopulationCommand } from "./population-commands.js";
 import { runFitCommand } from "./fit-command.js";
 import { runForecastCommand } from "./forecast-command.js";
 import { runGradeCommand, runToxicityCommand } from "./toxicity-commands.js";
@@ -53,6 +54,7 @@ ${SIMULATE_USAGE}
 ${SWEEP_USAGE}
 
 ${RUN_USAGE}
+${POPULATION_USAGE}
 
 ${CASE_USAGE}
 
@@ -130,9 +132,14 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
  * codes are runCli's.
  */
 export async function runCliAsync(argv: string[], io: CliIO = processIO): Promise<number> {
-  if (argv[0] !== "plan" && argv[0] !== "trial" && argv[0] !== "vpop") return runCli(argv, io);
+  const onPopulation =
+    (argv[0] === "run" || argv[0] === "compare") &&
+    argv.some((a) => a === "--cancer" || a.startsWith("--cancer="));
+  if (argv[0] !== "plan" && argv[0] !== "trial" && argv[0] !== "vpop" && !onPopulation)
+    return runCli(argv, io);
   argv = negativeOptionValues(argv);
   try {
+    if (onPopulation) return await runPopulationCommand(argv[0] as "run" | "compare", argv.slice(1), io);
     if (argv[0] === "trial") return await runTrialCommand(argv.slice(1), io);
     if (argv[0] === "vpop") return await runVpopCommand(argv.slice(1), io);
     return await runPlanCommand(argv.slice(1), io);
