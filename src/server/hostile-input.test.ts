@@ -3,6 +3,7 @@
  * JSON nesting is limited (F6), a NUL character is a 400 naming the field (F10).
  */
 import { Readable } from "node:stream";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonDepth } from "./hardening.js";
 import { backends, startTestServer, type Client, type TestServer } from "../test-support/test-server.js";
@@ -123,6 +124,17 @@ describe.each(backends())("hostile input on %s", (backend) => {
     expect(jsonDepth('{"a":[1,{"b":"[[[[{{"}]}')).toBe(3);
     expect(jsonDepth('"\\"[["')).toBe(0);
     expect(jsonDepth("[".repeat(1000), 64)).toBe(65);
+  });
+
+  it("counts the depth of any JSON value as its structure has it (property)", () => {
+    const depth = (v: unknown): number =>
+      v !== null && typeof v === "object"
+        ? 1 + Math.max(0, ...Object.values(v as Record<string, unknown>).map(depth))
+        : 0;
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), (v) => jsonDepth(JSON.stringify(v)) === depth(v)),
+      { numRuns: 500 },
+    );
   });
 
   it("F10: a NUL character in a name, note, file name or adverse event is a 400 naming the field", async () => {
