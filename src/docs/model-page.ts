@@ -11,6 +11,16 @@ function list(x: unknown): string[] {
 }
 
 function parameterTable(params: ModelSpec["parameters"]): string[] {
+  if (params.some((p) => p.range)) {
+    return [
+      "| parameter | value | plausible range | unit | description | source |",
+      "|---|---:|---|---|---|---|",
+      ...params.map(
+        (p) =>
+          `| \`${p.name}\` | ${p.value} | ${p.range ? `${p.range[0]} – ${p.range[1]}` : "—"} | ${cell(p.unit)} | ${cell(p.description)} | ${cell(p.source || "—")} |`,
+      ),
+    ];
+  }
   return [
     "| parameter | value | unit | description | source |",
     "|---|---:|---|---|---|",

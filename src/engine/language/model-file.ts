@@ -152,12 +152,23 @@ function readParameters(scope: Scope, raw: unknown, path: Path): ParameterSpec[]
     r.fields(s, p, ["value", "unit", "description", "source", "note", "range"]);
     const source = r.string(s.source, [...p, "source"], false);
     if (!source) r.warn([...p], "parameter has no source");
+    const value = r.number(s.value, [...p, "value"], true) ?? 0;
+    let range: [number, number] | undefined;
+    if (s.range !== undefined) {
+      const lo = Array.isArray(s.range) ? r.number(s.range[0], [...p, "range", 0], true) : undefined;
+      const hi = Array.isArray(s.range) ? r.number(s.range[1], [...p, "range", 1], true) : undefined;
+      if (!Array.isArray(s.range) || s.range.length !== 2 || lo === undefined || hi === undefined)
+        r.error([...p, "range"], "must be [low, high]");
+      else if (!(lo <= hi)) r.error([...p, "range"], `low ${lo} is above high ${hi}`);
+      else range = [lo, hi];
+    }
     parameters.push({
       name: pn,
-      value: r.number(s.value, [...p, "value"], true) ?? 0,
+      value,
       unit: r.unit(s.unit, [...p, "unit"]),
       description: r.string(s.description, [...p, "description"], false),
       source,
+      ...(range ? { range } : {}),
     });
   }
   return parameters;

@@ -41,6 +41,8 @@ export interface ParameterSpec {
   readonly unit: string;
   readonly description: string;
   readonly source: string;
+  /** Plausible range [low, high], when the model gives one. */
+  readonly range?: readonly [number, number];
 }
 
 export interface AssignmentSpec {
