@@ -431,7 +431,7 @@ export function generateCandidates(
     }
     chosen = [designs[0], ...rest.slice(0, max - 1)];
     notes.push(
-      `${designs.length} designs are allowed; a seeded sample of ${max} was simulated (raise --max-candidates to see all)`,
+      `${designs.length} designs are allowed; a seeded sample of ${max} was simulated (allow more candidates to simulate all: --max-candidates on the command line, maxCandidates in the API)`,
     );
   }
   const build = candidateBuilder(c, patient, opts.representative);

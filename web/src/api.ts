@@ -1,3 +1,5 @@
+import { readableMessage } from "../../src/clinic/readable-message.js";
+
 /** The clinic API from the browser: JSON with the session cookie and the CSRF token; errors carry the field. */
 export class ApiError extends Error {
   constructor(
@@ -27,7 +29,9 @@ export async function api<T = unknown>(method: string, url: string, body?: unkno
   if (r.status === 204) return undefined as T;
   const text = await r.text();
   const data = text ? JSON.parse(text) : undefined;
-  if (!r.ok) throw new ApiError(r.status, data?.error?.message ?? `${r.status}`, data?.error?.path);
+  // validation messages for people: no "body." prefixes, items numbered from 1
+  if (!r.ok)
+    throw new ApiError(r.status, readableMessage(data?.error?.message ?? `${r.status}`), data?.error?.path);
   return data as T;
 }
 

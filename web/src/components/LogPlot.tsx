@@ -4,7 +4,8 @@ import "uplot/dist/uPlot.min.css";
 
 export interface PlotLine {
   readonly label: string;
-  readonly values: readonly number[];
+  /** One value per x; null leaves a gap (no point, no line). */
+  readonly values: readonly (number | null)[];
   readonly color: string;
   /** A shaded band (e.g. 25–75 % of the posterior samples). */
   readonly lower?: readonly number[];
@@ -13,6 +14,12 @@ export interface PlotLine {
 }
 
 export const PALETTE = ["#1c7ed6", "#e03131", "#2f9e44", "#7048e8", "#f08c00", "#0c8599", "#868e96"];
+
+/** Width of the y axis: its longest tick label (about 7 px a character at the axis font) plus the axis label. */
+function yAxisSize(_self: uPlot, values: string[] | null): number {
+  const longest = Math.max(0, ...(values ?? []).map((v) => String(v).length));
+  return Math.max(50, Math.ceil(longest * 7.5) + 36);
+}
 
 /** A time plot with a log-scale y axis (uPlot), lines with optional uncertainty bands. */
 export function LogPlot(props: {
@@ -28,7 +35,7 @@ export function LogPlot(props: {
   useEffect(() => {
     const el = ref.current;
     if (!el || props.x.length === 0) return;
-    const floor = (v: number) => (props.log === false ? v : Math.max(v, 1));
+    const floor = (v: number | null) => (v === null || props.log === false ? v : Math.max(v, 1));
     const data: (number | null)[][] = [[...props.x]];
     const series: uPlot.Series[] = [{ label: props.xLabel }];
     const bands: uPlot.Band[] = [];
@@ -58,7 +65,8 @@ export function LogPlot(props: {
         width: Math.max(320, el.clientWidth),
         height: props.height ?? 320,
         scales: { x: { time: false }, y: props.log === false ? {} : { distr: 3 } },
-        axes: [{ label: props.xLabel }, { label: props.yLabel, size: 70 }],
+        // the y axis is as wide as its longest tick label (large numbers are not clipped)
+        axes: [{ label: props.xLabel }, { label: props.yLabel, size: yAxisSize }],
         series,
         bands,
         legend: { live: false },

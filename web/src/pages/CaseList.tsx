@@ -1,4 +1,5 @@
 import { Anchor, Badge, Select, Table, Text, Title } from "@mantine/core";
+import { StatusBadge } from "../components/StatusBadge";
 import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { api, get } from "../api";
@@ -72,7 +73,7 @@ export function CaseList() {
                 </Table.Td>
                 <Table.Td>{c.patientName}</Table.Td>
                 <Table.Td>
-                  <Badge>{c.status}</Badge>
+                  <StatusBadge status={c.status} />
                 </Table.Td>
                 <Table.Td>
                   {canAssign ? (

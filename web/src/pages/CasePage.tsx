@@ -18,8 +18,9 @@ import {
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useParams } from "react-router";
 import { get, post } from "../api";
-import { LogPlot } from "../components/LogPlot";
-import { fmt } from "../format";
+import { LogPlot, type PlotLine } from "../components/LogPlot";
+import { StatusBadge } from "../components/StatusBadge";
+import { fmt, formatFileSize, formatQuantity, formatUnit } from "../format";
 import type { CaseRecord as RecordDocument } from "../../../src/clinic/case-schema.js";
 import { CostTab } from "./CostTab";
 import { FollowUpTab } from "./FollowUpTab";
@@ -135,7 +136,7 @@ function RecordsTab({ c, docs }: { c: CaseView; docs: Doc[] }) {
           <List size="sm">
             {r.biomarkers.map((b, i) => (
               <List.Item key={i}>
-                {b.name}: {String(b.value ?? "—")} {b.unit ?? ""}
+                {b.name}: {formatQuantity(String(b.value ?? "—"), b.unit)}
               </List.Item>
             ))}
           </List>
@@ -160,7 +161,7 @@ function RecordsTab({ c, docs }: { c: CaseView; docs: Doc[] }) {
               x={x}
               lines={lines}
               xLabel="days since the first scan"
-              yLabel="mm"
+              yLabel="sum of diameters (mm)"
               log={false}
               height={260}
             />
@@ -195,9 +196,7 @@ function RecordsTab({ c, docs }: { c: CaseView; docs: Doc[] }) {
                   <Table.Tr key={i}>
                     <Table.Td>{l.date}</Table.Td>
                     <Table.Td>{l.name}</Table.Td>
-                    <Table.Td c={out ? "red" : undefined}>
-                      {l.value} {l.unit}
-                    </Table.Td>
+                    <Table.Td c={out ? "red" : undefined}>{formatQuantity(l.value ?? "—", l.unit)}</Table.Td>
                     <Table.Td>
                       {l.referenceLow ?? ""}–{l.referenceHigh ?? ""}
                     </Table.Td>
@@ -221,7 +220,7 @@ function RecordsTab({ c, docs }: { c: CaseView; docs: Doc[] }) {
                 {d.dicom
                   ? `DICOM ${d.dicom.modality ?? ""} ${d.dicom.bodyPart ?? ""} ${d.dicom.studyDate ?? ""}`
                   : d.mediaType}
-                , {fmt(d.sizeBytes / 1024)} kB
+                , {formatFileSize(d.sizeBytes)}
               </List.Item>
             ))}
           </List>
@@ -248,11 +247,17 @@ function LabChart({ labs }: { labs: CaseRecord["labs"] }) {
   );
   if (!chosen || series.length === 0) return null;
   const t0 = Date.parse(series[0].date!);
-  const x = series.map((l) => (Date.parse(l.date!) - t0) / 86_400_000);
-  const lines = [
+  const days = series.map((l) => (Date.parse(l.date!) - t0) / 86_400_000);
+  // the axis spans the values with a margin (one value: a week either side), and the reference limits are drawn
+  // across it, so that a single value is not a dot on a 100-day axis without its limits
+  const span = days[days.length - 1] - days[0];
+  const pad = span > 0 ? Math.max(1, span * 0.05) : 7;
+  const x = [days[0] - pad, ...days, days[days.length - 1] + pad];
+  const unitText = formatUnit(series[0].unit);
+  const lines: PlotLine[] = [
     {
-      label: `${chosen} (${series[0].unit ?? ""})`,
-      values: series.map((l) => l.value!),
+      label: `${chosen}${unitText ? ` (${unitText})` : ""}`,
+      values: [null, ...series.map((l) => l.value!), null],
       color: "#1c7ed6",
       points: true,
     },
@@ -274,7 +279,7 @@ function LabChart({ labs }: { labs: CaseRecord["labs"] }) {
         x={x}
         lines={lines}
         xLabel="days since the first value"
-        yLabel={series[0].unit ?? ""}
+        yLabel={`${chosen}${unitText ? ` (${unitText})` : ""}`}
         log={false}
         height={220}
       />
@@ -320,7 +325,6 @@ function EvaluationTab({ caseId }: { caseId: string }) {
       setError((e as Error).message);
     }
   };
-  const color = (v: string) => (v === "suitable" ? "green" : v === "caution" ? "yellow" : "red");
   return (
     <Stack>
       <Group>
@@ -357,7 +361,7 @@ function EvaluationTab({ caseId }: { caseId: string }) {
                   <Table.Tr key={e.modality}>
                     <Table.Td>{e.name}</Table.Td>
                     <Table.Td>
-                      <Badge color={color(e.verdict)}>{e.verdict}</Badge>
+                      <StatusBadge status={e.verdict} />
                     </Table.Td>
                     <Table.Td>
                       {e.reasons.map((r) => (
@@ -381,9 +385,7 @@ function EvaluationTab({ caseId }: { caseId: string }) {
             <List size="sm">
               {result.checklist.map((i) => (
                 <List.Item key={i.id}>
-                  <Badge color={i.status === "present" ? "green" : "yellow"} mr="xs">
-                    {i.status}
-                  </Badge>
+                  <StatusBadge status={i.status} mr="xs" />
                   {i.what} — {i.detail}
                 </List.Item>
               ))}
@@ -428,7 +430,7 @@ export function CasePage() {
             {c.patientName} · record version {c.version}
           </Text>
         </div>
-        <Badge size="lg">{c.status}</Badge>
+        <StatusBadge size="lg" status={c.status} />
       </Group>
       <Tabs defaultValue="records" keepMounted={false}>
         <Tabs.List>

@@ -4,7 +4,7 @@ import { compileModel } from "../../../src/engine/language/compile-model.js";
 import { renderSvgPlot } from "../../../src/plot/svg.js";
 import { get } from "../api";
 import { LogPlot, PALETTE } from "../components/LogPlot";
-import { fmt } from "../format";
+import { fmt, formatQuantity } from "../format";
 import { modelText, simulate } from "../sim";
 
 interface ModelInfo {
@@ -27,6 +27,8 @@ export function ExplorerPage() {
   const [text, setText] = useState<string | null>(null);
   const [modules, setModules] = useState<string[]>([]);
   const [factors, setFactors] = useState<Record<string, number>>({});
+  /** Parameters published as 0 (failure reasons): set by value, since × 0.1 … × 10 of 0 stays 0. */
+  const [absolute, setAbsolute] = useState<Record<string, number>>({});
   const [run, setRun] = useState<{ times: number[]; states: Record<string, number[]>; ms: number } | null>(
     null,
   );
@@ -36,6 +38,7 @@ export function ExplorerPage() {
     if (!name) return;
     setModules([]);
     setFactors({});
+    setAbsolute({});
     void modelText(name).then(setText);
   }, [name]);
   const compiled = useMemo(() => {
@@ -52,7 +55,8 @@ export function ExplorerPage() {
     if (!compiled || !text) return;
     const parameters: Record<string, number> = {};
     for (const p of compiled.spec.parameters)
-      if (factors[p.name] !== undefined) parameters[p.name] = p.value * Math.pow(10, factors[p.name]);
+      if (p.value === 0 && absolute[p.name] !== undefined) parameters[p.name] = absolute[p.name];
+      else if (factors[p.name] !== undefined) parameters[p.name] = p.value * Math.pow(10, factors[p.name]);
     const tEnd = name === "immunoplan-core" || name?.startsWith("depillis") ? 120 : 100;
     const timer = setTimeout(() => {
       simulate<"run">({
@@ -72,7 +76,7 @@ export function ExplorerPage() {
       );
     }, 60);
     return () => clearTimeout(timer);
-  }, [compiled, text, modules, factors, name]);
+  }, [compiled, text, modules, factors, absolute, name]);
   const lines = useMemo(
     () =>
       run
@@ -154,32 +158,50 @@ export function ExplorerPage() {
           title={`The battle: every population over time (simulated in ${Math.round(run.ms)} ms in this browser)`}
           x={run.times}
           lines={lines}
-          xLabel="time"
-          yLabel="amount (log scale)"
+          xLabel="time (days)"
+          yLabel="cells or concentration (each state's unit; log scale)"
           height={380}
         />
       )}
       <Card withBorder>
         <Title order={3} size="h4" mb="xs">
-          Parameters (× 0.1 … × 10 of the published value)
+          Parameters (× 0.1 … × 10 of the published value; those published as 0 by value)
         </Title>
         <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
-          {params.slice(0, 60).map((p) => (
-            <div key={p.name}>
-              <Text size="sm" title={`${p.description ?? ""} — ${p.source ?? ""}`}>
-                {p.name} = {fmt(p.value * Math.pow(10, factors[p.name] ?? 0))} {p.unit ?? ""}
-              </Text>
-              <Slider
-                thumbLabel={`parameter ${p.name}`}
-                min={-1}
-                max={1}
-                step={0.05}
-                value={factors[p.name] ?? 0}
-                onChange={(v) => setFactors({ ...factors, [p.name]: v })}
-                label={(v) => `× ${fmt(Math.pow(10, v))}`}
-              />
-            </div>
-          ))}
+          {params.slice(0, 60).map((p) => {
+            // a fraction (e.g. suppression) goes up to 0.95, other zero-published parameters up to 5
+            const zeroMax = /fraction/i.test(p.description ?? "") ? 0.95 : 5;
+            const value =
+              p.value === 0 ? (absolute[p.name] ?? 0) : p.value * Math.pow(10, factors[p.name] ?? 0);
+            return (
+              <div key={p.name}>
+                <Text size="sm" title={`${p.description ?? ""} — ${p.source ?? ""}`}>
+                  {p.name} = {formatQuantity(fmt(value), p.unit)}
+                </Text>
+                {p.value === 0 ? (
+                  <Slider
+                    thumbLabel={`parameter ${p.name}`}
+                    min={0}
+                    max={zeroMax}
+                    step={zeroMax / 100}
+                    value={absolute[p.name] ?? 0}
+                    onChange={(v) => setAbsolute({ ...absolute, [p.name]: v })}
+                    label={(v) => fmt(v)}
+                  />
+                ) : (
+                  <Slider
+                    thumbLabel={`parameter ${p.name}`}
+                    min={-1}
+                    max={1}
+                    step={0.05}
+                    value={factors[p.name] ?? 0}
+                    onChange={(v) => setFactors({ ...factors, [p.name]: v })}
+                    label={(v) => `× ${fmt(Math.pow(10, v))}`}
+                  />
+                )}
+              </div>
+            );
+          })}
         </SimpleGrid>
       </Card>
     </Stack>

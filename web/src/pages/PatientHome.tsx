@@ -1,7 +1,6 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Button,
   Card,
   Group,
@@ -20,7 +19,8 @@ import { Dropzone } from "@mantine/dropzone";
 import { useCallback, useEffect, useState } from "react";
 import { get, post, uploadFile } from "../api";
 import { useAuth } from "../auth";
-import { fmt, localDateTime, type Protocol } from "../format";
+import { StatusBadge } from "../components/StatusBadge";
+import { formatFileSize, localDateTime, type Protocol } from "../format";
 import { BROWSER_TZ, TIME_ZONES } from "./LoginPage";
 import { QuoteCard } from "./QuoteCard";
 
@@ -143,7 +143,7 @@ export function PatientHome() {
     <Stack gap="lg">
       <Group justify="space-between">
         <Title order={1}>{c.title}</Title>
-        <Badge size="lg">{c.status}</Badge>
+        <StatusBadge size="lg" status={c.status} />
       </Group>
       <Text>Your clinician: {c.clinicianName ?? "not assigned yet"}</Text>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -154,12 +154,7 @@ export function PatientHome() {
           <List spacing="xs" aria-label="records checklist">
             {checklist.map((i) => (
               <List.Item key={i.id}>
-                <Badge
-                  color={i.status === "present" ? "green" : i.status === "outdated" ? "yellow" : "red"}
-                  mr="xs"
-                >
-                  {i.status}
-                </Badge>
+                <StatusBadge status={i.status} mr="xs" />
                 {i.what}
                 {i.request && i.status !== "present" && (
                   <Text size="sm" c="dimmed">
@@ -206,7 +201,7 @@ export function PatientHome() {
                       ? `${d.dicom.modality ?? ""} ${d.dicom.bodyPart ?? ""} ${d.dicom.studyDate ?? ""}`
                       : d.mediaType}
                   </Table.Td>
-                  <Table.Td>{fmt(d.sizeBytes / 1024)} kB</Table.Td>
+                  <Table.Td>{formatFileSize(d.sizeBytes)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

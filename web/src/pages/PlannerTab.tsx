@@ -1,6 +1,5 @@
 import {
   Alert,
-  Badge,
   Button,
   Card,
   Checkbox,
@@ -18,7 +17,9 @@ import { get, post } from "../api";
 import { LogPlot, PALETTE, type PlotLine } from "../components/LogPlot";
 import { Timeline } from "../components/Timeline";
 import { candidateScore, type ScoreWeights } from "../../../src/planner/score.js";
-import { fmt, pct, type Protocol } from "../format";
+import { readableMessage } from "../../../src/clinic/readable-message.js";
+import { StatusBadge } from "../components/StatusBadge";
+import { fmt, formatQuantity, pct, type Protocol } from "../format";
 import { modelText, simulate } from "../sim";
 import { runJob, type Job } from "./CasePage";
 
@@ -326,7 +327,7 @@ function Editor({
       ))}
       {problems.map((p, i) => (
         <Alert key={i} color={p.severity === "error" ? "red" : "yellow"} mt={4} role="status">
-          {p.path}: {p.message}
+          {readableMessage(`${p.path}: ${p.message}`)}
         </Alert>
       ))}
       {original && (
@@ -334,8 +335,8 @@ function Editor({
           title={`Predicted tumor cells (${samples.length} posterior samples, in this browser)`}
           x={(edited ?? original).days}
           lines={lines}
-          xLabel="day"
-          yLabel="tumor cells"
+          xLabel="day of the protocol (days)"
+          yLabel="tumor cells (cells, log scale)"
         />
       )}
       <Text size="sm" aria-live="polite" data-testid="prediction-status">
@@ -430,7 +431,8 @@ export function PlannerTab({ caseId }: { caseId: string }) {
         </Button>
         {current && (
           <Text size="sm">
-            Latest plan: {new Date(current.createdAt).toLocaleString()} — <Badge>{current.status}</Badge>
+            Latest plan: {new Date(current.createdAt).toLocaleString()} —{" "}
+            <StatusBadge status={current.status} />
             {current.chosen ? ` (${current.chosen})` : ""}
           </Text>
         )}
@@ -474,8 +476,8 @@ export function PlannerTab({ caseId }: { caseId: string }) {
             title="Predicted tumor cells: median and 25–75 % of the posterior samples"
             x={explained[0]?.bands?.days ?? []}
             lines={bandLines}
-            xLabel="day of the protocol"
-            yLabel="tumor cells"
+            xLabel="day of the protocol (days)"
+            yLabel="tumor cells (cells, log scale)"
           />
           {w && (
             <Group align="end" aria-label="ranking weights">
@@ -566,9 +568,7 @@ export function PlannerTab({ caseId }: { caseId: string }) {
                 {plan.personalization.posterior.map((q) => (
                   <Table.Tr key={q.name}>
                     <Table.Td title={q.description}>{q.name}</Table.Td>
-                    <Table.Td>
-                      {fmt(q.median)} {q.unit}
-                    </Table.Td>
+                    <Table.Td>{formatQuantity(fmt(q.median), q.unit)}</Table.Td>
                     <Table.Td>
                       {fmt(q.lower95)} – {fmt(q.upper95)}
                     </Table.Td>

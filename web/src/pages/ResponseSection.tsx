@@ -136,7 +136,7 @@ export function ResponseSection({ response }: { response: ResponseView | null })
                 <ResponseBadge r={t.overall} />
               </Table.Td>
               <Table.Td>
-                <ResponseBadge r={iAt.get(t.date)?.response} variant="light" />
+                <ResponseBadge r={iAt.get(t.date)?.response} />
               </Table.Td>
             </Table.Tr>
           ))}
