@@ -171,6 +171,15 @@ describe.each(backends())("audit trail on %s", (backend) => {
     const ofPatient = (await q(`patientId=${patientId}`)).json() as AuditRow[];
     expect(ofPatient.length).toBeGreaterThan(0);
     expect(ofPatient.every((r) => r.caseId === caseId)).toBe(true);
+    // by the patient's name (part of it, any case) or the e-mail of their account: the same case's rows
+    const patientName = ((await clients.patient.get("/api/auth/me")).json() as { user: { name: string } })
+      .user.name;
+    for (const who of [patientName.slice(1, 6).toUpperCase(), "patient@demo.immunoplan"]) {
+      const rows = (await q(`patient=${encodeURIComponent(who)}&limit=1000`)).json() as AuditRow[];
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.caseId === caseId)).toBe(true);
+    }
+    expect((await q("patient=nobody%25by%25this%25name")).json()).toEqual([]);
     const future = (
       await q(`from=${encodeURIComponent(new Date(Date.now() + 3600_000).toISOString())}`)
     ).json();

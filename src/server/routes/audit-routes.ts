@@ -1,16 +1,17 @@
 /**
- * The audit trail for admins: filtered by who (account id or e-mail), patient (case or patient id), action,
+ * The audit trail for admins: filtered by who (account id or e-mail), patient (case id, patient id, or the
+ * patient's name or e-mail), action,
  * outcome and time range, as JSON or as a CSV file (`format=csv`; cells that a spreadsheet would run as a
  * formula are quoted with a leading apostrophe).
  */
-import { and, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, ilike, inArray, lt, or, type SQL } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { mayGlobally } from "../access.js";
 import type { AppContext } from "../app.js";
 import { AUDIT_OUTCOMES } from "../audit.js";
-import { auditLog, cases, users } from "../db/schema.js";
+import { auditLog, cases, patients, users } from "../db/schema.js";
 import { forbidden } from "../http.js";
 import { Email, ErrorSchema, requireActor } from "./common.js";
 
@@ -19,6 +20,8 @@ export const AuditQuery = z.object({
   email: Email.optional(),
   caseId: z.uuid().optional(),
   patientId: z.uuid().optional(),
+  /** The patient by name (any part, case-insensitive) or by the e-mail of their account. */
+  patient: z.string().min(1).max(200).optional(),
   action: z.string().min(1).max(200).optional(),
   resourceType: z.string().min(1).max(100).optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
@@ -86,6 +89,21 @@ export async function auditRoutes(base: FastifyInstance, ctx: AppContext): Promi
             ctx.db.select({ id: cases.id }).from(cases).where(eq(cases.patientId, q.patientId)),
           ),
         );
+      if (q.patient) {
+        const text = q.patient.trim();
+        const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        where.push(
+          inArray(
+            auditLog.caseId,
+            ctx.db
+              .select({ id: cases.id })
+              .from(cases)
+              .innerJoin(patients, eq(patients.id, cases.patientId))
+              .leftJoin(users, eq(users.id, patients.userId))
+              .where(or(ilike(patients.name, pattern), eq(users.email, text.toLowerCase()))),
+          ),
+        );
+      }
       if (q.action) where.push(eq(auditLog.action, q.action));
       if (q.resourceType) where.push(eq(auditLog.resourceType, q.resourceType));
       if (q.outcome) where.push(eq(auditLog.outcome, q.outcome));

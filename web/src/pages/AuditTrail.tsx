@@ -33,6 +33,7 @@ interface AuditRow {
 
 interface Filter {
   email: string;
+  patient: string;
   caseId: string;
   action: string;
   outcome: string;
@@ -40,12 +41,13 @@ interface Filter {
   to: string;
 }
 
-const EMPTY: Filter = { email: "", caseId: "", action: "", outcome: "", from: "", to: "" };
+const EMPTY: Filter = { email: "", patient: "", caseId: "", action: "", outcome: "", from: "", to: "" };
 
 /** The query string of a filter (empty fields left out; local date-times sent as instants). */
 export function auditQuery(f: Filter, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams();
   if (f.email.trim()) q.set("email", f.email.trim());
+  if (f.patient.trim()) q.set("patient", f.patient.trim());
   if (f.caseId.trim()) q.set("caseId", f.caseId.trim());
   if (f.action.trim()) q.set("action", f.action.trim());
   if (f.outcome) q.set("outcome", f.outcome);
@@ -80,6 +82,7 @@ export function AuditTrail() {
       </Title>
       <Group align="end" wrap="wrap">
         <TextInput label="Who (e-mail)" {...field("email")} />
+        <TextInput label="Patient (name or e-mail)" {...field("patient")} />
         <TextInput label="Case id" {...field("caseId")} />
         <TextInput label="Action" {...field("action")} />
         <Select
