@@ -153,6 +153,31 @@ describe.each(backends())("the approved plan is the plan, on %s", (backend) => {
     expect(/<title>([^<]*)<\/title>/.exec(html)![1]).toBe("Your treatment plan");
   });
 
+  it("a plan approved before this fix (edited protocol, no stored prediction) is re-simulated when first shown", async () => {
+    const [row] = await s.database.db.select().from(plans).where(eq(plans.id, planId));
+    const [old] = await s.database.db
+      .insert(plans)
+      .values({
+        caseId: row.caseId,
+        caseVersion: row.caseVersion,
+        plan: doc,
+        status: "approved",
+        chosen: chosen.id,
+        approvedProtocol: edited,
+        approvedAt: new Date(),
+      })
+      .returning({ id: plans.id });
+    const html = (await clinician.get(`/api/plans/${old.id}/report?format=html`)).body;
+    const section = flat(/<section class="approved"[\s\S]*?<\/section>/.exec(html)![0]);
+    expect(section).toContain("4e7 PFU");
+    expect(section).not.toContain("4e8 PFU");
+    const [stored] = await s.database.db.select().from(plans).where(eq(plans.id, old.id));
+    const mine = simulateCandidate(approvedSimulationInput(doc, edited));
+    expect((stored.approvedCandidate as { outcome: { pControl: number[] } }).outcome.pControl).toEqual(
+      mine.pControl,
+    );
+  }, 60_000);
+
   it("a plan whose personalization did not converge is approved only after its warning is acknowledged", async () => {
     const bad = structuredClone(doc) as Plan & { personalization: { converged: boolean } };
     Object.assign(bad.personalization, { converged: false });
