@@ -9,6 +9,7 @@ import { z } from "zod";
 import { parseDocumentWith } from "../engine/language/index.js";
 import { CATALOG_DIR } from "../therapy/catalog.js";
 import type { CaseRecord } from "./case-schema.js";
+import { formatQuantity, formatUnit as U } from "./display.js";
 import { unitFactor } from "./units.js";
 
 const Grade = z.number().int().min(1).max(4);
@@ -148,21 +149,21 @@ export function gradeLab(reading: LabReading, baseline?: LabReading): LabGrade |
   const assumptions: string[] = [];
   const convert = (r: LabReading): number | null => {
     if (r.unit === undefined) {
-      assumptions.push(`no unit given; read as ${rule.unit}`);
+      assumptions.push(`no unit given; read as ${U(rule.unit)}`);
       return r.value;
     }
     const f = unitFactor(r.unit, rule.unit, rule.term);
     if (f === null) return null;
-    if (f !== 1) assumptions.push(`${fmt(r.value)} ${r.unit} converted to ${rule.unit}`);
+    if (f !== 1) assumptions.push(`${fmt(r.value)} ${U(r.unit)} converted to ${U(rule.unit)}`);
     return r.value * f;
   };
   const v = convert(reading);
   if (v === null)
-    return { term: rule.term, problem: `unit '${reading.unit}' not convertible to ${rule.unit}` };
+    return { term: rule.term, problem: `unit '${reading.unit}' not convertible to ${U(rule.unit)}` };
   if (v < rule.plausible[0] || v > rule.plausible[1])
     return {
       term: rule.term,
-      problem: `${fmt(v)} ${rule.unit} is implausible (expected ${rule.plausible[0]}–${rule.plausible[1]}): check the unit`,
+      problem: `${fmt(v)} ${U(rule.unit)} is implausible (expected ${rule.plausible[0]}–${rule.plausible[1]}): check the unit`,
     };
   const limitFactor = reading.unit ? (unitFactor(reading.unit, rule.unit, rule.term) ?? 1) : 1;
   const base = {
@@ -182,7 +183,7 @@ export function gradeLab(reading: LabReading, baseline?: LabReading): LabGrade |
   if (rule.direction === "high") {
     let uln = rule.default_uln!;
     if (reading.referenceHigh !== undefined) uln = reading.referenceHigh * limitFactor;
-    else assumptions.push(`ULN ${uln} ${rule.unit} assumed (no reference range with the value)`);
+    else assumptions.push(`ULN ${uln} ${U(rule.unit)} assumed (no reference range with the value)`);
     const byMultiples = (x: number, ref: number, m: readonly (number | null)[], inclusiveG1: boolean) => {
       let g = 0;
       for (let i = 0; i < 4; i++) {
@@ -197,14 +198,15 @@ export function gradeLab(reading: LabReading, baseline?: LabReading): LabGrade |
     if (b !== null && rule.baseline_multiples && (rule.baseline_rule === "also" || b > uln)) {
       const baseGrade = byMultiples(v, b, rule.baseline_multiples, rule.baseline_rule === "instead");
       if (rule.baseline_rule === "instead")
-        return result(baseGrade, `${fmt(v / b)} × baseline ${fmt(b)} ${rule.unit} (baseline above ULN)`);
-      if (baseGrade > ulnGrade) return result(baseGrade, `${fmt(v / b)} × baseline ${fmt(b)} ${rule.unit}`);
+        return result(baseGrade, `${fmt(v / b)} × baseline ${fmt(b)} ${U(rule.unit)} (baseline above ULN)`);
+      if (baseGrade > ulnGrade)
+        return result(baseGrade, `${fmt(v / b)} × baseline ${fmt(b)} ${U(rule.unit)}`);
     }
-    return result(ulnGrade, `${fmt(v / uln)} × ULN (${fmt(uln)} ${rule.unit})`);
+    return result(ulnGrade, `${fmt(v / uln)} × ULN (${fmt(uln)} ${U(rule.unit)})`);
   }
   let lln = rule.default_lln!;
   if (reading.referenceLow !== undefined) lln = reading.referenceLow * limitFactor;
-  else assumptions.push(`LLN ${lln} ${rule.unit} assumed (no reference range with the value)`);
+  else assumptions.push(`LLN ${lln} ${U(rule.unit)} assumed (no reference range with the value)`);
   let g = 0;
   rule.below!.forEach((t, i) => {
     const limit = t === "LLN" ? lln : t;
@@ -214,7 +216,7 @@ export function gradeLab(reading: LabReading, baseline?: LabReading): LabGrade |
     g === 0
       ? `≥ LLN ${fmt(lln)}`
       : `< ${rule.below![g - 1] === "LLN" ? `LLN ${fmt(lln)}` : rule.below![g - 1]}`;
-  return result(g as 0 | 1 | 2 | 3 | 4, `${fmt(v)} ${rule.unit} ${limitText}`);
+  return result(g as 0 | 1 | 2 | 3 | 4, `${fmt(v)} ${U(rule.unit)} ${limitText}`);
 }
 
 export interface CaseLabGrade extends LabGrade {
@@ -254,7 +256,9 @@ export function gradeCaseLabs(c: CaseRecord): { grades: CaseLabGrade[]; ungradab
       const g = gradeLab(reading(l), baseline && l !== baseline ? reading(baseline) : undefined);
       if (!g) continue;
       if ("problem" in g)
-        ungradable.push(`${l.name} ${l.value} ${l.unit ?? ""} (${l.date ?? "no date"}): ${g.problem}`);
+        ungradable.push(
+          `${l.name} ${formatQuantity(l.value ?? "–", l.unit)} (${l.date ?? "no date"}): ${g.problem}`,
+        );
       else
         grades.push({
           ...g,
