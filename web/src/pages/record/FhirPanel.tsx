@@ -32,9 +32,11 @@ export function FhirPanel({
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [merged, setMerged] = useState<string | null>(null);
   const onDrop = async (files: File[]) => {
     setError(null);
     setPreview(null);
+    setMerged(null);
     const f = files[0];
     if (!f) return;
     setName(f.name);
@@ -49,7 +51,12 @@ export function FhirPanel({
   const merge = async () => {
     setBusy(true);
     try {
-      await api("POST", `/api/cases/${caseId}/fhir?expectedVersion=${version}`, bundle);
+      const r = await api<{ version: number }>(
+        "POST",
+        `/api/cases/${caseId}/fhir?expectedVersion=${version}`,
+        bundle,
+      );
+      setMerged(`${name} merged as version ${r.version}`);
       setPreview(null);
       setBundle(null);
       onMerged();
@@ -91,6 +98,11 @@ export function FhirPanel({
         <Alert color="red" mt="xs" role="alert">
           {error}
         </Alert>
+      )}
+      {merged && (
+        <Text size="sm" c="green" mt="xs" role="status">
+          {merged}
+        </Text>
       )}
       {preview && (
         <div data-testid="fhir-preview">

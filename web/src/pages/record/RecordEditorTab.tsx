@@ -32,7 +32,7 @@ export function RecordEditorTab({
   const [page, setPage] = useState(1);
   const [note, setNote] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [saved, setSaved] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => setDraft(record), [record]);
   const source: Source = useMemo(() => {
@@ -51,7 +51,7 @@ export function RecordEditorTab({
         record: draft,
         note: note || "abstracted from the documents",
       });
-      setSaved(`saved as version ${r.version}`);
+      setSaved(r.version);
       setNote("");
       onSaved();
     } catch (e) {
@@ -116,9 +116,9 @@ export function RecordEditorTab({
             <Button variant="default" onClick={() => setDraft(record)} disabled={!dirty}>
               Discard changes
             </Button>
-            {saved && !dirty && (
+            {saved === version && !dirty && (
               <Text size="sm" c="green" role="status">
-                {saved}
+                saved as version {saved}
               </Text>
             )}
           </Group>
