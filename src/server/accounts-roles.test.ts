@@ -112,6 +112,25 @@ describe.each(backends())("accounts and roles on %s", (backend) => {
     expect((await open({})).statusCode).toBe(201);
   });
 
+  it("F15: a case is assigned only to an active clinician's account", async () => {
+    const r = await admin.post("/api/users", {
+      email: "dr.gone@example.org",
+      name: "Dr Gone",
+      role: "clinician",
+    });
+    const id = (r.json() as { id: string }).id;
+    expect((await admin.patch(`/api/users/${id}`, { disabled: true })).statusCode).toBe(200);
+    const assign = await coordinator.patch(`/api/cases/${caseId}`, { clinicianId: id });
+    expect(assign.statusCode).toBe(400);
+    expect(assign.json().error).toMatchObject({ path: "body.clinicianId" });
+    const patientId = ((await admin.get("/api/users")).json() as { id: string; email: string }[]).find(
+      (u) => u.email === "patient2@demo.immunoplan",
+    )!.id;
+    expect((await coordinator.patch(`/api/cases/${caseId}`, { clinicianId: patientId })).statusCode).toBe(
+      400,
+    );
+  });
+
   it("F15: an appointment cannot reference another case's consultation request", async () => {
     const patient2 = await s.login("patient2@demo.immunoplan");
     const other = ((await patient2.get("/api/cases")).json() as { id: string }[])[0].id;

@@ -353,13 +353,13 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
         await caseFor(ctx, req, row.id, "write");
       if (req.body.clinicianId) {
         const [u] = await ctx.db
-          .select({ role: users.role })
+          .select({ role: users.role, disabled: users.disabled })
           .from(users)
           .where(eq(users.id, req.body.clinicianId));
-        if (u?.role !== "clinician")
+        if (u?.role !== "clinician" || u.disabled)
           throw new HttpError(
             400,
-            "clinicianId: not a clinician's account",
+            "clinicianId: not an active clinician's account",
             "body.clinicianId",
             "invalid-input",
           );
