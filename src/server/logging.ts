@@ -32,6 +32,10 @@ export function loggerOptions(
 
 /** One line per request that reached the API (the web app's static files are not logged). */
 export function installRequestLog(app: FastifyInstance): void {
+  // the id travels back with every answer, so that a user's report can be matched with the log and the audit row
+  app.addHook("onRequest", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
   app.addHook("onResponse", async (req, reply) => {
     if (!req.url.startsWith("/api/")) return;
     const status = reply.statusCode;

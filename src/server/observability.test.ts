@@ -65,7 +65,7 @@ describe("structured logs", () => {
       throw new Error("database said: secret detail of patient Jane Roe");
     });
     await app.ready();
-  });
+  }, 60_000);
   afterAll(async () => {
     await app.close();
     await jobs.close();
@@ -113,6 +113,7 @@ describe("structured logs", () => {
     expect(request!.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(request!.reqId).toBe(request!.requestId);
     expect(request!.durationMs).toBeGreaterThanOrEqual(0);
+    expect(r.headers["x-request-id"]).toBe(request!.requestId);
     // every line is JSON (pino), and the login's line carries its status
     expect(parsed().find((l) => l.route === "/api/auth/login")).toMatchObject({ status: 200 });
   });
