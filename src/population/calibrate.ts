@@ -8,7 +8,7 @@
  */
 import path from "node:path";
 import { entropyWeights } from "../engine/entropy-weights.js";
-import { enrol, type PoolMember } from "./eligibility.js";
+import { enrol, type Enrolment, type PoolMember } from "./eligibility.js";
 import type { PatientOutcome } from "./patient-outcome.js";
 import { REFERENCE_REGIMENS, REFRACTORY_SCAN_WEEKS, REFRACTORY_WEEKS } from "./reference-regimens.js";
 import { scanDays } from "./scan-schedule.js";
@@ -16,7 +16,7 @@ import { runBatches, type BatchTask } from "./simulate-batch.js";
 import type { Trial } from "./trial-file.js";
 import { simulatorPopulation } from "./trial-run.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
-import type { CancerType } from "./types.js";
+import type { CancerType, TrialPopulation } from "./types.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
 import {
   modelHash,
@@ -109,15 +109,19 @@ interface Constraint {
   readonly sigma: number;
 }
 
-/** The constraint's value under weights w: the trial-size-weighted mean over its arms of the enrolled mean. */
-function valueOf(c: Constraint, w: ArrayLike<number>): number | null {
+/**
+ * The constraint's value under weights w: the trial-size-weighted mean over its arms of the enrolled mean. With
+ * `factor` (the trial's enrolment under w, post-stratified as the arm simulator does) instead of the eligibility.
+ */
+function valueOf(c: Constraint, w: ArrayLike<number>, factor?: ArrayLike<number>): number | null {
   let total = 0;
   let acc = 0;
   for (const arm of c.arms) {
     let mass = 0;
     let sum = 0;
+    const f = factor ?? arm.factor;
     for (const [i, o] of outcomesOf(arm, c.cut)) {
-      const m = w[i] * arm.factor[i];
+      const m = w[i] * f[i];
       mass += m;
       sum += m * c.f(o);
     }
@@ -141,17 +145,56 @@ function fillColumn(c: Constraint, col: number, k: number, a: Float64Array, u: A
   }
 }
 
-function solve(constraints: readonly Constraint[], n: number) {
-  const k = constraints.length;
+/** A constraint on the enrolled baseline of a trial (share with raised LDH, stage fractions). */
+interface CovariateConstraint {
+  readonly trial: number;
+  readonly name: string;
+  /** a_i for every pool member. */
+  readonly column: Float64Array;
+  readonly sigma: number;
+}
+
+/** Tolerance of a baseline share: two points [Immunoplan choice]. */
+const COVARIATE_SIGMA = 0.02;
+
+function covariateConstraints(
+  trial: number,
+  en: Enrolment,
+  pool: readonly PoolMember[],
+  population: TrialPopulation,
+): CovariateConstraint[] {
+  const n = pool.length;
+  const elig = Float64Array.from(en.eligible, (e, i) =>
+    e && (en.stageLabels.length === 0 || en.stageOf[i] >= 0) ? 1 : 0,
+  );
+  const mass = elig.reduce((a, b) => a + b, 0) / n;
+  if (mass <= 0) return [];
+  const out: CovariateConstraint[] = [];
+  const share = (name: string, has: (i: number) => boolean, target: number) => {
+    const column = new Float64Array(n);
+    for (let i = 0; i < n; i++) if (elig[i]) column[i] = ((has(i) ? 1 : 0) - target) / mass;
+    out.push({ trial, name, column, sigma: COVARIATE_SIGMA });
+  };
+  if (population.ldh_elevated !== undefined)
+    share("ldh_elevated", (i) => pool[i].covariates.ldh_elevated, population.ldh_elevated);
+  if (population.stage && !Array.isArray(population.stage)) {
+    const target = population.stage as Readonly<Record<string, number>>;
+    const total = en.stageLabels.reduce((s, l) => s + target[l], 0);
+    en.stageLabels.forEach((l, k) => share(`stage ${l}`, (i) => en.stageOf[i] === k, target[l] / total));
+  }
+  return out;
+}
+
+function solve(constraints: readonly Constraint[], covariates: readonly CovariateConstraint[], n: number) {
+  const k = constraints.length + covariates.length;
   const u = new Float64Array(n).fill(1 / n);
   const a = new Float64Array(n * k);
   constraints.forEach((c, j) => fillColumn(c, j, k, a, u));
-  return entropyWeights(
-    a,
-    n,
-    k,
-    constraints.map((c) => c.sigma),
-  );
+  covariates.forEach((c, j) => {
+    const col = constraints.length + j;
+    for (let i = 0; i < n; i++) a[i * k + col] = c.column[i];
+  });
+  return entropyWeights(a, n, k, [...constraints.map((c) => c.sigma), ...covariates.map((c) => c.sigma)]);
 }
 
 export interface BuildOptions {
@@ -204,6 +247,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   // 2. every arm of every calibration trial on the enrolled patients
   const uniform = new Float64Array(n).fill(1 / n);
   const arms: ArmRun[] = [];
+  const covariates: CovariateConstraint[] = [];
   const tasks: BatchTask[] = [];
   const enrolledIdx: number[][] = [];
   opts.trials.forEach((trial, ti) => {
@@ -218,8 +262,14 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
           .filter((d): d is number => d !== undefined && d < followUp),
       ),
     ];
-    const { factor, notes: en } = enrol(pool, population, uniform);
-    for (const note of en) notes.push(`${trial.document.name}: ${note}`);
+    const enrolment = enrol(pool, population, uniform);
+    for (const note of enrolment.notes) notes.push(`${trial.document.name}: ${note}`);
+    // outcomes are averaged over the eligible patients; the trial's baseline mix (LDH, stages) is a constraint of
+    // its own, so that the calibrated weights keep it (and enrolment's post-stratification stays a small correction)
+    const factor = Float64Array.from(enrolment.eligible, (e, i) =>
+      e && (enrolment.stageLabels.length === 0 || enrolment.stageOf[i] >= 0) ? 1 : 0,
+    );
+    covariates.push(...covariateConstraints(ti, enrolment, pool, population));
     const idx = [...factor.keys()].filter((i) => factor[i] > 0);
     if (idx.length === 0) notes.push(`${trial.document.name}: no virtual patient is eligible`);
     trial.arms.forEach((arm, ai) => {
@@ -286,9 +336,9 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       });
     }
   });
-  const fit = solve(constraints, n);
-  const describe = (c: Constraint, w: ArrayLike<number>): CalibrationTarget => {
-    const v = valueOf(c, w);
+  const fit = solve(constraints, covariates, n);
+  const describe = (c: Constraint, w: ArrayLike<number>, factor: ArrayLike<number>): CalibrationTarget => {
+    const v = valueOf(c, w, factor);
     const ep = c.published.endpoint;
     return {
       trial: opts.trials[c.trial].document.name,
@@ -304,9 +354,14 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       calibrated: null,
     };
   };
+  // reported values: each trial's patients enrolled under the weights as the arm simulator enrols them
+  const populations = opts.trials.map((t) => simulatorPopulation(t));
+  const enrolledUnder = (w: ArrayLike<number>) => populations.map((p) => enrol(pool, p, w).factor);
+  const uniformFactors = enrolledUnder(uniform);
+  const fitFactors = enrolledUnder(fit.weights);
   const targets = constraints.map((c) => ({
-    ...describe(c, uniform),
-    calibrated: valueOf(c, fit.weights),
+    ...describe(c, uniform, uniformFactors[c.trial]),
+    calibrated: valueOf(c, fit.weights, fitFactors[c.trial]),
   }));
 
   // 4. leave one trial out
@@ -317,12 +372,19 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     if (held.length === 0) return;
     // without any other trial the prediction is the priors' own (uniform weights)
     const r = kept.length
-      ? solve(kept, n)
+      ? solve(
+          kept,
+          covariates.filter((c) => c.trial !== ti),
+          n,
+        )
       : { weights: uniform, effectiveSampleSize: n };
     leaveOneOut.push({
       trial: trial.document.name,
       effective_sample_size: Math.round(r.effectiveSampleSize * 10) / 10,
-      predictions: held.map((c) => ({ ...describe(c, uniform), calibrated: valueOf(c, r.weights) })),
+      predictions: held.map((c) => ({
+        ...describe(c, uniform, uniformFactors[c.trial]),
+        calibrated: valueOf(c, r.weights, enrol(pool, populations[ti], r.weights).factor),
+      })),
     });
   });
   return {

@@ -42,6 +42,11 @@ export function refractoryClass(entry: string): string | null {
 export interface Enrolment {
   /** Enrolment weight of each pool member (0: not eligible); multiply by the population weight. */
   readonly factor: Float64Array;
+  /** 1 when the member meets the hard criteria (before post-stratification). */
+  readonly eligible: Uint8Array;
+  /** The stage labels of a stage distribution, each member's label index (-1: none), and the LDH share. */
+  readonly stageLabels: readonly string[];
+  readonly stageOf: Int32Array;
   /** Criteria that could not be applied (unknown stage labels, refractory entries without a class). */
   readonly notes: string[];
 }
@@ -75,16 +80,21 @@ export function enrol(
     for (const r of refractory) if (r.c && !pool[i].refractory.includes(r.c)) ok = false;
     if (!ok) factor[i] = 0;
   }
+  const eligible = Uint8Array.from(factor, (f) => (f > 0 ? 1 : 0));
+  const stageOf = new Int32Array(n).fill(-1);
+  let stageLabels: string[] = [];
   // stage distribution: post-stratify the eligible patients' weights to the trial's fractions
   if (population.stage && !Array.isArray(population.stage)) {
     const target = population.stage as Readonly<Record<string, number>>;
     const labels = Object.keys(target);
+    stageLabels = labels;
     const mass = new Map<string, number>();
     const labelOf = new Array<string | null>(n).fill(null);
     for (let i = 0; i < n; i++) {
       if (factor[i] === 0) continue;
       const label = labels.find((s) => stageMatches(s, pool[i].covariates.stage)) ?? null;
       labelOf[i] = label;
+      stageOf[i] = label === null ? -1 : labels.indexOf(label);
       if (label) mass.set(label, (mass.get(label) ?? 0) + weights[i]);
       else factor[i] = 0;
     }
@@ -110,5 +120,5 @@ export function enrol(
       for (let i = 0; i < n; i++) factor[i] *= pool[i].covariates.ldh_elevated ? f / hi : (1 - f) / lo;
     } else notes.push("ldh_elevated: the eligible patients all have the same LDH status");
   }
-  return { factor, notes };
+  return { factor, notes, eligible, stageLabels, stageOf };
 }
