@@ -17,7 +17,8 @@ import { parseSeriesCsv, type ReadSeries, type SeriesColumns } from "./series-cs
 
 export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --train-points K [--min-points M]
                       [--model M | --population FILE.json] [--population-from TRAIN.csv] [--hold-out-column C]
-                      [--id-column A[,B]] [--time-column C] [--value-column C] [--seed S] [--json]
+                      [--id-column A[,B]] [--time-column C] [--value-column C] [--covariance full|diagonal]
+                      [--seed S] [--json]
   For every patient with at least M readings (default K + 1), fits the first K readings and predicts every later
   reading with 80 % and 95 % prediction intervals, beside the six classical models of Laleh 2022 fitted per
   patient on the same K readings. The prior of a patient is a population model (nonlinear mixed effects):
@@ -27,7 +28,9 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
   (the first K readings of the forecast patients and all readings of the others — no later reading). --model is a
   population model (${populationModels()
     .map((m) => m.name)
-    .join(", ")}; default stein), or a classical model fitted per patient without a prior
+    .join(
+      ", ",
+    )}; default gompertz, full covariance — --covariance diagonal), or a classical model fitted per patient without a prior
   (${growthModels()
     .map((m) => m.name)
     .join(", ")}).
@@ -88,10 +91,15 @@ function readPopulation(io: CliIO, file: string): PopulationParameters {
 
 const enough = (s: Series) => s.t.length >= 2;
 
-function fitOrFail(model: string, series: Series[], what: string): PopulationParameters {
+function fitOrFail(
+  model: string,
+  series: Series[],
+  what: string,
+  covariance: "full" | "diagonal",
+): PopulationParameters {
   const usable = series.filter(enough);
   try {
-    return fitPopulation(model, usable).population;
+    return fitPopulation(model, usable, { covariance }).population;
   } catch (e) {
     throw new UsageError(`${what}: the population fit failed (${(e as Error).message})`);
   }
@@ -114,6 +122,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       "time-column": { type: "string" },
       "value-column": { type: "string" },
       seed: { type: "string" },
+      covariance: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -143,7 +152,10 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     throw new UsageError(
       `${values.data}: no patient has the ${Math.max(M, K + 1)} readings a forecast needs`,
     );
-  const modelName = values.model ?? "stein";
+  const modelName = values.model ?? "gompertz";
+  const covariance = values.covariance ?? "full";
+  if (covariance !== "full" && covariance !== "diagonal")
+    throw new UsageError(`--covariance: '${covariance}' is not diagonal or full`);
   const isPopulationModel = populationModels().some((m) => m.name === modelName);
   if (!isPopulationModel && !growthModels().some((m) => m.name === modelName))
     throw new UsageError(`--model: unknown model '${modelName}'`);
@@ -161,7 +173,12 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     method = `population ${pop.model} from ${values.population}`;
   } else if (values["population-from"] !== undefined) {
     const train = readData(io, values["population-from"], cols);
-    const pop = fitOrFail(modelName, train.series, `--population-from ${values["population-from"]}`);
+    const pop = fitOrFail(
+      modelName,
+      train.series,
+      `--population-from ${values["population-from"]}`,
+      covariance,
+    );
     splits.forEach((s) => priorOf.set(s.series.id, pop));
     method = `population ${modelName} fitted on ${values["population-from"]}`;
   } else if (values["hold-out-column"] !== undefined) {
@@ -178,7 +195,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       const others = data.series.filter((s) => groupOf(s) !== g);
       if (others.filter(enough).length < 2)
         throw new UsageError(`--hold-out-column ${col}: no other group than '${g}' to fit the population on`);
-      const pop = fitOrFail(modelName, others, `patients with ${col} ≠ ${g}`);
+      const pop = fitOrFail(modelName, others, `patients with ${col} ≠ ${g}`, covariance);
       splits
         .filter((s) => groupOf(s.series as ReadSeries) === g)
         .forEach((s) => priorOf.set(s.series.id, pop));
@@ -187,7 +204,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
   } else if (isPopulationModel) {
     const forecast = new Map(splits.map((s) => [s.series.id, s.train]));
     const own = data.series.map((s) => forecast.get(s.id) ?? s);
-    const pop = fitOrFail(modelName, own, values.data);
+    const pop = fitOrFail(modelName, own, values.data, covariance);
     splits.forEach((s) => priorOf.set(s.series.id, pop));
     method = `population ${modelName} fitted on the training readings of ${values.data}`;
   } else method = `${modelName} per patient, no prior`;

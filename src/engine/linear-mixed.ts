@@ -141,11 +141,14 @@ export class LinearMixedObjective {
       }
     }
     for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) A[k * p + j] = A[j * p + k];
-    // μ = A⁻¹b by Cholesky of A
+    // μ = A⁻¹b by Cholesky of A (a 1e-10 relative ridge: a parameter the linearization does not see stays put)
     const L = new Float64Array(p * p);
+    let ridge = 0;
+    for (let i = 0; i < p; i++) ridge = Math.max(ridge, A[i * p + i]);
+    ridge *= 1e-10;
     for (let i = 0; i < p; i++)
       for (let j = 0; j <= i; j++) {
-        let v = A[i * p + j];
+        let v = A[i * p + j] + (i === j ? ridge : 0);
         for (let k = 0; k < j; k++) v -= L[i * p + k] * L[j * p + k];
         if (i === j) {
           if (!(v > 0)) return Infinity;
