@@ -45,8 +45,6 @@ export const users = pgTable(
     name: text("name").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
     passwordHash: text("password_hash").notNull(),
-    failedLogins: integer("failed_logins").notNull().default(0),
-    lockedUntil: timestamp("locked_until", { withTimezone: true }),
     disabled: boolean("disabled").notNull().default(false),
     /** False until a self-registered patient confirms the e-mailed code (staff accounts set a password by invitation). */
     emailVerified: boolean("email_verified").notNull().default(true),
