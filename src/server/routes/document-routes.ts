@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { rm, truncate } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -206,7 +206,13 @@ export async function documentRoutes(base: FastifyInstance, ctx: AppContext): Pr
     }
     await fsyncFile(file);
     const received = u.received + written;
-    await ctx.db.update(uploads).set({ received }).where(eq(uploads.id, u.id));
+    // compare-and-set: the offset moves only from the value this writer started at
+    const moved = await ctx.db
+      .update(uploads)
+      .set({ received })
+      .where(and(eq(uploads.id, u.id), eq(uploads.received, u.received), eq(uploads.status, "open")))
+      .returning({ id: uploads.id });
+    if (!moved.length) throw conflict("another writer changed this upload meanwhile: ask how far it got");
     if (received < u.declaredSize) return { ...u, received };
     // complete: the content decides what the file is
     const kind = await checkFileKind(file);
