@@ -1,4 +1,5 @@
 import { CART_CASES } from "./cart.js";
+import { CLINICAL_MODEL_CASES } from "./clinical-model.js";
 import { DEPILLIS2005_CASES } from "./depillis2005.js";
 import { DEPILLIS2006_CASES } from "./depillis2006.js";
 import { ENGINE_CASES } from "./engine.js";
@@ -14,6 +15,7 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   ...KUZNETSOV1994_CASES,
   ...CART_CASES,
   ...OTHER_MODEL_CASES,
+  ...CLINICAL_MODEL_CASES,
 ];
 
 export type { Check, ValidationCase } from "./types.js";
