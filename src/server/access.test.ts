@@ -379,6 +379,20 @@ const ENDPOINTS: readonly Endpoint[] = [
     },
   },
   {
+    name: "GET patient details",
+    allowed: ["clinician", "coordinator"],
+    call: (c, i) => c.get(`/api/cases/${i.caseId}/patient-details`),
+  },
+  {
+    name: "PUT patient details",
+    allowed: ["clinician", "coordinator"],
+    call: async (c, i) =>
+      c.put(`/api/cases/${i.caseId}/patient-details`, {
+        expectedVersion: await i.version(),
+        patient: { name: "Synthetic Patient", language: "en" },
+      }),
+  },
+  {
     name: "GET value set",
     allowed: ["patient", "patient2", "clinician", "clinician2", "coordinator", "admin"],
     global: true,

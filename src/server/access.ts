@@ -22,6 +22,7 @@ export type CaseAction =
   | "request-consultation"
   | "schedule" // appointments
   | "assign" // clinician assignment
+  | "administrative" // the patient's administrative details (name, birth date, contact, language)
   | "plan" // run evaluations and plans, approve plans
   | "treat"; // administrations, assessments, adverse events, notes
 
@@ -32,8 +33,16 @@ export interface CaseAccessFacts {
 }
 
 const OWN_PATIENT: readonly CaseAction[] = ["summary", "read", "upload", "request-consultation"];
-const ASSIGNED_CLINICIAN: readonly CaseAction[] = ["summary", "read", "write", "upload", "plan", "treat"];
-const COORDINATOR: readonly CaseAction[] = ["summary", "schedule", "assign"];
+const ASSIGNED_CLINICIAN: readonly CaseAction[] = [
+  "summary",
+  "read",
+  "write",
+  "upload",
+  "plan",
+  "treat",
+  "administrative",
+];
+const COORDINATOR: readonly CaseAction[] = ["summary", "schedule", "assign", "administrative"];
 const ADMIN: readonly CaseAction[] = ["summary"];
 
 export function mayOnCase(actor: Actor | null, c: CaseAccessFacts, action: CaseAction): boolean {

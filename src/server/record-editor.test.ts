@@ -98,6 +98,35 @@ describe("record editor and plan prices (server)", () => {
     expect(bundleProblems((await clinician.get(`/api/cases/${caseId}/fhir`)).json())).toEqual([]);
   });
 
+  it("the coordinator keeps the patient's administrative details (a new version, entered by the coordinator)", async () => {
+    const coordinator = await s.login("coordinator@demo.immunoplan");
+    const d = (await coordinator.get(`/api/cases/${caseId}/patient-details`)).json() as {
+      version: number;
+      patient: Record<string, string>;
+    };
+    expect(d.patient).not.toHaveProperty("source");
+    const r = await coordinator.put(`/api/cases/${caseId}/patient-details`, {
+      expectedVersion: d.version,
+      patient: { ...d.patient, contact: "+49 30 1234567", language: "de" },
+    });
+    expect(r.json()).toEqual({ version: d.version + 1 });
+    const after = await view();
+    expect(after.record.patient).toMatchObject({
+      contact: "+49 30 1234567",
+      language: "de",
+      source: { kind: "manual", by: "Cora Coordinator" },
+    });
+    expect(after.record.labs).toEqual((await view()).record.labs);
+    const bad = await coordinator.put(`/api/cases/${caseId}/patient-details`, {
+      expectedVersion: d.version + 1,
+      patient: { language: "German!" },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.path).toBe("body.patient.language");
+    // the coordinator still cannot read the clinical record
+    expect((await coordinator.get(`/api/cases/${caseId}`)).statusCode).toBe(403);
+  });
+
   it("value sets are searched; the checklist says which documents would supply what is missing", async () => {
     const found = (await clinician.get("/api/value-sets/diagnoses?q=melanoma")).json() as { text: string }[];
     expect(found[0].text).toMatch(/melanoma/i);

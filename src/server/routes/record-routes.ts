@@ -15,9 +15,10 @@ import { evaluateCase } from "../../clinic/evaluate.js";
 import { importBundle, isBundle } from "../../clinic/fhir-import.js";
 import { searchValueSet, VALUE_SET_KINDS } from "../../clinic/value-sets.js";
 import type { AppContext } from "../app.js";
-import { documents } from "../db/schema.js";
+import { documents, patients } from "../db/schema.js";
 import { HttpError, notFound } from "../http.js";
-import { currentRecord } from "./case-routes.js";
+import { PatientDetails } from "./patient-details.js";
+import { currentRecord, saveCaseVersion } from "./case-routes.js";
 import { caseFor, IdParams, requireActor } from "./common.js";
 
 /** A Bundle or a 400 that says what it is instead. */
@@ -57,6 +58,69 @@ export async function recordRoutes(base: FastifyInstance, ctx: AppContext): Prom
         req.query.q,
         req.query.limit,
       );
+    },
+  );
+
+  api.get(
+    "/cases/:id/patient-details",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "The patient's administrative details (the coordinator keeps them; no clinical data)",
+        params: IdParams,
+      },
+    },
+    async (req) => {
+      const { row } = await caseFor(ctx, req, req.params.id, "administrative");
+      const record = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion));
+      await ctx.audit(req, {
+        action: "read-details",
+        resourceType: "case",
+        resourceId: row.id,
+        caseId: row.id,
+      });
+      const { source, ...patient } = record.patient;
+      return { version: row.currentVersion, patient, source };
+    },
+  );
+
+  api.put(
+    "/cases/:id/patient-details",
+    {
+      schema: {
+        tags: ["cases"],
+        summary:
+          "Change the patient's administrative details: a new version of the record (409 when it changed)",
+        params: IdParams,
+        body: z.object({ expectedVersion: z.number().int().min(1), patient: PatientDetails }),
+      },
+    },
+    async (req) => {
+      const a = requireActor(req);
+      const { row } = await caseFor(ctx, req, req.params.id, "administrative");
+      const record = CaseSchema.parse(await currentRecord(ctx, row.id, req.body.expectedVersion));
+      const patient = { ...req.body.patient, source: { kind: "manual" as const, by: a.name } };
+      const version = await saveCaseVersion(
+        ctx,
+        row.id,
+        req.body.expectedVersion,
+        { ...record, patient },
+        a.id,
+        "patient details",
+      );
+      if (patient.name)
+        await ctx.db
+          .update(patients)
+          .set({ name: patient.name, birthDate: patient.birthDate ?? null })
+          .where(eq(patients.id, row.patientId));
+      await ctx.audit(req, {
+        action: "write-details",
+        resourceType: "case",
+        resourceId: row.id,
+        caseId: row.id,
+        detail: { version },
+      });
+      return { version };
     },
   );
 

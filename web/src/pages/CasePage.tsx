@@ -18,6 +18,7 @@ import {
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useParams } from "react-router";
 import { get, post } from "../api";
+import { useAuth } from "../auth";
 import { LogPlot, type PlotLine } from "../components/LogPlot";
 import { StatusBadge } from "../components/StatusBadge";
 import { fmt, formatFileSize, formatQuantity, formatUnit } from "../format";
@@ -25,6 +26,7 @@ import type { CaseRecord as RecordDocument } from "../../../src/clinic/case-sche
 import { CostTab } from "./CostTab";
 import { FollowUpTab } from "./FollowUpTab";
 import { PlannerTab } from "./PlannerTab";
+import { PatientDetailsCard } from "./record/PatientDetailsCard";
 import { RecordEditorTab } from "./record/RecordEditorTab";
 
 export interface CaseRecord {
@@ -400,7 +402,15 @@ function EvaluationTab({ caseId }: { caseId: string }) {
   );
 }
 
+/** Coordinators keep the patient's administrative details; clinicians see the whole case. */
 export function CasePage() {
+  const { user } = useAuth();
+  const { id } = useParams();
+  if (user?.role === "coordinator" && id) return <PatientDetailsCard caseId={id} />;
+  return <ClinicalCasePage />;
+}
+
+function ClinicalCasePage() {
   const { id } = useParams();
   const [c, setCase] = useState<CaseView | null>(null);
   const [docs, setDocs] = useState<Doc[]>([]);
