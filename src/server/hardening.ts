@@ -13,6 +13,7 @@ export const PUBLIC_ROUTES = new Set([
   "/auth/login",
   "/auth/signup",
   "/auth/signup/confirm",
+  "/auth/signup/confirm",
   "/auth/logout",
   "/auth/password-reset/request",
   "/auth/password-reset/confirm",
