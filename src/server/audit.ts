@@ -106,7 +106,7 @@ export function installAudit(app: FastifyInstance, db: Db): void {
     const id = typeof params.id === "string" ? params.id : null;
     const n = req.auditNote ?? {};
     const status = reply.statusCode;
-    // a refusal the route marked (e.g. a 404 that hides a case) stays a refusal; otherwise the status decides
+    // the status decides (4xx refused, 5xx failed); a 2xx is allowed unless the route noted otherwise
     const outcome = status >= 400 ? outcomeOf(status) : (n.outcome ?? "allowed");
     const caseFromUrl = segment === "cases" && id && /^[0-9a-f-]{36}$/i.test(id) ? id : null;
     const detail = {
