@@ -154,10 +154,24 @@ const Selector = z
   .object({ modalities: z.array(z.string()).optional(), classes: z.array(z.string()).optional() })
   .strict();
 
+/** A minimum interval between two administrations of one agent: `days` at `dose` (longer for larger doses of the
+ * same unit, as the flat-dose labels do: pembrolizumab 200 mg every 3 weeks or 400 mg every 6 weeks). */
+export const IntervalSchema = z
+  .object({
+    agents: z.array(z.string().min(1)).min(1),
+    days: z.number().positive(),
+    dose: z
+      .object({ value: z.number().positive(), unit: z.enum(DOSE_UNITS) })
+      .strict()
+      .optional(),
+    label: z.string().min(1),
+  })
+  .strict();
+
 export const RuleSchema = z
   .object({
     id: z.string().min(1),
-    kind: z.enum(["order", "precedes", "low-burden", "exclusive"]),
+    kind: z.enum(["order", "precedes", "low-burden", "exclusive", "interval"]),
     severity: z.enum(["error", "warning"]),
     description: z.string(),
     first: Selector.optional(),
@@ -165,6 +179,9 @@ export const RuleSchema = z
     applies_to: Selector.optional(),
     after: Selector.optional(),
     min_gap_days: z.number().nonnegative().optional(),
+    /** order: measure the gap from the first (default: the last) step of `first`. */
+    reference: z.enum(["first", "last"]).optional(),
+    intervals: z.array(IntervalSchema).optional(),
     window_days: z.tuple([z.number(), z.number()]).optional(),
     source: z.string().min(1),
   })

@@ -71,6 +71,7 @@ describe("therapy catalog", () => {
       "lymphodepletion-before-cell-therapy",
       "killer-cells-at-minimal-burden",
       "one-agent-per-class",
+      "label-dosing-interval",
     ]);
     for (const r of cat.rules) expect(r.source.length).toBeGreaterThan(10);
   });

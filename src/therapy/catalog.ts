@@ -102,6 +102,24 @@ export function loadCatalog(dir: string = CATALOG_DIR): TherapyCatalog {
     checkSelector(r.then, "then", i);
     checkSelector(r.applies_to, "applies_to", i);
     checkSelector(r.after, "after", i);
+    (r.intervals ?? []).forEach((iv, j) =>
+      iv.agents.forEach((id, k) => {
+        if (!seen.has(id))
+          issues.push({
+            file: f("sequencing-rules.yaml"),
+            path: `[${i}].intervals[${j}].agents[${k}]`,
+            message: `unknown agent '${id}'`,
+            severity: "error",
+          });
+      }),
+    );
+    if (r.kind === "interval" && !r.intervals?.length)
+      issues.push({
+        file: f("sequencing-rules.yaml"),
+        path: `[${i}].intervals`,
+        message: "an interval rule needs at least one interval",
+        severity: "error",
+      });
   });
   if (issues.length) throw new ModelError(issues);
   return {

@@ -117,6 +117,69 @@ describe("protocol documents", () => {
     for (const p of rules.values()) expect(p.source).toBeTruthy();
   });
 
+  it("flags daily T-VEC, two doses of one antibody within its dosing interval and a same-day duplicate step", () => {
+    const tvec = (days: string) =>
+      `      - { agent: talimogene-laherparepvec, dose: { value: 4.0e8, unit: PFU }, route: intratumoral, days: ${days} }\n`;
+    const daily = problems(base(tvec("[0, 1, 2]"))).filter((p) => p.rule === "label-dosing-interval");
+    expect(daily).toHaveLength(2);
+    expect(daily[0].severity).toBe("error");
+    expect(daily[0].message).toMatch(
+      /T-VEC\) on day 1 is 1 day\(s\) after the dose of day 0 .*interval is 14 days/,
+    );
+    // the label schedule (day 0, 3 weeks later, then every 2 weeks) passes
+    expect(problems(base(tvec("[0, 21, 35, 49]")))).toEqual([]);
+    const pembro = (dose: number, days: string) =>
+      `      - { agent: pembrolizumab, dose: { value: ${dose}, unit: mg }, route: iv, days: ${days}, infusion_hours: 0.5 }\n`;
+    const early = problems(base(pembro(200, "[0, 14]")));
+    expect(early.map((p) => p.rule)).toEqual(["label-dosing-interval"]);
+    expect(early[0].message).toMatch(
+      /pembrolizumab on day 14 is 14 day\(s\) after the dose of day 0 \(200 mg\); its dosing interval is 21 days/,
+    );
+    expect(problems(base(pembro(200, "[0, 21, 42]")))).toEqual([]);
+    // 400 mg lasts 6 weeks: 200 mg three weeks after 400 mg is too early
+    expect(problems(base(pembro(400, "[0]") + pembro(200, "[21]"))).map((p) => p.rule)).toEqual([
+      "label-dosing-interval",
+    ]);
+    expect(problems(base(pembro(400, "[0]") + pembro(200, "[42]")))).toEqual([]);
+    // nivolumab's interval is its own (2 weeks at 240 mg)
+    expect(
+      problems(
+        base(
+          "      - { agent: nivolumab, dose: { value: 240, unit: mg }, route: iv, days: [0, 14], infusion_hours: 0.5 }\n",
+        ),
+      ),
+    ).toEqual([]);
+    // the same step twice on the same day
+    const dup = problems(base(pembro(200, "[0]") + pembro(200, "[0]")));
+    expect(
+      dup.some(
+        (p) =>
+          p.path === "phases[0].steps[1]" &&
+          p.severity === "error" &&
+          /duplicates phases\[0\]\.steps\[0\]/.test(p.message),
+      ),
+    ).toBe(true);
+    expect(problems(base(tvec("[0, 0]"))).some((p) => /listed twice on day 0/.test(p.message))).toBe(true);
+  });
+
+  it("the virus-before-activation message names the activation day and the first virus day", () => {
+    const tvec =
+      "      - { agent: talimogene-laherparepvec, dose: { value: 4.0e6, unit: PFU }, route: intratumoral, days: [2] }\n" +
+      "      - { agent: talimogene-laherparepvec, dose: { value: 4.0e8, unit: PFU }, route: intratumoral, days: [23, 37] }\n";
+    const pembro = (day: number) =>
+      `      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: iv, days: [${day}], infusion_hours: 0.5 }\n`;
+    const rule = (day: number) =>
+      problems(base(tvec + pembro(day))).find((p) => p.rule === "virus-before-activation");
+    expect(rule(0)?.message).toMatch(
+      /^pembrolizumab on day 0 comes 2 day\(s\) before the first talimogene laherparepvec \(T-VEC\) dose \(day 2\); give it on day 5 or later/,
+    );
+    expect(rule(3)?.message).toMatch(
+      /^pembrolizumab on day 3 is only 1 day\(s\) after the first .* \(day 2\)/,
+    );
+    // the virus course continues every 2 weeks: activation 3 days after the first injection is the rule's order
+    expect(rule(5)).toBeUndefined();
+  });
+
   it("killer cells need minimal burden or debulking first; a combination reason allows same-class agents", () => {
     const probs = problems(
       base(

@@ -145,9 +145,28 @@ export function validateProtocol(
       }
     }
   }
+  // the same agent twice at the same time: a duplicated step (or a day listed twice)
+  for (let i = 0; i < admins.length; i++)
+    for (let j = i + 1; j < admins.length && Math.abs(admins[j].day - admins[i].day) < 1e-9; j++) {
+      const a = admins[i];
+      const b = admins[j];
+      if (a.agent.id !== b.agent.id) continue;
+      problems.push({
+        path: b.path,
+        severity: "error",
+        message:
+          a.path === b.path
+            ? `${b.agent.name} is listed twice on day ${fmtDay(b.day)} in the same step`
+            : `${b.agent.name} on day ${fmtDay(b.day)} duplicates ${a.path} (the same agent on the same day)`,
+      });
+    }
   for (const rule of catalog.rules) problems.push(...checkRule(rule, admins));
   return dedupe(problems);
 }
+
+/** A day for messages: whole days as integers, fractions (hours) to two decimals. */
+const fmtDay = (d: number): string =>
+  Math.abs(d - Math.round(d)) < 1e-9 ? String(Math.round(d)) : d.toFixed(2);
 
 function dedupe(problems: ProtocolProblem[]): ProtocolProblem[] {
   const seen = new Set<string>();
@@ -174,14 +193,22 @@ function checkRule(rule: Rule, admins: readonly Administration[]): ProtocolProbl
       const firsts = admins.filter((a) => matches(a.agent, rule.first));
       const thens = admins.filter((a) => matches(a.agent, rule.then));
       if (!firsts.length || !thens.length) break;
-      const lastFirst = Math.max(...firsts.map((a) => a.day));
+      const ref = rule.reference === "first" ? firsts[0] : firsts[firsts.length - 1];
+      const which = rule.reference === "first" ? "first" : "last";
       const gap = rule.min_gap_days ?? 0;
-      const early = thens.filter((a) => a.day < lastFirst + gap - 1e-9);
+      const early = thens.filter((a) => a.day < ref.day + gap - 1e-9);
       if (early.length) {
         const a = early[0];
+        const d = a.day - ref.day;
+        const when =
+          d < -1e-9
+            ? `comes ${fmtDay(-d)} day(s) before`
+            : d < 1e-9
+              ? "is on the same day as"
+              : `is only ${fmtDay(d)} day(s) after`;
         report(
           a.path,
-          `${a.agent.name} on day ${a.day} comes less than ${gap} days after the last ${firsts[firsts.length - 1].agent.name} (day ${lastFirst})`,
+          `${a.agent.name} on day ${fmtDay(a.day)} ${when} the ${which} ${ref.agent.name} dose (day ${fmtDay(ref.day)}); give it on day ${fmtDay(ref.day + gap)} or later`,
         );
       }
       break;
@@ -209,6 +236,25 @@ function checkRule(rule: Rule, admins: readonly Administration[]): ProtocolProbl
             a.path,
             `${a.agent.name} on day ${a.day} is neither marked 'when: minimal-burden' nor preceded by debulking`,
           );
+      }
+      break;
+    }
+    case "interval": {
+      for (const iv of rule.intervals ?? []) {
+        const list = admins.filter((a) => iv.agents.includes(a.agent.id));
+        for (let i = 1; i < list.length; i++) {
+          const prev = list[i - 1];
+          const cur = list[i];
+          if (cur.day - prev.day < 1e-9) continue; // same-day duplicates are reported on their own
+          const scale =
+            iv.dose && prev.spec.dose.unit === iv.dose.unit ? prev.spec.dose.value / iv.dose.value : 1;
+          const min = iv.days * Math.max(scale, 1e-9);
+          if (cur.day - prev.day < min - 1e-9)
+            report(
+              cur.path,
+              `${cur.agent.name} on day ${fmtDay(cur.day)} is ${fmtDay(cur.day - prev.day)} day(s) after the dose of day ${fmtDay(prev.day)} (${prev.spec.dose.value} ${prev.spec.dose.unit}); its dosing interval is ${fmtDay(min)} days (${iv.label})`,
+            );
+        }
       }
       break;
     }
