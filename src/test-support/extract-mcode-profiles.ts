@@ -19,9 +19,14 @@ interface Element {
 
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: extract-mcode-profiles.ts PACKAGE_DIR");
-const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name: string; version: string };
+const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+};
 const out: Record<string, unknown> = {};
-for (const f of readdirSync(dir).filter((x) => /^StructureDefinition-mcode-.*\.json$/.test(x)).sort()) {
+for (const f of readdirSync(dir)
+  .filter((x) => /^StructureDefinition-mcode-.*\.json$/.test(x))
+  .sort()) {
   const sd = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as {
     url: string;
     type: string;
@@ -39,12 +44,15 @@ for (const f of readdirSync(dir).filter((x) => /^StructureDefinition-mcode-.*\.j
       return {
         id: e.id,
         min: e.min ?? 0,
-        ...(fixed.length ? { value: e[fixed[0]], kind: fixed[0].startsWith("fixed") ? "fixed" : "pattern" } : {}),
+        ...(fixed.length
+          ? { value: e[fixed[0]], kind: fixed[0].startsWith("fixed") ? "fixed" : "pattern" }
+          : {}),
       };
     })
     .filter((x) => x !== null);
   out[sd.url] = { type: sd.type, elements };
 }
 process.stdout.write(
-  JSON.stringify({ package: `${pkg.name}@${pkg.version}`, license: "CC0-1.0", profiles: out }, null, 1) + "\n",
+  JSON.stringify({ package: `${pkg.name}@${pkg.version}`, license: "CC0-1.0", profiles: out }, null, 1) +
+    "\n",
 );
