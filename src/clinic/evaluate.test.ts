@@ -39,7 +39,11 @@ describe("records review and evaluation", () => {
       reasons: [{ rule: "icb-no-biomarker" }],
     });
     expect(verdict(c, "car-t").verdict).toBe("not-recommended");
-    expect(verdict(c, "oncolytic-virus").verdict).toBe("suitable");
+    // breast cancer: no oncolytic virus is approved for it (issue 14 §3 tumor-type gate)
+    expect(verdict(c, "oncolytic-virus")).toMatchObject({
+      verdict: "caution",
+      reasons: [{ rule: "virus-tumor-type" }],
+    });
     for (const e of evaluateCase(c, "2018-05-01").eligibility)
       for (const r of e.reasons) expect(r.source.length).toBeGreaterThan(5);
   });
@@ -65,7 +69,7 @@ describe("records review and evaluation", () => {
     expect(verdict(t, "checkpoint-inhibitor").verdict).toBe("not-recommended");
   });
 
-  it("biomarker gates: PD-L1 ≥ 1 % or MSI-H lifts the checkpoint caution; CD19 makes CAR-T possible", () => {
+  it("biomarker gates: PD-L1 ≥ 1 % or MSI-H lifts the checkpoint caution; CD19 lifts the CAR-T antigen gate", () => {
     const c = jenny();
     c.biomarkers.push({
       name: "PD-L1 TPS",
@@ -76,7 +80,8 @@ describe("records review and evaluation", () => {
     });
     expect(verdict(c, "checkpoint-inhibitor").verdict).toBe("suitable");
     c.biomarkers.push({ name: "CD19", code: {}, value: "positive", source: manual });
-    expect(verdict(c, "car-t").verdict).toBe("suitable");
+    // the antigen gate is lifted; breast cancer still is no tumor type of an approved CAR-T
+    expect(verdict(c, "car-t").reasons.map((r) => r.rule)).toEqual(["cart-tumor-type"]);
   });
 
   it("labs below typical trial thresholds give a caution", () => {

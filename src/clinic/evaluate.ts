@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { ModelError, parseDocumentWith } from "../engine/language/index.js";
+import type { Agent } from "../therapy/catalog-schema.js";
 import { CATALOG_DIR, therapyCatalog } from "../therapy/catalog.js";
 import type { CaseRecord } from "./case-schema.js";
+import { caseTumorTypes, tumorTypes } from "./tumor-types.js";
 import { normalizeUnit } from "./units.js";
 
 const Gate = z
@@ -29,6 +31,13 @@ const When = z
       .optional(),
     biomarker_none_of: z.array(Gate).optional(),
     cancer_none_of: z.array(z.string()).optional(),
+    /** None of the case's cancers is one of these tumor types (catalog/tumor-types.yaml ids). */
+    tumor_type_none_of: z.array(z.string()).optional(),
+    /** The treatment history shows progression on an agent of these classes or modalities. */
+    progressed_on: z
+      .object({ classes: z.array(z.string()).optional(), modalities: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 const EvaluationSchema = z
@@ -77,6 +86,18 @@ export function evaluationData(): EvaluationData {
         message: `unknown modality '${m}'`,
         severity: "error" as const,
       })),
+  );
+  const types = new Set(tumorTypes().types.map((t) => t.id));
+  data.rules.forEach((rule, i) =>
+    (rule.when.tumor_type_none_of ?? []).forEach((t, j) => {
+      if (!types.has(t))
+        bad.push({
+          file,
+          path: `rules.${i}.when.tumor_type_none_of.${j}`,
+          message: `unknown tumor type '${t}' (catalog/tumor-types.yaml)`,
+          severity: "error" as const,
+        });
+    }),
   );
   if (bad.length) throw new ModelError(bad);
   cached = data;
@@ -179,8 +200,59 @@ function checklist(c: CaseRecord, today: string, data: EvaluationData): Checklis
   });
 }
 
+export interface Progression {
+  readonly treatment: string;
+  readonly agent: Agent;
+  readonly start?: string;
+  readonly end?: string;
+  /** Where the record says so (the treatment entry's source). */
+  readonly source: string;
+}
+
+const wordRe = (s: string) => new RegExp(`\\b${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "i");
+
+/** Agents of the catalog the case progressed on (treatment stopped for progression or best response PD). */
+export function progressions(c: CaseRecord): Progression[] {
+  const agents = [...therapyCatalog().agents.values()];
+  const out: Progression[] = [];
+  for (const t of c.treatments) {
+    const progressed =
+      /progress/i.test(t.reasonStopped ?? "") ||
+      /^\s*(PD|progressive disease|progression)\s*$/i.test(t.bestResponse ?? "");
+    if (!progressed) continue;
+    const text = `${t.name} ${t.code?.display ?? ""}`;
+    for (const a of agents) {
+      const names = [a.id.replace(/-/g, " "), a.id, ...(a.brand ? [a.brand] : [])];
+      if (!names.some((n) => wordRe(n).test(text))) continue;
+      const src = t.source as { kind: string; ref?: string };
+      out.push({
+        treatment: t.name,
+        agent: a,
+        start: t.start,
+        end: t.end,
+        source: `treatment history: ${t.name}${t.start ? ` ${t.start}` : ""}${t.end ? `–${t.end}` : ""}, ${t.reasonStopped ? `stopped: ${t.reasonStopped}` : `best response ${t.bestResponse}`} (${src.kind}${src.ref ? ` ${src.ref}` : ""})`,
+      });
+    }
+  }
+  return out;
+}
+
+/** The progressions a rule's `progressed_on` matches (empty when it has none). */
+function progressedOn(rule: EvaluationData["rules"][number], c: CaseRecord): Progression[] {
+  const sel = rule.when.progressed_on;
+  if (!sel) return [];
+  return progressions(c).filter(
+    (p) => (sel.classes ?? []).includes(p.agent.class) || (sel.modalities ?? []).includes(p.agent.modality),
+  );
+}
+
 function ruleHolds(rule: EvaluationData["rules"][number], c: CaseRecord): boolean {
   const w = rule.when;
+  if (w.progressed_on) return progressedOn(rule, c).length > 0;
+  if (w.tumor_type_none_of) {
+    const types = caseTumorTypes(c);
+    return !w.tumor_type_none_of.some((t) => types.includes(t));
+  }
   if (w.performance) {
     const p = latest(c.performance);
     if (!p) return false;
@@ -292,7 +364,17 @@ export function evaluateCase(
   const eligibility: Eligibility[] = [...therapyCatalog().modalities.values()].map((m) => {
     const reasons = data.rules
       .filter((r) => r.applies_to.includes(m.id) && ruleHolds(r, c))
-      .map((r) => ({ rule: r.id, verdict: r.verdict, reason: r.reason, source: r.source }));
+      .map((r) => {
+        const prog = progressedOn(r, c);
+        return {
+          rule: r.id,
+          verdict: r.verdict,
+          reason: prog.length
+            ? `${r.reason}: ${prog.map((p) => `${p.agent.name} (${p.agent.class})`).join(", ")}`
+            : r.reason,
+          source: prog.length ? `${prog.map((p) => p.source).join("; ")}; ${r.source}` : r.source,
+        };
+      });
     const verdict = reasons.some((r) => r.verdict === "not-recommended")
       ? "not-recommended"
       : reasons.length
