@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseSchema, type CaseRecord } from "../clinic/case-schema.js";
 import { exportBundle } from "../clinic/fhir-export.js";
@@ -126,6 +127,34 @@ describe("record editor and plan prices (server)", () => {
     // the coordinator still cannot read the clinical record
     expect((await coordinator.get(`/api/cases/${caseId}`)).statusCode).toBe(403);
   });
+
+  it("hostile input to the new endpoints is a 4xx naming the problem, never a 500 (fuzzed)", async () => {
+    const list = (await admin.get("/api/price-list")).json() as {
+      version: number;
+      document: Record<string, unknown>;
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), fc.string({ maxLength: 40 }), async (body, q) => {
+        const statuses = [
+          await clinician.post(`/api/cases/${caseId}/fhir/preview`, body),
+          await clinician.post(`/api/cases/${caseId}/fhir/preview`, {
+            resourceType: "Bundle",
+            entry: [body],
+          }),
+          await admin.put("/api/price-list", { expectedVersion: list.version, document: body }),
+          await admin.put("/api/price-list", {
+            expectedVersion: list.version,
+            document: { ...list.document, agents: { x: body } },
+          }),
+          await clinician.get(`/api/value-sets/diagnoses?q=${encodeURIComponent(q)}`),
+          await clinician.get(`/api/cases/${caseId}/diff?from=${encodeURIComponent(q)}&to=1`),
+        ].map((r) => r.statusCode);
+        for (const st of statuses) expect(st).toBeLessThan(500);
+        expect(statuses[2]).toBe(400); // a price list is an object with every section
+      }),
+      { numRuns: 40 },
+    );
+  }, 120_000);
 
   it("value sets are searched; the checklist says which documents would supply what is missing", async () => {
     const found = (await clinician.get("/api/value-sets/diagnoses?q=melanoma")).json() as { text: string }[];
