@@ -14,7 +14,13 @@ const TumorTypesSchema = z
   .object({
     types: z.array(
       z
-        .object({ id: z.string().min(1), name: z.string().min(1), case: z.string(), indication: z.string() })
+        .object({
+          id: z.string().min(1),
+          name: z.string().min(1),
+          hematologic: z.boolean().optional(),
+          case: z.string(),
+          indication: z.string(),
+        })
         .strict(),
     ),
     tumor_agnostic: z.array(
@@ -24,6 +30,7 @@ const TumorTypesSchema = z
           biomarker: z.string(),
           value: z.string().optional(),
           min: z.number().optional(),
+          solid_only: z.boolean().optional(),
         })
         .strict(),
     ),
@@ -57,9 +64,12 @@ export function agentFitsCase(agent: Agent, c: CaseRecord): boolean {
   const data = tumorTypes();
   const types = new Set(caseTumorTypes(c));
   if (data.types.some((t) => types.has(t.id) && re(t.indication).test(agent.indications))) return true;
+  const hematologicOnly =
+    types.size > 0 && data.types.filter((t) => types.has(t.id)).every((t) => t.hematologic);
   return data.tumor_agnostic.some(
     (g) =>
       re(g.indication).test(agent.indications) &&
+      !(g.solid_only && hematologicOnly) &&
       c.biomarkers.some((b) => {
         if (!re(g.biomarker).test(`${b.name} ${b.code.display ?? ""}`)) return false;
         if (g.min !== undefined) return typeof b.value === "number" && b.value >= g.min;

@@ -5,7 +5,14 @@ import { melanomaCase } from "../test-support/planning-case.js";
 import { therapyCatalog } from "../therapy/catalog.js";
 import { stepDays } from "../therapy/protocol-schema.js";
 import { validateProtocol } from "../therapy/validate-protocol.js";
-import { adccAntibodies, enumerateDesigns, generateCandidates, largestLesionShare } from "./candidates.js";
+import {
+  adccAntibodies,
+  checkpointAgent,
+  enumerateDesigns,
+  generateCandidates,
+  largestLesionShare,
+  virusAgent,
+} from "./candidates.js";
 import { casePatient, type ParameterSample } from "./personalize.js";
 
 const c = melanomaCase();
@@ -96,8 +103,9 @@ describe("candidate designs", () => {
       const visibility = days(/tumor visibility/);
       if (killers.length && activation.length)
         expect(Math.min(...killers)).toBeGreaterThan(Math.max(...activation));
+      // activation at least 3 days after the first virus injection (the T-VEC course continues every 2 weeks)
       if (visibility.length && activation.length)
-        expect(Math.min(...activation)).toBeGreaterThanOrEqual(Math.max(...visibility) + 3);
+        expect(Math.min(...activation)).toBeGreaterThanOrEqual(Math.min(...visibility) + 3);
       for (const ph of cand.protocol.phases)
         for (const s of ph.steps) {
           const form = catalog.agents.get(s.agent)!.doses.find((d) => d.unit === s.dose.unit)!;
@@ -108,6 +116,62 @@ describe("candidate designs", () => {
     expect(til.protocol.phases[0].steps.map((s) => s.agent)).toEqual(
       expect.arrayContaining(["cyclophosphamide", "fludarabine", "lifileucel", "aldesleukin"]),
     );
+  });
+
+  it("give T-VEC on its label schedule: 4e6 PFU, 4e8 PFU three weeks later, then every 2 weeks for 6 months", () => {
+    const set = generateCandidates(ev, c, patient, { representative, maxCandidates: 1000 });
+    const withVirus = set.candidates.filter((x) => x.design.virus);
+    expect(withVirus.length).toBeGreaterThan(0);
+    for (const cand of withVirus) {
+      const doses = cand.protocol.phases
+        .flatMap((ph) =>
+          ph.steps
+            .filter((s) => s.agent === "talimogene-laherparepvec")
+            .flatMap((s) => stepDays(ph, s).map((day) => ({ day, pfu: s.dose.value }))),
+        )
+        .sort((a, b) => a.day - b.day);
+      const first = doses[0].day;
+      expect(doses[0].pfu).toBe(4e6);
+      expect(doses[1]).toEqual({ day: first + 21, pfu: 4e8 });
+      for (let i = 2; i < doses.length; i++)
+        expect(doses[i]).toEqual({ day: doses[i - 1].day + 14, pfu: 4e8 });
+      expect(doses.at(-1)!.day).toBeGreaterThanOrEqual(first + 168);
+      // never daily, never twice on a day
+      expect(
+        validateProtocol(cand.protocol).filter(
+          (p) => p.rule === "label-dosing-interval" || /duplicate/.test(p.message),
+        ),
+      ).toEqual([]);
+    }
+    // maintenance waits 3 weeks after the clinic's pembrolizumab dose
+    for (const cand of set.candidates.filter((x) => x.design.maintenance)) {
+      const pembro = cand.protocol.phases
+        .flatMap((ph) => ph.steps.filter((s) => s.agent === "pembrolizumab").flatMap((s) => stepDays(ph, s)))
+        .sort((a, b) => a - b);
+      for (let i = 1; i < pembro.length; i++) expect(pembro[i] - pembro[i - 1]).toBeGreaterThanOrEqual(21);
+    }
+  });
+
+  it("choose agents whose label fits the tumor type", async () => {
+    const { loadCase } = await import("../clinic/case-file.js");
+    const nsclc = loadCase(new URL("../../examples/cases/nsclc-synthetic.json", import.meta.url).pathname);
+    expect(virusAgent(c)).toBe("talimogene-laherparepvec");
+    expect(virusAgent(nsclc)).toBe("oncolytic-virus-investigational");
+    expect(checkpointAgent(nsclc)).toBe("pembrolizumab");
+    const lymphoma = melanomaCase((raw) => {
+      const cancer = (raw.cancers as { code: { display: string }; histology?: unknown }[])[0];
+      cancer.code.display = "Diffuse large B-cell lymphoma";
+      delete cancer.histology;
+    });
+    expect(checkpointAgent(lymphoma)).toBeNull();
+    const { designs, excluded } = enumerateDesigns(evaluateCase(lymphoma, "2026-11-24"), lymphoma);
+    expect(designs.some((d) => d.activation.includes("checkpoint"))).toBe(false);
+    expect(excluded.find((x) => x.modality === "checkpoint-inhibitor")?.reason).toMatch(
+      /labelled for this tumor type/,
+    );
+    // the NSCLC example: no IL-2 and no TIL (their labels are melanoma and renal cell carcinoma)
+    const n = enumerateDesigns(evaluateCase(nsclc, "2024-05-10"), nsclc);
+    expect(n.designs.some((d) => d.activation.includes("il2") || d.killers === "til")).toBe(false);
   });
 
   it("sample a seeded subset when there are more designs than the limit, keeping no treatment", () => {

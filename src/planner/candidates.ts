@@ -8,6 +8,7 @@ import { solve } from "../engine/solve.js";
 import { seededRandom } from "../engine/statistics.js";
 import type { CaseRecord } from "../clinic/case-schema.js";
 import type { Evaluation } from "../clinic/evaluate.js";
+import { agentFitsCase } from "../clinic/tumor-types.js";
 import { therapyCatalog } from "../therapy/catalog.js";
 import { compileProtocol } from "../therapy/compile-protocol.js";
 import type { Patient } from "../therapy/patient.js";
@@ -64,6 +65,8 @@ export interface CandidateOptions {
 export const CLINIC_DAYS = 14;
 /** First day of outpatient maintenance. */
 export const MAINTENANCE_START = 28;
+/** Pembrolizumab 200 mg every 3 weeks: the next dose no earlier (catalog/sequencing-rules.yaml label-dosing-interval). */
+const LABEL_INTERVAL_DAYS = 21;
 
 export const KILLER_MODALITY: Record<Exclude<Killers, "none">, string> = {
   "nk-allogeneic": "nk-cell-therapy",
@@ -99,13 +102,25 @@ export function adccAntibodies(c: CaseRecord): string[] {
     .map((a) => a.id);
 }
 
-/** The oncolytic virus: T-VEC where the case is a melanoma (its label), the investigational virus otherwise. */
-function virusAgent(c: CaseRecord): string {
-  const melanoma = c.cancers.some((x) =>
-    /melanoma/i.test(`${x.code.display ?? ""} ${x.histology?.display ?? ""}`),
-  );
-  return melanoma ? "talimogene-laherparepvec" : "oncolytic-virus-investigational";
+export const TVEC = "talimogene-laherparepvec";
+
+/** The oncolytic virus: T-VEC where its label fits the tumor type (melanoma), the investigational virus otherwise. */
+export function virusAgent(c: CaseRecord): string {
+  return agentFitsCase(therapyCatalog().agents.get(TVEC)!, c) ? TVEC : "oncolytic-virus-investigational";
 }
+
+/** The checkpoint inhibitor whose label fits the tumor type (or a tumor-agnostic biomarker), or null. */
+export function checkpointAgent(c: CaseRecord): string | null {
+  const a = therapyCatalog().agents.get("pembrolizumab")!;
+  return agentFitsCase(a, c) ? a.id : null;
+}
+
+/**
+ * T-VEC as labelled (catalog/agents.yaml): up to 4 mL of 1e6 PFU/mL first, up to 4 mL of 1e8 PFU/mL three weeks
+ * later, then every 2 weeks; continued for at least 6 months (the course ends on day `TVEC_COURSE_DAYS`).
+ */
+export const TVEC_FIRST_PFU = 4e6;
+export const TVEC_COURSE_DAYS = 182;
 
 /**
  * The share of the tumor burden in the largest measured lesion of the latest scan (spheres of the measured
@@ -125,6 +140,9 @@ const h8 = (from: number, n: number) => Array.from({ length: n }, (_, k) => +(fr
 
 interface Layout {
   readonly clinic: Step[];
+  /** Outpatient injections of a virus course that continues after the stay (T-VEC every 2 weeks). */
+  readonly virusCourse: Step[];
+  readonly virusCourseStart: number;
   readonly maintenance: Step[];
   readonly killerDay: number | null;
   readonly lastClinicDay: number;
@@ -147,13 +165,34 @@ function layout(d: CandidateDesign, c: CaseRecord, killerDay: number | null): La
     );
     day = 5;
   }
+  const virusCourse: Step[] = [];
+  let virusCourseStart = 0;
   if (d.virus) {
     const v = virusAgent(c);
-    clinic.push(step(v, "intratumoral", [day, day + 2, day + 4], { intent: "tumor visibility" }));
-    day += 4 + d.gapDays;
+    if (v === TVEC) {
+      clinic.push(
+        step(v, "intratumoral", [day], {
+          dose: { value: TVEC_FIRST_PFU, unit: "PFU" },
+          intent: "tumor visibility (first T-VEC injection, up to 4 mL of 1e6 PFU/mL)",
+        }),
+      );
+      virusCourseStart = day + 21;
+      virusCourse.push(
+        step(v, "intratumoral", [], {
+          days: { every: 14, until: TVEC_COURSE_DAYS - virusCourseStart },
+          intent:
+            "tumor visibility (T-VEC up to 4 mL of 1e8 PFU/mL 3 weeks after the first, then every 2 weeks)",
+        }),
+      );
+      day += d.gapDays;
+    } else {
+      clinic.push(step(v, "intratumoral", [day, day + 2, day + 4], { intent: "tumor visibility" }));
+      day += 4 + d.gapDays;
+    }
   }
+  const icb = checkpointAgent(c) ?? "pembrolizumab";
   if (d.activation === "checkpoint" || d.activation === "checkpoint+il2") {
-    clinic.push(step("pembrolizumab", "iv", [day], { infusion_hours: 0.5, intent: "immune activation" }));
+    clinic.push(step(icb, "iv", [day], { infusion_hours: 0.5, intent: "immune activation" }));
   }
   if (d.activation === "il2" || d.activation === "checkpoint+il2") {
     clinic.push(
@@ -203,7 +242,7 @@ function layout(d: CandidateDesign, c: CaseRecord, killerDay: number | null): La
   const maintenance: Step[] = [];
   if (d.maintenance) {
     maintenance.push(
-      step("pembrolizumab", "iv", [], {
+      step(icb, "iv", [], {
         dose: { value: 400, unit: "mg" },
         days: { every: 42, until: 365 - MAINTENANCE_START },
         infusion_hours: 0.5,
@@ -211,7 +250,7 @@ function layout(d: CandidateDesign, c: CaseRecord, killerDay: number | null): La
       }),
     );
   }
-  return { clinic, maintenance, killerDay, lastClinicDay: last };
+  return { clinic, virusCourse, virusCourseStart, maintenance, killerDay, lastClinicDay: last };
 }
 
 function toProtocol(l: Layout, name = "prefix"): Protocol {
@@ -224,11 +263,30 @@ function toProtocol(l: Layout, name = "prefix"): Protocol {
       steps: l.clinic,
     },
   ];
+  if (l.virusCourse.length)
+    phases.push({
+      name: "T-VEC course (outpatient)",
+      kind: "outpatient",
+      start_day: l.virusCourseStart,
+      steps: l.virusCourse,
+    });
   if (l.maintenance.length) {
+    // the first maintenance dose waits for the label interval after the clinic's dose of the same antibody
+    const agent = l.maintenance[0].agent;
+    const lastDose = Math.max(
+      -Infinity,
+      ...l.clinic
+        .filter((s) => s.agent === agent && Array.isArray(s.days))
+        .flatMap((s) => s.days as number[]),
+    );
     phases.push({
       name: "outpatient maintenance",
       kind: "maintenance",
-      start_day: Math.max(MAINTENANCE_START, Math.ceil(l.lastClinicDay) + 7),
+      start_day: Math.max(
+        MAINTENANCE_START,
+        Math.ceil(l.lastClinicDay) + 7,
+        Number.isFinite(lastDose) ? lastDose + LABEL_INTERVAL_DAYS : 0,
+      ),
       steps: l.maintenance,
     });
   }
@@ -321,7 +379,15 @@ export function enumerateDesigns(
   if (ok("chemotherapy")) debulk.push("chemotherapy");
   if (ok("radiotherapy")) debulk.push("radiotherapy");
   const virus = ok("oncolytic-virus") ? [false, true] : [false];
-  const checkpoint = ok("checkpoint-inhibitor");
+  let checkpoint = ok("checkpoint-inhibitor");
+  if (checkpoint && !checkpointAgent(c)) {
+    checkpoint = false;
+    excluded.push({
+      modality: "checkpoint-inhibitor",
+      reason:
+        "no checkpoint inhibitor the planner uses (pembrolizumab) is labelled for this tumor type or a biomarker it documents (MSI-H/dMMR, TMB-H)",
+    });
+  }
   const il2 = ok("cytokine");
   const activation: Activation[] = ["none"];
   if (checkpoint) activation.push("checkpoint");
