@@ -411,7 +411,13 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await card.getByLabel("Clinician").click();
     await coord.getByRole("option", { name: "Dr. Clara Clinician" }).click();
     await card.getByRole("button", { name: "Schedule" }).click();
-    await card.getByText(/Scheduled — https:/).waitFor();
+    // the confirmation stays on the page after the request leaves the list, and the appointment is listed
+    await coord
+      .getByRole("status")
+      .getByText(/Scheduled Pat Journey with Dr\. Clara Clinician on .* — https:/)
+      .waitFor();
+    await card.waitFor({ state: "detached" });
+    await coord.getByRole("table", { name: "appointments" }).getByText("Pat Journey").waitFor();
     await coord.screenshot({ path: path.join(SHOTS, "coordinator.png"), fullPage: true });
     await coord.close();
     const admin = await signIn("admin@demo.immunoplan");

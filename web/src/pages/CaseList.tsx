@@ -67,6 +67,11 @@ export function CaseList() {
                     <Anchor component={Link} to={`/cases/${c.id}`}>
                       {c.title}
                     </Anchor>
+                  ) : user?.role === "coordinator" ? (
+                    // the coordinator schedules: the case's appointments and open requests
+                    <Anchor component={Link} to={`/consultations?case=${c.id}`}>
+                      {c.title}
+                    </Anchor>
                   ) : (
                     c.title
                   )}
