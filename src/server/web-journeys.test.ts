@@ -400,6 +400,14 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByRole("alert").getByText("case not found").waitFor();
     const api = await page.evaluate(async (id) => (await fetch(`/api/cases/${id}`)).status, melanomaCaseId);
     expect(api).toBe(404);
+    // another role's page and an unknown address say so plainly (no admin layout, no uncaught error)
+    await page.goto(`${base}/admin`);
+    await page
+      .getByRole("alert")
+      .getByText(/This page is for administrators; you are signed in as a patient/)
+      .waitFor();
+    await page.goto(`${base}/no-such-page`);
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
     await page.close();
   }, 60_000);
 

@@ -15,6 +15,7 @@ import {
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Link, Navigate, Route, Routes } from "react-router";
+import { ForRoles, NotFoundPage } from "./pages/NotAllowedPage";
 import { AuthProvider, useAuth } from "./auth";
 import { Disclaimer } from "./components/Disclaimer";
 import { AdminPage } from "./pages/AdminPage";
@@ -108,11 +109,42 @@ function Shell() {
           <Routes>
             <Route path="/" element={user.role === "patient" ? <PatientHome /> : <CaseList />} />
             <Route path="/cases/:id" element={<CasePage />} />
-            <Route path="/explorer" element={<ExplorerPage />} />
-            <Route path="/consultations" element={<CoordinatorPage />} />
-            <Route path="/admin" element={<AdminPage />} />
-            <Route path="/prices" element={<PriceListPage />} />
-            <Route path="*" element={<Navigate to="/" replace />} />
+            {/* pages of other roles, and addresses the app does not have, say so plainly */}
+            <Route
+              path="/explorer"
+              element={
+                <ForRoles roles={["clinician", "coordinator", "admin"]} role={user.role}>
+                  <ExplorerPage />
+                </ForRoles>
+              }
+            />
+            <Route
+              path="/consultations"
+              element={
+                <ForRoles roles={["coordinator"]} role={user.role}>
+                  <CoordinatorPage />
+                </ForRoles>
+              }
+            />
+            <Route
+              path="/admin"
+              element={
+                <ForRoles roles={["admin"]} role={user.role}>
+                  <AdminPage />
+                </ForRoles>
+              }
+            />
+            <Route
+              path="/prices"
+              element={
+                <ForRoles roles={["admin"]} role={user.role}>
+                  <PriceListPage />
+                </ForRoles>
+              }
+            />
+            <Route path="/signup" element={<Navigate to="/" replace />} />
+            <Route path="/password" element={<Navigate to="/" replace />} />
+            <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Container>
       </AppShell.Main>
