@@ -5,7 +5,7 @@ import { loadCase } from "../clinic/case-file.js";
 import { planCase, type Plan } from "../planner/plan.js";
 import { parseWeights, planningData } from "../planner/planning-data.js";
 import { formatProbability as pct } from "../planner/report-figures.js";
-import { renderPlanHtml, ttpText } from "../planner/report-html.js";
+import { renderPlanHtml, toxicityPct, ttpText } from "../planner/report-html.js";
 import { renderPlanPdf } from "../planner/report-pdf.js";
 import { dateOption, formatTable, numberOption, UsageError, type CliIO } from "./io.js";
 
@@ -60,7 +60,16 @@ export function planSummary(plan: Plan): string {
     "",
     ...formatTable(
       [
-        ["#", "control 6/12 mo", "elimination 6/12 mo", "median TTP", "P(best)", "tox", "score", "candidate"],
+        [
+          "#",
+          "control 6/12 mo",
+          "elimination 6/12 mo",
+          "median TTP",
+          "P(best)",
+          "P(grade≥3 AE)",
+          "score",
+          "candidate",
+        ],
         ...plan.candidates
           .slice(0, 10)
           .map((c) => [
@@ -69,7 +78,7 @@ export function planSummary(plan: Plan): string {
             `${pct(c.outcome.pElimination[0])} / ${pct(c.outcome.pElimination[1])}`,
             ttpText(c.outcome, plan.horizonDays),
             pct(c.pBest),
-            c.toxicity.score.toFixed(2),
+            toxicityPct(c),
             c.score.toFixed(3),
             c.name,
           ]),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { melanomaCase } from "../test-support/planning-case.js";
 import { planCase, PLAN_DISCLAIMER } from "./plan.js";
 import { simulateAll } from "./pool.js";
-import { renderPlanHtml } from "./report-html.js";
+import { renderPlanHtml, toxicityPct } from "./report-html.js";
 import { renderPlanPdf } from "./report-pdf.js";
 
 const c = melanomaCase();
@@ -91,6 +91,30 @@ describe("plan reports", () => {
     for (const x of plan.explanations) expect(html).toContain(x.id);
     expect(html).toContain("2026-07-14");
     expect(html).not.toMatch(/undefined|NaN/);
+  });
+
+  it("shows each candidate's probability of grade ≥ 3 adverse events beside its efficacy, and ranks by it", async () => {
+    const plan = await planned;
+    const html = renderPlanHtml(plan);
+    expect(html).toContain("<th>P(grade ≥ 3 AE)</th>");
+    expect(plan.scoreFormula).toMatch(/w_toxicity·P\(grade ≥ 3 adverse event\)/);
+    const w = plan.weights;
+    for (const k of plan.candidates) {
+      expect(k.toxicity.pAny).toBeGreaterThanOrEqual(0);
+      expect(k.toxicity.pAny).toBeLessThanOrEqual(1);
+      // the score subtracts the weighted probability, not a count of risks
+      expect(k.score).toBeCloseTo(
+        w.control * k.outcome.pControl[1] +
+          w.elimination * k.outcome.pElimination[1] -
+          w.toxicity * k.toxicity.pAny -
+          w.burden * k.burden.score,
+        12,
+      );
+      if (k.rank <= 25) expect(html).toContain(`<td>${toxicityPct(k)}</td>`);
+      expect(toxicityPct(k)).toMatch(k.toxicity.lowerBound ? /^≥ / : /^\d|^</);
+    }
+    expect(plan.candidates.find((k) => k.id === "none")!.toxicity.pAny).toBe(0);
+    expect(plan.explanations[0].cannotKnow.join(" ")).toMatch(/assumed independent/);
   });
 
   it("HTML escapes text from the case", async () => {

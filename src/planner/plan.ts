@@ -6,6 +6,7 @@
  */
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { evaluateCase, type Evaluation } from "../clinic/evaluate.js";
+import { caseTumorTypes } from "../clinic/tumor-types.js";
 import { therapyCatalog } from "../therapy/catalog.js";
 import { compileProtocol } from "../therapy/compile-protocol.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
@@ -28,6 +29,7 @@ import {
   type TreatmentBurden,
 } from "./rank.js";
 import { candidateScore } from "./score.js";
+import { INDEPENDENCE_ASSUMPTION } from "./toxicity-risk.js";
 import { BAND_QUANTILES, MILESTONES, type CandidateOutcome } from "./simulate-candidate.js";
 
 export const PLAN_DISCLAIMER =
@@ -242,7 +244,7 @@ function cannotKnow(p: Personalization, ev: Evaluation, notes: readonly string[]
       .join("; ")}): the spread of the predictions reflects them.`,
     "The model has one tumor compartment: it cannot see new lesions, sites the drugs do not reach (e.g. the brain), resistance mutations or antigen loss.",
     "The tumor inactivates NK and CD8+ cells by mass action (de Pillis 2006, calibrated on tumors of 1e6–1e9 cells): at clinical burdens immune therapies alone do little until the burden falls — a property of the model that this patient's data cannot test.",
-    "Toxicity is not simulated: the toxicity score counts risks, it does not predict adverse events.",
+    `Toxicity is not simulated: the probability of grade ≥ 3 adverse events comes from the label and trial rates of the agents (in those trials' patients, not this patient's), ${INDEPENDENCE_ASSUMPTION}.`,
     `${p.observations.length} scan(s) of untreated growth were used; the growth-rate interval is ${p.posterior[0].lower95.toPrecision(2)}–${p.posterior[0].upper95.toPrecision(2)} per day.`,
   ];
   const missing = ev.checklist.filter((i) => i.status !== "present");
@@ -250,6 +252,16 @@ function cannotKnow(p: Personalization, ev: Evaluation, notes: readonly string[]
     out.push(`Records missing or outdated: ${missing.map((i) => `${i.what} (${i.status})`).join("; ")}.`);
   for (const n of notes) if (/not represented|assumption/i.test(n)) out.push(`Model note: ${n}`);
   return out;
+}
+
+/** Agents of the candidates whose grade ≥ 3 rate is not in the catalog: their candidates' figures are lower bounds. */
+function unknownToxicityNote(tox: readonly ToxicityProxy[]): string[] {
+  const ids = [...new Set(tox.flatMap((t) => t.unknownAgents ?? []))];
+  if (!ids.length) return [];
+  const names = ids.map((id) => therapyCatalog().agents.get(id)?.name ?? id);
+  return [
+    `No sourced grade ≥ 3 adverse-event rate for ${names.join(", ")} (catalog/adverse-events.yaml): the toxicity probability of a candidate that gives them is a lower bound ("≥").`,
+  ];
 }
 
 export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<Plan> {
@@ -291,8 +303,9 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     },
   );
   const pBest = probabilityBest(outcomes.map((o) => o.finalLog10));
+  const tumorTypes = caseTumorTypes(c);
   const scored = set.candidates.map((cand, i) => {
-    const tox = toxicityProxy(cand.protocol, pers.patient);
+    const tox = toxicityProxy(cand.protocol, pers.patient, tumorTypes);
     const burden = treatmentBurden(cand.protocol);
     return {
       cand,
@@ -402,7 +415,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     weights,
     weightsSource,
     scoreFormula:
-      "score = w_control·P(control at 12 months) + w_elimination·P(elimination at 12 months) − w_toxicity·toxicity score − w_burden·burden score",
+      "score = w_control·P(control at 12 months) + w_elimination·P(elimination at 12 months) − w_toxicity·P(grade ≥ 3 adverse event) − w_burden·burden score",
     toxicitySource: data.toxicity.source,
     burdenSource: data.burden.source,
     candidatesConsidered: set.considered,
@@ -413,6 +426,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     excludedModalities: set.excludedModalities,
     notes: [
       ...set.notes,
+      ...unknownToxicityNote(scored.map((x) => x.tox)),
       ...(reference
         ? [
             `Without treatment the model predicts P(control at 12 months) = ${reference.outcome.pControl[1].toFixed(2)} and a median time to progression of ${reference.outcome.medianTtp ?? "> " + horizon} days.`,

@@ -51,16 +51,7 @@ const PlanningDataSchema = z
       .object({ sd_log: z.number().positive(), description: z.string(), source: z.string() })
       .strict(),
     weights: WeightsSchema.extend({ source: z.string() }).strict(),
-    toxicity: z
-      .object({
-        crs_agent: z.number().nonnegative(),
-        high_dose_il2: z.number().nonnegative(),
-        lymphodepletion: z.number().nonnegative(),
-        chemo_mg_m2: z.number().positive(),
-        radiation_gy: z.number().positive(),
-        source: z.string(),
-      })
-      .strict(),
+    toxicity: z.object({ source: z.string() }).strict(),
     burden: z
       .object({ clinic_days: z.number().positive(), visits: z.number().positive(), source: z.string() })
       .strict(),

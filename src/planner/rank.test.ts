@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { mostellerBsa } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { parseWeights } from "./planning-data.js";
 import { probabilityBest, toxicityProxy, treatmentBurden } from "./rank.js";
@@ -43,40 +42,78 @@ const til: Protocol = {
   ],
 };
 
-describe("toxicity and burden proxies", () => {
-  it("count the risks of a TIL regimen", () => {
-    const t = toxicityProxy(til, patient);
-    const bsa = mostellerBsa(168, 64);
-    expect(t.lymphodepletion).toBe(true);
-    expect(t.highDoseIl2Doses).toBe(3);
-    expect(t.crsAgents).toEqual([]);
-    expect(t.chemoMgM2).toBeCloseTo((2 * 60 * 64) / bsa + 5 * 25, 6);
-    // 1 (IL-2) + 1 (lymphodepletion) + chemo / 300
-    expect(t.score).toBeCloseTo(2 + t.chemoMgM2 / 300, 9);
+describe("toxicity probabilities and the burden proxy", () => {
+  it("give the probability of grade ≥ 3 adverse events of a TIL regimen from its agents' sourced rates", () => {
+    const t = toxicityProxy(til, patient, ["melanoma"]);
+    // lymphodepletion (cytopenias 0.9, counted once for cyclophosphamide and fludarabine) and pembrolizumab (0.17,
+    // KEYNOTE-006) combined as independent events; IL-2 and lifileucel have no sourced rate: a lower bound
+    expect(t.byCategory.cytopenia).toBeCloseTo(0.9, 12);
+    expect(t.byCategory["immune-related"]).toBeCloseTo(0.17, 12);
+    expect(t.pAny).toBeCloseTo(1 - (1 - 0.9) * (1 - 0.17), 12);
+    expect(t.score).toBe(t.pAny);
+    expect(t.lowerBound).toBe(true);
+    expect(t.unknownAgents).toEqual(["lifileucel", "aldesleukin"]);
+    expect(t.contributions.map((c) => c.entry)).toEqual(["lymphodepletion", "pembrolizumab"]);
+    for (const c of t.contributions) expect(c.source.length).toBeGreaterThan(10);
   });
 
-  it("count CRS risk from the catalog and radiation dose", () => {
-    const p: Protocol = {
+  it("use the tumor type's trial rate, combine agents as 1 − Π(1 − p), and spread a chemotherapy course over its doses", () => {
+    const step = (agent: string, value: number, unit: string, days: number[]) => ({
+      agent,
+      dose: { value, unit } as Protocol["phases"][number]["steps"][number]["dose"],
+      route: "iv",
+      days,
+    });
+    const protocol = (...steps: Protocol["phases"][number]["steps"]): Protocol => ({
       name: "x",
-      phases: [
-        {
-          name: "a",
-          start_day: 0,
-          steps: [
-            { agent: "donor-killer-cells", dose: { value: 1e9, unit: "cells/kg" }, route: "iv", days: [3] },
-            {
-              agent: "radiotherapy",
-              dose: { value: 8, unit: "Gy" },
-              route: "external-beam",
-              days: [0, 1, 2],
-            },
-          ],
-        },
-      ],
+      phases: [{ name: "a", start_day: 0, steps }],
+    });
+    const pembro = protocol(step("pembrolizumab", 200, "mg", [0, 21]));
+    expect(toxicityProxy(pembro, patient, ["nsclc"]).pAny).toBeCloseTo(0.266, 12); // KEYNOTE-024
+    expect(toxicityProxy(pembro, patient, ["melanoma"]).pAny).toBeCloseTo(0.17, 12); // KEYNOTE-006
+    const ipiNivo = protocol(step("nivolumab", 1, "mg/kg", [0]), step("ipilimumab", 3, "mg/kg", [0]));
+    expect(toxicityProxy(ipiNivo, patient).pAny).toBeCloseTo(1 - (1 - 0.163) * (1 - 0.273), 12);
+    // one debulking dose of a 5-cycle course whose grade 3–5 rate is 53.3 %
+    const one = toxicityProxy(protocol(step("chemotherapy-debulking", 60, "mg/m2", [0])), patient);
+    expect(one.byCategory.cytopenia).toBeCloseTo(1 - (1 - 0.533) ** (1 / 5), 12);
+    const five = protocol(step("chemotherapy-debulking", 60, "mg/m2", [0, 21, 42, 63, 84, 105]));
+    expect(toxicityProxy(five, patient).pAny).toBeCloseTo(0.533, 12); // capped at the course
+    expect(toxicityProxy(protocol(), patient)).toMatchObject({ pAny: 0, lowerBound: false });
+  });
+
+  it("weigh the probabilities, not a count of risks: a lower-toxicity candidate wins when efficacy ties", () => {
+    const outcome = {
+      samples: 10,
+      failures: [],
+      pControl: [0.6, 0.6],
+      pElimination: [0.1, 0.1],
+      medianTtp: null,
+      days: [0],
+      bands: [],
+      finalLog10: [],
     };
-    const t = toxicityProxy(p, patient);
-    expect(t.crsAgents).toEqual(["donor-killer-cells"]);
-    expect(t.radiationGy).toBe(24);
+    const burden = { clinicDays: 14, outpatientVisits: 0, score: 1 };
+    const w = { control: 1, elimination: 1, toxicity: 0.5, burden: 0 };
+    const chemo = toxicityProxy(
+      {
+        name: "c",
+        phases: [
+          {
+            name: "a",
+            start_day: 0,
+            steps: [
+              { agent: "chemotherapy-debulking", dose: { value: 60, unit: "mg/m2" }, route: "iv", days: [0] },
+            ],
+          },
+        ],
+      },
+      patient,
+    );
+    const ld = toxicityProxy(til, patient, ["melanoma"]);
+    expect(candidateScore(outcome, chemo, burden, w) - candidateScore(outcome, ld, burden, w)).toBeCloseTo(
+      0.5 * (ld.pAny - chemo.pAny),
+      12,
+    );
   });
 
   it("count clinic days and the distinct outpatient days", () => {
@@ -99,14 +136,7 @@ describe("ranking", () => {
     finalLog10: [],
   });
   it("scores by the clinician's weights", () => {
-    const tox = {
-      crsAgents: [],
-      highDoseIl2Doses: 0,
-      lymphodepletion: false,
-      chemoMgM2: 0,
-      radiationGy: 0,
-      score: 2,
-    };
+    const tox = { score: 2 };
     const burden = { clinicDays: 14, outpatientVisits: 0, score: 1 };
     const w = { control: 1, elimination: 0.5, toxicity: 0.1, burden: 0.05 };
     expect(candidateScore(outcome(0.8, 0.4), tox, burden, w)).toBeCloseTo(0.8 + 0.2 - 0.2 - 0.05, 12);

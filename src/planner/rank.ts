@@ -1,22 +1,21 @@
 /**
- * Ranking: the predicted outcomes of each candidate with its toxicity and treatment-burden proxies, combined by
+ * Ranking: the predicted outcomes of each candidate with its probability of grade ≥ 3 toxicity and its
+ * treatment-burden proxy, combined by
  * the clinician's weights, and the probability that a candidate is the best one (lowest burden at the horizon)
  * across the posterior samples.
  */
 import { therapyCatalog } from "../therapy/catalog.js";
-import { mostellerBsa, type Patient } from "../therapy/patient.js";
+import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { administrations } from "../therapy/validate-protocol.js";
 import { planningData } from "./planning-data.js";
+import { toxicityRisk, type ToxicityRisk } from "./toxicity-risk.js";
 
-export interface ToxicityProxy {
-  /** Agents whose label or catalog entry lists cytokine release syndrome. */
-  readonly crsAgents: readonly string[];
-  readonly highDoseIl2Doses: number;
-  readonly lymphodepletion: boolean;
-  /** Cytotoxic and lymphodepleting chemotherapy, summed in mg/m² (mg/kg doses converted by the patient's BSA). */
-  readonly chemoMgM2: number;
-  readonly radiationGy: number;
+/**
+ * The toxicity of a candidate: the probability of grade ≥ 3 adverse events from its agents' label and trial rates
+ * (src/planner/toxicity-risk.ts); `score` — what the clinician's toxicity weight acts on — is that probability.
+ */
+export interface ToxicityProxy extends ToxicityRisk {
   readonly score: number;
 }
 
@@ -27,39 +26,13 @@ export interface TreatmentBurden {
   readonly score: number;
 }
 
-export function toxicityProxy(protocol: Protocol, patient: Patient): ToxicityProxy {
-  const scale = planningData().toxicity;
-  const bsa = mostellerBsa(patient.height_cm, patient.weight_kg);
-  const adm = administrations(protocol, therapyCatalog());
-  const crs = new Set<string>();
-  let il2 = 0;
-  let ld = false;
-  let chemo = 0;
-  let gy = 0;
-  for (const a of adm) {
-    if ([...a.agent.toxicities, ...a.agent.cautions].some((t) => /\bCRS\b|cytokine release/i.test(t)))
-      crs.add(a.agent.id);
-    if (a.agent.id === "aldesleukin") il2++;
-    if (a.agent.class === "lymphodepletion") ld = true;
-    const { value, unit } = a.spec.dose;
-    if (a.agent.modality === "chemotherapy")
-      chemo += unit === "mg/m2" ? value : unit === "mg/kg" ? (value * patient.weight_kg) / bsa : value / bsa;
-    if (unit === "Gy") gy += value;
-  }
-  const score =
-    crs.size * scale.crs_agent +
-    (il2 > 0 ? scale.high_dose_il2 : 0) +
-    (ld ? scale.lymphodepletion : 0) +
-    chemo / scale.chemo_mg_m2 +
-    gy / scale.radiation_gy;
-  return {
-    crsAgents: [...crs],
-    highDoseIl2Doses: il2,
-    lymphodepletion: ld,
-    chemoMgM2: chemo,
-    radiationGy: gy,
-    score,
-  };
+export function toxicityProxy(
+  protocol: Protocol,
+  _patient?: Patient,
+  tumorTypes: readonly string[] = [],
+): ToxicityProxy {
+  const risk = toxicityRisk(protocol, tumorTypes);
+  return { ...risk, score: risk.pAny };
 }
 
 export function treatmentBurden(protocol: Protocol): TreatmentBurden {

@@ -70,7 +70,7 @@ function explanationSection(plan: Plan, c: RankedCandidate, x: CandidateExplanat
     .join("");
   return `<section class="candidate">
 <h3>#${c.rank} ${e(c.name)}</h3>
-<p class="numbers">12 months: control <strong>${pct(c.outcome.pControl[1])}</strong>, elimination <strong>${pct(c.outcome.pElimination[1])}</strong>; 6 months: control ${pct(c.outcome.pControl[0])}, elimination ${pct(c.outcome.pElimination[0])}; median time to progression ${e(ttpText(c.outcome, plan.horizonDays))}; best in ${pct(c.pBest)} of the samples. Toxicity score ${num(c.toxicity.score)} (${e(toxicityWords(c))}); treatment burden ${c.burden.clinicDays} days in clinic and ${c.burden.outpatientVisits} outpatient visits.</p>
+<p class="numbers">12 months: control <strong>${pct(c.outcome.pControl[1])}</strong>, elimination <strong>${pct(c.outcome.pElimination[1])}</strong>; 6 months: control ${pct(c.outcome.pControl[0])}, elimination ${pct(c.outcome.pElimination[0])}; median time to progression ${e(ttpText(c.outcome, plan.horizonDays))}; best in ${pct(c.pBest)} of the samples. ${e(toxicityWords(c))}; treatment burden ${c.burden.clinicDays} days in clinic and ${c.burden.outpatientVisits} outpatient visits.</p>
 <figure>${timelineFigure(plan, c)}</figure>
 <h4>Schedule</h4>
 ${scheduleTable(c)}
@@ -83,15 +83,23 @@ ${x.modelNotes.length ? `<details><summary>Model notes (unit conversions and ass
 </section>`;
 }
 
+/** P(grade ≥ 3 adverse event) of a candidate: "≥ 27 %" when some of its agents have no sourced rate. */
+export function toxicityPct(c: RankedCandidate): string {
+  const t = c.toxicity;
+  if (t.pAny === undefined) return num(t.score); // plans made before issue 14 kept a count of risks
+  return `${t.lowerBound ? "≥ " : ""}${pct(t.pAny)}`;
+}
+
 export function toxicityWords(c: RankedCandidate): string {
   const t = c.toxicity;
-  const parts: string[] = [];
-  if (t.crsAgents.length) parts.push(`CRS risk: ${t.crsAgents.join(", ")}`);
-  if (t.highDoseIl2Doses) parts.push(`${t.highDoseIl2Doses} high-dose IL-2 doses`);
-  if (t.lymphodepletion) parts.push("lymphodepletion");
-  if (t.chemoMgM2) parts.push(`chemotherapy ${num(t.chemoMgM2)} mg/m²`);
-  if (t.radiationGy) parts.push(`radiation ${num(t.radiationGy)} Gy`);
-  return parts.length ? parts.join("; ") : "no listed risk";
+  if (t.pAny === undefined) return `toxicity score ${num(t.score)} (a count of risks)`;
+  const cats = Object.entries(t.byCategory)
+    .filter(([, p]) => p > 0)
+    .map(([k, p]) => `${k} ${pct(p)}`);
+  const unknown = t.unknownAgents.length
+    ? `; no sourced rate for ${t.unknownAgents.join(", ")}, so a lower bound`
+    : "";
+  return `P(grade ≥ 3 adverse event) ${toxicityPct(c)}${cats.length ? ` (${cats.join(", ")})` : ""}${unknown}`;
 }
 
 const STYLE = `
@@ -124,7 +132,7 @@ function approvedSection(plan: Plan, a: ApprovalInfo): string {
   return `<section class="approved" id="approved">
 <h2>Approved protocol</h2>
 <p><strong>${e(c.name)}</strong> — approved ${e(at)}${c.edited ? " with the clinician's edits (the prediction below was simulated for the protocol as approved)" : " as generated"}.</p>
-<p class="numbers">Predicted at 12 months: control <strong>${pct(c.outcome.pControl[1])}</strong>, elimination <strong>${pct(c.outcome.pElimination[1])}</strong>; 6 months: control ${pct(c.outcome.pControl[0])}, elimination ${pct(c.outcome.pElimination[0])}; median time to progression ${e(ttpText(c.outcome, plan.horizonDays))} (${c.outcome.samples} posterior samples). Toxicity score ${num(c.toxicity.score)} (${e(toxicityWords(c))}); treatment burden ${c.burden.clinicDays} days in clinic and ${c.burden.outpatientVisits} outpatient visits.</p>
+<p class="numbers">Predicted at 12 months: control <strong>${pct(c.outcome.pControl[1])}</strong>, elimination <strong>${pct(c.outcome.pElimination[1])}</strong>; 6 months: control ${pct(c.outcome.pControl[0])}, elimination ${pct(c.outcome.pElimination[0])}; median time to progression ${e(ttpText(c.outcome, plan.horizonDays))} (${c.outcome.samples} posterior samples). ${e(toxicityWords(c))}; treatment burden ${c.burden.clinicDays} days in clinic and ${c.burden.outpatientVisits} outpatient visits.</p>
 <figure>${timelineFigure(plan, c)}</figure>
 <h3>Schedule as approved</h3>
 ${scheduleTable(c)}
@@ -146,7 +154,7 @@ export function renderPlanHtml(source: Plan, opts: { readonly approved?: Approva
   const ranking = top
     .map(
       (c) =>
-        `<tr${c.id === plan.recommended ? ' class="rec"' : ""}><td>${c.rank}</td><td>${e(c.name)}<div class="src">${e(c.id)}</div></td>${outcomeCells(c.outcome, plan.horizonDays)}<td>${pct(c.pBest)}</td><td>${num(c.toxicity.score)}</td><td>${num(c.burden.score)}</td><td>${num(c.score)}</td></tr>`,
+        `<tr${c.id === plan.recommended ? ' class="rec"' : ""}><td>${c.rank}</td><td>${e(c.name)}<div class="src">${e(c.id)}</div></td>${outcomeCells(c.outcome, plan.horizonDays)}<td>${pct(c.pBest)}</td><td>${e(toxicityPct(c))}</td><td>${num(c.burden.score)}</td><td>${num(c.score)}</td></tr>`,
     )
     .join("");
   const posterior = p.posterior
@@ -192,8 +200,8 @@ ${
     .join(
       ", ",
     )} (${e(plan.weightsSource)}). Control = no RECIST progression (sum of diameters ≥ 20 % and ≥ 5 mm above its nadir); elimination = fewer than one tumor cell. "Best" = lowest burden at day ${plan.horizonDays} in that sample.</p>
-<table><thead><tr><th>#</th><th>candidate</th><th>control 6 mo</th><th>control 12 mo</th><th>elimination 6 mo</th><th>elimination 12 mo</th><th>median time to progression</th><th>P(best)</th><th>toxicity</th><th>burden</th><th>score</th></tr></thead><tbody>${ranking}</tbody></table>
-<p class="src">Toxicity score: ${e(plan.toxicitySource)}. Burden score: ${e(plan.burdenSource)}.</p>
+<table><thead><tr><th>#</th><th>candidate</th><th>control 6 mo</th><th>control 12 mo</th><th>elimination 6 mo</th><th>elimination 12 mo</th><th>median time to progression</th><th>P(best)</th><th>P(grade ≥ 3 AE)</th><th>burden</th><th>score</th></tr></thead><tbody>${ranking}</tbody></table>
+<p class="src">P(grade ≥ 3 AE): ${e(plan.toxicitySource)}. Burden score: ${e(plan.burdenSource)}.</p>
 <h2>${approval ? "The approved candidate and the alternatives considered" : "The recommendation and the best alternatives"}</h2>
 ${explained}
 <h2>The patient's model</h2>

@@ -12,7 +12,7 @@ import type { PatientCopy } from "./patient-copy.js";
 import { RHAT_LIMIT } from "./personalize.js";
 import type { Plan } from "./plan.js";
 import { burdenFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
-import { toxicityWords, ttpText, type ApprovalInfo } from "./report-html.js";
+import { toxicityPct, toxicityWords, ttpText, type ApprovalInfo } from "./report-html.js";
 
 const REPLACE: Record<string, string> = {
   "≥": ">=",
@@ -165,7 +165,7 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
   doc.moveDown(0.3);
   const cols = [0, 22, 250, 300, 350, 400, 450];
   doc.font("Helvetica-Bold");
-  ["#", "candidate", "ctrl 12 mo", "elim 12 mo", "P(best)", "toxicity", "score"].forEach((h, i) =>
+  ["#", "candidate", "ctrl 12 mo", "elim 12 mo", "P(best)", "P(G≥3 AE)", "score"].forEach((h, i) =>
     doc.text(h, 48 + cols[i], doc.y, { continued: false, lineBreak: false, width: 220 }),
   );
   doc.moveDown(1);
@@ -179,7 +179,7 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
       pct(c.outcome.pControl[1]),
       pct(c.outcome.pElimination[1]),
       pct(c.pBest),
-      c.toxicity.score.toFixed(2),
+      toxicityPct(c),
       c.score.toFixed(3),
     ];
     cells.forEach((v, i) => doc.text(pdfText(v), 48 + cols[i], y, { lineBreak: false, width: 220 }));
