@@ -404,6 +404,14 @@ const ENDPOINTS: readonly Endpoint[] = [
     call: (c, i) => c.get(`/api/cases/${i.caseId}/record-checklist`),
   },
   {
+    name: "POST record checklist (a draft)",
+    allowed: ["clinician"],
+    call: (c, i) =>
+      c.post(`/api/cases/${i.caseId}/record-checklist`, {
+        record: CaseSchema.parse({ id: i.caseId, patient: { source: { kind: "manual" } } }),
+      }),
+  },
+  {
     name: "GET diff",
     allowed: ["patient", "clinician"],
     call: (c, i) => c.get(`/api/cases/${i.caseId}/diff?from=1&to=1`),

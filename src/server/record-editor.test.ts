@@ -163,6 +163,26 @@ describe("record editor and plan prices (server)", () => {
       items: { id: string; status: string; suppliedBy: string[] }[];
     };
     for (const i of list.items) expect(i.suppliedBy.length > 0, i.id).toBe(i.status !== "present");
+    // the checklist of a draft (not saved) follows the form: a new performance status filled in
+    const { record } = await view();
+    const at = async (rec: unknown) => {
+      const r = await clinician.post(`/api/cases/${caseId}/record-checklist?date=2027-01-10`, {
+        record: rec,
+      });
+      return (r.json() as { items: { id: string; status: string }[] }).items.find(
+        (i) => i.id === "performance",
+      )!;
+    };
+    expect((await at(record)).status).toBe("outdated"); // the seeded ECOG is from November 2026
+    const draft = {
+      ...record,
+      performance: [
+        ...record.performance,
+        { scale: "ECOG", value: 1, date: "2027-01-05", source: { kind: "manual" } },
+      ],
+    };
+    expect((await at(draft)).status).toBe("present");
+    expect((await view()).record.performance).toEqual(record.performance); // nothing saved
   });
 
   it("every candidate has an estimate; the approved plan's quote keeps its prices when the list changes", async () => {

@@ -124,6 +124,19 @@ export async function recordRoutes(base: FastifyInstance, ctx: AppContext): Prom
     },
   );
 
+  const checklistOf = async (caseId: string, record: unknown, date: string | undefined) => {
+    const docs = await ctx.db
+      .select({ id: documents.id, filename: documents.filename, dicom: documents.dicom })
+      .from(documents)
+      .where(eq(documents.caseId, caseId))
+      .orderBy(desc(documents.uploadedAt));
+    const ev = evaluateCase(CaseSchema.parse(record), date);
+    return checklistHints(
+      ev.checklist,
+      docs as { id: string; filename: string; dicom: { modality?: string } | null }[],
+    );
+  };
+
   api.get(
     "/cases/:id/record-checklist",
     {
@@ -136,25 +149,40 @@ export async function recordRoutes(base: FastifyInstance, ctx: AppContext): Prom
     },
     async (req) => {
       const { row } = await caseFor(ctx, req, req.params.id, "read");
-      const record = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion));
-      const docs = await ctx.db
-        .select({ id: documents.id, filename: documents.filename, dicom: documents.dicom })
-        .from(documents)
-        .where(eq(documents.caseId, row.id))
-        .orderBy(desc(documents.uploadedAt));
+      const record = await currentRecord(ctx, row.id, row.currentVersion);
       await ctx.audit(req, {
         action: "read-checklist",
         resourceType: "case",
         resourceId: row.id,
         caseId: row.id,
       });
-      const ev = evaluateCase(record, req.query.date);
+      return { version: row.currentVersion, items: await checklistOf(row.id, record, req.query.date) };
+    },
+  );
+
+  api.post(
+    "/cases/:id/record-checklist",
+    {
+      schema: {
+        tags: ["cases"],
+        summary:
+          "The checklist of a record being edited (not saved): it follows the form as fields are filled",
+        params: IdParams,
+        querystring: z.object({ date: z.iso.date().optional() }),
+        body: z.object({ record: CaseSchema }),
+      },
+    },
+    async (req) => {
+      const { row } = await caseFor(ctx, req, req.params.id, "write");
+      await ctx.audit(req, {
+        action: "read-checklist",
+        resourceType: "case",
+        resourceId: row.id,
+        caseId: row.id,
+      });
       return {
         version: row.currentVersion,
-        items: checklistHints(
-          ev.checklist,
-          docs as { id: string; filename: string; dicom: { modality?: string } | null }[],
-        ),
+        items: await checklistOf(row.id, req.body.record, req.query.date),
       };
     },
   );

@@ -74,6 +74,7 @@ export function RecordEditorTab({
             }}
           />
           <ChecklistPanel
+            draft={draft}
             caseId={caseId}
             version={version}
             onOpen={(id) => {

@@ -1,7 +1,7 @@
 /** Beside the editor: the records checklist (what is missing, which documents would supply it) and the versions. */
 import { Badge, Button, Card, Group, List, Select, Stack, Text, Title } from "@mantine/core";
 import { useCallback, useEffect, useState } from "react";
-import { get } from "../../api";
+import { get, post } from "../../api";
 
 interface ChecklistHint {
   id: string;
@@ -15,18 +15,28 @@ interface ChecklistHint {
 export function ChecklistPanel({
   caseId,
   version,
+  draft,
   onOpen,
 }: {
   caseId: string;
   version: number;
+  /** The record being edited: the checklist follows it as fields are filled (before saving). */
+  draft: unknown;
   onOpen: (docId: string) => void;
 }) {
   const [items, setItems] = useState<ChecklistHint[]>([]);
   useEffect(() => {
-    void get<{ items: ChecklistHint[] }>(`/api/cases/${caseId}/record-checklist`).then((r) =>
-      setItems(r.items),
-    );
-  }, [caseId, version]);
+    let live = true;
+    const t = setTimeout(() => {
+      post<{ items: ChecklistHint[] }>(`/api/cases/${caseId}/record-checklist`, { record: draft })
+        .then((r) => live && setItems(r.items))
+        .catch(() => undefined);
+    }, 300);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [caseId, version, draft]);
   const color = (s: string) => (s === "present" ? "green" : s === "outdated" ? "yellow" : "red");
   return (
     <Card withBorder>
