@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
+import { seededRandom } from "../engine/statistics.js";
 import { workerFile } from "../engine/worker-file.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { observeCourse } from "./observe.js";
@@ -29,6 +30,25 @@ export interface BatchTask {
   readonly courses?: boolean;
   /** Data cuts (days): outcomes are also evaluated on the scans up to each of them. */
   readonly cuts?: readonly number[];
+  /** Each patient's scans fall within ± this many days of the schedule (default SCAN_WINDOW_DAYS). */
+  readonly scanWindowDays?: number;
+}
+
+/**
+ * Scans fall within a window around the scheduled day (trial protocols allow about ± 7 days [assumption]); the
+ * spread also keeps Kaplan–Meier medians from sticking to the scan grid.
+ */
+export const SCAN_WINDOW_DAYS = 7;
+
+/** One patient's scan days: every scheduled scan after the baseline moved by up to ± window days, in order. */
+export function patientScanDays(days: readonly number[], window: number, rand: () => number): number[] {
+  const out = [days[0]];
+  for (let k = 1; k < days.length; k++) {
+    const gap = days[k] - days[k - 1];
+    const w = Math.min(window, gap / 3);
+    out.push(Math.max(out[k - 1] + 1, days[k] + (2 * rand() - 1) * w));
+  }
+  return out;
 }
 
 export interface BatchResult {
@@ -38,12 +58,6 @@ export interface BatchResult {
   readonly outcomesAt?: PatientOutcome[][];
 }
 
-/** The course as known at a data cut: the scans up to that day. */
-export const truncateCourse = (c: SimulatedCourse, day: number): SimulatedCourse => {
-  const keep = c.scans.filter((s) => s.day <= day + 1e-9).length;
-  return { ...c, scans: c.scans.slice(0, keep), trueSumMm: c.trueSumMm.slice(0, keep) };
-};
-
 export function runBatch(task: BatchTask): BatchResult {
   const outcomes: PatientOutcome[] = [];
   const courses: SimulatedCourse[] = [];
@@ -51,10 +65,15 @@ export function runBatch(task: BatchTask): BatchResult {
   const outcomesAt: PatientOutcome[][] = cuts.map(() => []);
   task.seeds.forEach((seed, i) => {
     const vp = sampleVirtualPatient(task.cancer, seed);
-    const group = simulatePatient(vp, task.protocol, task.days);
+    const days = patientScanDays(
+      task.days,
+      task.scanWindowDays ?? SCAN_WINDOW_DAYS,
+      seededRandom(task.noiseSeeds[i] ^ 0x2545f491),
+    );
+    const group = simulatePatient(vp, task.protocol, days);
     const course = observeCourse(vp, group, task.noiseSeeds[i], task.ids?.[i]);
     outcomes.push(evaluateCourse(course, task.settings));
-    cuts.forEach((cut, c) => outcomesAt[c].push(evaluateCourse(truncateCourse(course, cut), task.settings)));
+    cuts.forEach((cut, c) => outcomesAt[c].push(evaluateCourse(course, { ...task.settings, cutDay: cut })));
     if (task.courses) courses.push(course);
   });
   return {
