@@ -172,3 +172,18 @@ export class LinearMixedObjective {
     return Number.isFinite(out) ? out : Infinity;
   }
 }
+
+/** The lower Cholesky factor L of Ω (Ω = L·Lᵀ) from the packed parameters (offset `at` in θ). */
+export function choleskyFromPacked(
+  theta: ArrayLike<number>,
+  at: number,
+  q: number,
+  full: boolean,
+): Float64Array {
+  const L = new Float64Array(q * q);
+  let k = at;
+  for (let i = 0; i < q; i++)
+    if (full) for (let j = 0; j <= i; j++) L[i * q + j] = i === j ? Math.exp(theta[k++]) : theta[k++];
+    else L[i * q + i] = Math.exp(theta[k++]);
+  return L;
+}

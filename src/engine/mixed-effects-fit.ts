@@ -14,6 +14,7 @@
  */
 import { levenbergMarquardt } from "./least-squares.js";
 import {
+  choleskyFromPacked,
   choleskyParameters,
   LinearMixedObjective,
   omegaFromPacked,
@@ -143,9 +144,7 @@ export function fitMixedEffects(
   const phi = new Float64Array(p);
 
   const stepModes = () => {
-    const omega = omegaFromPacked(theta, 0, q, full);
-    const L = cholesky(omega, q);
-    if (!L) throw new RangeError("mixed-effects fit: Ω is not positive definite");
+    const L = choleskyFromPacked(theta, 0, q, full); // Ω = LLᵀ, positive definite by construction
     const pop = {
       mu,
       omegaInv: choleskyInverse(L, q),
@@ -261,7 +260,11 @@ export function conditionalMode(
   },
 ): ConditionalMode {
   const q = pop.random.length;
-  const L = cholesky(pop.omega.flat(), q);
+  const flat = pop.omega.flat();
+  // a fitted Ω may be singular to rounding (a correlation of ±1): a 1e-10 relative jitter on its diagonal
+  let jitter = 0;
+  for (let i = 0; i < q; i++) jitter = Math.max(jitter, flat[i * q + i]);
+  const L = cholesky(flat, q) ?? cholesky(flat.map((v, k) => (k % (q + 1) === 0 ? v + 1e-10 * jitter : v)), q);
   if (!L) throw new RangeError("population: Ω is not positive definite");
   const solver = new ModeSolver(model, Int32Array.from(pop.random), Math.max(1, subject.t.length));
   return solver.solve(

@@ -195,3 +195,54 @@ describe("fitting", () => {
     expect(() => parseErrorModel("power:x")).toThrow(/error model/);
   });
 });
+
+describe("general models nest their classic forms (Laleh 2022 patients)", () => {
+  const file = path.resolve(
+    import.meta.dirname,
+    "../../../shared/research/data/laleh2022-clinical-tgi/laleh2022_S6_target_lesion_LD.csv",
+  );
+  // normalized volume against weeks, as the paper; the first 20 patients with ≥ 6 numeric readings
+  const series: Series[] = [];
+  const by = new Map<string, { t: number[]; y: number[] }>();
+  for (const r of parseCsv(readFileSync(file, "utf8"))) {
+    const ld = Number(r.TargetLesionLongDiam_mm);
+    if (r.TargetLesionLongDiam_mm.trim() === "" || !Number.isFinite(ld)) continue;
+    const key = `${r.PatientID}/${r.StudyArm}`;
+    const s = by.get(key) ?? { t: [], y: [] };
+    by.set(key, s);
+    const d = Number(r.TreatmentDay);
+    s.t.push(d <= 0 ? 0.1 : Math.ceil(d / 7));
+    s.y.push((0.52 * ld ** 3) / 6163223.04);
+  }
+  for (const [id, s] of by) if (s.t.length >= 6 && series.length < 20) series.push({ id, ...s });
+  const opts = { fitV0: true, errorModel: parseErrorModel("constant"), starts: 2 };
+
+  it("general Gompertz and general Bertalanffy are never worse than classic Gompertz and Bertalanffy", () => {
+    for (const [general, classic] of [
+      ["gompertz-general", "gompertz-classic"],
+      ["von-bertalanffy", "bertalanffy-classic"],
+    ])
+      for (const s of series) {
+        const g = fitGrowth(growthModel(general), s, opts);
+        const c = fitGrowth(growthModel(classic), s, opts);
+        // relative 1e-9, and 1e-12 of Σy² for a classic fit that is exact (SSR 0)
+        const scale = s.y.reduce((a, v) => a + v * v, 0);
+        expect(g.ssr, `${general} vs ${classic}, ${s.id}`).toBeLessThanOrEqual(
+          c.ssr * (1 + 1e-9) + 1e-12 * scale,
+        );
+      }
+  });
+
+  it("fits as many readings as parameters within the bounds when asked (3 readings, 4 parameters)", () => {
+    const s = { ...series[0], t: series[0].t.slice(0, 3), y: series[0].y.slice(0, 3) };
+    expect(() => fitGrowth(growthModel("gompertz-general"), s, opts)).toThrow(/cannot identify/);
+    const f = fitGrowth(growthModel("gompertz-general"), s, { ...opts, allowUnderdetermined: true });
+    expect(f.ssr).toBeLessThan(1e-6 * s.y.reduce((a, v) => a + v * v, 0));
+    const m = growthModel("gompertz-general");
+    const p = f.parameters;
+    for (const [j, name] of m.parameters.entries()) {
+      expect(p[name].value).toBeGreaterThanOrEqual(m.lower[j]);
+      expect(p[name].value).toBeLessThanOrEqual(m.upper[j]);
+    }
+  });
+});
