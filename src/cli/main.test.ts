@@ -331,7 +331,8 @@ describe("immunoplan case, evaluate, recist", () => {
     expect(r.out).toMatch(/CAR-T cells +not-recommended/);
     expect(r.out).toMatch(/Burden on 2024-05-02: sum of diameters 8 mm/);
     const j = JSON.parse(run(["evaluate", EX, "--date", "2024-05-10", "--json"]).out);
-    expect(j.burden.window).toBe("minimal residual disease");
+    // both lung lesions gone and a normal node: no measurable tumor (issue 14 §3), not "minimal residual disease"
+    expect(j.burden.window).toBe("below detection");
   });
 
   it("prints the RECIST table with the best overall response", () => {

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CaseSchema, type CaseRecord } from "./case-schema.js";
-import { evaluateCase } from "./evaluate.js";
+import { loadCase } from "./case-file.js";
+import { caseBurden, evaluateCase } from "./evaluate.js";
 import { importBundle } from "./fhir-import.js";
 import { kirLigands, scoreDonors } from "./kir.js";
 
@@ -127,6 +128,23 @@ describe("records review and evaluation", () => {
       ],
     });
     expect(evaluateCase(mrd, "2024-01-10").burden.window).toBe("minimal residual disease");
+  });
+
+  it("a scan without measurable tumor is below detection (≤ 1e8 cells), not minimal residual disease", () => {
+    // the NSCLC example's last scan: both lung lesions gone, an 8 mm node (normal by RECIST 1.1)
+    const c = loadCase(path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synthetic.json"));
+    const b = evaluateCase(c, "2024-05-10").burden;
+    expect(b).toMatchObject({
+      date: "2024-05-02",
+      sumOfDiametersMm: 8,
+      volumeCm3: 0,
+      window: "below detection",
+    });
+    expect(b.cells).toBe(1e8);
+    expect(b.assumptions.join(" ")).toMatch(/residual cells are unknown, at most about 1e\+8/);
+    // the burden is read from the latest scan on or before the date: on 2024-03-10 the March scan
+    expect(evaluateCase(c, "2024-03-10").burden).toMatchObject({ date: "2024-03-06", window: "reduced" });
+    expect(caseBurden(c, "2024-05-10")).toEqual(b);
   });
 });
 
