@@ -8,7 +8,7 @@
  * Skipped (saying why) without Chromium or a build; in CI that is a failure (as web-journeys.test.ts).
  */
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
@@ -45,6 +45,26 @@ async function choose(page: Page, scope: Locator, label: string, option: string 
   await input.click();
   if (search) await input.fill(search);
   await page.getByRole("option", { name: option }).first().click();
+}
+
+const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
+/** Serious and critical WCAG 2 A/AA violations on the page as it is (axe-core through DevTools: the CSP stays on). */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = (await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run(o: unknown): Promise<unknown> } }).axe.run({
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] },
+    }),
+  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(" "))
+          .join(", ")})`,
+    );
 }
 
 describe.skipIf(!available)("the record editor in Chromium", () => {
@@ -276,6 +296,7 @@ describe.skipIf(!available)("the record editor in Chromium", () => {
     await page.reload();
     await page.getByRole("tab", { name: "Cost" }).click();
     await page.getByRole("table", { name: "quote" }).getByText("Total").waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.close();
     const patient = await signIn("patient@demo.immunoplan");
     await patient.getByText(/^Cost estimate: USD /).waitFor();
