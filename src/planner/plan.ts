@@ -300,7 +300,7 @@ function unknownToxicityNote(tox: readonly ToxicityProxy[]): string[] {
   if (!ids.length) return [];
   const names = ids.map((id) => therapyCatalog().agents.get(id)?.name ?? id);
   return [
-    `No sourced grade ≥ 3 adverse-event rate for ${names.join(", ")} (catalog/adverse-events.yaml): the toxicity probability of a candidate that gives them is a lower bound ("≥").`,
+    `No sourced grade ≥ 3 adverse-event rate, or only a floor (treatment-related deaths), for ${names.join(", ")} (catalog/adverse-events.yaml): the toxicity probability of a candidate that gives them is a lower bound ("≥").`,
   ];
 }
 

@@ -45,15 +45,27 @@ const til: Protocol = {
 describe("toxicity probabilities and the burden proxy", () => {
   it("give the probability of grade ≥ 3 adverse events of a TIL regimen from its agents' sourced rates", () => {
     const t = toxicityProxy(til, patient, ["melanoma"]);
-    // lymphodepletion (cytopenias 0.9, counted once for cyclophosphamide and fludarabine) and pembrolizumab (0.17,
-    // KEYNOTE-006) combined as independent events; IL-2 and lifileucel have no sourced rate: a lower bound
+    // lymphodepletion (cytopenias 0.9, counted once for cyclophosphamide and fludarabine), lifileucel (deaths 7.5 %,
+    // a floor), IL-2 in melanoma (deaths 2 %, a floor) and pembrolizumab (0.17, KEYNOTE-006) combined as
+    // independent events; the floors make the figure a lower bound
     expect(t.byCategory.cytopenia).toBeCloseTo(0.9, 12);
     expect(t.byCategory["immune-related"]).toBeCloseTo(0.17, 12);
-    expect(t.pAny).toBeCloseTo(1 - (1 - 0.9) * (1 - 0.17), 12);
+    expect(t.byCategory.other).toBeCloseTo(1 - (1 - 0.075) * (1 - 0.02), 12);
+    expect(t.pAny).toBeCloseTo(1 - (1 - 0.9) * (1 - 0.075) * (1 - 0.02) * (1 - 0.17), 12);
     expect(t.score).toBe(t.pAny);
     expect(t.lowerBound).toBe(true);
     expect(t.unknownAgents).toEqual(["lifileucel", "aldesleukin"]);
-    expect(t.contributions.map((c) => c.entry)).toEqual(["lymphodepletion", "pembrolizumab"]);
+    expect(t.contributions.map((c) => c.entry)).toEqual([
+      "lymphodepletion",
+      "lifileucel",
+      "aldesleukin",
+      "pembrolizumab",
+    ]);
+    // renal cell carcinoma: IL-2's floor is Fyfe 1995's 4 %
+    expect(toxicityProxy(til, patient, ["rcc"]).byCategory.other).toBeCloseTo(
+      1 - (1 - 0.075) * (1 - 0.04),
+      12,
+    );
     for (const c of t.contributions) expect(c.source.length).toBeGreaterThan(10);
   });
 

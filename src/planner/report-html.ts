@@ -97,7 +97,7 @@ export function toxicityWords(c: RankedCandidate): string {
     .filter(([, p]) => p > 0)
     .map(([k, p]) => `${k} ${pct(p)}`);
   const unknown = t.unknownAgents.length
-    ? `; no sourced rate for ${t.unknownAgents.join(", ")}, so a lower bound`
+    ? `; only a floor or no sourced rate for ${t.unknownAgents.join(", ")}, so a lower bound`
     : "";
   return `P(grade ≥ 3 adverse event) ${toxicityPct(c)}${cats.length ? ` (${cats.join(", ")})` : ""}${unknown}`;
 }

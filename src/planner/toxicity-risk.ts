@@ -26,6 +26,8 @@ const EntrySchema = z
     any: prob.optional(),
     course_doses: z.number().int().positive().optional(),
     unknown: z.literal(true).optional(),
+    /** The rate is only a floor of the grade ≥ 3 rate (e.g. treatment-related deaths). */
+    floor: z.literal(true).optional(),
     what: z.string().min(1),
     source: z.string().min(1),
   })
@@ -78,7 +80,7 @@ export interface ToxicityRisk {
   /** P(at least one grade ≥ 3 adverse event), 1 − Π(1 − p) over the agents' entries. */
   readonly pAny: number;
   readonly byCategory: Readonly<Record<AeCategory, number>>;
-  /** Given agents without a sourced rate: pAny is then a lower bound. */
+  /** Given agents without a sourced rate, or with a floor only: pAny is then a lower bound. */
   readonly unknownAgents: readonly string[];
   readonly lowerBound: boolean;
   readonly contributions: readonly ToxicityContribution[];
@@ -112,6 +114,7 @@ export function toxicityRisk(protocol: Protocol, tumorTypes: readonly string[] =
       unknown.add(a.agent.id);
       continue;
     }
+    if (e.floor) unknown.add(a.agent.id);
     const u = used.get(e.id) ?? { entry: e, agents: new Set<string>(), doses: 0 };
     u.agents.add(a.agent.id);
     u.doses++;
