@@ -12,6 +12,11 @@ export interface QuoteHeader {
 
 const money = (x: number, currency: string) =>
   `${currency} ${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** A unit price: cents, or the significant digits of a price below one (0.00012 per IU). */
+export const unitMoney = (x: number, currency: string): string =>
+  x !== 0 && Math.abs(x) < 1
+    ? `${currency} ${x.toLocaleString("en-US", { maximumSignificantDigits: 3 })}`
+    : money(x, currency);
 
 export function renderQuotePdf(e: Estimate, h: QuoteHeader): Promise<Buffer> {
   const doc = new PDFDocument({ size: "A4", margin: 50, info: { Title: `Quote: ${pdfText(h.planName)}` } });
@@ -28,7 +33,7 @@ export function renderQuotePdf(e: Estimate, h: QuoteHeader): Promise<Buffer> {
     .fontSize(10)
     .text(pdfText(`${h.patientName} · ${h.date} · price list version ${h.priceListVersion}`))
     .moveDown();
-  const cols = [0, 230, 300, 380, 450].map((x) => 50 + x);
+  const cols = [0, 215, 305, 390].map((x) => 50 + x);
   const row = (cells: string[], bold = false) => {
     const y = doc.y;
     doc.font(bold ? "Helvetica-Bold" : "Helvetica").fontSize(9);
@@ -45,17 +50,16 @@ export function renderQuotePdf(e: Estimate, h: QuoteHeader): Promise<Buffer> {
     doc.x = 50;
     doc.y = top + Math.max(...heights) + 4;
   };
-  row(["Item", "Quantity", "Unit price", "Amount", ""], true);
+  row(["Item", "Quantity", "Unit price", "Amount"], true);
   for (const i of e.items)
     row([
       `${i.description}\n${i.basis}`,
-      `${i.quantity} ${i.unit}`,
-      money(i.unitPrice, e.currency),
+      `${i.quantity.toLocaleString("en-US")} ${i.unit}`,
+      unitMoney(i.unitPrice, e.currency),
       money(i.amount, e.currency),
-      "",
     ]);
   doc.moveDown(0.5);
-  row(["Total", "", "", money(e.total, e.currency), ""], true);
+  row(["Total", "", "", money(e.total, e.currency)], true);
   doc.moveDown();
   doc.font("Helvetica").fontSize(9);
   if (e.missing.length)

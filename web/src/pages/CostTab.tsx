@@ -48,7 +48,11 @@ export function EstimateTable({ e, label }: { e: Estimate; label: string }) {
               <Table.Td ta="right">
                 {i.quantity.toLocaleString("en-US")} {i.unit}
               </Table.Td>
-              <Table.Td ta="right">{money(i.unitPrice, e.currency)}</Table.Td>
+              <Table.Td ta="right">
+                {i.unitPrice !== 0 && i.unitPrice < 1
+                  ? `${e.currency} ${i.unitPrice.toLocaleString("en-US", { maximumSignificantDigits: 3 })}`
+                  : money(i.unitPrice, e.currency)}
+              </Table.Td>
               <Table.Td ta="right">{money(i.amount, e.currency)}</Table.Td>
             </Table.Tr>
           ))}
