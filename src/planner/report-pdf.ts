@@ -31,7 +31,16 @@ const REPLACE: Record<string, string> = {
   κ: "kappa",
   λ: "lambda",
   "…": "...",
+  Π: "Pi",
+  "∏": "Pi",
+  σ: "sigma",
+  "²": "2",
 };
+
+/** The text of an SVG figure made showable by the standard fonts (→ as ->, ≥ as >=), markup untouched. */
+export function pdfSvg(svg: string): string {
+  return svg.replace(/>([^<]+)</g, (_, t: string) => `>${pdfText(t)}<`);
+}
 
 /** Text the standard fonts (WinAnsi) can show: known symbols spelled out, anything else as '?'. */
 export function pdfText(s: string): string {
@@ -45,9 +54,22 @@ export function pdfText(s: string): string {
   return out;
 }
 
+/** A box drawn on a page (points, origin top left): for layout checks (inside the margins, nothing overlapping). */
+export interface LayoutBox {
+  readonly page: number;
+  readonly kind: "text" | "figure" | "cell" | "heading";
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly text?: string;
+}
+
 export interface PdfOptions {
   /** Compress page streams (default true; tests read the text uncompressed). */
   readonly compress?: boolean;
+  /** Receives every box the report drew, with the page size and margin, when the document is done. */
+  readonly onLayout?: (l: { boxes: LayoutBox[]; width: number; height: number; margin: number }) => void;
   /** An approved plan: the candidate as approved (possibly edited) and when. */
   readonly approved?: ApprovalInfo;
 }
@@ -87,10 +109,27 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
   });
   const done = collect(doc);
   const width = doc.page.width - 96;
-  const text = (s: string, o: PDFKit.Mixins.TextOptions = {}) => doc.text(pdfText(s), o);
+  const boxes: LayoutBox[] = [];
+  let page = 1;
+  doc.on("pageAdded", () => page++);
+  /** Records where a paragraph went (a page break inside it: from the top margin of the new page). */
+  const record = (kind: LayoutBox["kind"], s: string, x: number, y0: number, p0: number, w: number) => {
+    const y = page === p0 ? y0 : 48;
+    boxes.push({ page, kind, x, y, w, h: doc.y - y, text: s });
+  };
+  const text = (s: string, o: PDFKit.Mixins.TextOptions = {}, kind: LayoutBox["kind"] = "text") => {
+    const x = doc.x;
+    const y0 = doc.y;
+    const p0 = page;
+    doc.text(pdfText(s), o);
+    record(kind, s, x, y0, p0, o.width ?? 48 + width - x);
+    return doc;
+  };
   const heading = (s: string, size = 14) => {
     doc.moveDown(0.6).font("Helvetica-Bold").fontSize(size);
-    text(s);
+    // a heading is not left alone at the foot of a page
+    if (doc.y > doc.page.height - 48 - 4 * size) doc.addPage();
+    text(s, {}, "heading");
     doc.font("Helvetica").fontSize(9.5).moveDown(0.2);
   };
   const disclaimer = () => {
@@ -99,13 +138,24 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
     const h = doc.heightOfString(pdfText(plan.disclaimer), { width: width - 16 });
     doc.rect(48, y, width, h + 12).fillAndStroke("#fff4e5", "#e69500");
     doc.fillColor("#222").text(pdfText(plan.disclaimer), 56, y + 6, { width: width - 16 });
-    doc.font("Helvetica").fontSize(9.5).moveDown(0.5);
+    boxes.push({ page, kind: "text", x: 48, y, w: width, h: h + 12, text: plan.disclaimer });
+    // below the box, whatever the line height (moveDown after the text alone ends inside it)
+    doc.font("Helvetica").fontSize(9.5);
+    doc.y = y + h + 12 + 6;
     doc.x = 48;
   };
   const figure = (svg: string, w: number, h: number) => {
     const scale = width / w;
     if (doc.y + h * scale > doc.page.height - 48) doc.addPage();
-    SVGtoPDF(doc, svg, 48, doc.y, { width: w * scale, height: h * scale, assumePt: false });
+    // preserveAspectRatio makes svg-to-pdfkit fit the figure into the box (without it the SVG's own width in px
+    // is drawn, wider than the page); its text in the standard fonts' characters (arrows as ->)
+    SVGtoPDF(doc, pdfSvg(svg), 48, doc.y, {
+      width: w * scale,
+      height: h * scale,
+      assumePt: false,
+      preserveAspectRatio: "xMinYMin meet",
+    });
+    boxes.push({ page, kind: "figure", x: 48, y: doc.y, w: w * scale, h: h * scale });
     doc.y += h * scale + 6;
     doc.x = 48;
   };
@@ -163,16 +213,24 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
       .join(", ")}.`,
   );
   doc.moveDown(0.3);
-  const cols = [0, 22, 250, 300, 350, 400, 450];
-  doc.font("Helvetica-Bold");
-  ["#", "candidate", "ctrl 12 mo", "elim 12 mo", "P(best)", "P(G≥3 AE)", "score"].forEach((h, i) =>
-    doc.text(h, 48 + cols[i], doc.y, { continued: false, lineBreak: false, width: 220 }),
-  );
-  doc.moveDown(1);
+  // column starts and widths (the last column ends at the right margin): every header on one line, one y
+  const cols = [0, 22, 232, 285, 338, 391, 448];
+  const colWidth = (i: number) => (i + 1 < cols.length ? cols[i + 1] : width) - cols[i] - 4;
+  const row = (cells: string[]) => {
+    const y = doc.y;
+    cells.forEach((v, i) => {
+      doc.text(pdfText(v), 48 + cols[i], y, { lineBreak: false, width: colWidth(i), ellipsis: true });
+      boxes.push({ page, kind: "cell", x: 48 + cols[i], y, w: colWidth(i), h: 11, text: v });
+    });
+    doc.x = 48;
+    doc.y = y + 12;
+  };
+  doc.font("Helvetica-Bold").fontSize(8.5);
+  row(["#", "candidate", "ctrl 12 mo", "elim 12 mo", "P(best)", "P(G≥3 AE)", "score"]);
+  doc.y += 2;
   doc.font("Helvetica").fontSize(8.5);
   for (const c of plan.candidates.slice(0, 15)) {
     if (doc.y > doc.page.height - 70) doc.addPage();
-    const y = doc.y;
     const cells = [
       String(c.rank),
       c.id,
@@ -182,15 +240,21 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
       toxicityPct(c),
       c.score.toFixed(3),
     ];
-    cells.forEach((v, i) => doc.text(pdfText(v), 48 + cols[i], y, { lineBreak: false, width: 220 }));
-    doc.y = y + 12;
+    row(cells);
   }
   doc.x = 48;
   doc.fontSize(9.5);
 
-  for (const x of plan.explanations) {
+  plan.explanations.forEach((x, k) => {
     const c = plan.candidates.find((k) => k.id === x.id)!;
     doc.addPage();
+    // the same sections as the HTML report
+    if (k === 0)
+      heading(
+        approval
+          ? "The approved candidate and the alternatives considered"
+          : "The recommendation and the best alternatives",
+      );
     heading(`#${c.rank} ${c.name}`, 13);
     text(
       `12 months: control ${pct(c.outcome.pControl[1])}, elimination ${pct(c.outcome.pElimination[1])}; 6 months: control ${pct(c.outcome.pControl[0])}, elimination ${pct(c.outcome.pElimination[0])}; median time to progression ${ttpText(c.outcome, plan.horizonDays)}; best in ${pct(c.pBest)} of the samples. Toxicity: ${toxicityWords(c)}. ${c.burden.clinicDays} days in clinic, ${c.burden.outpatientVisits} outpatient visits.`,
@@ -218,7 +282,7 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
     }
     heading("What the model cannot know", 11);
     for (const k of x.cannotKnow) text(`• ${k}`);
-  }
+  });
 
   doc.addPage();
   heading("The patient's model");
@@ -240,6 +304,7 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
   for (const m of plan.excludedModalities) text(`• left out: ${m.modality} — ${m.reason}`);
   doc.moveDown(0.8);
   disclaimer();
+  opts.onLayout?.({ boxes, width: doc.page.width, height: doc.page.height, margin: 48 });
   doc.end();
   return done;
 }
