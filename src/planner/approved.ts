@@ -56,7 +56,8 @@ export function approvedCandidate(
   if (!c) throw new Error(`chosen: no candidate '${chosen}' in this plan`);
   if (!protocol || same(protocol, c.protocol)) return { ...c, edited: false, basedOn: c.id };
   if (!outcome) throw new Error("an edited protocol needs its simulated outcome");
-  const toxicity = toxicityProxy(protocol, plan.personalization.patient);
+  // plans made before issue 14 have no tumor types: the agents' general rates
+  const toxicity = toxicityProxy(protocol, plan.personalization.patient, plan.tumorTypes ?? []);
   const burden = treatmentBurden(protocol);
   const summary = summarize(outcome);
   return {

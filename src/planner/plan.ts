@@ -154,6 +154,8 @@ export interface Plan {
   readonly personalization: Omit<Personalization, "samples"> & { readonly samples: number };
   /** One burden estimate for day 0: the evaluation's reading of the scans, and whether the model agrees. */
   readonly startBurden: StartBurden;
+  /** The case's tumor types (catalog/tumor-types.yaml): they select the trial rates of the toxicity estimate. */
+  readonly tumorTypes: readonly string[];
   readonly horizonDays: number;
   readonly milestonesDays: readonly number[];
   readonly bandQuantiles: readonly number[];
@@ -451,6 +453,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     },
     personalization: { ...personalization, samples: samples.length },
     startBurden: start,
+    tumorTypes,
     horizonDays: horizon,
     milestonesDays: [...MILESTONES],
     bandQuantiles: [...BAND_QUANTILES],

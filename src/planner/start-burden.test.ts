@@ -2,7 +2,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCase } from "../clinic/case-file.js";
 import { evaluateCase } from "../clinic/evaluate.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
 import { planCase, startBurden } from "./plan.js";
+import { toxicityProxy } from "./rank.js";
 
 const nsclc = loadCase(path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synthetic.json"));
 const DATE = "2024-05-10";
@@ -36,5 +38,18 @@ describe("one burden estimate for evaluate and plan (issue 14 §3)", () => {
     expect(plan.startBurden.model).toEqual(plan.personalization.burdenAtStart);
     expect(plan.startBurden.consistent).toBe(plan.startBurden.model.median <= 1e8);
     expect(plan.notes[0]).toBe(plan.startBurden.message);
+    // the toxicity estimate uses the NSCLC trial's rate for pembrolizumab (KEYNOTE-024), kept for edited protocols
+    expect(plan.tumorTypes).toEqual(["nsclc"]);
+    const pembro: Protocol = {
+      name: "p",
+      phases: [
+        {
+          name: "a",
+          start_day: 0,
+          steps: [{ agent: "pembrolizumab", dose: { value: 200, unit: "mg" }, route: "iv", days: [0] }],
+        },
+      ],
+    };
+    expect(toxicityProxy(pembro, undefined, plan.tumorTypes).pAny).toBeCloseTo(0.266, 12);
   }, 120_000);
 });
