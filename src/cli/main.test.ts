@@ -295,6 +295,30 @@ describe("immunoplan run, compare, check", () => {
     expect(run(["run", "bad.yaml", "--force"], dir).code).toBe(0);
     expect(run(["check", ex("six-step-personalized.yaml")]).out).toMatch(/no problems/);
   });
+
+  it("check flags daily T-VEC, an antibody dose within its interval and a same-day duplicate step (issue 14 §3)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-cli-"));
+    writeFileSync(
+      path.join(dir, "daily.yaml"),
+      "name: daily\nphases:\n  - name: a\n    start_day: 0\n    steps:\n" +
+        "      - { agent: talimogene-laherparepvec, dose: { value: 4.0e8, unit: PFU }, route: intratumoral, days: [0, 1, 2] }\n" +
+        "      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: iv, days: [3, 10], infusion_hours: 0.5 }\n" +
+        "      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: iv, days: [3], infusion_hours: 0.5 }\n",
+    );
+    const c = run(["check", "daily.yaml"], dir);
+    expect(c.code).toBe(2);
+    expect(c.out).toMatch(
+      /phases\[0\]\.steps\[0\]: error: talimogene laherparepvec \(T-VEC\) on day 1 is 1 day\(s\) after/,
+    );
+    expect(c.out).toMatch(
+      /phases\[0\]\.steps\[1\]: error: pembrolizumab on day 10 is 7 day\(s\) after the dose of day 3/,
+    );
+    expect(c.out).toMatch(
+      /phases\[0\]\.steps\[2\]: error: pembrolizumab on day 3 duplicates phases\[0\]\.steps\[1\]/,
+    );
+    // virus on day 0, activation on day 3: 3 days after the first injection is allowed
+    expect(c.out).not.toMatch(/virus-before-activation|before the first/);
+  });
 });
 
 describe("immunoplan case, evaluate, recist", () => {
