@@ -287,6 +287,8 @@ export function RecordSections({
               size="xs"
               w={360}
               label="HLA class I alleles (comma-separated, e.g. A*02:01, B*44:02)"
+              // uncontrolled while typing; a new record (a merge, a discard) shows its own alleles
+              key={record.hlaTyping?.alleles.join(",") ?? ""}
               defaultValue={record.hlaTyping?.alleles.join(", ") ?? ""}
               onBlur={(e) => {
                 const alleles = e.currentTarget.value.split(/[,\s]+/).filter(Boolean);
