@@ -38,6 +38,8 @@ commands:
   toxicity CASE              CTCAE v5 grades of the case's lab values, with irAE management guidance
   donors CASE --donor ID=…   rank NK / killer-cell donors by KIR-ligand mismatch with the patient's HLA
   fit --model M --data CSV   fit growth models to tumor-size series (per subject and population; AIC/BIC)
+  fit --population --model M  nonlinear mixed-effects fit of many patients' series (nlme's method)
+  forecast --data CSV --train-points K  later scans from the first K, population prior, six classical baselines
   grade crs|icans [options]  ASTCT grade of cytokine release syndrome or ICANS, with management guidance
   run PROTOCOL               simulate a protocol document for a (virtual) patient
   compare P1 P2 …            compare protocols: burden, nadir, elimination, progression
