@@ -167,6 +167,7 @@ export function SectionEditor({
   onChange,
   source,
   extra,
+  editable = true,
 }: {
   title: string;
   entries: readonly Entry[];
@@ -176,6 +177,8 @@ export function SectionEditor({
   onChange: (entries: Entry[]) => void;
   source: Source;
   extra?: (e: Entry, i: number) => ReactNode;
+  /** Whether an entry can be taken back into the form (not for entries holding more than the form shows). */
+  editable?: boolean;
 }) {
   const [draft, setDraft] = useState<Record<string, unknown>>({});
   const [problem, setProblem] = useState<string | null>(null);
@@ -216,6 +219,27 @@ export function SectionEditor({
                 <Table.Td>
                   <Group gap={4} wrap="nowrap">
                     {extra?.(e, i)}
+                    {editable && (
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        aria-label={`edit ${title} ${i + 1}`}
+                        onClick={() => {
+                          // back into the form (codes by their text); Add puts it back with the current source
+                          setDraft(
+                            Object.fromEntries(
+                              fields.map((f) => {
+                                const v = e[f.key];
+                                return [f.key, v && typeof v === "object" && !Array.isArray(v) ? show(v) : v];
+                              }),
+                            ),
+                          );
+                          onChange(entries.filter((_, j) => j !== i));
+                        }}
+                      >
+                        edit
+                      </Button>
+                    )}
                     <Button
                       size="compact-xs"
                       variant="subtle"

@@ -137,6 +137,8 @@ export function ClinicalHistorySections({
         <Accordion.Panel>
           <SectionEditor
             title="Imaging"
+            // a study holds its lesions: edit those below, or remove the study
+            editable={false}
             entries={record.imaging}
             source={source}
             onChange={set("imaging")}
