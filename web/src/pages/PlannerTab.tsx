@@ -29,7 +29,8 @@ interface Candidate {
   name: string;
   protocol: Protocol;
   outcome: { pControl: number[]; pElimination: number[]; medianTtpDays: number | null };
-  toxicity: { score: number };
+  /** pAny: P(grade ≥ 3 adverse event) (plans before issue 14 have only a score, a count of risks). */
+  toxicity: { score: number; pAny?: number; lowerBound?: boolean };
   burden: { score: number };
   score: number;
   bands?: { days: number[]; quantiles: number[][] };
@@ -506,7 +507,7 @@ export function PlannerTab({ caseId }: { caseId: string }) {
                 <Table.Th>Control 6 / 12 mo</Table.Th>
                 <Table.Th>Elimination 12 mo</Table.Th>
                 <Table.Th>Median TTP</Table.Th>
-                <Table.Th>Toxicity</Table.Th>
+                <Table.Th>P(grade ≥ 3 AE)</Table.Th>
                 <Table.Th>Score</Table.Th>
                 <Table.Th />
               </Table.Tr>
@@ -523,7 +524,11 @@ export function PlannerTab({ caseId }: { caseId: string }) {
                   <Table.Td>
                     {c.outcome.medianTtpDays === null ? "not reached" : `${c.outcome.medianTtpDays} d`}
                   </Table.Td>
-                  <Table.Td>{c.toxicity.score.toFixed(2)}</Table.Td>
+                  <Table.Td>
+                    {c.toxicity.pAny === undefined
+                      ? c.toxicity.score.toFixed(2)
+                      : `${c.toxicity.lowerBound ? "≥ " : ""}${pct(c.toxicity.pAny)}`}
+                  </Table.Td>
                   <Table.Td>{c.score.toFixed(3)}</Table.Td>
                   <Table.Td>
                     <Button size="compact-xs" onClick={() => setSelected(c.id)} aria-label={`open ${c.id}`}>
