@@ -57,6 +57,15 @@ const missing = models.filter((m) => !results.some((r) => r.case.model === m.nam
 if (missing.length) {
   lines.push("## Models without validation cases yet", "", ...missing.map((m) => `- ${m.name}`), "");
 }
+lines.push(
+  "## Population fits and forecasts on real patients (Laleh 2022)",
+  "",
+  "Not generated from src/validation/: the population (nonlinear mixed-effects) fit against R nlme on Laleh 2022",
+  "studies 1–3, and the leave-one-study-out forecasts from three scans against the six classical models, with the",
+  "commands that produce them, are in [forecasting.md](forecasting.md) (tests: `src/models/population-fit.test.ts`,",
+  "`src/cli/forecast-command.test.ts`).",
+  "",
+);
 writeFileSync(path.join(DOCS, "validation.md"), lines.join("\n"));
 mkdirSync(path.join(DOCS, "models"), { recursive: true });
 for (const m of models) {
