@@ -212,7 +212,7 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByRole("button", { name: "Evaluate the case" }).click();
     await page.getByRole("table", { name: "eligibility" }).waitFor({ timeout: 30_000 });
     await expect(
-      page.getByRole("table", { name: "eligibility" }).getByText("CAR-T cells").isVisible(),
+      page.getByRole("table", { name: "eligibility" }).getByText("CAR-T cells", { exact: true }).isVisible(),
     ).resolves.toBe(true);
     await page.screenshot({ path: path.join(SHOTS, "case-evaluation.png"), fullPage: true });
     await page.getByRole("tab", { name: "Planner" }).click();
@@ -426,7 +426,10 @@ describe.skipIf(!available)("the web app in Chromium", () => {
       .getByText(/Scheduled Pat Journey with Dr\. Clara Clinician on .* — https:/)
       .waitFor();
     await card.waitFor({ state: "detached" });
-    await coord.getByRole("table", { name: "appointments" }).getByText("Pat Journey").waitFor();
+    await coord
+      .getByRole("table", { name: "appointments" })
+      .getByText("Pat Journey", { exact: true })
+      .waitFor();
     await coord.screenshot({ path: path.join(SHOTS, "coordinator.png"), fullPage: true });
     await coord.close();
     const admin = await signIn("admin@demo.immunoplan");
