@@ -161,6 +161,12 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByLabel("Preferred time").fill("2030-05-06T09:30");
     await page.getByRole("button", { name: "Request consultation" }).click();
     await page.getByText("Your request was sent").waitFor();
+    // the pending request stays visible after a reload
+    await page.reload();
+    await page
+      .getByRole("list", { name: "consultation requests waiting" })
+      .getByText(/Requested for 2030-05-06 09:30 \(/)
+      .waitFor();
     const chooser = page.waitForEvent("filechooser");
     await page.getByLabel("upload records").click();
     const pdf = Buffer.from(

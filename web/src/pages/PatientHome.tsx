@@ -78,6 +78,10 @@ export function PatientHome() {
   const [checklist, setChecklist] = useState<ChecklistItem[]>([]);
   const [docs, setDocs] = useState<Doc[]>([]);
   const [appointments, setAppointments] = useState<Appointment[]>([]);
+  /** The patient's consultation requests not yet scheduled (they stay visible after a reload). */
+  const [pending, setPending] = useState<
+    { id: string; caseId: string; preferredLocal: string; timeZone: string; createdAt: string }[]
+  >([]);
   const [plans, setPlans] = useState<PatientPlan[]>([]);
   const [uploads, setUploads] = useState<
     { name: string; progress: number; error?: string; done?: boolean }[]
@@ -92,16 +96,18 @@ export function PatientHome() {
     const mine = list[0] ?? null;
     setCase(mine);
     if (!mine) return;
-    const [cl, d, a, p] = await Promise.all([
+    const [cl, d, a, p, r] = await Promise.all([
       get<{ checklist: ChecklistItem[] }>(`/api/cases/${mine.id}/checklist`),
       get<Doc[]>(`/api/cases/${mine.id}/documents`),
       get<Appointment[]>(`/api/cases/${mine.id}/appointments`),
       get<PatientPlan[]>(`/api/cases/${mine.id}/plans`),
+      get<typeof pending>("/api/consultation-requests?status=requested"),
     ]);
     setChecklist(cl.checklist);
     setDocs(d);
     setAppointments(a);
     setPlans(p);
+    setPending(r.filter((x) => x.caseId === mine.id));
   }, []);
   useEffect(() => void reload(), [reload]);
 
@@ -134,6 +140,7 @@ export function PatientHome() {
         text: "Your request was sent. The clinic's coordinator will schedule the consultation and tell you.",
       });
       setNote("");
+      await reload();
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
     }
@@ -239,7 +246,17 @@ export function PatientHome() {
           <Title order={2} size="h3" mb="sm">
             Your appointments
           </Title>
-          {appointments.length === 0 ? (
+          {pending.length > 0 && (
+            <List mb="xs" aria-label="consultation requests waiting">
+              {pending.map((r) => (
+                <List.Item key={r.id}>
+                  Requested for {r.preferredLocal} ({r.timeZone}) on{" "}
+                  {new Date(r.createdAt).toLocaleDateString()} — waiting for the clinic to schedule it.
+                </List.Item>
+              ))}
+            </List>
+          )}
+          {appointments.length === 0 && pending.length === 0 ? (
             <Text c="dimmed">None yet.</Text>
           ) : (
             <List>
