@@ -264,7 +264,12 @@ export function conditionalMode(
   // a fitted Ω may be singular to rounding (a correlation of ±1): a 1e-10 relative jitter on its diagonal
   let jitter = 0;
   for (let i = 0; i < q; i++) jitter = Math.max(jitter, flat[i * q + i]);
-  const L = cholesky(flat, q) ?? cholesky(flat.map((v, k) => (k % (q + 1) === 0 ? v + 1e-10 * jitter : v)), q);
+  const L =
+    cholesky(flat, q) ??
+    cholesky(
+      flat.map((v, k) => (k % (q + 1) === 0 ? v + 1e-10 * jitter : v)),
+      q,
+    );
   if (!L) throw new RangeError("population: Ω is not positive definite");
   const solver = new ModeSolver(model, Int32Array.from(pop.random), Math.max(1, subject.t.length));
   return solver.solve(
