@@ -76,7 +76,6 @@ const ROUTE_AUDIT: Record<string, RouteAudit> = {
   "/auth/login": { action: "login", resource: "user" },
   "/auth/signup": { action: "signup", resource: "user" },
   "/auth/signup/confirm": { action: "signup-confirm", resource: "user" },
-  "/auth/signup/confirm": { action: "signup-confirm", resource: "user" },
   "/auth/logout": { action: "logout", resource: "session" },
   "/auth/me": { action: "read", resource: "session" },
   "/auth/password-reset/request": { action: "password-reset-request", resource: "user" },
