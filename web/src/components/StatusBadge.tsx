@@ -29,7 +29,16 @@ export const STATUS_WORDS: Record<string, { text: string; color: string }> = {
 export function StatusBadge({ status, ...rest }: { status: string } & Omit<BadgeProps, "children">) {
   const w = STATUS_WORDS[status];
   return (
-    <Badge color={w?.color ?? "gray"} tt="none" {...rest} style={{ maxWidth: "none", overflow: "visible" }}>
+    <Badge
+      color={w?.color ?? "gray"}
+      tt="none"
+      {...rest}
+      // the label is shown whole: a table cell sizes itself to it instead of cutting it to "Not r…"
+      styles={{
+        root: { maxWidth: "none", overflow: "visible", flexShrink: 0 },
+        label: { overflow: "visible", textOverflow: "clip", whiteSpace: "nowrap" },
+      }}
+    >
       {w?.text ?? status}
     </Badge>
   );

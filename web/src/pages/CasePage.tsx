@@ -1,7 +1,6 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Button,
   Card,
   Group,
@@ -347,7 +346,7 @@ function EvaluationTab({ caseId }: { caseId: string }) {
               {result.burden.date
                 ? `On ${result.burden.date}: sum of diameters ${result.burden.sumOfDiametersMm} mm, ~${fmt(result.burden.volumeCm3 ?? 0)} cm³, ~${fmt(result.burden.cells ?? 0)} cells — `
                 : ""}
-              <Badge>{result.burden.window}</Badge>
+              <StatusBadge status={result.burden.window} color="blue" />
             </Text>
             <Text size="sm" c="dimmed">
               Assumptions: {result.burden.assumptions.join("; ")}
