@@ -1,6 +1,7 @@
 /**
  * Issue 12 §1: what the patient and the clinician see is what was approved. A clinician approves an edited
- * protocol (T-VEC 4e7 PFU on days 1, 3, 5 instead of 4e8 PFU on days 0, 2, 4); the doses and days are read back
+ * protocol (the first T-VEC injection 4e7 PFU on day 1 instead of the label's 4e6 PFU on day 0; issue 14 §3 put
+ * T-VEC on its label schedule); the doses and days are read back
  * from the API, the clinician's HTML and PDF reports and the patient's plain-language copy (HTML, PDF, API), and
  * the stored prediction is the edited protocol's, simulated again.
  */
@@ -48,17 +49,17 @@ describe.each(backends())("the approved plan is the plan, on %s", (backend) => {
     expect(await waitFor(clinician, r.json().id)).toMatchObject({ status: "succeeded" });
     planId = ((await clinician.get(`/api/cases/${caseId}/plans`)).json() as { id: string }[])[0].id;
     doc = ((await clinician.get(`/api/plans/${planId}`)).json() as { plan: Plan }).plan;
-    // a candidate with T-VEC on days 0, 2, 4 of the clinic stay at the label dose
+    // a candidate with the first T-VEC injection on day 0 of the clinic stay at the label dose (4e6 PFU)
     chosen = doc.candidates.find((c) =>
       c.protocol.phases[0].steps.some(
-        (x) => x.agent === TVEC && JSON.stringify(x.days) === "[0,2,4]" && x.dose.value === 4e8,
+        (x) => x.agent === TVEC && JSON.stringify(x.days) === "[0]" && x.dose.value === 4e6,
       ),
     )!;
     expect(chosen).toBeDefined();
     edited = structuredClone(chosen.protocol) as Protocol;
     const step = edited.phases[0].steps.find((x) => x.agent === TVEC)!;
     step.dose.value = 4e7;
-    step.days = [1, 3, 5];
+    step.days = [1];
   }, 180_000);
   afterAll(async () => s.close());
 
@@ -81,6 +82,12 @@ describe.each(backends())("the approved plan is the plan, on %s", (backend) => {
     expect(high.statusCode).toBe(400);
     expect(high.json().error.message).toMatch(/above the label maximum .*dose_override_reason/);
     expect(high.json().error.path).toMatch(/^body\.protocol\.phases\[0\]\.steps\[\d+\]\.dose\.value$/);
+    // T-VEC every other day breaks its label interval (issue 14 §3)
+    tvecOf(bad).dose.value = 4e7;
+    tvecOf(bad).days = [1, 3, 5];
+    const daily = await clinician.post(`/api/plans/${planId}/approve`, { chosen: chosen.id, protocol: bad });
+    expect(daily.statusCode).toBe(400);
+    expect(daily.json().error.message).toMatch(/its dosing interval is 14 days/);
     // still a draft: nothing was approved
     expect(((await clinician.get(`/api/plans/${planId}`)).json() as { status: string }).status).toBe("draft");
   });
@@ -95,9 +102,9 @@ describe.each(backends())("the approved plan is the plan, on %s", (backend) => {
     };
     const a = got.approvedCandidate;
     expect(a.edited).toBe(true);
-    expect(tvecOf(a.protocol)).toMatchObject({ dose: { value: 4e7, unit: "PFU" }, days: [1, 3, 5] });
+    expect(tvecOf(a.protocol)).toMatchObject({ dose: { value: 4e7, unit: "PFU" }, days: [1] });
     // the plan document the API serves carries the approved protocol in place of the generated one
-    expect(tvecOf(got.plan.candidates.find((c) => c.id === chosen.id)!.protocol).days).toEqual([1, 3, 5]);
+    expect(tvecOf(got.plan.candidates.find((c) => c.id === chosen.id)!.protocol).days).toEqual([1]);
     // the prediction is the edited protocol's: the same simulation run here gives the same numbers
     const mine = simulateCandidate(approvedSimulationInput(doc, edited));
     expect(a.outcome.pControl).toEqual(mine.pControl);
@@ -111,8 +118,8 @@ describe.each(backends())("the approved plan is the plan, on %s", (backend) => {
     const html = (await clinician.get(`/api/plans/${planId}/report?format=html`)).body;
     const section = flat(/<section class="approved"[\s\S]*?<\/section>/.exec(html)![0]);
     expect(section).toContain("4e7 PFU");
-    expect(section).not.toContain("4e8 PFU");
-    expect(section).toMatch(/<td>1, 3, 5<\/td><td>talimogene laherparepvec/);
+    expect(section).not.toContain("4e6 PFU");
+    expect(section).toMatch(/<td>1<\/td><td>talimogene laherparepvec/);
     expect(section).toContain("edited on approval");
     // the explanation of the approved candidate lists the approved days too
     const pdf = await clinician.get(`/api/plans/${planId}/report?format=pdf`);
@@ -122,8 +129,8 @@ describe.each(backends())("the approved plan is the plan, on %s", (backend) => {
       text.indexOf("Approved protocol"),
       text.indexOf("How the candidates compared"),
     );
-    expect(approved).toMatch(/day 1, 3, 5: talimogene laherparepvec \(T-VEC\) 4e7 PFU intratumoral/);
-    expect(approved).not.toContain("4e8 PFU");
+    expect(approved).toMatch(/day 1: talimogene laherparepvec \(T-VEC\) 4e7 PFU intratumoral/);
+    expect(approved).not.toContain("4e6 PFU");
   });
 
   it("the patient's copy is plain language with the approved doses and dates, in the API, HTML and PDF", async () => {
@@ -132,17 +139,17 @@ describe.each(backends())("the approved plan is the plan, on %s", (backend) => {
       copy: { title: string; parts: { items: { what: string; dose: string; when: string }[] }[] };
     }[];
     expect(mine).toHaveLength(1);
-    expect(tvecOf(mine[0].candidate.protocol)).toMatchObject({ dose: { value: 4e7 }, days: [1, 3, 5] });
+    expect(tvecOf(mine[0].candidate.protocol)).toMatchObject({ dose: { value: 4e7 }, days: [1] });
     const item = mine[0].copy.parts[0].items.find((i) => /T-VEC/.test(i.what))!;
-    // day 0 is 2026-11-24: days 1, 3 and 5 are the 25th, 27th and 29th
-    expect(item).toMatchObject({ dose: "4e7 PFU", when: "2026-11-25, 2026-11-27, 2026-11-29" });
+    // day 0 is 2026-11-24: day 1 is the 25th
+    expect(item).toMatchObject({ dose: "4e7 PFU", when: "2026-11-25" });
     const html = (await patient.get(`/api/plans/${planId}/report?format=html`)).body;
     const pdf = flat(pdfText((await patient.get(`/api/plans/${planId}/report?format=pdf`)).rawPayload));
     for (const text of [flat(html), pdf]) {
       expect(text).toContain("Your treatment plan");
       expect(text).toContain("4e7 PFU");
-      expect(text).not.toContain("4e8 PFU");
-      expect(text).toContain("2026-11-25, 2026-11-27, 2026-11-29");
+      expect(text).not.toContain("4e6 PFU");
+      expect(text).toContain("2026-11-25");
       expect(text).toMatch(/Whom to call/);
       expect(text).toContain("Dr. Clara Clinician");
       // no model internals, no identifiers
@@ -170,7 +177,7 @@ describe.each(backends())("the approved plan is the plan, on %s", (backend) => {
     const html = (await clinician.get(`/api/plans/${old.id}/report?format=html`)).body;
     const section = flat(/<section class="approved"[\s\S]*?<\/section>/.exec(html)![0]);
     expect(section).toContain("4e7 PFU");
-    expect(section).not.toContain("4e8 PFU");
+    expect(section).not.toContain("4e6 PFU");
     const [stored] = await s.database.db.select().from(plans).where(eq(plans.id, old.id));
     const mine = simulateCandidate(approvedSimulationInput(doc, edited));
     expect((stored.approvedCandidate as { outcome: { pControl: number[] } }).outcome.pControl).toEqual(
