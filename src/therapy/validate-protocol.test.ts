@@ -162,6 +162,22 @@ describe("protocol documents", () => {
     expect(problems(base(tvec("[0, 0]"))).some((p) => /listed twice on day 0/.test(p.message))).toBe(true);
   });
 
+  it("the label interval flags exactly the T-VEC injections closer than 14 days to the one before (property)", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 120 }), { minLength: 1, maxLength: 8 }), (raw) => {
+        const days = [...raw].sort((a, b) => a - b);
+        const flagged = problems(
+          base(
+            `      - { agent: talimogene-laherparepvec, dose: { value: 4.0e8, unit: PFU }, route: intratumoral, days: [${days.join(", ")}] }\n`,
+          ),
+        ).filter((p) => p.rule === "label-dosing-interval");
+        const expected = days.filter((d, i) => i > 0 && d - days[i - 1] < 14).length;
+        expect(flagged).toHaveLength(expected);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it("the virus-before-activation message names the activation day and the first virus day", () => {
     const tvec =
       "      - { agent: talimogene-laherparepvec, dose: { value: 4.0e6, unit: PFU }, route: intratumoral, days: [2] }\n" +
