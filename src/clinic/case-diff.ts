@@ -16,7 +16,8 @@ export interface RecordChange {
   readonly summary: string;
 }
 
-const LIST_SECTIONS = [
+/** The record's list sections (entries are added, changed or removed one by one). */
+export const LIST_SECTIONS = [
   "weights",
   "heights",
   "cancers",

@@ -5,7 +5,7 @@
  * reported as a conflict. Nothing is ever replaced silently.
  */
 import type { CaseRecord } from "./case-schema.js";
-import { diffCases, stableJson, type RecordChange } from "./case-diff.js";
+import { diffCases, LIST_SECTIONS, stableJson, type RecordChange } from "./case-diff.js";
 
 export interface MergeResult {
   readonly record: CaseRecord;
@@ -13,22 +13,6 @@ export interface MergeResult {
   /** Values of the import that differ from the record's (kept as they were in the record). */
   readonly conflicts: readonly { field: string; record: unknown; imported: unknown }[];
 }
-
-const LISTS = [
-  "weights",
-  "heights",
-  "cancers",
-  "staging",
-  "biomarkers",
-  "performance",
-  "labs",
-  "imaging",
-  "pathology",
-  "treatments",
-  "conditions",
-  "diseaseStatus",
-  "documents",
-] as const;
 
 /** The entry without its source: the same value read from another place is the same value. */
 const content = (x: unknown): string => {
@@ -71,7 +55,7 @@ export function mergeCases(current: CaseRecord, imported: CaseRecord): MergeResu
       });
   }
   const record: CaseRecord = { ...current, patient, ...(hlaTyping ? { hlaTyping } : {}) };
-  for (const s of LISTS) {
+  for (const s of LIST_SECTIONS) {
     const have = new Set((current[s] as unknown[]).map(content));
     const add = (imported[s] as unknown[]).filter((x) => {
       const k = content(x);
