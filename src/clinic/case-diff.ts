@@ -128,7 +128,8 @@ export function diffCases(a: CaseRecord, b: CaseRecord): RecordChange[] {
   return out;
 }
 
-const withoutSource = (x: unknown): string => {
+/** The entry without its source, as stable JSON: the same value read from another place is the same value. */
+export const withoutSource = (x: unknown): string => {
   const strip = (v: unknown): unknown =>
     Array.isArray(v)
       ? v.map(strip)

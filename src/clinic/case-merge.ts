@@ -5,7 +5,7 @@
  * reported as a conflict. Nothing is ever replaced silently.
  */
 import type { CaseRecord } from "./case-schema.js";
-import { diffCases, LIST_SECTIONS, stableJson, type RecordChange } from "./case-diff.js";
+import { diffCases, LIST_SECTIONS, withoutSource as content, type RecordChange } from "./case-diff.js";
 
 export interface MergeResult {
   readonly record: CaseRecord;
@@ -13,21 +13,6 @@ export interface MergeResult {
   /** Values of the import that differ from the record's (kept as they were in the record). */
   readonly conflicts: readonly { field: string; record: unknown; imported: unknown }[];
 }
-
-/** The entry without its source: the same value read from another place is the same value. */
-const content = (x: unknown): string => {
-  const strip = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(strip)
-      : v && typeof v === "object"
-        ? Object.fromEntries(
-            Object.entries(v)
-              .filter(([k]) => k !== "source")
-              .map(([k, y]) => [k, strip(y)]),
-          )
-        : v;
-  return stableJson(strip(x));
-};
 
 export function mergeCases(current: CaseRecord, imported: CaseRecord): MergeResult {
   const conflicts: { field: string; record: unknown; imported: unknown }[] = [];
