@@ -18,7 +18,8 @@ import type {
   Procedure,
   Resource,
 } from "@medplum/fhirtypes";
-import type { CaseRecord, Coding } from "./case-schema.js";
+import type { CaseRecord, Coding, Source } from "./case-schema.js";
+import { provenanceOf, sourceKey } from "./fhir-provenance.js";
 import { LOINC, LOINC_CODES, MCODE, SNOMED, TNM_CODES } from "./fhir-codes.js";
 import {
   concept,
@@ -90,16 +91,29 @@ const PROCEDURE_STATUS = [
 const status = <T extends string>(s: string | undefined, allowed: string[], fallback: T): T =>
   (s && allowed.includes(s) ? s : fallback) as T;
 
-/** Exports a case record as a FHIR R4 collection Bundle with mCODE STU4 profiles. */
-export function exportBundle(c: CaseRecord): Bundle {
+/**
+ * Exports a case record as a FHIR R4 collection Bundle with mCODE STU4 profiles, and the source of every value as
+ * Provenance resources. `recorded` (the Provenance's required instant) is the time of the export unless given.
+ */
+export function exportBundle(c: CaseRecord, options: { readonly recorded?: Date } = {}): Bundle {
+  const recorded = (options.recorded ?? new Date()).toISOString();
   const entries: { fullUrl: string; resource: Resource }[] = [];
   let n = 0;
   const caseSlug = fhirId(c.id).slice(0, 40);
-  const add = <R extends Resource>(r: R, kind: string): Ref => {
+  // the resources holding values of each source, for its Provenance (fhir-provenance.ts)
+  const bySource = new Map<string, { source: Source; targets: Ref[] }>();
+  const add = <R extends Resource>(r: R, kind: string, source?: Source): Ref => {
     const id = r.id ?? fhirId(kind, caseSlug, ++n);
     const fullUrl = `urn:uuid:${stableUuid(`${c.id}|${r.resourceType}/${id}`)}`;
     entries.push({ fullUrl, resource: { ...r, id } });
-    return { reference: fullUrl };
+    const ref = { reference: fullUrl };
+    if (source) {
+      const key = sourceKey(source);
+      const held = bySource.get(key) ?? { source, targets: [] };
+      held.targets.push(ref);
+      bySource.set(key, held);
+    }
+    return ref;
   };
   const p = c.patient;
   const names = p.name?.trim().split(/\s+/).filter(Boolean) ?? [];
@@ -130,7 +144,7 @@ export function exportBundle(c: CaseRecord): Bundle {
       : {}),
     ...(p.contact ? { telecom: [{ system: contactSystem(p.contact), value: p.contact }] } : {}),
   };
-  const subject = add(patient, "patient");
+  const subject = add(patient, "patient", p.source);
   const problem = category(COND_CATEGORY, "problem-list-item");
 
   let primaryRef: Ref | undefined;
@@ -178,12 +192,12 @@ export function exportBundle(c: CaseRecord): Bundle {
         : {}),
       ...(fhirDateTime(k.onset) ? { onsetDateTime: fhirDateTime(k.onset) } : {}),
     };
-    const ref = add(cond, "condition");
+    const ref = add(cond, "condition", k.source);
     if (k.role === "primary" && !primaryRef) primaryRef = ref;
   }
 
-  const obs = (o: Omit<Observation, "resourceType" | "status" | "subject">, kind: string) =>
-    add<Observation>({ resourceType: "Observation", status: "final", subject, ...o }, kind);
+  const obs = (o: Omit<Observation, "resourceType" | "status" | "subject">, kind: string, source: Source) =>
+    add<Observation>({ resourceType: "Observation", status: "final", subject, ...o }, kind, source);
 
   for (const s of c.staging) {
     const method = concept([s.method]);
@@ -201,6 +215,7 @@ export function exportBundle(c: CaseRecord): Bundle {
         ...when(s.date),
       },
       "tnm",
+      s.source,
     );
   }
   for (const pf of c.performance) {
@@ -222,6 +237,7 @@ export function exportBundle(c: CaseRecord): Bundle {
         ...when(pf.date),
       },
       "performance",
+      pf.source,
     );
   }
   for (const b of c.biomarkers) {
@@ -252,6 +268,7 @@ export function exportBundle(c: CaseRecord): Bundle {
         ...when(b.date),
       },
       "biomarker",
+      b.source,
     );
   }
   const vital = [category(OBS_CATEGORY, "vital-signs")];
@@ -264,6 +281,7 @@ export function exportBundle(c: CaseRecord): Bundle {
         ...when(w.date),
       },
       "weight",
+      w.source,
     );
   for (const h of c.heights)
     obs(
@@ -274,6 +292,7 @@ export function exportBundle(c: CaseRecord): Bundle {
         ...when(h.date),
       },
       "height",
+      h.source,
     );
   for (const l of c.labs) {
     const range = {
@@ -294,6 +313,7 @@ export function exportBundle(c: CaseRecord): Bundle {
         ...when(l.date),
       },
       "lab",
+      l.source,
     );
   }
   for (const d of c.diseaseStatus)
@@ -305,6 +325,7 @@ export function exportBundle(c: CaseRecord): Bundle {
         ...when(d.date),
       },
       "disease-status",
+      d.source,
     );
   if (c.hlaTyping && (c.hlaTyping.alleles.length || c.hlaTyping.kirGenes?.length)) {
     const comp = (code: string, text: string, v: string) => ({
@@ -322,6 +343,7 @@ export function exportBundle(c: CaseRecord): Bundle {
         ...when(c.hlaTyping.date),
       },
       "hla",
+      c.hlaTyping.source,
     );
   }
   exportImaging(c, add, obs, subject);
@@ -348,6 +370,7 @@ export function exportBundle(c: CaseRecord): Bundle {
         ...(fhirDateTime(cond.date) ? { onsetDateTime: fhirDateTime(cond.date) } : {}),
       },
       "condition",
+      cond.source,
     );
   }
   for (const pa of c.pathology)
@@ -362,6 +385,7 @@ export function exportBundle(c: CaseRecord): Bundle {
         ...(pa.report ? { conclusion: pa.report } : {}),
       },
       "pathology",
+      pa.source,
     );
   for (const d of c.documents)
     add<DocumentReference>(
@@ -381,13 +405,17 @@ export function exportBundle(c: CaseRecord): Bundle {
         ],
       },
       "document",
+      d.source,
     );
+  // where the values came from: one Provenance per source, naming the resources that hold its values
+  for (const { source, targets } of bySource.values())
+    add(provenanceOf(source, targets, recorded), "provenance");
   return { resourceType: "Bundle", type: "collection", entry: entries };
 }
 
 type Ref = { reference: string };
-type Add = <R extends Resource>(r: R, kind: string) => Ref;
-type Obs = (o: Omit<Observation, "resourceType" | "status" | "subject">, kind: string) => Ref;
+type Add = <R extends Resource>(r: R, kind: string, source?: Source) => Ref;
+type Obs = (o: Omit<Observation, "resourceType" | "status" | "subject">, kind: string, source: Source) => Ref;
 
 /** Each study as an ImagingStudy (date, modality, body part, report), each lesion as a TumorSize observation. */
 function exportImaging(c: CaseRecord, add: Add, obs: Obs, subject: Ref): void {
@@ -412,6 +440,7 @@ function exportImaging(c: CaseRecord, add: Add, obs: Obs, subject: Ref): void {
             : {}),
       },
       "imaging",
+      im.source,
     );
     for (const les of im.lesions) {
       const measured = les.diameterMm !== undefined;
@@ -438,6 +467,7 @@ function exportImaging(c: CaseRecord, add: Add, obs: Obs, subject: Ref): void {
           ...when(im.date),
         },
         "tumor-size",
+        im.source,
       );
     }
   }
@@ -481,6 +511,7 @@ function exportTreatments(c: CaseRecord, add: Add, subject: Ref): void {
             : {}),
         },
         "medication",
+        t.source,
       );
       continue;
     }
@@ -519,6 +550,7 @@ function exportTreatments(c: CaseRecord, add: Add, subject: Ref): void {
         ...(start && end ? { performedPeriod: { start, end } } : start ? { performedDateTime: start } : {}),
       },
       "procedure",
+      t.source,
     );
   }
 }

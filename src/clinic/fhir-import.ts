@@ -6,6 +6,7 @@ import { CaseSchema, type CaseRecord, type Source } from "./case-schema.js";
 import { isCourseCode, OTHER_TREATMENT_CODE } from "./fhir-export.js";
 import { CONDITION_KEYWORDS, MCODE } from "./fhir-codes.js";
 import { readObservation, type PendingLesion } from "./fhir-import-observation.js";
+import { provenanceSources } from "./fhir-provenance.js";
 import {
   codings,
   conceptText,
@@ -82,6 +83,11 @@ export function importBundle(input: unknown, caseId: string): { case: CaseRecord
     if (e.fullUrl) keys.set(e.fullUrl, ref);
   }
   const resolve = (r: unknown) => (isObj(r) ? keys.get(str(r.reference) ?? "") : undefined);
+  // where each resource's values came from (its Provenance), else the resource itself
+  const sources = provenanceSources(
+    entries.map((e) => e.resource),
+    resolve,
+  );
   const lesions: PendingLesion[] = [];
   const studies = new Map<string, CaseRecord["imaging"][number]>();
   for (const { resource, path } of entries) {
@@ -90,9 +96,12 @@ export function importBundle(input: unknown, caseId: string): { case: CaseRecord
       continue;
     }
     const ref = `${resource.resourceType}/${str(resource.id) ?? "(no id)"}`;
-    const source: Source = { kind: "fhir", ref };
+    const source: Source = sources.get(ref) ?? { kind: "fhir", ref };
     try {
-      if (resource.resourceType === "Observation")
+      if (resource.resourceType === "Provenance") {
+        const n = list(resource.target).filter((t) => sources.has(resolve(t) ?? "")).length;
+        report.read.push({ ref, as: `provenance (the source of ${n} resource${n === 1 ? "" : "s"})` });
+      } else if (resource.resourceType === "Observation")
         readObservation(resource, c, report, ref, source, lesions, resolve);
       else if (resource.resourceType === "ImagingStudy") {
         const series = list(resource.series)[0];

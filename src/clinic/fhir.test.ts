@@ -18,6 +18,21 @@ function allJsonFiles(dir: string): string[] {
 }
 
 /** The content of a case without sources (which name the resources they came from). */
+/** Every source of a record, by where it sits (e.g. "labs[2]"). */
+function sources(c: CaseRecord): Record<string, unknown> {
+  const out: [string, unknown][] = [];
+  const walk = (x: unknown, at: string): void => {
+    if (Array.isArray(x)) x.forEach((y, i) => walk(y, `${at}[${i}]`));
+    else if (x && typeof x === "object")
+      for (const [k, v] of Object.entries(x)) {
+        if (k === "source") out.push([at, v]);
+        else walk(v, at ? `${at}.${k}` : k);
+      }
+  };
+  walk(c, "");
+  return Object.fromEntries(out);
+}
+
 function content(c: CaseRecord): unknown {
   const strip = (x: unknown): unknown =>
     Array.isArray(x)
@@ -120,8 +135,11 @@ describe("FHIR R4 / mCODE import", () => {
     const { case: c2, report } = importBundle(JSON.parse(JSON.stringify(bundle)), "jenny");
     expect(report.invalid).toEqual([]);
     expect(content(c2)).toEqual(content(c1));
-    // and the export names the resources it made as the new sources
-    expect(c2.staging[0].source.ref).toMatch(/^Observation\/tnm-jenny-/);
+    // and the sources survive (the Bundle's Provenance): still the resources of Jenny's own Bundle
+    expect(c2.staging[0].source).toEqual(c1.staging[0].source);
+    expect(c2.staging[0].source.ref).toMatch(/^Observation\//);
+    expect(c2.staging[0].source.ref).not.toMatch(/^Observation\/tnm-jenny-/);
+    expect(sources(c2)).toEqual(sources(c1));
   });
 
   it("malformed and hostile bundles give a report, never a crash", () => {
