@@ -17,7 +17,6 @@ function allJsonFiles(dir: string): string[] {
   });
 }
 
-/** The content of a case without sources (which name the resources they came from). */
 /** Every source of a record, by where it sits (e.g. "labs[2]"). */
 function sources(c: CaseRecord): Record<string, unknown> {
   const out: [string, unknown][] = [];
@@ -33,6 +32,7 @@ function sources(c: CaseRecord): Record<string, unknown> {
   return Object.fromEntries(out);
 }
 
+/** The content of a case without sources (which name the resources they came from). */
 function content(c: CaseRecord): unknown {
   const strip = (x: unknown): unknown =>
     Array.isArray(x)
