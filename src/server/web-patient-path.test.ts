@@ -372,7 +372,7 @@ describe.skipIf(!available)("the patient path in Chromium", () => {
         const ack = page.getByLabel("I have read this warning and approve anyway");
         if (await ack.count()) await ack.check();
         const approve = page.getByRole("button", { name: /^Approve this/ });
-        await expect.poll(() => approve.isDisabled(), { timeout: 10_000 }).toBe(false);
+        await expect.poll(() => approve.isDisabled(), { timeout: 30_000 }).toBe(false);
         await approve.click();
         await page.getByText("Approved: the patient now sees this plan.").waitFor();
         // what was approved (the API is read only to compare with what the patient is shown)
