@@ -331,6 +331,28 @@ describe.skipIf(!available)("the patient path in Chromium", () => {
         await page.getByRole("table", { name: "Weights" }).getByText(`${REPORT}, p. 1`).waitFor();
         for (const id of ["body-size", "imaging"])
           await page.getByTestId(`checklist-${id}`).getByText("present").waitFor();
+        // the exported FHIR Bundle keeps the sources: a Provenance names the report, its page and the clinician
+        const download = page.waitForEvent("download");
+        await page.getByRole("button", { name: "Export as FHIR Bundle" }).click();
+        const bundle = JSON.parse(readFileSync((await (await download).path())!, "utf8")) as {
+          entry: { fullUrl: string; resource: Record<string, unknown> }[];
+        };
+        const fromReport = bundle.entry
+          .map((e) => e.resource)
+          .find(
+            (r) =>
+              r.resourceType === "Provenance" &&
+              JSON.stringify(r.entity ?? []).includes(`"display":"${REPORT}"`) &&
+              JSON.stringify(r.agent ?? []).includes(CLINICIAN),
+          ) as { target: { reference: string }[]; entity: { extension: { valuePositiveInt: number }[] }[] };
+        expect(fromReport.entity[0].extension[0].valuePositiveInt).toBe(1);
+        const types = fromReport.target.map(
+          (t) => bundle.entry.find((e) => e.fullUrl === t.reference)!.resource.resourceType,
+        );
+        // weight, height, stage, ECOG (Observations), the cancer, the prior treatment, the CTs and their lesions
+        expect(new Set(types)).toEqual(
+          new Set(["Observation", "Condition", "MedicationRequest", "ImagingStudy"]),
+        );
         // the records tab shows what was abstracted
         await openTab(page, "Records");
         await page.getByText("Imaging: sum of target diameters").waitFor();
