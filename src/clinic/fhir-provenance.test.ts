@@ -173,6 +173,34 @@ describe("record sources in FHIR (Provenance)", () => {
     );
   });
 
+  it("any sources survive the round trip, and the Bundle stays valid (fuzzed)", () => {
+    const text = fc.string({ minLength: 1, maxLength: 40 }).filter((t) => t.trim() !== "");
+    const source = fc.record(
+      {
+        kind: fc.constantFrom("fhir", "document", "manual", "derived"),
+        ref: text,
+        path: text,
+        title: text,
+        page: fc.integer({ min: 1, max: 5000 }),
+        by: text,
+      },
+      { requiredKeys: ["kind"] },
+    );
+    fc.assert(
+      fc.property(fc.array(source, { minLength: 1, maxLength: 6 }), source, (sources_, patientSource) => {
+        const c = CaseSchema.parse({
+          id: "fuzzed sources",
+          patient: { name: "A B", sex: "other", source: patientSource },
+          weights: sources_.map((s, i) => ({ kg: 60 + i, date: "2024-05-01", source: s })),
+        });
+        const bundle = exportBundle(c, { recorded: new Date("2026-11-30T09:00:00Z") });
+        expect(bundleProblems(bundle)).toEqual([]);
+        expect(sources(importBundle(JSON.parse(JSON.stringify(bundle)), c.id).case)).toEqual(sources(c));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("the same record and time export the same Bundle", () => {
     const at = new Date("2026-11-30T09:00:00Z");
     expect(exportBundle(RECORD, { recorded: at })).toEqual(exportBundle(RECORD, { recorded: at }));
