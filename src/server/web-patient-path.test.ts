@@ -509,7 +509,8 @@ describe.skipIf(!available)("the patient path in Chromium", () => {
           else expect(when).toContain(`${e.dates.length} dates from ${e.dates[0]} to ${e.dates.at(-1)}`);
         }
         await page.getByRole("link", { name: "Download the plan (PDF)" }).waitFor();
-        // and the consultation the coordinator scheduled
+        // and the clinician the coordinator assigned, with the consultation scheduled
+        await page.getByText(`Your clinician: ${CLINICIAN}`).waitFor();
         await page.getByText(new RegExp(`with ${CLINICIAN.replace(".", "\\.")} — video link`)).waitFor();
         console.log(`the patient's plan, as shown:\n${steps.join("\n")}`);
       });
