@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseSchema } from "../clinic/case-schema.js";
 import { exportBundle } from "../clinic/fhir-export.js";
 import { ROOT, startServerProcess } from "../test-support/server-process.js";
+import { withDiagnostics } from "../test-support/browser-diagnostics.js";
 import { DEMO_PASSWORD } from "../test-support/test-server.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -151,123 +152,125 @@ describe.skipIf(!available)("the record editor in Chromium", () => {
 
   it("the clinician abstracts the report into the record beside it; the save is a version with its changes", async () => {
     const page = await signIn("clinician@demo.immunoplan");
-    await page.goto(`${base}/cases/${caseId}`);
-    await page.getByRole("tab", { name: "Edit record" }).click();
-    // the document beside the form, page 2: the values added now name it
-    await choose(page, page.locator("body"), "Reading from", "ct-and-pathology.pdf");
-    await page.getByLabel("Page").fill("2");
-    await page.getByTestId("value-source").getByText("from ct-and-pathology.pdf, p. 2").waitFor();
-    await page.locator("iframe[title='document ct-and-pathology.pdf']").waitFor();
+    await withDiagnostics(page, "record-editor", async () => {
+      await page.goto(`${base}/cases/${caseId}`);
+      await page.getByRole("tab", { name: "Edit record" }).click();
+      // the document beside the form, page 2: the values added now name it
+      await choose(page, page.locator("body"), "Reading from", "ct-and-pathology.pdf");
+      await page.getByLabel("Page").fill("2");
+      await page.getByTestId("value-source").getByText("from ct-and-pathology.pdf, p. 2").waitFor();
+      await page.locator("iframe[title='document ct-and-pathology.pdf']").waitFor();
 
-    const weights = page.getByTestId("add-weights");
-    await weights.getByLabel("Weight (kg)").fill("72.5");
-    await weights.getByLabel("Date").fill(TODAY);
-    await weights.getByRole("button", { name: "Add" }).click();
-    // a typo is taken back into the form and corrected
-    await page.getByRole("button", { name: "edit Weights 1" }).click();
-    await weights.getByLabel("Weight (kg)").fill("72");
-    await weights.getByRole("button", { name: "Add" }).click();
-    const heights = page.getByTestId("add-heights");
-    await heights.getByLabel("Height (cm)").fill("171");
-    await heights.getByLabel("Date").fill(TODAY);
-    await heights.getByRole("button", { name: "Add" }).click();
+      const weights = page.getByTestId("add-weights");
+      await weights.getByLabel("Weight (kg)").fill("72.5");
+      await weights.getByLabel("Date").fill(TODAY);
+      await weights.getByRole("button", { name: "Add" }).click();
+      // a typo is taken back into the form and corrected
+      await page.getByRole("button", { name: "edit Weights 1" }).click();
+      await weights.getByLabel("Weight (kg)").fill("72");
+      await weights.getByRole("button", { name: "Add" }).click();
+      const heights = page.getByTestId("add-heights");
+      await heights.getByLabel("Height (cm)").fill("171");
+      await heights.getByLabel("Date").fill(TODAY);
+      await heights.getByRole("button", { name: "Add" }).click();
 
-    const dx = page.getByTestId("add-diagnoses");
-    await choose(page, dx, "Role", "primary");
-    await choose(page, dx, "Diagnosis (SNOMED CT, ICD-10-CM)", /^Non-small cell lung cancer/, "non-small");
-    await choose(page, dx, "Histology (ICD-O-3)", /^Adenocarcinoma, NOS/, "adeno");
-    await dx.getByRole("button", { name: "Add" }).click();
-    await page.getByRole("table", { name: "Diagnoses" }).getByText("254637007").waitFor();
+      const dx = page.getByTestId("add-diagnoses");
+      await choose(page, dx, "Role", "primary");
+      await choose(page, dx, "Diagnosis (SNOMED CT, ICD-10-CM)", /^Non-small cell lung cancer/, "non-small");
+      await choose(page, dx, "Histology (ICD-O-3)", /^Adenocarcinoma, NOS/, "adeno");
+      await dx.getByRole("button", { name: "Add" }).click();
+      await page.getByRole("table", { name: "Diagnoses" }).getByText("254637007").waitFor();
 
-    const st = page.getByTestId("add-staging");
-    await choose(page, st, "Kind", "clinical");
-    await choose(page, st, "Item", "stage-group");
-    await st.getByLabel("Value (e.g. T2, N1, IVA)").fill("IVA");
-    await choose(page, st, "Staging system", /AJCC/, "AJCC");
-    await st.getByRole("button", { name: "Add" }).click();
+      const st = page.getByTestId("add-staging");
+      await choose(page, st, "Kind", "clinical");
+      await choose(page, st, "Item", "stage-group");
+      await st.getByLabel("Value (e.g. T2, N1, IVA)").fill("IVA");
+      await choose(page, st, "Staging system", /AJCC/, "AJCC");
+      await st.getByRole("button", { name: "Add" }).click();
 
-    await page.getByRole("button", { name: "Labs" }).click();
-    const labs = page.getByTestId("add-labs");
-    await choose(page, labs, "Test", /^Neutrophils/, "neutro");
-    await labs.getByLabel("Value").fill("3.4");
-    await labs.getByLabel("Date").fill(TODAY);
-    await labs.getByRole("button", { name: "Add" }).click();
+      await page.getByRole("button", { name: "Labs" }).click();
+      const labs = page.getByTestId("add-labs");
+      await choose(page, labs, "Test", /^Neutrophils/, "neutro");
+      await labs.getByLabel("Value").fill("3.4");
+      await labs.getByLabel("Date").fill(TODAY);
+      await labs.getByRole("button", { name: "Add" }).click();
 
-    await page.getByRole("button", { name: "Imaging studies and lesions" }).click();
-    const im = page.getByTestId("add-imaging");
-    await im.getByLabel("Date").fill(TODAY);
-    await choose(page, im, "Modality", "CT");
-    await im.getByLabel("Body part").fill("chest and abdomen");
-    await im.getByRole("button", { name: "Add" }).click();
-    const les = page.getByTestId(`add-lesions-${TODAY}`);
-    for (const [id, organ, mm] of [
-      ["L1", "lung", "34"],
-      ["L2", "liver", "21"],
-    ]) {
-      await les.getByLabel("Lesion id (same on every scan)").fill(id);
-      await choose(page, les, "Role", "target");
-      await les.getByLabel("Organ").fill(organ);
-      await les.getByLabel("Diameter mm (longest; short axis for nodes)").fill(mm);
-      await les.getByRole("button", { name: "Add" }).click();
-    }
-    await page
-      .getByRole("table", { name: `Lesions ${TODAY}` })
-      .getByText("L2")
-      .waitFor();
+      await page.getByRole("button", { name: "Imaging studies and lesions" }).click();
+      const im = page.getByTestId("add-imaging");
+      await im.getByLabel("Date").fill(TODAY);
+      await choose(page, im, "Modality", "CT");
+      await im.getByLabel("Body part").fill("chest and abdomen");
+      await im.getByRole("button", { name: "Add" }).click();
+      const les = page.getByTestId(`add-lesions-${TODAY}`);
+      for (const [id, organ, mm] of [
+        ["L1", "lung", "34"],
+        ["L2", "liver", "21"],
+      ]) {
+        await les.getByLabel("Lesion id (same on every scan)").fill(id);
+        await choose(page, les, "Role", "target");
+        await les.getByLabel("Organ").fill(organ);
+        await les.getByLabel("Diameter mm (longest; short axis for nodes)").fill(mm);
+        await les.getByRole("button", { name: "Add" }).click();
+      }
+      await page
+        .getByRole("table", { name: `Lesions ${TODAY}` })
+        .getByText("L2")
+        .waitFor();
 
-    await page
-      .getByLabel("What changed (for the version history)")
-      .fill("abstracted the CT and pathology report");
-    await page.getByRole("button", { name: "Save as a new version" }).click();
-    await page.getByText("saved as version 2").waitFor();
-    // every value names its source; the version history says who changed what
-    await page.getByRole("table", { name: "Weights" }).getByText("ct-and-pathology.pdf, p. 2").waitFor();
-    await page
-      .getByRole("list", { name: "record versions" })
-      .getByText(/v2 .* Dr\. Clara Clinician .* abstracted/)
-      .waitFor();
-    await page.getByRole("button", { name: "Show changes" }).click();
-    const changes = page.getByRole("list", { name: "changes between versions" });
-    await changes.getByText("weights: added 72 kg").waitFor();
-    await changes.getByText(/imaging: added CT .* with 2 lesion\(s\)/).waitFor();
-    // the checklist follows: weight, height, staging and imaging are present now
-    for (const id of ["body-size", "staging", "imaging"])
-      await page.getByTestId(`checklist-${id}`).getByText("present").waitFor();
-    await page.getByTestId("checklist-performance").getByText("would be supplied by").waitFor();
+      await page
+        .getByLabel("What changed (for the version history)")
+        .fill("abstracted the CT and pathology report");
+      await page.getByRole("button", { name: "Save as a new version" }).click();
+      await page.getByText("saved as version 2").waitFor();
+      // every value names its source; the version history says who changed what
+      await page.getByRole("table", { name: "Weights" }).getByText("ct-and-pathology.pdf, p. 2").waitFor();
+      await page
+        .getByRole("list", { name: "record versions" })
+        .getByText(/v2 .* Dr\. Clara Clinician .* abstracted/)
+        .waitFor();
+      await page.getByRole("button", { name: "Show changes" }).click();
+      const changes = page.getByRole("list", { name: "changes between versions" });
+      await changes.getByText("weights: added 72 kg").waitFor();
+      await changes.getByText(/imaging: added CT .* with 2 lesion\(s\)/).waitFor();
+      // the checklist follows: weight, height, staging and imaging are present now
+      for (const id of ["body-size", "staging", "imaging"])
+        await page.getByTestId(`checklist-${id}`).getByText("present").waitFor();
+      await page.getByTestId("checklist-performance").getByText("would be supplied by").waitFor();
 
-    // a FHIR Bundle dropped in the browser: the preview, then the merge
-    const bundle = exportBundle(
-      CaseSchema.parse({
-        id: "outside",
-        patient: { name: "Rita Record", sex: "female", source: { kind: "manual" } },
-        hlaTyping: { alleles: ["A*02:01", "B*07:02"], source: { kind: "manual" } },
-        performance: [{ scale: "ECOG", value: 1, date: TODAY, source: { kind: "manual" } }],
-      }),
-    );
-    await page.getByLabel("choose a FHIR Bundle to import").setInputFiles({
-      name: "outside.json",
-      mimeType: "application/json",
-      buffer: Buffer.from(JSON.stringify(bundle)),
+      // a FHIR Bundle dropped in the browser: the preview, then the merge
+      const bundle = exportBundle(
+        CaseSchema.parse({
+          id: "outside",
+          patient: { name: "Rita Record", sex: "female", source: { kind: "manual" } },
+          hlaTyping: { alleles: ["A*02:01", "B*07:02"], source: { kind: "manual" } },
+          performance: [{ scale: "ECOG", value: 1, date: TODAY, source: { kind: "manual" } }],
+        }),
+      );
+      await page.getByLabel("choose a FHIR Bundle to import").setInputFiles({
+        name: "outside.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(JSON.stringify(bundle)),
+      });
+      const preview = page.getByTestId("fhir-preview");
+      await preview.getByText(/outside\.json: read \d+, ignored 0, invalid 0/).waitFor();
+      await preview.getByText("performance: added ECOG 1").waitFor();
+      const mergeButton = preview.getByRole("button", { name: "Merge into the record" });
+      await mergeButton.scrollIntoViewIfNeeded();
+      await mergeButton.click();
+      await page
+        .getByText("outside.json merged as version 3")
+        .or(page.getByRole("alert"))
+        .first()
+        .waitFor({ timeout: 30_000 });
+      expect(await page.getByRole("alert").allInnerTexts()).toEqual([]);
+      await page.getByText("Case record (version 3)").waitFor();
+      await page.getByTestId("checklist-performance").getByText("present").waitFor();
+
+      // the evaluation reads the record
+      await page.getByRole("tab", { name: "Evaluation" }).click();
+      await page.getByRole("button", { name: "Evaluate the case" }).click();
+      await page.getByRole("table", { name: "eligibility" }).waitFor({ timeout: 60_000 });
     });
-    const preview = page.getByTestId("fhir-preview");
-    await preview.getByText(/outside\.json: read \d+, ignored 0, invalid 0/).waitFor();
-    await preview.getByText("performance: added ECOG 1").waitFor();
-    const mergeButton = preview.getByRole("button", { name: "Merge into the record" });
-    await mergeButton.scrollIntoViewIfNeeded();
-    await mergeButton.click();
-    await page
-      .getByText("outside.json merged as version 3")
-      .or(page.getByRole("alert"))
-      .first()
-      .waitFor({ timeout: 30_000 });
-    expect(await page.getByRole("alert").allInnerTexts()).toEqual([]);
-    await page.getByText("Case record (version 3)").waitFor();
-    await page.getByTestId("checklist-performance").getByText("present").waitFor();
-
-    // the evaluation reads the record
-    await page.getByRole("tab", { name: "Evaluation" }).click();
-    await page.getByRole("button", { name: "Evaluate the case" }).click();
-    await page.getByRole("table", { name: "eligibility" }).waitFor({ timeout: 60_000 });
     await page.close();
   }, 180_000);
 

@@ -312,8 +312,12 @@ function EvaluationTab({ caseId }: { caseId: string }) {
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
-    const list = await get<{ result: EvaluationResult }[]>(`/api/cases/${caseId}/evaluations`);
-    setResult(list[0]?.result ?? null);
+    try {
+      const list = await get<{ result: EvaluationResult }[]>(`/api/cases/${caseId}/evaluations`);
+      setResult(list[0]?.result ?? null);
+    } catch (e) {
+      setError(`evaluations: ${(e as Error).message}`);
+    }
   }, [caseId]);
   useEffect(() => void load(), [load]);
   const run = async () => {

@@ -6,7 +6,13 @@ import { SectionEditor } from "./fields";
 type Study = CaseRecord["imaging"][number];
 type Lesion = Study["lesions"][number];
 
-export function LesionsEditor({ study, onChange }: { study: Study; onChange: (lesions: Lesion[]) => void }) {
+export function LesionsEditor({
+  study,
+  onChange,
+}: {
+  study: Study;
+  onChange: (update: (lesions: Lesion[]) => Lesion[]) => void;
+}) {
   return (
     <Card withBorder mt="xs" p="xs">
       <Text size="sm" fw={600} mb={4}>
@@ -17,7 +23,13 @@ export function LesionsEditor({ study, onChange }: { study: Study; onChange: (le
         entries={study.lesions as unknown as Record<string, unknown>[]}
         // a lesion belongs to its study: the study's source is the lesion's
         source={study.source}
-        onChange={(xs) => onChange(xs.map(({ source: _s, ...l }) => (void _s, l as unknown as Lesion)))}
+        onChange={(update) =>
+          onChange((lesions) =>
+            update(lesions as unknown as Record<string, unknown>[]).map(
+              ({ source: _s, ...l }) => (void _s, l as unknown as Lesion),
+            ),
+          )
+        }
         fields={[
           { key: "id", label: "Lesion id (same on every scan)", kind: "text", required: true, width: 150 },
           {

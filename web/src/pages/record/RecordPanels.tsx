@@ -89,21 +89,34 @@ export function VersionsPanel({ caseId, version }: { caseId: string; version: nu
   const [from, setFrom] = useState<string | null>(null);
   const [to, setTo] = useState<string | null>(null);
   const [changes, setChanges] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    void get<Version[]>(`/api/cases/${caseId}/versions`).then((v) => {
-      setVersions(v);
-      if (v.length > 1) {
-        setFrom(String(v[v.length - 2].version));
-        setTo(String(v[v.length - 1].version));
-      }
-    });
+    let live = true; // a slower answer for an older version does not replace a newer one
+    get<Version[]>(`/api/cases/${caseId}/versions`)
+      .then((v) => {
+        if (!live) return;
+        setVersions(v);
+        if (v.length > 1) {
+          setFrom(String(v[v.length - 2].version));
+          setTo(String(v[v.length - 1].version));
+        }
+      })
+      .catch((e: Error) => live && setError(`versions: ${e.message}`));
+    return () => {
+      live = false;
+    };
   }, [caseId, version]);
   const compare = useCallback(async () => {
-    if (!from || !to) return;
-    const d = await get<{ changes: { summary: string }[] }>(
-      `/api/cases/${caseId}/diff?from=${from}&to=${to}`,
-    );
-    setChanges(d.changes.map((c) => c.summary));
+    setError(null);
+    if (!from || !to) return setError("choose the two versions to compare");
+    try {
+      const d = await get<{ changes: { summary: string }[] }>(
+        `/api/cases/${caseId}/diff?from=${from}&to=${to}`,
+      );
+      setChanges(d.changes.map((c) => c.summary));
+    } catch (e) {
+      setError(`changes: ${(e as Error).message}`);
+    }
   }, [caseId, from, to]);
   const data = versions.map((v) => ({ value: String(v.version), label: `v${v.version}` }));
   return (
@@ -125,6 +138,11 @@ export function VersionsPanel({ caseId, version }: { caseId: string; version: nu
           Show changes
         </Button>
       </Group>
+      {error && (
+        <Text size="xs" c="red" role="alert" mt="xs">
+          {error}
+        </Text>
+      )}
       {changes && (
         <List size="xs" mt="xs" aria-label="changes between versions">
           {changes.length ? (

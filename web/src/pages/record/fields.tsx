@@ -23,6 +23,7 @@ const cache = new Map<string, Promise<ValueSetOption[]>>();
 export function useValueSet(kind: string): ValueSetOption[] {
   const [options, setOptions] = useState<ValueSetOption[]>([]);
   useEffect(() => {
+    if (!kind) return; // a field without a value set asks for none
     if (!cache.has(kind)) cache.set(kind, get<ValueSetOption[]>(`/api/value-sets/${kind}?limit=100`));
     let live = true;
     cache
@@ -71,7 +72,7 @@ function FieldInput({
   value: unknown;
   onChange: (v: unknown) => void;
   draft: Record<string, unknown>;
-  setDraft: (d: Record<string, unknown>) => void;
+  setDraft: (update: (d: Record<string, unknown>) => Record<string, unknown>) => void;
 }) {
   const options = useValueSet(f.valueSet ?? "");
   const common = { label: f.label, w: f.width ?? 150, size: "xs" as const };
@@ -127,7 +128,8 @@ function FieldInput({
           value={typeof value === "string" && options.some((o) => o.text === value) ? value : null}
           onChange={(v) => {
             const o = options.find((x) => x.text === v);
-            if (o && f.pick) setDraft({ ...draft, ...f.pick(o, draft), [f.key]: o.text });
+            // an updater, not the draft of this render: a change to another field in the same tick is kept
+            if (o && f.pick) setDraft((d) => ({ ...d, ...f.pick!(o, d), [f.key]: o.text }));
             else onChange(v ?? undefined);
           }}
         />
@@ -174,7 +176,8 @@ export function SectionEditor({
   fields: readonly Field[];
   columns: readonly { key: string; label: string; value?: (e: Entry) => string }[];
   make: (draft: Record<string, unknown>) => Entry | string;
-  onChange: (entries: Entry[]) => void;
+  /** Changes the section's entries; an updater, so that changes made in the same tick all land. */
+  onChange: (update: (entries: Entry[]) => Entry[]) => void;
   source: Source;
   extra?: (e: Entry, i: number) => ReactNode;
   /** Whether an entry can be taken back into the form (not for entries holding more than the form shows). */
@@ -187,7 +190,7 @@ export function SectionEditor({
     if (missing) return setProblem(`${missing.label}: required`);
     const e = make(draft);
     if (typeof e === "string") return setProblem(e);
-    onChange([...entries, { ...e, source }]);
+    onChange((es) => [...es, { ...e, source }]);
     setDraft({});
     setProblem(null);
   };
@@ -234,7 +237,7 @@ export function SectionEditor({
                               }),
                             ),
                           );
-                          onChange(entries.filter((_, j) => j !== i));
+                          onChange((es) => es.filter((_, j) => j !== i));
                         }}
                       >
                         edit
@@ -245,7 +248,7 @@ export function SectionEditor({
                       variant="subtle"
                       color="red"
                       aria-label={`remove ${title} ${i + 1}`}
-                      onClick={() => onChange(entries.filter((_, j) => j !== i))}
+                      onClick={() => onChange((es) => es.filter((_, j) => j !== i))}
                     >
                       remove
                     </Button>
@@ -262,7 +265,7 @@ export function SectionEditor({
             key={f.key}
             f={f}
             value={draft[f.key]}
-            onChange={(v) => setDraft({ ...draft, [f.key]: v })}
+            onChange={(v) => setDraft((d) => ({ ...d, [f.key]: v }))}
             draft={draft}
             setDraft={setDraft}
           />

@@ -12,12 +12,14 @@ export function ClinicalHistorySections({
   picked,
 }: {
   record: CaseRecord;
-  onChange: (r: CaseRecord) => void;
+  onChange: (update: (r: CaseRecord) => CaseRecord) => void;
   source: Source;
   picked: Map<string, ValueSetOption>;
 }) {
-  const set = (k: "treatments" | "labs" | "imaging") => (entries: unknown[]) =>
-    onChange({ ...record, [k]: entries } as CaseRecord);
+  const set =
+    (k: "treatments" | "labs" | "imaging") =>
+    (update: (entries: Record<string, unknown>[]) => Record<string, unknown>[]) =>
+      onChange((r) => ({ ...r, [k]: update(r[k] as unknown as Record<string, unknown>[]) }) as CaseRecord);
   const remember = (o: ValueSetOption) => {
     picked.set(o.text, o);
     return {};
@@ -173,11 +175,11 @@ export function ClinicalHistorySections({
             <LesionsEditor
               key={`${im.date}-${i}`}
               study={im}
-              onChange={(lesions) =>
-                onChange({
-                  ...record,
-                  imaging: record.imaging.map((x, j) => (j === i ? { ...x, lesions } : x)),
-                })
+              onChange={(update) =>
+                onChange((r) => ({
+                  ...r,
+                  imaging: r.imaging.map((x, j) => (j === i ? { ...x, lesions: update(x.lesions) } : x)),
+                }))
               }
             />
           ))}

@@ -14,16 +14,17 @@ export function RecordSections({
   source,
 }: {
   record: CaseRecord;
-  onChange: (r: CaseRecord) => void;
+  /** Changes the record; an updater, so that changes made in the same tick (two fields, two sections) all land. */
+  onChange: (update: (r: CaseRecord) => CaseRecord) => void;
   source: Source;
 }) {
   const set =
     <K extends keyof Sections>(k: K) =>
-    (entries: unknown[]) =>
-      onChange({ ...record, [k]: entries } as CaseRecord);
+    (update: (entries: Record<string, unknown>[]) => Record<string, unknown>[]) =>
+      onChange((r) => ({ ...r, [k]: update(r[k] as unknown as Record<string, unknown>[]) }) as CaseRecord);
   const p = record.patient;
   const setPatient = (k: string, v: string | undefined) =>
-    onChange({ ...record, patient: { ...p, [k]: v || undefined, source } });
+    onChange((r) => ({ ...r, patient: { ...r.patient, [k]: v || undefined, source } }));
   // the value-set options picked in the forms (by text), to fill codes and units when the entry is added
   const picked = useRef(new Map<string, ValueSetOption>()).current;
   const remember = (o: ValueSetOption) => {
@@ -292,10 +293,10 @@ export function RecordSections({
               defaultValue={record.hlaTyping?.alleles.join(", ") ?? ""}
               onBlur={(e) => {
                 const alleles = e.currentTarget.value.split(/[,\s]+/).filter(Boolean);
-                onChange({
-                  ...record,
-                  hlaTyping: alleles.length ? { ...record.hlaTyping, alleles, source } : undefined,
-                });
+                onChange((r) => ({
+                  ...r,
+                  hlaTyping: alleles.length ? { ...r.hlaTyping, alleles, source } : undefined,
+                }));
               }}
             />
           </Group>
