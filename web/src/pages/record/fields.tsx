@@ -65,13 +65,11 @@ function FieldInput({
   f,
   value,
   onChange,
-  draft,
   setDraft,
 }: {
   f: Field;
   value: unknown;
   onChange: (v: unknown) => void;
-  draft: Record<string, unknown>;
   setDraft: (update: (d: Record<string, unknown>) => Record<string, unknown>) => void;
 }) {
   const options = useValueSet(f.valueSet ?? "");
@@ -266,7 +264,6 @@ export function SectionEditor({
             f={f}
             value={draft[f.key]}
             onChange={(v) => setDraft((d) => ({ ...d, [f.key]: v }))}
-            draft={draft}
             setDraft={setDraft}
           />
         ))}
