@@ -93,11 +93,18 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
   const seed = numberOption(values.seed, "seed", { min: 0, max: 2 ** 31 - 1 }) ?? 1;
   const threads = numberOption(values.threads, "threads", { min: 1, max: 256 });
   const trials = files.map((f) => loadTrial(path.resolve(io.cwd, f)));
-  const mine = trials.filter((t) => t.document.population.cancer === cancer);
+  const ofCancer = trials.filter((t) => t.document.population.cancer === cancer);
+  // a trial file that says `calibration: { use: false }` is data (a check, a hand calibration), not a target
+  const mine = ofCancer.filter((t) => t.document.calibration?.use !== false);
   const skipped = trials.filter((t) => t.document.population.cancer !== cancer);
   if (skipped.length)
     io.err(
       `immunoplan: ${skipped.length} trial file(s) of other cancer types skipped: ${skipped.map((t) => t.document.name).join(", ")}\n`,
+    );
+  const unused = ofCancer.filter((t) => !mine.includes(t));
+  if (unused.length)
+    io.err(
+      `immunoplan: ${unused.length} trial file(s) not used for calibration (calibration.use: false): ${unused.map((t) => `${t.document.name} (${t.document.calibration?.reason ?? "no reason given"})`).join(", ")}\n`,
     );
   let last = 0;
   const vpop = await buildVpop({

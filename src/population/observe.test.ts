@@ -13,8 +13,10 @@ function course(vp: VirtualPatient, ratios: number[]): GroupCourse {
     volumeS: Float64Array.from(ratios, (r) => v0 * r),
     volumeL: new Float64Array(ratios.length),
     viableS: Float64Array.from(ratios, (r) => v0 * vp.parameters.rho * r),
+    viableL: new Float64Array(ratios.length),
     local: new Set(),
     inputs,
+    final: {},
   };
 }
 

@@ -60,6 +60,11 @@ export function occultLesions(vp: VirtualPatient): OccultLesion[] {
   return out;
 }
 
+/** The diameter of a lesion when its group's volume is `ratio` times its baseline volume (the rule above). */
+export function lesionDiameter(l: { diameterMm: number; w: number; scar: number }, ratio: number): number {
+  return l.diameterMm * Math.max(Math.max(0, ratio) ** l.w, l.scar) ** (1 / 3);
+}
+
 /** Total cells of the occult metastases (they are part of the systemic group in the model). */
 export const occultCells = (vp: VirtualPatient): number => occultLesions(vp).reduce((s, o) => s + o.cells, 0);
 
@@ -96,9 +101,8 @@ export function observeCourse(
       if (local && resection) continue;
       const v0 = local ? vl0 : vs0;
       const v = local ? course.volumeL[i] : course.volumeS[i];
-      const ratio = v0 > 0 ? Math.max(0, v / v0) : 0;
       // a lesion that does not resolve keeps a residual mass (scar) when its cancer cells are gone
-      const d = l.diameterMm * Math.max(ratio ** l.w, l.scar) ** (1 / 3);
+      const d = lesionDiameter(l, v0 > 0 ? v / v0 : 0);
       if (l.role === "target") {
         sum += d;
         const sigma = sd + (d < 10 || l.nodal ? sdSmall : 0);

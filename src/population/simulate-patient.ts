@@ -30,12 +30,35 @@ export interface GroupCourse {
   /** Volume (mm³, viable and dead cells) of the systemic and the locally treated group at each day. */
   readonly volumeS: Float64Array;
   readonly volumeL: Float64Array;
-  /** Viable cells of the systemic group (occult metastases follow its per-cell course). */
+  /** Viable cells of the systemic group (occult metastases follow its per-cell course) and of the local group. */
   readonly viableS: Float64Array;
+  readonly viableL: Float64Array;
   /** Lesion ids in the locally treated group. */
   readonly local: ReadonlySet<string>;
   readonly inputs: ClinicalInputs;
+  /** The model state at the last day, by state name (to carry a patient forward, personal-patient.ts). */
+  readonly final: Readonly<Record<string, number>>;
 }
+
+/**
+ * A patient's state on a day other than its baseline (personal-patient.ts): the composition of its viable cells,
+ * the dead cells' share of its lesions, its occult metastases, every other state of the model (effectors, drugs)
+ * and the modules those states belong to.
+ */
+export interface StartState {
+  /** Shares of the viable tumour cells that are sensitive, resistant (R) and antigen-loss (Q); they sum to 1. */
+  readonly sens: number;
+  readonly r: number;
+  readonly q: number;
+  readonly deadFraction: number;
+  readonly occult: readonly { readonly cells: number; readonly w: number }[];
+  /** Values of the states other than the tumour's (E, Treg, H, drug and virus amounts, …). */
+  readonly others: Readonly<Record<string, number>>;
+  readonly modules: readonly string[];
+}
+
+const TUMOUR_STATES = new Set(["Ss", "Rs", "Qs", "Ds", "Sl", "Rl", "Ql", "Dl"]);
+export const isTumourState = (name: string): boolean => TUMOUR_STATES.has(name);
 
 /** The protocol-compilation view of a virtual patient (body size for dosing). */
 export function dosingPatient(vp: VirtualPatient): Patient {
@@ -55,7 +78,9 @@ export function localLesions(vp: VirtualPatient, inputs: ClinicalInputs): Set<st
     // the largest lesions until the field holds the requested share of the burden (default: the largest one)
     const sorted = [...vp.lesions].sort((a, b) => b.diameterMm - a.diameterMm);
     const total = sorted.reduce((s, l) => s + l.diameterMm ** 3, 0);
-    let inField = 0;
+    // the group is treated as one: injected lesions already in it are irradiated too, and count towards the field
+    let inField = sorted.reduce((s, l) => s + (out.has(l.id) ? l.diameterMm ** 3 : 0), 0);
+    if (out.size > 0 && inField >= (inputs.fieldFraction ?? 0) * total) return out;
     for (const l of sorted) {
       if (out.has(l.id)) continue;
       out.add(l.id);
@@ -66,14 +91,23 @@ export function localLesions(vp: VirtualPatient, inputs: ClinicalInputs): Set<st
   return out;
 }
 
-/** Simulates the patient under the protocol and returns both groups' volumes at `days` (ascending, from 0). */
+/**
+ * Simulates the patient under the protocol and returns both groups' volumes at `days` (ascending, from 0). From its
+ * baseline, or from `start` (a state carried forward: its lesions are then those of `vp` on that day).
+ */
 export function simulatePatient(
   vp: VirtualPatient,
   protocol: Protocol,
   days: ArrayLike<number>,
   precomputed?: ClinicalInputs,
+  start?: StartState,
+  rtol = 1e-4,
 ): GroupCourse {
-  const inputs = precomputed ?? compileClinical(protocol, dosingPatient(vp));
+  const compiled = precomputed ?? compileClinical(protocol, dosingPatient(vp));
+  // the states carried forward keep their modules (a drug given before goes on acting and decaying)
+  const inputs: ClinicalInputs = start
+    ? { ...compiled, modules: [...new Set([...compiled.modules, ...start.modules])].sort() }
+    : compiled;
   const model = clinicalModel(inputs.modules);
   const p = model.defaultParameters();
   const setParam = (k: string, v: number) => {
@@ -95,26 +129,30 @@ export function simulatePatient(
     if (i >= 0) y0[i] = v;
   };
   // lesions hold viable cells and dead cells at their steady share; occult metastases are viable
-  const sens = 1 - vp.r0 - vp.q0;
-  const live = 1 - vp.deadFraction;
-  const occult = occultCells(vp);
+  if (start) for (const [k, v] of Object.entries(start.others)) put(k, v);
+  const r = start ? start.r : vp.r0;
+  const q = start ? start.q : vp.q0;
+  const sens = 1 - r - q;
+  const dead = start ? start.deadFraction : vp.deadFraction;
+  const live = 1 - dead;
+  const occult = start ? start.occult.reduce((s, o) => s + o.cells, 0) : occultCells(vp);
   const vs = ns * live + occult;
   const vl = nl * live;
   put("Ss", vs * sens);
-  put("Rs", vs * vp.r0);
-  put("Qs", vs * vp.q0);
-  put("Ds", ns * vp.deadFraction);
+  put("Rs", vs * r);
+  put("Qs", vs * q);
+  put("Ds", ns * dead);
   put("Sl", vl * sens);
-  put("Rl", vl * vp.r0);
-  put("Ql", vl * vp.q0);
-  put("Dl", nl * vp.deadFraction);
-  put("E", vp.e0);
+  put("Rl", vl * r);
+  put("Ql", vl * q);
+  put("Dl", nl * dead);
+  if (!start) put("E", vp.e0);
 
   const tEnd = days[days.length - 1];
   const atol = Float64Array.from(model.spec.states, (s) => (s.unit === "cell" ? 1 : 1e-8));
   const sol = solve(model.problem({ tEnd, parameters: p, y0, doses: inputs.doses }), {
     times: Array.from(days),
-    rtol: 1e-4,
+    rtol,
     atol,
     maxSteps: 200_000,
     dense: false,
@@ -125,11 +163,15 @@ export function simulatePatient(
   const volumeS = new Float64Array(m);
   const volumeL = new Float64Array(m);
   const viableS = new Float64Array(m);
+  const viableL = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     const y = (k: number) => sol.values[i * model.dimension + k];
     viableS[i] = y(iSs) + y(iRs) + y(iQs);
     volumeS[i] = (viableS[i] + y(iDs)) / rho;
-    volumeL[i] = (y(iSl) + y(iRl) + y(iQl) + y(iDl)) / rho;
+    viableL[i] = y(iSl) + y(iRl) + y(iQl);
+    volumeL[i] = (viableL[i] + y(iDl)) / rho;
   }
-  return { days: sol.times, volumeS, volumeL, viableS, local, inputs };
+  const last = sol.final;
+  const final = Object.fromEntries(model.spec.states.map((st, k) => [st.name, last[k]]));
+  return { days: sol.times, volumeS, volumeL, viableS, viableL, local, inputs, final };
 }
