@@ -211,19 +211,23 @@ export interface Progression {
 
 const wordRe = (s: string) => new RegExp(`\\b${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "i");
 
+/** The catalog agents a treatment entry names (by id or brand, in its name or code's display). */
+export function treatmentAgents(t: CaseRecord["treatments"][number]): Agent[] {
+  const text = `${t.name} ${t.code?.display ?? ""}`;
+  return [...therapyCatalog().agents.values()].filter((a) =>
+    [a.id.replace(/-/g, " "), a.id, ...(a.brand ? [a.brand] : [])].some((n) => wordRe(n).test(text)),
+  );
+}
+
 /** Agents of the catalog the case progressed on (treatment stopped for progression or best response PD). */
 export function progressions(c: CaseRecord): Progression[] {
-  const agents = [...therapyCatalog().agents.values()];
   const out: Progression[] = [];
   for (const t of c.treatments) {
     const progressed =
       /progress/i.test(t.reasonStopped ?? "") ||
       /^\s*(PD|progressive disease|progression)\s*$/i.test(t.bestResponse ?? "");
     if (!progressed) continue;
-    const text = `${t.name} ${t.code?.display ?? ""}`;
-    for (const a of agents) {
-      const names = [a.id.replace(/-/g, " "), a.id, ...(a.brand ? [a.brand] : [])];
-      if (!names.some((n) => wordRe(n).test(text))) continue;
+    for (const a of treatmentAgents(t)) {
       const src = t.source as { kind: string; ref?: string };
       out.push({
         treatment: t.name,

@@ -61,3 +61,42 @@ export function sampleCovariance(rows: readonly (readonly number[])[]): number[]
   for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) c[i][j] = c[j][i];
   return c;
 }
+
+/** Kish effective sample size of importance weights: (Σ w)² / Σ w² (0 when every weight is 0). */
+export function kishEss(w: ArrayLike<number>): number {
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < w.length; i++) {
+    s += w[i];
+    s2 += w[i] * w[i];
+  }
+  return s2 > 0 ? (s * s) / s2 : 0;
+}
+
+/**
+ * Quantile q of values with non-negative weights (the weighted empirical distribution, linear between the
+ * midpoints of the weights' cumulative mass). NaN when the weights sum to 0.
+ */
+export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<number>, q: number): number {
+  const idx = Array.from({ length: values.length }, (_, i) => i)
+    .filter((i) => weights[i] > 0 && Number.isFinite(values[i]))
+    .sort((a, b) => values[a] - values[b]);
+  let total = 0;
+  for (const i of idx) total += weights[i];
+  if (!(total > 0)) return NaN;
+  const target = q * total;
+  let cum = 0;
+  let prevMid = -Infinity;
+  let prevVal = NaN;
+  for (const i of idx) {
+    const mid = cum + weights[i] / 2;
+    if (target <= mid) {
+      if (!Number.isFinite(prevMid)) return values[i];
+      return prevVal + ((values[i] - prevVal) * (target - prevMid)) / (mid - prevMid);
+    }
+    cum += weights[i];
+    prevMid = mid;
+    prevVal = values[i];
+  }
+  return prevVal;
+}

@@ -24,6 +24,7 @@ export function approvedSimulationInput(plan: Plan, protocol: Protocol): Simulat
     protocol,
     patient: plan.personalization.patient,
     samples: plan.samples,
+    ...(plan.clinicalSamples ? { clinical: plan.clinicalSamples } : {}),
     horizon: plan.horizonDays,
   };
 }

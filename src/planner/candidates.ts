@@ -58,7 +58,8 @@ export interface CandidateOptions {
   readonly maxCandidates?: number;
   readonly seed?: number;
   /** The sample whose course sets the killer-cell day "at the predicted nadir". */
-  readonly representative: ParameterSample;
+  /** The sample whose predicted nadir sets the killer-cell day, or a function that predicts that day. */
+  readonly representative: ParameterSample | NadirPredictor;
 }
 
 /** Length of the clinic stay in days (DEVELOPERS.md: about two weeks in clinic). */
@@ -338,6 +339,9 @@ export function designId(d: CandidateDesign): string {
 }
 
 /** Day of the lowest burden in the first 21 days of the prefix (without killer cells), on one sample. */
+/** Predicts the day (0–21) of the smallest tumor after a protocol's first steps. */
+export type NadirPredictor = (prefix: Protocol, patient: Patient) => number;
+
 function predictedNadir(prefix: Protocol, patient: Patient, sample: ParameterSample): number {
   const compiled = compileProtocol(prefix, patient);
   const model = coreModel(compiled.modules);
@@ -433,8 +437,12 @@ export function enumerateDesigns(
 export function candidateBuilder(
   c: CaseRecord,
   patient: Patient,
-  representative: ParameterSample,
+  representative: ParameterSample | NadirPredictor,
 ): (d: CandidateDesign) => Candidate | { name: string; errors: string[] } {
+  const nadirOf: NadirPredictor =
+    typeof representative === "function"
+      ? representative
+      : (prefix, p) => predictedNadir(prefix, p, representative);
   const nadirCache = new Map<string, number>();
   return (d) => {
     let killerDay: number | null = null;
@@ -447,7 +455,7 @@ export function candidateBuilder(
         const key = designId({ ...d, killers: "none", killerTiming: "nadir", maintenance: false });
         let nadir = nadirCache.get(key);
         if (nadir === undefined) {
-          nadir = prefix.clinic.length ? predictedNadir(toProtocol(prefix), patient, representative) : 0;
+          nadir = prefix.clinic.length ? nadirOf(toProtocol(prefix), patient) : 0;
           nadirCache.set(key, nadir);
         }
         target = nadir;

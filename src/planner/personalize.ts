@@ -67,6 +67,9 @@ export interface Personalization {
   readonly burdenAtStart: { readonly median: number; readonly lower95: number; readonly upper95: number };
   readonly samples: readonly ParameterSample[];
   readonly assumptions: readonly string[];
+  /** How the posterior was made and whether it converged, in a sentence each (reports print them). */
+  readonly fitMethod?: string;
+  readonly convergence?: string;
 }
 
 export interface PersonalizeOptions {

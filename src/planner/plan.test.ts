@@ -6,12 +6,15 @@ import { renderPlanHtml, toxicityPct } from "./report-html.js";
 import { renderPlanPdf } from "./report-pdf.js";
 
 const c = melanomaCase();
+// the de Pillis-based core model (kept for cancer types without a calibrated population); the clinical model's
+// planner is tested in plan-clinical.test.ts
 const options = {
   date: "2026-11-24",
   samples: 12,
   maxCandidates: 16,
   threads: 1,
   mcmc: { warmup: 300, draws: 300 },
+  coreModel: true,
 };
 const planned = planCase(c, options);
 
@@ -23,7 +26,7 @@ function pdfTextOf(pdf: Buffer): string {
     .join("");
 }
 
-describe("planCase", () => {
+describe("planCase on the core model", () => {
   it("ranks the candidates by score and explains the best three", async () => {
     const plan = await planned;
     expect(plan.disclaimer).toBe(PLAN_DISCLAIMER);

@@ -18,7 +18,15 @@ import {
   type Candidate,
   type CandidateDesign,
 } from "./candidates.js";
+import type { ClinicalSample } from "./clinical-personalize.js";
 import { personalizeCase, type ParameterSample, type Personalization } from "./personalize.js";
+import {
+  clinicalCannotKnow,
+  clinicalNadir,
+  clinicalPersonalization,
+  type ClinicalPlanInfo,
+} from "./plan-clinical.js";
+import { clinicalSafeguards } from "./plan-safeguards.js";
 import { planningData, type RankingWeights } from "./planning-data.js";
 import { simulateAll } from "./pool.js";
 import {
@@ -33,7 +41,7 @@ import { INDEPENDENCE_ASSUMPTION } from "./toxicity-risk.js";
 import { BAND_QUANTILES, MILESTONES, type CandidateOutcome } from "./simulate-candidate.js";
 
 export const PLAN_DISCLAIMER =
-  "Decision support from research models, not a medical decision: the clinician decides. The predictions come from a mechanistic tumor–immune model with published and assumed parameters, fitted to this patient's tumor sizes only; they carry the uncertainty shown and more that the model cannot know.";
+  "Decision support from research models, not a medical decision: the clinician decides. The predictions come from a mechanistic tumor–immune model with published and assumed parameters, calibrated on published trials where a calibrated population of the cancer type exists and updated by this patient's scans; they carry the uncertainty shown and more that the model cannot know.";
 
 export interface PlanOptions {
   /** Evaluation date and the plan's day 0 (ISO). Default today. */
@@ -47,6 +55,12 @@ export interface PlanOptions {
   /** How many candidates are explained in full (the recommendation and the best alternatives). Default 3. */
   readonly explain?: number;
   readonly mcmc?: { readonly warmup?: number; readonly draws?: number };
+  /** Virtual patients drawn from the conditioned prior of the clinical model (default 1,000). */
+  readonly priorDraws?: number;
+  /** The calibrated population to use instead of the shipped one of the case's cancer type. */
+  readonly vpopFile?: string;
+  /** Use the de Pillis-based core model even when the cancer type has a calibrated population. */
+  readonly coreModel?: boolean;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
   readonly signal?: AbortSignal;
 }
@@ -75,7 +89,12 @@ export interface RankedCandidate {
   readonly score: number;
   readonly warnings: readonly string[];
   /** Burden bands (log10 cells at `days`, quantiles 5/25/50/75/95 %), kept for the explained candidates. */
-  readonly bands?: { readonly days: readonly number[]; readonly quantiles: readonly (readonly number[])[] };
+  readonly bands?: {
+    readonly days: readonly number[];
+    readonly quantiles: readonly (readonly number[])[];
+    /** Clinical model: the sum of diameters of the target lesions (mm), same quantiles. */
+    readonly sld?: readonly (readonly number[])[];
+  };
 }
 
 export interface StepExplanation {
@@ -174,6 +193,14 @@ export interface Plan {
   readonly simulations: number;
   /** The posterior samples (parameter values and the state on day 0), for re-simulating edited protocols. */
   readonly samples: readonly ParameterSample[];
+  /** Which model made the predictions: the calibrated clinical model, or the core model (no calibrated population). */
+  readonly model?: "clinical" | "core";
+  /** The clinical model's personalization, safeguards and prior sensitivity. */
+  readonly clinical?: ClinicalPlanInfo;
+  /** The clinical model's posterior samples (the patient on day 0), for re-simulating edited protocols. */
+  readonly clinicalSamples?: readonly ClinicalSample[];
+  /** Warnings every page and report that shows the plan repeats (posterior not converged, prior-only decisive parameters). */
+  readonly flags?: readonly string[];
 }
 
 function summarizeOutcome(o: CandidateOutcome): OutcomeSummary {
@@ -314,26 +341,39 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
   const weights = opts.weights ?? defaults;
   const ev = evaluateCase(c, date);
   opts.onProgress?.("fitting the patient's model", 0, 1);
-  const pers = personalizeCase(c, {
+  const personalOpts = {
     startDate: date,
     samples: opts.samples ?? 100,
     seed: opts.seed ?? 1,
-    warmup: opts.mcmc?.warmup,
-    draws: opts.mcmc?.draws,
-  });
+    draws: opts.priorDraws,
+    vpopFile: opts.vpopFile,
+  };
+  const clinical = opts.coreModel ? null : clinicalPersonalization(c, personalOpts);
+  const pers =
+    clinical?.pers ??
+    personalizeCase(c, {
+      startDate: date,
+      samples: opts.samples ?? 100,
+      seed: opts.seed ?? 1,
+      warmup: opts.mcmc?.warmup,
+      draws: opts.mcmc?.draws,
+    });
   opts.onProgress?.("fitting the patient's model", 1, 1);
   // the sample with the median burden on the start day sets the killer-cell days
   const byBurden = [...pers.samples].sort((a, b) => (a.initial.T ?? 0) - (b.initial.T ?? 0));
-  const representative = byBurden[Math.floor(byBurden.length / 2)];
+  const representative = clinical
+    ? clinicalNadir(clinical.clin.samples)
+    : byBurden[Math.floor(byBurden.length / 2)];
   const set = generateCandidates(ev, c, pers.patient, {
     representative,
     maxCandidates: opts.maxCandidates,
     seed: opts.seed,
   });
-  const input = (protocol: Protocol) => ({
+  const input = (protocol: Protocol, samples = clinical?.clin.samples) => ({
     protocol,
     patient: pers.patient,
     samples: pers.samples,
+    ...(samples ? { clinical: samples } : {}),
     horizon,
   });
   const outcomes = await simulateAll(
@@ -420,7 +460,9 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
       id: e.cand.id,
       steps,
       modelNotes: compiled.notes,
-      cannotKnow: cannotKnow(pers, ev, compiled.notes),
+      cannotKnow: clinical
+        ? clinicalCannotKnow(clinical.clin, ev, compiled.notes)
+        : cannotKnow(pers, ev, compiled.notes),
     };
   });
   const keepBands = new Set([...explained.map((e) => e.cand.id), "none"]);
@@ -436,10 +478,44 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     burden: s.burden,
     score: s.score,
     warnings: s.cand.warnings.map((w) => `${w.message}${w.rule ? ` [${w.rule}]` : ""}`),
-    ...(keepBands.has(s.cand.id) ? { bands: { days: s.outcome.days, quantiles: s.outcome.bands } } : {}),
+    ...(keepBands.has(s.cand.id)
+      ? {
+          bands: {
+            days: s.outcome.days,
+            quantiles: s.outcome.bands,
+            ...(s.outcome.sldBands ? { sld: s.outcome.sldBands } : {}),
+          },
+        }
+      : {}),
   }));
   const { samples, ...personalization } = pers;
   const start = startBurden(ev.burden, pers.burdenAtStart);
+  const first = explained[0];
+  const clinicalInfo = clinical
+    ? await clinicalSafeguards(
+        c,
+        clinical.clin,
+        personalOpts,
+        explained.slice(0, 3),
+        input,
+        weights,
+        opts,
+        first?.outcome,
+      )
+    : undefined;
+  const flags = [
+    ...(pers.converged
+      ? []
+      : [
+          `The personalization did not converge (${pers.convergence ?? "R-hat ≥ 1.1"}): read every figure with caution.`,
+        ]),
+    ...(clinicalInfo?.priorOnlyDecisive.length
+      ? [
+          `The first choice's outcome is decided by ${clinicalInfo.priorOnlyDecisive.join(", ")}, which the patient's scans did not inform: the prior alone sets them.`,
+        ]
+      : []),
+    ...(clinicalInfo?.sensitivity?.changed ? [clinicalInfo.sensitivity.message] : []),
+  ];
   return {
     kind: "immunoplan-plan",
     version: 1,
@@ -451,7 +527,10 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
       eligibility: ev.eligibility,
       burden: ev.burden,
     },
-    personalization: { ...personalization, samples: samples.length },
+    personalization: {
+      ...personalization,
+      samples: clinical ? clinical.clin.samples.length : samples.length,
+    },
     startBurden: start,
     tumorTypes,
     horizonDays: horizon,
@@ -470,6 +549,8 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     rejected: set.rejected,
     excludedModalities: set.excludedModalities,
     notes: [
+      ...flags,
+      ...(clinicalInfo?.sensitivity ? [clinicalInfo.sensitivity.message] : []),
       start.message,
       ...set.notes,
       ...unknownToxicityNote(scored.map((x) => x.tox)),
@@ -479,7 +560,12 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
           ]
         : []),
     ],
-    simulations: (set.candidates.length + toRun.length) * pers.samples.length,
+    simulations:
+      (set.candidates.length + toRun.length) *
+      (clinical ? clinical.clin.samples.length : pers.samples.length),
     samples,
+    model: clinical ? "clinical" : "core",
+    ...(clinicalInfo ? { clinical: clinicalInfo, clinicalSamples: clinical!.clin.samples } : {}),
+    flags,
   };
 }

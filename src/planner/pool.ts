@@ -5,11 +5,8 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { workerFile } from "../engine/worker-file.js";
-import {
-  simulateCandidate,
-  type CandidateOutcome,
-  type SimulateCandidateInput,
-} from "./simulate-candidate.js";
+import type { CandidateOutcome, SimulateCandidateInput } from "./simulate-candidate.js";
+import { simulatePlanCandidate } from "./simulate-any.js";
 
 export interface PoolOptions {
   /** Worker threads (default: every core). 1 runs in this thread. */
@@ -29,7 +26,7 @@ export async function simulateAll(
     const out: CandidateOutcome[] = [];
     for (const input of inputs) {
       if (opts.signal?.aborted) throw new Error("planning cancelled");
-      out.push(simulateCandidate(input));
+      out.push(simulatePlanCandidate(input));
       report();
       // let timers, I/O and cancellation run between candidates
       await new Promise((r) => setImmediate(r));

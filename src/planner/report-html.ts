@@ -8,7 +8,8 @@ import { stepDays } from "../therapy/protocol-schema.js";
 import { approvedPlanDocument, type ApprovedCandidate } from "./approved.js";
 import type { CandidateExplanation, OutcomeSummary, Plan, RankedCandidate } from "./plan.js";
 import { RHAT_LIMIT } from "./personalize.js";
-import { burdenFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
+import { clinicalSection } from "./report-clinical.js";
+import { burdenFigure, sldFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
 
 export function escapeHtml(s: string): string {
   return s
@@ -160,7 +161,7 @@ export function renderPlanHtml(source: Plan, opts: { readonly approved?: Approva
   const posterior = p.posterior
     .map(
       (x) =>
-        `<tr><td>${e(x.name)}</td><td>${e(x.description)}</td><td>${num(x.median)} ${e(x.unit)}</td><td>${num(x.lower95)} – ${num(x.upper95)}</td><td>${x.informedByData ? `${num(x.rhat)} / ${Math.round(x.ess)}` : "prior"}</td><td>${e(x.prior)}<div class="src">${e(x.source)}</div></td></tr>`,
+        `<tr><td>${e(x.name)}</td><td>${e(x.description)}</td><td>${num(x.median)} ${e(x.unit)}</td><td>${num(x.lower95)} – ${num(x.upper95)}</td><td>${x.informedByData ? (Number.isFinite(x.rhat) ? `${num(x.rhat)} / ${Math.round(x.ess)}` : `ESS ${Math.round(x.ess)}`) : "prior"}</td><td>${e(x.prior)}<div class="src">${e(x.source)}</div></td></tr>`,
     )
     .join("");
   const recommended = plan.candidates.find((c) => c.id === plan.recommended);
@@ -170,12 +171,13 @@ export function renderPlanHtml(source: Plan, opts: { readonly approved?: Approva
 <body>
 <header>
 <h1>Personalized protocol candidates — case ${e(plan.caseId)}</h1>
-<p>Plan date (day 0): ${e(plan.date)} · Immunoplan core model · ${plan.simulations.toLocaleString("en")} simulations (${plan.candidates.length} candidates × ${p.samples} posterior samples, and the explanations)</p>
+<p>Plan date (day 0): ${e(plan.date)} · ${plan.model === "clinical" ? "Immunoplan clinical model, calibrated on published trials (docs/calibration.md)" : "Immunoplan core model"} · ${plan.simulations.toLocaleString("en")} simulations (${plan.candidates.length} candidates × ${p.samples} posterior samples, and the explanations)</p>
 <p class="disclaimer" role="note">${e(plan.disclaimer)}</p>
 </header>
 ${approval ? approvedSection(plan, approval) : ""}
+${(plan.flags ?? []).map((f) => `<p class="warning" role="alert">${e(f)}</p>`).join("")}
 ${
-  p.converged
+  p.converged || (plan.flags ?? []).length
     ? ""
     : `<p class="warning" role="alert">The personalization did not converge (R-hat ≥ ${RHAT_LIMIT} for ${e(
         p.posterior
@@ -194,6 +196,7 @@ ${
 }
 <ul>${plan.notes.map((n) => `<li>${e(n)}</li>`).join("")}</ul>
 <figure>${burdenFigure(plan)}</figure>
+${sldFigure(plan) ? `<figure>${sldFigure(plan)}</figure>` : ""}
 <h2>Ranking</h2>
 <p>${e(plan.scoreFormula)}; weights: ${Object.entries(plan.weights)
     .map(([k, v]) => `${e(k)} ${v}`)
@@ -204,14 +207,15 @@ ${
 <p class="src">P(grade ≥ 3 AE): ${e(plan.toxicitySource)}. Burden score: ${e(plan.burdenSource)}.</p>
 <h2>${approval ? "The approved candidate and the alternatives considered" : "The recommendation and the best alternatives"}</h2>
 ${explained}
+${clinicalSection(plan)}
 <h2>The patient's model</h2>
-<p>Fitted to ${p.observations.length} scan(s) by MCMC (${p.converged ? "converged: R-hat < 1.1" : "<strong>not converged</strong>: R-hat ≥ 1.1 for some parameter"}). Tumor cells on day 0: ${num(p.burdenAtStart.median)} (95 %: ${num(p.burdenAtStart.lower95)} – ${num(p.burdenAtStart.upper95)}).</p>
+<p>${p.fitMethod ? `${e(p.fitMethod)} (${p.converged ? e(p.convergence ?? "") : `<strong>${e(p.convergence ?? "not converged")}</strong>`}).` : `Fitted to ${p.observations.length} scan(s) by MCMC (${p.converged ? "converged: R-hat < 1.1" : "<strong>not converged</strong>: R-hat ≥ 1.1 for some parameter"}).`} Tumor cells on day 0: ${num(p.burdenAtStart.median)} (95 %: ${num(p.burdenAtStart.lower95)} – ${num(p.burdenAtStart.upper95)}).</p>
 <table><thead><tr><th>date</th><th>day</th><th>sum of diameters</th><th>target lesions</th></tr></thead><tbody>${p.observations
     .map((o) => `<tr><td>${e(o.date)}</td><td>${o.day}</td><td>${o.sldMm} mm</td><td>${o.targets}</td></tr>`)
     .join(
       "",
     )}${p.excluded.map((x) => `<tr><td>${e(x.date)}</td><td colspan="3">not used: ${e(x.reason)}</td></tr>`).join("")}</tbody></table>
-<table><thead><tr><th>parameter</th><th>meaning</th><th>median</th><th>95 % interval</th><th>R-hat / ESS</th><th>prior and source</th></tr></thead><tbody>${posterior}</tbody></table>
+<table><thead><tr><th>parameter</th><th>meaning</th><th>median</th><th>95 % interval</th><th>${p.fitMethod ? "informed by the scans (ESS)" : "R-hat / ESS"}</th><th>prior and source</th></tr></thead><tbody>${posterior}</tbody></table>
 <ul>${p.assumptions.map((a) => `<li>${e(a)}</li>`).join("")}</ul>
 <h2>Evaluation</h2>
 ${plan.evaluation.missing.length ? `<p>Missing or outdated records:</p><ul>${plan.evaluation.missing.map((m) => `<li>${e(m)}</li>`).join("")}</ul>` : "<p>All checklist records are present and recent.</p>"}

@@ -11,7 +11,8 @@ import { approvedPlanDocument } from "./approved.js";
 import type { PatientCopy } from "./patient-copy.js";
 import { RHAT_LIMIT } from "./personalize.js";
 import type { Plan } from "./plan.js";
-import { burdenFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
+import { clinicalLines, ppcFigure } from "./report-clinical.js";
+import { burdenFigure, sldFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
 import { toxicityPct, toxicityWords, ttpText, type ApprovalInfo } from "./report-html.js";
 
 const REPLACE: Record<string, string> = {
@@ -168,15 +169,17 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
   text(`Personalized protocol candidates - case ${plan.caseId}`);
   doc.font("Helvetica").fontSize(9.5);
   text(
-    `Plan date (day 0): ${plan.date} · ${plan.simulations} simulations of the Immunoplan core model (${plan.candidates.length} candidates × ${plan.personalization.samples} posterior samples, and the explanations)`,
+    `Plan date (day 0): ${plan.date} · ${plan.simulations} simulations of the Immunoplan ${plan.model === "clinical" ? "clinical model calibrated on published trials" : "core model"} (${plan.candidates.length} candidates × ${plan.personalization.samples} posterior samples, and the explanations)`,
   );
   doc.moveDown(0.4);
   disclaimer();
-  if (!plan.personalization.converged) {
+  if (!plan.personalization.converged || (plan.flags ?? []).length) {
     doc.font("Helvetica-Bold").fillColor("#c92a2a");
-    text(
-      `WARNING: the personalization did not converge (R-hat >= ${RHAT_LIMIT} for some parameter): the predictions are unreliable.`,
-    );
+    if (!(plan.flags ?? []).length)
+      text(
+        `WARNING: the personalization did not converge (R-hat >= ${RHAT_LIMIT} for some parameter): the predictions are unreliable.`,
+      );
+    for (const f of plan.flags ?? []) text(`WARNING: ${f}`);
     doc.font("Helvetica").fillColor("#222");
   }
   if (approval) {
@@ -205,6 +208,11 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
   const burden = burdenFigure(plan);
   const bs = svgSize(burden);
   figure(burden, bs.w, bs.h);
+  const sld = sldFigure(plan);
+  if (sld) {
+    const ss = svgSize(sld);
+    figure(sld, ss.w, ss.h);
+  }
 
   heading("Ranking");
   text(
@@ -285,15 +293,24 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
   });
 
   doc.addPage();
+  if (plan.clinical) {
+    heading("The patient in the calibrated population");
+    for (const l of clinicalLines(plan)) text(`• ${l}`);
+    const ppc = ppcFigure(plan);
+    if (ppc) {
+      const ps = svgSize(ppc);
+      figure(ppc, ps.w, ps.h);
+    }
+  }
   heading("The patient's model");
   const p = plan.personalization;
   text(
-    `Fitted to ${p.observations.length} scan(s) (${p.observations.map((o) => `${o.date}: ${o.sldMm} mm`).join("; ")}) by MCMC, ${p.converged ? "converged (R-hat < 1.1)" : "NOT converged (R-hat >= 1.1)"}. Tumor cells on day 0: ${p.burdenAtStart.median.toExponential(2)} (95 %: ${p.burdenAtStart.lower95.toExponential(2)} – ${p.burdenAtStart.upper95.toExponential(2)}).`,
+    `${p.fitMethod ? `${p.fitMethod}: ${p.observations.map((o) => `${o.date}: ${o.sldMm} mm`).join("; ")}; ${p.convergence}` : `Fitted to ${p.observations.length} scan(s) (${p.observations.map((o) => `${o.date}: ${o.sldMm} mm`).join("; ")}) by MCMC, ${p.converged ? "converged (R-hat < 1.1)" : "NOT converged (R-hat >= 1.1)"}`}. Tumor cells on day 0: ${p.burdenAtStart.median.toExponential(2)} (95 %: ${p.burdenAtStart.lower95.toExponential(2)} – ${p.burdenAtStart.upper95.toExponential(2)}).`,
   );
   doc.moveDown(0.3);
   for (const q of p.posterior)
     text(
-      `• ${q.name} (${q.description}): median ${q.median.toPrecision(3)} ${q.unit}, 95 % ${q.lower95.toPrecision(3)} – ${q.upper95.toPrecision(3)}; ${q.informedByData ? `R-hat ${q.rhat.toFixed(3)}, ESS ${Math.round(q.ess)}` : "from the prior"}; prior ${q.prior} [${q.source}]`,
+      `• ${q.name} (${q.description}): median ${q.median.toPrecision(3)} ${q.unit}, 95 % ${q.lower95.toPrecision(3)} – ${q.upper95.toPrecision(3)}; ${q.informedByData ? (Number.isFinite(q.rhat) ? `R-hat ${q.rhat.toFixed(3)}, ESS ${Math.round(q.ess)}` : `informed by the scans (ESS ${Math.round(q.ess)})`) : "from the prior"}; prior ${q.prior} [${q.source}]`,
     );
   doc.moveDown(0.3);
   for (const a of p.assumptions) text(`• ${a}`);

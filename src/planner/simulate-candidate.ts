@@ -12,6 +12,7 @@ import { compileProtocol } from "../therapy/compile-protocol.js";
 import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { CORE_MODEL } from "../therapy/simulate-protocol.js";
+import type { ClinicalSample } from "./clinical-personalize.js";
 import type { ParameterSample } from "./personalize.js";
 
 /** Days at which control and elimination are reported (6 and 12 months). */
@@ -54,6 +55,11 @@ export interface CandidateOutcome {
   readonly bands: readonly (readonly number[])[];
   /** log10(tumor cells + 1) at the horizon, per sample (NaN for failures), for cross-candidate comparisons. */
   readonly finalLog10: readonly number[];
+  /** Clinical model only: sum of diameters of the target lesions (mm) on each output day, per BAND_QUANTILES entry. */
+  readonly sldBands?: readonly (readonly number[])[];
+  /** Clinical model only: P(best change of the sum of diameters ≤ −30 %) and P(complete response). */
+  readonly pResponse?: number;
+  readonly pComplete?: number;
 }
 
 const models = new Map<string, CompiledModel>();
@@ -111,7 +117,10 @@ export function progressionDay(sld: ArrayLike<number>, times: ArrayLike<number>)
 export interface SimulateCandidateInput {
   readonly protocol: Protocol;
   readonly patient: Patient;
+  /** Posterior samples of the core model (empty when `clinical` is given). */
   readonly samples: readonly ParameterSample[];
+  /** Posterior samples of the calibrated clinical model: the candidate is simulated on these instead. */
+  readonly clinical?: readonly ClinicalSample[];
   readonly horizon: number;
   readonly rtol?: number;
   readonly atol?: number;

@@ -1,10 +1,7 @@
 /** Worker-thread entry of the planning pool: simulates one candidate on every posterior sample. */
-import {
-  simulateCandidate,
-  type CandidateOutcome,
-  type SimulateCandidateInput,
-} from "./simulate-candidate.js";
+import type { CandidateOutcome, SimulateCandidateInput } from "./simulate-candidate.js";
+import { simulatePlanCandidate } from "./simulate-any.js";
 
 export default function run(input: SimulateCandidateInput): CandidateOutcome {
-  return simulateCandidate(input);
+  return simulatePlanCandidate(input);
 }

@@ -317,6 +317,46 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
   );
 
   api.post(
+    "/plans/:id/predict",
+    {
+      schema: {
+        tags: ["plans"],
+        summary:
+          "The plan's prediction for a protocol (an edited candidate) on the plan's own posterior samples: bands of viable tumour cells and, on the clinical model, of the sum of diameters (mm)",
+        params: IdParams,
+        body: z.object({ protocol: ProtocolSchema }),
+        response: { 200: z.unknown(), 400: ErrorSchema },
+      },
+    },
+    async (req) => {
+      const p = await planFor(req, req.params.id, "plan");
+      const errors = validateProtocol(req.body.protocol).filter((x) => x.severity === "error");
+      if (errors.length)
+        throw new HttpError(
+          400,
+          `protocol.${errors[0].path}: ${errors[0].message}`,
+          `body.protocol.${errors[0].path}`,
+          "invalid-input",
+        );
+      await ctx.audit(req, { action: "predict", resourceType: "plan", resourceId: p.id, caseId: p.caseId });
+      const doc = p.plan as Plan;
+      const t0 = performance.now();
+      const o = await simulateOffThread(approvedSimulationInput(doc, req.body.protocol));
+      return {
+        model: doc.model ?? "core",
+        samples: o.samples,
+        days: o.days,
+        bands: o.bands,
+        sldBands: o.sldBands ?? null,
+        pControl: o.pControl,
+        pElimination: o.pElimination,
+        pResponse: o.pResponse ?? null,
+        ms: performance.now() - t0,
+      };
+    },
+  );
+
+  api.post(
     "/plans/:id/approve",
     {
       schema: {

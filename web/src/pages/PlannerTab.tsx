@@ -62,6 +62,10 @@ interface PlanDoc {
   recommended: string | null;
   notes: string[];
   samples: { set: Record<string, number>; initial: Record<string, number> }[];
+  /** "clinical": the calibrated clinical model (predictions are made on the server); absent or "core": the core model. */
+  model?: "clinical" | "core";
+  /** Warnings the plan repeats wherever it is shown (not converged, decisive parameters from the prior only, prior sensitivity). */
+  flags?: string[];
   explanations: {
     id: string;
     steps: { clinicStep: string; targets: string; without: { pControl: number[] } | null }[];
@@ -106,16 +110,26 @@ function Editor({
   planStatus: string;
 }) {
   const [protocol, setProtocol] = useState<Protocol>(() => structuredClone(candidate.protocol));
-  const [original, setOriginal] = useState<{ days: number[]; bands: number[][]; p: number } | null>(null);
-  const [edited, setEdited] = useState<{ days: number[]; bands: number[][]; p: number; ms: number } | null>(
-    null,
-  );
+  const [original, setOriginal] = useState<{
+    days: number[];
+    bands: number[][];
+    p: number;
+    n: number;
+  } | null>(null);
+  const [edited, setEdited] = useState<{
+    days: number[];
+    bands: number[][];
+    p: number;
+    ms: number;
+    n: number;
+  } | null>(null);
   const [problems, setProblems] = useState<Compiled["problems"]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   // what the clinician typed in each dose field (an impossible value stays there, with its error, and blocks approval)
   const [doseTyped, setDoseTyped] = useState<Record<string, number | string>>({});
   const [acknowledged, setAcknowledged] = useState(false);
   const converged = plan.personalization.converged;
+  const clinicalModel = plan.model === "clinical";
   const samples = useMemo(() => plan.samples.slice(0, 40), [plan.samples]);
   const seq = useRef(0);
 
@@ -125,6 +139,20 @@ function Editor({
       const c = await post<Compiled>(`/api/cases/${caseId}/compile-protocol`, { protocol: p });
       setProblems(c.problems);
       if (!c.compiled) return null;
+      if (clinicalModel) {
+        // the clinical model's samples are whole virtual patients: the server simulates them (a worker thread)
+        const r = await post<{ days: number[]; bands: number[][]; pElimination: number[]; samples: number }>(
+          `/api/plans/${planId}/predict`,
+          { protocol: p },
+        );
+        return {
+          days: r.days,
+          bands: r.bands,
+          p: r.pElimination.at(-1) ?? NaN,
+          ms: performance.now() - t,
+          n: r.samples,
+        };
+      }
       const text = await modelText("immunoplan-core");
       const r = await simulate<"bands">({
         kind: "bands",
@@ -135,9 +163,9 @@ function Editor({
         samples,
         horizon: plan.horizonDays,
       });
-      return { days: r.days, bands: r.bands, p: r.pEliminated, ms: performance.now() - t };
+      return { days: r.days, bands: r.bands, p: r.pEliminated, ms: performance.now() - t, n: samples.length };
     },
-    [caseId, samples, plan.horizonDays],
+    [caseId, samples, plan.horizonDays, clinicalModel, planId],
   );
   useEffect(() => {
     void predict(candidate.protocol).then((r) => r && setOriginal(r));
@@ -333,7 +361,7 @@ function Editor({
       ))}
       {original && (
         <LogPlot
-          title={`Predicted tumor cells (${samples.length} posterior samples, in this browser)`}
+          title={`Predicted tumor cells (${original.n} posterior samples, ${clinicalModel ? "calibrated clinical model, on the server" : "in this browser"})`}
           x={(edited ?? original).days}
           lines={lines}
           xLabel="day of the protocol (days)"
@@ -468,11 +496,27 @@ export function PlannerTab({ caseId }: { caseId: string }) {
       )}
       {plan && (
         <>
-          {plan.notes.map((n) => (
-            <Text key={n} size="sm">
-              {n}
-            </Text>
-          ))}
+          {(plan.flags ?? []).length > 0 && (
+            <Alert color="orange" title="Read the ranking with these warnings" data-testid="plan-flags">
+              {(plan.flags ?? []).map((f) => (
+                <Text key={f} size="sm">
+                  {f}
+                </Text>
+              ))}
+            </Alert>
+          )}
+          <Text size="sm" c="dimmed">
+            {plan.model === "clinical"
+              ? "Model: the calibrated clinical model (virtual population of the cancer type, updated by the patient's scans)."
+              : "Model: the de Pillis-based core model (no calibrated population for this cancer type)."}
+          </Text>
+          {plan.notes
+            .filter((n) => !(plan.flags ?? []).includes(n))
+            .map((n) => (
+              <Text key={n} size="sm">
+                {n}
+              </Text>
+            ))}
           <LogPlot
             title="Predicted tumor cells: median and 25–75 % of the posterior samples"
             x={explained[0]?.bands?.days ?? []}

@@ -1,0 +1,195 @@
+/**
+ * The prior of a patient: the calibrated virtual population of their cancer type (vpops/<cancer>.json), conditioned
+ * on what the case record says — stage, LDH above normal, PD-L1, ECOG, and the classes the patient progressed on
+ * (each virtual patient's refractoriness was simulated when the population was built). Each known covariate
+ * restricts the population to the virtual patients that share it; when too few remain (effective sample size
+ * below MIN_PRIOR_ESS), the least decisive criteria are relaxed one by one, and the plan says which.
+ */
+import type { CaseRecord } from "../clinic/case-schema.js";
+import { latest, progressions } from "../clinic/evaluate.js";
+import { caseTumorTypes } from "../clinic/tumor-types.js";
+import { kishEss } from "../engine/statistics.js";
+import { refractoryClass } from "../population/eligibility.js";
+import { sampleVirtualPatient, type VirtualPatient } from "../population/virtual-patient.js";
+import { loadVpop, shippedVpopFile, type VpopFile } from "../population/vpop-file.js";
+import type { CancerType } from "../population/types.js";
+import { existsSync } from "node:fs";
+
+/** Catalog tumor types (catalog/tumor-types.yaml) that have a calibrated virtual population. */
+export const VPOP_OF_TUMOR_TYPE: Readonly<Record<string, CancerType>> = {
+  melanoma: "melanoma",
+  nsclc: "nsclc",
+  rcc: "renal-cell-carcinoma",
+  lbcl: "large-b-cell-lymphoma",
+  prostate: "prostate-cancer",
+};
+
+/**
+ * Fewest effective virtual patients a conditioned prior keeps [Immunoplan choice: with fewer, the posterior's
+ * importance weights rest on a handful of patients].
+ */
+export const MIN_PRIOR_ESS = 50;
+/** LDH above this is "elevated" when the record gives no reference range [assumption: a common ULN, U/L]. */
+const LDH_ULN_DEFAULT = 250;
+
+export interface CaseConditions {
+  readonly cancer: CancerType;
+  /** The stage group or M category the record gives (latest staging entry), or null. */
+  readonly stage: string | null;
+  readonly ldhElevated: boolean | null;
+  /** PD-L1 tumour proportion score, %, or null. */
+  readonly pdl1Tps: number | null;
+  readonly ecog: number | null;
+  /** Classes of agents the patient progressed on (treatment history). */
+  readonly refractory: readonly string[];
+  /** Where each condition was read. */
+  readonly sources: readonly string[];
+}
+
+/** The cancer type of the case among those with a calibrated population, or null. */
+export function caseVpopCancer(c: CaseRecord): CancerType | null {
+  for (const t of caseTumorTypes(c)) if (VPOP_OF_TUMOR_TYPE[t]) return VPOP_OF_TUMOR_TYPE[t];
+  return null;
+}
+
+function stageOf(c: CaseRecord, date: string): { stage: string; from: string } | null {
+  const entries = c.staging.filter((s) => !s.date || s.date <= date);
+  const e = latest(entries) ?? entries.at(-1);
+  if (!e) return null;
+  const text = `${e.value.display ?? ""} ${e.value.code ?? ""}`;
+  const m = /\bM1[a-d]?\b/i.exec(text);
+  if (m) return { stage: m[0].replace(/^m/, "M"), from: text.trim() };
+  const g = /\b(I{1,3}V?|IV)([A-D])?\b/.exec(text);
+  return g ? { stage: g[0], from: text.trim() } : null;
+}
+
+/** What the record says of the covariates the virtual patients carry. */
+export function caseConditions(c: CaseRecord, cancer: CancerType, date: string): CaseConditions {
+  const sources: string[] = [];
+  const st = stageOf(c, date);
+  if (st) sources.push(`stage ${st.stage} (staging: ${st.from})`);
+  const ldhLab = latest(
+    c.labs.filter((l) => /\bLDH\b|lactate dehydrogenase/i.test(l.name) && l.value !== undefined),
+  );
+  let ldhElevated: boolean | null = null;
+  if (ldhLab) {
+    const uln = ldhLab.referenceHigh ?? LDH_ULN_DEFAULT;
+    ldhElevated = ldhLab.value! > uln;
+    sources.push(
+      `LDH ${ldhLab.value} ${ldhLab.unit ?? ""} on ${ldhLab.date ?? "?"} (${ldhElevated ? "above" : "within"} ${ldhLab.referenceHigh !== undefined ? "the laboratory's" : "an assumed"} upper limit ${uln})`,
+    );
+  }
+  const pdl1 = latest(c.biomarkers.filter((b) => /PD-?L1/i.test(`${b.name} ${b.code.display ?? ""}`)));
+  const tps = pdl1 && pdl1.value !== undefined ? Number.parseFloat(String(pdl1.value)) : NaN;
+  if (Number.isFinite(tps)) sources.push(`PD-L1 ${tps} % (${pdl1!.scoreType ?? "score"})`);
+  const perf = latest(c.performance.filter((p) => p.scale === "ECOG"));
+  if (perf) sources.push(`ECOG ${perf.value}`);
+  const refractory = [...new Set(progressions(c).flatMap((p) => refractoryClass(p.agent.id) ?? []))].sort();
+  if (refractory.length) sources.push(`progressed on ${refractory.join(", ")} (treatment history)`);
+  return {
+    cancer,
+    stage: st?.stage ?? null,
+    ldhElevated,
+    pdl1Tps: Number.isFinite(tps) ? tps : null,
+    ecog: perf?.value ?? null,
+    refractory,
+    sources,
+  };
+}
+
+/** Whether a virtual patient's stage label covers the record's stage (M category, group, or III vs IV). */
+export function stageCovers(vpStage: string, stage: string): boolean {
+  if (vpStage === stage) return true;
+  const group = stage.startsWith("M1") ? "IV" : stage;
+  if (group.startsWith("IV")) return vpStage === "IV" || vpStage === "M1" || vpStage === "III-IV";
+  if (group.startsWith("III")) return vpStage.startsWith("III") || vpStage === "III-IV";
+  return /^I{1,2}[A-D]?$/.test(group) && vpStage === "I-II";
+}
+
+const pdl1Category = (tps: number) => (tps < 1 ? 0 : tps < 50 ? 1 : 2);
+
+interface Criterion {
+  readonly name: string;
+  readonly keep: (vp: VirtualPatient, refractory: readonly string[]) => boolean;
+}
+
+export interface ConditionedPrior {
+  readonly cancer: CancerType;
+  readonly vpop: VpopFile;
+  readonly file: string;
+  readonly patients: readonly VirtualPatient[];
+  /** Prior weight of each virtual patient (calibrated weight × the conditions kept), summing to 1. */
+  readonly weights: Float64Array;
+  readonly conditions: CaseConditions;
+  readonly applied: readonly string[];
+  readonly relaxed: readonly string[];
+  readonly ess: number;
+  readonly warnings: readonly string[];
+}
+
+/** The case's conditioned prior, or null when its cancer type has no shipped calibrated population. */
+export function conditionedPrior(c: CaseRecord, date: string, vpopFile?: string): ConditionedPrior | null {
+  const cancer = caseVpopCancer(c);
+  if (!cancer) return null;
+  const file = vpopFile ?? shippedVpopFile(cancer);
+  if (!existsSync(file)) return null;
+  const { vpop, warnings } = loadVpop(file);
+  const cond = caseConditions(c, cancer, date);
+  const patients = vpop.patients.map((p) => sampleVirtualPatient(cancer, p.seed));
+  const criteria: Criterion[] = [];
+  // most decisive first; relaxed from the end
+  if (cond.refractory.length)
+    criteria.push({
+      name: `refractory to ${cond.refractory.join(", ")}`,
+      keep: (_vp, r) => cond.refractory.every((k) => r.includes(k)),
+    });
+  if (cond.stage)
+    criteria.push({
+      name: `stage ${cond.stage}`,
+      keep: (vp) => stageCovers(vp.covariates.stage, cond.stage!),
+    });
+  if (cond.ldhElevated !== null)
+    criteria.push({
+      name: `LDH ${cond.ldhElevated ? "above" : "within"} normal`,
+      keep: (vp) => vp.covariates.ldh_elevated === cond.ldhElevated,
+    });
+  if (cond.pdl1Tps !== null)
+    criteria.push({
+      name: `PD-L1 ${["< 1 %", "1–49 %", "≥ 50 %"][pdl1Category(cond.pdl1Tps)]}`,
+      keep: (vp) => pdl1Category(vp.covariates.pdl1_tps) === pdl1Category(cond.pdl1Tps!),
+    });
+  if (cond.ecog !== null)
+    criteria.push({
+      name: `ECOG ${cond.ecog >= 1 ? "≥ 1" : "0"}`,
+      keep: (vp) => vp.covariates.ecog >= 1 === cond.ecog! >= 1,
+    });
+  const base = Float64Array.from(vpop.patients, (p) => p.weight);
+  const weigh = (kept: readonly Criterion[]) => {
+    const w = Float64Array.from(base, (b, i) =>
+      kept.every((k) => k.keep(patients[i], vpop.patients[i].refractory)) ? b : 0,
+    );
+    const s = w.reduce((a, b) => a + b, 0);
+    if (s > 0) for (let i = 0; i < w.length; i++) w[i] /= s;
+    return { w, ess: s > 0 ? kishEss(w) : 0 };
+  };
+  let kept = criteria;
+  let { w, ess } = weigh(kept);
+  const relaxed: string[] = [];
+  while (ess < MIN_PRIOR_ESS && kept.length) {
+    relaxed.unshift(kept.at(-1)!.name);
+    kept = kept.slice(0, -1);
+    ({ w, ess } = weigh(kept));
+  }
+  return {
+    cancer,
+    vpop,
+    file,
+    patients,
+    weights: w,
+    conditions: cond,
+    applied: kept.map((k) => k.name),
+    relaxed,
+    ess,
+    warnings,
+  };
+}

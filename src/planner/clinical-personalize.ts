@@ -1,0 +1,292 @@
+/**
+ * Personalization on the calibrated clinical model: the prior is the calibrated virtual population of the case's
+ * cancer type conditioned on its record (case-population.ts); each virtual patient drawn from it is given the
+ * patient's own lesions at the first scan used (the anchor), simulated through the treatments the record says
+ * were given (history-protocol.ts) and compared with every later scan, on and off treatment; importance weights
+ * (likelihood of the measured lesion diameters) make the posterior, whose effective sample size is reported.
+ * The posterior samples are the patients carried forward to the plan's day 0.
+ */
+import type { CaseRecord } from "../clinic/case-schema.js";
+import { seededRandom, weightedQuantile } from "../engine/statistics.js";
+import { drawWeighted } from "../population/arm-simulator.js";
+import {
+  carryForward,
+  lesionsAt,
+  siteOf,
+  withLesions,
+  type MeasuredLesion,
+} from "../population/personal-patient.js";
+import { simulatePatient, type GroupCourse, type StartState } from "../population/simulate-patient.js";
+import type { VirtualPatient } from "../population/virtual-patient.js";
+import { compileClinical } from "../therapy/compile-clinical.js";
+import type { Patient } from "../therapy/patient.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
+import { conditionedPrior, type ConditionedPrior } from "./case-population.js";
+import { historyProtocol, type HistoryProtocol } from "./history-protocol.js";
+import { casePatient, PersonalizationError, tumorSeries, type TumorObservation } from "./personalize.js";
+import { posteriorSummary, type ClinicalPosteriorEntry } from "./clinical-posterior-summary.js";
+
+/** A posterior sample: the patient on the plan's day 0 and the state it starts from. */
+export interface ClinicalSample {
+  readonly vp: VirtualPatient;
+  readonly start: StartState;
+}
+
+/** Scans older than this before the plan's day 0 are not used [Immunoplan choice: one year of history]. */
+export const LOOKBACK_DAYS = 365;
+/** Fewest effective posterior draws for the posterior to count as converged [Immunoplan choice]. */
+export const MIN_POSTERIOR_ESS = 20;
+/** Model error of a lesion diameter on the log scale, beside the reader's [assumption: 10 %]. */
+export const MODEL_SD = 0.1;
+/** Reader noise of one lesion's diameter: Yoon 2016 between-reader limits of agreement (observe.ts). */
+const READER_SD = 0.086;
+const READER_SD_SMALL = 0.03;
+/** A diameter of 0 mm is read as below this (mm) [RECIST: a lesion that disappeared; 3 mm detection floor]. */
+const FLOOR_MM = 3;
+/** GFR for Calvert dosing when the record has none [assumption: normal renal function, mL/min]. */
+const DEFAULT_GFR = 90;
+
+export interface ScanCheck {
+  readonly date: string;
+  readonly day: number;
+  readonly observedSldMm: number;
+  /** Posterior predictive sum of diameters (model, without reader noise): median and 90 % interval. */
+  readonly median: number;
+  readonly lower90: number;
+  readonly upper90: number;
+  readonly inside: boolean;
+}
+
+export interface ClinicalPersonalization {
+  readonly method: string;
+  /** The case's patient as dosing reads it (weight, height; GFR assumed when the record has none). */
+  readonly patient: Patient;
+  readonly prior: Pick<ConditionedPrior, "cancer" | "file" | "applied" | "relaxed" | "ess"> & {
+    readonly conditions: readonly string[];
+    readonly plausible: number;
+  };
+  readonly anchor: { readonly date: string; readonly lesions: number };
+  readonly history: Pick<HistoryProtocol, "simulated" | "notSimulated">;
+  readonly observations: readonly TumorObservation[];
+  readonly excluded: readonly { readonly date: string; readonly reason: string }[];
+  /** Virtual patients drawn from the prior and simulated, and how many failed. */
+  readonly drawn: number;
+  readonly failures: number;
+  /** Kish effective sample size of the importance weights. */
+  readonly ess: number;
+  readonly converged: boolean;
+  readonly posterior: readonly ClinicalPosteriorEntry[];
+  /** Posterior predictive check of the patient's own scans. */
+  readonly ppc: { readonly scans: readonly ScanCheck[]; readonly coverage90: number | null };
+  readonly burdenAtStart: { readonly median: number; readonly lower95: number; readonly upper95: number };
+  readonly samples: readonly ClinicalSample[];
+  readonly notes: readonly string[];
+}
+
+export interface ClinicalPersonalizeOptions {
+  readonly startDate: string;
+  /** Posterior samples kept for planning (default 100). */
+  readonly samples?: number;
+  /** Virtual patients drawn from the conditioned prior (default 1,000). */
+  readonly draws?: number;
+  readonly seed?: number;
+  readonly vpopFile?: string;
+  /** Use this prior instead of the case's conditioned prior (prior sensitivity). */
+  readonly prior?: ConditionedPrior;
+}
+
+/** Indices drawn by systematic resampling: positions (j + u)/n of the normalized cumulative weights. */
+export function systematicResample(w: ArrayLike<number>, n: number, u: number): number[] {
+  let total = 0;
+  for (let i = 0; i < w.length; i++) total += w[i];
+  const out: number[] = [];
+  if (!(total > 0)) return out;
+  let i = 0;
+  let cum = w[0] / total;
+  for (let j = 0; j < n; j++) {
+    const pos = (j + u) / n;
+    while (pos > cum && i < w.length - 1) cum += w[++i] / total;
+    out.push(i);
+  }
+  return out;
+}
+
+/** Log-likelihood of the measured diameters at one scan given the modelled ones. */
+function scanLogLik(
+  observed: ReadonlyMap<string, number>,
+  ids: readonly string[],
+  nodal: readonly boolean[],
+  modelled: readonly number[],
+): number {
+  let ll = 0;
+  for (let k = 0; k < ids.length; k++) {
+    const obs = observed.get(ids[k]);
+    if (obs === undefined) continue;
+    const small = obs < 10 || nodal[k];
+    const sd = Math.hypot(READER_SD + (small ? READER_SD_SMALL : 0), MODEL_SD);
+    const z = (Math.log(Math.max(obs, FLOOR_MM)) - Math.log(Math.max(modelled[k], FLOOR_MM))) / sd;
+    ll += -0.5 * z * z - Math.log(sd);
+  }
+  return ll;
+}
+
+/** The case's posterior on the calibrated model, or null when its cancer type has no calibrated population. */
+export function personalizeClinical(
+  c: CaseRecord,
+  opts: ClinicalPersonalizeOptions,
+): ClinicalPersonalization | null {
+  const prior = opts.prior ?? conditionedPrior(c, opts.startDate, opts.vpopFile);
+  if (!prior) return null;
+  const patient: Patient = { ...casePatient(c), gfr_ml_min: DEFAULT_GFR };
+  const series = tumorSeries(c, opts.startDate).filter((o) => o.day <= 0);
+  const used = series.filter((o) => o.day >= -LOOKBACK_DAYS);
+  const excluded = series
+    .filter((o) => o.day < -LOOKBACK_DAYS)
+    .map((o) => ({ date: o.date, reason: `more than ${LOOKBACK_DAYS} days before the plan` }));
+  if (used.length === 0)
+    throw new PersonalizationError(
+      "imaging",
+      `no scan with measured target lesions on or before ${opts.startDate} (within the ${LOOKBACK_DAYS} days the model uses): the model needs the tumor's size`,
+    );
+  const scans = [...c.imaging].sort((a, b) => a.date.localeCompare(b.date));
+  const anchorScan = scans.find((s) => s.date === used[0].date)!;
+  const measured: MeasuredLesion[] = anchorScan.lesions
+    .filter((l) => l.role === "target" && (l.diameterMm ?? 0) > 0)
+    .map((l) => ({
+      id: l.id,
+      role: "target",
+      diameterMm: l.diameterMm!,
+      nodal: l.nodal,
+      site: siteOf(l.location, l.nodal),
+    }));
+  if (!measured.length)
+    throw new PersonalizationError(
+      "imaging",
+      `the scan of ${anchorScan.date} has no measured target lesion above 0 mm`,
+    );
+  const ids = measured.map((m) => m.id);
+  const nodal = measured.map((m) => m.nodal);
+  const later = used.slice(1).map((o) => ({
+    obs: o,
+    diameters: new Map(
+      scans
+        .find((s) => s.date === o.date)!
+        .lesions.filter((l) => l.role === "target" && l.diameterMm !== undefined)
+        .map((l) => [l.id, l.diameterMm!] as const),
+    ),
+  }));
+  const span = -used[0].day;
+  const history = historyProtocol(c, used[0].date, opts.startDate);
+  const protocol: Protocol = history.protocol ?? { name: "no treatment", phases: [] };
+  const inputs = compileClinical(protocol, patient);
+  const days = [0, ...later.map((l) => l.obs.day + span), span].filter((d, i, a) => i === 0 || d > a[i - 1]);
+  const dayIndex = (d: number) => days.indexOf(d);
+
+  const rand = seededRandom(opts.seed ?? 1);
+  const nDraw = opts.draws ?? 1000;
+  const counts = new Map<number, number>();
+  for (const i of drawWeighted(prior.weights, nDraw, rand)) counts.set(i, (counts.get(i) ?? 0) + 1);
+  const members = [...counts.keys()].sort((a, b) => a - b);
+  const runs: { vp: VirtualPatient; course: GroupCourse; ll: number; count: number }[] = [];
+  let failures = 0;
+  for (const i of members) {
+    const vp = withLesions(prior.patients[i], measured);
+    let course: GroupCourse;
+    try {
+      course = simulatePatient(vp, protocol, days, inputs, undefined, 1e-3);
+    } catch {
+      failures += counts.get(i)!;
+      continue;
+    }
+    let ll = 0;
+    for (const l of later)
+      ll += scanLogLik(l.diameters, ids, nodal, lesionsAt(vp, course, dayIndex(l.obs.day + span)));
+    runs.push({ vp, course, ll, count: counts.get(i)! });
+  }
+  if (!runs.length)
+    throw new PersonalizationError("imaging", "every simulation of the patient's history failed");
+  const maxLl = Math.max(...runs.map((r) => r.ll));
+  const w = Float64Array.from(runs, (r) => r.count * Math.exp(r.ll - maxLl));
+  const priorW = Float64Array.from(runs, (r) => r.count);
+  // Kish ESS over the draws (a member drawn k times counts k times)
+  let s1 = 0;
+  let s2 = 0;
+  runs.forEach((r, k) => {
+    const v = w[k] / r.count;
+    s1 += r.count * v;
+    s2 += r.count * v * v;
+  });
+  const ess = s2 > 0 ? (s1 * s1) / s2 : 0;
+  const nSamples = opts.samples ?? 100;
+  // systematic resampling (Kitagawa 1996): one uniform, n evenly spaced positions on the weights' cumulative sum
+  const chosen = systematicResample(w, nSamples, rand());
+  const samples = chosen.map((k) => carryForward(runs[k].vp, runs[k].course));
+  const viable = runs.map((r) => {
+    const f = r.course.final;
+    return (f.Ss ?? 0) + (f.Rs ?? 0) + (f.Qs ?? 0) + (f.Sl ?? 0) + (f.Rl ?? 0) + (f.Ql ?? 0);
+  });
+  const ppcScans: ScanCheck[] = used.map((o, j) => {
+    const idx = j === 0 ? 0 : dayIndex(o.day + span);
+    const sld = runs.map((r) => lesionsAt(r.vp, r.course, idx).reduce((a, b) => a + b, 0));
+    const lo = weightedQuantile(sld, w, 0.05);
+    const hi = weightedQuantile(sld, w, 0.95);
+    const observed = later[j - 1]
+      ? ids.reduce((a, id) => a + (later[j - 1].diameters.get(id) ?? 0), 0)
+      : measured.reduce((a, m) => a + m.diameterMm, 0);
+    return {
+      date: o.date,
+      day: o.day,
+      observedSldMm: observed,
+      median: weightedQuantile(sld, w, 0.5),
+      lower90: lo,
+      upper90: hi,
+      // the model's band plus the reader's 95 % limits of agreement on a sum (Yoon 2016: ±19.5 %)
+      inside: observed >= lo / 1.195 && observed <= hi * 1.195,
+    };
+  });
+  const checked = ppcScans.slice(1);
+  const notes = [
+    ...history.notSimulated.map((n) => `not simulated: ${n}`),
+    ...(prior.relaxed.length
+      ? [`too few virtual patients share every condition of the record: relaxed ${prior.relaxed.join(", ")}`]
+      : []),
+    "new lesions on the patient's scans are not used by the posterior (only the measured target lesions)",
+  ];
+  return {
+    method: `importance sampling: ${nDraw} draws from the calibrated ${prior.cancer} population conditioned on the record, each given the patient's lesions at the first scan used, simulated through the recorded treatments and weighted by the likelihood of every later lesion measurement (log-normal: reader SD ${READER_SD} [Yoon 2016] and model SD ${MODEL_SD} [assumption]); ${nSamples} samples resampled in proportion to the weights`,
+    patient,
+    prior: {
+      cancer: prior.cancer,
+      file: prior.file,
+      applied: prior.applied,
+      relaxed: prior.relaxed,
+      ess: prior.ess,
+      conditions: prior.conditions.sources,
+      plausible: prior.patients.length,
+    },
+    anchor: { date: used[0].date, lesions: measured.length },
+    history: { simulated: history.simulated, notSimulated: history.notSimulated },
+    observations: used,
+    excluded,
+    drawn: nDraw,
+    failures,
+    ess,
+    converged: ess >= MIN_POSTERIOR_ESS,
+    posterior: posteriorSummary(
+      runs.map((r) => r.vp),
+      priorW,
+      w,
+    ),
+    ppc: {
+      scans: ppcScans,
+      coverage90: checked.length ? checked.filter((s) => s.inside).length / checked.length : null,
+    },
+    burdenAtStart: {
+      median: weightedQuantile(viable, w, 0.5),
+      lower95: weightedQuantile(viable, w, 0.025),
+      upper95: weightedQuantile(viable, w, 0.975),
+    },
+    samples,
+    notes,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The planner on the calibrated clinical model (issue 13 stage 4, issue 14 §3): the prior is the calibrated
+ * melanoma population conditioned on the record, the posterior uses every scan, the candidates are simulated on
+ * the patient carried to day 0, and the safeguards (convergence, decisive parameters, prior sensitivity, posterior
+ * predictive check) are in the plan.
+ */
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadCase } from "../clinic/case-file.js";
+import { melanomaCase } from "../test-support/planning-case.js";
+import { approvedSimulationInput } from "./approved.js";
+import { personalizeClinical } from "./clinical-personalize.js";
+import { planCase } from "./plan.js";
+import { simulatePlanCandidate } from "./simulate-any.js";
+
+const DATE = "2026-11-30";
+const planned = planCase(melanomaCase(), {
+  date: DATE,
+  samples: 40,
+  priorDraws: 400,
+  maxCandidates: 8,
+  threads: 1,
+  explain: 1,
+});
+
+describe("planning on the calibrated clinical model", () => {
+  it("conditions the calibrated population on the record and updates it with every scan", async () => {
+    const plan = await planned;
+    expect(plan.model).toBe("clinical");
+    expect(plan.clinicalSamples).toHaveLength(40);
+    const c = plan.clinical!;
+    // the record: nivolumab stopped for progression, so the prior keeps only virtual patients refractory to anti-PD-1
+    expect(c.prior.applied).toContain("refractory to anti-PD-1");
+    expect(c.prior.conditions.join(" ")).toMatch(/LDH 310/);
+    // four scans of growth 48 → 65 mm: the growth rate is informed, the immune parameters stay near their prior
+    const vdt = c.posterior.find((p) => p.name === "vdt_days")!;
+    expect(vdt.informedByData).toBe(true);
+    expect(vdt.posterior.upper90 / vdt.posterior.lower90).toBeLessThan(vdt.prior.upper90 / vdt.prior.lower90);
+    expect(c.converged).toBe(true);
+    expect(c.ess).toBeGreaterThanOrEqual(20);
+    // posterior predictive check: each later scan inside the model's band (widened by the reader's agreement limits)
+    expect(c.ppc.scans).toHaveLength(4);
+    expect(c.ppc.coverage90).toBe(1);
+    // the patient on day 0 (17 days after the last scan, 65 mm): the model's sum of diameters has grown a little
+    const rec = plan.candidates.find((x) => x.id === plan.recommended)!;
+    const sld0 = rec.bands!.sld![2][0];
+    expect(sld0).toBeGreaterThan(65 * 0.9);
+    expect(sld0).toBeLessThan(65 * 1.3);
+    expect(plan.flags).not.toContainEqual(expect.stringMatching(/did not converge/));
+  }, 240_000);
+
+  it("a progressing tumour untreated is not controlled; re-simulating a candidate reproduces its stored figures", async () => {
+    const plan = await planned;
+    const none = plan.candidates.find((x) => x.id === "none")!;
+    expect(none.outcome.pControl[1]).toBeLessThanOrEqual(0.1);
+    expect(none.outcome.pElimination[1]).toBe(0);
+    const rec = plan.candidates.find((x) => x.id === plan.recommended)!;
+    const again = simulatePlanCandidate(approvedSimulationInput(plan, rec.protocol));
+    expect(again.pControl).toEqual(rec.outcome.pControl);
+    expect(again.pElimination).toEqual(rec.outcome.pElimination);
+    expect(again.sldBands).toHaveLength(5);
+  }, 240_000);
+
+  it("states the prior sensitivity of the first choice and the parameters that decide it", async () => {
+    const plan = await planned;
+    const s = plan.clinical!.sensitivity!;
+    expect(s.message).toMatch(
+      /^Prior sensitivity: with the prior widened to every one of the 4000 plausible melanoma patients/,
+    );
+    expect(s.compared[0].id).toBe(plan.recommended);
+    expect(s.changed).toBe(s.widenedFirstChoice !== plan.recommended);
+    for (const d of plan.clinical!.decisive) expect(Math.abs(d.correlation)).toBeGreaterThanOrEqual(0.3);
+    for (const n of plan.clinical!.priorOnlyDecisive) expect(plan.flags!.join(" ")).toContain(n);
+  }, 240_000);
+
+  it("simulates the treatments the record gives between the scans (usual label regimen when no dose is given)", () => {
+    const c = melanomaCase((raw) => {
+      (raw.treatments as unknown[]).push({
+        kind: "medication",
+        name: "pembrolizumab",
+        start: "2026-09-05",
+        source: { kind: "manual" },
+      });
+    });
+    const p = personalizeClinical(c, { startDate: DATE, samples: 10, draws: 150 })!;
+    expect(p.history.simulated).toHaveLength(1);
+    expect(p.history.simulated[0]).toMatch(
+      /pembrolizumab 200 mg every 21 days \(5 dose\(s\) from 2026-09-05/,
+    );
+    // the antibody given before day 0 is still in the patient: its states are carried to day 0
+    expect(p.samples[0].start.modules).toContain("pd1");
+  }, 120_000);
+
+  it("flags a posterior that cannot explain the scans (shrinkage with no treatment recorded in the window)", () => {
+    const nsclc = loadCase(path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synthetic.json"));
+    const p = personalizeClinical(nsclc, { startDate: "2024-05-10", samples: 10, draws: 300 })!;
+    expect(p.converged).toBe(false);
+    expect(p.ppc.coverage90).toBeLessThan(0.5);
+  }, 120_000);
+});

@@ -1,0 +1,87 @@
+/**
+ * The modeller's safeguards of a plan on the clinical model: which parameters decide the first choice (and
+ * whether the scans informed them), and the prior sensitivity line — the first choices simulated again on a
+ * posterior made from the widened prior (every plausible patient of the population, uncalibrated weights, no
+ * condition from the record) and ranked by the same score.
+ */
+import type { CaseRecord } from "../clinic/case-schema.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
+import type { ClinicalPersonalization, ClinicalSample } from "./clinical-personalize.js";
+import {
+  decisiveOf,
+  widenedPersonalization,
+  type ClinicalPlanInfo,
+  type PriorSensitivity,
+} from "./plan-clinical.js";
+import type { RankingWeights } from "./planning-data.js";
+import { simulateAll } from "./pool.js";
+import type { ToxicityProxy, TreatmentBurden } from "./rank.js";
+import { candidateScore } from "./score.js";
+import type { CandidateOutcome, SimulateCandidateInput } from "./simulate-candidate.js";
+
+interface Scored {
+  readonly cand: { readonly id: string; readonly name: string; readonly protocol: Protocol };
+  readonly outcome: CandidateOutcome;
+  readonly tox: ToxicityProxy;
+  readonly burden: TreatmentBurden;
+  readonly score: number;
+}
+
+/** Posterior draws of the widened prior (fewer than the plan's: it answers one question) [Immunoplan choice]. */
+const WIDENED_DRAWS = 400;
+
+export async function clinicalSafeguards(
+  c: CaseRecord,
+  clin: ClinicalPersonalization,
+  personalOpts: { startDate: string; samples?: number; seed?: number; vpopFile?: string },
+  top: readonly Scored[],
+  input: (protocol: Protocol, samples?: readonly ClinicalSample[]) => SimulateCandidateInput,
+  weights: RankingWeights,
+  opts: {
+    threads?: number;
+    signal?: AbortSignal;
+    onProgress?: (stage: string, done: number, total: number) => void;
+  },
+  firstOutcome: CandidateOutcome | undefined,
+): Promise<ClinicalPlanInfo> {
+  const { samples: _s, ...rest } = clin;
+  void _s;
+  const decisive = firstOutcome
+    ? decisiveOf(clin, firstOutcome.finalLog10)
+    : { decisive: [], priorOnlyDecisive: [] };
+  let sensitivity: PriorSensitivity | null = null;
+  if (top.length > 0) {
+    const wide = widenedPersonalization(c, { ...personalOpts, draws: WIDENED_DRAWS });
+    if (wide) {
+      const outcomes = await simulateAll(
+        top.map((t) => input(t.cand.protocol, wide.samples)),
+        {
+          threads: opts.threads,
+          signal: opts.signal,
+          onProgress: (d, t) => opts.onProgress?.("prior sensitivity", d, t),
+        },
+      );
+      const compared = top.map((t, i) => ({
+        id: t.cand.id,
+        score: t.score,
+        widenedScore: candidateScore(outcomes[i], t.tox, t.burden, weights),
+      }));
+      const best = [...compared].sort((a, b) => b.widenedScore - a.widenedScore)[0];
+      const changed = best.id !== top[0].cand.id;
+      const name = (id: string) => top.find((t) => t.cand.id === id)!.cand.name;
+      const widened = `every one of the ${wide.prior.plausible} plausible ${wide.prior.cancer} patients with equal weights (the priors before calibration) and no condition from the record (posterior ESS ${Math.round(wide.ess)})`;
+      sensitivity = {
+        widened,
+        ess: wide.ess,
+        compared,
+        firstChoice: top[0].cand.id,
+        widenedFirstChoice: best.id,
+        changed,
+        message: changed
+          ? `Prior sensitivity: with the prior widened to ${widened}, the first choice changes from ${name(top[0].cand.id)} to ${name(best.id)} (among the ${top.length} best): the ranking depends on the calibrated prior.`
+          : `Prior sensitivity: with the prior widened to ${widened}, the first choice (${name(top[0].cand.id)}) stays first among the ${top.length} best.`,
+      };
+    }
+  }
+  return { ...rest, ...decisive, sensitivity };
+}

@@ -1,0 +1,129 @@
+/**
+ * One candidate protocol simulated on every posterior sample of the clinical model (clinical-personalize.ts),
+ * summarized as the planner summarizes the core model's: probabilities of control (no RECIST progression: the
+ * sum of diameters ≥ 20 % and ≥ 5 mm above its nadir, or a new lesion — an occult metastasis reaching 10 mm) and
+ * of elimination (fewer than one viable tumour cell), the time to progression, viable-cell bands; and, in the
+ * unit a clinician reads, the sum of diameters of the target lesions (mm) with its bands and the probabilities
+ * of a response (−30 %) and of a complete response (every target lesion gone, nodes < 10 mm). Lesions are the
+ * model's, without reader noise.
+ */
+import { quantileSorted } from "../engine/statistics.js";
+import { NEW_LESION_MM } from "../population/observe.js";
+import { lesionsAt, occultAt } from "../population/personal-patient.js";
+import { simulatePatient } from "../population/simulate-patient.js";
+import { lesionCells } from "../population/virtual-patient.js";
+import { compileClinical } from "../therapy/compile-clinical.js";
+import type { Patient } from "../therapy/patient.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
+import type { ClinicalSample } from "./clinical-personalize.js";
+import {
+  BAND_QUANTILES,
+  MILESTONES,
+  outputGrid,
+  progressionDay,
+  type CandidateOutcome,
+} from "./simulate-candidate.js";
+
+/** Relative tolerance of planning simulations on the clinical model (as PLANNING_RTOL of the core model). */
+export const CLINICAL_PLANNING_RTOL = 1e-3;
+
+export interface ClinicalCandidateInput {
+  readonly protocol: Protocol;
+  readonly patient: Patient;
+  readonly clinical: readonly ClinicalSample[];
+  readonly horizon: number;
+  readonly rtol?: number;
+}
+
+export function simulateClinicalCandidate(input: ClinicalCandidateInput): CandidateOutcome {
+  const times = outputGrid(input.horizon);
+  const nt = times.length;
+  const inputs = compileClinical(input.protocol, { gfr_ml_min: 90, ...input.patient });
+  const logV: Float64Array[] = [];
+  const sldRows: Float64Array[] = [];
+  const ttp: number[] = [];
+  const elimDay: number[] = [];
+  const finalLog10: number[] = [];
+  const failures: string[] = [];
+  let responders = 0;
+  let complete = 0;
+  const sld = new Float64Array(nt);
+  for (const [si, s] of input.clinical.entries()) {
+    let course;
+    try {
+      course = simulatePatient(
+        s.vp,
+        input.protocol,
+        times,
+        inputs,
+        s.start,
+        input.rtol ?? CLINICAL_PLANNING_RTOL,
+      );
+    } catch (e) {
+      failures.push(`sample ${si}: ${(e as Error).message}`);
+      finalLog10.push(NaN);
+      continue;
+    }
+    const lv = new Float64Array(nt);
+    const row = new Float64Array(nt);
+    const detect = lesionCells(NEW_LESION_MM, s.vp.parameters.rho);
+    let newDay = Infinity;
+    let elim = Infinity;
+    let cr = false;
+    for (let i = 0; i < nt; i++) {
+      const d = lesionsAt(s.vp, course, i);
+      let sum = 0;
+      let gone = true;
+      s.vp.lesions.forEach((l, k) => {
+        if (l.role !== "target") return;
+        sum += d[k];
+        if (l.nodal ? d[k] >= 10 : d[k] >= 3) gone = false;
+      });
+      sld[i] = sum;
+      row[i] = sum;
+      if (i > 0 && gone) cr = true;
+      const viable = course.viableS[i] + course.viableL[i];
+      lv[i] = Math.log10(viable + 1);
+      if (viable < 1 && elim === Infinity) elim = times[i];
+      if (i > 0 && newDay === Infinity && occultAt(s.start.occult, course, i).some((o) => o.cells >= detect))
+        newDay = times[i];
+    }
+    const base = sld[0];
+    let best = 0;
+    for (let i = 1; i < nt; i++) best = Math.min(best, base > 0 ? (sld[i] - base) / base : 0);
+    if (best <= -0.3) responders++;
+    if (cr) complete++;
+    logV.push(lv);
+    sldRows.push(row);
+    ttp.push(Math.min(progressionDay(sld, times) ?? Infinity, newDay));
+    elimDay.push(elim);
+    finalLog10.push(lv[nt - 1]);
+  }
+  const m = logV.length;
+  const column = new Float64Array(m);
+  const band = (rows: Float64Array[]) => {
+    const out = BAND_QUANTILES.map(() => new Array<number>(nt));
+    for (let i = 0; i < nt; i++) {
+      for (let k = 0; k < m; k++) column[k] = rows[k][i];
+      column.sort();
+      BAND_QUANTILES.forEach((q, j) => (out[j][i] = m ? quantileSorted(column, q) : NaN));
+    }
+    return out;
+  };
+  const sortedTtp = [...ttp].sort((a, b) => a - b);
+  const medianTtp =
+    m && Number.isFinite(quantileSorted(sortedTtp, 0.5)) ? quantileSorted(sortedTtp, 0.5) : null;
+  return {
+    samples: m,
+    failures,
+    pControl: MILESTONES.map((d) => (m ? ttp.filter((t) => t > d).length / m : NaN)),
+    pElimination: MILESTONES.map((d) => (m ? elimDay.filter((t) => t <= d).length / m : NaN)),
+    medianTtp,
+    days: Array.from(times),
+    bands: band(logV),
+    finalLog10,
+    sldBands: band(sldRows),
+    pResponse: m ? responders / m : NaN,
+    pComplete: m ? complete / m : NaN,
+  };
+}
