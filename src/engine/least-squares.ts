@@ -26,6 +26,13 @@ export interface LeastSquaresOptions {
   readonly ftol?: number;
   /** Stop when the relative step is below this. Default 1e-10. */
   readonly xtol?: number;
+  /**
+   * Stop when SSR fell by less than `reduction` (relative) over the last `iterations` iterations: a fit creeping
+   * along a flat ridge or against a bound, where every single step still passes ftol. Default: not used.
+   */
+  readonly stall?: { readonly iterations: number; readonly reduction: number };
+  /** Stop when SSR is at or below this (a fit exact to the data's precision). Default: not used. */
+  readonly ssrFloor?: number;
 }
 
 export interface LeastSquaresResult {
@@ -94,7 +101,23 @@ export function levenbergMarquardt(
   let lambda = 1e-3;
   let converged = false;
   let it = 0;
+  const stall = opts.stall;
+  const history: number[] = [];
   for (; it < maxIt && !converged; it++) {
+    if (opts.ssrFloor !== undefined && ssr <= opts.ssrFloor) {
+      converged = true;
+      break;
+    }
+    if (stall) {
+      history.push(ssr);
+      if (history.length > stall.iterations) {
+        const then = history.shift()!;
+        if (then - ssr <= stall.reduction * then) {
+          converged = true;
+          break;
+        }
+      }
+    }
     jacobian(prob, theta, r, work, rt, J);
     JtJ.fill(0);
     g.fill(0);

@@ -3,7 +3,12 @@
  * (Levenberg–Marquardt, multi-start, bounds), with standard errors and AIC/BIC; and the population summary of
  * per-subject fits. Model forms as in Benzekry et al., PLoS Comput Biol 2014;10:e1003800 (Table 1).
  */
-import { multiStartLeastSquares, type LeastSquaresProblem } from "../engine/least-squares.js";
+import {
+  levenbergMarquardt,
+  multiStartLeastSquares,
+  type LeastSquaresOptions,
+  type LeastSquaresProblem,
+} from "../engine/least-squares.js";
 import { integrateScalar } from "../engine/scalar-ode.js";
 import { solve } from "../engine/solve.js";
 import { mean, median, sampleVariance } from "../engine/statistics.js";
@@ -147,6 +152,13 @@ const GROWTH_MODELS: readonly GrowthModel[] = [
 ];
 
 /**
+ * ln V below which the tumor is extinct (V < 1e-304) and stays so: with λ < 1 and a shrinking tumor the rate
+ * e^((λ−1)u)·(δ − γu) grows without bound as u → −∞ (V reaches 0 in finite time), which the integrator could only
+ * follow in thousands of steps and then handed to the stiff solver.
+ */
+const EXTINCT = -700;
+
+/**
  * V(t) of the general Gompertz model: no closed form, so u = ln V, du/dt = ±e^((λ−1)u)·(δ − γu), is integrated
  * by Dormand–Prince 5(4) (rtol 1e-11; backwards in time with the sign flipped) — microseconds, not an ODE-solver
  * set-up per reading. Where the equation is stiff (the explicit method would need more than 2,000 steps) the
@@ -158,6 +170,7 @@ function generalGompertz(delta: number, gamma: number, lambda: number, v0: numbe
   const sign = t > 0 ? 1 : -1;
   const a = lambda - 1;
   const rate = (u: number) => {
+    if (u < EXTINCT) return 0;
     const r = sign * Math.exp(a * (u > 700 ? 700 : u)) * (delta - gamma * u);
     return Number.isFinite(r) ? r : 0;
   };
@@ -195,6 +208,7 @@ function generalGompertzPath(
 ): void {
   const a = lambda - 1;
   const rate = (u: number) => {
+    if (u < EXTINCT) return 0;
     const r = Math.exp(a * (u > 700 ? 700 : u)) * (delta - gamma * u);
     return Number.isFinite(r) ? r : 0;
   };
@@ -307,6 +321,8 @@ export interface GrowthResiduals {
   readonly start: readonly number[];
   readonly startRange: { lower: readonly number[]; upper: readonly number[] };
   readonly n: number;
+  /** Σ of the squared weighted readings (n for the log error model): the scale of an exact fit's SSR. */
+  readonly scale: number;
   /** V at time t (absolute) for fitted parameters p. */
   predict(p: ArrayLike<number>, t: number): number;
 }
@@ -354,26 +370,59 @@ export function growthResiduals(model: GrowthModel, s: Series, opts: FitOptions 
       ? { lower: [v0Start / 3, ...model.startLower], upper: [v0Start * 3, ...model.startUpper] }
       : { lower: model.startLower, upper: model.startUpper },
     n,
+    scale: opts.errorModel?.kind === "log" ? n : s.y.reduce((a, y, i) => a + residual(i, 0) ** 2, 0) || n,
     predict,
   };
 }
 
+const EXACT = 1e-12;
+
+/**
+ * Levenberg–Marquardt settings of a model integrated numerically (its Jacobian a finite difference of an ODE
+ * solution, fdStep ≥ 1e-5; closed-form models keep the defaults): the tolerances of MINPACK and SciPy's
+ * least_squares (relative decrease of SSR or relative step below 1e-8); a stop when 10 iterations lowered SSR by
+ * less than 1e-4 (relative: −2 log L by < 1e-4·n), where on flat ridges and against a bound the iterations crept
+ * on to the iteration limit; and a stop when the residuals are a millionth of the readings (SSR ≤ 1e-12 of
+ * Σ(weighted reading)²), exact far below the readings' precision, where a series that falls to 0 was otherwise
+ * fitted ever closer to a degenerate limit.
+ */
+const lmOptions = (model: GrowthModel, g: GrowthResiduals): LeastSquaresOptions =>
+  model.fdStep !== undefined
+    ? { ssrFloor: EXACT * g.scale, ftol: 1e-8, xtol: 1e-8, stall: { iterations: 10, reduction: 1e-4 } }
+    : {};
+
+/** An SSR at the data's precision: an exact fit, which no other start can meaningfully improve. */
+const exact = (ssr: number, g: GrowthResiduals) => ssr <= EXACT * g.scale;
+
 /**
  * Least-squares fit with multi-start; a general model (general Gompertz, general Bertalanffy) is also started from
- * the fit of the model it contains, so that it is never worse than that model.
+ * the fit of the model it contains, so that it is never worse than that model. When that start already fits the
+ * readings exactly (as many readings as parameters, say), it is the fit: the other starts could only find other
+ * exact fits, equal to rounding, and the nested model's is the parsimonious one.
  */
 export function leastSquaresGrowth(model: GrowthModel, s: Series, opts: FitOptions = {}) {
   const g = growthResiduals(model, s, opts);
   const nested = NESTED[model.name];
   const extraStarts: number[][] = [];
+  const lm = lmOptions(model, g);
   if (nested) {
     const inner = leastSquaresGrowth(growthModel(nested.model), s, opts);
     const free = opts.fitV0 === true;
     const p = inner.fit.theta;
     const embedded = nested.embed(free ? p.slice(1) : p);
-    extraStarts.push(free ? [p[0], ...embedded] : embedded);
+    const start = free ? [p[0], ...embedded] : embedded;
+    if (exact(inner.fit.ssr, g)) {
+      try {
+        const fit = levenbergMarquardt(g.problem, start, lm);
+        if (exact(fit.ssr, g)) return { g, fit: { ...fit, starts: 1 } };
+      } catch {
+        // the general model is not finite there: the other starts decide
+      }
+    }
+    extraStarts.push(start);
   }
   const fit = multiStartLeastSquares(g.problem, g.start, g.startRange, {
+    ...lm,
     starts: opts.starts ?? 8,
     seed: opts.seed ?? 1,
     extraStarts,
