@@ -14,6 +14,7 @@ import { trialJsonSchema } from "../population/trial-schema.js";
 import { modelPage } from "./model-page.js";
 import { calibrationReport } from "./calibration-report.js";
 import { sequencingReport } from "./sequencing-report.js";
+import { planningReport } from "./planning-report.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DOCS = path.join(ROOT, "docs");
@@ -90,6 +91,13 @@ writeFileSync(
   path.join(ROOT, "schemas", "case.schema.json"),
   JSON.stringify(caseJsonSchema(), null, 2) + "\n",
 );
+// `npm run docs -- --only planning` regenerates docs/planning.md alone (minutes instead of the whole set)
+if (process.argv.includes("--only") && process.argv.includes("planning")) {
+  writeFileSync(path.join(DOCS, "planning.md"), await planningReport(ROOT));
+  console.log("docs: planning report");
+  process.exit(0);
+}
+writeFileSync(path.join(DOCS, "planning.md"), await planningReport(ROOT));
 const calibration = await calibrationReport(ROOT, path.join(DOCS, "images", "calibration"));
 writeFileSync(path.join(DOCS, "calibration.md"), calibration.markdown);
 writeFileSync(path.join(DOCS, "sequencing.md"), await sequencingReport());

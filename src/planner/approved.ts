@@ -5,8 +5,8 @@
  * stored candidate alone.
  */
 import { candidateScore } from "./score.js";
-import type { CandidateExplanation, OutcomeSummary, Plan, RankedCandidate } from "./plan.js";
-import { stepAgents } from "./plan.js";
+import type { CandidateExplanation, Plan, RankedCandidate } from "./plan.js";
+import { stepAgents, summarizeOutcome } from "./plan.js";
 import { toxicityProxy, treatmentBurden } from "./rank.js";
 import type { CandidateOutcome, SimulateCandidateInput } from "./simulate-candidate.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
@@ -29,17 +29,6 @@ export function approvedSimulationInput(plan: Plan, protocol: Protocol): Simulat
   };
 }
 
-function summarize(o: CandidateOutcome): OutcomeSummary {
-  const finite = o.finalLog10.filter(Number.isFinite).sort((a, b) => a - b);
-  return {
-    samples: o.samples,
-    failures: o.failures.length,
-    pControl: o.pControl,
-    pElimination: o.pElimination,
-    medianTtpDays: o.medianTtp,
-    medianFinalLog10: finite.length ? finite[Math.floor(finite.length / 2)] : NaN,
-  };
-}
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -60,7 +49,7 @@ export function approvedCandidate(
   // plans made before issue 14 have no tumor types: the agents' general rates
   const toxicity = toxicityProxy(protocol, plan.personalization.patient, plan.tumorTypes ?? []);
   const burden = treatmentBurden(protocol);
-  const summary = summarize(outcome);
+  const summary = summarizeOutcome(outcome);
   return {
     ...c,
     name: `${c.name} — edited on approval`,

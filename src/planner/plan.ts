@@ -74,6 +74,9 @@ export interface OutcomeSummary {
   readonly medianTtpDays: number | null;
   /** Median log10 tumor cells at the horizon. */
   readonly medianFinalLog10: number;
+  /** Clinical model: P(best change of the sum of diameters ≤ −30 %) and P(complete response) within the horizon. */
+  readonly pResponse?: number;
+  readonly pComplete?: number;
 }
 
 export interface RankedCandidate {
@@ -203,7 +206,7 @@ export interface Plan {
   readonly flags?: readonly string[];
 }
 
-function summarizeOutcome(o: CandidateOutcome): OutcomeSummary {
+export function summarizeOutcome(o: CandidateOutcome): OutcomeSummary {
   const finite = o.finalLog10.filter(Number.isFinite).sort((a, b) => a - b);
   return {
     samples: o.samples,
@@ -212,6 +215,7 @@ function summarizeOutcome(o: CandidateOutcome): OutcomeSummary {
     pElimination: o.pElimination,
     medianTtpDays: o.medianTtp,
     medianFinalLog10: finite.length ? finite[Math.floor(finite.length / 2)] : NaN,
+    ...(o.pResponse !== undefined ? { pResponse: o.pResponse, pComplete: o.pComplete } : {}),
   };
 }
 

@@ -51,6 +51,9 @@ const APPROVED = ["approved", "active", "completed"];
 export function convergenceWarning(doc: Plan): string | null {
   const p = doc.personalization;
   if (p.converged) return null;
+  // the clinical model's importance sampling states its own criterion (effective sample size)
+  if (p.convergence)
+    return `the personalization did not converge (${p.convergence}): its predictions are unreliable`;
   const bad = p.posterior.filter((x) => x.informedByData && !(x.rhat < RHAT_LIMIT)).map((x) => x.name);
   return `the personalization did not converge (R-hat ≥ ${RHAT_LIMIT} for ${bad.join(", ") || "some parameter"}): its predictions are unreliable`;
 }
