@@ -29,7 +29,6 @@ export function approvedSimulationInput(plan: Plan, protocol: Protocol): Simulat
   };
 }
 
-
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**

@@ -29,6 +29,11 @@ export const VPOP_OF_TUMOR_TYPE: Readonly<Record<string, CancerType>> = {
  * importance weights rest on a handful of patients].
  */
 export const MIN_PRIOR_ESS = 50;
+/**
+ * Bandwidth of the baseline-burden kernel on ln(sum of diameters) [Immunoplan choice: ±35 % is one SD, about the
+ * spread of two readers on a sum (Yoon 2016 limits of agreement ±19.5 % at 2 SD) plus growth between scans].
+ */
+export const BURDEN_BANDWIDTH = 0.35;
 /** LDH above this is "elevated" when the record gives no reference range [assumption: a common ULN, U/L]. */
 const LDH_ULN_DEFAULT = 250;
 
@@ -125,10 +130,21 @@ export interface ConditionedPrior {
   readonly relaxed: readonly string[];
   readonly ess: number;
   readonly warnings: readonly string[];
+  /**
+   * The case's sum of diameters at the first scan used, and where it lies in the calibrated population (weighted
+   * share of virtual patients with a smaller baseline sum): far in a tail, the predictions extrapolate the model's
+   * burden dependence beyond what the trials constrained.
+   */
+  readonly burden: { readonly sldMm: number; readonly percentile: number } | null;
 }
 
 /** The case's conditioned prior, or null when its cancer type has no shipped calibrated population. */
-export function conditionedPrior(c: CaseRecord, date: string, vpopFile?: string): ConditionedPrior | null {
+export function conditionedPrior(
+  c: CaseRecord,
+  date: string,
+  vpopFile?: string,
+  sldMm?: number,
+): ConditionedPrior | null {
   const cancer = caseVpopCancer(c);
   if (!cancer) return null;
   const file = vpopFile ?? shippedVpopFile(cancer);
@@ -163,7 +179,19 @@ export function conditionedPrior(c: CaseRecord, date: string, vpopFile?: string)
       name: `ECOG ${cond.ecog >= 1 ? "≥ 1" : "0"}`,
       keep: (vp) => vp.covariates.ecog >= 1 === cond.ecog! >= 1,
     });
-  const base = Float64Array.from(vpop.patients, (p) => p.weight);
+  const calibrated = Float64Array.from(vpop.patients, (p) => p.weight);
+  // the baseline burden: a kernel on ln(sum of diameters) around the case's, always applied (a soft condition)
+  const base = Float64Array.from(calibrated, (b, i) => {
+    if (!sldMm) return b;
+    const z = Math.log(patients[i].covariates.sld_mm / sldMm) / BURDEN_BANDWIDTH;
+    return b * Math.exp(-0.5 * z * z);
+  });
+  let below = 0;
+  let total = 0;
+  calibrated.forEach((b, i) => {
+    total += b;
+    if (sldMm && patients[i].covariates.sld_mm < sldMm) below += b;
+  });
   const weigh = (kept: readonly Criterion[]) => {
     const w = Float64Array.from(base, (b, i) =>
       kept.every((k) => k.keep(patients[i], vpop.patients[i].refractory)) ? b : 0,
@@ -187,9 +215,15 @@ export function conditionedPrior(c: CaseRecord, date: string, vpopFile?: string)
     patients,
     weights: w,
     conditions: cond,
-    applied: kept.map((k) => k.name),
+    applied: [
+      ...(sldMm
+        ? [`baseline sum of diameters near ${sldMm} mm (kernel, SD ${BURDEN_BANDWIDTH} on the log scale)`]
+        : []),
+      ...kept.map((k) => k.name),
+    ],
     relaxed,
     ess,
     warnings,
+    burden: sldMm ? { sldMm, percentile: total > 0 ? below / total : NaN } : null,
   };
 }

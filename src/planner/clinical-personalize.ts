@@ -61,7 +61,7 @@ export interface ClinicalPersonalization {
   readonly method: string;
   /** The case's patient as dosing reads it (weight, height; GFR assumed when the record has none). */
   readonly patient: Patient;
-  readonly prior: Pick<ConditionedPrior, "cancer" | "file" | "applied" | "relaxed" | "ess"> & {
+  readonly prior: Pick<ConditionedPrior, "cancer" | "file" | "applied" | "relaxed" | "ess" | "burden"> & {
     readonly conditions: readonly string[];
     readonly plausible: number;
   };
@@ -135,10 +135,11 @@ export function personalizeClinical(
   c: CaseRecord,
   opts: ClinicalPersonalizeOptions,
 ): ClinicalPersonalization | null {
-  const prior = opts.prior ?? conditionedPrior(c, opts.startDate, opts.vpopFile);
+  const series = tumorSeries(c, opts.startDate).filter((o) => o.day <= 0);
+  const anchorSld = series.find((o) => o.day >= -LOOKBACK_DAYS)?.sldMm;
+  const prior = opts.prior ?? conditionedPrior(c, opts.startDate, opts.vpopFile, anchorSld || undefined);
   if (!prior) return null;
   const patient: Patient = { ...casePatient(c), gfr_ml_min: DEFAULT_GFR };
-  const series = tumorSeries(c, opts.startDate).filter((o) => o.day <= 0);
   const used = series.filter((o) => o.day >= -LOOKBACK_DAYS);
   const excluded = series
     .filter((o) => o.day < -LOOKBACK_DAYS)
@@ -261,6 +262,7 @@ export function personalizeClinical(
       applied: prior.applied,
       relaxed: prior.relaxed,
       ess: prior.ess,
+      burden: prior.burden,
       conditions: prior.conditions.sources,
       plausible: prior.patients.length,
     },

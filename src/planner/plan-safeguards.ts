@@ -85,3 +85,20 @@ export async function clinicalSafeguards(
   }
   return { ...rest, ...decisive, sensitivity };
 }
+
+/** A tail of the calibration population's baseline burden beyond which the plan says it extrapolates [Immunoplan choice]. */
+export const BURDEN_TAIL = 0.1;
+
+/**
+ * A flag when the patient's baseline sum of diameters lies in a tail of the calibrated population's: the model's
+ * effects depend strongly on burden (effector-to-target ratio), and the trials constrained them only on average.
+ */
+export function burdenTailFlag(info: Pick<ClinicalPlanInfo, "prior"> | undefined): string[] {
+  const b = info?.prior.burden;
+  if (!b || !Number.isFinite(b.percentile)) return [];
+  if (b.percentile >= BURDEN_TAIL && b.percentile <= 1 - BURDEN_TAIL) return [];
+  const share = Math.round((b.percentile < BURDEN_TAIL ? 1 - b.percentile : b.percentile) * 100);
+  return [
+    `The patient's sum of diameters at the first scan used (${b.sldMm} mm) is ${b.percentile < BURDEN_TAIL ? "smaller" : "larger"} than that of ${share} % of the calibrated population: the predicted effects rest on the model's dependence on tumour burden (effector-to-target ratio), which the trials constrained only on average.`,
+  ];
+}

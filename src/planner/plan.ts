@@ -26,7 +26,7 @@ import {
   clinicalPersonalization,
   type ClinicalPlanInfo,
 } from "./plan-clinical.js";
-import { clinicalSafeguards } from "./plan-safeguards.js";
+import { burdenTailFlag, clinicalSafeguards } from "./plan-safeguards.js";
 import { planningData, type RankingWeights } from "./planning-data.js";
 import { simulateAll } from "./pool.js";
 import {
@@ -519,6 +519,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
         ]
       : []),
     ...(clinicalInfo?.sensitivity?.changed ? [clinicalInfo.sensitivity.message] : []),
+    ...burdenTailFlag(clinicalInfo),
   ];
   return {
     kind: "immunoplan-plan",

@@ -1,5 +1,9 @@
 /** A candidate simulated on the plan's posterior samples: the clinical model's when the plan has them, else the core model's. */
-import { simulateCandidate, type CandidateOutcome, type SimulateCandidateInput } from "./simulate-candidate.js";
+import {
+  simulateCandidate,
+  type CandidateOutcome,
+  type SimulateCandidateInput,
+} from "./simulate-candidate.js";
 import { simulateClinicalCandidate } from "./simulate-clinical-candidate.js";
 
 export function simulatePlanCandidate(input: SimulateCandidateInput): CandidateOutcome {

@@ -15,6 +15,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startServerProcess } from "../test-support/server-process.js";
+import { openTab } from "../test-support/browser-actions.js";
 import { DEMO_PASSWORD } from "../test-support/test-server.js";
 import { doseText } from "../therapy/dose-text.js";
 
@@ -214,14 +215,14 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByText("Imaging: sum of target diameters").waitFor();
     await page.screenshot({ path: path.join(SHOTS, "case-records.png"), fullPage: true });
     await checkAccessibility(page, "case records");
-    await page.getByRole("tab", { name: "Evaluation" }).click();
+    await openTab(page, "Evaluation");
     await page.getByRole("button", { name: "Evaluate the case" }).click();
     await page.getByRole("table", { name: "eligibility" }).waitFor({ timeout: 30_000 });
     await expect(
       page.getByRole("table", { name: "eligibility" }).getByText("CAR-T cells", { exact: true }).isVisible(),
     ).resolves.toBe(true);
     await page.screenshot({ path: path.join(SHOTS, "case-evaluation.png"), fullPage: true });
-    await page.getByRole("tab", { name: "Planner" }).click();
+    await openTab(page, "Planner");
     await page.getByRole("button", { name: "Plan candidate protocols" }).click();
     await page.getByRole("table", { name: "ranked candidates" }).waitFor({ timeout: 120_000 });
     await page.screenshot({ path: path.join(SHOTS, "planner-ranking.png"), fullPage: true });
@@ -346,7 +347,7 @@ describe.skipIf(!available)("the web app in Chromium", () => {
   it("the clinician starts the plan and follows it: RECIST against the line's baseline, iRECIST, AE guidance by agent", async () => {
     const page = await signIn("clinician@demo.immunoplan");
     await page.goto(`${base}/cases/${melanomaCaseId}`);
-    await page.getByRole("tab", { name: "Follow-up" }).click();
+    await openTab(page, "Follow-up");
     const plansTable = page.getByRole("table", { name: "plans" });
     await plansTable.getByText("Approved, not started").waitFor();
     await page.getByText("In treatment", { exact: true }).waitFor(); // the case follows the approved plan

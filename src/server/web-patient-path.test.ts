@@ -18,6 +18,7 @@ import path from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planDate } from "../planner/patient-copy.js";
+import { openTab } from "../test-support/browser-actions.js";
 import { withDiagnostics } from "../test-support/browser-diagnostics.js";
 import { ROOT, startServerProcess } from "../test-support/server-process.js";
 import { DEMO_PASSWORD } from "../test-support/test-server.js";
@@ -90,20 +91,6 @@ async function choose(page: Page, scope: Locator, label: string, option: string 
   await item.waitFor();
   await item.dispatchEvent("click");
   await expect.poll(() => input.getAttribute("aria-expanded")).toBe("false");
-}
-
-/** Opens a tab of the case page and waits until it is the selected one (a click during a re-render can be lost). */
-async function openTab(page: Page, name: string) {
-  const tab = page.getByRole("tab", { name, exact: true });
-  await expect
-    .poll(
-      async () => {
-        await tab.click();
-        return tab.getAttribute("aria-selected");
-      },
-      { timeout: 30_000 },
-    )
-    .toBe("true");
 }
 
 describe.skipIf(!available)("the patient path in Chromium", () => {

@@ -17,6 +17,7 @@ import { CaseSchema } from "../clinic/case-schema.js";
 import { exportBundle } from "../clinic/fhir-export.js";
 import { ROOT, startServerProcess } from "../test-support/server-process.js";
 import { withDiagnostics } from "../test-support/browser-diagnostics.js";
+import { openTab } from "../test-support/browser-actions.js";
 import { DEMO_PASSWORD } from "../test-support/test-server.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -154,7 +155,7 @@ describe.skipIf(!available)("the record editor in Chromium", () => {
     const page = await signIn("clinician@demo.immunoplan");
     await withDiagnostics(page, "record-editor", async () => {
       await page.goto(`${base}/cases/${caseId}`);
-      await page.getByRole("tab", { name: "Edit record" }).click();
+      await openTab(page, "Edit record");
       // the document beside the form, page 2: the values added now name it
       await choose(page, page.locator("body"), "Reading from", "ct-and-pathology.pdf");
       await page.getByLabel("Page").fill("2");
@@ -267,7 +268,7 @@ describe.skipIf(!available)("the record editor in Chromium", () => {
       await page.getByTestId("checklist-performance").getByText("present").waitFor();
 
       // the evaluation reads the record
-      await page.getByRole("tab", { name: "Evaluation" }).click();
+      await openTab(page, "Evaluation");
       await page.getByRole("button", { name: "Evaluate the case" }).click();
       await page.getByRole("table", { name: "eligibility" }).waitFor({ timeout: 60_000 });
     });
@@ -293,7 +294,7 @@ describe.skipIf(!available)("the record editor in Chromium", () => {
       recommended: string;
     }[];
     await page.goto(`${base}/cases/${melanoma}`);
-    await page.getByRole("tab", { name: "Cost" }).click();
+    await openTab(page, "Cost");
     await page.getByRole("table", { name: "candidate estimates" }).waitFor();
     await page.getByRole("table", { name: "estimate items" }).getByText("Total").waitFor();
     await call(page, "POST", `/api/plans/${plans[0].id}/approve`, {
@@ -301,7 +302,7 @@ describe.skipIf(!available)("the record editor in Chromium", () => {
       acknowledgeNotConverged: true,
     });
     await page.reload();
-    await page.getByRole("tab", { name: "Cost" }).click();
+    await openTab(page, "Cost");
     await page.getByRole("table", { name: "quote" }).getByText("Total").waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.close();

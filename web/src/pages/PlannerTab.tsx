@@ -497,7 +497,13 @@ export function PlannerTab({ caseId }: { caseId: string }) {
       {plan && (
         <>
           {(plan.flags ?? []).length > 0 && (
-            <Alert color="orange" title="Read the ranking with these warnings" data-testid="plan-flags">
+            // role status: a standing warning of this plan, not an error of the page
+            <Alert
+              color="red"
+              role="status"
+              title="Read the ranking with these warnings"
+              data-testid="plan-flags"
+            >
               {(plan.flags ?? []).map((f) => (
                 <Text key={f} size="sm">
                   {f}
