@@ -8,10 +8,11 @@ import { parseSeriesCsv } from "./series-csv.js";
 export const POPULATION_USAGE = `       immunoplan fit --population --model ${populationModels()
   .map((m) => m.name)
   .join("|")} --data FILE.csv
-                      [--id-column A[,B]] [--time-column C] [--value-column C] [--error-model log|constant]
+                      [--id-column A[,B]] [--time-column C] [--value-column C] [--error-model log|constant|combined]
                       [--covariance diagonal|full] [--random P,Q] [--min-points N] [--json]
   Population (nonlinear mixed-effects) fit, Lindstrom–Bates as in R nlme: typical values, log-normal random effects
-  (diagonal or full covariance), residual error on ln y (log, default) or y, standard errors, −2 log-likelihood,
+  (diagonal or full covariance), residual error on ln y (log, default), on y (constant) or combined (on ln y,
+  Var = σ² + additive²/y²), standard errors, −2 log-likelihood,
   AIC/BIC and each patient's empirical Bayes estimates. Patients with fewer than N readings (default 2) are left out.`;
 
 export interface PopulationValues {
@@ -33,9 +34,9 @@ export function runPopulationFit(io: CliIO, values: PopulationValues): number {
   if (!names.includes(values.model!))
     throw new UsageError(`--population: unknown model '${values.model}' (one of ${names.join(", ")})`);
   const errorModel = (values["error-model"] ?? "log") as ResidualModel;
-  if (errorModel !== "log" && errorModel !== "constant")
+  if (errorModel !== "log" && errorModel !== "constant" && errorModel !== "combined")
     throw new UsageError(
-      `--error-model: '${values["error-model"]}' is not log or constant for a population fit`,
+      `--error-model: '${values["error-model"]}' is not log, constant or combined for a population fit`,
     );
   const covariance = values.covariance ?? "diagonal";
   if (covariance !== "diagonal" && covariance !== "full")
@@ -100,7 +101,9 @@ export function runPopulationFit(io: CliIO, values: PopulationValues): number {
       `  ${p.padEnd(7)} ${`${g(fe.value)} (${g(fe.se)})`.padEnd(20)} ${re ? `${g(re.sd)} (${g(re.se)}) ${fe.variability}` : "fixed"}   ${fe.unit}\n`,
     );
   }
-  io.out(`  residual σ ${g(fit.residual.sigma)} (${g(fit.residual.se)})\n`);
+  io.out(
+    `  residual σ ${g(fit.residual.sigma)} (${g(fit.residual.se)})${fit.residual.additive ? `, additive ${g(fit.residual.additive.sd)} (${g(fit.residual.additive.se)})` : ""}\n`,
+  );
   if (fit.correlation) {
     const r = Object.keys(fit.correlation);
     io.out(

@@ -10,7 +10,7 @@ import {
   type PatientForecast,
   type Split,
 } from "../models/forecast.js";
-import { fitPopulation, type PopulationParameters } from "../models/population-fit.js";
+import { fitPopulation, type PopulationParameters, type ResidualModel } from "../models/population-fit.js";
 import { populationModel, populationModels } from "../models/population-models.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 import { parseSeriesCsv, type ReadSeries, type SeriesColumns } from "./series-csv.js";
@@ -18,7 +18,7 @@ import { parseSeriesCsv, type ReadSeries, type SeriesColumns } from "./series-cs
 export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --train-points K [--min-points M]
                       [--model M | --population FILE.json] [--population-from TRAIN.csv] [--hold-out-column C]
                       [--id-column A[,B]] [--time-column C] [--value-column C] [--covariance full|diagonal]
-                      [--seed S] [--json]
+                      [--error-model log|combined|constant] [--seed S] [--json]
   For every patient with at least M readings (default K + 1), fits the first K readings and predicts every later
   reading with 80 % and 95 % prediction intervals, beside the six classical models of Laleh 2022 fitted per
   patient on the same K readings. The prior of a patient is a population model (nonlinear mixed effects):
@@ -30,7 +30,7 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
     .map((m) => m.name)
     .join(
       ", ",
-    )}; default gompertz, full covariance — --covariance diagonal), or a classical model fitted per patient without a prior
+    )}; default gompertz, full covariance — --covariance diagonal —, residual error on ln y — --error-model), or a classical model fitted per patient without a prior
   (${growthModels()
     .map((m) => m.name)
     .join(", ")}).
@@ -76,7 +76,13 @@ function readPopulation(io: CliIO, file: string): PopulationParameters {
   )
     throw bad(`'omega' is not a ${q} × ${q} matrix`);
   if (!(typeof p.sigma === "number" && p.sigma > 0)) throw bad("'sigma' is not a positive number");
-  if (p.errorModel !== "log" && p.errorModel !== "constant") throw bad("'errorModel' is not log or constant");
+  if (p.errorModel !== "log" && p.errorModel !== "constant" && p.errorModel !== "combined")
+    throw bad("'errorModel' is not log, constant or combined");
+  if (
+    p.errorModel === "combined" &&
+    !(typeof p.kappa === "number" && p.kappa >= 0 && Number.isFinite(p.kappa))
+  )
+    throw bad("'kappa' (the combined error model's additive/proportional ratio) is not a number ≥ 0");
   const floor = typeof p.floor === "number" && p.floor > 0 ? p.floor : 1;
   return {
     model: m.name,
@@ -86,6 +92,7 @@ function readPopulation(io: CliIO, file: string): PopulationParameters {
     random: p.random,
     omega: p.omega,
     sigma: p.sigma,
+    ...(p.errorModel === "combined" ? { kappa: p.kappa } : {}),
   };
 }
 
@@ -96,10 +103,11 @@ function fitOrFail(
   series: Series[],
   what: string,
   covariance: "full" | "diagonal",
+  errorModel: ResidualModel,
 ): PopulationParameters {
   const usable = series.filter(enough);
   try {
-    return fitPopulation(model, usable, { covariance }).population;
+    return fitPopulation(model, usable, { covariance, errorModel }).population;
   } catch (e) {
     throw new UsageError(`${what}: the population fit failed (${(e as Error).message})`);
   }
@@ -123,6 +131,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       "value-column": { type: "string" },
       seed: { type: "string" },
       covariance: { type: "string" },
+      "error-model": { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -156,6 +165,11 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
   const covariance = values.covariance ?? "full";
   if (covariance !== "full" && covariance !== "diagonal")
     throw new UsageError(`--covariance: '${covariance}' is not diagonal or full`);
+  const errorModel = (values["error-model"] ?? "log") as ResidualModel;
+  if (errorModel !== "log" && errorModel !== "combined" && errorModel !== "constant")
+    throw new UsageError(`--error-model: '${values["error-model"]}' is not log, combined or constant`);
+  if (values["error-model"] !== undefined && values.population !== undefined)
+    throw new UsageError("--error-model and --population exclude each other (the population file names it)");
   const isPopulationModel = populationModels().some((m) => m.name === modelName);
   if (!isPopulationModel && !growthModels().some((m) => m.name === modelName))
     throw new UsageError(`--model: unknown model '${modelName}'`);
@@ -178,6 +192,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       train.series,
       `--population-from ${values["population-from"]}`,
       covariance,
+      errorModel,
     );
     splits.forEach((s) => priorOf.set(s.series.id, pop));
     method = `population ${modelName} fitted on ${values["population-from"]}`;
@@ -195,7 +210,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       const others = data.series.filter((s) => groupOf(s) !== g);
       if (others.filter(enough).length < 2)
         throw new UsageError(`--hold-out-column ${col}: no other group than '${g}' to fit the population on`);
-      const pop = fitOrFail(modelName, others, `patients with ${col} ≠ ${g}`, covariance);
+      const pop = fitOrFail(modelName, others, `patients with ${col} ≠ ${g}`, covariance, errorModel);
       splits
         .filter((s) => groupOf(s.series as ReadSeries) === g)
         .forEach((s) => priorOf.set(s.series.id, pop));
@@ -204,7 +219,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
   } else if (isPopulationModel) {
     const forecast = new Map(splits.map((s) => [s.series.id, s.train]));
     const own = data.series.map((s) => forecast.get(s.id) ?? s);
-    const pop = fitOrFail(modelName, own, values.data, covariance);
+    const pop = fitOrFail(modelName, own, values.data, covariance, errorModel);
     splits.forEach((s) => priorOf.set(s.series.id, pop));
     method = `population ${modelName} fitted on the training readings of ${values.data}`;
   } else method = `${modelName} per patient, no prior`;

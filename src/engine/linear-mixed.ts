@@ -3,6 +3,8 @@
  * ε_i ~ N(0, σ²I), with μ profiled out by generalized least squares (Pinheiro & Bates, Mixed-Effects Models in S
  * and S-PLUS, 2000, §2.2). Z_i is the subset `random` of the columns of X_i. The covariance is parameterized by
  * θ = (Cholesky factor of Ω — log diagonal, then raw off-diagonal when full — row by row, ln σ), unconstrained.
+ * With a residual variance function (heteroscedastic), Var ε_ij = σ²·(1 + κ²·h2_ij) with h2 = h(f̂)² fixed at
+ * the fitted values of the linearization (as nlme's varFunc), and ln κ is the last component of θ.
  */
 
 export interface LinearizedSubject {
@@ -10,6 +12,8 @@ export interface LinearizedSubject {
   /** n × p, row-major. */
   readonly X: Float64Array;
   readonly w: Float64Array;
+  /** h(f̂_j)² of the residual variance function at the fitted values (heteroscedastic objective only). */
+  readonly h2?: Float64Array;
 }
 
 /** Number of Cholesky parameters of a q × q covariance. */
@@ -70,10 +74,11 @@ export class LinearMixedObjective {
     private readonly p: number,
     private readonly random: Int32Array,
     private readonly full: boolean,
+    private readonly heteroscedastic = false,
   ) {
     const maxN = Math.max(...subjects.map((s) => s.n));
     this.q = random.length;
-    this.dimension = choleskyParameters(this.q, full) + 1;
+    this.dimension = choleskyParameters(this.q, full) + (heteroscedastic ? 2 : 1);
     this.mu = new Float64Array(p);
     this.information = new Float64Array(p * p);
     this.V = new Float64Array(maxN * maxN);
@@ -88,7 +93,9 @@ export class LinearMixedObjective {
     // SDs and σ between e^−25 and e^25: beyond, the likelihood is degenerate (and rounding decides)
     for (let k = 0; k < this.dimension; k++) if (!(Math.abs(theta[k]) < 25)) return Infinity;
     const omega = omegaFromPacked(theta, 0, q, this.full);
-    const s2 = Math.exp(2 * theta[this.dimension - 1]);
+    const nChol = choleskyParameters(q, this.full);
+    const s2 = Math.exp(2 * theta[nChol]);
+    const k2 = this.heteroscedastic ? Math.exp(2 * theta[nChol + 1]) : 0;
     const A = this.information;
     A.fill(0);
     b.fill(0);
@@ -98,11 +105,12 @@ export class LinearMixedObjective {
     for (const s of this.subjects) {
       const n = s.n;
       const X = s.X;
+      const h2 = s.h2;
       nTotal += n;
       // V = Z Ω Zᵀ + σ² I (lower triangle), then its Cholesky factor in place
       for (let a = 0; a < n; a++)
         for (let bb = 0; bb <= a; bb++) {
-          let v = a === bb ? s2 : 0;
+          let v = a === bb ? s2 * (h2 && k2 > 0 ? 1 + k2 * h2[a] : 1) : 0;
           for (let k = 0; k < q; k++) {
             const za = X[a * p + random[k]];
             if (za === 0) continue;

@@ -76,3 +76,46 @@ describe("nonlinear mixed-effects fit (Lindstrom–Bates)", () => {
     expect(Math.abs(fit.mu[2] - mu[2])).toBeLessThan(3 * fit.muSe[2]);
   });
 });
+
+describe("residual variance function (combined error, FOCE with interaction)", () => {
+  /** The same curve with Var ε = σ²·(1 + κ²·e^(−2f)): on ln y, a proportional σ plus an additive σκ on y. */
+  const combined: MixedModel = { ...model, varianceShape: (f) => Math.exp(-f) };
+
+  function simulateCombined(n: number, sigma: number, additive: number, seed: number) {
+    const rand = seededRandom(seed);
+    const times = Float64Array.from([0, 1, 2, 3, 4, 6, 8, 10]);
+    const out = new Float64Array(times.length);
+    const subjects: MixedSubject[] = [];
+    for (let i = 0; i < n; i++) {
+      // sizes from about 2 to 60: the additive part dominates the small ones
+      const phi = Float64Array.from([
+        2.5 + 0.8 * standardNormal(rand),
+        Math.log(0.4) + 0.4 * standardNormal(rand),
+        Math.log(0.1) + 0.3 * standardNormal(rand),
+      ]);
+      model.predict(phi, times, out);
+      subjects.push({
+        t: times,
+        y: Float64Array.from(out, (f) => {
+          const y = Math.exp(f) * (1 + sigma * standardNormal(rand)) + additive * standardNormal(rand);
+          return Math.log(Math.max(y, 0.5));
+        }),
+      });
+    }
+    return subjects;
+  }
+
+  it("recovers the proportional and additive SDs (20 %) and lowers −2 log L against a homoscedastic fit", () => {
+    const subjects = simulateCombined(150, 0.08, 1, 5);
+    const start = [2, Math.log(0.2), Math.log(0.2)];
+    const fit = fitMixedEffects(combined, subjects, { start });
+    const plain = fitMixedEffects(model, subjects, { start });
+    expect(fit.converged).toBe(true);
+    expect(Math.abs(fit.sigma / 0.08 - 1)).toBeLessThan(0.2);
+    expect(Math.abs((fit.sigma * fit.kappa) / 1 - 1)).toBeLessThan(0.2);
+    expect(fit.kappaSe).toBeGreaterThan(0);
+    expect(fit.parameters).toBe(plain.parameters + 1);
+    expect(fit.aic).toBeLessThan(plain.aic - 50);
+    expect(Math.abs(fit.omegaSd[0] / 0.8 - 1)).toBeLessThan(0.2);
+  });
+});

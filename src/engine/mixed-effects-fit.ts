@@ -40,7 +40,17 @@ export interface MixedFitOptions {
   readonly start: readonly number[];
   /** Starting SD of every random effect (default 0.5). */
   readonly omegaSd?: number;
+  /** Starting κ of the model's residual variance function (default 1). */
+  readonly kappa?: number;
   readonly maxIterations?: number;
+  /** Called after every Lindstrom–Bates iteration (diagnostics). */
+  readonly onIteration?: (info: {
+    iteration: number;
+    objective: number;
+    change: number;
+    mu: Float64Array;
+    theta: Float64Array;
+  }) => void;
 }
 
 export interface MixedFitResult {
@@ -53,6 +63,9 @@ export interface MixedFitResult {
   readonly correlation: number[][];
   readonly sigma: number;
   readonly sigmaSe: number;
+  /** κ of the residual variance σ²·(1 + κ²h(f)²) and its standard error (0 and NaN when homoscedastic). */
+  readonly kappa: number;
+  readonly kappaSe: number;
   /** −2 log-likelihood, AIC, BIC (n = number of observations), number of estimated parameters. */
   readonly objective: number;
   readonly aic: number;
@@ -65,7 +78,13 @@ export interface MixedFitResult {
 }
 
 /** f(φ̂_i) and J = ∂f/∂φ (forward differences) into a linearized subject. */
-function linearize(model: MixedModel, s: MixedSubject, phi: Float64Array, f: Float64Array, fh: Float64Array) {
+function linearize(
+  model: MixedModel,
+  s: MixedSubject,
+  phi: Float64Array,
+  f: Float64Array,
+  fh: Float64Array,
+): LinearizedSubject {
   const n = s.t.length;
   const p = model.p;
   const X = new Float64Array(n * p);
@@ -89,7 +108,13 @@ function linearize(model: MixedModel, s: MixedSubject, phi: Float64Array, f: Flo
     for (let k = 0; k < p; k++) v += X[j * p + k] * phi[k];
     w[j] = v;
   }
-  return { n, X, w };
+  const shape = model.varianceShape;
+  if (!shape) return { n, X, w };
+  const h2 = Float64Array.from(fi, (v) => {
+    const h = shape(v);
+    return Number.isFinite(h) ? h * h : 0;
+  });
+  return { n, X, w, h2 };
 }
 
 export function fitMixedEffects(
@@ -102,7 +127,9 @@ export function fitMixedEffects(
   const q = random.length;
   const full = opts.covariance === "full";
   const nChol = choleskyParameters(q, full);
-  const dim = p + nChol + 1;
+  const heteroscedastic = model.varianceShape !== undefined;
+  const nTheta = nChol + (heteroscedastic ? 2 : 1);
+  const dim = p + nTheta;
   const nObs = subjects.reduce((a, s) => a + s.t.length, 0);
   const maxN = Math.max(...subjects.map((s) => s.t.length));
   if (subjects.length < 2 || nObs <= dim)
@@ -138,21 +165,25 @@ export function fitMixedEffects(
       full,
     ),
     Math.log(Math.max(Math.sqrt(pooled.ssr / nObs) / 2, 1e-6)),
+    ...(heteroscedastic ? [Math.log(opts.kappa ?? 1)] : []),
   ]);
   const etas = subjects.map(() => new Float64Array(q));
   let modes: ConditionalMode[] = [];
   const phi = new Float64Array(p);
 
-  const stepModes = () => {
+  /** Conditional modes at the current (μ, θ); returns the Laplace (FOCE) objective Σ of the subjects' parts. */
+  const stepModes = (): number => {
     const L = choleskyFromPacked(theta, 0, q, full); // Ω = LLᵀ, positive definite by construction
     const pop = {
       mu,
       omegaInv: choleskyInverse(L, q),
       logDetOmega: logDetFromCholesky(L, q),
       sigma: Math.exp(theta[nChol]),
+      kappa: heteroscedastic ? Math.exp(theta[nChol + 1]) : 0,
     };
     modes = subjects.map((s, i) => solver.solve(s, pop, etas[i]));
     modes.forEach((m, i) => etas[i].set(m.eta));
+    return modes.reduce((a, m) => a + m.objective, 0);
   };
   const linearized = (): LinearizedSubject[] =>
     subjects.map((s, i) => {
@@ -164,9 +195,15 @@ export function fitMixedEffects(
   const maxIt = opts.maxIterations ?? 200;
   let converged = false;
   let it = 0;
+  stepModes();
+  // Relaxed fixed-point iteration: the step to the linear mixed model's estimates is scaled by α, halved (down to
+  // 1/64) whenever the step reverses the previous one. Undamped, the alternation can settle into a cycle between
+  // two states (seen on a full-Ω Gompertz fit of Laleh 2022); damping keeps the fixed point and removes the cycle.
+  let alpha = 1;
+  const step = new Float64Array(p + nTheta);
+  const prevStep = new Float64Array(p + nTheta);
   for (; it < maxIt; it++) {
-    stepModes();
-    const obj = new LinearMixedObjective(linearized(), p, random, full);
+    const obj = new LinearMixedObjective(linearized(), p, random, full, heteroscedastic);
     const opt = minimizeBfgs((x) => obj.value(x), theta, {
       gtol: 1e-7,
       ftol: 1e-13,
@@ -174,22 +211,32 @@ export function fitMixedEffects(
       maxStep: 1,
     });
     obj.value(opt.x);
-    let change = 0;
-    for (let k = 0; k < p; k++) change = Math.max(change, Math.abs(obj.mu[k] - mu[k]));
+    let muChange = 0;
+    for (let k = 0; k < p; k++) muChange = Math.max(muChange, Math.abs(obj.mu[k] - mu[k]));
     // the Gauss–Newton step of μ is cut to at most 1 per component (nlme halves its PNLS steps likewise)
-    const cut = change > 1 ? 1 / change : 1;
-    for (let k = 0; k < p; k++) mu[k] += cut * (obj.mu[k] - mu[k]);
-    for (let k = 0; k <= nChol; k++) change = Math.max(change, Math.abs(opt.x[k] - theta[k]));
-    theta.set(opt.x);
+    const cut = muChange > 1 ? 1 / muChange : 1;
+    let change = 0;
+    let dot = 0;
+    for (let k = 0; k < p; k++) step[k] = cut * (obj.mu[k] - mu[k]);
+    for (let k = 0; k < nTheta; k++) step[p + k] = opt.x[k] - theta[k];
+    for (let k = 0; k < step.length; k++) {
+      change = Math.max(change, Math.abs(step[k]));
+      dot += step[k] * prevStep[k];
+    }
+    if (dot < 0) alpha = Math.max(alpha / 2, 1 / 64);
+    prevStep.set(step);
+    for (let k = 0; k < p; k++) mu[k] += alpha * step[k];
+    for (let k = 0; k < nTheta; k++) theta[k] += alpha * step[p + k];
+    stepModes();
+    opts.onIteration?.({ iteration: it, objective: opt.value, change, mu, theta });
     if (change < 1e-6) {
       converged = true;
       it++;
       break;
     }
   }
-  // the final state: modes and linearization at the estimates
-  stepModes();
-  const final = new LinearMixedObjective(linearized(), p, random, full);
+  // the final state: modes and linearization at the estimates (the modes are already there)
+  const final = new LinearMixedObjective(linearized(), p, random, full, heteroscedastic);
   const objective = final.value(theta);
   const info = Float64Array.from(final.information);
   const Linfo = cholesky(info, p);
@@ -202,7 +249,7 @@ export function fitMixedEffects(
   // SEs of the SDs and σ: Cov(θ) = 2·H⁻¹ of the −2 log L, delta method
   let omegaSdSe = new Array<number>(q).fill(NaN);
   let sigmaSe = NaN;
-  const nTheta = nChol + 1;
+  let kappaSe = NaN;
   const H = centralHessian((x) => final.value(x), theta, 1e-4);
   const LH = cholesky(H, nTheta);
   if (LH) {
@@ -225,6 +272,7 @@ export function fitMixedEffects(
     };
     omegaSdSe = sd.map((_, k) => derived((x) => Math.sqrt(omegaFromPacked(x, 0, q, full)[k * q + k])));
     sigmaSe = derived((x) => Math.exp(x[nChol]));
+    if (heteroscedastic) kappaSe = derived((x) => Math.exp(x[nChol + 1]));
   }
   final.value(theta);
   return {
@@ -237,6 +285,8 @@ export function fitMixedEffects(
     correlation,
     sigma: Math.exp(theta[nChol]),
     sigmaSe,
+    kappa: heteroscedastic ? Math.exp(theta[nChol + 1]) : 0,
+    kappaSe,
     objective,
     aic: objective + 2 * dim,
     bic: objective + dim * Math.log(nObs),
@@ -257,6 +307,7 @@ export function conditionalMode(
     omega: readonly (readonly number[])[];
     sigma: number;
     random: readonly number[];
+    kappa?: number;
   },
 ): ConditionalMode {
   const q = pop.random.length;
@@ -279,6 +330,7 @@ export function conditionalMode(
       omegaInv: choleskyInverse(L, q),
       logDetOmega: logDetFromCholesky(L, q),
       sigma: pop.sigma,
+      kappa: pop.kappa ?? 0,
     },
     new Float64Array(q),
   );
@@ -293,6 +345,7 @@ export function foceObjective(
     omega: readonly (readonly number[])[];
     sigma: number;
     random: readonly number[];
+    kappa?: number;
   },
 ): number {
   return subjects.reduce((a, s) => a + conditionalMode(model, s, pop).objective, 0);

@@ -12,6 +12,11 @@
  *   n_i·ln(2πσ²) + SSR_i/σ² + η̂ᵀΩ⁻¹η̂ + ln|Ω| + ln|Ω⁻¹ + ZᵀZ/σ²|
  *
  * (equal to ln|V_i| + the Mahalanobis term of the linearized marginal y_i ~ N(·, ZΩZᵀ + σ²I)).
+ *
+ * A model may declare a residual variance function of the fitted values (nlme's varFunc): Var ε_ij = σ²·g_ij
+ * with g_ij = 1 + κ²·h(f_ij)² (κ ≥ 0 estimated). The mode then minimizes the full conditional density,
+ * Σ_j [(y_ij − f)²/(σ²g_ij) + ln g_ij] + ηᵀΩ⁻¹η with g following f (FOCE with interaction, NONMEM's FOCEI), and
+ * the subject's objective gains Σ ln g_ij with its residuals and Z scaled by 1/√g_ij.
  */
 
 export interface MixedSubject {
@@ -24,6 +29,17 @@ export interface MixedModel {
   readonly p: number;
   /** Writes f(φ, t_j) for every j into out. */
   predict(phi: Float64Array, t: Float64Array, out: Float64Array): void;
+  /** h of the residual variance σ²·(1 + κ²·h(f)²) at a fitted value f (none: homoscedastic). */
+  readonly varianceShape?: (f: number) => number;
+}
+
+/** The population quantities a conditional-mode search needs (κ of the variance function, 0 when none). */
+export interface ModePopulation {
+  readonly mu: Float64Array;
+  readonly omegaInv: Float64Array;
+  readonly logDetOmega: number;
+  readonly sigma: number;
+  readonly kappa?: number;
 }
 
 export interface PopulationState {
@@ -100,6 +116,9 @@ export class ModeSolver {
   private readonly H: Float64Array;
   private readonly rhs: Float64Array;
   private readonly trial: Float64Array;
+  /** Variance factors g_j = 1 + κ²h(f_j)² at the last evaluation (1 when homoscedastic). */
+  private readonly g: Float64Array;
+  private kappa = 0;
 
   constructor(
     private readonly model: MixedModel,
@@ -114,9 +133,17 @@ export class ModeSolver {
     this.H = new Float64Array(q * q);
     this.rhs = new Float64Array(q);
     this.trial = new Float64Array(q);
+    this.g = new Float64Array(maxN).fill(1);
   }
 
-  /** SSR/σ² + ηᵀΩ⁻¹η at η (f filled for the subject); Infinity when the model is not finite there. */
+  private get heteroscedastic(): boolean {
+    return this.model.varianceShape !== undefined && this.kappa > 0;
+  }
+
+  /**
+   * −2 log of the subject's conditional density up to constants, Σ r²/(σ²g) + Σ ln g + ηᵀΩ⁻¹η, at η (f and g
+   * filled); Infinity when the model is not finite there.
+   */
   private penalized(
     s: MixedSubject,
     mu: Float64Array,
@@ -130,15 +157,25 @@ export class ModeSolver {
     const n = s.t.length;
     const f = this.f.subarray(0, n);
     this.model.predict(this.phi, s.t, f);
+    const shape = this.heteroscedastic ? this.model.varianceShape! : null;
+    const k2 = this.kappa * this.kappa;
     let ssr = 0;
+    let logG = 0;
     for (let j = 0; j < n; j++) {
       const r = s.y[j] - f[j];
-      ssr += r * r;
+      let g = 1;
+      if (shape) {
+        const h = shape(f[j]);
+        g = 1 + k2 * h * h;
+        logG += Math.log(g);
+      }
+      this.g[j] = g;
+      ssr += (r * r) / g;
     }
     let pen = 0;
     for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) pen += eta[a] * omegaInv[a * q + b] * eta[b];
-    const v = ssr / s2 + pen;
-    return { ssr, value: Number.isFinite(v) ? v : Infinity };
+    const v = ssr / s2 + logG + pen;
+    return { ssr, logG, value: Number.isFinite(v) ? v : Infinity };
   }
 
   /** Z = ∂f/∂η at η by forward differences (f must hold f(η)). */
@@ -162,12 +199,13 @@ export class ModeSolver {
     return true;
   }
 
-  /** The conditional mode of η for one subject, starting from eta0 (not modified). */
-  solve(
-    s: MixedSubject,
-    pop: { mu: Float64Array; omegaInv: Float64Array; logDetOmega: number; sigma: number },
-    eta0: ArrayLike<number>,
-  ): ConditionalMode {
+  /**
+   * The conditional mode of η for one subject, starting from eta0 (not modified): damped Gauss–Newton, or with a
+   * variance function Fisher scoring on the full conditional density (the weights follow f, their log enters the
+   * objective: the first-order conditional estimation "with interaction" of NONMEM's FOCEI).
+   */
+  solve(s: MixedSubject, pop: ModePopulation, eta0: ArrayLike<number>): ConditionalMode {
+    this.kappa = pop.kappa ?? 0;
     const q = this.random.length;
     const n = s.t.length;
     const s2 = pop.sigma * pop.sigma;
@@ -181,7 +219,7 @@ export class ModeSolver {
     let converged = false;
     for (let it = 0; it < 100 && Number.isFinite(cur.value); it++) {
       if (!this.jacobian(s, pop.mu, eta)) break;
-      this.normalEquations(s, pop.omegaInv, s2, eta);
+      this.normalEquations(s, pop.omegaInv, s2, eta, true);
       let improved = false;
       for (let tries = 0; tries < 30; tries++) {
         const A = Float64Array.from(this.H);
@@ -203,7 +241,7 @@ export class ModeSolver {
           cur = next;
           lambda = Math.max(lambda / 10, 1e-10);
           improved = true;
-          if (dmax < 1e-9 || dec < 1e-13 * (1 + cur.value)) converged = true;
+          if (dmax < 1e-9 || dec < 1e-13 * (1 + Math.abs(cur.value))) converged = true;
           break;
         }
         lambda *= 10;
@@ -214,7 +252,7 @@ export class ModeSolver {
     // linearize at the mode
     const final = this.penalized(s, pop.mu, pop.omegaInv, s2, eta);
     const ok = Number.isFinite(final.value) && this.jacobian(s, pop.mu, eta);
-    if (ok) this.normalEquations(s, pop.omegaInv, s2, eta);
+    if (ok) this.normalEquations(s, pop.omegaInv, s2, eta, false);
     const L = ok ? cholesky(this.H, q) : null;
     const objective = L
       ? n * Math.log(2 * Math.PI * s2) + final.value + pop.logDetOmega + logDetFromCholesky(L, q)
@@ -222,18 +260,49 @@ export class ModeSolver {
     return { eta, ssr: final.ssr, precision: Float64Array.from(this.H), objective, converged };
   }
 
-  /** H = Ω⁻¹ + ZᵀZ/σ², rhs = Zᵀr/σ² − Ω⁻¹η. */
-  private normalEquations(s: MixedSubject, omegaInv: Float64Array, s2: number, eta: Float64Array): void {
+  /**
+   * H = Ω⁻¹ + ZᵀG⁻¹Z/σ² (G = diag g), rhs = ZᵀG⁻¹r/σ² − Ω⁻¹η (half the descent direction of the objective).
+   * With `scoring` and a variance function, the terms of g's dependence on f are added: the gradient of ½Σ ln g
+   * and of the weights, and the expected information ½(g′/g)² z zᵀ.
+   */
+  private normalEquations(
+    s: MixedSubject,
+    omegaInv: Float64Array,
+    s2: number,
+    eta: Float64Array,
+    scoring: boolean,
+  ): void {
     const q = this.random.length;
     const n = s.t.length;
+    const shape = scoring && this.heteroscedastic ? this.model.varianceShape! : null;
+    const k2 = this.kappa * this.kappa;
+    // per observation: the weight w_j of z_j in rhs and c_j of z_j z_jᵀ in H
+    const w = this.fh.subarray(0, n);
+    const c = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const g = this.g[j];
+      const r = s.y[j] - this.f[j];
+      w[j] = r / (s2 * g);
+      c[j] = 1 / (s2 * g);
+      if (shape) {
+        const fj = this.f[j];
+        const h = shape(fj);
+        const dh = (shape(fj + 1e-6) - shape(fj - 1e-6)) / 2e-6;
+        const dg = 2 * k2 * h * dh;
+        if (Number.isFinite(dg)) {
+          w[j] += 0.5 * dg * ((r * r) / (s2 * g * g) - 1 / g);
+          c[j] += 0.5 * (dg / g) * (dg / g);
+        }
+      }
+    }
     for (let a = 0; a < q; a++) {
       let g = 0;
       for (let b = 0; b < q; b++) g -= omegaInv[a * q + b] * eta[b];
-      for (let j = 0; j < n; j++) g += (this.Z[j * q + a] * (s.y[j] - this.f[j])) / s2;
+      for (let j = 0; j < n; j++) g += this.Z[j * q + a] * w[j];
       this.rhs[a] = g;
       for (let b = 0; b <= a; b++) {
         let h = omegaInv[a * q + b];
-        for (let j = 0; j < n; j++) h += (this.Z[j * q + a] * this.Z[j * q + b]) / s2;
+        for (let j = 0; j < n; j++) h += this.Z[j * q + a] * this.Z[j * q + b] * c[j];
         this.H[a * q + b] = this.H[b * q + a] = h;
       }
     }

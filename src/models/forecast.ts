@@ -8,7 +8,7 @@
 import { cholesky, choleskyInverse } from "../engine/mixed-effects.js";
 import { quantileSorted, seededRandom, standardNormal } from "../engine/statistics.js";
 import type { Series } from "./growth-fit.js";
-import { mixedModel, patientMode, type PopulationParameters } from "./population-fit.js";
+import { mixedModel, patientMode, residualSd, type PopulationParameters } from "./population-fit.js";
 import { populationModel } from "./population-models.js";
 
 export interface ForecastReading {
@@ -80,7 +80,7 @@ export function populationForecast(
   const phi = new Float64Array(m.parameters.length);
   const out = new Float64Array(times.length);
   const z = new Float64Array(q);
-  const log = pop.errorModel === "log";
+  const log = pop.errorModel !== "constant";
   const ipred = new Float64Array(times.length);
   model.predict(Float64Array.from(mode.phi), times, ipred);
   for (let d = 0; d < nDraws; d++) {
@@ -93,7 +93,7 @@ export function populationForecast(
     }
     model.predict(phi, times, out);
     for (let j = 0; j < times.length; j++) {
-      const v = out[j] + pop.sigma * standardNormal(rand);
+      const v = out[j] + residualSd(pop, out[j]) * standardNormal(rand);
       draws[j][d] = log ? Math.exp(v) : Math.max(v, 0);
     }
   }

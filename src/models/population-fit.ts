@@ -11,7 +11,13 @@ import type { ConditionalMode, MixedModel, MixedSubject } from "../engine/mixed-
 import type { Series } from "./growth-fit.js";
 import { populationModel, toNatural, type PopulationModel } from "./population-models.js";
 
-export type ResidualModel = "log" | "constant";
+/**
+ * Residual error: "log", additive on ln y (the exponential, ≈ proportional, model); "constant", additive on y;
+ * "combined", on ln y with Var = σ² + (σκ)²/y² — the delta-method form of the combined additive (σκ, in the unit
+ * of y) + proportional (σ) error, so that small readings (and lesions read as 0, raised to the floor) are less
+ * precise in relative terms than large ones.
+ */
+export type ResidualModel = "log" | "constant" | "combined";
 
 export interface PopulationFitOptions {
   readonly errorModel?: ResidualModel;
@@ -31,6 +37,8 @@ export interface PopulationParameters {
   readonly random: readonly string[];
   readonly omega: readonly (readonly number[])[];
   readonly sigma: number;
+  /** κ of the combined error model (additive SD σκ in the unit of y); absent or 0 otherwise. */
+  readonly kappa?: number;
 }
 
 export interface PopulationFit {
@@ -44,7 +52,13 @@ export interface PopulationFit {
   /** SD of the random effects (on ln θ for log-normal parameters: ≈ CV), with standard errors. */
   readonly randomEffects: Record<string, { sd: number; se: number }>;
   readonly correlation: Record<string, Record<string, number>> | null;
-  readonly residual: { sigma: number; se: number; scale: string };
+  readonly residual: {
+    sigma: number;
+    se: number;
+    scale: string;
+    /** Combined error model: the additive SD σκ (unit of y) and its standard error. */
+    additive?: { sd: number; se: number };
+  };
   readonly objective: number;
   readonly aic: number;
   readonly bic: number;
@@ -59,6 +73,13 @@ export interface PopulationFit {
 
 /** The engine's model for a structural model and error model. */
 export function mixedModel(m: PopulationModel, errorModel: ResidualModel): MixedModel {
+  if (errorModel === "combined")
+    return {
+      p: m.parameters.length,
+      predict: (phi, t, out) => m.logSize(phi, t, out),
+      // Var ln y ≈ σ² + (σκ)²/y²: h = 1/y at the fitted ln y
+      varianceShape: (f) => Math.exp(-f),
+    };
   return {
     p: m.parameters.length,
     predict:
@@ -69,6 +90,13 @@ export function mixedModel(m: PopulationModel, errorModel: ResidualModel): Mixed
             for (let j = 0; j < t.length; j++) out[j] = Math.exp(out[j]);
           },
   };
+}
+
+/** SD of the residual error at a model value f (on the model's scale). */
+export function residualSd(pop: PopulationParameters, f: number): number {
+  if (pop.errorModel !== "combined" || !pop.kappa) return pop.sigma;
+  const h = pop.kappa * Math.exp(-f);
+  return pop.sigma * Math.sqrt(1 + h * h);
 }
 
 /** Default floor: half the smallest positive reading. */
@@ -83,7 +111,9 @@ export function toSubject(s: Series, errorModel: ResidualModel, floor: number): 
   const order = s.t.map((_, i) => i).sort((a, b) => s.t[a] - s.t[b]);
   return {
     t: Float64Array.from(order, (i) => Math.max(s.t[i], 0)),
-    y: Float64Array.from(order, (i) => (errorModel === "log" ? Math.log(Math.max(s.y[i], floor)) : s.y[i])),
+    y: Float64Array.from(order, (i) =>
+      errorModel === "constant" ? s.y[i] : Math.log(Math.max(s.y[i], floor)),
+    ),
   };
 }
 
@@ -147,7 +177,21 @@ export function fitPopulation(
     residual: {
       sigma: fit.sigma,
       se: fit.sigmaSe,
-      scale: errorModel === "log" ? "additive on ln y (≈ proportional)" : "additive on y",
+      scale:
+        errorModel === "log"
+          ? "additive on ln y (≈ proportional)"
+          : errorModel === "combined"
+            ? "on ln y, Var = σ² + additive²/y² (combined proportional + additive)"
+            : "additive on y",
+      ...(errorModel === "combined"
+        ? {
+            additive: {
+              sd: fit.sigma * fit.kappa,
+              // delta method, σ and κ taken as independent
+              se: Math.hypot(fit.kappa * fit.sigmaSe, fit.sigma * fit.kappaSe),
+            },
+          }
+        : {}),
     },
     objective: fit.objective,
     aic: fit.aic,
@@ -171,6 +215,7 @@ export function fitPopulation(
       random: rnames,
       omega: fit.omega,
       sigma: fit.sigma,
+      ...(errorModel === "combined" ? { kappa: fit.kappa } : {}),
     },
   };
 }
@@ -196,6 +241,7 @@ export function patientMode(pop: PopulationParameters, s: Series): ConditionalMo
     omega: pop.omega,
     sigma: pop.sigma,
     random,
+    kappa: pop.kappa ?? 0,
   });
   const phi = [...pop.mu];
   random.forEach((j, k) => (phi[j] += mode.eta[k]));
