@@ -400,17 +400,22 @@ describe.skipIf(!available)("the patient path in Chromium", () => {
         approved = { planId, date: doc.plan.date, protocol };
         // the steps table showed the approved steps: each agent with its dose
         expect(shown).toBe(protocol.phases.reduce((n, ph) => n + ph.steps.length, 0));
-        for (const s of protocol.phases.flatMap((ph) => ph.steps))
+        // an agent given in two steps (T-VEC's first dose, then the course) has one dose field per step, in order
+        const seen = new Map<string, number>();
+        for (const s of protocol.phases.flatMap((ph) => ph.steps)) {
+          const k = seen.get(s.agent) ?? 0;
+          seen.set(s.agent, k + 1);
           expect(
             Number(
               (
                 await steps
                   .getByRole("textbox", { name: `dose of ${s.agent}` })
-                  .first()
+                  .nth(k)
                   .inputValue()
               ).replace(/,/g, ""),
             ),
           ).toBe(s.dose.value);
+        }
       });
       await page.close();
     },
