@@ -19,6 +19,11 @@ import {
 import { runDonorsCommand } from "./donor-commands.js";
 import { runVpopCommand, VPOP_USAGE } from "./vpop-command.js";
 import { POPULATION_USAGE, runPopulationCommand } from "./population-commands.js";
+import { runPatientCommand } from "./patient-run-command.js";
+import { isCaseRecord } from "./patient-arg.js";
+import { loadCase } from "../clinic/case-file.js";
+import { caseVpopCancer } from "../planner/case-population.js";
+import path from "node:path";
 import { runFitCommand } from "./fit-command.js";
 import { runForecastCommand } from "./forecast-command.js";
 import { runGradeCommand, runToxicityCommand } from "./toxicity-commands.js";
@@ -133,14 +138,46 @@ export function runCli(argv: string[], io: CliIO = processIO): number {
  * Runs the CLI including the commands that work asynchronously (plan: worker threads). Never throws; the exit
  * codes are runCli's.
  */
+/** `--model core` (run/compare on the core model) is the core path's default: the synchronous commands drop it. */
+function withoutCoreModelOption(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    if (argv[k] === "--model=core") continue;
+    if (argv[k] === "--model" && argv[k + 1] === "core") {
+      k++;
+      continue;
+    }
+    out.push(argv[k]);
+  }
+  return out;
+}
+
+/** Whether `--patient FILE` names a case record whose cancer type has a calibrated population (and no --model core). */
+function patientCaseHasPopulation(argv: readonly string[], io: CliIO): boolean {
+  const i = argv.findIndex((a) => a === "--patient" || a.startsWith("--patient="));
+  if (i < 0 || argv.some((a, k) => (a === "--model" && argv[k + 1] === "core") || a === "--model=core"))
+    return false;
+  const arg = argv[i].includes("=") ? argv[i].split("=")[1] : argv[i + 1];
+  if (!arg || !/\.(json|ya?ml)$/i.test(arg)) return false;
+  const file = path.resolve(io.cwd, arg);
+  if (!isCaseRecord(file)) return false;
+  try {
+    return caseVpopCancer(loadCase(file)) !== null;
+  } catch {
+    return false; // the synchronous path reports an unreadable case
+  }
+}
+
 export async function runCliAsync(argv: string[], io: CliIO = processIO): Promise<number> {
-  const onPopulation =
-    (argv[0] === "run" || argv[0] === "compare") &&
-    argv.some((a) => a === "--cancer" || a.startsWith("--cancer="));
-  if (argv[0] !== "plan" && argv[0] !== "trial" && argv[0] !== "vpop" && !onPopulation)
-    return runCli(argv, io);
+  const runLike = argv[0] === "run" || argv[0] === "compare";
+  const onPopulation = runLike && argv.some((a) => a === "--cancer" || a.startsWith("--cancer="));
+  // a case record with a calibrated population: its own calibrated model (--model core keeps the core model)
+  const onPatient = runLike && !onPopulation && patientCaseHasPopulation(argv, io);
+  if (argv[0] !== "plan" && argv[0] !== "trial" && argv[0] !== "vpop" && !onPopulation && !onPatient)
+    return runCli(runLike ? withoutCoreModelOption(argv) : argv, io);
   argv = negativeOptionValues(argv);
   try {
+    if (onPatient) return await runPatientCommand(argv[0] as "run" | "compare", argv.slice(1), io);
     if (onPopulation) return await runPopulationCommand(argv[0] as "run" | "compare", argv.slice(1), io);
     if (argv[0] === "trial") return await runTrialCommand(argv.slice(1), io);
     if (argv[0] === "vpop") return await runVpopCommand(argv.slice(1), io);

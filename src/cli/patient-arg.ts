@@ -13,7 +13,7 @@ import { resolvePatient, type Patient } from "../therapy/patient.js";
 import { UsageError, type CliIO } from "./io.js";
 
 /** Whether the document is a case record rather than a patient file (which always has weight_kg). */
-function isCaseRecord(file: string): boolean {
+export function isCaseRecord(file: string): boolean {
   try {
     const data = yamlParse(readFileSync(file, "utf8"), { logLevel: "silent" }) as unknown;
     return (

@@ -18,7 +18,12 @@ export const POPULATION_USAGE = `       immunoplan run PROTOCOL --cancer ${CANCE
        immunoplan compare P1 P2 … --cancer C [same options]   # the same virtual patients under every protocol
 On the calibrated virtual population of the cancer type (clinical model; vpops/CANCER.json): ORR, CR, DCR,
 PFS (RECIST 1.1 with confirmation, scans every 8 weeks to week 48, then every 12 weeks), differences against the
-first protocol with the PFS hazard ratio.`;
+first protocol with the PFS hazard ratio.
+       immunoplan run PROTOCOL --patient case.json [--date D] [--samples N] [--horizon DAYS] [--json] [--model core]
+       immunoplan compare P1 P2 … --patient case.json [same options]
+On the patient's own calibrated model (the population of the case's cancer type conditioned on the record and
+updated by its scans, as plan does): response, control, elimination, time to progression, sum of diameters.
+--model core (or a cancer type without a population) keeps the de Pillis-based core model.`;
 
 const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)} %`);
 const range = (c: [number | null, number | null]) =>

@@ -91,7 +91,7 @@ writeFileSync(
   path.join(ROOT, "schemas", "case.schema.json"),
   JSON.stringify(caseJsonSchema(), null, 2) + "\n",
 );
-// `npm run docs -- --only planning` regenerates docs/planning.md alone (minutes instead of the whole set)
+// `npm run docs:planning` regenerates docs/planning.md alone (minutes instead of the whole set)
 if (process.argv.includes("--only") && process.argv.includes("planning")) {
   writeFileSync(path.join(DOCS, "planning.md"), await planningReport(ROOT));
   console.log("docs: planning report");
