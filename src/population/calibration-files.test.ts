@@ -36,9 +36,10 @@ function read(f: string) {
 }
 
 describe("trials/calibration", () => {
-  it("holds the twelve trials of trials.md", () => {
+  it("holds the twelve trials of trials.md, and Parkhurst 2011 (the NK module's hand calibration)", () => {
     expect(files.sort()).toEqual(
       [
+        "parkhurst-2011-nk-solid.yaml",
         "atkins-1999-hd-il2-melanoma.yaml",
         "c-144-01-lifileucel.yaml",
         "checkmate-066.yaml",
@@ -100,5 +101,13 @@ describe("trials/calibration", () => {
     expect(
       validate({ name: "x", source: "y", population: { cancer: "glioma" }, arms: [], assessment: {} }),
     ).toBe(false);
+  });
+});
+
+describe("trial files that are data, not calibration targets", () => {
+  it("Parkhurst 2011 says calibration.use: false, with its reason", () => {
+    const { trial } = read("parkhurst-2011-nk-solid.yaml");
+    expect(trial?.document.calibration).toMatchObject({ use: false });
+    expect(trial?.document.calibration?.reason).toMatch(/f_nk_in by hand/);
   });
 });
