@@ -10,9 +10,8 @@ import { loadCase } from "../clinic/case-file.js";
 import { clinicalPersonalization } from "../planner/plan-clinical.js";
 import { PersonalizationError } from "../planner/personalize.js";
 import { simulateAll } from "../planner/pool.js";
-import { loadProtocol } from "../therapy/protocol-file.js";
-import { validateProtocol } from "../therapy/validate-protocol.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
+import { loadCheckedProtocols } from "./population-commands.js";
 
 const pct = (x: number | undefined) =>
   x === undefined || !Number.isFinite(x) ? "—" : `${Math.round(100 * x)} %`;
@@ -41,16 +40,10 @@ export async function runPatientCommand(kind: "run" | "compare", argv: string[],
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
     throw new UsageError(`--date: a date YYYY-MM-DD, not '${date}'`);
   const c = loadCase(path.resolve(io.cwd, values.patient!));
-  const protocols = positionals.map((f) => {
-    const p = loadProtocol(path.resolve(io.cwd, f));
-    const errors = validateProtocol(p).filter((x) => x.severity === "error");
-    for (const e of errors) io.err(`${f}: ${e.path}: error: ${e.message}\n`);
-    if (errors.length && !values.force)
-      throw new UsageError(
-        `${f}: ${errors.length} error(s) in the protocol (listed above; --force simulates anyway)`,
-      );
-    return { file: f, protocol: p };
-  });
+  const protocols = loadCheckedProtocols(positionals, io, values.force === true).map((protocol, i) => ({
+    file: positionals[i],
+    protocol,
+  }));
   const samples = numberOption(values.samples, "samples", { min: 10, max: 2000 }) ?? 100;
   const horizon = numberOption(values.horizon, "horizon", { min: 28, max: 3650 }) ?? 365;
   const threads = numberOption(values.threads, "threads", { min: 1, max: 256 });

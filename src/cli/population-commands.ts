@@ -10,6 +10,7 @@ import { pfsSvg } from "../population/trial-report.js";
 import { CANCER_TYPES, type CancerType } from "../population/types.js";
 import { VpopError } from "../population/vpop-file.js";
 import { loadProtocol } from "../therapy/protocol-file.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
 import { validateProtocol } from "../therapy/validate-protocol.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 
@@ -54,6 +55,20 @@ function table(r: PopulationRun): string {
   return lines.join("\n") + "\n";
 }
 
+/** Reads protocol files and checks them against the rules: errors are listed, and stop the run unless `force`. */
+export function loadCheckedProtocols(files: readonly string[], io: CliIO, force: boolean): Protocol[] {
+  return files.map((f) => {
+    const p = loadProtocol(path.resolve(io.cwd, f));
+    const errors = validateProtocol(p).filter((x) => x.severity === "error");
+    for (const e of errors) io.err(`${f}: ${e.path}: error: ${e.message}\n`);
+    if (errors.length && !force)
+      throw new UsageError(
+        `${f}: ${errors.length} error(s) in the protocol (listed above; --force simulates anyway)`,
+      );
+    return p;
+  });
+}
+
 export async function runPopulationCommand(
   kind: "run" | "compare",
   argv: string[],
@@ -85,16 +100,7 @@ export async function runPopulationCommand(
     throw new UsageError("compare needs two or more protocols");
   if (values.pdl1 !== undefined && values.pdl1 !== "positive" && values.pdl1 !== "high")
     throw new UsageError(`--pdl1: positive or high, not '${values.pdl1}'`);
-  const protocols = positionals.map((f) => {
-    const p = loadProtocol(path.resolve(io.cwd, f));
-    const errors = validateProtocol(p).filter((x) => x.severity === "error");
-    for (const e of errors) io.err(`${f}: ${e.path}: error: ${e.message}\n`);
-    if (errors.length && !values.force)
-      throw new UsageError(
-        `${f}: ${errors.length} error(s) in the protocol (listed above; --force simulates anyway)`,
-      );
-    return p;
-  });
+  const protocols = loadCheckedProtocols(positionals, io, values.force === true);
   const patients = numberOption(values.patients, "patients", { min: 1, max: 100_000 }) ?? 300;
   const seed = numberOption(values.seed, "seed", { min: 0, max: 2 ** 31 - 1 }) ?? 1;
   const threads = numberOption(values.threads, "threads", { min: 1, max: 256 });

@@ -191,14 +191,32 @@ export function simulateCandidate(input: SimulateCandidateInput): CandidateOutco
     elimDay.push(elim ? elim.t : Infinity);
     finalLog10.push(elim ? 0 : Math.log10(sol.final[iT] + 1));
   }
-  const m = logT.length;
+  return summarizeSamples(times, logT, ttp, elimDay, finalLog10, failures);
+}
+
+/** The quantile bands (BAND_QUANTILES) over the samples of one row per sample, at each output day. */
+export function sampleBands(rows: readonly Float64Array[], nt: number): number[][] {
+  const m = rows.length;
   const column = new Float64Array(m);
-  const bands = BAND_QUANTILES.map(() => new Array<number>(nBand));
-  for (let i = 0; i < nBand; i++) {
-    for (let k = 0; k < m; k++) column[k] = logT[k][i];
+  const out = BAND_QUANTILES.map(() => new Array<number>(nt));
+  for (let i = 0; i < nt; i++) {
+    for (let k = 0; k < m; k++) column[k] = rows[k][i];
     column.sort();
-    BAND_QUANTILES.forEach((q, j) => (bands[j][i] = m ? quantileSorted(column, q) : NaN));
+    BAND_QUANTILES.forEach((q, j) => (out[j][i] = m ? quantileSorted(column, q) : NaN));
   }
+  return out;
+}
+
+/** A candidate's outcome from the per-sample courses: control and elimination at the milestones, time to progression, bands. */
+export function summarizeSamples(
+  times: Float64Array,
+  logT: readonly Float64Array[],
+  ttp: readonly number[],
+  elimDay: readonly number[],
+  finalLog10: readonly number[],
+  failures: readonly string[],
+): CandidateOutcome {
+  const m = logT.length;
   const sortedTtp = [...ttp].sort((a, b) => a - b);
   const medianTtp =
     m && Number.isFinite(quantileSorted(sortedTtp, 0.5)) ? quantileSorted(sortedTtp, 0.5) : null;
@@ -209,7 +227,7 @@ export function simulateCandidate(input: SimulateCandidateInput): CandidateOutco
     pElimination: MILESTONES.map((d) => (m ? elimDay.filter((t) => t <= d).length / m : NaN)),
     medianTtp,
     days: Array.from(times),
-    bands,
+    bands: sampleBands(logT, times.length),
     finalLog10,
   };
 }

@@ -7,7 +7,6 @@
  * of a response (−30 %) and of a complete response (every target lesion gone, nodes < 10 mm). Lesions are the
  * model's, without reader noise.
  */
-import { quantileSorted } from "../engine/statistics.js";
 import { NEW_LESION_MM } from "../population/observe.js";
 import { lesionsAt, occultAt } from "../population/personal-patient.js";
 import { simulatePatient } from "../population/simulate-patient.js";
@@ -17,10 +16,10 @@ import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import type { ClinicalSample } from "./clinical-personalize.js";
 import {
-  BAND_QUANTILES,
-  MILESTONES,
   outputGrid,
   progressionDay,
+  sampleBands,
+  summarizeSamples,
   type CandidateOutcome,
 } from "./simulate-candidate.js";
 
@@ -100,29 +99,9 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
     finalLog10.push(lv[nt - 1]);
   }
   const m = logV.length;
-  const column = new Float64Array(m);
-  const band = (rows: Float64Array[]) => {
-    const out = BAND_QUANTILES.map(() => new Array<number>(nt));
-    for (let i = 0; i < nt; i++) {
-      for (let k = 0; k < m; k++) column[k] = rows[k][i];
-      column.sort();
-      BAND_QUANTILES.forEach((q, j) => (out[j][i] = m ? quantileSorted(column, q) : NaN));
-    }
-    return out;
-  };
-  const sortedTtp = [...ttp].sort((a, b) => a - b);
-  const medianTtp =
-    m && Number.isFinite(quantileSorted(sortedTtp, 0.5)) ? quantileSorted(sortedTtp, 0.5) : null;
   return {
-    samples: m,
-    failures,
-    pControl: MILESTONES.map((d) => (m ? ttp.filter((t) => t > d).length / m : NaN)),
-    pElimination: MILESTONES.map((d) => (m ? elimDay.filter((t) => t <= d).length / m : NaN)),
-    medianTtp,
-    days: Array.from(times),
-    bands: band(logV),
-    finalLog10,
-    sldBands: band(sldRows),
+    ...summarizeSamples(times, logV, ttp, elimDay, finalLog10, failures),
+    sldBands: sampleBands(sldRows, nt),
     pResponse: m ? responders / m : NaN,
     pComplete: m ? complete / m : NaN,
   };

@@ -58,6 +58,18 @@ export function convergenceWarning(doc: Plan): string | null {
   return `the personalization did not converge (R-hat ≥ ${RHAT_LIMIT} for ${bad.join(", ") || "some parameter"}): its predictions are unreliable`;
 }
 
+/** A 400 naming the first error of an edited protocol (the sequencing and label rules of the therapy layer). */
+function rejectProtocolErrors(protocol: Protocol): void {
+  const errors = validateProtocol(protocol).filter((x) => x.severity === "error");
+  if (errors.length)
+    throw new HttpError(
+      400,
+      `protocol.${errors[0].path}: ${errors[0].message}`,
+      `body.protocol.${errors[0].path}`,
+      "invalid-input",
+    );
+}
+
 export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise<void> {
   const api = base.withTypeProvider<ZodTypeProvider>();
 
@@ -333,14 +345,7 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
     },
     async (req) => {
       const p = await planFor(req, req.params.id, "plan");
-      const errors = validateProtocol(req.body.protocol).filter((x) => x.severity === "error");
-      if (errors.length)
-        throw new HttpError(
-          400,
-          `protocol.${errors[0].path}: ${errors[0].message}`,
-          `body.protocol.${errors[0].path}`,
-          "invalid-input",
-        );
+      rejectProtocolErrors(req.body.protocol);
       await ctx.audit(req, { action: "predict", resourceType: "plan", resourceId: p.id, caseId: p.caseId });
       const doc = p.plan as Plan;
       const t0 = performance.now();
@@ -396,16 +401,7 @@ export async function jobRoutes(base: FastifyInstance, ctx: AppContext): Promise
           "body.acknowledgeNotConverged",
           "not-converged",
         );
-      if (req.body.protocol) {
-        const errors = validateProtocol(req.body.protocol).filter((x) => x.severity === "error");
-        if (errors.length)
-          throw new HttpError(
-            400,
-            `protocol.${errors[0].path}: ${errors[0].message}`,
-            `body.protocol.${errors[0].path}`,
-            "invalid-input",
-          );
-      }
+      if (req.body.protocol) rejectProtocolErrors(req.body.protocol);
       // the prediction for the protocol as approved: simulated again on the plan's samples when it was edited
       const approved = await approve(doc, req.body.chosen, req.body.protocol ?? null);
       const [u] = await ctx.db
