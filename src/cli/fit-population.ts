@@ -8,7 +8,7 @@ import { parseSeriesCsv } from "./series-csv.js";
 export const POPULATION_USAGE = `       immunoplan fit --population --model ${populationModels()
   .map((m) => m.name)
   .join("|")} --data FILE.csv
-                      [--id-column A[,B]] [--time-column C] [--value-column C] [--error-model log|constant|combined]
+                      [--id-column A[,B]] [--time-column C] [--value-column C] [--error-model log|constant|combined|log-time]
                       [--covariance diagonal|full] [--random P,Q] [--min-points N] [--json]
   Population (nonlinear mixed-effects) fit, Lindstrom–Bates as in R nlme: typical values, log-normal random effects
   (diagonal or full covariance), residual error on ln y (log, default), on y (constant) or combined (on ln y,
@@ -34,9 +34,14 @@ export function runPopulationFit(io: CliIO, values: PopulationValues): number {
   if (!names.includes(values.model!))
     throw new UsageError(`--population: unknown model '${values.model}' (one of ${names.join(", ")})`);
   const errorModel = (values["error-model"] ?? "log") as ResidualModel;
-  if (errorModel !== "log" && errorModel !== "constant" && errorModel !== "combined")
+  if (
+    errorModel !== "log" &&
+    errorModel !== "constant" &&
+    errorModel !== "combined" &&
+    errorModel !== "log-time"
+  )
     throw new UsageError(
-      `--error-model: '${values["error-model"]}' is not log, constant or combined for a population fit`,
+      `--error-model: '${values["error-model"]}' is not log, constant, combined or log-time for a population fit`,
     );
   const covariance = values.covariance ?? "diagonal";
   if (covariance !== "diagonal" && covariance !== "full")

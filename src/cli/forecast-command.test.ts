@@ -126,6 +126,56 @@ describe("immunoplan forecast", () => {
     expect(JSON.parse(r.out).summary.patients).toBe(40);
   }, 120_000);
 
+  it("a population with a variance function (--error-model log-time, combined) carries κ to the forecast", () => {
+    for (const model of ["log-time", "combined"]) {
+      const fit = run(
+        ["fit", "--population", "--model", "gompertz", "--data", "s6.csv", "--error-model", model, "--json"],
+        dir,
+      );
+      expect(fit.code).toBe(0);
+      const pop = JSON.parse(fit.out);
+      expect(pop.population.errorModel).toBe(model);
+      expect(pop.population.kappa).toBeGreaterThan(0);
+      expect(pop.residual.kappa.value).toBe(pop.population.kappa);
+      // one more parameter than the plain log model
+      expect(pop.parameters).toBe(3 + 3 + 1 + 1);
+      writeFileSync(path.join(dir, `pop-${model}.json`), fit.out);
+      const r = run(
+        [
+          "forecast",
+          "--data",
+          "s6.csv",
+          "--train-points",
+          "3",
+          "--population",
+          `pop-${model}.json`,
+          "--json",
+        ],
+        dir,
+      );
+      expect(r.code).toBe(0);
+      for (const x of JSON.parse(r.out).patients.flatMap((q: { test: object[] }) => q.test)) {
+        expect(x.lo95).toBeLessThanOrEqual(x.lo80);
+        expect(x.hi80).toBeLessThanOrEqual(x.hi95);
+      }
+    }
+    writeFileSync(
+      path.join(dir, "pop-nokappa.json"),
+      JSON.stringify({
+        model: "gompertz",
+        errorModel: "combined",
+        mu: [3.5, 3.2, -4.4],
+        random: ["y0"],
+        omega: [[0.3]],
+        sigma: 0.1,
+      }),
+    );
+    expect(
+      run(["forecast", "--data", "s6.csv", "--train-points", "3", "--population", "pop-nokappa.json"], dir)
+        .err,
+    ).toMatch(/'kappa'/);
+  }, 120_000);
+
   it("bad input: a clear message naming the option or file and line, exit code 2", () => {
     expect(run(["forecast", "--data", "s6.csv"], dir)).toMatchObject({ code: 2 });
     expect(run(["forecast", "--data", "s6.csv"], dir).err).toMatch(/--train-points/);

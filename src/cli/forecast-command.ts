@@ -18,7 +18,7 @@ import { parseSeriesCsv, type ReadSeries, type SeriesColumns } from "./series-cs
 export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --train-points K [--min-points M]
                       [--model M | --population FILE.json] [--population-from TRAIN.csv] [--hold-out-column C]
                       [--id-column A[,B]] [--time-column C] [--value-column C] [--covariance full|diagonal]
-                      [--error-model log|combined|constant] [--seed S] [--json]
+                      [--error-model log|combined|log-time|constant] [--seed S] [--json]
   For every patient with at least M readings (default K + 1), fits the first K readings and predicts every later
   reading with 80 % and 95 % prediction intervals, beside the six classical models of Laleh 2022 fitted per
   patient on the same K readings. The prior of a patient is a population model (nonlinear mixed effects):
@@ -76,13 +76,18 @@ function readPopulation(io: CliIO, file: string): PopulationParameters {
   )
     throw bad(`'omega' is not a ${q} × ${q} matrix`);
   if (!(typeof p.sigma === "number" && p.sigma > 0)) throw bad("'sigma' is not a positive number");
-  if (p.errorModel !== "log" && p.errorModel !== "constant" && p.errorModel !== "combined")
-    throw bad("'errorModel' is not log, constant or combined");
   if (
-    p.errorModel === "combined" &&
+    p.errorModel !== "log" &&
+    p.errorModel !== "constant" &&
+    p.errorModel !== "combined" &&
+    p.errorModel !== "log-time"
+  )
+    throw bad("'errorModel' is not log, constant, combined or log-time");
+  if (
+    (p.errorModel === "combined" || p.errorModel === "log-time") &&
     !(typeof p.kappa === "number" && p.kappa >= 0 && Number.isFinite(p.kappa))
   )
-    throw bad("'kappa' (the combined error model's additive/proportional ratio) is not a number ≥ 0");
+    throw bad("'kappa' (of the combined or log-time error model) is not a number ≥ 0");
   const floor = typeof p.floor === "number" && p.floor > 0 ? p.floor : 1;
   return {
     model: m.name,
@@ -92,7 +97,7 @@ function readPopulation(io: CliIO, file: string): PopulationParameters {
     random: p.random,
     omega: p.omega,
     sigma: p.sigma,
-    ...(p.errorModel === "combined" ? { kappa: p.kappa } : {}),
+    ...(p.errorModel === "combined" || p.errorModel === "log-time" ? { kappa: p.kappa } : {}),
   };
 }
 
@@ -166,8 +171,15 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
   if (covariance !== "full" && covariance !== "diagonal")
     throw new UsageError(`--covariance: '${covariance}' is not diagonal or full`);
   const errorModel = (values["error-model"] ?? "log") as ResidualModel;
-  if (errorModel !== "log" && errorModel !== "combined" && errorModel !== "constant")
-    throw new UsageError(`--error-model: '${values["error-model"]}' is not log, combined or constant`);
+  if (
+    errorModel !== "log" &&
+    errorModel !== "combined" &&
+    errorModel !== "constant" &&
+    errorModel !== "log-time"
+  )
+    throw new UsageError(
+      `--error-model: '${values["error-model"]}' is not log, combined, log-time or constant`,
+    );
   if (values["error-model"] !== undefined && values.population !== undefined)
     throw new UsageError("--error-model and --population exclude each other (the population file names it)");
   const isPopulationModel = populationModels().some((m) => m.name === modelName);

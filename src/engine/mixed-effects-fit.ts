@@ -110,8 +110,8 @@ function linearize(
   }
   const shape = model.varianceShape;
   if (!shape) return { n, X, w };
-  const h2 = Float64Array.from(fi, (v) => {
-    const h = shape(v);
+  const h2 = Float64Array.from(fi, (v, j) => {
+    const h = shape(v, s.t[j]);
     return Number.isFinite(h) ? h * h : 0;
   });
   return { n, X, w, h2 };

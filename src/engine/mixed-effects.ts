@@ -14,7 +14,7 @@
  * (equal to ln|V_i| + the Mahalanobis term of the linearized marginal y_i ~ N(·, ZΩZᵀ + σ²I)).
  *
  * A model may declare a residual variance function of the fitted values (nlme's varFunc): Var ε_ij = σ²·g_ij
- * with g_ij = 1 + κ²·h(f_ij)² (κ ≥ 0 estimated). The mode then minimizes the full conditional density,
+ * with g_ij = 1 + κ²·h(f_ij, t_ij)² (κ ≥ 0 estimated). The mode then minimizes the full conditional density,
  * Σ_j [(y_ij − f)²/(σ²g_ij) + ln g_ij] + ηᵀΩ⁻¹η with g following f (FOCE with interaction, NONMEM's FOCEI), and
  * the subject's objective gains Σ ln g_ij with its residuals and Z scaled by 1/√g_ij.
  */
@@ -29,8 +29,8 @@ export interface MixedModel {
   readonly p: number;
   /** Writes f(φ, t_j) for every j into out. */
   predict(phi: Float64Array, t: Float64Array, out: Float64Array): void;
-  /** h of the residual variance σ²·(1 + κ²·h(f)²) at a fitted value f (none: homoscedastic). */
-  readonly varianceShape?: (f: number) => number;
+  /** h of the residual variance σ²·(1 + κ²·h(f, t)²) at a fitted value f and time t (none: homoscedastic). */
+  readonly varianceShape?: (f: number, t: number) => number;
 }
 
 /** The population quantities a conditional-mode search needs (κ of the variance function, 0 when none). */
@@ -165,7 +165,7 @@ export class ModeSolver {
       const r = s.y[j] - f[j];
       let g = 1;
       if (shape) {
-        const h = shape(f[j]);
+        const h = shape(f[j], s.t[j]);
         g = 1 + k2 * h * h;
         logG += Math.log(g);
       }
@@ -286,8 +286,9 @@ export class ModeSolver {
       c[j] = 1 / (s2 * g);
       if (shape) {
         const fj = this.f[j];
-        const h = shape(fj);
-        const dh = (shape(fj + 1e-6) - shape(fj - 1e-6)) / 2e-6;
+        const tj = s.t[j];
+        const h = shape(fj, tj);
+        const dh = (shape(fj + 1e-6, tj) - shape(fj - 1e-6, tj)) / 2e-6;
         const dg = 2 * k2 * h * dh;
         if (Number.isFinite(dg)) {
           w[j] += 0.5 * dg * ((r * r) / (s2 * g * g) - 1 / g);

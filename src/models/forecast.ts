@@ -93,7 +93,7 @@ export function populationForecast(
     }
     model.predict(phi, times, out);
     for (let j = 0; j < times.length; j++) {
-      const v = out[j] + residualSd(pop, out[j]) * standardNormal(rand);
+      const v = out[j] + residualSd(pop, out[j], times[j]) * standardNormal(rand);
       draws[j][d] = log ? Math.exp(v) : Math.max(v, 0);
     }
   }

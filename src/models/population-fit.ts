@@ -15,9 +15,11 @@ import { populationModel, toNatural, type PopulationModel } from "./population-m
  * Residual error: "log", additive on ln y (the exponential, ≈ proportional, model); "constant", additive on y;
  * "combined", on ln y with Var = σ² + (σκ)²/y² — the delta-method form of the combined additive (σκ, in the unit
  * of y) + proportional (σ) error, so that small readings (and lesions read as 0, raised to the floor) are less
- * precise in relative terms than large ones.
+ * precise in relative terms than large ones; "log-time", on ln y with an SD growing with the time since treatment
+ * start, Var = σ²·(1 + (κt)²) (nlme's varConstPower of time with power 1): the within-patient departures from the
+ * structural curve that accumulate over months.
  */
-export type ResidualModel = "log" | "constant" | "combined";
+export type ResidualModel = "log" | "constant" | "combined" | "log-time";
 
 export interface PopulationFitOptions {
   readonly errorModel?: ResidualModel;
@@ -37,7 +39,7 @@ export interface PopulationParameters {
   readonly random: readonly string[];
   readonly omega: readonly (readonly number[])[];
   readonly sigma: number;
-  /** κ of the combined error model (additive SD σκ in the unit of y); absent or 0 otherwise. */
+  /** κ of the combined (additive SD σκ in the unit of y) or log-time (1/time unit) error model; absent otherwise. */
   readonly kappa?: number;
 }
 
@@ -56,6 +58,8 @@ export interface PopulationFit {
     sigma: number;
     se: number;
     scale: string;
+    /** κ of a variance function (combined, log-time) and its standard error. */
+    kappa?: { value: number; se: number };
     /** Combined error model: the additive SD σκ (unit of y) and its standard error. */
     additive?: { sd: number; se: number };
   };
@@ -80,6 +84,12 @@ export function mixedModel(m: PopulationModel, errorModel: ResidualModel): Mixed
       // Var ln y ≈ σ² + (σκ)²/y²: h = 1/y at the fitted ln y
       varianceShape: (f) => Math.exp(-f),
     };
+  if (errorModel === "log-time")
+    return {
+      p: m.parameters.length,
+      predict: (phi, t, out) => m.logSize(phi, t, out),
+      varianceShape: (_f, t) => t,
+    };
   return {
     p: m.parameters.length,
     predict:
@@ -93,9 +103,9 @@ export function mixedModel(m: PopulationModel, errorModel: ResidualModel): Mixed
 }
 
 /** SD of the residual error at a model value f (on the model's scale). */
-export function residualSd(pop: PopulationParameters, f: number): number {
-  if (pop.errorModel !== "combined" || !pop.kappa) return pop.sigma;
-  const h = pop.kappa * Math.exp(-f);
+export function residualSd(pop: PopulationParameters, f: number, t: number): number {
+  if (!pop.kappa || (pop.errorModel !== "combined" && pop.errorModel !== "log-time")) return pop.sigma;
+  const h = pop.kappa * (pop.errorModel === "combined" ? Math.exp(-f) : Math.max(t, 0));
   return pop.sigma * Math.sqrt(1 + h * h);
 }
 
@@ -141,6 +151,8 @@ export function fitPopulation(
     start,
     random,
     covariance,
+    // κ starts at an additive SD of about σ·1 (unit of y), or an SD doubling in about 1,000 time units
+    kappa: errorModel === "log-time" ? 1e-3 : 1,
   });
   const names = m.parameters;
   const rnames = random.map((j) => names[j]);
@@ -182,7 +194,10 @@ export function fitPopulation(
           ? "additive on ln y (≈ proportional)"
           : errorModel === "combined"
             ? "on ln y, Var = σ² + additive²/y² (combined proportional + additive)"
-            : "additive on y",
+            : errorModel === "log-time"
+              ? "on ln y, SD σ·√(1 + (κ·t)²) growing with the time t since treatment start"
+              : "additive on y",
+      ...(fit.kappa > 0 ? { kappa: { value: fit.kappa, se: fit.kappaSe } } : {}),
       ...(errorModel === "combined"
         ? {
             additive: {
@@ -215,7 +230,7 @@ export function fitPopulation(
       random: rnames,
       omega: fit.omega,
       sigma: fit.sigma,
-      ...(errorModel === "combined" ? { kappa: fit.kappa } : {}),
+      ...(fit.kappa > 0 ? { kappa: fit.kappa } : {}),
     },
   };
 }
