@@ -5,7 +5,7 @@
  * of elimination (fewer than one viable tumour cell), the time to progression, viable-cell bands; and, in the
  * unit a clinician reads, the sum of diameters of the target lesions (mm) with its bands and the probabilities
  * of a response (−30 %) and of a complete response (every target lesion gone, nodes < 10 mm). Lesions are the
- * model's, without reader noise.
+ * model's, without reader noise; irradiated or resected lesions are not evaluated when others remain.
  */
 import { NEW_LESION_MM } from "../population/observe.js";
 import { lesionsAt, occultAt } from "../population/personal-patient.js";
@@ -69,12 +69,19 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
     let newDay = Infinity;
     let elim = Infinity;
     let cr = false;
+    // lesions in a radiation field or resected are not evaluated (RECIST 1.1: irradiated lesions are not
+    // measurable; trials of radiotherapy with immunotherapy read the lesions outside the field), unless no other
+    // target lesion is left
+    const treated = course.inputs.local.some((x) => x === "radiation" || x === "surgery");
+    const targets = s.vp.lesions.map((l) => l.role === "target");
+    const outside = targets.map((t, k) => t && !(treated && course.local.has(s.vp.lesions[k].id)));
+    const evaluated = outside.some(Boolean) ? outside : targets;
     for (let i = 0; i < nt; i++) {
       const d = lesionsAt(s.vp, course, i);
       let sum = 0;
       let gone = true;
       s.vp.lesions.forEach((l, k) => {
-        if (l.role !== "target") return;
+        if (!evaluated[k]) return;
         sum += d[k];
         if (l.nodal ? d[k] >= 10 : d[k] >= 3) gone = false;
       });
