@@ -179,6 +179,9 @@ describe("immunoplan forecast", () => {
   it("bad input: a clear message naming the option or file and line, exit code 2", () => {
     expect(run(["forecast", "--data", "s6.csv"], dir)).toMatchObject({ code: 2 });
     expect(run(["forecast", "--data", "s6.csv"], dir).err).toMatch(/--train-points/);
+    expect(
+      run(["forecast", "--data", "s6.csv", "--train-points", "3", "--posterior", "mcmc"], dir).err,
+    ).toMatch(/--posterior: 'mcmc' is not importance or laplace/);
     expect(run(["forecast", "--data", "nope.csv", "--train-points", "3"], dir).err).toMatch(
       /nope.csv: cannot read/,
     );

@@ -18,7 +18,8 @@ import { parseSeriesCsv, type ReadSeries, type SeriesColumns } from "./series-cs
 export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --train-points K [--min-points M]
                       [--model M | --population FILE.json] [--population-from TRAIN.csv] [--hold-out-column C]
                       [--id-column A[,B]] [--time-column C] [--value-column C] [--covariance full|diagonal]
-                      [--error-model log|combined|log-time|constant] [--seed S] [--json]
+                      [--error-model log|combined|log-time|constant] [--posterior importance|laplace]
+                      [--seed S] [--json]
   For every patient with at least M readings (default K + 1), fits the first K readings and predicts every later
   reading with 80 % and 95 % prediction intervals, beside the six classical models of Laleh 2022 fitted per
   patient on the same K readings. The prior of a patient is a population model (nonlinear mixed effects):
@@ -34,6 +35,8 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
   (${growthModels()
     .map((m) => m.name)
     .join(", ")}).
+  The intervals are quantiles of the patient's posterior predictive distribution, by importance sampling of the
+  exact posterior (default) or its Laplace approximation (--posterior laplace).
   Readings: TOO SMALL TO MEASURE = 5 mm (RECIST 1.1), NOT EVALUABLE or empty = no reading (docs/forecasting.md).`;
 
 function readData(io: CliIO, file: string, cols: SeriesColumns) {
@@ -137,6 +140,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       seed: { type: "string" },
       covariance: { type: "string" },
       "error-model": { type: "string" },
+      posterior: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -180,6 +184,9 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     throw new UsageError(
       `--error-model: '${values["error-model"]}' is not log, combined, log-time or constant`,
     );
+  const posterior = values.posterior ?? "importance";
+  if (posterior !== "importance" && posterior !== "laplace")
+    throw new UsageError(`--posterior: '${posterior}' is not importance or laplace`);
   if (values["error-model"] !== undefined && values.population !== undefined)
     throw new UsageError("--error-model and --population exclude each other (the population file names it)");
   const isPopulationModel = populationModels().some((m) => m.name === modelName);
@@ -239,7 +246,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
   const forecastOne = (s: Split): PatientForecast => {
     const pop = priorOf.get(s.series.id);
     const test = pop
-      ? populationForecast(pop, s.train, s.test, { seed })
+      ? populationForecast(pop, s.train, s.test, { seed, posterior })
       : classicalForecast(modelName, s.train, s.test);
     return {
       id: s.series.id,

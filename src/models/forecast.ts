@@ -1,14 +1,22 @@
 /**
  * Forecasts of a patient's later tumor sizes from their first K readings, with the population model as the prior:
  * the patient's conditional mode η̂ and posterior precision P under the population (Laplace approximation), then
- * predictive draws φ = μ + A·η, η ~ N(η̂, P⁻¹), plus the residual error. The predicted value is the individual
+ * predictive draws φ = μ + A·η, η ~ N(η̂, P⁻¹), plus the residual error — or, with posterior "importance", η drawn
+ * from a Student t (4 df) around η̂ with covariance scale P⁻¹ and weighted by the exact posterior over that
+ * proposal (three readings rarely make the posterior normal), the quantiles then weighted. The predicted value is the individual
  * prediction at the mode (IPRED; on the Laleh 2022 validation it is slightly closer to the readings than the
  * predictive median), the 80 % and 95 % intervals the 10–90 % and 2.5–97.5 % quantiles of the draws. Seeded.
  */
 import { cholesky, choleskyInverse } from "../engine/mixed-effects.js";
-import { quantileSorted, seededRandom, standardNormal } from "../engine/statistics.js";
+import { quantileSorted, seededRandom, standardNormal, weightedQuantile } from "../engine/statistics.js";
 import type { Series } from "./growth-fit.js";
-import { mixedModel, patientMode, residualSd, type PopulationParameters } from "./population-fit.js";
+import {
+  mixedModel,
+  patientMode,
+  residualSd,
+  toSubject,
+  type PopulationParameters,
+} from "./population-fit.js";
 import { populationModel } from "./population-models.js";
 
 export interface ForecastReading {
@@ -63,7 +71,7 @@ export function populationForecast(
   pop: PopulationParameters,
   train: Series,
   test: readonly { t: number; y: number }[],
-  opts: { draws?: number; seed?: number } = {},
+  opts: { draws?: number; seed?: number; posterior?: "laplace" | "importance" } = {},
 ): ForecastReading[] {
   const m = populationModel(pop.model);
   const model = mixedModel(m, pop.errorModel);
@@ -83,19 +91,65 @@ export function populationForecast(
   const log = pop.errorModel !== "constant";
   const ipred = new Float64Array(times.length);
   model.predict(Float64Array.from(mode.phi), times, ipred);
+  // Importance sampling: draws from a Student t (4 degrees of freedom) around the mode with the Laplace
+  // covariance, weighted by the exact posterior (the training readings' likelihood × the population prior) over
+  // the proposal; the intervals are weighted quantiles.
+  const importance = opts.posterior === "importance";
+  const nu = 4;
+  const sub = importance ? toSubject(train, pop.errorModel, pop.floor) : null;
+  const fTrain = new Float64Array(sub ? sub.t.length : 0);
+  const Lo = importance ? cholesky(pop.omega.flat(), q) : null;
+  const omegaInv = Lo ? choleskyInverse(Lo, q) : null;
+  const logW = new Float64Array(nDraws);
+  const eta = new Float64Array(q);
   for (let d = 0; d < nDraws; d++) {
     for (let k = 0; k < q; k++) z[k] = standardNormal(rand);
+    let scale = 1;
+    if (importance) {
+      let chi = 0;
+      for (let k = 0; k < nu; k++) chi += standardNormal(rand) ** 2;
+      scale = 1 / Math.sqrt(chi / nu);
+    }
     phi.set(mode.phi);
     for (let a = 0; a < q; a++) {
       let v = 0;
       for (let b = 0; b <= a; b++) v += Lc[a * q + b] * z[b];
-      phi[random[a]] += v;
+      phi[random[a]] += scale * v;
+    }
+    if (sub && omegaInv) {
+      let zz = 0;
+      for (let k = 0; k < q; k++) zz += z[k] * z[k];
+      const logQ = (-(nu + q) / 2) * Math.log(1 + (zz * scale * scale) / nu);
+      for (let k = 0; k < q; k++) eta[k] = phi[random[k]] - pop.mu[random[k]];
+      let logP = 0;
+      for (let a = 0; a < q; a++)
+        for (let b = 0; b < q; b++) logP -= 0.5 * eta[a] * omegaInv[a * q + b] * eta[b];
+      model.predict(phi, sub.t, fTrain);
+      for (let j = 0; j < sub.t.length; j++) {
+        const sd = residualSd(pop, fTrain[j], sub.t[j]);
+        logP -= 0.5 * ((sub.y[j] - fTrain[j]) / sd) ** 2 + Math.log(sd);
+      }
+      logW[d] = Number.isFinite(logP) ? logP - logQ : -Infinity;
     }
     model.predict(phi, times, out);
     for (let j = 0; j < times.length; j++) {
       const v = out[j] + residualSd(pop, out[j], times[j]) * standardNormal(rand);
       draws[j][d] = log ? Math.exp(v) : Math.max(v, 0);
     }
+  }
+  if (importance) {
+    let max = -Infinity;
+    for (const v of logW) max = Math.max(max, v);
+    const w = Float64Array.from(logW, (v) => Math.exp(v - max));
+    return test.map((r, j) => ({
+      t: r.t,
+      observed: r.y,
+      predicted: log ? Math.exp(ipred[j]) : Math.max(ipred[j], 0),
+      lo80: weightedQuantile(draws[j], w, 0.1),
+      hi80: weightedQuantile(draws[j], w, 0.9),
+      lo95: weightedQuantile(draws[j], w, 0.025),
+      hi95: weightedQuantile(draws[j], w, 0.975),
+    }));
   }
   return test.map((r, j) => {
     const s = draws[j].sort();
