@@ -107,7 +107,7 @@ export function runPopulationFit(io: CliIO, values: PopulationValues): number {
     );
   }
   io.out(
-    `  residual σ ${g(fit.residual.sigma)} (${g(fit.residual.se)})${fit.residual.additive ? `, additive ${g(fit.residual.additive.sd)} (${g(fit.residual.additive.se)})` : ""}\n`,
+    `  residual σ ${g(fit.residual.sigma)} (${g(fit.residual.se)})${fit.residual.additive ? `, additive ${g(fit.residual.additive.sd)} (${g(fit.residual.additive.se)})` : fit.residual.kappa ? `, κ ${g(fit.residual.kappa.value)} (${g(fit.residual.kappa.se)})` : ""}\n`,
   );
   if (fit.correlation) {
     const r = Object.keys(fit.correlation);
