@@ -114,6 +114,25 @@ export async function planningReport(root: string): Promise<string> {
     "decision support: the calibration reproduces trial populations, not this patient.",
     "",
   ];
+  out.push(
+    "## Known limits of these plans",
+    "",
+    "Read against what trials saw, these plans show where the calibrated model is extrapolating (stated here, not",
+    "tuned away):",
+    "",
+    "- **Burden and growth dependence.** Calibration fixes each trial's population-level rates, not how response",
+    "  varies between patients. In the model, lifileucel's response rate on the conditioned melanoma population is",
+    "  about 62 % for baseline sums of 35–70 mm and about 12 % at 100 mm or more (C-144-01: 31 % overall, median sum",
+    "  97.8 mm). A small, slowly growing tumour therefore gets TIL predictions far above the trial's 31 % ORR and 5 %",
+    "  CR, and the combination with pembrolizumab in a PD-1-refractory patient is not constrained by any trial.",
+    "- **Combinations** of agents calibrated alone (radiotherapy, oncolytic virus, NK cells with checkpoint",
+    "  inhibitors) are the model's mechanisms, not trial results. Lesions in a radiation field are not counted in",
+    "  the response.",
+    "- **A posterior that cannot explain the scans** (the NSCLC case shrinks 68 → 8 mm with no treatment in the",
+    "  window: the model's untreated tumours grow) is flagged as not converged, with the burden disagreement. Its",
+    "  ranking is not usable; the record needs the treatment that explains the shrinkage.",
+    "",
+  );
   for (const k of PLANNING_CASES) {
     const c = loadCase(path.join(root, k.file));
     const t0 = performance.now();
