@@ -161,7 +161,7 @@ const EXTINCT = -700;
 /**
  * V(t) of the general Gompertz model: no closed form, so u = ln V, du/dt = ±e^((λ−1)u)·(δ − γu), is integrated
  * by Dormand–Prince 5(4) (rtol 1e-11; backwards in time with the sign flipped) — microseconds, not an ODE-solver
- * set-up per reading. Where the equation is stiff (the explicit method would need more than 2,000 steps) the
+ * set-up per reading. Where the equation is stiff (the explicit method would need more than 20,000 steps) the
  * engine's stiff solver takes over.
  */
 function generalGompertz(delta: number, gamma: number, lambda: number, v0: number, t: number): number {
@@ -176,7 +176,7 @@ function generalGompertz(delta: number, gamma: number, lambda: number, v0: numbe
   };
   const out = new Float64Array(1);
   if (
-    integrateScalar(rate, Math.log(v0), 0, [Math.abs(t)], out, { rtol: 1e-11, atol: 1e-13, maxSteps: 2000 })
+    integrateScalar(rate, Math.log(v0), 0, [Math.abs(t)], out, { rtol: 1e-11, atol: 1e-13, maxSteps: 20000 })
   )
     return Math.exp(out[0]);
   const system = {
@@ -212,7 +212,7 @@ function generalGompertzPath(
     const r = Math.exp(a * (u > 700 ? 700 : u)) * (delta - gamma * u);
     return Number.isFinite(r) ? r : 0;
   };
-  if (v0 > 0 && integrateScalar(rate, Math.log(v0), 0, t, out, { rtol: 1e-9, atol: 1e-12, maxSteps: 2000 }))
+  if (v0 > 0 && integrateScalar(rate, Math.log(v0), 0, t, out, { rtol: 1e-9, atol: 1e-12, maxSteps: 20000 }))
     for (let j = 0; j < t.length; j++) out[j] = Math.exp(out[j]);
   else for (let j = 0; j < t.length; j++) out[j] = generalGompertz(delta, gamma, lambda, v0, t[j]);
 }
