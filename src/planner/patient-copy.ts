@@ -4,7 +4,7 @@
  * no case identifiers: the technical report (report-html.ts, report-pdf.ts) is the clinician's copy.
  */
 import { therapyCatalog } from "../therapy/catalog.js";
-import { doseText } from "../therapy/dose-text.js";
+import { plainDoseText } from "../therapy/dose-text.js";
 import { ROUTE_WORDS } from "../therapy/plain-words.js";
 import { stepDays } from "../therapy/step-days.js";
 import type { ApprovedCandidate } from "./approved.js";
@@ -85,7 +85,7 @@ export function patientCopy(plan: Plan, approved: ApprovedCandidate, info: Patie
           return {
             when: whenText(start, stepDays(ph, s)),
             what: agent?.name ?? s.agent.replace(/-/g, " "),
-            dose: doseText(s.dose),
+            dose: plainDoseText(s.dose),
             how: ROUTE_WORDS[s.route] ?? s.route,
             why: s.intent ?? null,
           };

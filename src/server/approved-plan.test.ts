@@ -142,13 +142,14 @@ describe.each(backends())("the approved plan is the plan, on %s", (backend) => {
     expect(tvecOf(mine[0].candidate.protocol)).toMatchObject({ dose: { value: 4e7 }, days: [1] });
     const item = mine[0].copy.parts[0].items.find((i) => /T-VEC/.test(i.what))!;
     // day 0 is 2026-11-24: day 1 is the 25th
-    expect(item).toMatchObject({ dose: "4e7 PFU", when: "2026-11-25" });
+    expect(item).toMatchObject({ dose: "40 million PFU (virus units)", when: "2026-11-25" });
     const html = (await patient.get(`/api/plans/${planId}/report?format=html`)).body;
     const pdf = flat(pdfText((await patient.get(`/api/plans/${planId}/report?format=pdf`)).rawPayload));
     for (const text of [flat(html), pdf]) {
       expect(text).toContain("Your treatment plan");
-      expect(text).toContain("4e7 PFU");
-      expect(text).not.toContain("4e6 PFU");
+      // the approved dose in plain words (4e7 PFU), not the generated one (4e6 PFU)
+      expect(text).toContain("40 million PFU");
+      expect(text).not.toContain("4 million PFU");
       expect(text).toContain("2026-11-25");
       expect(text).toMatch(/Whom to call/);
       expect(text).toContain("Dr. Clara Clinician");

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startServerProcess } from "../test-support/server-process.js";
 import { openTab } from "../test-support/browser-actions.js";
 import { DEMO_PASSWORD } from "../test-support/test-server.js";
-import { doseText } from "../therapy/dose-text.js";
+import { plainDoseText } from "../therapy/dose-text.js";
 
 const SHOTS =
   process.env.UPDATE_SCREENSHOTS === "1"
@@ -324,7 +324,7 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await expect(page.getByText(/Approved on/).isVisible()).resolves.toBe(true);
     // the approved (edited) dose, not the generated one (issue 12 §1)
     const plan = (await page.getByLabel("your approved plan").textContent())!;
-    expect(plan).toContain(`: ${doseText(editedDose)}, `);
+    expect(plan).toContain(`: ${plainDoseText(editedDose)}, `);
     await page.screenshot({ path: path.join(SHOTS, "patient-plan.png"), fullPage: true });
     await page.close();
     // on a phone: the same page in one column, nothing wider than the screen

@@ -23,7 +23,7 @@ import { withDiagnostics } from "../test-support/browser-diagnostics.js";
 import { ROOT, startServerProcess } from "../test-support/server-process.js";
 import { DEMO_PASSWORD } from "../test-support/test-server.js";
 import { therapyCatalog } from "../therapy/catalog.js";
-import { doseText } from "../therapy/dose-text.js";
+import { plainDoseText } from "../therapy/dose-text.js";
 import { ROUTE_WORDS } from "../therapy/plain-words.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { stepDays } from "../therapy/step-days.js";
@@ -482,7 +482,7 @@ describe.skipIf(!available)("the patient path in Chromium", () => {
             const dates = [...new Set(stepDays(ph, s).map((d) => planDate(date, d)))];
             return {
               what: catalog.agents.get(s.agent)?.name ?? s.agent.replace(/-/g, " "),
-              dose: doseText(s.dose),
+              dose: plainDoseText(s.dose),
               how: ROUTE_WORDS[s.route] ?? s.route,
               dates,
             };
