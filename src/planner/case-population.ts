@@ -138,6 +138,22 @@ export interface ConditionedPrior {
   readonly burden: { readonly sldMm: number; readonly percentile: number } | null;
 }
 
+/**
+ * The virtual patients of a population, regenerated from their seeds once per file version (a plan reads them
+ * twice: for the conditioned prior and for the widened one of its prior-sensitivity line).
+ */
+const regenerated = new Map<string, VirtualPatient[]>();
+function vpopPatients(file: string, vpop: VpopFile): VirtualPatient[] {
+  const key = `${file}\0${vpop.created}\0${vpop.patients.length}`;
+  let ps = regenerated.get(key);
+  if (!ps) {
+    ps = vpop.patients.map((p) => sampleVirtualPatient(vpop.cancer, p.seed));
+    regenerated.clear(); // one population at a time: a server plans one case type after another
+    regenerated.set(key, ps);
+  }
+  return ps;
+}
+
 /** The case's conditioned prior, or null when its cancer type has no shipped calibrated population. */
 export function conditionedPrior(
   c: CaseRecord,
@@ -151,7 +167,7 @@ export function conditionedPrior(
   if (!existsSync(file)) return null;
   const { vpop, warnings } = loadVpop(file);
   const cond = caseConditions(c, cancer, date);
-  const patients = vpop.patients.map((p) => sampleVirtualPatient(cancer, p.seed));
+  const patients = vpopPatients(file, vpop);
   const criteria: Criterion[] = [];
   // most decisive first; relaxed from the end
   if (cond.refractory.length)

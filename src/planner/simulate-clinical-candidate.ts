@@ -8,7 +8,7 @@
  * model's, without reader noise; irradiated or resected lesions are not evaluated when others remain.
  */
 import { NEW_LESION_MM } from "../population/observe.js";
-import { lesionsAt, occultAt } from "../population/personal-patient.js";
+import { lesionsAt, occultReached } from "../population/personal-patient.js";
 import { simulatePatient } from "../population/simulate-patient.js";
 import { lesionCells } from "../population/virtual-patient.js";
 import { compileClinical } from "../therapy/compile-clinical.js";
@@ -46,7 +46,6 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
   const failures: string[] = [];
   let responders = 0;
   let complete = 0;
-  const sld = new Float64Array(nt);
   for (const [si, s] of input.clinical.entries()) {
     let course;
     try {
@@ -76,32 +75,31 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
     const targets = s.vp.lesions.map((l) => l.role === "target");
     const outside = targets.map((t, k) => t && !(treated && course.local.has(s.vp.lesions[k].id)));
     const evaluated = outside.some(Boolean) ? outside : targets;
+    const d = new Array<number>(s.vp.lesions.length);
     for (let i = 0; i < nt; i++) {
-      const d = lesionsAt(s.vp, course, i);
+      lesionsAt(s.vp, course, i, d);
       let sum = 0;
       let gone = true;
-      s.vp.lesions.forEach((l, k) => {
-        if (!evaluated[k]) return;
+      for (let k = 0; k < d.length; k++) {
+        if (!evaluated[k]) continue;
         sum += d[k];
-        if (l.nodal ? d[k] >= 10 : d[k] >= 3) gone = false;
-      });
-      sld[i] = sum;
+        if (s.vp.lesions[k].nodal ? d[k] >= 10 : d[k] >= 3) gone = false;
+      }
       row[i] = sum;
       if (i > 0 && gone) cr = true;
       const viable = course.viableS[i] + course.viableL[i];
       lv[i] = Math.log10(viable + 1);
       if (viable < 1 && elim === Infinity) elim = times[i];
-      if (i > 0 && newDay === Infinity && occultAt(s.start.occult, course, i).some((o) => o.cells >= detect))
-        newDay = times[i];
+      if (i > 0 && newDay === Infinity && occultReached(s.start.occult, course, i, detect)) newDay = times[i];
     }
-    const base = sld[0];
+    const base = row[0];
     let best = 0;
-    for (let i = 1; i < nt; i++) best = Math.min(best, base > 0 ? (sld[i] - base) / base : 0);
+    for (let i = 1; i < nt; i++) best = Math.min(best, base > 0 ? (row[i] - base) / base : 0);
     if (best <= -0.3) responders++;
     if (cr) complete++;
     logV.push(lv);
     sldRows.push(row);
-    ttp.push(Math.min(progressionDay(sld, times) ?? Infinity, newDay));
+    ttp.push(Math.min(progressionDay(row, times) ?? Infinity, newDay));
     elimDay.push(elim);
     finalLog10.push(lv[nt - 1]);
   }

@@ -94,15 +94,35 @@ export function withLesions(vp: VirtualPatient, measured: readonly MeasuredLesio
 }
 
 /** The lesions' diameters at output `i` of a course (no reader noise). */
-export function lesionsAt(vp: VirtualPatient, course: GroupCourse, i: number): number[] {
+export function lesionsAt(
+  vp: VirtualPatient,
+  course: GroupCourse,
+  i: number,
+  out: number[] = new Array<number>(vp.lesions.length),
+): number[] {
   const vs0 = course.volumeS[0];
   const vl0 = course.volumeL[0];
-  return vp.lesions.map((l) => {
+  for (let k = 0; k < vp.lesions.length; k++) {
+    const l = vp.lesions[k];
     const local = course.local.has(l.id);
     const v0 = local ? vl0 : vs0;
     const v = local ? course.volumeL[i] : course.volumeS[i];
-    return lesionDiameter(l, v0 > 0 ? v / v0 : 0);
-  });
+    out[k] = lesionDiameter(l, v0 > 0 ? v / v0 : 0);
+  }
+  return out;
+}
+
+/** Whether an occult metastasis has reached `cells` at output `i` of a course (occultAt's rule, without copies). */
+export function occultReached(
+  occult: StartState["occult"],
+  course: GroupCourse,
+  i: number,
+  cells: number,
+): boolean {
+  const v0 = course.viableS[0];
+  const factor = v0 > 0 ? Math.max(0, course.viableS[i] / v0) : 0;
+  for (const o of occult) if (o.cells * factor ** o.w >= cells) return true;
+  return false;
 }
 
 /** Occult metastases of a patient at output `i` of a course (they follow the systemic group's viable cells). */
