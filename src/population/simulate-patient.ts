@@ -38,6 +38,8 @@ export interface GroupCourse {
   readonly inputs: ClinicalInputs;
   /** The model state at the last day, by state name (to carry a patient forward, personal-patient.ts). */
   readonly final: Readonly<Record<string, number>>;
+  /** Every state of the model at every day (row-major: day × state), in the order of `names`. */
+  readonly trajectory?: { readonly names: readonly string[]; readonly values: Float64Array };
 }
 
 /**
@@ -173,5 +175,6 @@ export function simulatePatient(
   }
   const last = sol.final;
   const final = Object.fromEntries(model.spec.states.map((st, k) => [st.name, last[k]]));
-  return { days: sol.times, volumeS, volumeL, viableS, viableL, local, inputs, final };
+  const trajectory = { names: model.stateNames, values: sol.values };
+  return { days: sol.times, volumeS, volumeL, viableS, viableL, local, inputs, final, trajectory };
 }

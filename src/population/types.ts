@@ -80,3 +80,42 @@ export interface SimulateArmRequest {
 export interface ArmSimulator {
   simulateArm(request: SimulateArmRequest): Promise<SimulatedCourse[]>;
 }
+
+/** A virtual patient's lesions and covariates (virtual-patient.ts), here so that the web app can use the types. */
+export type LesionSite = "skin" | "subcutaneous" | "node" | "lung" | "liver" | "visceral" | "bone";
+
+export interface Lesion {
+  readonly id: string;
+  readonly role: "target" | "non-target";
+  readonly site: LesionSite;
+  /** Lymph node (measured by short axis; normal < 10 mm). */
+  readonly nodal: boolean;
+  /** Cutaneous, subcutaneous or nodal lesions can be injected. */
+  readonly injectable: boolean;
+  readonly visceral: boolean;
+  /** Longest diameter (short axis for nodes) at baseline, mm. */
+  readonly diameterMm: number;
+  /** Lesion-level sensitivity: the lesion's volume follows its group's volume to this power. */
+  readonly w: number;
+  /**
+   * Residual mass (fibrosis, scar) left when the lesion's cancer cells are gone, as a share of its baseline volume;
+   * 0 when the lesion resolves completely.
+   */
+  readonly scar: number;
+}
+
+export interface Covariates {
+  readonly cancer: CancerType;
+  readonly stage: string;
+  readonly ldh_elevated: boolean;
+  /** PD-L1 tumour proportion score, % (latent: PD-1 block × inflammation × assay noise). */
+  readonly pdl1_tps: number;
+  readonly ecog: number;
+  readonly prior_lines: number;
+  readonly injectable: boolean;
+  readonly weight_kg: number;
+  readonly height_cm: number;
+  readonly gfr_ml_min: number;
+  readonly vdt_days: number;
+  readonly sld_mm: number;
+}

@@ -259,6 +259,35 @@ const ENDPOINTS: readonly Endpoint[] = [
     call: (c) => c.get("/api/models/kuznetsov1994"),
   },
   {
+    name: "GET explorer",
+    allowed: ["clinician", "clinician2", "coordinator", "admin"],
+    global: true,
+    call: (c) => c.get("/api/explorer"),
+  },
+  {
+    name: "GET explorer population",
+    allowed: ["clinician", "clinician2", "coordinator", "admin"],
+    global: true,
+    call: (c) => c.get("/api/explorer/prostate-cancer"),
+  },
+  {
+    name: "POST explorer simulate",
+    allowed: ["clinician", "clinician2", "coordinator", "admin"],
+    global: true,
+    call: (c) =>
+      c.post("/api/explorer/prostate-cancer/simulate", {
+        arm: "impact-sipuleucel-t/sipuleucel-T",
+        draw: 0,
+        horizonDays: 60,
+      }),
+  },
+  {
+    name: "POST explorer population",
+    allowed: ["clinician", "clinician2", "coordinator", "admin"],
+    global: true,
+    call: (c) => c.post("/api/explorer/prostate-cancer/population", { arm: "untreated", horizonDays: 30 }),
+  },
+  {
     name: "GET clinicians",
     allowed: ["clinician", "clinician2", "coordinator", "admin"],
     global: true,

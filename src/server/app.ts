@@ -40,6 +40,7 @@ import { clinicalRoutes } from "./routes/clinical-routes.js";
 import { consultationRoutes } from "./routes/consultation-routes.js";
 import { documentRoutes } from "./routes/document-routes.js";
 import { jobRoutes } from "./routes/job-routes.js";
+import { explorerRoutes } from "./routes/explorer-routes.js";
 import { modelRoutes } from "./routes/model-routes.js";
 import { priceRoutes } from "./routes/price-routes.js";
 import { recordRoutes } from "./routes/record-routes.js";
@@ -226,6 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await jobRoutes(api, ctx);
       await clinicalRoutes(api, ctx);
       await modelRoutes(api, ctx);
+      await explorerRoutes(api, ctx);
       await recordRoutes(api, ctx);
       await priceRoutes(api, ctx);
       await auditRoutes(api, ctx);

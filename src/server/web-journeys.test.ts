@@ -444,12 +444,22 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await admin.getByRole("table", { name: "audit trail" }).getByText("denied").first().waitFor();
     await admin.screenshot({ path: path.join(SHOTS, "admin-audit.png") });
     await admin.getByRole("link", { name: "Model explorer" }).click();
+    // the calibrated clinical model first: a virtual patient under a published trial arm, simulated on the server
+    await admin.getByText(/simulated on the server in \d+ ms/).waitFor({ timeout: 60_000 });
+    await admin.getByRole("table", { name: "population figures" }).waitFor({ timeout: 60_000 });
+    await admin.getByText(/^Published \(/).waitFor();
+    await admin.getByRole("slider", { name: "parameter kg", exact: true }).focus();
+    await admin.keyboard.press("ArrowRight");
+    await admin.getByText(/^kg = .* \(changed\)$/).waitFor({ timeout: 30_000 });
+    await admin.getByText(/simulated on the server in \d+ ms/).waitFor();
+    await admin.screenshot({ path: path.join(SHOTS, "model-explorer.png"), fullPage: true });
+    await checkAccessibility(admin, "model explorer");
+    // the library of models, solved in the browser
+    await admin.getByText("Model library (research)").click();
     await admin.getByText(/simulated in \d+ ms in this browser/).waitFor({ timeout: 30_000 });
-    await admin.getByRole("slider", { name: "parameter a", exact: true }).focus();
+    await admin.getByRole("slider", { name: "parameter kg", exact: true }).focus();
     await admin.keyboard.press("ArrowRight");
     await admin.getByText(/simulated in \d+ ms in this browser/).waitFor();
-    await admin.screenshot({ path: path.join(SHOTS, "model-explorer.png") });
-    await checkAccessibility(admin, "model explorer");
     await admin.close();
   }, 90_000);
 
