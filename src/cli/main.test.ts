@@ -272,9 +272,11 @@ describe("immunoplan run, compare, check", () => {
     ]);
     expect(r.code).toBe(0);
     const lines = r.out.trim().split("\n");
-    expect(lines[2]).toMatch(/^protocol +final burden +nadir/);
-    expect(lines[3]).toMatch(/^pembrolizumab every 3 weeks +9\.\d+e\+8 .* no /);
-    expect(lines[4]).toMatch(/^chemotherapy then TIL \+ IL-2 +0 .* day 15/);
+    // a named reference patient is the core model's, and the output says how to reach the calibrated one
+    expect(lines[1]).toMatch(/^Core model .*not calibrated.*--cancer TYPE or --patient case\.json/);
+    expect(lines[3]).toMatch(/^protocol +final burden +nadir/);
+    expect(lines[4]).toMatch(/^pembrolizumab every 3 weeks +9\.\d+e\+8 .* no /);
+    expect(lines[5]).toMatch(/^chemotherapy then TIL \+ IL-2 +0 .* day 15/);
     expect(readFileSync(path.join(r.cwd, "c.svg"), "utf8")).toMatch(/Tumor burden by protocol/);
   });
 

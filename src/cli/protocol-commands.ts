@@ -14,8 +14,14 @@ import { positiveNumber } from "./model-options.js";
 export const RUN_USAGE = `usage: immunoplan run PROTOCOL [--patient NAME|case.json] [--days N] [--out result.json] [--plot result.svg] [--force]
        immunoplan compare P1 P2 … [--patient NAME|case.json] [--days N] [--out result.json] [--plot result.svg] [--force]
        immunoplan check PROTOCOL…
-PROTOCOL is a protocol document (YAML/JSON, schemas/protocol.schema.json). Built-in virtual patients: p9-weak
-(default), p9-strong, p9-large, p10-strong, p10-large (de Pillis 2006 parameter sets).`;
+PROTOCOL is a protocol document (YAML/JSON, schemas/protocol.schema.json). On the calibrated clinical model:
+--cancer TYPE (a calibrated virtual population) or --patient case.json (the patient's own posterior). Built-in
+reference patients of the core model: p9-weak (default), p9-strong, p9-large, p10-strong, p10-large (de Pillis
+2006 parameter sets; not calibrated on trials).`;
+
+/** Said whenever run/compare answer on the core model: it is not the calibrated one. */
+export const CORE_MODEL_NOTE =
+  "Core model (de Pillis 2006 backbone, not calibrated on trials): for the calibrated clinical model use --cancer TYPE or --patient case.json.";
 
 /**
  * Burden up to which a killer-cell step counts as given at minimal residual disease: the chemo + TIL + IL-2
@@ -125,7 +131,7 @@ export function runProtocolCommand(argv: string[], io: CliIO): number {
   );
   if (patient.source?.startsWith("case ")) io.out(`  patient from ${patient.source}\n`);
   io.out(
-    `Research model output (Immunoplan core model${r.compiled.modules.length ? ` with ${r.compiled.modules.join(", ")}` : ""}): decision support only.\n\n`,
+    `Research model output (Immunoplan core model${r.compiled.modules.length ? ` with ${r.compiled.modules.join(", ")}` : ""}): decision support only.\n${CORE_MODEL_NOTE}\n\n`,
   );
   io.out(
     table([
@@ -155,7 +161,10 @@ export function runProtocolCommand(argv: string[], io: CliIO): number {
     );
   }
   if (values.out)
-    writeFileSync(path.resolve(io.cwd, values.out), JSON.stringify(outcomeJson(l), null, 1) + "\n");
+    writeFileSync(
+      path.resolve(io.cwd, values.out),
+      JSON.stringify({ model: "immunoplan-core", note: CORE_MODEL_NOTE, ...outcomeJson(l) }, null, 1) + "\n",
+    );
   if (values.plot) {
     const n = r.model.dimension;
     writeFileSync(
@@ -192,7 +201,9 @@ export function compareProtocolsCommand(argv: string[], io: CliIO): number {
     days === undefined
       ? positionals.map((f) => loadAndRun(f, patient, horizon, true, { ...io, err: () => undefined }))
       : loaded;
-  io.out(`patient ${patient.id}; ${horizon} days; research model output: decision support only\n\n`);
+  io.out(
+    `patient ${patient.id}; ${horizon} days; research model output: decision support only\n${CORE_MODEL_NOTE}\n\n`,
+  );
   io.out(
     table([
       [
@@ -225,7 +236,17 @@ export function compareProtocolsCommand(argv: string[], io: CliIO): number {
   if (values.out)
     writeFileSync(
       path.resolve(io.cwd, values.out),
-      JSON.stringify({ patient, days: horizon, runs: runs.map(outcomeJson) }, null, 1) + "\n",
+      JSON.stringify(
+        {
+          model: "immunoplan-core",
+          note: CORE_MODEL_NOTE,
+          patient,
+          days: horizon,
+          runs: runs.map(outcomeJson),
+        },
+        null,
+        1,
+      ) + "\n",
     );
   if (values.plot) {
     writeFileSync(
