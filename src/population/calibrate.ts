@@ -15,6 +15,7 @@ import { scanDays } from "./scan-schedule.js";
 import { runBatches, type BatchTask } from "./simulate-batch.js";
 import type { Trial } from "./trial-file.js";
 import { simulatorPopulation } from "./trial-run.js";
+import { logOrSd, reviewEffect, toCentral, toInvestigator, type ReviewEffect } from "./central-review.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import type { CancerType, TrialPopulation } from "./types.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
@@ -67,19 +68,31 @@ function feature(endpoint: string, value: number): ((o: PatientOutcome) => numbe
   return null;
 }
 
-/** Target value of the feature's mean (a median becomes PFS(median) = 0.5). */
-const targetOf = (p: PublishedEndpoint) => (p.endpoint === "median_PFS_months" ? 0.5 : p.value);
+/**
+ * Target value of the feature's mean (a median becomes PFS(median) = 0.5). A centrally reviewed proportion is
+ * aimed at on the investigator scale the simulation reads in (central-review.ts).
+ */
+function targetOf(p: PublishedEndpoint, review: ReviewEffect | null = null): number {
+  if (p.endpoint === "median_PFS_months") return 0.5;
+  return review ? toInvestigator(p.value, review) : p.value;
+}
 
-function sigmaOf(p: PublishedEndpoint, n: number): number {
+function sigmaOf(p: PublishedEndpoint, n: number, review: ReviewEffect | null = null): number {
   let se: number;
+  const scale = (x: number) => (review ? toInvestigator(x, review) : x);
   if (p.ci && p.endpoint !== "median_PFS_months" && p.ci[1] !== null) {
     const z = (p.ci_level ?? 0.95) >= 0.95 ? 3.92 : 3.29;
-    se = (p.ci[1] - p.ci[0]) / z;
+    se = (scale(p.ci[1]) - scale(p.ci[0])) / z;
   } else {
-    const t = targetOf(p);
+    const t = targetOf(p, review);
     se = Math.sqrt(Math.max(t * (1 - t), 0.01) / Math.max(n, 1));
   }
   if (p.certainty && /\[(H|M)\]|^(H|M)$/.test(p.certainty)) se *= 1.5;
+  // the odds ratio's own uncertainty, on the proportion scale (delta method)
+  if (review) {
+    const t = targetOf(p, review);
+    se = Math.hypot(se, t * (1 - t) * logOrSd(review));
+  }
   return Math.sqrt(se * se + DISCREPANCY * DISCREPANCY);
 }
 
@@ -100,6 +113,8 @@ const outcomesOf = (arm: ArmRun, cut: number | undefined) =>
 
 interface Constraint {
   readonly trial: number;
+  /** A centrally reviewed proportion: the features are investigator-read, the published value central. */
+  readonly review: ReviewEffect | null;
   /** Data cut of the published value (days), if earlier than the trial's follow-up. */
   readonly cut?: number;
   readonly published: PublishedEndpoint;
@@ -326,19 +341,23 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       const mine = arms.filter((a) => a.trial === ti && names.includes(a.arm) && a.outcomes.size > 0);
       if (mine.length !== names.length) continue;
       const size = mine.reduce((s, a) => s + a.patients, 0);
+      const review = reviewEffect(p, trial.document.assessment.reviewer);
       constraints.push({
         trial: ti,
+        review,
         published: p,
         arms: mine,
         f,
-        target: targetOf(p),
-        sigma: sigmaOf(p, size),
+        target: targetOf(p, review),
+        sigma: sigmaOf(p, size, review),
       });
     }
   });
   const fit = solve(constraints, covariates, n);
+  const reported = (c: Constraint, v: number | null) =>
+    v === null || !c.review ? v : toCentral(v, c.review);
   const describe = (c: Constraint, w: ArrayLike<number>, factor: ArrayLike<number>): CalibrationTarget => {
-    const v = valueOf(c, w, factor);
+    const v = reported(c, valueOf(c, w, factor));
     const ep = c.published.endpoint;
     return {
       trial: opts.trials[c.trial].document.name,
@@ -361,7 +380,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const fitFactors = enrolledUnder(fit.weights);
   const targets = constraints.map((c) => ({
     ...describe(c, uniform, uniformFactors[c.trial]),
-    calibrated: valueOf(c, fit.weights, fitFactors[c.trial]),
+    calibrated: reported(c, valueOf(c, fit.weights, fitFactors[c.trial])),
   }));
 
   // 4. leave one trial out
@@ -383,7 +402,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       effective_sample_size: Math.round(r.effectiveSampleSize * 10) / 10,
       predictions: held.map((c) => ({
         ...describe(c, uniform, uniformFactors[c.trial]),
-        calibrated: valueOf(c, r.weights, enrol(pool, populations[ti], r.weights).factor),
+        calibrated: reported(c, valueOf(c, r.weights, enrol(pool, populations[ti], r.weights).factor)),
       })),
     });
   });

@@ -6,6 +6,7 @@
  * `within`: inside the published confidence interval when one is published; otherwise within `tolerance`
  * (default ±0.05 for proportions — issue 13's "±5 points" —, ±1 month for medians, ±0.1 for hazard ratios).
  */
+import { reviewEffect, toCentral } from "./central-review.js";
 import { LANDMARK, isProportion, type PublishedEndpoint } from "./trial-schema.js";
 import type { Trial } from "./trial-file.js";
 import { evaluateCourse, type PatientOutcome } from "./patient-outcome.js";
@@ -45,6 +46,15 @@ export interface Comparison {
   readonly certainty?: string;
   /** The published number's data cut: the simulated value reads only the scans up to it. */
   readonly data_cut_weeks?: number;
+  /**
+   * A centrally reviewed number (central-review.ts): `simulated` and `simulated_ci` are on the central scale, the
+   * investigator-read simulated value was `investigator`.
+   */
+  readonly central_review?: {
+    readonly odds_ratio: number;
+    readonly investigator: number | null;
+    readonly source: string;
+  };
 }
 
 export interface TrialResult {
@@ -99,10 +109,23 @@ function simulatedValue(
 const dataCutWeeks = (p: PublishedEndpoint): number | undefined =>
   (p as { data_cut_weeks?: number }).data_cut_weeks;
 
-function compare(p: PublishedEndpoint, byArm: ReadonlyMap<string, PatientOutcome[]>): Comparison {
+function compare(
+  p: PublishedEndpoint,
+  byArm: ReadonlyMap<string, PatientOutcome[]>,
+  reviewer: string | undefined,
+): Comparison {
   const names = Array.isArray(p.arm) ? p.arm : [p.arm];
   const pooled = names.flatMap((n) => byArm.get(n) ?? []);
-  const sim = simulatedValue(p, pooled, byArm);
+  const read = simulatedValue(p, pooled, byArm);
+  // a centrally reviewed number is set against the simulated (investigator-read) one on the central scale
+  const review = reviewEffect(p, reviewer);
+  const central = (x: number | null) => (x === null || !review ? x : toCentral(x, review));
+  const sim = review
+    ? {
+        value: central(read.value),
+        ci: read.ci && ([central(read.ci[0]), central(read.ci[1])] as [number | null, number | null]),
+      }
+    : read;
   const tol = p.tolerance ?? defaultTolerance(p.endpoint);
   let within: boolean | null = null;
   let rule: string;
@@ -131,6 +154,15 @@ function compare(p: PublishedEndpoint, byArm: ReadonlyMap<string, PatientOutcome
     ...(p.ci_level !== undefined ? { ci_level: p.ci_level } : {}),
     ...(p.certainty !== undefined ? { certainty: p.certainty } : {}),
     ...(dataCutWeeks(p) !== undefined ? { data_cut_weeks: dataCutWeeks(p) } : {}),
+    ...(review
+      ? {
+          central_review: {
+            odds_ratio: review.or,
+            investigator: read.value === null ? null : Math.round(read.value * 1e4) / 1e4,
+            source: review.source,
+          },
+        }
+      : {}),
   };
 }
 
@@ -194,7 +226,7 @@ export async function runTrial(
     arms,
     comparisons: trial.published.map((p) => {
       const cut = dataCutWeeks(p);
-      if (cut === undefined) return compare(p, byArm);
+      if (cut === undefined) return compare(p, byArm, a.reviewer);
       // the outcomes as the analysis at the data cut saw them (cached per cut)
       const key = `cut:${cut}`;
       let atCut = cuts.get(key);
@@ -207,7 +239,7 @@ export async function runTrial(
         );
         cuts.set(key, atCut);
       }
-      return compare(p, atCut);
+      return compare(p, atCut, a.reviewer);
     }),
     differences,
     warnings: trial.warnings.map(

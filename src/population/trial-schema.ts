@@ -123,6 +123,8 @@ export const PublishedSchema = z.object({
    * simulated value uses only the scans up to then.
    */
   data_cut_weeks: z.number().positive().max(1040).optional(),
+  /** Who read the scans for this number, when it differs from the assessment's reviewer (a pooled IRC analysis). */
+  reviewer: z.string().optional(),
   note: z.string().optional(),
 });
 
