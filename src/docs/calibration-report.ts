@@ -77,6 +77,15 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     "**Research model output, not a clinical prediction.** Values tagged H/M in `trials.md` are from memory, not",
     "confirmed in a source; their tolerance is widened ×1.5 in the calibration.",
     "",
+    "**Who read the scans.** The simulated trials read scans as the trials' investigators do (reader variability of",
+    "Yoon 2016, no review committee). A response rate published from a blinded independent central review",
+    "(KEYNOTE-006, KEYNOTE-024, the pooled C-144-01 analysis) is set against the simulated one moved to the central",
+    "scale: odds × 0.80 for ORR, × 0.90 for DCR (Zhang J, et al. Ann Transl Med 2018;6:89, 28 phase III trials:",
+    "0.81 and 0.79 in experimental and control arms); the calibration aims the investigator-read value at the",
+    "published one moved back, with the odds ratio's own uncertainty. Those rows are marked \"central review\" with",
+    "the investigator-read value. CR and PFS are not moved (no figure for CR; no systematic PFS difference, Amit",
+    "2011).",
+    "",
     "## Parameters moved by calibration",
     "",
     "Drug-effect parameters set by hand so that the *uncalibrated* population lands near one published number (the",
@@ -138,7 +147,7 @@ function trialSection(r: TrialResult, slug: string, rel: string): string[] {
     .filter((c) => !/OS/.test(c.endpoint))
     .map(
       (c) =>
-        `| ${c.arm}${c.versus ? ` vs ${c.versus}` : ""} | ${c.endpoint}${c.data_cut_weeks ? ` (week ${c.data_cut_weeks})` : ""} | ${value(c.endpoint, c.published)}${interval(c.endpoint, c.ci)}${c.certainty ? ` [${c.certainty}]` : ""} | ${value(c.endpoint, c.simulated)}${interval(c.endpoint, c.simulated_ci)} | ${c.within === null ? "—" : c.within ? "yes" : "**no**"} |`,
+        `| ${c.arm}${c.versus ? ` vs ${c.versus}` : ""} | ${c.endpoint}${c.data_cut_weeks ? ` (week ${c.data_cut_weeks})` : ""} | ${value(c.endpoint, c.published)}${interval(c.endpoint, c.ci)}${c.certainty ? ` [${c.certainty}]` : ""} | ${value(c.endpoint, c.simulated)}${interval(c.endpoint, c.simulated_ci)}${c.central_review ? ` (central review; investigator-read ${value(c.endpoint, c.central_review.investigator)})` : ""} | ${c.within === null ? "—" : c.within ? "yes" : "**no**"} |`,
     );
   return [
     `### ${r.trial}`,
