@@ -11,6 +11,12 @@ export interface OdeSystem {
   rhs(t: number, y: Float64Array, dydt: Float64Array): void;
   /** Row-major Jacobian J[i*n + j] = d f_i / d y_j. Optional: finite differences are used without it. */
   jacobian?(t: number, y: Float64Array, jac: Float64Array): void;
+  /**
+   * Row-major indices i·n + j of every entry `jacobian` may set to a non-zero value (every other entry is always
+   * 0). Optional; with it the stiff solver factors I/(hγ) − J as a sparse matrix. Share one array between the
+   * systems of one model (the symbolic analysis is cached per array).
+   */
+  readonly jacobianPattern?: Int32Array;
   /** d f / d t, for non-autonomous systems used by Rosenbrock methods. Omit when f does not depend on t. */
   timeDerivative?(t: number, y: Float64Array, dfdt: Float64Array): void;
   /** Names of the states, used in error messages. */

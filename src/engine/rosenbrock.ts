@@ -1,6 +1,7 @@
 import { DENSE_ROSENBROCK, type DenseRecord } from "./dense-record.js";
 import { SolverError } from "./errors.js";
 import { luFactor, luSolve } from "./lu.js";
+import { sparseLuFor, type SparseLu } from "./sparse-lu.js";
 import type { OdeSystem, SolverStats } from "./problem.js";
 import type { RosenbrockTableau } from "./rosenbrock-tableaus.js";
 import { Stepper } from "./stepper.js";
@@ -13,6 +14,8 @@ const FAC_MAX = 6; // hnew/h ≤ 6
  * Linearly implicit Rosenbrock–Wanner method (Rodas family) for stiff problems: one Jacobian and one LU
  * factorization per step, an embedded error estimate, Gustafsson's predictive step-size controller and
  * continuous (dense) output. Uses the system's analytic Jacobian when it has one, else forward differences.
+ * With the Jacobian's sparsity pattern (`OdeSystem.jacobianPattern`) the iteration matrix is factored as a sparse
+ * matrix (sparse-lu.ts; dense partial pivoting whenever a static pivot fails its threshold test).
  */
 export class RosenbrockStepper extends Stepper {
   readonly order: number;
@@ -35,6 +38,16 @@ export class RosenbrockStepper extends Stepper {
   private readonly pivots: Int32Array;
   private readonly dense: Float64Array; // (nDense)×n
   private readonly fdTmp: Float64Array;
+  /** Sparse LU of the iteration matrix (null: dense), its compact storage, the entries J may set, row sums. */
+  private readonly sparse: SparseLu | null;
+  private readonly luS: Float64Array;
+  private readonly nzRow: Int32Array;
+  private readonly nzCol: Int32Array;
+  private readonly rowSum: Float64Array;
+  /** atol + rtol·|y| at the Jacobian's point: the states' magnitudes for the sparse pivot test and the norm. */
+  private readonly colScale: Float64Array;
+  /** Factorizations where a static pivot failed its threshold test and the dense LU was used. */
+  sparseFallbacks = 0;
   /** States fixed at exactly 0 for this step (see markInvariantZeros). */
   private readonly frozen: Uint8Array;
   private anyFrozen = false;
@@ -86,6 +99,17 @@ export class RosenbrockStepper extends Stepper {
     this.fdTmp = new Float64Array(n);
     this.frozen = new Uint8Array(n);
     this.autonomous = system.timeDerivative === undefined;
+    const pattern = system.jacobian ? system.jacobianPattern : undefined;
+    this.sparse = pattern ? sparseLuFor(n, pattern) : null;
+    this.luS = new Float64Array(this.sparse?.size ?? 0);
+    // entries the Jacobian may set (all of them without a pattern)
+    const nz = pattern
+      ? Int32Array.from(new Set(pattern)).sort()
+      : Int32Array.from({ length: n * n }, (_, k) => k);
+    this.nzRow = nz.map((k) => Math.floor(k / n));
+    this.nzCol = nz.map((k) => k % n);
+    this.rowSum = new Float64Array(n);
+    this.colScale = new Float64Array(n);
   }
 
   start(t0: number, tBound: number, h0: number): void {
@@ -123,22 +147,36 @@ export class RosenbrockStepper extends Stepper {
     const y = this.y;
     const J = this.jac;
     this.stats.jacobianEvaluations++;
+    const nzRow = this.nzRow;
+    const nzCol = this.nzCol;
+    const nnz = nzRow.length;
+    let finite = true;
     if (this.system.jacobian) {
       this.system.jacobian(t, y, J);
+      // entries outside the pattern are 0: only the pattern needs the finiteness check
+      for (let k = 0; k < nnz; k++) {
+        if (!Number.isFinite(J[nzRow[k] * n + nzCol[k]])) {
+          finite = false;
+          break;
+        }
+      }
       // an infinite partial derivative (e.g. x^λ with λ < 1 at x = 0) is replaced by a difference quotient
-      for (let j = 0; j < n; j++) {
-        for (let i = 0; i < n; i++) {
-          if (!Number.isFinite(J[i * n + j])) {
-            this.f(t, y, this.f0);
-            this.differenceColumn(j);
-            break;
+      if (!finite) {
+        for (let j = 0; j < n; j++) {
+          for (let i = 0; i < n; i++) {
+            if (!Number.isFinite(J[i * n + j])) {
+              this.f(t, y, this.f0);
+              this.differenceColumn(j);
+              break;
+            }
           }
         }
       }
     } else {
       for (let j = 0; j < n; j++) this.differenceColumn(j);
+      finite = false;
     }
-    for (let k = 0; k < n * n; k++) {
+    for (let k = 0; !finite && k < n * n; k++) {
       if (!Number.isFinite(J[k])) {
         const names = this.system.stateNames;
         const i = Math.floor(k / n);
@@ -155,13 +193,18 @@ export class RosenbrockStepper extends Stepper {
     if (!this.autonomous) this.system.timeDerivative!(t, y, this.dfdt);
     // ‖D⁻¹ J D‖∞ with D = diag(atol + rtol·|y|): invariant to the states' units, and still ≥ the
     // spectral radius (a similarity transform keeps the eigenvalues)
-    const sk = this.scale;
+    const sk = this.colScale;
     for (let i = 0; i < n; i++) sk[i] = this.atol[i] + this.rtol[i] * Math.abs(y[i]);
+    const rowSum = this.rowSum;
+    rowSum.fill(0);
+    for (let k = 0; k < nnz; k++) {
+      const i = nzRow[k];
+      const j = nzCol[k];
+      rowSum[i] += Math.abs(J[i * n + j]) * sk[j];
+    }
     let norm = 0;
     for (let i = 0; i < n; i++) {
-      let row = 0;
-      for (let j = 0; j < n; j++) row += Math.abs(J[i * n + j]) * sk[j];
-      row /= sk[i];
+      const row = rowSum[i] / sk[i];
       if (row > norm) norm = row;
     }
     this.jacNorm = norm;
@@ -219,13 +262,23 @@ export class RosenbrockStepper extends Stepper {
       if (h < hmin) this.underflow(h);
       const t = this.t;
       const fac = 1 / (h * this.gamma);
-      for (let i = 0; i < n * n; i++) w[i] = -jac[i];
-      for (let i = 0; i < n; i++) w[i * n + i] += fac;
       stats.luFactorizations++;
-      if (!luFactor(w, n, pivots)) {
-        stats.rejectedSteps++;
-        this.h = h * 0.25;
-        continue;
+      const sparse = this.sparse;
+      const luS = this.luS;
+      let sparseStep = false;
+      if (sparse) {
+        sparse.load(jac, fac, luS);
+        sparseStep = sparse.factor(luS, this.colScale);
+        if (!sparseStep) this.sparseFallbacks++;
+      }
+      if (!sparseStep) {
+        for (let i = 0; i < n * n; i++) w[i] = -jac[i];
+        for (let i = 0; i < n; i++) w[i * n + i] += fac;
+        if (!luFactor(w, n, pivots)) {
+          stats.rejectedSteps++;
+          this.h = h * 0.25;
+          continue;
+        }
       }
       const invH = 1 / h;
       for (let st = 0; st < s; st++) {
@@ -250,7 +303,8 @@ export class RosenbrockStepper extends Stepper {
           const hd = h * dd[st];
           for (let i = 0; i < n; i++) rhs[i] += hd * dfdt[i];
         }
-        luSolve(w, n, pivots, rhs);
+        if (sparseStep) sparse!.solve(luS, rhs);
+        else luSolve(w, n, pivots, rhs);
         if (this.anyFrozen) for (let i = 0; i < n; i++) if (this.frozen[i]) rhs[i] = 0;
         for (let i = 0; i < n; i++) K[ko + i] = rhs[i];
       }

@@ -285,12 +285,14 @@ function generate(spec: ModelSpec): Generated {
   const jacLines: string[] = [];
   const jacExprs: Expr[] = [];
   const entries: string[] = [];
+  const pattern: number[] = [];
   spec.states.forEach((s, j) => {
     const { lines, deqs } = derivatives(s.name, j);
     jacLines.push(...lines);
     deqs.forEach((d, i) => {
       if (!isZero(d)) {
         entries.push(`J[${i * n + j}] = ${emit(d, id)};`);
+        pattern.push(i * n + j);
         jacExprs.push(d);
       }
     });
@@ -317,11 +319,14 @@ function generate(spec: ModelSpec): Generated {
   }
 
   const names = JSON.stringify(spec.states.map((s) => s.name));
+  // the entries the Jacobian sets (every other one is 0), one array shared by all systems of the model
   const source = `"use strict";
+const jacobianPattern = Int32Array.from(${JSON.stringify(pattern.sort((a, b) => a - b))});
 return function createSystem(p) {
   return {
     dimension: ${n},
     stateNames: ${names},
+    jacobianPattern,
     rhs(t, y, dy) {
 ${indent(rhs)}
     },
