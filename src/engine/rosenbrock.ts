@@ -7,6 +7,20 @@ import type { RosenbrockTableau } from "./rosenbrock-tableaus.js";
 import { Stepper } from "./stepper.js";
 
 const SAFE = 0.9;
+
+const patternEntries = new WeakMap<Int32Array, { row: Int32Array; col: Int32Array }>();
+
+/** Rows and columns of the entries a Jacobian may set (every entry without a pattern), once per pattern. */
+function nonzeros(n: number, pattern: Int32Array | null): { row: Int32Array; col: Int32Array } {
+  const cached = pattern ? patternEntries.get(pattern) : undefined;
+  if (cached) return cached;
+  const nz = pattern
+    ? Int32Array.from(new Set(pattern)).sort()
+    : Int32Array.from({ length: n * n }, (_, k) => k);
+  const out = { row: nz.map((k) => Math.floor(k / n)), col: nz.map((k) => k % n) };
+  if (pattern) patternEntries.set(pattern, out);
+  return out;
+}
 const FAC_MIN = 0.2; // hnew/h ≥ 0.2 (≥ 0.1 on a first-step rejection)
 const FAC_MAX = 6; // hnew/h ≤ 6
 
@@ -29,6 +43,13 @@ export class RosenbrockStepper extends Stepper {
   private readonly Hd: Float64Array; // r×s
   private readonly nDense: number;
   private readonly K: Float64Array; // s×n stage vectors
+  /** Views of the rows of K. */
+  private readonly Krows: Float64Array[];
+  /**
+   * incremental[i] (2 ≤ i < s): row i of A is row i − 1 plus a 1 at column i − 1, so stage i's argument is stage
+   * i − 1's plus k_{i−1} (Rodas5P's last stages); incremental[s]: the same for b against the last row of A.
+   */
+  private readonly incremental: Uint8Array;
   private readonly f0: Float64Array;
   private readonly dfdt: Float64Array;
   private readonly ytmp: Float64Array;
@@ -88,6 +109,16 @@ export class RosenbrockStepper extends Stepper {
     this.Hd = new Float64Array(this.nDense * s);
     tableau.H.forEach((row, r) => row.forEach((v, j) => (this.Hd[r * s + j] = v)));
     this.K = new Float64Array(s * n);
+    this.Krows = Array.from({ length: s }, (_, st) => this.K.subarray(st * n, (st + 1) * n));
+    this.incremental = new Uint8Array(s + 1);
+    const row = (i: number): number[] => (i === s ? tableau.b : tableau.a[i]).slice();
+    for (let i = 2; i <= s; i++) {
+      const cur = row(i);
+      const prev = row(i - 1);
+      let same = cur.length === i && prev.length <= i - 1 && cur[i - 1] === 1;
+      for (let j = 0; same && j < i - 1; j++) same = (cur[j] ?? 0) === (prev[j] ?? 0);
+      this.incremental[i] = same ? 1 : 0;
+    }
     this.f0 = new Float64Array(n);
     this.dfdt = new Float64Array(n);
     this.ytmp = new Float64Array(n);
@@ -103,11 +134,9 @@ export class RosenbrockStepper extends Stepper {
     this.sparse = pattern ? sparseLuFor(n, pattern) : null;
     this.luS = new Float64Array(this.sparse?.size ?? 0);
     // entries the Jacobian may set (all of them without a pattern)
-    const nz = pattern
-      ? Int32Array.from(new Set(pattern)).sort()
-      : Int32Array.from({ length: n * n }, (_, k) => k);
-    this.nzRow = nz.map((k) => Math.floor(k / n));
-    this.nzCol = nz.map((k) => k % n);
+    const nz = pattern ? nonzeros(n, pattern) : nonzeros(n, null);
+    this.nzRow = nz.row;
+    this.nzCol = nz.col;
     this.rowSum = new Float64Array(n);
     this.colScale = new Float64Array(n);
   }
@@ -249,7 +278,7 @@ export class RosenbrockStepper extends Stepper {
     const n = this.n;
     const s = this.s;
     const y = this.y;
-    const { K, A, Cm, cc, dd, B, ytmp, rhs, w, jac, pivots, f0, dfdt } = this;
+    const { K, A, Cm, cc, dd, B, ytmp, w, jac, pivots, f0, dfdt } = this;
     const stats = this.stats;
     if (!this.jacobianCurrent) {
       this.evaluateJacobian();
@@ -281,41 +310,57 @@ export class RosenbrockStepper extends Stepper {
         }
       }
       const invH = 1 / h;
+      const incremental = this.incremental;
       for (let st = 0; st < s; st++) {
-        const ko = st * n;
+        // stage st is solved in place in its row of K
+        const kst = this.Krows[st];
         if (st === 0) {
-          for (let i = 0; i < n; i++) rhs[i] = f0[i];
+          kst.set(f0);
         } else {
           const ar = st * s;
-          for (let i = 0; i < n; i++) {
-            let v = y[i];
-            for (let j = 0; j < st; j++) v += A[ar + j] * K[j * n + i];
-            ytmp[i] = v;
+          if (incremental[st]) {
+            // stiffly accurate tableaus: this stage's argument is the previous one's plus its stage
+            const ko = (st - 1) * n;
+            for (let i = 0; i < n; i++) ytmp[i] += K[ko + i];
+          } else {
+            ytmp.set(y);
+            for (let j = 0; j < st; j++) {
+              const a = A[ar + j];
+              if (a === 0) continue;
+              const jo = j * n;
+              for (let i = 0; i < n; i++) ytmp[i] += a * K[jo + i];
+            }
           }
-          this.f(st === s - 1 || cc[st] === 1 ? (last ? this.tBound : t + h) : t + cc[st] * h, ytmp, rhs);
-          for (let i = 0; i < n; i++) {
-            let v = rhs[i];
-            for (let j = 0; j < st; j++) v += Cm[ar + j] * invH * K[j * n + i];
-            rhs[i] = v;
+          this.f(st === s - 1 || cc[st] === 1 ? (last ? this.tBound : t + h) : t + cc[st] * h, ytmp, kst);
+          for (let j = 0; j < st; j++) {
+            const c = Cm[ar + j] * invH;
+            if (c === 0) continue;
+            const jo = j * n;
+            for (let i = 0; i < n; i++) kst[i] += c * K[jo + i];
           }
         }
         if (!this.autonomous && dd[st] !== 0) {
           const hd = h * dd[st];
-          for (let i = 0; i < n; i++) rhs[i] += hd * dfdt[i];
+          for (let i = 0; i < n; i++) kst[i] += hd * dfdt[i];
         }
-        if (sparseStep) sparse!.solve(luS, rhs);
-        else luSolve(w, n, pivots, rhs);
-        if (this.anyFrozen) for (let i = 0; i < n; i++) if (this.frozen[i]) rhs[i] = 0;
-        for (let i = 0; i < n; i++) K[ko + i] = rhs[i];
+        if (sparseStep) sparse!.solve(luS, kst);
+        else luSolve(w, n, pivots, kst);
+        if (this.anyFrozen) for (let i = 0; i < n; i++) if (this.frozen[i]) kst[i] = 0;
       }
       // new solution into ytmp, error estimate = last stage
       const ke = (s - 1) * n;
-      for (let i = 0; i < n; i++) {
-        let v = y[i];
-        for (let j = 0; j < s; j++) v += B[j] * K[j * n + i];
-        ytmp[i] = v;
+      if (incremental[s]) {
+        for (let i = 0; i < n; i++) ytmp[i] += K[ke + i];
+      } else {
+        ytmp.set(y);
+        for (let j = 0; j < s; j++) {
+          const b = B[j];
+          if (b === 0) continue;
+          const jo = j * n;
+          for (let i = 0; i < n; i++) ytmp[i] += b * K[jo + i];
+        }
       }
-      const err = this.errorNorm(K.subarray(ke, ke + n), y, ytmp);
+      const err = this.errorNorm(this.Krows[s - 1], y, ytmp);
       const expo = 1 / this.order;
       if (!(err <= 1)) {
         stats.rejectedSteps++;
