@@ -12,6 +12,14 @@ import {
 } from "../models/forecast.js";
 import { fitPopulation, type PopulationParameters, type ResidualModel } from "../models/population-fit.js";
 import { populationModel, populationModels } from "../models/population-models.js";
+import {
+  candidateName,
+  fitStack,
+  parseCandidate,
+  stackedForecast,
+  type FittedStack,
+  type StackCandidate,
+} from "../models/forecast-stacking.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 import { parseSeriesCsv, type ReadSeries, type SeriesColumns } from "./series-csv.js";
 
@@ -37,6 +45,10 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
     .join(", ")}).
   The intervals are quantiles of the patient's posterior predictive distribution, by importance sampling of the
   exact posterior (default) or its Laplace approximation (--posterior laplace).
+  --model A,B,… (population models, each model[/full|diagonal[/error model]]) stacks their forecasts: weighted
+  geometric mean of the point forecasts and quantiles, weights chosen by an inner cross-validation on the
+  training patients only (leave one value of --hold-out-column out within the training studies; otherwise 3 folds
+  of patients), never on the patients forecast.
   Readings: TOO SMALL TO MEASURE = 5 mm (RECIST 1.1), NOT EVALUABLE or empty = no reading (docs/forecasting.md).`;
 
 function readData(io: CliIO, file: string, cols: SeriesColumns) {
@@ -189,7 +201,23 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     throw new UsageError(`--posterior: '${posterior}' is not importance or laplace`);
   if (values["error-model"] !== undefined && values.population !== undefined)
     throw new UsageError("--error-model and --population exclude each other (the population file names it)");
-  const isPopulationModel = populationModels().some((m) => m.name === modelName);
+  const stackList = modelName.includes(",") ? modelName.split(",") : null;
+  let candidates: StackCandidate[] = [];
+  if (stackList) {
+    try {
+      candidates = stackList.map((t) => parseCandidate(t, { covariance, errorModel }));
+    } catch (e) {
+      throw new UsageError(`--model: ${(e as Error).message}`);
+    }
+    for (const c of candidates)
+      if (!populationModels().some((m) => m.name === c.model))
+        throw new UsageError(
+          `--model: '${c.model}' is not a population model (a stack needs population models)`,
+        );
+    if (values.population !== undefined)
+      throw new UsageError("--model A,B (a stack) needs its populations fitted: not --population");
+  }
+  const isPopulationModel = stackList !== null || populationModels().some((m) => m.name === modelName);
   if (!isPopulationModel && !growthModels().some((m) => m.name === modelName))
     throw new UsageError(`--model: unknown model '${modelName}'`);
   if (!isPopulationModel && sources.length)
@@ -199,8 +227,42 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
 
   // the population (prior) of every forecast patient
   const priorOf = new Map<string, PopulationParameters>();
+  const stackOf = new Map<string, FittedStack>();
+  const stacks: { group: string | null; stack: FittedStack }[] = [];
+  const fitCache = new Map<string, PopulationParameters>();
+  const stackFit = (c: StackCandidate, series: readonly Series[], key: string) => {
+    const k = `${candidateName(c)}|${key}`;
+    let pop = fitCache.get(k);
+    if (!pop) {
+      pop = fitOrFail(c.model, [...series], `${candidateName(c)} on ${key}`, c.covariance, c.errorModel);
+      fitCache.set(k, pop);
+    }
+    return pop;
+  };
+  const makeStack = (training: readonly Series[], groupKey: (s: Series) => string) =>
+    fitStack(
+      candidates,
+      training.map((s) => ({ ...s, groupKey: groupKey(s) })),
+      K,
+      M,
+      stackFit,
+      { seed },
+    );
   let method: string;
-  if (values.population !== undefined) {
+  if (stackList && values["population-from"] !== undefined) {
+    const train = readData(io, values["population-from"], cols);
+    const stack = makeStack(train.series, () => "");
+    splits.forEach((s) => stackOf.set(s.series.id, stack));
+    stacks.push({ group: null, stack });
+    method = `stack of ${candidates.map(candidateName).join(", ")} fitted on ${values["population-from"]}`;
+  } else if (stackList && values["hold-out-column"] === undefined) {
+    const forecast = new Map(splits.map((s) => [s.series.id, s.train]));
+    const own = data.series.map((s) => forecast.get(s.id) ?? s);
+    const stack = makeStack(own, () => "");
+    splits.forEach((s) => stackOf.set(s.series.id, stack));
+    stacks.push({ group: null, stack });
+    method = `stack of ${candidates.map(candidateName).join(", ")} fitted on the training readings of ${values.data}`;
+  } else if (values.population !== undefined) {
     const pop = readPopulation(io, values.population);
     splits.forEach((s) => priorOf.set(s.series.id, pop));
     method = `population ${pop.model} from ${values.population}`;
@@ -229,12 +291,19 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       const others = data.series.filter((s) => groupOf(s) !== g);
       if (others.filter(enough).length < 2)
         throw new UsageError(`--hold-out-column ${col}: no other group than '${g}' to fit the population on`);
+      const mine = splits.filter((s) => groupOf(s.series as ReadSeries) === g);
+      if (stackList) {
+        const stack = makeStack(others, (s) => groupOf(s as ReadSeries));
+        mine.forEach((s) => stackOf.set(s.series.id, stack));
+        stacks.push({ group: g, stack });
+        continue;
+      }
       const pop = fitOrFail(modelName, others, `patients with ${col} ≠ ${g}`, covariance, errorModel);
-      splits
-        .filter((s) => groupOf(s.series as ReadSeries) === g)
-        .forEach((s) => priorOf.set(s.series.id, pop));
+      mine.forEach((s) => priorOf.set(s.series.id, pop));
     }
-    method = `population ${modelName} fitted on the other values of ${col} (leave one group out)`;
+    method = stackList
+      ? `stack of ${candidates.map(candidateName).join(", ")} fitted on the other values of ${col} (leave one group out; weights by leave one group out within them)`
+      : `population ${modelName} fitted on the other values of ${col} (leave one group out)`;
   } else if (isPopulationModel) {
     const forecast = new Map(splits.map((s) => [s.series.id, s.train]));
     const own = data.series.map((s) => forecast.get(s.id) ?? s);
@@ -245,9 +314,12 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
 
   const forecastOne = (s: Split): PatientForecast => {
     const pop = priorOf.get(s.series.id);
-    const test = pop
-      ? populationForecast(pop, s.train, s.test, { seed, posterior })
-      : classicalForecast(modelName, s.train, s.test);
+    const stack = stackOf.get(s.series.id);
+    const test = stack
+      ? stackedForecast(stack, s.train, s.test, { seed, posterior })
+      : pop
+        ? populationForecast(pop, s.train, s.test, { seed, posterior })
+        : classicalForecast(modelName, s.train, s.test);
     return {
       id: s.series.id,
       train: s.train.t.map((t, i) => ({ t, observed: s.train.y[i] })),
@@ -279,6 +351,26 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
           patients,
           summary,
           baselines,
+          ...(stacks.length
+            ? {
+                stack: stacks.map(({ group, stack }) => ({
+                  group,
+                  candidates: stack.inner.candidates,
+                  weights: stack.inner.weights,
+                  folds: stack.inner.folds,
+                  inner: {
+                    readings: stack.inner.readings,
+                    median_ae_mm: stack.inner.medianAe,
+                    mae_mm: stack.inner.mae,
+                    alone: stack.inner.alone.map((a) => ({
+                      candidate: a.candidate,
+                      median_ae_mm: a.medianAe,
+                      mae_mm: a.mae,
+                    })),
+                  },
+                })),
+              }
+            : {}),
         },
         null,
         1,
@@ -290,6 +382,10 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     x === null || !Number.isFinite(x) ? "–" : Number(x.toPrecision(3)).toString();
   const pct = (x: number | null) => (x === null ? "–" : `${(100 * x).toFixed(1)} %`);
   io.out(`Forecast of ${summary.patients} patients (≥ ${M} readings) from their first ${K}: ${method}\n`);
+  for (const { group, stack } of stacks)
+    io.out(
+      `  stack${group === null ? "" : ` for ${group}`}: ${stack.inner.candidates.map((c, k) => `${c} ${stack.inner.weights[k]}`).join(", ")} (inner median AE ${g(stack.inner.medianAe)} mm)\n`,
+    );
   io.out(
     `  ${summary.readings} later readings: MAE ${g(summary.mae_mm)} mm, median AE ${g(summary.median_ae_mm)} mm, 80 % interval coverage ${pct(summary.coverage80)}, 95 % ${pct(summary.coverage95)}\n`,
   );

@@ -9,7 +9,7 @@
 import { conditionalMode, fitMixedEffects } from "../engine/mixed-effects-fit.js";
 import type { ConditionalMode, MixedModel, MixedSubject } from "../engine/mixed-effects.js";
 import type { Series } from "./growth-fit.js";
-import { populationModel, toNatural, type PopulationModel } from "./population-models.js";
+import { populationModel, toNatural, toPhi, type PopulationModel } from "./population-models.js";
 
 /**
  * Residual error: "log", additive on ln y (the exponential, ≈ proportional, model); "constant", additive on y;
@@ -28,6 +28,11 @@ export interface PopulationFitOptions {
   readonly random?: readonly string[];
   /** Floor of readings for the log error model (default: half the smallest positive reading). */
   readonly floor?: number;
+  /**
+   * Typical values θ (natural scale) the naive pooled fit starts from (default: the model's start, with the
+   * median first reading as the initial size) — e.g. a nested model's estimates.
+   */
+  readonly start?: readonly number[];
 }
 
 /** What a forecast needs of a fitted population (the `population` member of the JSON output). */
@@ -142,11 +147,15 @@ export function fitPopulation(
   const random = m.parameters.flatMap((p, j) => (randomNames.includes(p) ? [j] : []));
   const floor = opts.floor ?? defaultFloor(series);
   const subjects = series.map((s) => toSubject(s, errorModel, floor));
-  const start = m.transform.map((tr, j) => (tr === "log" ? Math.log(m.start[j]) : m.start[j]));
+  if (opts.start && opts.start.length !== m.parameters.length)
+    throw new RangeError(
+      `start: ${opts.start.length} values for the ${m.parameters.length} parameters of ${m.name}`,
+    );
+  const start = toPhi(m, opts.start ?? m.start);
   // the typical initial size: the median first reading (the model's start is for mm)
   const firsts = series.map((s) => s.y[s.t.indexOf(Math.min(...s.t))]).filter((y) => y > 0);
   firsts.sort((a, b) => a - b);
-  if (firsts.length) start[0] = Math.log(firsts[Math.floor(firsts.length / 2)]);
+  if (firsts.length && !opts.start) start[0] = Math.log(firsts[Math.floor(firsts.length / 2)]);
   const fit = fitMixedEffects(mixedModel(m, errorModel), subjects, {
     start,
     random,
@@ -164,15 +173,23 @@ export function fitPopulation(
     covariance,
     fixedEffects: Object.fromEntries(
       names.map((p, j) => {
-        const log = m.transform[j] === "log";
-        const value = log ? Math.exp(fit.mu[j]) : fit.mu[j];
+        const tr = m.transform[j];
+        const value = toNatural(m, fit.mu)[j];
+        // delta method: dθ/dφ = θ (log), θ(1 − θ) (logit), 1
+        const slope = tr === "log" ? value : tr === "logit" ? value * (1 - value) : 1;
         return [
           p,
           {
             value,
-            se: log ? value * fit.muSe[j] : fit.muSe[j],
+            se: slope * fit.muSe[j],
             unit: m.units[j],
-            variability: !random.includes(j) ? "none" : log ? "log-normal" : "normal",
+            variability: !random.includes(j)
+              ? "none"
+              : tr === "log"
+                ? "log-normal"
+                : tr === "logit"
+                  ? "logit-normal"
+                  : "normal",
           },
         ];
       }),

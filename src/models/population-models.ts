@@ -19,8 +19,8 @@ export interface PopulationModel {
   readonly equation: string;
   readonly parameters: readonly string[];
   readonly units: readonly string[];
-  /** "log": φ = ln θ (log-normal variability); "none": φ = θ. */
-  readonly transform: readonly ("log" | "none")[];
+  /** "log": φ = ln θ (log-normal variability); "logit": φ = ln(θ/(1 − θ)) (a fraction); "none": φ = θ. */
+  readonly transform: readonly ("log" | "logit" | "none")[];
   /** Typical values θ for sizes in mm and time in days (the naive pooled fit starts here). */
   readonly start: readonly number[];
   /** Parameters without a random effect by default. */
@@ -30,6 +30,8 @@ export interface PopulationModel {
 }
 
 const log1pSafe = (x: number) => (x > -1 ? Math.log1p(x) : -745);
+/** ln(1 + e^x) without overflow. */
+const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 
 const MODELS: readonly PopulationModel[] = [
   {
@@ -70,6 +72,43 @@ const MODELS: readonly PopulationModel[] = [
     logSize: (phi, t, out) => {
       const w = Math.exp(phi[2]);
       for (let j = 0; j < t.length; j++) out[j] = phi[1] + (phi[0] - phi[1]) * Math.exp(-w * t[j]);
+    },
+  },
+  {
+    name: "gompertz-drift",
+    equation: "y = y∞·(y0/y∞)^(e^(−ω·t))·e^(k·t/100)",
+    parameters: ["y0", "yinf", "omega", "k"],
+    // k per 100 time units: its random effect's SD is then of the order of the others' (conditioning of Ω)
+    units: ["size unit", "size unit", "1/time unit", "1/(100 time units)"],
+    transform: ["log", "log", "log", "none"],
+    start: [35, 25, 0.01, 0],
+    logSize: (phi, t, out) => {
+      const w = Math.exp(phi[2]);
+      const k = phi[3] / 100;
+      for (let j = 0; j < t.length; j++)
+        out[j] = phi[1] + (phi[0] - phi[1]) * Math.exp(-w * t[j]) + k * t[j];
+    },
+  },
+  {
+    name: "resistant-fraction",
+    equation: "y = y0·(f·e^(g·t) + (1 − f)·e^(−d·t))",
+    parameters: ["y0", "f", "g", "d"],
+    units: ["size unit", "1", "1/time unit", "1/time unit"],
+    transform: ["log", "logit", "log", "log"],
+    start: [35, 0.5, 0.002, 0.01],
+    logSize: (phi, t, out) => {
+      // ln f = −ln(1 + e^(−x)), ln(1 − f) = −ln(1 + e^x), x = logit f; the two terms added on the log scale
+      const x = phi[1];
+      const lf = -softplus(-x);
+      const l1f = -softplus(x);
+      const g = Math.exp(phi[2]);
+      const d = Math.exp(phi[3]);
+      for (let j = 0; j < t.length; j++) {
+        const a = lf + g * t[j];
+        const b = l1f - d * t[j];
+        const hi = a > b ? a : b;
+        out[j] = phi[0] + hi + Math.log1p(Math.exp(-Math.abs(a - b)));
+      }
     },
   },
   {
@@ -131,8 +170,12 @@ export function populationModel(name: string): PopulationModel {
 
 /** θ from φ. */
 export const toNatural = (m: PopulationModel, phi: ArrayLike<number>): number[] =>
-  m.transform.map((tr, j) => (tr === "log" ? Math.exp(phi[j]) : phi[j]));
+  m.transform.map((tr, j) =>
+    tr === "log" ? Math.exp(phi[j]) : tr === "logit" ? 1 / (1 + Math.exp(-phi[j])) : phi[j],
+  );
 
 /** φ from θ. */
 export const toPhi = (m: PopulationModel, theta: ArrayLike<number>): number[] =>
-  m.transform.map((tr, j) => (tr === "log" ? Math.log(theta[j]) : theta[j]));
+  m.transform.map((tr, j) =>
+    tr === "log" ? Math.log(theta[j]) : tr === "logit" ? Math.log(theta[j] / (1 - theta[j])) : theta[j],
+  );

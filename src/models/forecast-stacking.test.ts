@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import type { ForecastReading } from "./forecast.js";
+import {
+  combineForecasts,
+  innerStack,
+  parseCandidate,
+  simplexGrid,
+  stackWeights,
+} from "./forecast-stacking.js";
+import type { PopulationParameters } from "./population-fit.js";
+
+describe("stacking of population forecasts", () => {
+  it("the simplex grid has every weight vector of the step, each summing to 1", () => {
+    const g = simplexGrid(3, 0.1);
+    expect(g).toHaveLength(66); // C(10 + 2, 2)
+    for (const w of g) expect(Math.abs(w.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+    expect(simplexGrid(1, 0.05)).toEqual([[1]]);
+    expect(() => simplexGrid(2, 0.3)).toThrow(/integer/);
+  });
+
+  it("gives all the weight to a candidate that forecasts exactly", () => {
+    const observed = [10, 20, 30, 40, 5];
+    const exact = [...observed];
+    const off = observed.map((y) => y * 1.3);
+    expect(stackWeights([off, exact], observed).weights).toEqual([0, 1]);
+    expect(stackWeights([exact, off], observed).medianAe).toBeLessThan(1e-12);
+  });
+
+  it("halves the weights between two candidates biased by the same factor either way", () => {
+    const observed = [10, 20, 30, 40, 50, 60];
+    const high = observed.map((y) => y * 1.2);
+    const low = observed.map((y) => y / 1.2);
+    const { weights, medianAe } = stackWeights([high, low], observed, 0.05);
+    expect(weights[0]).toBeCloseTo(0.5, 12);
+    expect(medianAe).toBeLessThan(1e-9); // the geometric mean of y·1.2 and y/1.2 is y
+  });
+
+  it("leaves out readings a candidate has no forecast of", () => {
+    const observed = [10, 20, 30];
+    const r = stackWeights(
+      [
+        [10, NaN, 30],
+        [11, 21, 31],
+      ],
+      observed,
+    );
+    expect(r.readings).toBe(2);
+    expect(r.weights).toEqual([1, 0]);
+  });
+
+  it("combines forecasts as weighted geometric means of the point forecasts and quantiles", () => {
+    const a: ForecastReading[] = [
+      { t: 50, observed: 20, predicted: 10, lo80: 5, hi80: 20, lo95: 4, hi95: 25 },
+    ];
+    const b: ForecastReading[] = [
+      { t: 50, observed: 20, predicted: 40, lo80: 20, hi80: 80, lo95: 16, hi95: 100 },
+    ];
+    expect(combineForecasts([a, b], [1, 0])).toEqual(a);
+    const c = combineForecasts([a, b], [0.5, 0.5])[0];
+    expect(c.predicted).toBeCloseTo(20, 12);
+    expect(c.lo80).toBeCloseTo(10, 12);
+    expect(c.hi95).toBeCloseTo(50, 12);
+  });
+
+  it("parses model[/covariance[/error model]] with defaults, and refuses unknown parts", () => {
+    const d = { covariance: "full", errorModel: "log" } as const;
+    expect(parseCandidate("gompertz", d)).toEqual({
+      model: "gompertz",
+      covariance: "full",
+      errorModel: "log",
+    });
+    expect(parseCandidate("stein/diagonal/log-time", d)).toEqual({
+      model: "stein",
+      covariance: "diagonal",
+      errorModel: "log-time",
+    });
+    expect(() => parseCandidate("stein/block", d)).toThrow(/covariance/);
+    expect(() => parseCandidate("stein/full/poisson", d)).toThrow(/error model/);
+  });
+
+  it("chooses the weights on the training groups only: the inner folds never see another group", () => {
+    // two groups; candidate "right" is the population the data follow, "wrong" grows 3× too fast
+    const right: PopulationParameters = {
+      model: "exponential",
+      errorModel: "log",
+      floor: 1,
+      mu: [Math.log(30), 0.002],
+      random: ["y0", "k"],
+      omega: [
+        [0.1, 0],
+        [0, 1e-6],
+      ],
+      sigma: 0.05,
+    };
+    const wrong = { ...right, mu: [Math.log(30), 0.006] };
+    const t = [0, 40, 80, 120, 160, 200];
+    const training = ["a", "b"].flatMap((g) =>
+      Array.from({ length: 6 }, (_, i) => ({
+        id: `${g}${i}`,
+        groupKey: g,
+        t,
+        y: t.map((ti) => (25 + i) * Math.exp(0.002 * ti)),
+      })),
+    );
+    const seen: string[] = [];
+    const inner = innerStack(
+      [
+        parseCandidate("exponential", { covariance: "full", errorModel: "log" }),
+        parseCandidate("exponential/diagonal", { covariance: "full", errorModel: "log" }),
+      ],
+      training,
+      3,
+      6,
+      (c, series, key) => {
+        seen.push(`${key}:${[...new Set(series.map((s) => s.id[0]))].join("")}`);
+        return c.covariance === "full" ? wrong : right;
+      },
+    );
+    expect(inner.folds).toBe("group");
+    expect(inner.weights).toEqual([0, 1]);
+    // each inner fit saw exactly the other group
+    expect(new Set(seen)).toEqual(new Set(["group:b:b", "group:a:a"]));
+  });
+});

@@ -1,0 +1,238 @@
+/**
+ * Stacking of several population models' forecasts (Wolpert, Neural Networks 1992;5:241; Breiman, Mach Learn
+ * 1996;24:49): the forecast is the weighted geometric mean of the candidates' point forecasts, its 80 % and 95 %
+ * intervals the weighted means of their quantiles on the log scale (quantile averaging, "Vincentization": Ratcliff,
+ * Psychol Bull 1979;86:446; Lichtendahl, Grushka-Cockayne & Winkler, Manage Sci 2013;59:1594), with weights on
+ * the simplex chosen to minimize the median absolute error of the forecasts of an inner cross-validation on the
+ * training patients only: the populations are fitted without one group of the training data (a study, with
+ * leave-one-study-out) and that group's later readings forecast from its first K. The held-out patients never
+ * inform the weights.
+ */
+import { populationForecast, splitSeries, type ForecastReading } from "./forecast.js";
+import type { Series } from "./growth-fit.js";
+import type { PopulationParameters } from "./population-fit.js";
+
+/** A candidate population model of a stack. */
+export interface StackCandidate {
+  readonly model: string;
+  readonly covariance: "full" | "diagonal";
+  readonly errorModel: "log" | "constant" | "combined" | "log-time";
+}
+
+/** `gompertz`, `gompertz/diagonal`, `gompertz/full/log-time`: model[/covariance[/error model]]. */
+export function parseCandidate(text: string, defaults: Omit<StackCandidate, "model">): StackCandidate {
+  const [model, covariance, errorModel] = text.trim().split("/");
+  const cov = covariance || defaults.covariance;
+  const err = errorModel || defaults.errorModel;
+  if (cov !== "full" && cov !== "diagonal")
+    throw new RangeError(`'${text}': covariance '${cov}' is not full or diagonal`);
+  if (err !== "log" && err !== "constant" && err !== "combined" && err !== "log-time")
+    throw new RangeError(`'${text}': error model '${err}' is not log, constant, combined or log-time`);
+  return { model, covariance: cov, errorModel: err };
+}
+
+export const candidateName = (c: StackCandidate) => `${c.model}/${c.covariance}/${c.errorModel}`;
+
+const SMALL = 1e-3; // mm: the log of a forecast of 0 mm (a disappeared lesion), for averaging only
+
+/** Weighted geometric mean (weights sum to 1) of positive numbers; values ≤ 0 count as SMALL. */
+function geometric(values: readonly number[], w: readonly number[]): number {
+  const one = w.indexOf(1);
+  if (one >= 0) return values[one]; // a single candidate: its forecast as it is
+  let s = 0;
+  for (let k = 0; k < values.length; k++) if (w[k] > 0) s += w[k] * Math.log(Math.max(values[k], SMALL));
+  return Math.exp(s);
+}
+
+/** Every point of the simplex in `candidates` dimensions on a grid of `step` (1/step an integer). */
+export function simplexGrid(candidates: number, step: number): number[][] {
+  const n = Math.round(1 / step);
+  if (!(n >= 1) || Math.abs(n * step - 1) > 1e-9)
+    throw new RangeError(`step ${step}: 1/step is not an integer`);
+  const out: number[][] = [];
+  const rec = (prefix: number[], left: number) => {
+    if (prefix.length === candidates - 1) {
+      out.push([...prefix, left].map((k) => k / n));
+      return;
+    }
+    for (let k = 0; k <= left; k++) rec([...prefix, k], left - k);
+  };
+  if (candidates === 1) return [[1]];
+  rec([], n);
+  return out;
+}
+
+/**
+ * Weights minimizing the median absolute error of the stacked point forecasts over the readings of an inner
+ * cross-validation: predicted[c][r] is candidate c's forecast of reading r, observed[r] the reading. Ties (the
+ * median is flat in places) are broken by the mean absolute error, then by the first grid point (the first
+ * candidate favoured). Readings without a finite forecast of every candidate are left out.
+ */
+export function stackWeights(
+  predicted: readonly (readonly number[])[],
+  observed: readonly number[],
+  step = 0.05,
+): { weights: number[]; medianAe: number; mae: number; readings: number } {
+  const C = predicted.length;
+  const rows: number[] = [];
+  for (let r = 0; r < observed.length; r++)
+    if (predicted.every((p) => Number.isFinite(p[r])) && Number.isFinite(observed[r])) rows.push(r);
+  if (rows.length === 0) throw new RangeError("stacking: no reading with a forecast of every candidate");
+  let best = { weights: [] as number[], medianAe: Infinity, mae: Infinity, readings: rows.length };
+  const errors = new Float64Array(rows.length);
+  const values = new Array<number>(C);
+  for (const w of simplexGrid(C, step)) {
+    let sum = 0;
+    rows.forEach((r, i) => {
+      for (let c = 0; c < C; c++) values[c] = predicted[c][r];
+      errors[i] = Math.abs(geometric(values, w) - observed[r]);
+      sum += errors[i];
+    });
+    errors.sort();
+    const m = errors.length;
+    const median = m % 2 ? errors[(m - 1) / 2] : (errors[m / 2 - 1] + errors[m / 2]) / 2;
+    const mae = sum / m;
+    if (median < best.medianAe - 1e-12 || (Math.abs(median - best.medianAe) <= 1e-12 && mae < best.mae))
+      best = { weights: w, medianAe: median, mae, readings: m };
+  }
+  return best;
+}
+
+/** The stacked forecast of one patient from the candidates' forecasts of the same readings. */
+export function combineForecasts(
+  forecasts: readonly (readonly ForecastReading[])[],
+  weights: readonly number[],
+): ForecastReading[] {
+  const used = weights.flatMap((w, c) => (w > 0 ? [c] : []));
+  const first = forecasts[used[0]];
+  const pick = (j: number, key: keyof ForecastReading) => forecasts.map((f) => f[j][key]);
+  return first.map((r, j) => ({
+    t: r.t,
+    observed: r.observed,
+    predicted: geometric(pick(j, "predicted"), weights),
+    lo80: geometric(pick(j, "lo80"), weights),
+    hi80: geometric(pick(j, "hi80"), weights),
+    lo95: geometric(pick(j, "lo95"), weights),
+    hi95: geometric(pick(j, "hi95"), weights),
+  }));
+}
+
+/** What the inner cross-validation needs of a series: its readings and the group (e.g. study) it belongs to. */
+export interface GroupedSeries extends Series {
+  readonly groupKey: string;
+}
+
+export interface InnerStack {
+  readonly candidates: string[];
+  readonly weights: number[];
+  /** The inner cross-validation's median and mean absolute error of the stacked point forecasts (mm). */
+  readonly medianAe: number;
+  readonly mae: number;
+  readonly readings: number;
+  /** Each candidate alone in the inner cross-validation. */
+  readonly alone: { candidate: string; medianAe: number; mae: number }[];
+  /** "group" (leave one group of the training data out) or "patients" (3 folds of patients). */
+  readonly folds: "group" | "patients";
+}
+
+/**
+ * Stacking weights from an inner cross-validation on `training` only: for each group of the training series
+ * (3 folds of patients when there is a single group), every candidate's population is fitted on the other groups
+ * (`fit`, which may memoize on `key`) and the group's series with at least `minPoints` readings (K + 1 when none
+ * has that many) are forecast from their first `trainPoints`.
+ */
+export function innerStack(
+  candidates: readonly StackCandidate[],
+  training: readonly GroupedSeries[],
+  trainPoints: number,
+  minPoints: number,
+  fit: (c: StackCandidate, series: readonly Series[], key: string) => PopulationParameters,
+  opts: { seed?: number; step?: number } = {},
+): InnerStack {
+  let groups = [...new Set(training.map((s) => s.groupKey))].sort();
+  let folds: "group" | "patients" = "group";
+  let foldOf = (s: GroupedSeries, i: number) => (void i, s.groupKey);
+  if (groups.length < 2) {
+    folds = "patients";
+    groups = ["0", "1", "2"];
+    foldOf = (_s, i) => String(i % 3);
+  }
+  const foldIndex = training.map((s, i) => foldOf(s, i));
+  const predicted: number[][] = candidates.map(() => []);
+  const observed: number[] = [];
+  for (const g of groups) {
+    const inFold = training.filter((_, i) => foldIndex[i] === g);
+    let splits = splitSeries(inFold, trainPoints, minPoints);
+    if (splits.length === 0) splits = splitSeries(inFold, trainPoints, trainPoints + 1);
+    if (splits.length === 0) continue;
+    const rest = training.filter((s, i) => foldIndex[i] !== g && s.t.length >= 2);
+    const key = `${folds}:${groups.filter((h) => h !== g).join("+")}`;
+    candidates.forEach((c, k) => {
+      const pop = fit(c, rest, key);
+      for (const s of splits)
+        for (const r of populationForecast(pop, s.train, s.test, { draws: 20, seed: opts.seed ?? 1 }))
+          predicted[k].push(r.predicted);
+    });
+    for (const s of splits) for (const r of s.test) observed.push(r.y);
+  }
+  const best = stackWeights(predicted, observed, opts.step ?? 0.05);
+  const alone = candidates.map((c, k) => {
+    const one = stackWeights([predicted[k]], observed);
+    return { candidate: candidateName(c), medianAe: one.medianAe, mae: one.mae };
+  });
+  return { candidates: candidates.map(candidateName), ...best, alone, folds };
+}
+
+/** A fitted stack: the inner cross-validation's weights and each weighted candidate's population. */
+export interface FittedStack {
+  readonly inner: InnerStack;
+  readonly candidates: readonly StackCandidate[];
+  /** The population of each candidate fitted on all the training series (null where its weight is 0). */
+  readonly populations: (PopulationParameters | null)[];
+}
+
+/**
+ * The stack of `candidates` for patients outside `training`: weights by the inner cross-validation
+ * (`innerStack`), then every candidate with a weight fitted on all the training series with ≥ 2 readings.
+ */
+export function fitStack(
+  candidates: readonly StackCandidate[],
+  training: readonly GroupedSeries[],
+  trainPoints: number,
+  minPoints: number,
+  fit: (c: StackCandidate, series: readonly Series[], key: string) => PopulationParameters,
+  opts: { seed?: number; step?: number } = {},
+): FittedStack {
+  const inner =
+    candidates.length === 1 ? null : innerStack(candidates, training, trainPoints, minPoints, fit, opts);
+  const usable = training.filter((s) => s.t.length >= 2);
+  const key = `all:${[...new Set(training.map((s) => s.groupKey))].sort().join("+")}`;
+  const weights = inner?.weights ?? [1];
+  return {
+    inner: inner ?? {
+      candidates: candidates.map(candidateName),
+      weights,
+      medianAe: NaN,
+      mae: NaN,
+      readings: 0,
+      alone: [],
+      folds: "group",
+    },
+    candidates,
+    populations: candidates.map((c, k) => (weights[k] > 0 ? fit(c, usable, key) : null)),
+  };
+}
+
+/** A patient's stacked forecast: each weighted candidate's population forecast, combined. */
+export function stackedForecast(
+  stack: FittedStack,
+  train: Series,
+  test: readonly { t: number; y: number }[],
+  opts: { seed?: number; posterior?: "laplace" | "importance"; draws?: number } = {},
+): ForecastReading[] {
+  const weights = stack.inner.weights;
+  const forecasts = stack.populations.map((pop, k) =>
+    pop && weights[k] > 0 ? populationForecast(pop, train, test, opts) : [],
+  );
+  return combineForecasts(forecasts, weights);
+}
