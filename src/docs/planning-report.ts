@@ -122,7 +122,7 @@ export async function planningReport(root: string): Promise<string> {
     "",
     "- **Burden and growth dependence.** Calibration fixes each trial's population-level rates, not how response",
     "  varies between patients. In the model, lifileucel's response rate on the conditioned melanoma population is",
-    "  about 62 % for baseline sums of 35–70 mm and about 12 % at 100 mm or more (C-144-01: 31 % overall, median sum",
+    "  about 54 % for baseline sums of 35–70 mm and about 9 % at 100 mm or more (C-144-01: 31 % overall, median sum",
     "  97.8 mm). A small, slowly growing tumour therefore gets TIL predictions far above the trial's 31 % ORR and 5 %",
     "  CR, and the combination with pembrolizumab in a PD-1-refractory patient is not constrained by any trial.",
     "- **Combinations** of agents calibrated alone (radiotherapy, oncolytic virus, NK cells with checkpoint",
