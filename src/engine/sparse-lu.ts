@@ -107,54 +107,106 @@ export function buildSparseLu(n: number, pattern: ArrayLike<number>, maxDensity 
   if (ops > MAX_OPERATIONS || size > maxDensity * n * n) return null;
 
   // load: lu[pos(i, j)] = −J[perm i, perm j] (+ diagonal), fill-ins 0
-  const load: string[] = [];
+  const source = new Int32Array(size).fill(-1);
+  const diagonal = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const p = pos[i * n + j];
       if (p < 0) continue;
       const src = perm[i] * n + perm[j];
-      const structural = a[src] === 1;
-      if (i === j) load.push(`lu[${p}] = d - J[${src}];`);
-      else load.push(structural ? `lu[${p}] = -J[${src}];` : `lu[${p}] = 0;`);
+      if (a[src] === 1) source[p] = src;
+      if (i === j) diagonal[i] = p;
     }
   }
+  const load = (J: Float64Array, d: number, lu: Float64Array): void => {
+    for (let p = 0; p < size; p++) {
+      const src = source[p];
+      lu[p] = src >= 0 ? -J[src] : 0;
+    }
+    for (let i = 0; i < n; i++) lu[diagonal[i]] += d;
+  };
 
   // factor: right-looking elimination with the static pivots. The threshold test reads W·C with C the states'
   // typical magnitudes (each column in the units of its state, as the error norm reads them) and each row then
   // equilibrated (scaled by 1 / max_j |w_ij·c_j|, as KLU scales rows): states in very different units (1e10 cells,
   // a fraction, 1e6 virus particles) compare on one scale. Scalings change neither the factors (without row
   // exchanges LU commutes with diagonal scaling) nor, in a column test, the factor c_k.
-  const fac: string[] = ["let d, r, l;"];
-  for (let j = 0; j < n; j++) fac.push(`const c${j} = scale[${perm[j]}];`);
+  // Index lists (not generated code: one compiled loop serves every model, no per-model JIT work):
+  // rows' structural entries and their states; per pivot the entries below it; per entry below, its updates.
+  const rowStart = new Int32Array(n + 1);
+  const rowPos: number[] = [];
+  const rowState: number[] = [];
   for (let i = 0; i < n; i++) {
-    const m: string[] = [];
-    for (let j = 0; j < n; j++)
-      if (a[perm[i] * n + perm[j]]) m.push(`Math.abs(lu[${pos[i * n + j]}]) * c${j}`);
-    fac.push(`const s${i} = 1 / ${m.length === 1 ? `(${m[0]})` : `Math.max(${m.join(", ")})`};`);
-  }
-  for (let k = 0; k < n; k++) {
-    const below: number[] = [];
-    for (let i = k + 1; i < n; i++) if (f[i * n + k]) below.push(i);
-    const right: number[] = [];
-    for (let j = k + 1; j < n; j++) if (f[k * n + j]) right.push(j);
-    const pk = pos[k * n + k];
-    fac.push(`d = lu[${pk}];`);
-    if (below.length === 0) fac.push(`if (!(d !== 0 && Math.abs(d) < Infinity)) return false;`);
-    else {
-      const m = below.map((i) => `Math.abs(lu[${pos[i * n + k]}]) * s${i}`);
-      const max = m.length === 1 ? m[0] : `Math.max(${m.join(", ")})`;
-      fac.push(
-        `if (!(d !== 0 && Math.abs(d) < Infinity && Math.abs(d) * s${k} >= ${PIVOT_THRESHOLD} * ${max})) return false;`,
-      );
-      fac.push(`r = 1 / d;`);
-      for (const i of below) {
-        const pik = pos[i * n + k];
-        fac.push(`l = lu[${pik}] * r; lu[${pik}] = l;`);
-        for (const j of right) fac.push(`lu[${pos[i * n + j]}] -= l * lu[${pos[k * n + j]}];`);
+    for (let j = 0; j < n; j++) {
+      if (a[perm[i] * n + perm[j]]) {
+        rowPos.push(pos[i * n + j]);
+        rowState.push(perm[j]);
       }
     }
+    rowStart[i + 1] = rowPos.length;
   }
-  fac.push("return true;");
+  const colStart = new Int32Array(n + 1);
+  const belowPos: number[] = [];
+  const belowRow: number[] = [];
+  const updStart: number[] = [0];
+  const updTarget: number[] = [];
+  const updSource: number[] = [];
+  for (let k = 0; k < n; k++) {
+    for (let i = k + 1; i < n; i++) {
+      if (!f[i * n + k]) continue;
+      belowPos.push(pos[i * n + k]);
+      belowRow.push(i);
+      for (let j = k + 1; j < n; j++) {
+        if (f[k * n + j]) {
+          updTarget.push(pos[i * n + j]);
+          updSource.push(pos[k * n + j]);
+        }
+      }
+      updStart.push(updTarget.length);
+    }
+    colStart[k + 1] = belowPos.length;
+  }
+  const rp = Int32Array.from(rowPos);
+  const rsState = Int32Array.from(rowState);
+  const bp = Int32Array.from(belowPos);
+  const br = Int32Array.from(belowRow);
+  const us = Int32Array.from(updStart);
+  const ut = Int32Array.from(updTarget);
+  const uf = Int32Array.from(updSource);
+  const rowScale = new Float64Array(n);
+  const factor = (lu: Float64Array, scale: Float64Array): boolean => {
+    for (let i = 0; i < n; i++) {
+      let m = 0;
+      for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
+        const v = Math.abs(lu[rp[e]]) * scale[rsState[e]];
+        if (v > m) m = v;
+      }
+      rowScale[i] = 1 / m;
+    }
+    for (let k = 0; k < n; k++) {
+      const d = lu[diagonal[k]];
+      const ad = Math.abs(d);
+      if (!(d !== 0 && ad < Infinity)) return false;
+      const b0 = colStart[k];
+      const b1 = colStart[k + 1];
+      if (b0 === b1) continue;
+      let mx = 0;
+      for (let e = b0; e < b1; e++) {
+        const v = Math.abs(lu[bp[e]]) * rowScale[br[e]];
+        if (!(v <= mx)) mx = v; // NaN sticks: the test below fails
+        if (mx !== mx) return false;
+      }
+      if (!(ad * rowScale[k] >= PIVOT_THRESHOLD * mx)) return false;
+      const r = 1 / d;
+      for (let e = b0; e < b1; e++) {
+        const p = bp[e];
+        const l = lu[p] * r;
+        lu[p] = l;
+        for (let u = us[e]; u < us[e + 1]; u++) lu[ut[u]] -= l * lu[uf[u]];
+      }
+    }
+    return true;
+  };
 
   // solve: permute, forward (unit L), backward (U), permute back
   const sol: string[] = [];
@@ -172,8 +224,6 @@ export function buildSparseLu(n: number, pattern: ArrayLike<number>, maxDensity 
   }
   for (let i = 0; i < n; i++) sol.push(`b[${perm[i]}] = x${i};`);
 
-  const loadFn = new Function("J", "d", "lu", `"use strict";\n${load.join("\n")}`) as SparseLu["load"];
-  const factorFn = new Function("lu", "scale", `"use strict";\n${fac.join("\n")}`) as SparseLu["factor"];
   const solveFn = new Function("lu", "b", `"use strict";\n${sol.join("\n")}`) as SparseLu["solve"];
-  return { n, size, load: loadFn, factor: factorFn, solve: solveFn };
+  return { n, size, load, factor, solve: solveFn };
 }
