@@ -209,11 +209,6 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     } catch (e) {
       throw new UsageError(`--model: ${(e as Error).message}`);
     }
-    for (const c of candidates)
-      if (!populationModels().some((m) => m.name === c.model))
-        throw new UsageError(
-          `--model: '${c.model}' is not a population model (a stack needs population models)`,
-        );
     if (values.population !== undefined)
       throw new UsageError("--model A,B (a stack) needs its populations fitted: not --population");
   }

@@ -60,22 +60,36 @@ describe("stacking of population forecasts", () => {
     expect(c.predicted).toBeCloseTo(20, 12);
     expect(c.lo80).toBeCloseTo(10, 12);
     expect(c.hi95).toBeCloseTo(50, 12);
+    // a candidate without intervals (a classical model at n = k): the other's interval, as a ratio to its own
+    // forecast, put on the stacked forecast
+    const none: ForecastReading[] = [
+      { t: 50, observed: 20, predicted: 40, lo80: NaN, hi80: NaN, lo95: NaN, hi95: NaN },
+    ];
+    const d = combineForecasts([a, none], [0.5, 0.5])[0];
+    expect(d.predicted).toBeCloseTo(20, 12);
+    expect(d.lo80).toBeCloseTo(10, 12); // 20 × 5/10
+    expect(d.hi95).toBeCloseTo(50, 12); // 20 × 25/10
   });
 
   it("parses model[/covariance[/error model]] with defaults, and refuses unknown parts", () => {
     const d = { covariance: "full", errorModel: "log" } as const;
     expect(parseCandidate("gompertz", d)).toEqual({
       model: "gompertz",
+      kind: "population",
       covariance: "full",
       errorModel: "log",
     });
+    expect(parseCandidate("bertalanffy-classic", d)).toMatchObject({ kind: "classical" });
     expect(parseCandidate("stein/diagonal/log-time", d)).toEqual({
       model: "stein",
+      kind: "population",
       covariance: "diagonal",
       errorModel: "log-time",
     });
     expect(() => parseCandidate("stein/block", d)).toThrow(/covariance/);
     expect(() => parseCandidate("stein/full/poisson", d)).toThrow(/error model/);
+    expect(() => parseCandidate("no-such-model", d)).toThrow(/not a population model/);
+    expect(() => parseCandidate("bertalanffy-classic/full", d)).toThrow(/not a population model/);
   });
 
   it("chooses the weights on the training groups only: the inner folds never see another group", () => {

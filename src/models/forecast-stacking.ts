@@ -8,30 +8,45 @@
  * leave-one-study-out) and that group's later readings forecast from its first K. The held-out patients never
  * inform the weights.
  */
+import { classicalForecast } from "./forecast-baselines.js";
 import { populationForecast, splitSeries, type ForecastReading } from "./forecast.js";
-import type { Series } from "./growth-fit.js";
+import { growthModels, type Series } from "./growth-fit.js";
+import { populationModels } from "./population-models.js";
 import type { PopulationParameters } from "./population-fit.js";
 
-/** A candidate population model of a stack. */
+/**
+ * A candidate of a stack: a population model (the patient's first readings update its prior), or a classical
+ * model fitted per patient to the same readings without a prior (`kind` "classical": the Laleh 2022 baselines).
+ */
 export interface StackCandidate {
   readonly model: string;
+  readonly kind: "population" | "classical";
   readonly covariance: "full" | "diagonal";
   readonly errorModel: "log" | "constant" | "combined" | "log-time";
 }
 
 /** `gompertz`, `gompertz/diagonal`, `gompertz/full/log-time`: model[/covariance[/error model]]. */
-export function parseCandidate(text: string, defaults: Omit<StackCandidate, "model">): StackCandidate {
+export function parseCandidate(
+  text: string,
+  defaults: Omit<StackCandidate, "model" | "kind">,
+): StackCandidate {
   const [model, covariance, errorModel] = text.trim().split("/");
+  if (!populationModels().some((m) => m.name === model)) {
+    if (!growthModels().some((m) => m.name === model) || covariance !== undefined)
+      throw new RangeError(`'${text}' is not a population model nor a classical model fitted per patient`);
+    return { model, kind: "classical", ...defaults };
+  }
   const cov = covariance || defaults.covariance;
   const err = errorModel || defaults.errorModel;
   if (cov !== "full" && cov !== "diagonal")
     throw new RangeError(`'${text}': covariance '${cov}' is not full or diagonal`);
   if (err !== "log" && err !== "constant" && err !== "combined" && err !== "log-time")
     throw new RangeError(`'${text}': error model '${err}' is not log, constant, combined or log-time`);
-  return { model, covariance: cov, errorModel: err };
+  return { model, kind: "population", covariance: cov, errorModel: err };
 }
 
-export const candidateName = (c: StackCandidate) => `${c.model}/${c.covariance}/${c.errorModel}`;
+export const candidateName = (c: StackCandidate) =>
+  c.kind === "classical" ? `${c.model} (per patient)` : `${c.model}/${c.covariance}/${c.errorModel}`;
 
 const SMALL = 1e-3; // mm: the log of a forecast of 0 mm (a disappeared lesion), for averaging only
 
@@ -105,16 +120,34 @@ export function combineForecasts(
 ): ForecastReading[] {
   const used = weights.flatMap((w, c) => (w > 0 ? [c] : []));
   const first = forecasts[used[0]];
-  const pick = (j: number, key: keyof ForecastReading) => forecasts.map((f) => f[j][key]);
-  return first.map((r, j) => ({
-    t: r.t,
-    observed: r.observed,
-    predicted: geometric(pick(j, "predicted"), weights),
-    lo80: geometric(pick(j, "lo80"), weights),
-    hi80: geometric(pick(j, "hi80"), weights),
-    lo95: geometric(pick(j, "lo95"), weights),
-    hi95: geometric(pick(j, "hi95"), weights),
-  }));
+  const pick = (j: number, key: keyof ForecastReading) => forecasts.map((f) => (f.length ? f[j][key] : NaN));
+  return first.map((r, j) => {
+    const predicted = geometric(pick(j, "predicted"), weights);
+    // the quantiles: of the candidates with intervals (a classical model with as many parameters as readings has
+    // none), each as a ratio to its own point forecast, averaged on the log scale and put on the stacked forecast
+    const withIntervals = used.filter((c) => Number.isFinite(forecasts[c][j].lo80));
+    const total = withIntervals.reduce((a, c) => a + weights[c], 0);
+    const q = (key: "lo80" | "hi80" | "lo95" | "hi95") => {
+      if (!withIntervals.length) return NaN;
+      if (withIntervals.length === used.length) return geometric(pick(j, key), weights);
+      let s = 0;
+      for (const c of withIntervals) {
+        const f = forecasts[c][j];
+        s +=
+          (weights[c] / total) * (Math.log(Math.max(f[key], SMALL)) - Math.log(Math.max(f.predicted, SMALL)));
+      }
+      return Math.max(predicted, SMALL) * Math.exp(s);
+    };
+    return {
+      t: r.t,
+      observed: r.observed,
+      predicted,
+      lo80: q("lo80"),
+      hi80: q("hi80"),
+      lo95: q("lo95"),
+      hi95: q("hi95"),
+    };
+  });
 }
 
 /** What the inner cross-validation needs of a series: its readings and the group (e.g. study) it belongs to. */
@@ -168,9 +201,11 @@ export function innerStack(
     const rest = training.filter((s, i) => foldIndex[i] !== g && s.t.length >= 2);
     const key = `${folds}:${groups.filter((h) => h !== g).join("+")}`;
     candidates.forEach((c, k) => {
-      const pop = fit(c, rest, key);
+      const pop = c.kind === "population" ? fit(c, rest, key) : null;
       for (const s of splits)
-        for (const r of populationForecast(pop, s.train, s.test, { draws: 20, seed: opts.seed ?? 1 }))
+        for (const r of pop
+          ? populationForecast(pop, s.train, s.test, { draws: 20, seed: opts.seed ?? 1 })
+          : classicalForecast(c.model, s.train, s.test))
           predicted[k].push(r.predicted);
     });
     for (const s of splits) for (const r of s.test) observed.push(r.y);
@@ -187,7 +222,7 @@ export function innerStack(
 export interface FittedStack {
   readonly inner: InnerStack;
   readonly candidates: readonly StackCandidate[];
-  /** The population of each candidate fitted on all the training series (null where its weight is 0). */
+  /** The population of each candidate fitted on all the training series (null where its weight is 0 or it is classical). */
   readonly populations: (PopulationParameters | null)[];
 }
 
@@ -219,7 +254,9 @@ export function fitStack(
       folds: "group",
     },
     candidates,
-    populations: candidates.map((c, k) => (weights[k] > 0 ? fit(c, usable, key) : null)),
+    populations: candidates.map((c, k) =>
+      weights[k] > 0 && c.kind === "population" ? fit(c, usable, key) : null,
+    ),
   };
 }
 
@@ -232,7 +269,11 @@ export function stackedForecast(
 ): ForecastReading[] {
   const weights = stack.inner.weights;
   const forecasts = stack.populations.map((pop, k) =>
-    pop && weights[k] > 0 ? populationForecast(pop, train, test, opts) : [],
+    weights[k] === 0
+      ? []
+      : pop
+        ? populationForecast(pop, train, test, opts)
+        : classicalForecast(stack.candidates[k].model, train, test),
   );
   return combineForecasts(forecasts, weights);
 }
