@@ -127,4 +127,36 @@ describe("the stiff solver on the clinical model", () => {
       }
     }
   });
+
+  it("has an analytic Jacobian that agrees with central differences on a treated patient's state", () => {
+    const vp = sampleVirtualPatient("melanoma", 9);
+    const inputs = compileClinical(protocol, dosingPatient(vp));
+    const model = clinicalModel(inputs.modules);
+    const n = model.dimension;
+    const sys = model.system();
+    // the state 2 days after the second T-VEC injection, antibody and IL-2 on board
+    const sol = solve(model.problem({ tEnd: 23, doses: inputs.doses }), { times: [23], rtol: 1e-8 });
+    const y = Float64Array.from(sol.values.subarray(0, n), (v) => Math.max(v, 1e-3));
+    const J = new Float64Array(n * n);
+    sys.jacobian!(23, y, J);
+    const fp = new Float64Array(n);
+    const fm = new Float64Array(n);
+    const f0 = new Float64Array(n);
+    sys.rhs(23, y, f0);
+    for (let j = 0; j < n; j++) {
+      const h = 1e-6 * Math.abs(y[j]);
+      const yp = y.slice();
+      const ym = y.slice();
+      yp[j] += h;
+      ym[j] -= h;
+      sys.rhs(23, yp, fp);
+      sys.rhs(23, ym, fm);
+      for (let i = 0; i < n; i++) {
+        const fd = (fp[i] - fm[i]) / (2 * h);
+        // central differences are good to ~1e-6 of the entry, plus rounding of f_i (1e-9 of |f_i| over h)
+        const tol = 1e-5 * Math.abs(fd) + (1e-9 * (Math.abs(f0[i]) + Math.abs(fp[i]))) / h;
+        expect(Math.abs(J[i * n + j] - fd)).toBeLessThanOrEqual(tol);
+      }
+    }
+  });
 });

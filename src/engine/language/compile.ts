@@ -2,7 +2,7 @@ import type { Dose, OdeProblem, OdeSystem, StateEvent } from "../problem.js";
 import { emit } from "./codegen.js";
 import type { Expr } from "./expression.js";
 import type { DoseSpec, ModelSpec } from "./model-spec.js";
-import { differentiate, expandMacros, isZero, mentions, ONE, ZERO } from "./symbolic.js";
+import { add, differentiate, expandMacros, isZero, mentions, mul, ONE, ZERO } from "./symbolic.js";
 
 /** Generated functions are bound to a parameter vector: `create(p)` returns the system. */
 type SystemFactory = (p: Float64Array) => OdeSystem;
@@ -205,6 +205,7 @@ function namer(spec: ModelSpec): (name: string) => string {
     if (name === "t") return "t";
     const id = states.get(name) ?? params.get(name) ?? assigns.get(name);
     if (id) return id;
+    if (name.startsWith("#q")) return name.slice(1);
     const m = /^#d(\d+)_(\d+|t)$/.exec(name);
     if (m) return `d${m[1]}_${m[2]}`;
     throw new Error(`internal: unresolved name '${name}'`);
@@ -262,24 +263,53 @@ function generate(spec: ModelSpec): Generated {
     ...eqs.map((e, i) => `dy[${i}] = ${emit(e, id)};`),
   ].join("\n");
 
+  // Chain rule with shared partials: each assignment's and each equation's partial derivatives with respect to
+  // the names it mentions directly are emitted once (locals q…); the derivative of assignment k with respect to
+  // variable j is then Σ_m ∂a_k/∂a_m · d(a_m)/dj + ∂a_k/∂j, so no derivative expression is repeated per column
+  // (before, ∂a_k/∂a_m was rebuilt and re-evaluated for every state j it depends on)
+  const stateSet = new Set(spec.states.map((st) => st.name));
+  const partialLines: string[] = [];
+  const partialsOf = (e: Expr, tag: string): { name: string; q: Expr }[] => {
+    const out: { name: string; q: Expr }[] = [];
+    for (const name of usedNames([e])) {
+      if (!(stateSet.has(name) || assignIndex.has(name) || name === "t")) continue;
+      const q = differentiate(e, (nm) => (nm === name ? ONE : ZERO));
+      if (isZero(q)) continue;
+      if (q.kind === "num" || q.kind === "name") out.push({ name, q });
+      else {
+        const local = `q${tag}_${id(name)}`;
+        partialLines.push(`const ${local} = ${emit(q, id)};`);
+        out.push({ name, q: { kind: "name", name: `#${local}` } });
+      }
+    }
+    return out;
+  };
+  const assignPartials = assigns.map((a, k) => partialsOf(a, `a${k}`));
+  const eqPartials = eqs.map((e, i) => partialsOf(e, `e${i}`));
+
   // derivatives with respect to variable j (a state index, or "t"), chained through the assignments
   const derivatives = (wrt: string, j: number | "t"): { lines: string[]; deqs: Expr[] } => {
     const nonzero = new Set<number>();
     const lines: string[] = [];
-    const dName = (name: string): Expr => {
-      if (name === wrt) return ONE;
-      const k = assignIndex.get(name);
-      if (k !== undefined && nonzero.has(k)) return dRef(k, j as number);
-      return ZERO;
+    const chain = (parts: { name: string; q: Expr }[]): Expr => {
+      let d: Expr = ZERO;
+      for (const { name, q } of parts) {
+        if (name === wrt) d = add(d, q);
+        else {
+          const m = assignIndex.get(name);
+          if (m !== undefined && nonzero.has(m)) d = add(d, mul(q, dRef(m, j as number)));
+        }
+      }
+      return d;
     };
-    assigns.forEach((a, k) => {
-      const d = differentiate(a, dName);
+    assignPartials.forEach((parts, k) => {
+      const d = chain(parts);
       if (!isZero(d)) {
         nonzero.add(k);
         lines.push(`const d${k}_${j} = ${emit(d, id)};`);
       }
     });
-    return { lines, deqs: eqs.map((e) => differentiate(e, dName)) };
+    return { lines, deqs: eqPartials.map(chain) };
   };
 
   const jacLines: string[] = [];
@@ -302,6 +332,7 @@ function generate(spec: ModelSpec): Generated {
   const jac = [
     prelude(spec, new Set([...jacUsed, ...rhsUsed])),
     ...assigns.map((a, k) => `const a${k} = ${emit(a, id)};`),
+    ...partialLines,
     ...jacLines,
     `J.fill(0);`,
     ...entries,
@@ -313,6 +344,7 @@ function generate(spec: ModelSpec): Generated {
     dfdt = [
       prelude(spec, rhsUsed),
       ...assigns.map((a, k) => `const a${k} = ${emit(a, id)};`),
+      ...partialLines,
       ...lines,
       ...deqs.map((d, i) => `dfdt[${i}] = ${emit(d, id)};`),
     ].join("\n");
