@@ -4,6 +4,7 @@ import { composeModules } from "./compose.js";
 import { applyExtension, readExtension } from "./extends.js";
 import { ModelError, type ModelIssue } from "./model-error.js";
 import { parseModel } from "./model-file.js";
+import type { ModelSpec } from "./model-spec.js";
 
 export interface LoadOptions {
   /** Modules of the model to switch on (see the model file's `modules`). */
@@ -19,6 +20,25 @@ const noReader = (file: string): string => {
     { file, path: "", message: "no file reader to load the base model", severity: "error" },
   ]);
 };
+
+/**
+ * Parsed model files, by file name and text: a model compiled with many module sets (the clinical model in the
+ * planner: one compilation per set of agents) is read from YAML once. Specs are never modified after parsing
+ * (composition and extension build new ones), so sharing them is safe.
+ */
+const parsed = new Map<string, { spec: ModelSpec; warnings: ModelIssue[] }>();
+const PARSED_MAX = 16;
+
+function parseModelCached(text: string, file: string): { spec: ModelSpec; warnings: ModelIssue[] } {
+  const key = `${file}\u0000${text}`;
+  let r = parsed.get(key);
+  if (!r) {
+    r = parseModel(text, file);
+    if (parsed.size >= PARSED_MAX) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, r);
+  }
+  return { spec: r.spec, warnings: [...r.warnings] };
+}
 
 /** Validates and compiles model text, with the selected modules composed in. */
 export function compileModel(
@@ -39,7 +59,7 @@ export function compileModel(
       ]);
     }
     const baseFile = options.resolve(ext.base);
-    const { spec, warnings } = parseModel((options.read ?? noReader)(baseFile), baseFile);
+    const { spec, warnings } = parseModelCached((options.read ?? noReader)(baseFile), baseFile);
     const extended = applyExtension(
       spec,
       { ...ext, modules: [...ext.modules, ...(options.modules ?? [])] },
@@ -47,6 +67,6 @@ export function compileModel(
     );
     return { model: new CompiledModel(extended), warnings };
   }
-  const { spec, warnings } = parseModel(text, file);
+  const { spec, warnings } = parseModelCached(text, file);
   return { model: new CompiledModel(composeModules(spec, options.modules ?? [], file)), warnings };
 }

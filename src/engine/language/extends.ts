@@ -26,6 +26,8 @@ export interface Extension {
 const FIELDS = new Set(["extends", "name", "description", "modules", "set", "initial", "sources", "notes"]);
 
 export function readExtension(text: string, file: string): Extension | null {
+  // a document without the word cannot have the key (and most models do not extend another: no second parse)
+  if (!text.includes("extends")) return null;
   let data: unknown;
   try {
     data = parse(text, { maxAliasCount: 100, logLevel: "error" });
