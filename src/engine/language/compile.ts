@@ -65,7 +65,17 @@ export class CompiledModel {
 
   /** The ODE system bound to a parameter vector (kept by reference: later changes to `p` take effect). */
   system(p: Float64Array = this.defaultParameters()): OdeSystem {
-    return this.factory(p);
+    const g = this.factory(p);
+    // one object shape for every model: the generated literal has a hidden class of its own per model, and the
+    // solver's call sites, seeing a new one with each model, deoptimized again and again (37 models in a plan)
+    return {
+      dimension: g.dimension,
+      stateNames: g.stateNames,
+      jacobianPattern: g.jacobianPattern,
+      rhs: g.rhs,
+      jacobian: g.jacobian,
+      timeDerivative: g.timeDerivative,
+    };
   }
 
   /** Index of the tumor-burden state (model field `tumor_state`, default T), or -1. */
