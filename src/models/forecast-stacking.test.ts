@@ -3,6 +3,7 @@ import type { ForecastReading } from "./forecast.js";
 import {
   combineForecasts,
   innerStack,
+  medianInPlace,
   parseCandidate,
   simplexGrid,
   stackWeights,
@@ -16,6 +17,17 @@ describe("stacking of population forecasts", () => {
     for (const w of g) expect(Math.abs(w.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
     expect(simplexGrid(1, 0.05)).toEqual([[1]]);
     expect(() => simplexGrid(2, 0.3)).toThrow(/integer/);
+  });
+
+  it("the median by selection equals the median of the sorted values", () => {
+    let seed = 5;
+    const next = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 100;
+    for (const n of [1, 2, 3, 10, 11, 1000, 1001]) {
+      const a = Float64Array.from({ length: n }, () => Math.round(next())); // with ties
+      const s = Float64Array.from(a).sort();
+      const ref = n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+      expect(medianInPlace(a), `n = ${n}`).toBe(ref);
+    }
   });
 
   it("gives all the weight to a candidate that forecasts exactly", () => {
@@ -80,6 +92,11 @@ describe("stacking of population forecasts", () => {
       errorModel: "log",
     });
     expect(parseCandidate("bertalanffy-classic", d)).toMatchObject({ kind: "classical" });
+    expect(parseCandidate("per-patient:exponential", d)).toMatchObject({
+      model: "exponential",
+      kind: "classical",
+    });
+    expect(parseCandidate("exponential", d)).toMatchObject({ kind: "population" });
     expect(parseCandidate("stein/diagonal/log-time", d)).toEqual({
       model: "stein",
       kind: "population",

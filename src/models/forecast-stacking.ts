@@ -25,13 +25,23 @@ export interface StackCandidate {
   readonly errorModel: "log" | "constant" | "combined" | "log-time";
 }
 
-/** `gompertz`, `gompertz/diagonal`, `gompertz/full/log-time`: model[/covariance[/error model]]. */
+const PER_PATIENT = "per-patient:";
+
+/**
+ * `gompertz`, `gompertz/diagonal`, `gompertz/full/log-time`: a population model[/covariance[/error model]];
+ * `bertalanffy-classic` or `per-patient:exponential` (for a name that is also a population model): a classical
+ * model fitted per patient.
+ */
 export function parseCandidate(
   text: string,
   defaults: Omit<StackCandidate, "model" | "kind">,
 ): StackCandidate {
-  const [model, covariance, errorModel] = text.trim().split("/");
-  if (!populationModels().some((m) => m.name === model)) {
+  const perPatient = text.trim().startsWith(PER_PATIENT);
+  const [model, covariance, errorModel] = text
+    .trim()
+    .slice(perPatient ? PER_PATIENT.length : 0)
+    .split("/");
+  if (perPatient || !populationModels().some((m) => m.name === model)) {
     if (!growthModels().some((m) => m.name === model) || covariance !== undefined)
       throw new RangeError(`'${text}' is not a population model nor a classical model fitted per patient`);
     return { model, kind: "classical", ...defaults };
@@ -57,6 +67,43 @@ function geometric(values: readonly number[], w: readonly number[]): number {
   let s = 0;
   for (let k = 0; k < values.length; k++) if (w[k] > 0) s += w[k] * Math.log(Math.max(values[k], SMALL));
   return Math.exp(s);
+}
+
+/** k-th smallest of a[lo..hi] (Hoare's selection, in place). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const x = a[i];
+        a[i] = a[j];
+        a[j] = x;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/** The median (reorders the array). */
+export function medianInPlace(a: Float64Array): number {
+  const m = a.length;
+  if (m % 2) return select(a, (m - 1) / 2);
+  const hi = select(a, m / 2);
+  // the largest of the lower half: select leaves every element before m/2 ≤ a[m/2]
+  let lo = -Infinity;
+  for (let i = 0; i < m / 2; i++) if (a[i] > lo) lo = a[i];
+  return (lo + hi) / 2;
 }
 
 /** Every point of the simplex in `candidates` dimensions on a grid of `step` (1/step an integer). */
@@ -94,19 +141,27 @@ export function stackWeights(
     if (predicted.every((p) => Number.isFinite(p[r])) && Number.isFinite(observed[r])) rows.push(r);
   if (rows.length === 0) throw new RangeError("stacking: no reading with a forecast of every candidate");
   let best = { weights: [] as number[], medianAe: Infinity, mae: Infinity, readings: rows.length };
-  const errors = new Float64Array(rows.length);
-  const values = new Array<number>(C);
+  const m = rows.length;
+  // the logs of the forecasts, once (a forecast of 0 mm counts as SMALL)
+  const logs = predicted.map((p) => Float64Array.from(rows, (r) => Math.log(Math.max(p[r], SMALL))));
+  const obs = Float64Array.from(rows, (r) => observed[r]);
+  const errors = new Float64Array(m);
+  const sum = new Float64Array(m);
   for (const w of simplexGrid(C, step)) {
-    let sum = 0;
-    rows.forEach((r, i) => {
-      for (let c = 0; c < C; c++) values[c] = predicted[c][r];
-      errors[i] = Math.abs(geometric(values, w) - observed[r]);
-      sum += errors[i];
-    });
-    errors.sort();
-    const m = errors.length;
-    const median = m % 2 ? errors[(m - 1) / 2] : (errors[m / 2 - 1] + errors[m / 2]) / 2;
-    const mae = sum / m;
+    sum.fill(0);
+    for (let c = 0; c < C; c++) {
+      const wc = w[c];
+      if (wc === 0) continue;
+      const l = logs[c];
+      for (let i = 0; i < m; i++) sum[i] += wc * l[i];
+    }
+    let total = 0;
+    for (let i = 0; i < m; i++) {
+      errors[i] = Math.abs(Math.exp(sum[i]) - obs[i]);
+      total += errors[i];
+    }
+    const median = medianInPlace(errors);
+    const mae = total / m;
     if (median < best.medianAe - 1e-12 || (Math.abs(median - best.medianAe) <= 1e-12 && mae < best.mae))
       best = { weights: w, medianAe: median, mae, readings: m };
   }
