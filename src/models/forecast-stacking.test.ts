@@ -81,6 +81,11 @@ describe("stacking of population forecasts", () => {
     expect(d.predicted).toBeCloseTo(20, 12);
     expect(d.lo80).toBeCloseTo(10, 12); // 20 × 5/10
     expect(d.hi95).toBeCloseTo(50, 12); // 20 × 25/10
+    // a candidate without a forecast at the reading: the others alone
+    const blown: ForecastReading[] = [
+      { t: 50, observed: 20, predicted: NaN, lo80: NaN, hi80: NaN, lo95: NaN, hi95: NaN },
+    ];
+    expect(combineForecasts([a, blown], [0.7, 0.3])[0]).toEqual(a[0]);
   });
 
   it("parses model[/covariance[/error model]] with defaults, and refuses unknown parts", () => {

@@ -173,23 +173,27 @@ export function combineForecasts(
   forecasts: readonly (readonly ForecastReading[])[],
   weights: readonly number[],
 ): ForecastReading[] {
-  const used = weights.flatMap((w, c) => (w > 0 ? [c] : []));
-  const first = forecasts[used[0]];
-  const pick = (j: number, key: keyof ForecastReading) => forecasts.map((f) => (f.length ? f[j][key] : NaN));
+  const positive = weights.flatMap((w, c) => (w > 0 ? [c] : []));
+  const first = forecasts[positive[0]];
   return first.map((r, j) => {
-    const predicted = geometric(pick(j, "predicted"), weights);
+    // a candidate without a finite forecast at this reading (a classical curve that blows up) is left out, the
+    // others' weights renormalized
+    const used = positive.filter((c) => Number.isFinite(forecasts[c][j].predicted));
+    const total = used.reduce((a, c) => a + weights[c], 0);
+    const w = weights.map((x, c) => (used.includes(c) ? x / total : 0));
+    const pick = (key: keyof ForecastReading) => forecasts.map((f) => (f.length ? f[j][key] : NaN));
+    const predicted = used.length ? geometric(pick("predicted"), w) : NaN;
     // the quantiles: of the candidates with intervals (a classical model with as many parameters as readings has
     // none), each as a ratio to its own point forecast, averaged on the log scale and put on the stacked forecast
     const withIntervals = used.filter((c) => Number.isFinite(forecasts[c][j].lo80));
-    const total = withIntervals.reduce((a, c) => a + weights[c], 0);
+    const totalI = withIntervals.reduce((a, c) => a + w[c], 0);
     const q = (key: "lo80" | "hi80" | "lo95" | "hi95") => {
       if (!withIntervals.length) return NaN;
-      if (withIntervals.length === used.length) return geometric(pick(j, key), weights);
+      if (withIntervals.length === used.length) return geometric(pick(key), w);
       let s = 0;
       for (const c of withIntervals) {
         const f = forecasts[c][j];
-        s +=
-          (weights[c] / total) * (Math.log(Math.max(f[key], SMALL)) - Math.log(Math.max(f.predicted, SMALL)));
+        s += (w[c] / totalI) * (Math.log(Math.max(f[key], SMALL)) - Math.log(Math.max(f.predicted, SMALL)));
       }
       return Math.max(predicted, SMALL) * Math.exp(s);
     };
