@@ -10,6 +10,7 @@ import {
   type LeastSquaresProblem,
 } from "../engine/least-squares.js";
 import { integrateScalar } from "../engine/scalar-ode.js";
+import { generalGompertzLog } from "./general-gompertz.js";
 import { solve } from "../engine/solve.js";
 import { mean, median, sampleVariance } from "../engine/statistics.js";
 
@@ -167,6 +168,22 @@ const EXTINCT = -700;
 function generalGompertz(delta: number, gamma: number, lambda: number, v0: number, t: number): number {
   if (v0 <= 0) return 0;
   if (t === 0) return v0;
+  if (t > 0) {
+    const u = generalGompertzLog(delta, gamma, lambda, Math.log(v0), t);
+    if (!Number.isNaN(u)) return Math.exp(u);
+  }
+  return integrateGeneralGompertz(delta, gamma, lambda, v0, t);
+}
+
+/** V(t) by integrating the equation (backwards in time, or where the closed form gives no value). */
+function integrateGeneralGompertz(
+  delta: number,
+  gamma: number,
+  lambda: number,
+  v0: number,
+  t: number,
+): number {
+  if (v0 <= 0) return 0;
   const sign = t > 0 ? 1 : -1;
   const a = lambda - 1;
   const rate = (u: number) => {
@@ -206,6 +223,17 @@ function generalGompertzPath(
   t: Float64Array,
   out: Float64Array,
 ): void {
+  if (v0 > 0) {
+    // the closed form (general-gompertz.ts) at every time; the integration where it gives no value
+    const u0 = Math.log(v0);
+    let j = 0;
+    for (; j < t.length; j++) {
+      const u = generalGompertzLog(delta, gamma, lambda, u0, t[j]);
+      if (Number.isNaN(u)) break;
+      out[j] = Math.exp(u);
+    }
+    if (j === t.length) return;
+  }
   const a = lambda - 1;
   const rate = (u: number) => {
     if (u < EXTINCT) return 0;
@@ -214,7 +242,7 @@ function generalGompertzPath(
   };
   if (v0 > 0 && integrateScalar(rate, Math.log(v0), 0, t, out, { rtol: 1e-9, atol: 1e-12, maxSteps: 20000 }))
     for (let j = 0; j < t.length; j++) out[j] = Math.exp(out[j]);
-  else for (let j = 0; j < t.length; j++) out[j] = generalGompertz(delta, gamma, lambda, v0, t[j]);
+  else for (let j = 0; j < t.length; j++) out[j] = integrateGeneralGompertz(delta, gamma, lambda, v0, t[j]);
 }
 
 /**
