@@ -8,16 +8,19 @@ import { Stepper } from "./stepper.js";
 
 const SAFE = 0.9;
 
-const patternEntries = new WeakMap<Int32Array, { row: Int32Array; col: Int32Array }>();
+const patternEntries = new WeakMap<Int32Array, { row: Int32Array; col: Int32Array; idx: Int32Array }>();
 
 /** Rows and columns of the entries a Jacobian may set (every entry without a pattern), once per pattern. */
-function nonzeros(n: number, pattern: Int32Array | null): { row: Int32Array; col: Int32Array } {
+function nonzeros(
+  n: number,
+  pattern: Int32Array | null,
+): { row: Int32Array; col: Int32Array; idx: Int32Array } {
   const cached = pattern ? patternEntries.get(pattern) : undefined;
   if (cached) return cached;
   const nz = pattern
     ? Int32Array.from(new Set(pattern)).sort()
     : Int32Array.from({ length: n * n }, (_, k) => k);
-  const out = { row: nz.map((k) => Math.floor(k / n)), col: nz.map((k) => k % n) };
+  const out = { row: nz.map((k) => Math.floor(k / n)), col: nz.map((k) => k % n), idx: nz };
   if (pattern) patternEntries.set(pattern, out);
   return out;
 }
@@ -64,6 +67,7 @@ export class RosenbrockStepper extends Stepper {
   private readonly luS: Float64Array;
   private readonly nzRow: Int32Array;
   private readonly nzCol: Int32Array;
+  private readonly nzIdx: Int32Array;
   private readonly rowSum: Float64Array;
   /** atol + rtol·|y| at the Jacobian's point: the states' magnitudes for the sparse pivot test and the norm. */
   private readonly colScale: Float64Array;
@@ -137,6 +141,7 @@ export class RosenbrockStepper extends Stepper {
     const nz = pattern ? nonzeros(n, pattern) : nonzeros(n, null);
     this.nzRow = nz.row;
     this.nzCol = nz.col;
+    this.nzIdx = nz.idx;
     this.rowSum = new Float64Array(n);
     this.colScale = new Float64Array(n);
   }
@@ -176,21 +181,17 @@ export class RosenbrockStepper extends Stepper {
     const y = this.y;
     const J = this.jac;
     this.stats.jacobianEvaluations++;
-    const nzRow = this.nzRow;
-    const nzCol = this.nzCol;
-    const nnz = nzRow.length;
-    let finite = true;
-    if (this.system.jacobian) {
-      this.system.jacobian(t, y, J);
-      // entries outside the pattern are 0: only the pattern needs the finiteness check
-      for (let k = 0; k < nnz; k++) {
-        if (!Number.isFinite(J[nzRow[k] * n + nzCol[k]])) {
-          finite = false;
-          break;
-        }
-      }
+    // ‖D⁻¹ J D‖∞ with D = diag(atol + rtol·|y|): invariant to the states' units, and still ≥ the
+    // spectral radius (a similarity transform keeps the eigenvalues); its row sums double as the finiteness check
+    // of J (entries outside the pattern are 0): a non-finite entry makes its row sum non-finite
+    const sk = this.colScale;
+    for (let i = 0; i < n; i++) sk[i] = this.atol[i] + this.rtol[i] * Math.abs(y[i]);
+    const rowSum = this.rowSum;
+    if (this.system.jacobian) this.system.jacobian(t, y, J);
+    else for (let j = 0; j < n; j++) this.differenceColumn(j);
+    if (!this.rowSums()) {
       // an infinite partial derivative (e.g. x^λ with λ < 1 at x = 0) is replaced by a difference quotient
-      if (!finite) {
+      if (this.system.jacobian) {
         for (let j = 0; j < n; j++) {
           for (let i = 0; i < n; i++) {
             if (!Number.isFinite(J[i * n + j])) {
@@ -201,36 +202,23 @@ export class RosenbrockStepper extends Stepper {
           }
         }
       }
-    } else {
-      for (let j = 0; j < n; j++) this.differenceColumn(j);
-      finite = false;
-    }
-    for (let k = 0; !finite && k < n * n; k++) {
-      if (!Number.isFinite(J[k])) {
-        const names = this.system.stateNames;
-        const i = Math.floor(k / n);
-        const j = k % n;
-        throw new SolverError(
-          "non-finite-derivative",
-          t,
-          Array.from(y),
-          `Jacobian entry d(d${names?.[i] ?? `y[${i}]`}/dt)/d${names?.[j] ?? `y[${j}]`} = ${J[k]}`,
-          names,
-        );
+      for (let k = 0; k < n * n; k++) {
+        if (!Number.isFinite(J[k])) {
+          const names = this.system.stateNames;
+          const i = Math.floor(k / n);
+          const j = k % n;
+          throw new SolverError(
+            "non-finite-derivative",
+            t,
+            Array.from(y),
+            `Jacobian entry d(d${names?.[i] ?? `y[${i}]`}/dt)/d${names?.[j] ?? `y[${j}]`} = ${J[k]}`,
+            names,
+          );
+        }
       }
+      this.rowSums();
     }
     if (!this.autonomous) this.system.timeDerivative!(t, y, this.dfdt);
-    // ‖D⁻¹ J D‖∞ with D = diag(atol + rtol·|y|): invariant to the states' units, and still ≥ the
-    // spectral radius (a similarity transform keeps the eigenvalues)
-    const sk = this.colScale;
-    for (let i = 0; i < n; i++) sk[i] = this.atol[i] + this.rtol[i] * Math.abs(y[i]);
-    const rowSum = this.rowSum;
-    rowSum.fill(0);
-    for (let k = 0; k < nnz; k++) {
-      const i = nzRow[k];
-      const j = nzCol[k];
-      rowSum[i] += Math.abs(J[i * n + j]) * sk[j];
-    }
     let norm = 0;
     for (let i = 0; i < n; i++) {
       const row = rowSum[i] / sk[i];
@@ -241,6 +229,16 @@ export class RosenbrockStepper extends Stepper {
   }
 
   private jacNorm = 0;
+
+  /** Σ_j |J_ij|·sk_j over the pattern into rowSum (sk = colScale); false when one of them is not finite. */
+  private rowSums(): boolean {
+    const { rowSum, nzRow, nzCol, nzIdx, jac, colScale } = this;
+    const n = this.n;
+    rowSum.fill(0);
+    for (let k = 0; k < nzIdx.length; k++) rowSum[nzRow[k]] += Math.abs(jac[nzIdx[k]]) * colScale[nzCol[k]];
+    for (let i = 0; i < n; i++) if (!(rowSum[i] < Infinity)) return false;
+    return true;
+  }
 
   /**
    * A state that is exactly 0, with f_i = 0 and no coupling to the others (J_ij = 0, j ≠ i), stays 0 exactly
