@@ -9,8 +9,8 @@
  *
  *   G(u) = e^(−au)·H(z(u))/γ,   G(u(t)) = G(u0) − t,   G′(u) = −e^(−au)/(δ − γu) = −1/(du/dt).
  *
- * u(t) lies between u0 and the equilibrium u* = δ/γ; in s = ln|u* − u| G is monotone and convex or concave, and
- * Newton's method on s (bisection where a step would leave the bracket) finds u(t) to ~1e-15 relative. a = 0 is the classic Gompertz and
+ * u(t) lies between u0 and the equilibrium u* = δ/γ; in d = ln((u* − u)/(u* − u0)) G is monotone and convex or
+ * concave, and Newton's method on d (bisection where it would leave the bracket or crawl) finds u(t). a = 0 is the classic Gompertz and
  * γ = 0 the power law, both in elementary closed form. Where this does not give a finite value (an equilibrium
  * beyond the range of doubles, a solution that leaves it) the caller integrates the equation instead.
  */
@@ -93,58 +93,66 @@ export function generalGompertzLog(
   const ustar = delta / gamma;
   const w0 = ustar - u0; // (δ − γ·u0)/γ
   if (w0 === 0) return u0;
-  if (a === 0) return ustar - w0 * Math.exp(-gamma * t);
+  if (a === 0) return u0 - w0 * Math.expm1(-gamma * t);
   const z0 = a * w0;
-  if (!Number.isFinite(ustar) || !(Math.abs(z0) < 1e12)) return NaN;
-  // Newton on s = ln|u* − u| (the distance to the equilibrium, which falls along the solution): G is monotone
-  // (increasing) and convex or concave in s, dG/ds = e^(−au)/γ, and z = a·σ·e^s needs no difference u* − u
-  const sigma = w0 > 0 ? 1 : -1; // u rises (σ = 1) or falls towards u*
-  const s0 = Math.log(Math.abs(w0));
-  const Gs = (s: number) => {
-    const w = sigma * Math.exp(s);
-    return (Math.exp(-a * (ustar - w)) * scaledEi(a * w)) / gamma;
-  };
-  const target = Gs(s0) - t;
+  if (!Number.isFinite(z0)) return NaN;
+  // Newton on d = ln(w/w0), w = u* − u the distance to the equilibrium (which falls along the solution): G is
+  // monotone (increasing) and convex or concave in d, dG/dd = e^(−au)/γ; u = u0 − w0·expm1(d) and z = a·w0·e^d
+  // carry no difference with u* (huge where γ is small)
+  const uOf = (d: number) => u0 - w0 * Math.expm1(d);
+  const Gd = (d: number) => (Math.exp(-a * uOf(d)) * scaledEi(z0 * Math.exp(d))) / gamma;
+  const target = Gd(0) - t;
   if (!Number.isFinite(target)) return NaN;
-  let lo = s0 - 1000;
-  let hi = s0;
-  // start: the linearization at the equilibrium, distance w0·exp(−γ·e^(a·u*)·t)
-  let s = s0 - gamma * Math.exp(Math.min(a * ustar, 700)) * t;
-  if (!(s > lo && s < hi)) s = 0.5 * (lo + hi);
-  // the rounding of G: e^(−au) with u = u* − σe^s carries |a|·ε·(|u*| + e^s)
-  const noise = (g: number, s: number) =>
-    4e-16 * (Math.abs(g) + Math.abs(target)) * (4 + Math.abs(a) * (Math.abs(ustar) + Math.exp(s)));
+  // G(u0) − t loses digits when G ≫ t (λ ≈ 1 and γ ≈ 0 together, G ~ ln|z|/γ): the error of u that leaves,
+  // ~4ε·|G(u0)|·|dU/dG|, above 1e-11 sends the caller to the integrator
+  if (
+    4e-16 * Math.abs(target + t) * gamma * Math.abs(w0) * Math.exp(a * u0) >
+    1e-11 * Math.max(1, Math.abs(u0))
+  )
+    return NaN;
+  let lo = -1000;
+  let hi = 0;
+  // start: far from the equilibrium (|z| > 1) the power law (γ = 0); near it the linearization there
+  let d = -gamma * Math.exp(Math.min(a * ustar, 700)) * t;
+  if (Math.abs(z0) > 1) {
+    const x = -a * (delta - gamma * u0) * t * Math.exp(a * u0);
+    if (x > -1) d = Math.log(1 - -Math.log1p(x) / a / w0);
+  }
+  if (!(d > lo && d < hi)) d = -Math.min(1, 0.5 * gamma * t);
+  if (!(d > lo && d < hi)) d = 0.5 * (lo + hi);
+  // the rounding of G − target (a few units of the larger) and its effect on u
+  const noise = (g: number) => 4e-16 * (Math.abs(g) + Math.abs(target));
   let stepPrev = hi - lo;
   for (let it = 0; it < 200; it++) {
-    const g = Gs(s);
-    const r = g - target;
-    if (Number.isNaN(r)) return NaN;
-    if (Number.isFinite(g) && Math.abs(r) <= noise(g, s)) return ustar - sigma * Math.exp(s);
-    if (r < 0) lo = s;
-    else hi = s;
-    let next = NaN;
-    if (Number.isFinite(r)) next = s - (r * gamma) / Math.exp(-a * (ustar - sigma * Math.exp(s)));
-    const tol = 1e-15 * Math.max(1, Math.abs(ustar));
-    // Newton where its steps at least halve (rtsafe of Numerical Recipes: far from the equilibrium G is exponential
-    // in s, where Newton steps from the steep side crawl); bisection otherwise
-    const newton = next > lo && next < hi && Math.abs(next - s) <= 0.5 * stepPrev;
-    if (!newton) next = 0.5 * (lo + hi);
-    stepPrev = Math.abs(next - s);
-    if (newton) {
-      // a Newton step (G is smooth in s): converged when it moves u by less than the tolerance
-      if (
-        Math.abs(next - s) <= 1e-14 * Math.max(1, Math.abs(s)) ||
-        Math.abs(Math.exp(next) - Math.exp(s)) <= tol
-      )
-        return ustar - sigma * Math.exp(next);
-    } else {
-      if (hi - lo <= 1e-14 * Math.max(1, Math.abs(s)) || Math.exp(hi) - Math.exp(lo) <= tol)
-        return ustar - sigma * Math.exp(next);
+    const g = Gd(d);
+    let r = g - target;
+    if (Number.isNaN(r)) {
+      // e^(−au) under- or overflowed: a size beyond the range of doubles, further along the solution than t
+      if (!(Math.abs(uOf(d)) > 700)) return NaN;
+      r = -Infinity;
     }
-    s = next;
+    if (Number.isFinite(g) && Math.abs(r) <= noise(g)) return uOf(d);
+    if (r < 0) lo = d;
+    else hi = d;
+    let next = NaN;
+    if (Number.isFinite(r)) next = d - (r * gamma) / Math.exp(-a * uOf(d));
+    // Newton where its steps at least halve (rtsafe of Numerical Recipes: far from the equilibrium G is exponential
+    // in d, where Newton steps from the steep side crawl); bisection otherwise
+    const newton = next > lo && next < hi && Math.abs(next - d) <= 0.5 * stepPrev;
+    if (!newton) next = 0.5 * (lo + hi);
+    stepPrev = Math.abs(next - d);
+    // converged when the step moves u by less than 1e-15 (relative above 1), or d by its rounding
+    const uNext = uOf(next);
+    const du = Math.abs(uNext - uOf(d));
+    if (
+      (newton && du <= 1e-15 * Math.max(1, Math.abs(uNext))) ||
+      Math.abs(next - d) <= 4e-16 * Math.max(1e-300, Math.abs(d))
+    )
+      return uNext;
+    d = next;
   }
   // not converged to rounding: the bracket, if it pins u to 1e-10
-  if (Math.exp(hi) - Math.exp(lo) <= 1e-10 * Math.max(1, Math.abs(ustar - sigma * Math.exp(s))))
-    return ustar - sigma * Math.exp(0.5 * (lo + hi));
+  if (Math.abs(uOf(hi) - uOf(lo)) <= 1e-10 * Math.max(1, Math.abs(uOf(d)))) return uOf(0.5 * (lo + hi));
+  if (uOf(hi) > 710) return Infinity; // beyond the largest double
   return NaN;
 }
