@@ -1,5 +1,5 @@
 /**
- * Tumor growth models with closed-form solutions (the general Gompertz integrated numerically), fitted to one subject's series by weighted least squares
+ * Tumor growth models with closed-form solutions (the general Gompertz's through the exponential integral), fitted to one subject's series by weighted least squares
  * (Levenberg–Marquardt, multi-start, bounds), with standard errors and AIC/BIC; and the population summary of
  * per-subject fits. Model forms as in Benzekry et al., PLoS Comput Biol 2014;10:e1003800 (Table 1).
  */
@@ -160,10 +160,9 @@ const GROWTH_MODELS: readonly GrowthModel[] = [
 const EXTINCT = -700;
 
 /**
- * V(t) of the general Gompertz model: no closed form, so u = ln V, du/dt = ±e^((λ−1)u)·(δ − γu), is integrated
- * by Dormand–Prince 5(4) (rtol 1e-11; backwards in time with the sign flipped) — microseconds, not an ODE-solver
- * set-up per reading. Where the equation is stiff (the explicit method would need more than 20,000 steps) the
- * engine's stiff solver takes over.
+ * V(t) of the general Gompertz model: its closed form (general-gompertz.ts) forward in time; where that gives no
+ * value, and backwards, u = ln V, du/dt = ±e^((λ−1)u)·(δ − γu), is integrated by Dormand–Prince 5(4) (rtol 1e-11;
+ * backwards with the sign flipped), and where that is stiff (more than 20,000 steps) by the engine's stiff solver.
  */
 function generalGompertz(delta: number, gamma: number, lambda: number, v0: number, t: number): number {
   if (v0 <= 0) return 0;
