@@ -176,6 +176,41 @@ describe("immunoplan forecast", () => {
     ).toMatch(/'kappa'/);
   }, 120_000);
 
+  it("--model A,B stacks candidates; the JSON names each fold's weights from its inner cross-validation", () => {
+    const r = run(
+      [
+        "forecast",
+        "--data",
+        "s6.csv",
+        "--train-points",
+        "3",
+        "--min-points",
+        "6",
+        "--hold-out-column",
+        "source_file",
+        "--model",
+        "gompertz,bertalanffy-classic",
+        "--json",
+      ],
+      dir,
+    );
+    expect(r.err).toBe("");
+    const j = JSON.parse(r.out);
+    expect(j.summary.readings).toBe(40 * 5 - 1);
+    expect(j.stack.map((s: { group: string }) => s.group).sort()).toEqual(["study1.xlsx", "study2.xlsx"]);
+    for (const s of j.stack) {
+      expect(s.candidates).toEqual(["gompertz/full/log", "bertalanffy-classic (per patient)"]);
+      expect(Math.abs(s.weights[0] + s.weights[1] - 1)).toBeLessThan(1e-12);
+      // one training study of 20 patients: 3 folds of patients, too few for weights (the population alone)
+      expect(s.folds).toBe("patients");
+      expect(s.too_few_patients).toBe(true);
+      expect(s.weights).toEqual([1, 0]);
+    }
+    expect(
+      run(["forecast", "--data", "s6.csv", "--train-points", "3", "--model", "gompertz,nope"], dir).err,
+    ).toMatch(/--model: 'nope' is not a population model nor a classical model/);
+  }, 120_000);
+
   it("bad input: a clear message naming the option or file and line, exit code 2", () => {
     expect(run(["forecast", "--data", "s6.csv"], dir)).toMatchObject({ code: 2 });
     expect(run(["forecast", "--data", "s6.csv"], dir).err).toMatch(/--train-points/);

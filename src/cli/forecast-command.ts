@@ -14,6 +14,7 @@ import { fitPopulation, type PopulationParameters, type ResidualModel } from "..
 import { populationModel, populationModels } from "../models/population-models.js";
 import {
   candidateName,
+  DEFAULT_STACK,
   fitStack,
   parseCandidate,
   stackedForecast,
@@ -182,7 +183,11 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     throw new UsageError(
       `${values.data}: no patient has the ${Math.max(M, K + 1)} readings a forecast needs`,
     );
-  const modelName = values.model ?? "gompertz";
+  // default: the stack (docs/forecasting.md); with --population FILE, that population alone
+  const modelName =
+    values.model === "stack" || (values.model === undefined && values.population === undefined)
+      ? DEFAULT_STACK.join(",")
+      : (values.model ?? "gompertz");
   const covariance = values.covariance ?? "full";
   if (covariance !== "full" && covariance !== "diagonal")
     throw new UsageError(`--covariance: '${covariance}' is not diagonal or full`);
@@ -353,7 +358,9 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
                   candidates: stack.inner.candidates,
                   weights: stack.inner.weights,
                   folds: stack.inner.folds,
+                  too_few_patients: stack.inner.tooFew,
                   inner: {
+                    patients: stack.inner.patients,
                     readings: stack.inner.readings,
                     median_ae_mm: stack.inner.medianAe,
                     mae_mm: stack.inner.mae,
@@ -379,7 +386,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
   io.out(`Forecast of ${summary.patients} patients (≥ ${M} readings) from their first ${K}: ${method}\n`);
   for (const { group, stack } of stacks)
     io.out(
-      `  stack${group === null ? "" : ` for ${group}`}: ${stack.inner.candidates.map((c, k) => `${c} ${stack.inner.weights[k]}`).join(", ")} (inner median AE ${g(stack.inner.medianAe)} mm)\n`,
+      `  stack${group === null ? "" : ` for ${group}`}: ${stack.inner.candidates.map((c, k) => `${c} ${stack.inner.weights[k]}`).join(", ")} (inner median AE ${g(stack.inner.medianAe)} mm${stack.inner.tooFew ? `; ${stack.inner.patients} patients in the inner cross-validation, too few: the first candidate alone` : ""})\n`,
     );
   io.out(
     `  ${summary.readings} later readings: MAE ${g(summary.mae_mm)} mm, median AE ${g(summary.median_ae_mm)} mm, 80 % interval coverage ${pct(summary.coverage80)}, 95 % ${pct(summary.coverage95)}\n`,

@@ -86,6 +86,11 @@ describe("stacking of population forecasts", () => {
       { t: 50, observed: 20, predicted: NaN, lo80: NaN, hi80: NaN, lo95: NaN, hi95: NaN },
     ];
     expect(combineForecasts([a, blown], [0.7, 0.3])[0]).toEqual(a[0]);
+    // all the weight on a candidate without intervals: the unweighted candidate's interval ratios
+    const e = combineForecasts([a, none], [0, 1])[0];
+    expect(e.predicted).toBe(40);
+    expect(e.lo80).toBeCloseTo(20, 12); // 40 × 5/10
+    expect(e.hi80).toBeCloseTo(80, 12);
   });
 
   it("parses model[/covariance[/error model]] with defaults, and refuses unknown parts", () => {
@@ -131,11 +136,11 @@ describe("stacking of population forecasts", () => {
     const wrong = { ...right, mu: [Math.log(30), 0.006] };
     const t = [0, 40, 80, 120, 160, 200];
     const training = ["a", "b"].flatMap((g) =>
-      Array.from({ length: 6 }, (_, i) => ({
+      Array.from({ length: 30 }, (_, i) => ({
         id: `${g}${i}`,
         groupKey: g,
         t,
-        y: t.map((ti) => (25 + i) * Math.exp(0.002 * ti)),
+        y: t.map((ti) => (25 + (i % 10)) * Math.exp(0.002 * ti)),
       })),
     );
     const seen: string[] = [];
@@ -153,8 +158,24 @@ describe("stacking of population forecasts", () => {
       },
     );
     expect(inner.folds).toBe("group");
+    expect(inner.patients).toBe(60);
+    expect(inner.tooFew).toBe(false);
     expect(inner.weights).toEqual([0, 1]);
     // each inner fit saw exactly the other group
     expect(new Set(seen)).toEqual(new Set(["group:b:b", "group:a:a"]));
+    // with fewer than MIN_INNER_PATIENTS patients forecast, the first candidate alone
+    const few = innerStack(
+      [
+        parseCandidate("exponential", { covariance: "full", errorModel: "log" }),
+        parseCandidate("exponential/diagonal", { covariance: "full", errorModel: "log" }),
+      ],
+      training.filter((s) => Number(s.id.slice(1)) < 10),
+      3,
+      6,
+      (c) => (c.covariance === "full" ? wrong : right),
+    );
+    expect(few.patients).toBe(20);
+    expect(few.tooFew).toBe(true);
+    expect(few.weights).toEqual([1, 0]);
   });
 });

@@ -28,6 +28,20 @@ export interface StackCandidate {
 const PER_PATIENT = "per-patient:";
 
 /**
+ * The default stack of `immunoplan forecast` (docs/forecasting.md, how it was chosen): the Gompertz population
+ * (full Ω, error on ln y) and the six classical models of Laleh 2022 fitted per patient (the baselines).
+ */
+export const DEFAULT_STACK: readonly string[] = [
+  "gompertz",
+  "per-patient:exponential",
+  "logistic",
+  "bertalanffy-classic",
+  "von-bertalanffy",
+  "gompertz-classic",
+  "gompertz-general",
+];
+
+/**
  * `gompertz`, `gompertz/diagonal`, `gompertz/full/log-time`: a population model[/covariance[/error model]];
  * `bertalanffy-classic` or `per-patient:exponential` (for a name that is also a population model): a classical
  * model fitted per patient.
@@ -134,6 +148,7 @@ export function stackWeights(
   predicted: readonly (readonly number[])[],
   observed: readonly number[],
   step = 0.05,
+  criterion: "median" | "mean" = "median",
 ): { weights: number[]; medianAe: number; mae: number; readings: number } {
   const C = predicted.length;
   const rows: number[] = [];
@@ -162,7 +177,9 @@ export function stackWeights(
     }
     const median = medianInPlace(errors);
     const mae = total / m;
-    if (median < best.medianAe - 1e-12 || (Math.abs(median - best.medianAe) <= 1e-12 && mae < best.mae))
+    const [a, b] = criterion === "median" ? [median, mae] : [mae, median];
+    const [bestA, bestB] = criterion === "median" ? [best.medianAe, best.mae] : [best.mae, best.medianAe];
+    if (a < bestA - 1e-12 || (Math.abs(a - bestA) <= 1e-12 && b < bestB))
       best = { weights: w, medianAe: median, mae, readings: m };
   }
   return best;
@@ -185,15 +202,25 @@ export function combineForecasts(
     const predicted = used.length ? geometric(pick("predicted"), w) : NaN;
     // the quantiles: of the candidates with intervals (a classical model with as many parameters as readings has
     // none), each as a ratio to its own point forecast, averaged on the log scale and put on the stacked forecast
-    const withIntervals = used.filter((c) => Number.isFinite(forecasts[c][j].lo80));
-    const totalI = withIntervals.reduce((a, c) => a + w[c], 0);
+    // (when no weighted candidate has intervals, those of the unweighted candidates that have some, equally)
+    const hasInterval = (c: number) =>
+      forecasts[c].length > 0 &&
+      Number.isFinite(forecasts[c][j].lo80) &&
+      Number.isFinite(forecasts[c][j].predicted);
+    let withIntervals = used.filter(hasInterval);
+    let wI = w;
+    if (!withIntervals.length) {
+      withIntervals = forecasts.flatMap((_, c) => (hasInterval(c) ? [c] : []));
+      wI = forecasts.map(() => 1);
+    }
+    const totalI = withIntervals.reduce((a, c) => a + wI[c], 0);
     const q = (key: "lo80" | "hi80" | "lo95" | "hi95") => {
       if (!withIntervals.length) return NaN;
-      if (withIntervals.length === used.length) return geometric(pick(key), w);
+      if (withIntervals.length === used.length && wI === w) return geometric(pick(key), w);
       let s = 0;
       for (const c of withIntervals) {
         const f = forecasts[c][j];
-        s += (w[c] / totalI) * (Math.log(Math.max(f[key], SMALL)) - Math.log(Math.max(f.predicted, SMALL)));
+        s += (wI[c] / totalI) * (Math.log(Math.max(f[key], SMALL)) - Math.log(Math.max(f.predicted, SMALL)));
       }
       return Math.max(predicted, SMALL) * Math.exp(s);
     };
@@ -208,6 +235,13 @@ export function combineForecasts(
     };
   });
 }
+
+/**
+ * The fewest patients an inner cross-validation must forecast for its weights to be used (an assumption: weights
+ * of 7 candidates from a few dozen patients' readings follow their noise — on 20 synthetic Gompertz patients they
+ * went to a single classical model).
+ */
+export const MIN_INNER_PATIENTS = 50;
 
 /** What the inner cross-validation needs of a series: its readings and the group (e.g. study) it belongs to. */
 export interface GroupedSeries extends Series {
@@ -225,6 +259,13 @@ export interface InnerStack {
   readonly alone: { candidate: string; medianAe: number; mae: number }[];
   /** "group" (leave one group of the training data out) or "patients" (3 folds of patients). */
   readonly folds: "group" | "patients";
+  /** Patients forecast by the inner cross-validation. */
+  readonly patients: number;
+  /**
+   * Fewer than MIN_INNER_PATIENTS patients forecast: weights that noisy are not used, the first candidate (the
+   * population) takes all the weight.
+   */
+  readonly tooFew: boolean;
 }
 
 /**
@@ -239,7 +280,7 @@ export function innerStack(
   trainPoints: number,
   minPoints: number,
   fit: (c: StackCandidate, series: readonly Series[], key: string) => PopulationParameters,
-  opts: { seed?: number; step?: number } = {},
+  opts: { seed?: number; step?: number; criterion?: "median" | "mean" } = {},
 ): InnerStack {
   let groups = [...new Set(training.map((s) => s.groupKey))].sort();
   let folds: "group" | "patients" = "group";
@@ -251,6 +292,7 @@ export function innerStack(
   }
   const foldIndex = training.map((s, i) => foldOf(s, i));
   const predicted: number[][] = candidates.map(() => []);
+  let patients = 0;
   const observed: number[] = [];
   for (const g of groups) {
     const inFold = training.filter((_, i) => foldIndex[i] === g);
@@ -268,20 +310,28 @@ export function innerStack(
           predicted[k].push(r.predicted);
     });
     for (const s of splits) for (const r of s.test) observed.push(r.y);
+    patients += splits.length;
   }
-  const best = stackWeights(predicted, observed, opts.step ?? 0.05);
+  const best = stackWeights(
+    predicted,
+    observed,
+    opts.step ?? (candidates.length <= 6 ? 0.05 : 0.1),
+    opts.criterion ?? "median",
+  );
   const alone = candidates.map((c, k) => {
     const one = stackWeights([predicted[k]], observed);
     return { candidate: candidateName(c), medianAe: one.medianAe, mae: one.mae };
   });
-  return { candidates: candidates.map(candidateName), ...best, alone, folds };
+  const tooFew = patients < MIN_INNER_PATIENTS;
+  const weights = tooFew ? candidates.map((_, k) => (k === 0 ? 1 : 0)) : best.weights;
+  return { candidates: candidates.map(candidateName), ...best, weights, alone, folds, patients, tooFew };
 }
 
 /** A fitted stack: the inner cross-validation's weights and each weighted candidate's population. */
 export interface FittedStack {
   readonly inner: InnerStack;
   readonly candidates: readonly StackCandidate[];
-  /** The population of each candidate fitted on all the training series (null where its weight is 0 or it is classical). */
+  /** The population of each population candidate fitted on all the training series (null: classical). */
   readonly populations: (PopulationParameters | null)[];
 }
 
@@ -295,7 +345,7 @@ export function fitStack(
   trainPoints: number,
   minPoints: number,
   fit: (c: StackCandidate, series: readonly Series[], key: string) => PopulationParameters,
-  opts: { seed?: number; step?: number } = {},
+  opts: { seed?: number; step?: number; criterion?: "median" | "mean" } = {},
 ): FittedStack {
   const inner =
     candidates.length === 1 ? null : innerStack(candidates, training, trainPoints, minPoints, fit, opts);
@@ -311,11 +361,12 @@ export function fitStack(
       readings: 0,
       alone: [],
       folds: "group",
+      patients: 0,
+      tooFew: false,
     },
     candidates,
-    populations: candidates.map((c, k) =>
-      weights[k] > 0 && c.kind === "population" ? fit(c, usable, key) : null,
-    ),
+    // every population candidate, weighted or not: the intervals of a stack of classical models come from them
+    populations: candidates.map((c) => (c.kind === "population" ? fit(c, usable, key) : null)),
   };
 }
 
@@ -328,10 +379,10 @@ export function stackedForecast(
 ): ForecastReading[] {
   const weights = stack.inner.weights;
   const forecasts = stack.populations.map((pop, k) =>
-    weights[k] === 0
-      ? []
-      : pop
-        ? populationForecast(pop, train, test, opts)
+    pop
+      ? populationForecast(pop, train, test, opts)
+      : weights[k] === 0
+        ? []
         : classicalForecast(stack.candidates[k].model, train, test),
   );
   return combineForecasts(forecasts, weights);
