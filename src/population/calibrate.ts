@@ -15,7 +15,8 @@ import { scanDays } from "./scan-schedule.js";
 import { runBatches, type BatchTask } from "./simulate-batch.js";
 import type { Trial } from "./trial-file.js";
 import { simulatorPopulation } from "./trial-run.js";
-import { logOrSd, reviewEffect, toCentral, toInvestigator, type ReviewEffect } from "./central-review.js";
+import { DAYS_PER_MONTH, feature, sigmaOf, targetOf } from "./calibration-targets.js";
+import { reviewEffect, toCentral, type ReviewEffect } from "./central-review.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import type { CancerType, TrialPopulation } from "./types.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
@@ -34,9 +35,7 @@ export const CALIBRATION_METHOD =
   "landmark PFS and median PFS (as PFS(median) = 0.5); tolerance = published standard error (CI / 3.92, or " +
   "binomial at the trial's N) × 1.5 for [H]/[M] values, with a model-discrepancy floor of 0.03 in quadrature";
 
-const DAYS_PER_MONTH = 30.4375;
 const ROOT = path.dirname(VPOPS_DIR);
-const DISCREPANCY = 0.03;
 
 /** Seed of plausible patient i of a population built with `seed`. */
 export const patientSeed = (seed: number, i: number): number =>
@@ -45,56 +44,6 @@ export const patientSeed = (seed: number, i: number): number =>
 /** Seed of reader noise for patient i in arm `arm` of trial `trial`. */
 const noiseSeed = (seed: number, trial: number, arm: number, i: number) =>
   ((seed * 31 + trial * 1009 + arm * 101) * 2654435761 + i * 40503) >>> 0;
-
-/** The indicator a published end point averages over patients, or null when it is not a proportion of patients. */
-function feature(endpoint: string, value: number): ((o: PatientOutcome) => number) | null {
-  switch (endpoint) {
-    case "ORR":
-      return (o) => (o.bor === "CR" || o.bor === "PR" ? 1 : 0);
-    case "CR":
-      return (o) => (o.bor === "CR" ? 1 : 0);
-    case "DCR":
-      return (o) => (o.bor === "CR" || o.bor === "PR" || o.bor === "SD" || o.bor === "NON-CR/NON-PD" ? 1 : 0);
-    case "DRR":
-      return (o) => (o.durable ? 1 : 0);
-    case "median_PFS_months":
-      return (o) => (o.pfsDays > value * DAYS_PER_MONTH ? 1 : 0);
-  }
-  const lm = LANDMARK.exec(endpoint);
-  if (lm && lm[1] === "PFS") {
-    const d = Number(lm[2]) * DAYS_PER_MONTH;
-    return (o) => (o.pfsDays > d ? 1 : 0);
-  }
-  return null;
-}
-
-/**
- * Target value of the feature's mean (a median becomes PFS(median) = 0.5). A centrally reviewed proportion is
- * aimed at on the investigator scale the simulation reads in (central-review.ts).
- */
-function targetOf(p: PublishedEndpoint, review: ReviewEffect | null = null): number {
-  if (p.endpoint === "median_PFS_months") return 0.5;
-  return review ? toInvestigator(p.value, review) : p.value;
-}
-
-function sigmaOf(p: PublishedEndpoint, n: number, review: ReviewEffect | null = null): number {
-  let se: number;
-  const scale = (x: number) => (review ? toInvestigator(x, review) : x);
-  if (p.ci && p.endpoint !== "median_PFS_months" && p.ci[1] !== null) {
-    const z = (p.ci_level ?? 0.95) >= 0.95 ? 3.92 : 3.29;
-    se = (scale(p.ci[1]) - scale(p.ci[0])) / z;
-  } else {
-    const t = targetOf(p, review);
-    se = Math.sqrt(Math.max(t * (1 - t), 0.01) / Math.max(n, 1));
-  }
-  if (p.certainty && /\[(H|M)\]|^(H|M)$/.test(p.certainty)) se *= 1.5;
-  // the odds ratio's own uncertainty, on the proportion scale (delta method)
-  if (review) {
-    const t = targetOf(p, review);
-    se = Math.hypot(se, t * (1 - t) * logOrSd(review));
-  }
-  return Math.sqrt(se * se + DISCREPANCY * DISCREPANCY);
-}
 
 interface ArmRun {
   readonly trial: number;
