@@ -85,8 +85,7 @@ const MODELS: readonly PopulationModel[] = [
     logSize: (phi, t, out) => {
       const w = Math.exp(phi[2]);
       const k = phi[3] / 100;
-      for (let j = 0; j < t.length; j++)
-        out[j] = phi[1] + (phi[0] - phi[1]) * Math.exp(-w * t[j]) + k * t[j];
+      for (let j = 0; j < t.length; j++) out[j] = phi[1] + (phi[0] - phi[1]) * Math.exp(-w * t[j]) + k * t[j];
     },
   },
   {
