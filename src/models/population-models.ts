@@ -8,6 +8,11 @@
  * - claret: y0·exp(KL·t − (KD/λ)·(1 − e^(−λt))) — Claret et al., J Clin Oncol 2009;27:4103 (constant exposure,
  *   resistance decaying the kill rate at λ).
  * - gompertz: y∞·(y0/y∞)^(e^(−ω·t)) — classic Gompertz (Laleh et al., PLoS Comput Biol 2022;18:e1009822).
+ * - gompertz-drift: y∞·(y0/y∞)^(e^(−ω·t))·e^(k·t/100), k signed (per 100 time units) — a Gompertz approach to a
+ *   plateau times a slow exponential drift: regrowth of a resistant part after shrinkage (k > 0); k = 0 is the
+ *   classic Gompertz (nested). Claret's log-size form with a signed rate.
+ * - resistant-fraction: y0·(f·e^(g·t) + (1 − f)·e^(−d·t)), f on the logit scale — a sensitive part shrinking and a
+ *   resistant fraction f growing (the mixture form of tumor-growth-inhibition models).
  * - general-gompertz: dy/dt = y^λ·(δ − γ·ln y) — Laleh 2022's general Gompertz on the measured size (λ = 1: the
  *   classic Gompertz with y∞ = e^(δ/γ), ω = γ), integrated by RK4 in u = ln y.
  * - exponential: y0·e^(k·t), k signed.
