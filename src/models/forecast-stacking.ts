@@ -224,14 +224,16 @@ export function combineForecasts(
       }
       return Math.max(predicted, SMALL) * Math.exp(s);
     };
+    // SMALL stands for 0 mm on the log scale: a stacked quantile there is the censored end, a reading of 0 mm
+    const mm = (v: number) => (v <= SMALL ? 0 : v);
     return {
       t: r.t,
       observed: r.observed,
       predicted,
-      lo80: q("lo80"),
-      hi80: q("hi80"),
-      lo95: q("lo95"),
-      hi95: q("hi95"),
+      lo80: mm(q("lo80")),
+      hi80: mm(q("hi80")),
+      lo95: mm(q("lo95")),
+      hi95: mm(q("hi95")),
     };
   });
 }

@@ -89,6 +89,7 @@ export function populationForecast(
   const out = new Float64Array(times.length);
   const z = new Float64Array(q);
   const log = pop.errorModel !== "constant";
+  const lnFloor = Math.log(pop.floor);
   const ipred = new Float64Array(times.length);
   model.predict(Float64Array.from(mode.phi), times, ipred);
   // Importance sampling: draws from a Student t (4 degrees of freedom) around the mode with the Laplace
@@ -134,7 +135,9 @@ export function populationForecast(
     model.predict(phi, times, out);
     for (let j = 0; j < times.length; j++) {
       const v = out[j] + residualSd(pop, out[j], times[j]) * standardNormal(rand);
-      draws[j][d] = log ? Math.exp(v) : Math.max(v, 0);
+      // on the log scale a reading at or below the floor stands for any reading from 0 to the floor (the fit raised
+      // readings of 0 — a lesion that disappeared — to it): a draw there is read as 0, the censored end
+      draws[j][d] = log ? (v <= lnFloor ? 0 : Math.exp(v)) : Math.max(v, 0);
     }
   }
   if (importance) {
