@@ -82,7 +82,7 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     "(KEYNOTE-006, KEYNOTE-024, the pooled C-144-01 analysis) is set against the simulated one moved to the central",
     "scale: odds × 0.80 for ORR, × 0.90 for DCR (Zhang J, et al. Ann Transl Med 2018;6:89, 28 phase III trials:",
     "0.81 and 0.79 in experimental and control arms); the calibration aims the investigator-read value at the",
-    "published one moved back, with the odds ratio's own uncertainty. Those rows are marked \"central review\" with",
+    'published one moved back, with the odds ratio\'s own uncertainty. Those rows are marked "central review" with',
     "the investigator-read value. CR and PFS are not moved (no figure for CR; no systematic PFS difference, Amit",
     "2011).",
     "",

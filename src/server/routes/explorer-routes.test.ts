@@ -34,7 +34,10 @@ describe("model explorer endpoints", () => {
     expect(run.days).toHaveLength(121);
     expect(run.sldMm.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
     expect(run.states.map((x) => x.name)).toContain("E");
-    const b = await clinician.post("/api/explorer/prostate-cancer/population", { arm: arm.id, horizonDays: 120 });
+    const b = await clinician.post("/api/explorer/prostate-cancer/population", {
+      arm: arm.id,
+      horizonDays: 120,
+    });
     expect(b.statusCode).toBe(200);
     const band = b.json() as { samples: number; sldBands: number[][]; pResponse: number };
     expect(band.samples).toBe(100);
