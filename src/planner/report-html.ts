@@ -85,6 +85,24 @@ ${x.modelNotes.length ? `<details><summary>Model notes (unit conversions and ass
 }
 
 /** P(grade ≥ 3 adverse event) of a candidate: "≥ 27 %" when some of its agents have no sourced rate. */
+/**
+ * The not-converged warning when the plan's flags do not already carry it (plans stored before the flags, or a
+ * document whose convergence was changed after planning): shown whatever other flags the plan has.
+ */
+export function convergenceNotice(plan: Plan): string | null {
+  const p = plan.personalization;
+  if (p.converged || (plan.flags ?? []).some((f) => /did not converge/.test(f))) return null;
+  const why =
+    p.convergence ??
+    `R-hat ≥ ${RHAT_LIMIT} for ${
+      p.posterior
+        .filter((x) => x.informedByData && !(x.rhat < RHAT_LIMIT))
+        .map((x) => x.name)
+        .join(", ") || "some parameter"
+    }`;
+  return `The personalization did not converge (${why}): the predictions below are unreliable.`;
+}
+
 export function toxicityPct(c: RankedCandidate): string {
   const t = c.toxicity;
   if (t.pAny === undefined) return num(t.score); // plans made before issue 14 kept a count of risks
@@ -176,16 +194,7 @@ export function renderPlanHtml(source: Plan, opts: { readonly approved?: Approva
 </header>
 ${approval ? approvedSection(plan, approval) : ""}
 ${(plan.flags ?? []).map((f) => `<p class="warning" role="alert">${e(f)}</p>`).join("")}
-${
-  p.converged || (plan.flags ?? []).length
-    ? ""
-    : `<p class="warning" role="alert">The personalization did not converge (R-hat ≥ ${RHAT_LIMIT} for ${e(
-        p.posterior
-          .filter((x) => x.informedByData && !(x.rhat < RHAT_LIMIT))
-          .map((x) => x.name)
-          .join(", ") || "some parameter",
-      )}): the predictions below are unreliable.</p>`
-}
+${convergenceNotice(plan) ? `<p class="warning" role="alert">${e(convergenceNotice(plan)!)}</p>` : ""}
 <h2>${approval ? "How the candidates compared" : "Summary"}</h2>
 ${
   approval

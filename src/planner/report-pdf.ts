@@ -9,11 +9,10 @@ import { doseText } from "../therapy/dose-text.js";
 import { stepDays, type Protocol } from "../therapy/protocol-schema.js";
 import { approvedPlanDocument } from "./approved.js";
 import type { PatientCopy } from "./patient-copy.js";
-import { RHAT_LIMIT } from "./personalize.js";
 import type { Plan } from "./plan.js";
 import { clinicalLines, ppcFigure } from "./report-clinical.js";
 import { burdenFigure, sldFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
-import { toxicityPct, toxicityWords, ttpText, type ApprovalInfo } from "./report-html.js";
+import { convergenceNotice, toxicityPct, toxicityWords, ttpText, type ApprovalInfo } from "./report-html.js";
 
 const REPLACE: Record<string, string> = {
   "≥": ">=",
@@ -173,12 +172,10 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
   );
   doc.moveDown(0.4);
   disclaimer();
-  if (!plan.personalization.converged || (plan.flags ?? []).length) {
+  const notice = convergenceNotice(plan);
+  if (notice || (plan.flags ?? []).length) {
     doc.font("Helvetica-Bold").fillColor("#c92a2a");
-    if (!(plan.flags ?? []).length)
-      text(
-        `WARNING: the personalization did not converge (R-hat >= ${RHAT_LIMIT} for some parameter): the predictions are unreliable.`,
-      );
+    if (notice) text(`WARNING: ${notice}`);
     for (const f of plan.flags ?? []) text(`WARNING: ${f}`);
     doc.font("Helvetica").fillColor("#222");
   }
