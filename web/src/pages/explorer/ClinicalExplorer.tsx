@@ -300,7 +300,7 @@ export function ClinicalExplorer() {
       <PopulationPanel band={band} draws={pop?.draws ?? 100} />
       {run && otherLines.length > 0 && (
         <LogPlot
-          title="Other states: drugs, virus, regulatory T cells, host lymphocytes"
+          title="Other states: drugs, virus, regulatory T cells, host lymphocytes (one point a day: a drug of minutes, like IL-2, shows only where a point falls just after a dose)"
           x={run.days}
           lines={otherLines}
           xLabel="time (days)"
