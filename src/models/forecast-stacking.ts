@@ -270,6 +270,14 @@ export interface InnerStack {
   readonly tooFew: boolean;
 }
 
+/** Fits a candidate's population on some series (may memoize on `key`). */
+export type StackFit = (c: StackCandidate, series: readonly Series[], key: string) => PopulationParameters;
+export interface StackOptions {
+  readonly seed?: number;
+  readonly step?: number;
+  readonly criterion?: "median" | "mean";
+}
+
 /**
  * Stacking weights from an inner cross-validation on `training` only: for each group of the training series
  * (3 folds of patients when there is a single group), every candidate's population is fitted on the other groups
@@ -281,8 +289,8 @@ export function innerStack(
   training: readonly GroupedSeries[],
   trainPoints: number,
   minPoints: number,
-  fit: (c: StackCandidate, series: readonly Series[], key: string) => PopulationParameters,
-  opts: { seed?: number; step?: number; criterion?: "median" | "mean" } = {},
+  fit: StackFit,
+  opts: StackOptions = {},
 ): InnerStack {
   let groups = [...new Set(training.map((s) => s.groupKey))].sort();
   let folds: "group" | "patients" = "group";
@@ -346,8 +354,8 @@ export function fitStack(
   training: readonly GroupedSeries[],
   trainPoints: number,
   minPoints: number,
-  fit: (c: StackCandidate, series: readonly Series[], key: string) => PopulationParameters,
-  opts: { seed?: number; step?: number; criterion?: "median" | "mean" } = {},
+  fit: StackFit,
+  opts: StackOptions = {},
 ): FittedStack {
   const inner =
     candidates.length === 1 ? null : innerStack(candidates, training, trainPoints, minPoints, fit, opts);

@@ -143,7 +143,7 @@ export interface ConditionedPrior {
  * twice: for the conditioned prior and for the widened one of its prior-sensitivity line).
  */
 const regenerated = new Map<string, VirtualPatient[]>();
-function vpopPatients(file: string, vpop: VpopFile): VirtualPatient[] {
+export function vpopPatients(file: string, vpop: VpopFile): VirtualPatient[] {
   const key = `${file}\0${vpop.created}\0${vpop.patients.length}`;
   let ps = regenerated.get(key);
   if (!ps) {

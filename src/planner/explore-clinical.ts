@@ -12,14 +12,20 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { seededRandom, weightedQuantile } from "../engine/statistics.js";
-import { baselineStart, lesionsAt } from "../population/personal-patient.js";
-import { clinicalModel, dosingPatient, simulatePatient } from "../population/simulate-patient.js";
+import { lesionsAt } from "../population/personal-patient.js";
+import {
+  baselineStart,
+  clinicalModel,
+  dosingPatient,
+  simulatePatient,
+} from "../population/simulate-patient.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
 import { CANCER_TYPES, type CancerType } from "../population/types.js";
-import { sampleVirtualPatient, type VirtualPatient } from "../population/virtual-patient.js";
+import type { VirtualPatient } from "../population/virtual-patient.js";
 import { loadVpop, shippedVpopFile, type VpopFile } from "../population/vpop-file.js";
 import { compileClinical } from "../therapy/compile-clinical.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
+import { vpopPatients } from "./case-population.js";
 import type { ClinicalSample } from "./clinical-personalize.js";
 import type {
   ExploreRequest,
@@ -128,7 +134,7 @@ function population(cancer: CancerType): LoadedPopulation {
   if (!existsSync(file))
     throw new ExplorerInputError(`cancer: no calibrated population is shipped for ${cancer}`, "cancer");
   const { vpop, warnings } = loadVpop(file);
-  const patients = vpop.patients.map((p) => sampleVirtualPatient(vpop.cancer, p.seed));
+  const patients = vpopPatients(file, vpop);
   // the explorer's virtual patients: systematic resampling of the calibrated weights (a seeded draw)
   const w = Float64Array.from(vpop.patients, (p) => p.weight);
   const chosen = systematicResample(w, EXPLORER_DRAWS, seededRandom(EXPLORER_SEED)());
@@ -219,6 +225,17 @@ export function explorerArm(cancer: CancerType, id: string): ExplorerArm {
   return arm;
 }
 
+/**
+ * The values a parameter may take in the explorer (its slider's ends): the model's plausible range, widened to the
+ * patient's own value and the calibrated population's 5–95 %; ×/÷ 10 around the own value when the model gives none.
+ */
+function allowedRange(p: ExplorerParameter, own: number): [number, number] {
+  return [
+    Math.min(p.range?.[0] ?? own / 10, own, p.population?.p5 ?? own),
+    Math.max(p.range?.[1] ?? own * 10, own, p.population?.p95 ?? own),
+  ];
+}
+
 /** One virtual patient of the calibrated population under one protocol, with parameters changed. */
 export function exploreClinicalPatient(req: ExploreRequest): ExploreResult {
   const pop = population(req.cancer);
@@ -245,9 +262,7 @@ export function exploreClinicalPatient(req: ExploreRequest): ExploreResult {
       );
     if (!Number.isFinite(v) || v < 0)
       throw new ExplorerInputError(`overrides.${k}: a finite number ≥ 0`, `overrides.${k}`);
-    const own = base.parameters[k] ?? defaults[model.parameterIndex(k)];
-    const lo = Math.min(p.range?.[0] ?? own / 100, own);
-    const hi = Math.max(p.range?.[1] ?? own * 100, own);
+    const [lo, hi] = allowedRange(p, base.parameters[k] ?? defaults[model.parameterIndex(k)]);
     if (v < lo || v > hi)
       throw new ExplorerInputError(
         `overrides.${k}: ${v} is outside the plausible range ${lo}–${hi} ${p.unit}`,
@@ -256,7 +271,7 @@ export function exploreClinicalPatient(req: ExploreRequest): ExploreResult {
   }
   const vp: VirtualPatient = { ...base, parameters: { ...base.parameters, ...req.overrides } };
   const days = Array.from({ length: req.horizonDays + 1 }, (_, i) => i);
-  const course = simulatePatient(vp, arm.protocol, days, inputs, baselineStart(vp));
+  const course = simulatePatient(vp, arm.protocol, days, inputs);
   const n = course.days.length;
   const lesionMm = vp.lesions.map(() => new Array<number>(n));
   const sldMm = new Array<number>(n);
@@ -285,7 +300,12 @@ export function exploreClinicalPatient(req: ExploreRequest): ExploreResult {
   const parameters = info.map((p) => {
     const own = base.parameters[p.name] ?? defaults[model.parameterIndex(p.name)];
     const value = req.overrides[p.name] ?? own;
-    return { ...p, value, changed: req.overrides[p.name] !== undefined && value !== own };
+    return {
+      ...p,
+      value,
+      bounds: allowedRange(p, own),
+      changed: req.overrides[p.name] !== undefined && value !== own,
+    };
   });
   const notes = [
     "A virtual patient of the calibrated population, not a real patient; lesions are the model's, without reader noise or new lesions.",

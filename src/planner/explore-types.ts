@@ -35,6 +35,12 @@ export interface ExplorerParameter {
   readonly population: { readonly p5: number; readonly p50: number; readonly p95: number } | null;
 }
 
+export interface ExplorerPatientParameter extends ExplorerParameter {
+  readonly value: number;
+  readonly bounds: readonly [number, number];
+  readonly changed: boolean;
+}
+
 export interface ExplorerPopulation {
   readonly cancer: CancerType;
   readonly patients: number;
@@ -74,7 +80,8 @@ export interface ExploreResult {
       readonly diameterMm: number;
     }[];
   };
-  readonly parameters: readonly (ExplorerParameter & { readonly value: number; readonly changed: boolean })[];
+  /** Each parameter's value for this patient, and the values the explorer accepts for it (`bounds`). */
+  readonly parameters: readonly ExplorerPatientParameter[];
   readonly days: readonly number[];
   /** Sum of the diameters of the target lesions (mm), and each lesion's diameter (mm), per day. */
   readonly sldMm: readonly number[];

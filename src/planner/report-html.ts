@@ -162,6 +162,7 @@ export function renderPlanHtml(source: Plan, opts: { readonly approved?: Approva
   const approval = opts.approved;
   const plan = approval ? approvedPlanDocument(source, approval.candidate) : source;
   const p = plan.personalization;
+  const notice = convergenceNotice(plan);
   const explained = plan.explanations
     .map((x) => {
       const c = plan.candidates.find((k) => k.id === x.id)!;
@@ -194,7 +195,7 @@ export function renderPlanHtml(source: Plan, opts: { readonly approved?: Approva
 </header>
 ${approval ? approvedSection(plan, approval) : ""}
 ${(plan.flags ?? []).map((f) => `<p class="warning" role="alert">${e(f)}</p>`).join("")}
-${convergenceNotice(plan) ? `<p class="warning" role="alert">${e(convergenceNotice(plan)!)}</p>` : ""}
+${notice ? `<p class="warning" role="alert">${e(notice)}</p>` : ""}
 <h2>${approval ? "How the candidates compared" : "Summary"}</h2>
 ${
   approval

@@ -65,9 +65,6 @@ export function lesionDiameter(l: { diameterMm: number; w: number; scar: number 
   return l.diameterMm * Math.max(Math.max(0, ratio) ** l.w, l.scar) ** (1 / 3);
 }
 
-/** Total cells of the occult metastases (they are part of the systemic group in the model). */
-export const occultCells = (vp: VirtualPatient): number => occultLesions(vp).reduce((s, o) => s + o.cells, 0);
-
 /**
  * The scans of one patient: `course` holds the group volumes at day 0 and at every scan day (same order as
  * `scanDays`, which starts with the baseline 0). `noiseSeed` draws the reader noise of this trial's readings.

@@ -136,19 +136,6 @@ export function occultAt(
   return occult.map((o) => ({ cells: o.cells * factor ** o.w, w: o.w }));
 }
 
-/** A virtual patient's state at its own baseline, as a StartState (what simulatePatient starts from without one). */
-export function baselineStart(vp: VirtualPatient): StartState {
-  return {
-    sens: Math.max(0, 1 - vp.r0 - vp.q0),
-    r: vp.r0,
-    q: vp.q0,
-    deadFraction: vp.deadFraction,
-    occult: occultLesions(vp),
-    others: { E: vp.e0 },
-    modules: [],
-  };
-}
-
 /**
  * The patient at the last output of `course` (which started from `vp`, or from `start` when given): its lesions at
  * their modelled diameters (the residual mass rescaled to the new size), and the state the next simulation starts

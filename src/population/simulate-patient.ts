@@ -9,7 +9,7 @@ import { loadModelByName } from "../models/catalog.js";
 import { CLINICAL_MODEL, compileClinical, type ClinicalInputs } from "../therapy/compile-clinical.js";
 import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
-import { occultCells } from "./observe.js";
+import { occultLesions } from "./observe.js";
 import { lesionCells, type Lesion, type VirtualPatient } from "./virtual-patient.js";
 
 const models = new Map<string, CompiledModel>();
@@ -72,6 +72,19 @@ export function dosingPatient(vp: VirtualPatient): Patient {
   };
 }
 
+/** A virtual patient's state at its own baseline, as a StartState (what simulatePatient starts from without one). */
+export function baselineStart(vp: VirtualPatient): StartState {
+  return {
+    sens: Math.max(0, 1 - vp.r0 - vp.q0),
+    r: vp.r0,
+    q: vp.q0,
+    deadFraction: vp.deadFraction,
+    occult: occultLesions(vp),
+    others: { E: vp.e0 },
+    modules: [],
+  };
+}
+
 /** Lesions that form the locally treated group for this protocol. */
 export function localLesions(vp: VirtualPatient, inputs: ClinicalInputs): Set<string> {
   const out = new Set<string>();
@@ -131,13 +144,13 @@ export function simulatePatient(
     if (i >= 0) y0[i] = v;
   };
   // lesions hold viable cells and dead cells at their steady share; occult metastases are viable
-  if (start) for (const [k, v] of Object.entries(start.others)) put(k, v);
-  const r = start ? start.r : vp.r0;
-  const q = start ? start.q : vp.q0;
+  const from = start ?? baselineStart(vp);
+  for (const [k, v] of Object.entries(from.others)) put(k, v);
+  const { r, q } = from;
   const sens = 1 - r - q;
-  const dead = start ? start.deadFraction : vp.deadFraction;
+  const dead = from.deadFraction;
   const live = 1 - dead;
-  const occult = start ? start.occult.reduce((s, o) => s + o.cells, 0) : occultCells(vp);
+  const occult = from.occult.reduce((s, o) => s + o.cells, 0);
   const vs = ns * live + occult;
   const vl = nl * live;
   put("Ss", vs * sens);
@@ -148,7 +161,6 @@ export function simulatePatient(
   put("Rl", vl * r);
   put("Ql", vl * q);
   put("Dl", nl * dead);
-  if (!start) put("E", vp.e0);
 
   const tEnd = days[days.length - 1];
   const atol = Float64Array.from(model.spec.states, (s) => (s.unit === "cell" ? 1 : 1e-8));

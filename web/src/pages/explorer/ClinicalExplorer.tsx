@@ -12,7 +12,6 @@ import {
 } from "@mantine/core";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type {
-  ExplorerParameter,
   ExplorerPopulation,
   ExploreResult,
   PublishedFigure,
@@ -22,6 +21,7 @@ import { LogPlot, PALETTE, type PlotLine } from "../../components/LogPlot";
 import { fmt, pct } from "../../format";
 import { ParameterSlider } from "./ParameterSlider";
 import { PopulationPanel, type PopulationRun } from "./PopulationPanel";
+import { download } from "./download";
 
 interface Catalog {
   cancers: string[];
@@ -37,14 +37,6 @@ const CANCER_NAMES: Record<string, string> = {
   "large-b-cell-lymphoma": "Large B-cell lymphoma",
   "prostate-cancer": "Prostate cancer",
 };
-
-function download(name: string, text: string) {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(a.href);
-}
 
 const ci = (c: PublishedFigure["ci"], f: (x: number) => string) =>
   c ? ` (95 % CI ${f(c[0])}–${c[1] === null ? "not reached" : f(c[1])})` : "";
@@ -181,6 +173,7 @@ export function ClinicalExplorer() {
           ),
         ),
       ].join("\n") + "\n",
+      "text/csv",
     );
   const params = run?.parameters ?? [];
   const armInfo = pop?.arms.find((a) => a.id === arm);
@@ -327,7 +320,7 @@ export function ClinicalExplorer() {
           {params.map((p) => (
             <ParameterSlider
               key={p.name}
-              p={p as ExplorerParameter & { value: number; changed: boolean }}
+              p={p}
               onChange={(v) => setOverrides((o) => ({ ...o, [p.name]: v }))}
             />
           ))}

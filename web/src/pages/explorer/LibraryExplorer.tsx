@@ -6,19 +6,12 @@ import { get } from "../../api";
 import { LogPlot, PALETTE } from "../../components/LogPlot";
 import { fmt, formatQuantity } from "../../format";
 import { modelText, simulate } from "../../sim";
+import { download } from "./download";
 
 interface ModelInfo {
   name: string;
   description: string;
   modules: { name: string; description: string }[];
-}
-
-function download(name: string, text: string, type: string) {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(a.href);
 }
 
 /** Every model of the library (published models reproduced, the core model): compiled and solved in the browser. */

@@ -1,21 +1,14 @@
 import { Slider, Text } from "@mantine/core";
-import type { ExplorerParameter } from "../../../../src/planner/explore-types.js";
+import type { ExplorerPatientParameter } from "../../../../src/planner/explore-types.js";
 import { fmt, formatQuantity } from "../../format";
 
-type Param = ExplorerParameter & { readonly value: number; readonly changed: boolean };
-
-/** The slider's bounds: the model's plausible range, widened to the patient's own value. */
-function bounds(p: Param): [number, number] {
-  const own = p.value;
-  const lo = Math.min(p.range?.[0] ?? own / 10, own, p.population?.p5 ?? own);
-  const hi = Math.max(p.range?.[1] ?? own * 10, own, p.population?.p95 ?? own);
-  return [lo, hi];
-}
-
 /** One parameter: log-scale slider when its range is positive and spans a decade or more, linear otherwise. */
-export function ParameterSlider(props: { readonly p: Param; readonly onChange: (v: number) => void }) {
+export function ParameterSlider(props: {
+  readonly p: ExplorerPatientParameter;
+  readonly onChange: (v: number) => void;
+}) {
   const { p } = props;
-  const [lo, hi] = bounds(p);
+  const [lo, hi] = p.bounds; // the server's: a value inside them is accepted
   const log = lo > 0 && hi / lo >= 10;
   const to = (v: number) => (log ? Math.log10(v) : v);
   const from = (x: number) => (log ? 10 ** x : x);
