@@ -47,6 +47,19 @@ describe("calibrated virtual populations", () => {
     expect(vpop.calibration.effective_sample_size).toBeLessThanOrEqual(80);
   }, 120_000);
 
+  it("reads a value published at an earlier data cut at that cut, not at the full follow-up", async () => {
+    const text = trialText(0.15).replace(
+      "published:\n",
+      "published:\n  - { arm: nivolumab, endpoint: ORR, value: 0.1, ci: [0.05, 0.15], data_cut_weeks: 16 }\n",
+    );
+    const trial = parseTrial(text, "/tmp/c.yaml");
+    const vpop = await buildVpop({ cancer: "melanoma", trials: [trial], plausible: 80, seed: 3, threads: 1 });
+    const orr = vpop.calibration.targets.filter((t) => t.endpoint === "ORR");
+    expect(orr.map((t) => t.data_cut_weeks)).toEqual([16, null]);
+    // confirmed responses only accrue with follow-up: week 16 (2 scans, confirmation at the second) holds fewer
+    expect(orr[0].prior!).toBeLessThan(orr[1].prior!);
+  }, 120_000);
+
   it("draws patients in proportion to their weights", () => {
     const rand = seededRandom(1);
     const counts = [0, 0, 0];

@@ -294,6 +294,9 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       constraints.push({
         trial: ti,
         review,
+        // a value published at an earlier data cut is compared with the outcomes at that cut (until 2026-11-30 the
+        // cut was computed here and then dropped: every target was read at the full follow-up)
+        ...(cut !== undefined ? { cut } : {}),
         published: p,
         arms: mine,
         f,

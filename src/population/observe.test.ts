@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { observeCourse, occultLesions, NEW_LESION_MM } from "./observe.js";
+import { observeCourse, occultLesions, residualMass, NEW_LESION_MM } from "./observe.js";
 import type { GroupCourse } from "./simulate-patient.js";
 import { lesionCells, sampleVirtualPatient, type VirtualPatient } from "./virtual-patient.js";
 
@@ -51,14 +51,15 @@ describe("the observation layer", () => {
       const last = c.scans[c.scans.length - 1];
       for (const m of last.lesions.filter((x) => x.role === "target")) {
         const l = vp.lesions.find((x) => x.id === m.lesionId)!;
+        const scar = residualMass(l, last.day);
         if (m.nodal && l.scar === 0) expect(m.diameterMm!).toBeLessThan(10);
         else if (m.nodal) continue;
-        else if (l.scar === 0 || l.diameterMm * l.scar ** (1 / 3) < 3) {
+        else if (l.scar === 0 || l.diameterMm * scar ** (1 / 3) < 3) {
           expect(m.diameterMm).toBe(0);
           resolved++;
         } else {
           // d0 · scar^(1/3) within reader noise (4 SD), and at least the 5 mm of "too small to measure"
-          const expected = Math.max(5, l.diameterMm * l.scar ** (1 / 3));
+          const expected = Math.max(5, l.diameterMm * scar ** (1 / 3));
           expect(Math.abs(Math.log(m.diameterMm! / expected))).toBeLessThan(0.5);
           scars++;
         }
@@ -67,6 +68,47 @@ describe("the observation layer", () => {
     }
     expect(resolved).toBeGreaterThan(0);
     expect(scars).toBeGreaterThan(0);
+  });
+
+  it("shrinks a residual mass with the patient's half-life: a lesion held at its scar reads smaller later, and resolves", () => {
+    // lesions that keep a residual mass: each has the patient's half-life, within the prior's range
+    const kept = [];
+    for (let s = 1; s <= 60; s++)
+      for (const l of sampleVirtualPatient("melanoma", s).lesions)
+        if (l.scar > 0) {
+          expect(l.scarHalfLife).toBeGreaterThanOrEqual(180);
+          expect(l.scarHalfLife).toBeLessThanOrEqual(3650);
+          kept.push(l);
+        }
+    expect(kept.length).toBeGreaterThan(10);
+    const l = kept[0];
+    const T = l.scarHalfLife!;
+    expect(residualMass(l, 0)).toBe(l.scar);
+    expect(residualMass(l, T) / l.scar).toBeCloseTo(0.5, 12);
+    expect(residualMass(l, 3 * T) / l.scar).toBeCloseTo(0.125, 12);
+    // a lesion without a half-life keeps its residual mass
+    expect(residualMass({ scar: 0.05 }, 5000)).toBe(0.05);
+    // the cancer gone from day 42 on: readings fall with the residual mass until it is under 3 mm (0 mm)
+    let vp: VirtualPatient | undefined;
+    for (let s = 1; s < 400 && !vp; s++) {
+      const v = sampleVirtualPatient("melanoma", s);
+      if (v.lesions.every((x) => x.role !== "target" || (!x.nodal && x.scar > 0))) vp = v;
+    }
+    expect(vp).toBeDefined();
+    const half = vp!.lesions.find((x) => x.scar > 0)!.scarHalfLife!;
+    const v0 = vp!.lesions.reduce((s, x) => s + (Math.PI / 6) * x.diameterMm ** 3, 0);
+    const days = [0, 42, 42 + half, 42 + 20 * half];
+    const c: GroupCourse = {
+      ...course(vp!, [1, 1e-30, 1e-30, 1e-30]),
+      days: Float64Array.from(days),
+      volumeS: Float64Array.from([v0, v0 * 1e-30, v0 * 1e-30, v0 * 1e-30]),
+    };
+    const trueSum = observeCourse(vp!, c, 3).trueSumMm;
+    // one half-life: diameters × 2^(−1/3) (while above 3 mm; below they read 0)
+    expect(trueSum[2] / trueSum[1]).toBeCloseTo(2 ** (-1 / 3), 6);
+    // twenty half-lives: the residual mass is a millionth of what it was, every target lesion under 3 mm
+    const last = observeCourse(vp!, c, 3).scans[3];
+    for (const m of last.lesions.filter((x) => x.role === "target")) expect(m.diameterMm).toBe(0);
   });
 
   it("turns occult metastases into new lesions once they reach 10 mm, and they stay reported", () => {

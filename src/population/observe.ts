@@ -4,7 +4,9 @@
  * - Lesion j of group g (systemic or locally treated) has the diameter d_j(t) = d_j(0)·max((V_g(t)/V_g(0))^w_j,
  *   s_j)^(1/3): its volume follows its group's volume (viable and dead cells) to a lesion-level power w_j (log-normal
  *   heterogeneity between lesions [assumption]) and, unless it resolves completely (65 % of lesions, from OPTiM's
- *   lesion-level complete resolutions), keeps a residual mass s_j of 1–10 % of its baseline volume (scar).
+ *   lesion-level complete resolutions), keeps a residual mass s_j of 1–10 % of its baseline volume (scar) that
+ *   resolves with the patient's half-life T (s_j·2^(−t/T), T log-uniform 180–3,650 days [assumption]): late
+ *   complete responses, as CR rates rise between a trial's first report and its long follow-up.
  * - Reader noise: each reading is multiplied by exp(σ·ε), σ = 8.6 % (+3 % for lesions < 10 mm and nodes) — the
  *   between-reader limits of agreement of Yoon 2016 (clinical-model.md §5.3). A non-nodal lesion below 3 mm has
  *   disappeared (0 mm); 3–5 mm is "too small to measure" and recorded as 5 mm (RECIST default). A node keeps a
@@ -61,8 +63,19 @@ export function occultLesions(vp: VirtualPatient): OccultLesion[] {
 }
 
 /** The diameter of a lesion when its group's volume is `ratio` times its baseline volume (the rule above). */
-export function lesionDiameter(l: { diameterMm: number; w: number; scar: number }, ratio: number): number {
-  return l.diameterMm * Math.max(Math.max(0, ratio) ** l.w, l.scar) ** (1 / 3);
+export function lesionDiameter(
+  l: { diameterMm: number; w: number; scar: number; scarHalfLife?: number },
+  ratio: number,
+  day = 0,
+): number {
+  return l.diameterMm * Math.max(Math.max(0, ratio) ** l.w, residualMass(l, day)) ** (1 / 3);
+}
+
+/** The residual mass of a lesion on `day` of its course, as a share of its baseline volume. */
+export function residualMass(l: { scar: number; scarHalfLife?: number }, day: number): number {
+  return l.scar > 0 && l.scarHalfLife !== undefined && day > 0
+    ? l.scar * 2 ** (-day / l.scarHalfLife)
+    : l.scar;
 }
 
 /**
@@ -99,7 +112,7 @@ export function observeCourse(
       const v0 = local ? vl0 : vs0;
       const v = local ? course.volumeL[i] : course.volumeS[i];
       // a lesion that does not resolve keeps a residual mass (scar) when its cancer cells are gone
-      const d = lesionDiameter(l, v0 > 0 ? v / v0 : 0);
+      const d = lesionDiameter(l, v0 > 0 ? v / v0 : 0, course.days[i]);
       if (l.role === "target") {
         sum += d;
         const sigma = sd + (d < 10 || l.nodal ? sdSmall : 0);

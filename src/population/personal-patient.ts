@@ -6,7 +6,7 @@
  * through a simulated course (the treatments a record says were given), so that a plan starts from the state
  * the patient's own scans and history imply.
  */
-import { lesionDiameter, occultLesions } from "./observe.js";
+import { lesionDiameter, occultLesions, residualMass } from "./observe.js";
 import { isTumourState, type GroupCourse, type StartState } from "./simulate-patient.js";
 import {
   immuneBaseline,
@@ -65,6 +65,7 @@ export function withLesions(vp: VirtualPatient, measured: readonly MeasuredLesio
       diameterMm: m.diameterMm,
       w: own.w,
       scar: own.scar,
+      ...(own.scarHalfLife !== undefined ? { scarHalfLife: own.scarHalfLife } : {}),
     };
   });
   const rho = vp.parameters.rho;
@@ -107,7 +108,7 @@ export function lesionsAt(
     const local = course.local.has(l.id);
     const v0 = local ? vl0 : vs0;
     const v = local ? course.volumeL[i] : course.volumeS[i];
-    out[k] = lesionDiameter(l, v0 > 0 ? v / v0 : 0);
+    out[k] = lesionDiameter(l, v0 > 0 ? v / v0 : 0, course.days[i]);
   }
   return out;
 }
@@ -152,7 +153,7 @@ export function carryForward(
   const lesions = vp.lesions.map((l, k) => ({
     ...l,
     diameterMm: d[k],
-    scar: d[k] > 0 ? Math.min(1, (l.scar * l.diameterMm ** 3) / d[k] ** 3) : 1,
+    scar: d[k] > 0 ? Math.min(1, (residualMass(l, course.days[i]) * l.diameterMm ** 3) / d[k] ** 3) : 1,
   }));
   const f = course.final;
   const g = (k: string) => f[k] ?? 0;

@@ -81,6 +81,7 @@ const SharedPriors = z
     lesion_heterogeneity: Prior,
     lesion_resolution: Prior,
     residual_mass: Prior,
+    residual_mass_half_life: Prior,
     reader_sd: Prior,
     reader_sd_small: Prior,
     occult_lesions: Prior,

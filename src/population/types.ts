@@ -102,6 +102,11 @@ export interface Lesion {
    * 0 when the lesion resolves completely.
    */
   readonly scar: number;
+  /**
+   * Half-life of the residual mass, days: it shrinks as 2^(−t/T) from the start of the course (fibrosis resolving
+   * over months to years); absent: permanent.
+   */
+  readonly scarHalfLife?: number;
 }
 
 export interface Covariates {

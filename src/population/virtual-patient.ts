@@ -207,6 +207,11 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   const nNonTarget = Math.min(4, Math.floor(-Math.log(rand()) * 1.2));
   for (let k = 0; k < nNonTarget; k++) lesions.push(make("non-target", k, 6 + 10 * rand(), pick(sites[1])));
   const cells0 = lesions.reduce((s, l) => s + cellsOf(l.diameterMm, rho), 0);
+  // the patient's residual masses resolve with one half-life, drawn from a stream of its own so that every other
+  // draw of the patient is what it was before the half-life was added
+  const scarHalfLife = sampleNumber(shared.residual_mass_half_life.dist, seededRandom(seed ^ 0x2545f491));
+  for (let k = 0; k < lesions.length; k++)
+    if (lesions[k].scar > 0) lesions[k] = { ...lesions[k], scarHalfLife };
 
   const p: Record<string, number> = {
     rho,
