@@ -66,7 +66,7 @@ describe("planning on the calibrated clinical model", () => {
     const plan = await planned;
     const s = plan.clinical!.sensitivity!;
     expect(s.message).toMatch(
-      /^Prior sensitivity: with the prior widened to every one of the 4000 plausible melanoma patients/,
+      /^Prior sensitivity: with the prior widened to every one of the 8000 plausible melanoma patients/,
     );
     expect(s.compared[0].id).toBe(plan.recommended);
     expect(s.changed).toBe(s.widenedFirstChoice !== plan.recommended);

@@ -33,7 +33,16 @@ import {
 export const CALIBRATION_METHOD =
   "maximum-entropy prevalence weights (KL to the prior) with soft constraints on published ORR, CR, DCR, DRR, " +
   "landmark PFS and median PFS (as PFS(median) = 0.5); tolerance = published standard error (CI / 3.92, or " +
-  "binomial at the trial's N) × 1.5 for [H]/[M] values, with a model-discrepancy floor of 0.03 in quadrature";
+  "binomial at the trial's N) × 1.5 for [H]/[M] values, with a model-discrepancy floor of 0.03 in quadrature; " +
+  "each patient's outcome is its mean over NOISE_DRAWS draws of reader noise and scan timing";
+
+/**
+ * Draws of reader noise and scan timing (each a simulation of its own: the scan days move) over which a plausible
+ * patient's outcome is averaged in the calibration. With one draw the weights can pick patients whose single
+ * reading happened to land on a target — a population calibrated that way missed OPTiM's T-VEC DCR by 7 points
+ * when its patients were read again (docs/calibration.md, 2026-11-30).
+ */
+export const NOISE_DRAWS = 3;
 
 const ROOT = path.dirname(VPOPS_DIR);
 
@@ -51,14 +60,21 @@ interface ArmRun {
   readonly patients: number;
   /** Enrolment factor of every pool member and the outcome of those enrolled (at the trial's follow-up). */
   readonly factor: Float64Array;
-  readonly outcomes: Map<number, PatientOutcome>;
-  /** Outcomes at earlier data cuts (days → pool index → outcome). */
-  readonly at: Map<number, Map<number, PatientOutcome>>;
+  readonly outcomes: Map<number, PatientOutcome[]>;
+  /** Outcomes at earlier data cuts (days → pool index → outcome of each noise draw). */
+  readonly at: Map<number, Map<number, PatientOutcome[]>>;
 }
 
 /** The arm's outcomes at a data cut (days), or at the full follow-up. */
 const outcomesOf = (arm: ArmRun, cut: number | undefined) =>
   cut === undefined ? arm.outcomes : arm.at.get(cut)!;
+
+/** A feature's mean over a patient's noise draws. */
+function featureMean(f: (o: PatientOutcome) => number, os: readonly PatientOutcome[]): number {
+  let s = 0;
+  for (const o of os) s += f(o);
+  return s / os.length;
+}
 
 interface Constraint {
   readonly trial: number;
@@ -84,10 +100,10 @@ function valueOf(c: Constraint, w: ArrayLike<number>, factor?: ArrayLike<number>
     let mass = 0;
     let sum = 0;
     const f = factor ?? arm.factor;
-    for (const [i, o] of outcomesOf(arm, c.cut)) {
+    for (const [i, os] of outcomesOf(arm, c.cut)) {
       const m = w[i] * f[i];
       mass += m;
-      sum += m * c.f(o);
+      sum += m * featureMean(c.f, os);
     }
     if (mass <= 0) continue;
     acc += arm.patients * (sum / mass);
@@ -105,7 +121,8 @@ function fillColumn(c: Constraint, col: number, k: number, a: Float64Array, u: A
     for (const [i] of outcomes) mass += u[i] * arm.factor[i];
     if (mass <= 0) continue;
     const share = arm.patients / total;
-    for (const [i, o] of outcomes) a[i * k + col] += (share * arm.factor[i] * (c.f(o) - c.target)) / mass;
+    for (const [i, os] of outcomes)
+      a[i * k + col] += (share * arm.factor[i] * (featureMean(c.f, os) - c.target)) / mass;
   }
 }
 
@@ -214,6 +231,8 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const covariates: CovariateConstraint[] = [];
   const tasks: BatchTask[] = [];
   const enrolledIdx: number[][] = [];
+  /** The arm (index into arms) of every task: NOISE_DRAWS tasks an arm. */
+  const armOfTask: number[] = [];
   opts.trials.forEach((trial, ti) => {
     const population = simulatorPopulation(trial);
     const a = trial.document.assessment;
@@ -246,25 +265,35 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
         at: new Map(cuts.map((d) => [d, new Map()])),
       });
       enrolledIdx.push(idx);
-      tasks.push({
-        cancer,
-        seeds: idx.map((i) => seeds[i]),
-        noiseSeeds: idx.map((i) => noiseSeed(seed, ti, ai, i)),
-        protocol: arm.protocol,
-        days,
-        settings: { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 },
-        cuts,
-      });
+      // draw 0 has the noise seeds of the populations built before NOISE_DRAWS
+      for (let r = 0; r < NOISE_DRAWS; r++) {
+        armOfTask.push(arms.length - 1);
+        tasks.push({
+          cancer,
+          seeds: idx.map((i) => seeds[i]),
+          noiseSeeds: idx.map((i) => noiseSeed(seed + 7777 * r, ti, ai, i)),
+          protocol: arm.protocol,
+          days,
+          settings: { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 },
+          cuts,
+        });
+      }
     });
   });
   const results = await runBatches(tasks, {
     threads: opts.threads,
     onProgress: (d, t) => opts.onProgress?.("calibration arms", d, t),
   });
-  results.forEach((r, k) => {
-    r.outcomes.forEach((o, j) => arms[k].outcomes.set(enrolledIdx[k][j], o));
-    tasks[k].cuts?.forEach((cut, c) =>
-      r.outcomesAt?.[c].forEach((o, j) => arms[k].at.get(cut)!.set(enrolledIdx[k][j], o)),
+  const push = (m: Map<number, PatientOutcome[]>, i: number, o: PatientOutcome) => {
+    const list = m.get(i);
+    if (list) list.push(o);
+    else m.set(i, [o]);
+  };
+  results.forEach((r, t) => {
+    const k = armOfTask[t];
+    r.outcomes.forEach((o, j) => push(arms[k].outcomes, enrolledIdx[k][j], o));
+    tasks[t].cuts?.forEach((cut, c) =>
+      r.outcomesAt?.[c].forEach((o, j) => push(arms[k].at.get(cut)!, enrolledIdx[k][j], o)),
     );
   });
 
