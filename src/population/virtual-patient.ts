@@ -84,9 +84,9 @@ const cellsOf = (dMm: number, rho: number) => rho * (Math.PI / 6) * dMm ** 3;
  * Effectors at their quasi-steady state for a burden N (cells): E solves prime(N) = (dE + exhaust(N, E))·E with the
  * model's assignments at baseline (no treatment, Treg = 1).
  */
-export function steadyEffectors(N: number, p: Readonly<Record<string, number>>): number {
+export function steadyEffectors(N: number, p: Readonly<Record<string, number>>, imm = p.imm): number {
   const suppF = 1 / (1 + p.supp);
-  const prime = MODEL_DEFAULTS.prime0 * p.imm * suppF * (N / (N + MODEL_DEFAULTS.K_ag));
+  const prime = MODEL_DEFAULTS.prime0 * imm * suppF * (N / (N + MODEL_DEFAULTS.K_ag));
   let E = prime / MODEL_DEFAULTS.dE;
   for (let k = 0; k < 60; k++) {
     const next = prime / (MODEL_DEFAULTS.dE + (p.kex * p.beta_pd1 * N) / (N + E + 1));
@@ -128,10 +128,8 @@ export function immuneBaseline(
   let imm = 1;
   for (let pass = 0; pass < 4; pass++) {
     const target = (f * gNet) / (1 - f);
-    const killAt = (logImm: number) => {
-      const q = { ...p, imm: Math.exp(logImm) };
-      return baselineKill(viable, steadyEffectors(viable, q), q);
-    };
+    // (imm passed as a number: no parameter object copied per evaluation)
+    const killAt = (logImm: number) => baselineKill(viable, steadyEffectors(viable, p, Math.exp(logImm)), p);
     let lo = Math.log(1e-6);
     let hi = Math.log(MAX_IMMUNOGENICITY);
     if (killAt(hi) < target) {
