@@ -184,7 +184,7 @@ function trialSection(r: TrialResult, model: TrialResult, slug: string, rel: str
     .filter((c) => !/OS/.test(c.endpoint))
     .map((c) => {
       const m = byKey.get(comparisonKey(c));
-      return `| ${c.arm}${c.versus ? ` vs ${c.versus}` : ""} | ${c.endpoint}${c.data_cut_weeks ? ` (week ${c.data_cut_weeks})` : ""} | ${value(c.endpoint, c.published)}${interval(c.endpoint, c.ci)}${c.certainty ? ` [${c.certainty}]` : ""} | ${value(c.endpoint, c.simulated)}${interval(c.endpoint, c.simulated_ci)}${c.central_review ? ` (central review; investigator-read ${value(c.endpoint, c.central_review.investigator)})` : ""} | ${yesNo(c.within)} | ${value(c.endpoint, m?.simulated)} | ${yesNo(m?.within)} |`;
+      return `| ${c.arm}${c.versus ? ` vs ${c.versus}` : ""} | ${c.endpoint}${c.data_cut_weeks ? ` (week ${c.data_cut_weeks})` : ""} | ${value(c.endpoint, c.published)}${interval(c.endpoint, c.ci)}${c.certainty ? ` [${c.certainty}]` : ""} | ${value(c.endpoint, c.simulated)}${interval(c.endpoint, c.simulated_ci)}${c.central_review ? ` (central review; investigator-read ${value(c.endpoint, c.central_review.investigator)})` : ""} | ${yesNo(c.within)} | ${value(c.endpoint, m?.simulated)}${m?.pfs_at_published_median ? ` (PFS at ${num(c.published)} mo: ${pct(m.pfs_at_published_median.value)})` : ""} | ${yesNo(m?.within)} |`;
     });
   return [
     `### ${r.trial}`,

@@ -73,6 +73,9 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
       rule: "within ±0.05 of the published value",
     });
     expect(c("median_PFS_months").within).toBe(true);
+    // PFS at the published median (6.2 months = 189 days): 6 of 12 still free of progression after day 168
+    expect(c("median_PFS_months").pfs_at_published_median!.value).toBeCloseTo(0.5, 4);
+    expect(c("PFS_6mo").pfs_at_published_median).toBeUndefined();
     expect(c("PFS_6mo")).toMatchObject({ simulated: 0.5, within: true });
     expect(c("PFS_12mo")).toMatchObject({ simulated: null, within: null });
     expect(c("PFS_HR", "B").simulated!).toBeLessThan(1);

@@ -55,6 +55,14 @@ export interface Comparison {
     readonly investigator: number | null;
     readonly source: string;
   };
+  /**
+   * For a median PFS: the simulated PFS at the published median, with its CI (50 % if the curves agree there). Less
+   * fragile than the simulated median when the curve stays near 50 % for several scans.
+   */
+  readonly pfs_at_published_median?: {
+    readonly value: number | null;
+    readonly ci: [number | null, number | null];
+  };
 }
 
 export interface TrialResult {
@@ -141,6 +149,7 @@ function compare(
     else if (p.endpoint === "median_PFS_months") within = false;
   }
   if (/OS/.test(p.endpoint)) rule = "not simulated (overall survival)";
+  const atMedian = p.endpoint === "median_PFS_months" ? pfsAt(pfsKaplanMeier(pooled), p.value) : null;
   return {
     arm: names.join(" + "),
     endpoint: p.endpoint,
@@ -154,6 +163,7 @@ function compare(
     ...(p.ci_level !== undefined ? { ci_level: p.ci_level } : {}),
     ...(p.certainty !== undefined ? { certainty: p.certainty } : {}),
     ...(dataCutWeeks(p) !== undefined ? { data_cut_weeks: dataCutWeeks(p) } : {}),
+    ...(atMedian ? { pfs_at_published_median: { value: atMedian.value, ci: atMedian.ci } } : {}),
     ...(review
       ? {
           central_review: {
