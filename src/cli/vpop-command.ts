@@ -123,6 +123,22 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
     },
   });
   saveVpop(path.resolve(io.cwd, values.out), vpop);
+  const warning = essWarning(vpop);
+  if (warning) io.err(`immunoplan: ${warning}\n`);
   io.out(values.json ? JSON.stringify(vpop.calibration, null, 2) + "\n" : summary(vpop));
   return 0;
+}
+
+/**
+ * Fewest effective patients a shipped population should have [Immunoplan choice]: a patient's prior conditions it
+ * on the record (refractoriness, stage, LDH, PD-L1, ECOG) and needs MIN_PRIOR_ESS (50) effective patients left.
+ */
+export const MIN_POPULATION_ESS = 200;
+
+/** A warning when the calibrated weights leave few effective patients; null otherwise. */
+export function essWarning(v: VpopFile): string | null {
+  const ess = v.calibration.effective_sample_size;
+  if (ess >= MIN_POPULATION_ESS) return null;
+  const more = Math.ceil((v.plausible * MIN_POPULATION_ESS) / Math.max(ess, 1) / 1000) * 1000;
+  return `${v.cancer}: the calibrated weights leave an effective sample size of ${ess} of ${v.plausible} plausible patients; a patient's prior conditioned on their record keeps a fraction of it (the planner needs 50) — about --plausible ${more} would give ${MIN_POPULATION_ESS}`;
 }
