@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { MIN_PRIOR_ESS } from "../planner/case-population.js";
 import { buildVpop } from "../population/calibrate.js";
 import { loadTrial } from "../population/trial-file.js";
 import { CANCER_TYPES, type CancerType } from "../population/types.js";
@@ -131,7 +132,7 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
 
 /**
  * Fewest effective patients a shipped population should have [Immunoplan choice]: a patient's prior conditions it
- * on the record (refractoriness, stage, LDH, PD-L1, ECOG) and needs MIN_PRIOR_ESS (50) effective patients left.
+ * on the record (refractoriness, stage, LDH, PD-L1, ECOG) and needs MIN_PRIOR_ESS effective patients left.
  */
 export const MIN_POPULATION_ESS = 200;
 
@@ -140,5 +141,5 @@ export function essWarning(v: VpopFile): string | null {
   const ess = v.calibration.effective_sample_size;
   if (ess >= MIN_POPULATION_ESS) return null;
   const more = Math.ceil((v.plausible * MIN_POPULATION_ESS) / Math.max(ess, 1) / 1000) * 1000;
-  return `${v.cancer}: the calibrated weights leave an effective sample size of ${ess} of ${v.plausible} plausible patients; a patient's prior conditioned on their record keeps a fraction of it (the planner needs 50) — about --plausible ${more} would give ${MIN_POPULATION_ESS}`;
+  return `${v.cancer}: the calibrated weights leave an effective sample size of ${ess} of ${v.plausible} plausible patients; a patient's prior conditioned on their record keeps a fraction of it (the planner needs ${MIN_PRIOR_ESS}) — about --plausible ${more} would give ${MIN_POPULATION_ESS}`;
 }

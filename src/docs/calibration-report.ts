@@ -240,7 +240,7 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
   const perSeed = (pred: (c: Comparison) => boolean) => {
     const runs = [
       results.map((r) => r.trial),
-      ...results[0].otherSeeds.map((_, k) => results.map((r) => r.otherSeeds[k])),
+      ...(results[0]?.otherSeeds ?? []).map((_, k) => results.map((r) => r.otherSeeds[k])),
     ];
     const inside = runs.map(
       (run) =>

@@ -179,9 +179,12 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   const sites = SITES_BY_STAGE[stage] ?? DEFAULT_SITES[cancer];
   const lesions: Lesion[] = [];
   const pick = (list: readonly LesionSite[]) => list[Math.floor(rand() * list.length)];
+  // the patient's residual masses resolve with one half-life, drawn from a stream of its own so that every other
+  // draw of the patient is what it was before the half-life was added
+  const scarHalfLife = sampleNumber(shared.residual_mass_half_life.dist, seededRandom(seed ^ 0x2545f491));
   const make = (role: Lesion["role"], k: number, d: number, site: LesionSite): Lesion => {
     const nodal = site === "node";
-    return {
+    const lesion = {
       id: `${role === "target" ? "T" : "NT"}${k + 1}`,
       role,
       site,
@@ -190,11 +193,11 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
       visceral: site === "lung" || site === "liver" || site === "visceral",
       diameterMm: d,
       w: Math.exp(het * standardNormal(rand)),
-      scar:
-        rand() < sampleNumber(shared.lesion_resolution.dist, rand)
-          ? 0
-          : sampleNumber(shared.residual_mass.dist, rand),
     };
+    const resolves = rand() < sampleNumber(shared.lesion_resolution.dist, rand);
+    return resolves
+      ? { ...lesion, scar: 0 }
+      : { ...lesion, scar: sampleNumber(shared.residual_mass.dist, rand), scarHalfLife };
   };
   for (let k = 0; k < nTarget; k++) {
     const site = pick(k === 0 ? sites[0] : sites[1]);
@@ -205,11 +208,6 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   const nNonTarget = Math.min(4, Math.floor(-Math.log(rand()) * 1.2));
   for (let k = 0; k < nNonTarget; k++) lesions.push(make("non-target", k, 6 + 10 * rand(), pick(sites[1])));
   const cells0 = lesions.reduce((s, l) => s + cellsOf(l.diameterMm, rho), 0);
-  // the patient's residual masses resolve with one half-life, drawn from a stream of its own so that every other
-  // draw of the patient is what it was before the half-life was added
-  const scarHalfLife = sampleNumber(shared.residual_mass_half_life.dist, seededRandom(seed ^ 0x2545f491));
-  for (let k = 0; k < lesions.length; k++)
-    if (lesions[k].scar > 0) lesions[k] = { ...lesions[k], scarHalfLife };
 
   const p: Record<string, number> = {
     rho,
