@@ -4,7 +4,7 @@
  * one section of the record.
  */
 import { Button, Checkbox, Group, NumberInput, Select, Table, Text, TextInput } from "@mantine/core";
-import { useEffect, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode, type SetStateAction } from "react";
 import type { Coding, Source } from "../../../../src/clinic/case-schema.js";
 import { get } from "../../api";
 
@@ -181,9 +181,18 @@ export function SectionEditor({
   /** Whether an entry can be taken back into the form (not for entries holding more than the form shows). */
   editable?: boolean;
 }) {
-  const [draft, setDraft] = useState<Record<string, unknown>>({});
+  const [draft, setDraftState] = useState<Record<string, unknown>>({});
+  // the form's latest values, updated with every change before React renders it: Add reads these, not the values
+  // of the render its handler came from (a field that commits on blur — the click on Add — was lost under load:
+  // "Height (cm): required" in a CI run of web-record-journey)
+  const latest = useRef(draft);
+  const setDraft = useCallback((update: SetStateAction<Record<string, unknown>>) => {
+    latest.current = typeof update === "function" ? update(latest.current) : update;
+    setDraftState(latest.current);
+  }, []);
   const [problem, setProblem] = useState<string | null>(null);
   const add = () => {
+    const draft = latest.current;
     const missing = fields.find((f) => f.required && (draft[f.key] === undefined || draft[f.key] === ""));
     if (missing) return setProblem(`${missing.label}: required`);
     const e = make(draft);
