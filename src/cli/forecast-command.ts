@@ -206,7 +206,11 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     throw new UsageError(`--posterior: '${posterior}' is not importance or laplace`);
   if (values["error-model"] !== undefined && values.population !== undefined)
     throw new UsageError("--error-model and --population exclude each other (the population file names it)");
-  const stackList = modelName.includes(",") ? modelName.split(",") : null;
+  // a stack: a list, or a single candidate only a stack has (model/…/carry, analog)
+  const stackList =
+    modelName.includes(",") || modelName.includes("/") || modelName === "analog"
+      ? modelName.split(",")
+      : null;
   let candidates: StackCandidate[] = [];
   if (stackList) {
     try {

@@ -117,6 +117,67 @@ describe("stacking of population forecasts", () => {
     expect(() => parseCandidate("stein/full/poisson", d)).toThrow(/error model/);
     expect(() => parseCandidate("no-such-model", d)).toThrow(/not a population model/);
     expect(() => parseCandidate("bertalanffy-classic/full", d)).toThrow(/not a population model/);
+    expect(parseCandidate("gompertz/full/log/carry", d)).toEqual({
+      model: "gompertz",
+      kind: "population",
+      covariance: "full",
+      errorModel: "log",
+      carry: true,
+    });
+    expect(parseCandidate("analog", d)).toMatchObject({ kind: "analog" });
+    expect(() => parseCandidate("gompertz/full/log/keep", d)).toThrow(/not 'carry'/);
+    expect(() => parseCandidate("gompertz/full/log/carry/x", d)).toThrow(/not 'carry'/);
+  });
+
+  it("chooses the carry's time constant on the training groups: ∞ for lasting deviations, none for noise", () => {
+    // a strong prior on y0 (SD 5 %) that the patients' levels do not follow: each patient's readings lie a lasting
+    // factor (SD 30 %) off the population curve, which three readings cannot move the prior to; or, second case,
+    // the same curve with independent reading noise only (SD 15 %), which carrying forward can only add
+    const pop: PopulationParameters = {
+      model: "exponential",
+      errorModel: "log",
+      floor: 1,
+      mu: [Math.log(30), -0.002],
+      random: ["y0", "k"],
+      omega: [
+        [0.0025, 0],
+        [0, 1e-8],
+      ],
+      sigma: 0.15,
+    };
+    let seed = 11;
+    const normal = () => {
+      const u = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      return Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+    };
+    const t = [0, 42, 84, 126, 168, 210, 252];
+    const make = (lasting: number, noise: number) =>
+      ["a", "b"].flatMap((g) =>
+        Array.from({ length: 40 }, (_, i) => {
+          const off = lasting * normal();
+          return {
+            id: `${g}${i}`,
+            groupKey: g,
+            t,
+            y: t.map((x) => 30 * Math.exp(-0.002 * x + off + noise * normal())),
+          };
+        }),
+      );
+    const c = [parseCandidate("exponential/full/log/carry", { covariance: "full", errorModel: "log" })];
+    const lasting = innerStack(c, make(0.3, 0.02), 3, 6, () => pop);
+    expect(lasting.carry).toEqual([Infinity]);
+    expect(lasting.candidates[0]).toMatch(/time constant ∞/);
+    const noisy = innerStack(c, make(0, 0.15), 3, 6, () => pop);
+    expect(noisy.carry).toEqual([0]);
+    // the carry lowers the error where the deviations last
+    const plain = innerStack(
+      [parseCandidate("exponential", { covariance: "full", errorModel: "log" }), c[0]],
+      make(0.3, 0.02),
+      3,
+      6,
+      () => pop,
+    );
+    expect(plain.alone[1].medianAe).toBeLessThan(0.5 * plain.alone[0].medianAe);
   });
 
   it("chooses the weights on the training groups only: the inner folds never see another group", () => {

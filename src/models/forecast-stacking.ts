@@ -6,71 +6,31 @@
  * the simplex chosen to minimize the median absolute error of the forecasts of an inner cross-validation on the
  * training patients only: the populations are fitted without one group of the training data (a study, with
  * leave-one-study-out) and that group's later readings forecast from its first K. The held-out patients never
- * inform the weights.
+ * inform the weights, nor the time constant of a candidate that carries the last deviation forward
+ * (`forecast-candidates.ts`).
  */
-import { classicalForecast } from "./forecast-baselines.js";
-import { populationForecast, splitSeries, type ForecastReading } from "./forecast.js";
-import { growthModels, type Series } from "./growth-fit.js";
-import { populationModels } from "./population-models.js";
-import type { PopulationParameters } from "./population-fit.js";
+import { analogCourses, type AnalogCourse } from "./forecast-analog.js";
+import {
+  CARRY_GRID,
+  carryName,
+  candidateForecast,
+  candidateName,
+  populationOf,
+  type StackCandidate,
+} from "./forecast-candidates.js";
+import { splitSeries, type ForecastReading } from "./forecast.js";
+import { medianInPlace } from "./forecast-median.js";
+import type { Series } from "./growth-fit.js";
+import { defaultFloor, type PopulationParameters } from "./population-fit.js";
 
-/**
- * A candidate of a stack: a population model (the patient's first readings update its prior), or a classical
- * model fitted per patient to the same readings without a prior (`kind` "classical": the Laleh 2022 baselines).
- */
-export interface StackCandidate {
-  readonly model: string;
-  readonly kind: "population" | "classical";
-  readonly covariance: "full" | "diagonal";
-  readonly errorModel: "log" | "constant" | "combined" | "log-time";
-}
-
-const PER_PATIENT = "per-patient:";
-
-/**
- * The default stack of `immunoplan forecast` (docs/forecasting.md, how it was chosen): the Gompertz population
- * (full Ω, error on ln y) and the six classical models of Laleh 2022 fitted per patient (the baselines).
- */
-export const DEFAULT_STACK: readonly string[] = [
-  "gompertz",
-  "per-patient:exponential",
-  "logistic",
-  "bertalanffy-classic",
-  "von-bertalanffy",
-  "gompertz-classic",
-  "gompertz-general",
-];
-
-/**
- * `gompertz`, `gompertz/diagonal`, `gompertz/full/log-time`: a population model[/covariance[/error model]];
- * `bertalanffy-classic` or `per-patient:exponential` (for a name that is also a population model): a classical
- * model fitted per patient.
- */
-export function parseCandidate(
-  text: string,
-  defaults: Omit<StackCandidate, "model" | "kind">,
-): StackCandidate {
-  const perPatient = text.trim().startsWith(PER_PATIENT);
-  const [model, covariance, errorModel] = text
-    .trim()
-    .slice(perPatient ? PER_PATIENT.length : 0)
-    .split("/");
-  if (perPatient || !populationModels().some((m) => m.name === model)) {
-    if (!growthModels().some((m) => m.name === model) || covariance !== undefined)
-      throw new RangeError(`'${text}' is not a population model nor a classical model fitted per patient`);
-    return { model, kind: "classical", ...defaults };
-  }
-  const cov = covariance || defaults.covariance;
-  const err = errorModel || defaults.errorModel;
-  if (cov !== "full" && cov !== "diagonal")
-    throw new RangeError(`'${text}': covariance '${cov}' is not full or diagonal`);
-  if (err !== "log" && err !== "constant" && err !== "combined" && err !== "log-time")
-    throw new RangeError(`'${text}': error model '${err}' is not log, constant, combined or log-time`);
-  return { model, kind: "population", covariance: cov, errorModel: err };
-}
-
-export const candidateName = (c: StackCandidate) =>
-  c.kind === "classical" ? `${c.model} (per patient)` : `${c.model}/${c.covariance}/${c.errorModel}`;
+export { medianInPlace } from "./forecast-median.js";
+export {
+  CLASSICAL_STACK,
+  DEFAULT_STACK,
+  candidateName,
+  parseCandidate,
+  type StackCandidate,
+} from "./forecast-candidates.js";
 
 const SMALL = 1e-3; // mm: the log of a forecast of 0 mm (a disappeared lesion), for averaging only
 
@@ -81,43 +41,6 @@ function geometric(values: readonly number[], w: readonly number[]): number {
   let s = 0;
   for (let k = 0; k < values.length; k++) if (w[k] > 0) s += w[k] * Math.log(Math.max(values[k], SMALL));
   return Math.exp(s);
-}
-
-/** k-th smallest of a[lo..hi] (Hoare's selection, in place). */
-function select(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const x = a[i];
-        a[i] = a[j];
-        a[j] = x;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k];
-  }
-  return a[k];
-}
-
-/** The median (reorders the array). */
-export function medianInPlace(a: Float64Array): number {
-  const m = a.length;
-  if (m % 2) return select(a, (m - 1) / 2);
-  const hi = select(a, m / 2);
-  // the largest of the lower half: select leaves every element before m/2 ≤ a[m/2]
-  let lo = -Infinity;
-  for (let i = 0; i < m / 2; i++) if (a[i] > lo) lo = a[i];
-  return (lo + hi) / 2;
 }
 
 /** Every point of the simplex in `candidates` dimensions on a grid of `step` (1/step an integer). */
@@ -251,8 +174,11 @@ export interface GroupedSeries extends Series {
 }
 
 export interface InnerStack {
+  /** The candidates' names (a `/carry` candidate's with its time constant). */
   readonly candidates: string[];
   readonly weights: number[];
+  /** The time constant chosen for each `/carry` candidate (0: none; Infinity: the deviation persists), else null. */
+  readonly carry: (number | null)[];
   /** The inner cross-validation's median and mean absolute error of the stacked point forecasts (mm). */
   readonly medianAe: number;
   readonly mae: number;
@@ -265,7 +191,7 @@ export interface InnerStack {
   readonly patients: number;
   /**
    * Fewer than MIN_INNER_PATIENTS patients forecast: weights that noisy are not used, the first candidate (the
-   * population) takes all the weight.
+   * population) takes all the weight (a `/carry` candidate's time constant is still chosen: one number).
    */
   readonly tooFew: boolean;
 }
@@ -281,8 +207,10 @@ export interface StackOptions {
 /**
  * Stacking weights from an inner cross-validation on `training` only: for each group of the training series
  * (3 folds of patients when there is a single group), every candidate's population is fitted on the other groups
- * (`fit`, which may memoize on `key`) and the group's series with at least `minPoints` readings (K + 1 when none
- * has that many) are forecast from their first `trainPoints`.
+ * (`fit`, which may memoize on `key`; the analog candidate's references are those groups' patients) and the
+ * group's series with at least `minPoints` readings (K + 1 when none has that many) are forecast from their first
+ * `trainPoints`. A `/carry` candidate's time constant is the one of CARRY_GRID whose forecasts have the lowest
+ * median absolute error alone; the weights are then chosen with it.
  */
 export function innerStack(
   candidates: readonly StackCandidate[],
@@ -301,7 +229,9 @@ export function innerStack(
     foldOf = (_s, i) => String(i % 3);
   }
   const foldIndex = training.map((s, i) => foldOf(s, i));
-  const predicted: number[][] = candidates.map(() => []);
+  // predicted[c][g][r]: candidate c's forecast of reading r with the g-th time constant (one for most candidates)
+  const grids = candidates.map((c) => (c.carry ? CARRY_GRID : [0]));
+  const predicted: number[][][] = grids.map((g) => g.map(() => []));
   let patients = 0;
   const observed: number[] = [];
   for (const g of groups) {
@@ -311,43 +241,68 @@ export function innerStack(
     if (splits.length === 0) continue;
     const rest = training.filter((s, i) => foldIndex[i] !== g && s.t.length >= 2);
     const key = `${folds}:${groups.filter((h) => h !== g).join("+")}`;
+    const floor = defaultFloor(rest);
+    const courses = candidates.some((c) => c.kind === "analog") ? analogCourses(rest, floor) : null;
     candidates.forEach((c, k) => {
-      const pop = c.kind === "population" ? fit(c, rest, key) : null;
-      for (const s of splits)
-        for (const r of pop
-          ? populationForecast(pop, s.train, s.test, { draws: 20, seed: opts.seed ?? 1 })
-          : classicalForecast(c.model, s.train, s.test))
-          predicted[k].push(r.predicted);
+      const pc = populationOf(c);
+      const population = pc ? fit(pc, rest, key) : null;
+      grids[k].forEach((carry, m) => {
+        for (const s of splits)
+          for (const r of candidateForecast(c, { population, courses, floor, carry }, s.train, s.test, {
+            draws: 20,
+            seed: opts.seed ?? 1,
+          }))
+            predicted[k][m].push(r.predicted);
+      });
     });
     for (const s of splits) for (const r of s.test) observed.push(r.y);
     patients += splits.length;
   }
+  // each /carry candidate's time constant: its lowest median absolute error alone (ties: the first, no carry)
+  const chosen = predicted.map((byT) => {
+    let best = 0;
+    let bestAe = Infinity;
+    byT.forEach((p, m) => {
+      const ae = stackWeights([p], observed).medianAe;
+      if (ae < bestAe - 1e-12) [best, bestAe] = [m, ae];
+    });
+    return best;
+  });
+  const preds = predicted.map((byT, k) => byT[chosen[k]]);
+  const carry = candidates.map((c, k) => (c.carry ? grids[k][chosen[k]] : null));
+  const names = candidates.map(
+    (c, k) => candidateName(c) + (c.carry ? ` (time constant ${carryName(carry[k]!)})` : ""),
+  );
   const best = stackWeights(
-    predicted,
+    preds,
     observed,
     opts.step ?? (candidates.length <= 6 ? 0.05 : 0.1),
     opts.criterion ?? "median",
   );
-  const alone = candidates.map((c, k) => {
-    const one = stackWeights([predicted[k]], observed);
-    return { candidate: candidateName(c), medianAe: one.medianAe, mae: one.mae };
+  const alone = candidates.map((_, k) => {
+    const one = stackWeights([preds[k]], observed);
+    return { candidate: names[k], medianAe: one.medianAe, mae: one.mae };
   });
   const tooFew = patients < MIN_INNER_PATIENTS;
   const weights = tooFew ? candidates.map((_, k) => (k === 0 ? 1 : 0)) : best.weights;
-  return { candidates: candidates.map(candidateName), ...best, weights, alone, folds, patients, tooFew };
+  return { candidates: names, ...best, weights, carry, alone, folds, patients, tooFew };
 }
 
 /** A fitted stack: the inner cross-validation's weights and each weighted candidate's population. */
 export interface FittedStack {
   readonly inner: InnerStack;
   readonly candidates: readonly StackCandidate[];
-  /** The population of each population candidate fitted on all the training series (null: classical). */
+  /** The population of each population candidate fitted on all the training series (null: the others). */
   readonly populations: (PopulationParameters | null)[];
+  /** The analog candidate's reference courses (all the training series), null without one. */
+  readonly courses: readonly AnalogCourse[] | null;
+  readonly floor: number;
 }
 
 /**
- * The stack of `candidates` for patients outside `training`: weights by the inner cross-validation
- * (`innerStack`), then every candidate with a weight fitted on all the training series with ≥ 2 readings.
+ * The stack of `candidates` for patients outside `training`: weights (and time constants) by the inner
+ * cross-validation (`innerStack`; not run for a single candidate without `/carry`), then every population
+ * candidate fitted on all the training series with ≥ 2 readings.
  */
 export function fitStack(
   candidates: readonly StackCandidate[],
@@ -358,14 +313,18 @@ export function fitStack(
   opts: StackOptions = {},
 ): FittedStack {
   const inner =
-    candidates.length === 1 ? null : innerStack(candidates, training, trainPoints, minPoints, fit, opts);
+    candidates.length === 1 && !candidates[0].carry
+      ? null
+      : innerStack(candidates, training, trainPoints, minPoints, fit, opts);
   const usable = training.filter((s) => s.t.length >= 2);
   const key = `all:${[...new Set(training.map((s) => s.groupKey))].sort().join("+")}`;
   const weights = inner?.weights ?? [1];
+  const floor = defaultFloor(usable);
   return {
     inner: inner ?? {
       candidates: candidates.map(candidateName),
       weights,
+      carry: candidates.map(() => null),
       medianAe: NaN,
       mae: NaN,
       readings: 0,
@@ -376,11 +335,16 @@ export function fitStack(
     },
     candidates,
     // every population candidate, weighted or not: the intervals of a stack of classical models come from them
-    populations: candidates.map((c) => (c.kind === "population" ? fit(c, usable, key) : null)),
+    populations: candidates.map((c) => {
+      const pc = populationOf(c);
+      return pc ? fit(pc, usable, key) : null;
+    }),
+    courses: candidates.some((c) => c.kind === "analog") ? analogCourses(usable, floor) : null,
+    floor,
   };
 }
 
-/** A patient's stacked forecast: each weighted candidate's population forecast, combined. */
+/** A patient's stacked forecast: each weighted candidate's forecast (and every population's), combined. */
 export function stackedForecast(
   stack: FittedStack,
   train: Series,
@@ -388,12 +352,21 @@ export function stackedForecast(
   opts: { seed?: number; posterior?: "laplace" | "importance"; draws?: number } = {},
 ): ForecastReading[] {
   const weights = stack.inner.weights;
-  const forecasts = stack.populations.map((pop, k) =>
-    pop
-      ? populationForecast(pop, train, test, opts)
-      : weights[k] === 0
-        ? []
-        : classicalForecast(stack.candidates[k].model, train, test),
+  const forecasts = stack.candidates.map((c, k) =>
+    weights[k] === 0 && c.kind !== "population"
+      ? []
+      : candidateForecast(
+          c,
+          {
+            population: stack.populations[k],
+            courses: stack.courses,
+            floor: stack.floor,
+            carry: stack.inner.carry[k] ?? 0,
+          },
+          train,
+          test,
+          opts,
+        ),
   );
   return combineForecasts(forecasts, weights);
 }

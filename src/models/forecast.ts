@@ -6,6 +6,13 @@
  * proposal (three readings rarely make the posterior normal), the quantiles then weighted. The predicted value is the individual
  * prediction at the mode (IPRED; on the Laleh 2022 validation it is slightly closer to the readings than the
  * predictive median), the 80 % and 95 % intervals the 10–90 % and 2.5–97.5 % quantiles of the draws. Seeded.
+ *
+ * With `carry` (a time constant T), the patient's deviation from their own curve at the last training reading is
+ * carried forward, decaying as e^(−Δt/T) (Δt from that reading): the residual is autocorrelated within a patient
+ * (Karlsson, Beal & Sheiner, J Pharmacokinet Biopharm 1995;23:651 — an exponentially decaying residual
+ * autocorrelation), as a lesion's readings stay above or below the smooth curve from scan to scan. In every draw
+ * the deviation is that draw's (the last reading minus the draw's curve there), so that T = ∞ moves each draw's
+ * curve through the last reading; the draws' residual error is added as before.
  */
 import { cholesky, choleskyInverse } from "../engine/mixed-effects.js";
 import { quantileSorted, seededRandom, standardNormal, weightedQuantile } from "../engine/statistics.js";
@@ -71,7 +78,7 @@ export function populationForecast(
   pop: PopulationParameters,
   train: Series,
   test: readonly { t: number; y: number }[],
-  opts: { draws?: number; seed?: number; posterior?: "laplace" | "importance" } = {},
+  opts: { draws?: number; seed?: number; posterior?: "laplace" | "importance"; carry?: number } = {},
 ): ForecastReading[] {
   const m = populationModel(pop.model);
   const model = mixedModel(m, pop.errorModel);
@@ -92,6 +99,24 @@ export function populationForecast(
   const lnFloor = Math.log(pop.floor);
   const ipred = new Float64Array(times.length);
   model.predict(Float64Array.from(mode.phi), times, ipred);
+  // the carried deviation: the last training reading (on the fit's scale) and the decay of its deviation at each
+  // forecast time
+  const last = toSubject(train, pop.errorModel, pop.floor);
+  const carry = opts.carry;
+  if (carry !== undefined && !(carry > 0)) throw new RangeError(`carry: time constant ${carry} is not > 0`);
+  const tLast = Float64Array.of(last.t[last.t.length - 1]);
+  const yLast = last.y[last.y.length - 1];
+  const decay = Float64Array.from(times, (t) =>
+    carry === undefined ? 0 : Math.exp(-Math.max(t - tLast[0], 0) / carry),
+  );
+  const fLast = new Float64Array(1);
+  const carried = (phi: Float64Array, f: Float64Array) => {
+    if (carry === undefined) return;
+    model.predict(phi, tLast, fLast);
+    const r = yLast - fLast[0];
+    for (let j = 0; j < f.length; j++) f[j] += decay[j] * r;
+  };
+  carried(Float64Array.from(mode.phi), ipred);
   // Importance sampling: draws from a Student t (4 degrees of freedom) around the mode with the Laplace
   // covariance, weighted by the exact posterior (the training readings' likelihood × the population prior) over
   // the proposal; the intervals are weighted quantiles.
@@ -133,6 +158,7 @@ export function populationForecast(
       logW[d] = Number.isFinite(logP) ? logP - logQ : -Infinity;
     }
     model.predict(phi, times, out);
+    carried(phi, out);
     for (let j = 0; j < times.length; j++) {
       const v = out[j] + residualSd(pop, out[j], times[j]) * standardNormal(rand);
       // on the log scale a reading at or below the floor stands for any reading from 0 to the floor (the fit raised
