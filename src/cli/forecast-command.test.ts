@@ -211,6 +211,23 @@ describe("immunoplan forecast", () => {
     ).toMatch(/--model: 'nope' is not a population model nor a classical model/);
   }, 120_000);
 
+  it("the default carries the last deviation forward, its time constant named in the JSON; 'analog' stacks", () => {
+    const args = ["forecast", "--data", "s6.csv", "--train-points", "3", "--min-points", "6"];
+    const j = JSON.parse(run([...args, "--hold-out-column", "source_file", "--json"], dir).out);
+    expect(j.stack).toHaveLength(2);
+    for (const s of j.stack) {
+      expect(s.candidates).toHaveLength(1);
+      expect(s.candidates[0]).toMatch(/^gompertz\/full\/log\/carry \(time constant (none|∞|\d+)\)$/);
+      expect(s.weights).toEqual([1]);
+    }
+    const a = run([...args, "--hold-out-column", "source_file", "--model", "gompertz,analog", "--json"], dir);
+    expect(a.err).toBe("");
+    const k = JSON.parse(a.out);
+    expect(k.stack[0].candidates).toEqual(["gompertz/full/log", "analog (nearest courses)"]);
+    expect(k.summary.readings).toBe(40 * 5 - 1);
+    expect(run([...args, "--model", "gompertz/full/log/keep"], dir).err).toMatch(/--model: .*not 'carry'/);
+  }, 120_000);
+
   it("bad input: a clear message naming the option or file and line, exit code 2", () => {
     expect(run(["forecast", "--data", "s6.csv"], dir)).toMatchObject({ code: 2 });
     expect(run(["forecast", "--data", "s6.csv"], dir).err).toMatch(/--train-points/);

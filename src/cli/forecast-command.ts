@@ -49,7 +49,9 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
   --model A,B,… (population models, each model[/full|diagonal[/error model]]) stacks their forecasts: weighted
   geometric mean of the point forecasts and quantiles, weights chosen by an inner cross-validation on the
   training patients only (leave one value of --hold-out-column out within the training studies; otherwise 3 folds
-  of patients), never on the patients forecast.
+  of patients), never on the patients forecast. A population candidate model/full/log/carry carries the patient's
+  deviation at the last training reading forward, its time constant chosen by the same inner cross-validation;
+  'analog' forecasts from the nearest training courses. Without --model and --population: gompertz/full/log/carry.
   Readings: TOO SMALL TO MEASURE = 5 mm (RECIST 1.1), NOT EVALUABLE or empty = no reading (docs/forecasting.md).`;
 
 function readData(io: CliIO, file: string, cols: SeriesColumns) {
