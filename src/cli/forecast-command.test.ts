@@ -219,6 +219,9 @@ describe("immunoplan forecast", () => {
       expect(s.candidates).toHaveLength(1);
       expect(s.candidates[0]).toMatch(/^gompertz\/full\/log\/carry \(time constant (none|∞|\d+)\)$/);
       expect(s.weights).toEqual([1]);
+      // one training study of 20 patients: too few for the inner cross-validation, nothing carried
+      expect(s.too_few_patients).toBe(true);
+      expect(s.candidates[0]).toBe("gompertz/full/log/carry (time constant none)");
     }
     const a = run([...args, "--hold-out-column", "source_file", "--model", "gompertz,analog", "--json"], dir);
     expect(a.err).toBe("");

@@ -178,6 +178,17 @@ describe("stacking of population forecasts", () => {
       () => pop,
     );
     expect(plain.alone[1].medianAe).toBeLessThan(0.5 * plain.alone[0].medianAe);
+    // fewer than MIN_INNER_PATIENTS forecast: no carry, however it scored
+    const few = innerStack(
+      c,
+      make(0.3, 0.02).filter((s) => Number(s.id.slice(1)) < 12),
+      3,
+      6,
+      () => pop,
+    );
+    expect(few.patients).toBe(24);
+    expect(few.tooFew).toBe(true);
+    expect(few.carry).toEqual([0]);
   });
 
   it("chooses the weights on the training groups only: the inner folds never see another group", () => {

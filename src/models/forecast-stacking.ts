@@ -191,7 +191,7 @@ export interface InnerStack {
   readonly patients: number;
   /**
    * Fewer than MIN_INNER_PATIENTS patients forecast: weights that noisy are not used, the first candidate (the
-   * population) takes all the weight (a `/carry` candidate's time constant is still chosen: one number).
+   * population) takes all the weight, and a `/carry` candidate carries nothing.
    */
   readonly tooFew: boolean;
 }
@@ -268,8 +268,12 @@ export function innerStack(
     });
     return best;
   });
+  const tooFew = patients < MIN_INNER_PATIENTS;
   const preds = predicted.map((byT, k) => byT[chosen[k]]);
-  const carry = candidates.map((c, k) => (c.carry ? grids[k][chosen[k]] : null));
+  // too few patients: no carry either (the inner populations, fitted on a few patients, are then poorer than the
+  // one the forecasts use, and the carry mends what they miss: on 20-patient synthetic studies with independent
+  // noise it chose ∞ and raised the median error from 2.97 to 3.31 mm)
+  const carry = candidates.map((c, k) => (c.carry ? (tooFew ? 0 : grids[k][chosen[k]]) : null));
   const names = candidates.map(
     (c, k) => candidateName(c) + (c.carry ? ` (time constant ${carryName(carry[k]!)})` : ""),
   );
@@ -283,7 +287,6 @@ export function innerStack(
     const one = stackWeights([preds[k]], observed);
     return { candidate: names[k], medianAe: one.medianAe, mae: one.mae };
   });
-  const tooFew = patients < MIN_INNER_PATIENTS;
   const weights = tooFew ? candidates.map((_, k) => (k === 0 ? 1 : 0)) : best.weights;
   return { candidates: names, ...best, weights, carry, alone, folds, patients, tooFew };
 }
