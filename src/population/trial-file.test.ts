@@ -119,6 +119,18 @@ describe("trial file", () => {
       ),
     ],
     [
+      "a value of the wrong kind inside an inline protocol (named where it is, not as 'not a file or a protocol')",
+      (s) =>
+        s.replace(
+          "        - name: treatment\n          start_day: 0",
+          "        - name: treatment\n          kind: inpatient\n          start_day: 0",
+        ),
+      new RegExp(
+        `trial\\.yaml:${lineOf("        - name: treatment") + 1}:\\d+: ` +
+          String.raw`arms\[1\]\.protocol\.phases\[0\]\.kind: Invalid option`,
+      ),
+    ],
+    [
       "an unknown agent (protocol file)",
       (s) => s.replace("protocol: pembro.yaml", "protocol: typo.yaml"),
       /typo\.yaml:6:\d+: phases\[0\]\.steps\[0\]\.agent: unknown agent 'pembrolizumabb'.*arm 'pembrolizumab q3w'/,

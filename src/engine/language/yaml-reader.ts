@@ -186,9 +186,7 @@ export function openDocument(text: string, file: string): { reader: Reader; data
 export interface SchemaLike<T> {
   safeParse(
     data: unknown,
-  ):
-    | { success: true; data: T }
-    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  ): { success: true; data: T } | { success: false; error: { issues: readonly IssueLike[] } };
 }
 
 /**
@@ -203,12 +201,40 @@ export function checkSchema<T>(
 ): T | undefined {
   const r = schema.safeParse(data);
   if (r.success) return r.data;
-  for (const issue of r.error.issues)
-    reader.error(
-      [...at, ...issue.path.filter((p): p is string | number => typeof p !== "symbol")],
-      issue.message,
-    );
+  for (const issue of r.error.issues) {
+    const path = [...at, ...keys(issue.path)];
+    const branch = matchedBranch(issue);
+    if (branch) for (const i of branch) reader.error([...path, ...keys(i.path)], i.message);
+    else reader.error(path, issue.message);
+  }
   return undefined;
+}
+
+interface IssueLike {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly errors?: readonly (readonly IssueLike[])[];
+}
+
+function keys(path: readonly PropertyKey[]): (string | number)[] {
+  return path.filter((p): p is string | number => typeof p !== "symbol");
+}
+
+/**
+ * For a union that failed (zod's `invalid_union`), the problems of the one branch whose type matched the value
+ * (e.g. the inline object of "a file name or an inline object"), so that they are reported where they are
+ * instead of as "must be one of"; undefined when no branch or several branches matched the value's type.
+ */
+function matchedBranch(issue: IssueLike): readonly IssueLike[] | undefined {
+  if (issue.code !== "invalid_union" || !issue.errors) return undefined;
+  const typed = issue.errors.filter(
+    (b) => b.length > 0 && !b.some((i) => i.path.length === 0 && i.code === "invalid_type"),
+  );
+  if (typed.length !== 1) return undefined;
+  return typed[0]!.flatMap(
+    (i) => matchedBranch(i)?.map((j) => ({ ...j, path: [...i.path, ...j.path] })) ?? [i],
+  );
 }
 
 /** Parses a YAML/JSON document and validates it; every problem is in the ModelError, with path, line and column. */
