@@ -133,6 +133,20 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     "180, 365, 730 and 1,460 days (first-report CR 4.3–5.7 % throughout); the range was then set to span them and",
     "beyond, and the prevalence weights choose within it.",
     "",
+    '**Refractory populations** (changed 2026-11-30, third session; `docs/trials.md`, "Refractory to"). A trial\'s',
+    "`refractory_to` now selects the virtual patients whose disease progresses within a year of the class's",
+    'reference regimen, responders included ("progressed on or after", as the trials word it), and chemotherapy\'s',
+    "reference is the cancer type's first-line regimen (the platinum doublet for NSCLC, docetaxel for prostate",
+    "cancer, dacarbazine otherwise). Before, only primary resistance counted (no response, progression within 24",
+    "weeks) and dacarbazine stood for every cancer's chemotherapy. In the calibration set this changes who enters",
+    "C-144-01 (anti-PD-1-refractory melanoma: 5,670 of the 8,000 plausible patients instead of 4,831) and ZUMA-1",
+    "(chemotherapy-refractory lymphoma: 1,999 of 2,000 before and after). It also added a patient's sensitivity per",
+    "chemotherapy class (`chemo_class_sd`, an assumption: log-normal SD 0.7 around `kc`, independent between",
+    "alkylating agents, platinum, taxanes, antimetabolites and anthracyclines), so a patient who fails one drug is",
+    "not bound to fail all of them. Both changes came from a regimen outside the calibration set: second-line",
+    'docetaxel after "chemotherapy" in NSCLC gave 0.8 % ORR. Nothing was tuned to a published figure. The',
+    "calibration targets moved by less than their tolerances (tables below).",
+    "",
   ];
   for (const cancer of CANCER_TYPES) {
     const file = shippedVpopFile(cancer);

@@ -10,7 +10,12 @@ import path from "node:path";
 import { entropyWeights } from "../engine/entropy-weights.js";
 import { enrol, type Enrolment, type PoolMember } from "./eligibility.js";
 import type { PatientOutcome } from "./patient-outcome.js";
-import { REFERENCE_REGIMENS, REFRACTORY_SCAN_WEEKS, REFRACTORY_WEEKS } from "./reference-regimens.js";
+import {
+  REFERENCE_REGIMENS,
+  REFRACTORY_SCAN_WEEKS,
+  REFRACTORY_WEEKS,
+  referenceRegimen,
+} from "./reference-regimens.js";
 import { scanDays } from "./scan-schedule.js";
 import { runBatches, type BatchTask } from "./simulate-batch.js";
 import type { Trial } from "./trial-file.js";
@@ -194,7 +199,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const vps = seeds.map((s) => sampleVirtualPatient(cancer, s));
   const notes: string[] = [];
 
-  // 1. refractoriness: the reference regimen of each class, scans every 8 weeks for 24 weeks
+  // 1. refractoriness: the reference regimen of each class, scans every 8 weeks for a year
   const classes = Object.keys(REFERENCE_REGIMENS).filter((c) => c !== "anti-PD-L1");
   const refDays = [
     0,
@@ -207,7 +212,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     cancer,
     seeds,
     noiseSeeds: seeds.map((_, i) => noiseSeed(seed, 999, ci, i)),
-    protocol: REFERENCE_REGIMENS[c],
+    protocol: referenceRegimen(c, cancer),
     days: refDays,
     settings: { criteria: "recist1.1", confirm: false },
   }));
@@ -219,7 +224,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     const refractory: string[] = [];
     classes.forEach((c, ci) => {
       const o = refResults[ci].outcomes[i];
-      if (o.progressed && o.bor !== "CR" && o.bor !== "PR") refractory.push(c);
+      if (o.progressed) refractory.push(c);
     });
     if (refractory.includes("anti-PD-1")) refractory.push("anti-PD-L1");
     return { covariates: vp.covariates, refractory };

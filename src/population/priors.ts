@@ -82,6 +82,7 @@ const SharedPriors = z
     lesion_resolution: Prior,
     residual_mass: Prior,
     residual_mass_half_life: Prior,
+    chemo_class_sd: Prior,
     reader_sd: Prior,
     reader_sd_small: Prior,
     occult_lesions: Prior,

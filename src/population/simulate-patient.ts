@@ -6,6 +6,9 @@
 import { solve } from "../engine/index.js";
 import type { CompiledModel } from "../engine/language/compile.js";
 import { loadModelByName } from "../models/catalog.js";
+import type { DoseSpec } from "../engine/language/model-spec.js";
+import { therapyCatalog } from "../therapy/catalog.js";
+import type { ChemoMechanism } from "../therapy/catalog-schema.js";
 import { CLINICAL_MODEL, compileClinical, type ClinicalInputs } from "../therapy/compile-clinical.js";
 import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
@@ -106,6 +109,32 @@ export function localLesions(vp: VirtualPatient, inputs: ClinicalInputs): Set<st
   return out;
 }
 
+let mechanisms: Map<string, ChemoMechanism> | undefined;
+
+/** The mechanism class of a chemotherapy agent of the catalog (undefined for every other agent). */
+export function chemoMechanism(agentId: string | undefined): ChemoMechanism | undefined {
+  if (agentId === undefined) return undefined;
+  if (!mechanisms) {
+    mechanisms = new Map();
+    for (const [id, a] of therapyCatalog().agents)
+      if (a.clinical?.mechanism) mechanisms.set(id, a.clinical.mechanism);
+  }
+  return mechanisms.get(agentId);
+}
+
+/**
+ * The doses as this patient receives them: chemotherapy's exposure equivalents (state M, labelled with the agent)
+ * multiplied by the patient's sensitivity to the drug's mechanism class. The same array when nothing changes.
+ */
+export function patientDoses(vp: VirtualPatient, doses: readonly DoseSpec[]): readonly DoseSpec[] {
+  const s = vp.chemoSensitivity;
+  if (!s || !doses.some((d) => d.state === "M" && d.kind === "bolus")) return doses;
+  return doses.map((d) => {
+    const m = d.kind === "bolus" && d.state === "M" ? chemoMechanism(d.label) : undefined;
+    return m && d.kind === "bolus" ? { ...d, amount: d.amount * s[m] } : d;
+  });
+}
+
 /**
  * Simulates the patient under the protocol and returns both groups' volumes at `days` (ascending, from 0). From its
  * baseline, or from `start` (a state carried forward: its lesions are then those of `vp` on that day).
@@ -164,7 +193,8 @@ export function simulatePatient(
 
   const tEnd = days[days.length - 1];
   const atol = Float64Array.from(model.spec.states, (s) => (s.unit === "cell" ? 1 : 1e-8));
-  const sol = solve(model.problem({ tEnd, parameters: p, y0, doses: inputs.doses }), {
+  const doses = patientDoses(vp, inputs.doses);
+  const sol = solve(model.problem({ tEnd, parameters: p, y0, doses }), {
     times: Array.from(days),
     rtol,
     atol,

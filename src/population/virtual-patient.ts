@@ -5,6 +5,7 @@
  * at baseline (effectors at their quasi-steady state) equals the net growth ln 2 / VDT.
  */
 import { seededRandom, standardNormal } from "../engine/statistics.js";
+import { CHEMO_MECHANISMS, type ChemoMechanism } from "../therapy/catalog-schema.js";
 import { cancerPriors, sampleCategory, sampleNumber, vpopPriors } from "./priors.js";
 import type { CancerType, Covariates, Lesion, LesionSite } from "./types.js";
 
@@ -27,6 +28,11 @@ export interface VirtualPatient {
   readonly deadFraction: number;
   /** Immune pressure at baseline: the share of intrinsic growth that immune killing cancels. */
   readonly fImm: number;
+  /**
+   * Sensitivity to each mechanism class of chemotherapy relative to `kc` (log-normal, mean 1; absent: 1 for all).
+   * A dose's exposure equivalents are multiplied by its class's factor.
+   */
+  readonly chemoSensitivity?: Readonly<Record<ChemoMechanism, number>>;
   /** Seed of this patient's own randomness (reader noise, occult lesions). */
   readonly noiseSeed: number;
 }
@@ -182,6 +188,12 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   // the patient's residual masses resolve with one half-life, drawn from a stream of its own so that every other
   // draw of the patient is what it was before the half-life was added
   const scarHalfLife = sampleNumber(shared.residual_mass_half_life.dist, seededRandom(seed ^ 0x2545f491));
+  // sensitivity per chemotherapy class, from a stream of its own too (partial cross-resistance between classes)
+  const chemoRand = seededRandom(seed ^ 0x5bd1e995);
+  const sdChemo = sampleNumber(shared.chemo_class_sd.dist, chemoRand);
+  const chemoSensitivity = Object.fromEntries(
+    CHEMO_MECHANISMS.map((m) => [m, Math.exp(sdChemo * standardNormal(chemoRand) - (sdChemo * sdChemo) / 2)]),
+  ) as Record<ChemoMechanism, number>;
   const make = (role: Lesion["role"], k: number, d: number, site: LesionSite): Lesion => {
     const nodal = site === "node";
     const lesion = {
@@ -266,6 +278,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
     e0,
     deadFraction: baseline.deadFraction,
     fImm: baseline.fImm,
+    chemoSensitivity,
     noiseSeed: Math.floor(rand() * 2 ** 31),
   };
 }

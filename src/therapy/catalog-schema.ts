@@ -91,6 +91,16 @@ export const CLINICAL_INPUTS = [
 ] as const;
 export type ClinicalInput = (typeof CLINICAL_INPUTS)[number];
 
+/** Mechanism classes of cytotoxic chemotherapy (cross-resistance is full within a class, partial between). */
+export const CHEMO_MECHANISMS = [
+  "alkylating",
+  "platinum",
+  "taxane",
+  "antimetabolite",
+  "anthracycline",
+] as const;
+export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
+
 export const ClinicalBindingSchema = z
   .object({
     input: z.enum(CLINICAL_INPUTS),
@@ -113,12 +123,21 @@ export const ClinicalBindingSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Chemotherapy: the drug's mechanism class. A virtual patient's sensitivity varies between classes (partial
+     * cross-resistance, catalog/vpop-priors.yaml `chemo_class_sd`) and is shared within one.
+     */
+    mechanism: z.enum(CHEMO_MECHANISMS).optional(),
     /** IL-2: the plasma volume a bolus first distributes into. */
     volume_L: z.number().positive().optional(),
     set: z.record(z.string(), z.number()).optional(),
     source: z.string().min(1).optional(),
   })
   .strict()
+  .refine((b) => (b.input === "chemo") === (b.mechanism !== undefined), {
+    message: "a chemotherapy binding needs a mechanism, and only a chemotherapy binding has one",
+    path: ["mechanism"],
+  })
   .refine((b) => b.source !== undefined || b.pk !== undefined, {
     message: "a clinical binding needs a source (or a pk block with its source)",
     path: ["source"],
