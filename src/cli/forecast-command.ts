@@ -51,6 +51,9 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
   training patients only (leave one value of --hold-out-column out within the training studies; otherwise 3 folds
   of patients), never on the patients forecast. A population candidate model/full/log/carry carries the patient's
   deviation at the last training reading forward, its time constant chosen by the same inner cross-validation;
+  model/full/log/exp (or /exp-nugget) fits the population with residuals correlated within a patient (nlme's
+  corExp, range estimated by maximum likelihood) and forecasts by the conditional prediction given all the
+  patient's training residuals;
   'analog' forecasts from the nearest training courses. Without --model and --population: gompertz/full/log/carry.
   Readings: TOO SMALL TO MEASURE = 5 mm (RECIST 1.1), NOT EVALUABLE or empty = no reading (docs/forecasting.md).`;
 
@@ -127,10 +130,12 @@ function fitOrFail(
   what: string,
   covariance: "full" | "diagonal",
   errorModel: ResidualModel,
+  correlation?: "exp" | "exp-nugget",
 ): PopulationParameters {
   const usable = series.filter(enough);
   try {
-    return fitPopulation(model, usable, { covariance, errorModel }).population;
+    return fitPopulation(model, usable, { covariance, errorModel, ...(correlation ? { correlation } : {}) })
+      .population;
   } catch (e) {
     throw new UsageError(`${what}: the population fit failed (${(e as Error).message})`);
   }
@@ -240,7 +245,14 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     const k = `${candidateName(c)}|${key}`;
     let pop = fitCache.get(k);
     if (!pop) {
-      pop = fitOrFail(c.model, [...series], `${candidateName(c)} on ${key}`, c.covariance, c.errorModel);
+      pop = fitOrFail(
+        c.model,
+        [...series],
+        `${candidateName(c)} on ${key}`,
+        c.covariance,
+        c.errorModel,
+        c.correlation,
+      );
       fitCache.set(k, pop);
     }
     return pop;
@@ -365,6 +377,8 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
                   weights: stack.inner.weights,
                   folds: stack.inner.folds,
                   too_few_patients: stack.inner.tooFew,
+                  // each population candidate's within-patient residual correlation (fitted), null otherwise
+                  residual_correlation: stack.populations.map((p) => p?.correlation ?? null),
                   inner: {
                     patients: stack.inner.patients,
                     readings: stack.inner.readings,

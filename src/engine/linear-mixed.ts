@@ -4,8 +4,16 @@
  * and S-PLUS, 2000, §2.2). Z_i is the subset `random` of the columns of X_i. The covariance is parameterized by
  * θ = (Cholesky factor of Ω — log diagonal, then raw off-diagonal when full — row by row, ln σ), unconstrained.
  * With a residual variance function (heteroscedastic), Var ε_ij = σ²·(1 + κ²·h2_ij) with h2 = h(f̂)² fixed at
- * the fitted values of the linearization (as nlme's varFunc), and ln κ is the last component of θ.
+ * the fitted values of the linearization (as nlme's varFunc), and ln κ is the next component of θ. With a residual
+ * correlation (mixed-effects-correlation.ts; nlme's corExp), Var ε_i = σ²·G^½ R_i G^½ and θ ends with ln T (then
+ * logit ν).
  */
+import {
+  correlationFromTheta,
+  correlationParameters,
+  residualCorrelation,
+  type ResidualCorrelation,
+} from "./mixed-effects-correlation.js";
 
 export interface LinearizedSubject {
   readonly n: number;
@@ -14,6 +22,8 @@ export interface LinearizedSubject {
   readonly w: Float64Array;
   /** h(f̂_j)² of the residual variance function at the fitted values (heteroscedastic objective only). */
   readonly h2?: Float64Array;
+  /** Times of the readings for the residual correlation (default: none needed). */
+  readonly tc?: Float64Array;
 }
 
 /** Number of Cholesky parameters of a q × q covariance. */
@@ -75,10 +85,14 @@ export class LinearMixedObjective {
     private readonly random: Int32Array,
     private readonly full: boolean,
     private readonly heteroscedastic = false,
+    private readonly correlation?: ResidualCorrelation,
   ) {
     const maxN = Math.max(...subjects.map((s) => s.n));
     this.q = random.length;
-    this.dimension = choleskyParameters(this.q, full) + (heteroscedastic ? 2 : 1);
+    this.dimension =
+      choleskyParameters(this.q, full) + (heteroscedastic ? 2 : 1) + correlationParameters(correlation);
+    if (correlation && subjects.some((s) => !s.tc))
+      throw new RangeError("linear mixed model: a residual correlation needs every subject's times");
     this.mu = new Float64Array(p);
     this.information = new Float64Array(p * p);
     this.V = new Float64Array(maxN * maxN);
@@ -96,6 +110,9 @@ export class LinearMixedObjective {
     const nChol = choleskyParameters(q, this.full);
     const s2 = Math.exp(2 * theta[nChol]);
     const k2 = this.heteroscedastic ? Math.exp(2 * theta[nChol + 1]) : 0;
+    const corr = this.correlation
+      ? correlationFromTheta(theta, nChol + (this.heteroscedastic ? 2 : 1), this.correlation)
+      : null;
     const A = this.information;
     A.fill(0);
     b.fill(0);
@@ -107,10 +124,16 @@ export class LinearMixedObjective {
       const X = s.X;
       const h2 = s.h2;
       nTotal += n;
-      // V = Z Ω Zᵀ + σ² I (lower triangle), then its Cholesky factor in place
+      // V = Z Ω Zᵀ + σ² G^½ R G^½ (lower triangle; R = I without a correlation), then its Cholesky factor in place
+      const tc = s.tc;
       for (let a = 0; a < n; a++)
         for (let bb = 0; bb <= a; bb++) {
-          let v = a === bb ? s2 * (h2 && k2 > 0 ? 1 + k2 * h2[a] : 1) : 0;
+          const ga = h2 && k2 > 0 ? 1 + k2 * h2[a] : 1;
+          let v = a === bb ? s2 * ga : 0;
+          if (corr && tc && a !== bb) {
+            const gb = h2 && k2 > 0 ? 1 + k2 * h2[bb] : 1;
+            v = s2 * Math.sqrt(ga * gb) * residualCorrelation(corr, tc[a] - tc[bb]);
+          }
           for (let k = 0; k < q; k++) {
             const za = X[a * p + random[k]];
             if (za === 0) continue;

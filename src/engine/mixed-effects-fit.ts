@@ -10,8 +10,17 @@
  *
  * until the estimates stop moving. The objective is −2 log-likelihood of the final linear mixed model (nlme's
  * logLik); standard errors of μ from (Σ JᵀV⁻¹J)⁻¹, of the random-effect SDs and σ from the Hessian of that
- * objective (delta method), as nlme's apVar.
+ * objective (delta method), as nlme's apVar. An optional within-subject residual correlation (nlme's
+ * `correlation = corExp(form = ~ t | id)`, mixed-effects-correlation.ts) is estimated with Ω and σ in the linear
+ * mixed step, and the conditional modes use it.
  */
+import {
+  correlationFromTheta,
+  correlationParameters,
+  correlationToTheta,
+  type CorrelationValues,
+  type ResidualCorrelation,
+} from "./mixed-effects-correlation.js";
 import { levenbergMarquardt } from "./least-squares.js";
 import {
   choleskyFromPacked,
@@ -42,6 +51,10 @@ export interface MixedFitOptions {
   readonly omegaSd?: number;
   /** Starting κ of the model's residual variance function (default 1). */
   readonly kappa?: number;
+  /** Within-subject residual correlation (none by default). */
+  readonly correlation?: ResidualCorrelation;
+  /** Starting range T of the correlation (default: twice the median time between a subject's readings). */
+  readonly range?: number;
   readonly maxIterations?: number;
   /** Called after every Lindstrom–Bates iteration (diagnostics). */
   readonly onIteration?: (info: {
@@ -66,6 +79,8 @@ export interface MixedFitResult {
   /** κ of the residual variance σ²·(1 + κ²h(f)²) and its standard error (0 and NaN when homoscedastic). */
   readonly kappa: number;
   readonly kappaSe: number;
+  /** The residual correlation's range T and nugget ν with standard errors (null without a correlation). */
+  readonly residualCorrelation: (CorrelationValues & { rangeSe: number; nuggetSe: number }) | null;
   /** −2 log-likelihood, AIC, BIC (n = number of observations), number of estimated parameters. */
   readonly objective: number;
   readonly aic: number;
@@ -109,7 +124,7 @@ function linearize(
     w[j] = v;
   }
   const shape = model.varianceShape;
-  if (!shape) return { n, X, w };
+  if (!shape) return { n, X, w, tc: s.tc ?? s.t };
   const h2 = Float64Array.from(fi, (v, j) => {
     const h = shape(v, s.t[j]);
     return Number.isFinite(h) ? h * h : 0;
@@ -128,7 +143,11 @@ export function fitMixedEffects(
   const full = opts.covariance === "full";
   const nChol = choleskyParameters(q, full);
   const heteroscedastic = model.varianceShape !== undefined;
-  const nTheta = nChol + (heteroscedastic ? 2 : 1);
+  const corrKind = opts.correlation;
+  if (corrKind && heteroscedastic)
+    throw new RangeError("mixed-effects fit: a residual correlation needs a homoscedastic error model");
+  const atCorr = nChol + (heteroscedastic ? 2 : 1);
+  const nTheta = atCorr + correlationParameters(corrKind);
   const dim = p + nTheta;
   const nObs = subjects.reduce((a, s) => a + s.t.length, 0);
   const maxN = Math.max(...subjects.map((s) => s.t.length));
@@ -166,6 +185,7 @@ export function fitMixedEffects(
     ),
     Math.log(Math.max(Math.sqrt(pooled.ssr / nObs) / 2, 1e-6)),
     ...(heteroscedastic ? [Math.log(opts.kappa ?? 1)] : []),
+    ...(corrKind ? correlationToTheta(corrKind, opts.range ?? defaultRange(subjects)) : []),
   ]);
   const etas = subjects.map(() => new Float64Array(q));
   let modes: ConditionalMode[] = [];
@@ -180,6 +200,7 @@ export function fitMixedEffects(
       logDetOmega: logDetFromCholesky(L, q),
       sigma: Math.exp(theta[nChol]),
       kappa: heteroscedastic ? Math.exp(theta[nChol + 1]) : 0,
+      ...(corrKind ? { correlation: correlationFromTheta(theta, atCorr, corrKind) } : {}),
     };
     modes = subjects.map((s, i) => solver.solve(s, pop, etas[i]));
     modes.forEach((m, i) => etas[i].set(m.eta));
@@ -203,7 +224,7 @@ export function fitMixedEffects(
   const step = new Float64Array(p + nTheta);
   const prevStep = new Float64Array(p + nTheta);
   for (; it < maxIt; it++) {
-    const obj = new LinearMixedObjective(linearized(), p, random, full, heteroscedastic);
+    const obj = new LinearMixedObjective(linearized(), p, random, full, heteroscedastic, corrKind);
     const opt = minimizeBfgs((x) => obj.value(x), theta, {
       gtol: 1e-7,
       ftol: 1e-13,
@@ -236,7 +257,7 @@ export function fitMixedEffects(
     }
   }
   // the final state: modes and linearization at the estimates (the modes are already there)
-  const final = new LinearMixedObjective(linearized(), p, random, full, heteroscedastic);
+  const final = new LinearMixedObjective(linearized(), p, random, full, heteroscedastic, corrKind);
   const objective = final.value(theta);
   const info = Float64Array.from(final.information);
   const Linfo = cholesky(info, p);
@@ -250,6 +271,8 @@ export function fitMixedEffects(
   let omegaSdSe = new Array<number>(q).fill(NaN);
   let sigmaSe = NaN;
   let kappaSe = NaN;
+  let rangeSe = NaN;
+  let nuggetSe = NaN;
   const H = centralHessian((x) => final.value(x), theta, 1e-4);
   const LH = cholesky(H, nTheta);
   if (LH) {
@@ -273,6 +296,11 @@ export function fitMixedEffects(
     omegaSdSe = sd.map((_, k) => derived((x) => Math.sqrt(omegaFromPacked(x, 0, q, full)[k * q + k])));
     sigmaSe = derived((x) => Math.exp(x[nChol]));
     if (heteroscedastic) kappaSe = derived((x) => Math.exp(x[nChol + 1]));
+    if (corrKind) {
+      rangeSe = derived((x) => correlationFromTheta(x, atCorr, corrKind).range);
+      if (corrKind === "exp-nugget")
+        nuggetSe = derived((x) => correlationFromTheta(x, atCorr, corrKind).nugget);
+    }
   }
   final.value(theta);
   return {
@@ -287,6 +315,9 @@ export function fitMixedEffects(
     sigmaSe,
     kappa: heteroscedastic ? Math.exp(theta[nChol + 1]) : 0,
     kappaSe,
+    residualCorrelation: corrKind
+      ? { ...correlationFromTheta(theta, atCorr, corrKind), rangeSe, nuggetSe }
+      : null,
     objective,
     aic: objective + 2 * dim,
     bic: objective + dim * Math.log(nObs),
@@ -308,6 +339,7 @@ export function conditionalMode(
     sigma: number;
     random: readonly number[];
     kappa?: number;
+    correlation?: CorrelationValues;
   },
 ): ConditionalMode {
   const q = pop.random.length;
@@ -331,6 +363,7 @@ export function conditionalMode(
       logDetOmega: logDetFromCholesky(L, q),
       sigma: pop.sigma,
       kappa: pop.kappa ?? 0,
+      ...(pop.correlation ? { correlation: pop.correlation } : {}),
     },
     new Float64Array(q),
   );
@@ -346,7 +379,19 @@ export function foceObjective(
     sigma: number;
     random: readonly number[];
     kappa?: number;
+    correlation?: CorrelationValues;
   },
 ): number {
   return subjects.reduce((a, s) => a + conditionalMode(model, s, pop).objective, 0);
+}
+
+/** Twice the median time between consecutive readings of a subject (the starting range of a correlation). */
+export function defaultRange(subjects: readonly MixedSubject[]): number {
+  const gaps: number[] = [];
+  for (const s of subjects) {
+    const t = s.tc ?? s.t;
+    for (let j = 1; j < t.length; j++) if (t[j] > t[j - 1]) gaps.push(t[j] - t[j - 1]);
+  }
+  gaps.sort((a, b) => a - b);
+  return gaps.length ? 2 * gaps[Math.floor(gaps.length / 2)] : 1;
 }

@@ -17,11 +17,23 @@
  * with g_ij = 1 + κ²·h(f_ij, t_ij)² (κ ≥ 0 estimated). The mode then minimizes the full conditional density,
  * Σ_j [(y_ij − f)²/(σ²g_ij) + ln g_ij] + ηᵀΩ⁻¹η with g following f (FOCE with interaction, NONMEM's FOCEI), and
  * the subject's objective gains Σ ln g_ij with its residuals and Z scaled by 1/√g_ij.
+ *
+ * With a within-subject residual correlation (nlme's corExp; mixed-effects-correlation.ts), Var ε_i = σ²R_i: the
+ * residuals and Z are whitened by the Cholesky factor of R_i (r̃ = L⁻¹r, Z̃ = L⁻¹Z), the mode minimizes
+ * r̃ᵀr̃/σ² + ηᵀΩ⁻¹η, and the objective gains ln|R_i| (homoscedastic models only).
  */
+import {
+  correlationMatrix,
+  forwardSolve,
+  forwardSolveColumns,
+  type CorrelationValues,
+} from "./mixed-effects-correlation.js";
 
 export interface MixedSubject {
   readonly t: Float64Array;
   readonly y: Float64Array;
+  /** Times of the readings for a residual correlation (default t). */
+  readonly tc?: Float64Array;
 }
 
 export interface MixedModel {
@@ -40,6 +52,8 @@ export interface ModePopulation {
   readonly logDetOmega: number;
   readonly sigma: number;
   readonly kappa?: number;
+  /** Within-subject residual correlation (range T and nugget ν), none when absent. */
+  readonly correlation?: CorrelationValues;
 }
 
 export interface PopulationState {
@@ -119,6 +133,10 @@ export class ModeSolver {
   /** Variance factors g_j = 1 + κ²h(f_j)² at the last evaluation (1 when homoscedastic). */
   private readonly g: Float64Array;
   private kappa = 0;
+  /** Cholesky factor of the subject's residual correlation R (null: independent residuals). */
+  private LR: Float64Array | null = null;
+  /** The whitened residuals L⁻¹(y − f) at the last evaluation (with a correlation). */
+  private readonly rw: Float64Array;
 
   constructor(
     private readonly model: MixedModel,
@@ -134,6 +152,7 @@ export class ModeSolver {
     this.rhs = new Float64Array(q);
     this.trial = new Float64Array(q);
     this.g = new Float64Array(maxN).fill(1);
+    this.rw = new Float64Array(maxN);
   }
 
   private get heteroscedastic(): boolean {
@@ -172,6 +191,13 @@ export class ModeSolver {
       this.g[j] = g;
       ssr += (r * r) / g;
     }
+    if (this.LR) {
+      const rw = this.rw.subarray(0, n);
+      for (let j = 0; j < n; j++) rw[j] = s.y[j] - f[j];
+      forwardSolve(this.LR, n, rw);
+      ssr = 0;
+      for (let j = 0; j < n; j++) ssr += rw[j] * rw[j];
+    }
     let pen = 0;
     for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) pen += eta[a] * omegaInv[a * q + b] * eta[b];
     const v = ssr / s2 + logG + pen;
@@ -196,6 +222,7 @@ export class ModeSolver {
         this.Z[j * q + k] = z;
       }
     }
+    if (this.LR) forwardSolveColumns(this.LR, n, this.Z, q);
     return true;
   }
 
@@ -208,6 +235,16 @@ export class ModeSolver {
     this.kappa = pop.kappa ?? 0;
     const q = this.random.length;
     const n = s.t.length;
+    let logDetR = 0;
+    this.LR = null;
+    if (pop.correlation) {
+      if (this.heteroscedastic)
+        throw new RangeError("mixed-effects model: a residual correlation needs a homoscedastic error model");
+      this.LR = cholesky(correlationMatrix(pop.correlation, s.tc ?? s.t), n);
+      if (!this.LR)
+        throw new RangeError("mixed-effects model: the residual correlation is not positive definite");
+      logDetR = logDetFromCholesky(this.LR, n);
+    }
     const s2 = pop.sigma * pop.sigma;
     const eta = Float64Array.from(eta0);
     let cur = this.penalized(s, pop.mu, pop.omegaInv, s2, eta);
@@ -255,7 +292,7 @@ export class ModeSolver {
     if (ok) this.normalEquations(s, pop.omegaInv, s2, eta, false);
     const L = ok ? cholesky(this.H, q) : null;
     const objective = L
-      ? n * Math.log(2 * Math.PI * s2) + final.value + pop.logDetOmega + logDetFromCholesky(L, q)
+      ? n * Math.log(2 * Math.PI * s2) + final.value + pop.logDetOmega + logDetFromCholesky(L, q) + logDetR
       : Infinity;
     return { eta, ssr: final.ssr, precision: Float64Array.from(this.H), objective, converged };
   }
@@ -281,7 +318,7 @@ export class ModeSolver {
     const c = new Float64Array(n);
     for (let j = 0; j < n; j++) {
       const g = this.g[j];
-      const r = s.y[j] - this.f[j];
+      const r = this.LR ? this.rw[j] : s.y[j] - this.f[j];
       w[j] = r / (s2 * g);
       c[j] = 1 / (s2 * g);
       if (shape) {

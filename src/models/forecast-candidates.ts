@@ -4,7 +4,10 @@
  * - a population model (`gompertz`, `gompertz/diagonal/log-time`): the patient's first readings update its prior
  *   (`populationForecast`); with `/carry` (`gompertz/full/log/carry`) the patient's deviation from their curve at
  *   the last training reading is carried forward, decaying with a time constant chosen by the inner
- *   cross-validation from CARRY_GRID (an autocorrelated residual);
+ *   cross-validation from CARRY_GRID (an autocorrelated residual); with `/exp` (`gompertz/full/log/exp`) or
+ *   `/exp-nugget` the residual autocorrelation is in the population model itself (nlme's corExp, range T — and
+ *   nugget — estimated by maximum likelihood with Ω and σ) and the forecast is the conditional (kriging)
+ *   prediction given all the patient's training residuals;
  * - a classical model fitted per patient without a prior (`bertalanffy-classic`, `per-patient:exponential`): the
  *   Laleh 2022 baselines;
  * - `analog`: the median course of the reference patients whose early course is nearest the patient's
@@ -24,6 +27,8 @@ export interface StackCandidate {
   readonly errorModel: "log" | "constant" | "combined" | "log-time";
   /** A population candidate whose deviation at the last training reading is carried forward. */
   readonly carry?: boolean;
+  /** A population candidate whose residuals are correlated within a patient (nlme corExp, fitted). */
+  readonly correlation?: "exp" | "exp-nugget";
 }
 
 const PER_PATIENT = "per-patient:";
@@ -87,14 +92,17 @@ export function parseCandidate(
     throw new RangeError(`'${text}': covariance '${cov}' is not full or diagonal`);
   if (err !== "log" && err !== "constant" && err !== "combined" && err !== "log-time")
     throw new RangeError(`'${text}': error model '${err}' is not log, constant, combined or log-time`);
-  if ((carry !== undefined && carry !== "carry") || rest.length)
-    throw new RangeError(`'${text}': '${[carry, ...rest].join("/")}' is not 'carry'`);
+  if ((carry !== undefined && carry !== "carry" && carry !== "exp" && carry !== "exp-nugget") || rest.length)
+    throw new RangeError(`'${text}': '${[carry, ...rest].join("/")}' is not carry, exp or exp-nugget`);
+  if ((carry === "exp" || carry === "exp-nugget") && err !== "log" && err !== "constant")
+    throw new RangeError(`'${text}': a residual correlation needs the log or constant error model`);
   return {
     model,
     kind: "population",
     covariance: cov,
     errorModel: err,
-    ...(carry ? { carry: true } : {}),
+    ...(carry === "carry" ? { carry: true } : {}),
+    ...(carry === "exp" || carry === "exp-nugget" ? { correlation: carry } : {}),
   };
 }
 
@@ -103,9 +111,12 @@ export const candidateName = (c: StackCandidate) =>
     ? `${c.model} (per patient)`
     : c.kind === "analog"
       ? "analog (nearest courses)"
-      : `${c.model}/${c.covariance}/${c.errorModel}${c.carry ? "/carry" : ""}`;
+      : `${c.model}/${c.covariance}/${c.errorModel}${c.carry ? "/carry" : ""}${c.correlation ? `/${c.correlation}` : ""}`;
 
-/** The population a candidate needs fitted (the same for a `/carry` candidate as without), null for the others. */
+/**
+ * The population a candidate needs fitted (the same for a `/carry` candidate as without; with its residual
+ * correlation for `/exp`), null for the others.
+ */
 export const populationOf = (c: StackCandidate): StackCandidate | null =>
   c.kind === "population" ? { ...c, carry: undefined } : null;
 

@@ -13,8 +13,15 @@
  * autocorrelation), as a lesion's readings stay above or below the smooth curve from scan to scan. In every draw
  * the deviation is that draw's (the last reading minus the draw's curve there), so that T = ∞ moves each draw's
  * curve through the last reading; the draws' residual error is added as before.
+ *
+ * With a population whose residuals are correlated within a patient (nlme's corExp, fitted with the population:
+ * Corr(ε_j, ε_k) = (1 − ν)·e^(−|t_j − t_k|/T)), the forecast is the conditional (kriging) prediction given all the
+ * patient's training residuals, ŷ(t) = f(φ, t) + r(t)ᵀR⁻¹(y − f(φ, t_train)), with the residual variance of the
+ * new reading σ²(1 − r(t)ᵀR⁻¹r(t)); the mode, the Laplace covariance and the importance weights use R too. In every
+ * draw the residuals are that draw's own.
  */
-import { cholesky, choleskyInverse } from "../engine/mixed-effects.js";
+import { cholesky, choleskyInverse, choleskySolve } from "../engine/mixed-effects.js";
+import { correlationMatrix, forwardSolve, residualCorrelation } from "../engine/mixed-effects-correlation.js";
 import { quantileSorted, seededRandom, standardNormal, weightedQuantile } from "../engine/statistics.js";
 import type { Series } from "./growth-fit.js";
 import {
@@ -117,6 +124,41 @@ export function populationForecast(
     for (let j = 0; j < f.length; j++) f[j] += decay[j] * r;
   };
   carried(Float64Array.from(mode.phi), ipred);
+  // the kriging weights a_j = R⁻¹r(t_j) of the training residuals and the residual SD factors √(1 − r(t_j)ᵀa_j)
+  const corr = pop.correlation;
+  if (corr && carry !== undefined)
+    throw new RangeError("carry and a residual correlation exclude each other");
+  const nTr = last.t.length;
+  const LR = corr ? cholesky(correlationMatrix(corr, last.tc ?? last.t), nTr) : null;
+  if (corr && !LR) throw new RangeError("forecast: the residual correlation is not positive definite");
+  const kriging = test.map((r) => {
+    if (!LR || !corr) return null;
+    const c = Float64Array.from(last.tc ?? last.t, (tk) => residualCorrelation(corr, r.t - tk));
+    const a = Float64Array.from(c);
+    choleskySolve(LR, nTr, a);
+    let rho = 0;
+    for (let k = 0; k < nTr; k++) rho += c[k] * a[k];
+    return { a, sd: Math.sqrt(Math.max(1 - rho, 0)) };
+  });
+  const fTr = new Float64Array(nTr);
+  const resid = new Float64Array(nTr);
+  /** The draw's training residuals y − f(φ, t_train) into `resid`. */
+  const residuals = (phi: Float64Array) => {
+    model.predict(phi, last.t, fTr);
+    for (let k = 0; k < nTr; k++) resid[k] = last.y[k] - fTr[k];
+  };
+  const kriged = (phi: Float64Array, f: Float64Array) => {
+    if (!LR) return;
+    residuals(phi);
+    for (let j = 0; j < f.length; j++) {
+      const a = kriging[j]!.a;
+      let v = 0;
+      for (let k = 0; k < nTr; k++) v += a[k] * resid[k];
+      f[j] += v;
+    }
+  };
+  const sdFactor = (j: number) => kriging[j]?.sd ?? 1;
+  kriged(Float64Array.from(mode.phi), ipred);
   // Importance sampling: draws from a Student t (4 degrees of freedom) around the mode with the Laplace
   // covariance, weighted by the exact posterior (the training readings' likelihood × the population prior) over
   // the proposal; the intervals are weighted quantiles.
@@ -150,17 +192,25 @@ export function populationForecast(
       let logP = 0;
       for (let a = 0; a < q; a++)
         for (let b = 0; b < q; b++) logP -= 0.5 * eta[a] * omegaInv[a * q + b] * eta[b];
-      model.predict(phi, sub.t, fTrain);
-      for (let j = 0; j < sub.t.length; j++) {
-        const sd = residualSd(pop, fTrain[j], sub.t[j]);
-        logP -= 0.5 * ((sub.y[j] - fTrain[j]) / sd) ** 2 + Math.log(sd);
+      if (LR) {
+        // correlated residuals: −½ r̃ᵀr̃/σ² with r̃ = L_R⁻¹r (ln|σ²R| is the same in every draw)
+        residuals(phi);
+        forwardSolve(LR, nTr, resid);
+        for (let k = 0; k < nTr; k++) logP -= 0.5 * (resid[k] / pop.sigma) ** 2;
+      } else {
+        model.predict(phi, sub.t, fTrain);
+        for (let j = 0; j < sub.t.length; j++) {
+          const sd = residualSd(pop, fTrain[j], sub.t[j]);
+          logP -= 0.5 * ((sub.y[j] - fTrain[j]) / sd) ** 2 + Math.log(sd);
+        }
       }
       logW[d] = Number.isFinite(logP) ? logP - logQ : -Infinity;
     }
     model.predict(phi, times, out);
     carried(phi, out);
+    kriged(phi, out);
     for (let j = 0; j < times.length; j++) {
-      const v = out[j] + residualSd(pop, out[j], times[j]) * standardNormal(rand);
+      const v = out[j] + sdFactor(j) * residualSd(pop, out[j], times[j]) * standardNormal(rand);
       // on the log scale a reading at or below the floor stands for any reading from 0 to the floor (the fit raised
       // readings of 0 — a lesion that disappeared — to it): a draw there is read as 0, the censored end
       draws[j][d] = log ? (v <= lnFloor ? 0 : Math.exp(v)) : Math.max(v, 0);

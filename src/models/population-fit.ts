@@ -8,6 +8,7 @@
  */
 import { conditionalMode, fitMixedEffects } from "../engine/mixed-effects-fit.js";
 import type { ConditionalMode, MixedModel, MixedSubject } from "../engine/mixed-effects.js";
+import type { ResidualCorrelation } from "../engine/mixed-effects-correlation.js";
 import type { Series } from "./growth-fit.js";
 import { populationModel, toNatural, toPhi, type PopulationModel } from "./population-models.js";
 
@@ -33,6 +34,12 @@ export interface PopulationFitOptions {
    * median first reading as the initial size) — e.g. a nested model's estimates.
    */
   readonly start?: readonly number[];
+  /**
+   * Within-patient residual correlation, nlme's corExp(form = ~ t | id): Corr = (1 − ν)·e^(−|Δt|/T) between two
+   * readings of a patient, T (and, for "exp-nugget", ν) estimated with Ω and σ; on the readings' own times (a
+   * reading before treatment keeps its negative time here). Homoscedastic error models (log, constant) only.
+   */
+  readonly correlation?: ResidualCorrelation;
 }
 
 /** What a forecast needs of a fitted population (the `population` member of the JSON output). */
@@ -46,6 +53,8 @@ export interface PopulationParameters {
   readonly sigma: number;
   /** κ of the combined (additive SD σκ in the unit of y) or log-time (1/time unit) error model; absent otherwise. */
   readonly kappa?: number;
+  /** The within-patient residual correlation (range T in the time unit, nugget ν), absent when independent. */
+  readonly correlation?: { kind: ResidualCorrelation; range: number; nugget: number };
 }
 
 export interface PopulationFit {
@@ -67,6 +76,14 @@ export interface PopulationFit {
     kappa?: { value: number; se: number };
     /** Combined error model: the additive SD σκ (unit of y) and its standard error. */
     additive?: { sd: number; se: number };
+    /** Within-patient correlation (nlme corExp): range T and nugget ν with standard errors. */
+    correlation?: {
+      kind: ResidualCorrelation;
+      range: number;
+      rangeSe: number;
+      nugget: number;
+      nuggetSe: number;
+    };
   };
   readonly objective: number;
   readonly aic: number;
@@ -126,6 +143,7 @@ export function toSubject(s: Series, errorModel: ResidualModel, floor: number): 
   const order = s.t.map((_, i) => i).sort((a, b) => s.t[a] - s.t[b]);
   return {
     t: Float64Array.from(order, (i) => Math.max(s.t[i], 0)),
+    tc: Float64Array.from(order, (i) => s.t[i]),
     y: Float64Array.from(order, (i) =>
       errorModel === "constant" ? s.y[i] : Math.log(Math.max(s.y[i], floor)),
     ),
@@ -162,7 +180,9 @@ export function fitPopulation(
     covariance,
     // κ starts at an additive SD of about σ·1 (unit of y), or an SD doubling in about 1,000 time units
     kappa: errorModel === "log-time" ? 1e-3 : 1,
+    ...(opts.correlation ? { correlation: opts.correlation } : {}),
   });
+  const rc = fit.residualCorrelation;
   const names = m.parameters;
   const rnames = random.map((j) => names[j]);
   return {
@@ -224,6 +244,17 @@ export function fitPopulation(
             },
           }
         : {}),
+      ...(rc && opts.correlation
+        ? {
+            correlation: {
+              kind: opts.correlation,
+              range: rc.range,
+              rangeSe: rc.rangeSe,
+              nugget: opts.correlation === "exp-nugget" ? rc.nugget : 0,
+              nuggetSe: rc.nuggetSe,
+            },
+          }
+        : {}),
     },
     objective: fit.objective,
     aic: fit.aic,
@@ -248,6 +279,9 @@ export function fitPopulation(
       omega: fit.omega,
       sigma: fit.sigma,
       ...(fit.kappa > 0 ? { kappa: fit.kappa } : {}),
+      ...(rc && opts.correlation
+        ? { correlation: { kind: opts.correlation, range: rc.range, nugget: rc.nugget } }
+        : {}),
     },
   };
 }
@@ -274,6 +308,7 @@ export function patientMode(pop: PopulationParameters, s: Series): ConditionalMo
     sigma: pop.sigma,
     random,
     kappa: pop.kappa ?? 0,
+    ...(pop.correlation ? { correlation: pop.correlation } : {}),
   });
   const phi = [...pop.mu];
   random.forEach((j, k) => (phi[j] += mode.eta[k]));
