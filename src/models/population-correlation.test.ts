@@ -1,3 +1,7 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { seededRandom, standardNormal } from "../engine/statistics.js";
 import { populationForecast } from "./forecast.js";
@@ -98,5 +102,60 @@ describe("population fit with residuals correlated within a patient (corExp)", (
     expect(withR.predicted).toBeLessThan(1.3 * Math.exp(f[3]));
     expect(withR.lo80).toBeLessThan(withR.predicted);
     expect(withR.hi80).toBeGreaterThan(withR.predicted);
+  });
+});
+
+const PEER = path.resolve(import.meta.dirname, "population-correlation.peer.R");
+const hasNlme = spawnSync("Rscript", ["-e", "library(nlme)"], { stdio: "ignore" }).status === 0;
+
+/** 60 Gompertz patients, 8 readings 42 ± 10 days apart, OU residual (T = 80 days) plus 20 % independent noise. */
+function peerData(): Series[] {
+  const m = populationModel("gompertz");
+  const mu = toPhi(m, [40, 25, 0.01]);
+  const rand = seededRandom(5);
+  return Array.from({ length: 60 }, (_, i) => {
+    const phi = Float64Array.from(mu, (v, k) => v + [0.4, 0.3, 0][k] * standardNormal(rand));
+    const t = Float64Array.from({ length: 8 }, (_, j) => 42 * j + (j ? Math.round(20 * rand() - 10) : 0));
+    const out = new Float64Array(8);
+    m.logSize(phi, t, out);
+    let ou = standardNormal(rand);
+    const y = Array.from(out, (v, j) => {
+      if (j > 0) {
+        const r = Math.exp(-(t[j] - t[j - 1]) / 80);
+        ou = r * ou + Math.sqrt(1 - r * r) * standardNormal(rand);
+      }
+      return Math.exp(v + 0.12 * (Math.sqrt(0.8) * ou + Math.sqrt(0.2) * standardNormal(rand)));
+    });
+    return { id: `p${i}`, t: Array.from(t), y };
+  });
+}
+
+/**
+ * Agreement with R nlme (corCAR1, the corExp family without a nugget; population-correlation.peer.R). Recorded on
+ * 2026-11-30 (nlme 3.1, Debian r-cran-nlme): μ = (3.792687, 3.132064, −4.555390), SDs (0.424304, 0.278349),
+ * σ = 0.104699, T = 36.9497 days, −2 log L = −502.590 (−482.957 with independent residuals). Rerun when R and
+ * nlme are installed (.ci/run installs them).
+ */
+describe.skipIf(!hasNlme)("corExp population fit agrees with R nlme", () => {
+  it("fixed effects, SDs, σ, T and −2 log L", () => {
+    const series = peerData();
+    const dir = mkdtempSync(path.join(tmpdir(), "corexp-peer-"));
+    const file = path.join(dir, "data.csv");
+    writeFileSync(
+      file,
+      ["id,t,ly", ...series.flatMap((s) => s.t.map((t, j) => `${s.id},${t},${Math.log(s.y[j])}`))].join(
+        "\n",
+      ) + "\n",
+    );
+    const peer = JSON.parse(
+      execFileSync("Rscript", [PEER, file], { encoding: "utf8", timeout: 120_000 }),
+    ) as { mu: number[]; sd: number[]; sigma: number; range: number; m2ll: number };
+    const fit = fitPopulation("gompertz", series, { correlation: "exp", random: RANDOM, floor: 1e-9 });
+    fit.population.mu.forEach((v, k) => expect(Math.abs(v - peer.mu[k]), `μ${k}`).toBeLessThan(1e-3));
+    expect(Math.abs(fit.randomEffects.y0.sd / peer.sd[0] - 1)).toBeLessThan(0.01);
+    expect(Math.abs(fit.randomEffects.yinf.sd / peer.sd[1] - 1)).toBeLessThan(0.01);
+    expect(Math.abs(fit.residual.sigma / peer.sigma - 1)).toBeLessThan(0.01);
+    expect(Math.abs(fit.residual.correlation!.range / peer.range - 1)).toBeLessThan(0.01);
+    expect(Math.abs(fit.objective - peer.m2ll)).toBeLessThan(0.05);
   });
 });
