@@ -40,6 +40,8 @@ export interface PopulationRun {
   readonly seed: number;
   readonly assessment: typeof STANDARD_ASSESSMENT;
   readonly arms: ArmOutcomes[];
+  /** Each arm's patients' outcomes, in the same order in every arm (the same virtual patients: paired). */
+  readonly outcomes: PatientOutcome[][];
   /** Every later protocol against the first. */
   readonly differences: ArmDifference[];
   readonly calibration: { readonly effective_sample_size: number; readonly trials: string[] };
@@ -79,6 +81,7 @@ export async function runOnPopulation(opts: PopulationRunOptions): Promise<Popul
     seed,
     assessment: STANDARD_ASSESSMENT,
     arms: runs.map((r) => r.arm),
+    outcomes: runs.map((r) => r.outcomes),
     differences,
     calibration: {
       effective_sample_size: vpop.calibration.effective_sample_size,
