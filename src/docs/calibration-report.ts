@@ -150,6 +150,11 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     "to 9.2 points with them, because the weights fitted without Atkins moved: read the leave-one-trial-out figures",
     "as ±1–2 points.",
     "",
+    "**Combinations are extrapolations.** Every calibration arm is one agent or one fixed regimen. On the same",
+    "virtual patients, the model's nivolumab + ipilimumab and T-VEC + nivolumab respond well above independent drug",
+    "action of their parts, a synergy that phase III trials of checkpoint-inhibitor combinations did not show",
+    "(Palmer 2022; figures in [sequencing.md](sequencing.md#combinations-against-independent-drug-action)).",
+    "",
   ];
   for (const cancer of CANCER_TYPES) {
     const file = shippedVpopFile(cancer);
