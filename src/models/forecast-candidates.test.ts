@@ -16,6 +16,8 @@ describe("forecast candidates with a residual correlation (/exp, /exp-nugget)", 
 
   it("rejects a correlation with a heteroscedastic error model and an unknown suffix", () => {
     expect(() => parseCandidate("gompertz/full/combined/exp", defaults)).toThrow(/log or constant/);
-    expect(() => parseCandidate("gompertz/full/log/gauss", defaults)).toThrow(/carry, exp or exp-nugget/);
+    expect(() => parseCandidate("gompertz/full/log/gauss", defaults)).toThrow(
+      /is not 'carry', 'exp' or 'exp-nugget'/,
+    );
   });
 });

@@ -93,7 +93,7 @@ export function parseCandidate(
   if (err !== "log" && err !== "constant" && err !== "combined" && err !== "log-time")
     throw new RangeError(`'${text}': error model '${err}' is not log, constant, combined or log-time`);
   if ((carry !== undefined && carry !== "carry" && carry !== "exp" && carry !== "exp-nugget") || rest.length)
-    throw new RangeError(`'${text}': '${[carry, ...rest].join("/")}' is not carry, exp or exp-nugget`);
+    throw new RangeError(`'${text}': '${[carry, ...rest].join("/")}' is not 'carry', 'exp' or 'exp-nugget'`);
   if ((carry === "exp" || carry === "exp-nugget") && err !== "log" && err !== "constant")
     throw new RangeError(`'${text}': a residual correlation needs the log or constant error model`);
   return {
