@@ -12,9 +12,10 @@ import { enrol, type Enrolment, type PoolMember } from "./eligibility.js";
 import type { PatientOutcome } from "./patient-outcome.js";
 import {
   REFERENCE_REGIMENS,
-  REFRACTORY_SCAN_WEEKS,
-  REFRACTORY_WEEKS,
+  isRefractory,
   referenceRegimen,
+  refractoryRule,
+  refractoryScanDays,
 } from "./reference-regimens.js";
 import { scanDays } from "./scan-schedule.js";
 import { runBatches, type BatchTask } from "./simulate-batch.js";
@@ -199,21 +200,14 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const vps = seeds.map((s) => sampleVirtualPatient(cancer, s));
   const notes: string[] = [];
 
-  // 1. refractoriness: the reference regimen of each class, scans every 8 weeks for a year
+  // 1. refractoriness: the reference regimen of each class, scans every 8 weeks (24 weeks or a year: its rule)
   const classes = Object.keys(REFERENCE_REGIMENS).filter((c) => c !== "anti-PD-L1");
-  const refDays = [
-    0,
-    ...Array.from(
-      { length: REFRACTORY_WEEKS / REFRACTORY_SCAN_WEEKS },
-      (_, k) => (k + 1) * REFRACTORY_SCAN_WEEKS * 7,
-    ),
-  ];
   const refTasks: BatchTask[] = classes.map((c, ci) => ({
     cancer,
     seeds,
     noiseSeeds: seeds.map((_, i) => noiseSeed(seed, 999, ci, i)),
     protocol: referenceRegimen(c, cancer),
-    days: refDays,
+    days: refractoryScanDays(refractoryRule(c)),
     settings: { criteria: "recist1.1", confirm: false },
   }));
   const refResults = await runBatches(refTasks, {
@@ -224,7 +218,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     const refractory: string[] = [];
     classes.forEach((c, ci) => {
       const o = refResults[ci].outcomes[i];
-      if (o.progressed) refractory.push(c);
+      if (isRefractory(o, refractoryRule(c))) refractory.push(c);
     });
     if (refractory.includes("anti-PD-1")) refractory.push("anti-PD-L1");
     return { covariates: vp.covariates, refractory };

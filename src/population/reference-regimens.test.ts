@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { therapyCatalog } from "../therapy/catalog.js";
 import { validateProtocol } from "../therapy/validate-protocol.js";
-import { REFERENCE_REGIMENS, referenceRegimen } from "./reference-regimens.js";
+import {
+  REFERENCE_REGIMENS,
+  isRefractory,
+  referenceRegimen,
+  refractoryRule,
+  refractoryScanDays,
+} from "./reference-regimens.js";
 import { CANCER_TYPES } from "./types.js";
 
 const agents = (cls: string, cancer: (typeof CANCER_TYPES)[number]) =>
@@ -32,5 +38,19 @@ describe("reference regimens of 'refractory_to'", () => {
         );
         expect(errors, `${cls} in ${c}: ${errors.map((e) => e.message).join("; ")}`).toEqual([]);
       }
+  });
+});
+
+describe("refractoriness rules", () => {
+  it("checkpoint inhibitors: primary resistance within 24 weeks; chemotherapy: progression within 48 weeks", () => {
+    const pd1 = refractoryRule("anti-PD-1");
+    const chemo = refractoryRule("chemotherapy");
+    expect(refractoryScanDays(pd1)).toEqual([0, 56, 112, 168]);
+    expect(refractoryScanDays(chemo).at(-1)).toBe(336);
+    // a response before the progression: acquired resistance counts for chemotherapy only
+    expect(isRefractory({ progressed: true, bor: "PR" }, pd1)).toBe(false);
+    expect(isRefractory({ progressed: true, bor: "PR" }, chemo)).toBe(true);
+    expect(isRefractory({ progressed: true, bor: "SD" }, pd1)).toBe(true);
+    expect(isRefractory({ progressed: false, bor: "SD" }, chemo)).toBe(false);
   });
 });

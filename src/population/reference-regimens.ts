@@ -1,22 +1,53 @@
 /**
- * Reference regimens that define "refractory to" a class in a trial population. The issue's trial format reads
- * `refractory_to` as the agents or classes "the population progressed on", and trial eligibility says the same
- * ("progression on or after anti-PD-1", "progressed after platinum-based chemotherapy"): a virtual patient is
- * refractory to a class when, treated from its baseline with the class's reference regimen, its disease progresses
- * by RECIST 1.1 within a year (scans every 8 weeks), whether or not it responded first — primary and acquired
- * resistance alike [Immunoplan operational definition]. Until 2026-11-30 (third session) only primary resistance
- * counted (no response and progression within 24 weeks, SITC 2020); docs/calibration.md says why it changed.
+ * Reference regimens that define "refractory to" a class in a trial population (the agents or classes "the
+ * population progressed on"). A virtual patient is refractory to a class when, treated from its baseline with the
+ * class's reference regimen and scanned every 8 weeks, its disease progresses by RECIST 1.1 [Immunoplan operational
+ * definitions, per class]:
+ * - checkpoint inhibitors (anti-PD-1, anti-PD-L1, anti-CTLA-4): primary resistance — no response and progression
+ *   within 24 weeks (SITC 2020: progression after ≥ 6 weeks of drug without prior response). Patients who respond
+ *   and later progress (acquired resistance) are not counted: a trial starts from the patient's untreated baseline,
+ *   so the escape clone that made them progress would not be carried into the next regimen, and re-treatment with
+ *   the same class would respond again (a patient progressing after nivolumab would respond to pembrolizumab).
+ * - chemotherapy: progression within 48 weeks (about a year of scans every 8 weeks) of the cancer type's usual
+ *   first-line regimen, responders included
+ *   ("progressed after platinum-based chemotherapy"); the next line is another drug (a sensitivity per mechanism
+ *   class, catalog/vpop-priors.yaml `chemo_class_sd`). Until 2026-11-30 (third session) chemotherapy had the
+ *   checkpoint inhibitors' definition, with dacarbazine for every cancer type; docs/trials.md says why it changed.
  *
- * Chemotherapy's reference is the cancer type's usual first-line cytotoxic regimen: the platinum doublet for NSCLC
- * (KEYNOTE-024's control arm), docetaxel for prostate cancer, dacarbazine for melanoma and, as a single-agent
- * stand-in, for the cancer types whose usual chemotherapy the model has no regimen for.
+ * Chemotherapy's reference: the platinum doublet for NSCLC (KEYNOTE-024's control arm), docetaxel for prostate
+ * cancer, dacarbazine for melanoma and, as a single-agent stand-in, for the cancer types whose usual chemotherapy the
+ * model has no regimen for.
  */
 import type { Protocol } from "../therapy/protocol-schema.js";
 import type { CancerType } from "./types.js";
 
-/** Weeks of follow-up on the reference regimen within which a progression makes a patient refractory. */
-export const REFRACTORY_WEEKS = 52;
 export const REFRACTORY_SCAN_WEEKS = 8;
+
+/** How a class's reference regimen is read: the weeks within which a progression counts, and whether a response first excludes. */
+export interface RefractoryRule {
+  readonly weeks: number;
+  readonly primaryOnly: boolean;
+}
+
+export function refractoryRule(cls: string): RefractoryRule {
+  return cls === "chemotherapy" ? { weeks: 48, primaryOnly: false } : { weeks: 24, primaryOnly: true };
+}
+
+/** Whether an outcome on the reference regimen (read on its rule's scans) makes the patient refractory. */
+export function isRefractory(o: { progressed: boolean; bor: string }, rule: RefractoryRule): boolean {
+  return o.progressed && (!rule.primaryOnly || (o.bor !== "CR" && o.bor !== "PR"));
+}
+
+/** Scan days of a class's reference regimen: baseline, then every 8 weeks to the rule's end. */
+export function refractoryScanDays(rule: RefractoryRule): number[] {
+  return [
+    0,
+    ...Array.from(
+      { length: rule.weeks / REFRACTORY_SCAN_WEEKS },
+      (_, k) => (k + 1) * REFRACTORY_SCAN_WEEKS * 7,
+    ),
+  ];
+}
 
 type Step = Protocol["phases"][number]["steps"][number];
 
@@ -28,10 +59,7 @@ const regimen = (name: string, ...steps: Step[]): Protocol => ({
   phases: [{ name: "treatment", start_day: 0, steps }],
 });
 
-const NIVOLUMAB = regimen(
-  "nivolumab 3 mg/kg every 2 weeks for a year",
-  step("nivolumab", 3, "mg/kg", 14, 26),
-);
+const NIVOLUMAB = regimen("nivolumab 3 mg/kg every 2 weeks", step("nivolumab", 3, "mg/kg", 14, 12));
 const DACARBAZINE = regimen(
   "dacarbazine 1000 mg/m² every 3 weeks",
   step("dacarbazine", 1000, "mg/m2", 21, 8),
