@@ -342,7 +342,7 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
 /**
  * The calibration's own value of each proportion target (the weighted plausible patients, each read three times:
  * the readings the weights were chosen on) against the model's value with fresh readings: how much the weights
- * profit from the noise of the readings they were fitted to (a winner's curse).
+ * profit from the noise of the readings they were fitted to (a winner's curse). Both on the published number's scale.
  */
 function inSampleGap(results: readonly ReportedTrial[]): string[] {
   const rows: { label: string; calibrated: number; fresh: number }[] = [];
@@ -359,7 +359,7 @@ function inSampleGap(results: readonly ReportedTrial[]): string[] {
           x.endpoint === t.endpoint &&
           (x.data_cut_weeks ?? null) === (t.data_cut_weeks ?? null),
       );
-      const fresh = c ? (c.central_review?.investigator ?? c.simulated) : null;
+      const fresh = c ? c.simulated : null;
       if (fresh === null || fresh === undefined) continue;
       const cut = t.data_cut_weeks ? ` (week ${t.data_cut_weeks})` : "";
       rows.push({ label: `${t.trial}, ${t.arm}, ${t.endpoint}${cut}`, calibrated: t.calibrated, fresh });
@@ -380,7 +380,7 @@ function inSampleGap(results: readonly ReportedTrial[]): string[] {
     "days); the model's value above reads the weighted population again with fresh readings. Where a target's",
     "outcome sits near a threshold of RECIST (a 30 % shrinkage, a 20 % growth), the weights can favour patients",
     "whose three readings happened to fall on the right side, and the fresh value is then worse than the calibrated",
-    `one (a winner's curse). Over the ${rows.length} proportion targets (investigator-read values): mean absolute`,
+    `one (a winner's curse). Over the ${rows.length} proportion targets (on the published numbers' scales): mean absolute`,
     `difference ${(100 * meanAbs).toFixed(1)} points, mean signed difference (fresh − calibrated) ${(100 * meanSigned).toFixed(1)} points;`,
     "the model's value also carries its own sampling error (2,000 draws: about ±1 point).",
     "",
