@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { populationSimulator } from "../population/arm-simulator.js";
+import { NOISE_DRAWS } from "../population/calibrate.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
 import { pfsSvg, waterfallSvg } from "../population/trial-report.js";
 import { runTrial, type Comparison, type TrialResult } from "../population/trial-run.js";
@@ -340,9 +341,8 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
 }
 
 /**
- * The calibration's own value of each proportion target (the weighted plausible patients, each read three times:
- * the readings the weights were chosen on) against the model's value with fresh readings: how much the weights
- * profit from the noise of the readings they were fitted to (a winner's curse). Both on the published number's scale.
+ * Each proportion target's calibrated value (on the readings the weights were chosen on) against the model's value
+ * with fresh readings, both on the published number's scale: what the weights owe to noise (a winner's curse).
  */
 function inSampleGap(results: readonly ReportedTrial[]): string[] {
   const rows: { label: string; calibrated: number; fresh: number }[] = [];
@@ -376,10 +376,10 @@ function inSampleGap(results: readonly ReportedTrial[]): string[] {
   return [
     "## How much the weights owe to the readings they were fitted on",
     "",
-    "The prevalence weights are chosen on each plausible patient's outcomes read three times (reader noise and scan",
+    `The prevalence weights are chosen on each plausible patient's outcomes read ${NOISE_DRAWS} times (reader noise and scan`,
     "days); the model's value above reads the weighted population again with fresh readings. Where a target's",
     "outcome sits near a threshold of RECIST (a 30 % shrinkage, a 20 % growth), the weights can favour patients",
-    "whose three readings happened to fall on the right side, and the fresh value is then worse than the calibrated",
+    "whose readings happened to fall on the right side, and the fresh value is then worse than the calibrated",
     `one (a winner's curse). Over the ${rows.length} proportion targets (on the published numbers' scales): mean absolute`,
     `difference ${(100 * meanAbs).toFixed(1)} points, mean signed difference (fresh − calibrated) ${(100 * meanSigned).toFixed(1)} points;`,
     "the model's value also carries its own sampling error (2,000 draws: about ±1 point).",
