@@ -18,8 +18,13 @@
  * cancer, dacarbazine for melanoma and, as a single-agent stand-in, for the cancer types whose usual chemotherapy the
  * model has no regimen for.
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadProtocol } from "../therapy/protocol-file.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import type { CancerType } from "./types.js";
+
+const PROTOCOLS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../trials/protocols");
 
 export const REFRACTORY_SCAN_WEEKS = 8;
 
@@ -73,27 +78,18 @@ export const REFERENCE_REGIMENS: Readonly<Record<string, Protocol>> = {
   chemotherapy: DACARBAZINE,
 };
 
-const CHEMOTHERAPY: Partial<Record<CancerType, Protocol>> = {
-  nsclc: {
-    name: "carboplatin AUC 5 + pemetrexed 500 mg/m² every 3 weeks × 4, then pemetrexed maintenance",
-    phases: [
-      {
-        name: "induction",
-        start_day: 0,
-        steps: [step("carboplatin", 5, "AUC", 21, 4), step("pemetrexed", 500, "mg/m2", 21, 4)].map((s) => ({
-          ...s,
-          combination_reason: "platinum doublet (KEYNOTE-024 control arm)",
-        })),
-      },
-      { name: "maintenance", start_day: 84, steps: [step("pemetrexed", 500, "mg/m2", 21, 13)] },
-    ],
-  },
-  "prostate-cancer": regimen("docetaxel 75 mg/m² every 3 weeks × 10", step("docetaxel", 75, "mg/m2", 21, 10)),
+let doublet: Protocol | undefined;
+
+/** Per cancer type; NSCLC's is KEYNOTE-024's control arm, read from the protocol file its trial file uses. */
+const CHEMOTHERAPY: Partial<Record<CancerType, () => Protocol>> = {
+  nsclc: () => (doublet ??= loadProtocol(path.join(PROTOCOLS_DIR, "carboplatin-pemetrexed.yaml"))),
+  "prostate-cancer": () =>
+    regimen("docetaxel 75 mg/m² every 3 weeks × 10", step("docetaxel", 75, "mg/m2", 21, 10)),
 };
 
 /** The reference regimen of a class for a cancer type. */
 export function referenceRegimen(cls: string, cancer: CancerType): Protocol {
-  if (cls === "chemotherapy") return CHEMOTHERAPY[cancer] ?? DACARBAZINE;
+  if (cls === "chemotherapy") return CHEMOTHERAPY[cancer]?.() ?? DACARBAZINE;
   const r = REFERENCE_REGIMENS[cls];
   if (!r) throw new RangeError(`no reference regimen for class '${cls}'`);
   return r;
