@@ -90,11 +90,7 @@ export function cholesky(a: ArrayLike<number>, q: number): Float64Array | null {
 
 /** Solves (L Lᵀ) x = b in place given the Cholesky factor L. */
 export function choleskySolve(L: Float64Array, q: number, b: Float64Array): void {
-  for (let i = 0; i < q; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= L[i * q + k] * b[k];
-    b[i] = s / L[i * q + i];
-  }
+  forwardSolve(L, q, b);
   for (let i = q - 1; i >= 0; i--) {
     let s = b[i];
     for (let k = i + 1; k < q; k++) s -= L[k * q + i] * b[k];
