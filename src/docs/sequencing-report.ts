@@ -161,14 +161,7 @@ async function independentActionSection(): Promise<string[]> {
   ];
   const excess: string[] = [];
   for (const c of COMBINATIONS) {
-    const run = await runOnPopulation({
-      cancer: "melanoma",
-      protocols: c.arms,
-      population: c.population,
-      patients: IDA_PATIENTS,
-      seed: 20261130,
-      threads: 1,
-    });
+    const run = await pairedRun(c.arms, c.population, IDA_PATIENTS);
     const r = independentAction(run.outcomes[0], run.outcomes[1], run.outcomes[2]);
     lines.push(
       `| ${c.name} | ${pct(r.orrA)} | ${pct(r.orrB)} | ${pct(r.orrCombination)} | ${pct(r.orrIda)} | ${pct(r.orrIdaUncorrelated)} | ${pct(r.synergyShare)} |`,
@@ -188,6 +181,10 @@ async function independentActionSection(): Promise<string[]> {
   );
   return lines;
 }
+
+/** Protocols given to the same melanoma virtual patients (one seed for every arm and every section: paired). */
+const pairedRun = (protocols: readonly Protocol[], population: TrialPopulation, patients: number) =>
+  runOnPopulation({ cancer: "melanoma", protocols, population, patients, seed: 20261130, threads: 1 });
 
 const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)} %`);
 const ci = (c: [number | null, number | null]) =>
@@ -210,14 +207,7 @@ export async function sequencingReport(): Promise<string> {
     "",
   ];
   for (const rule of RULES) {
-    const run = await runOnPopulation({
-      cancer: "melanoma",
-      protocols: rule.arms,
-      population: rule.population,
-      patients: PATIENTS,
-      seed: 20261130,
-      threads: 1,
-    });
+    const run = await pairedRun(rule.arms, rule.population, PATIENTS);
     const first = run.arms[0];
     lines.push(`## ${rule.rule} (\`${rule.id}\`)`, "", `Mechanism in the model: ${rule.mechanism}`, "");
     lines.push(
