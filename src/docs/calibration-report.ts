@@ -82,6 +82,7 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     .map((f) => loadTrial(path.join(calDir, f)));
   mkdirSync(imagesDir, { recursive: true });
   const results: ReportedTrial[] = [];
+  const vpops = new Map<string, VpopFile>();
   const lines: string[] = [
     "# Calibration report",
     "",
@@ -161,6 +162,7 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
       continue;
     }
     const { vpop, warnings } = loadVpop(file);
+    vpops.set(cancer, vpop);
     const sim = populationSimulator(vpop, [...warnings], 1);
     const mine = trials.filter((t) => t.document.population.cancer === cancer);
     lines.push(...populationSection(vpop, warnings));
@@ -184,7 +186,7 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     lines.push(...leaveOneOutSection(vpop));
   }
   lines.push(...targetsSummary(results));
-  lines.push(...inSampleGap(results));
+  lines.push(...inSampleGap(results, vpops));
   return { markdown: lines.join("\n") + "\n", results };
 }
 
@@ -344,12 +346,9 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
  * Each proportion target's calibrated value (on the readings the weights were chosen on) against the model's value
  * with fresh readings, both on the published number's scale: what the weights owe to noise (a winner's curse).
  */
-function inSampleGap(results: readonly ReportedTrial[]): string[] {
+function inSampleGap(results: readonly ReportedTrial[], vpops: ReadonlyMap<string, VpopFile>): string[] {
   const rows: { label: string; calibrated: number; fresh: number }[] = [];
-  for (const cancer of [...new Set(results.map((r) => r.cancer))]) {
-    const file = shippedVpopFile(cancer as (typeof CANCER_TYPES)[number]);
-    if (!existsSync(file)) continue;
-    const { vpop } = loadVpop(file);
+  for (const [cancer, vpop] of vpops) {
     for (const t of vpop.calibration.targets) {
       if (!/^(ORR|CR|DCR|DRR|PFS_\d+mo)$/.test(t.endpoint) || t.calibrated === null) continue;
       const r = results.find((x) => x.cancer === cancer && x.trial.trial === t.trial);
