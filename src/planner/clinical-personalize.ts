@@ -3,21 +3,25 @@
  * cancer type conditioned on its record (case-population.ts); each virtual patient drawn from it is given the
  * patient's own lesions at the first scan used (the anchor), simulated through the treatments the record says
  * were given (history-protocol.ts) and compared with every later scan, on and off treatment; importance weights
- * (likelihood of the measured lesion diameters) make the posterior, whose effective sample size is reported.
+ * (likelihood of the measured lesion diameters) make the posterior, whose effective sample size is reported. A scan
+ * that shows no new lesion is information too: a virtual patient whose occult metastasis had reached a detectable
+ * 10 mm by then (a new lesion, as the trials' readers report it: observe.ts) contradicts the record and gets no weight.
  * The posterior samples are the patients carried forward to the plan's day 0.
  */
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { seededRandom, weightedQuantile } from "../engine/statistics.js";
 import { drawWeighted } from "../population/arm-simulator.js";
+import { NEW_LESION_MM, occultLesions } from "../population/observe.js";
 import {
   carryForward,
   lesionsAt,
+  occultReached,
   siteOf,
   withLesions,
   type MeasuredLesion,
 } from "../population/personal-patient.js";
 import { simulatePatient, type GroupCourse, type StartState } from "../population/simulate-patient.js";
-import type { VirtualPatient } from "../population/virtual-patient.js";
+import { lesionCells, type VirtualPatient } from "../population/virtual-patient.js";
 import { compileClinical } from "../therapy/compile-clinical.js";
 import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
@@ -95,6 +99,37 @@ export interface ClinicalPersonalizeOptions {
   readonly prior?: ConditionedPrior;
 }
 
+/**
+ * A sample whose occult metastases have reached a detectable 10 mm by day 0 (between the last scan and the plan): a
+ * scan before treatment would show them, so they are part of the disease on day 0 — non-target lesions of the
+ * systemic group — and not new lesions to come (counted as progression at the first output day, under any
+ * treatment, they made every candidate "progress" on day 7 unless a cytotoxic drug on day 0 shrank them back below
+ * 10 mm by then). The lesion holds the metastasis's viable cells with the patient's dead share on day 0, and
+ * follows the systemic group with the metastasis's own sensitivity; smaller metastases stay occult.
+ */
+export function visibleOccultAsLesions(s: ClinicalSample): ClinicalSample {
+  const rho = s.vp.parameters.rho;
+  const detect = lesionCells(NEW_LESION_MM, rho);
+  const visible = s.start.occult.filter((o) => o.cells >= detect);
+  if (!visible.length) return s;
+  const live = Math.max(1 - s.start.deadFraction, 1e-9);
+  const lesions = visible.map((o, k) => ({
+    id: `occult-${k + 1}`,
+    role: "non-target" as const,
+    site: "visceral" as const,
+    nodal: false,
+    injectable: false,
+    visceral: true,
+    diameterMm: Math.cbrt(o.cells / live / (rho * (Math.PI / 6))),
+    w: o.w,
+    scar: 0,
+  }));
+  return {
+    vp: { ...s.vp, lesions: [...s.vp.lesions, ...lesions] },
+    start: { ...s.start, occult: s.start.occult.filter((o) => o.cells < detect) },
+  };
+}
+
 /** Indices drawn by systematic resampling: positions (j + u)/n of the normalized cumulative weights. */
 export function systematicResample(w: ArrayLike<number>, n: number, u: number): number[] {
   let total = 0;
@@ -167,15 +202,22 @@ export function personalizeClinical(
     );
   const ids = measured.map((m) => m.id);
   const nodal = measured.map((m) => m.nodal);
-  const later = used.slice(1).map((o) => ({
-    obs: o,
-    diameters: new Map(
-      scans
-        .find((s) => s.date === o.date)!
-        .lesions.filter((l) => l.role === "target" && l.diameterMm !== undefined)
-        .map((l) => [l.id, l.diameterMm!] as const),
-    ),
-  }));
+  const later = used.slice(1).map((o) => {
+    const scan = scans.find((s) => s.date === o.date)!;
+    return {
+      obs: o,
+      diameters: new Map(
+        scan.lesions
+          .filter((l) => l.role === "target" && l.diameterMm !== undefined)
+          .map((l) => [l.id, l.diameterMm!] as const),
+      ),
+      newLesion: scan.lesions.some((l) => l.role === "new" && l.state !== "absent"),
+    };
+  });
+  // the scans that say "no new lesion": every later scan before the first one that reports a new lesion (after it,
+  // the record's new lesion may be any of the model's occult metastases)
+  const firstNew = later.findIndex((l) => l.newLesion);
+  const noNewLesion = firstNew < 0 ? later : later.slice(0, firstNew);
   const span = -used[0].day;
   const history = historyProtocol(c, used[0].date, opts.startDate);
   const protocol: Protocol = history.protocol ?? { name: "no treatment", phases: [] };
@@ -188,7 +230,14 @@ export function personalizeClinical(
   const counts = new Map<number, number>();
   for (const i of drawWeighted(prior.weights, nDraw, rand)) counts.set(i, (counts.get(i) ?? 0) + 1);
   const members = [...counts.keys()].sort((a, b) => a - b);
-  const runs: { vp: VirtualPatient; course: GroupCourse; ll: number; count: number }[] = [];
+  const runs: {
+    vp: VirtualPatient;
+    course: GroupCourse;
+    ll: number;
+    count: number;
+    /** An occult metastasis reached 10 mm by a scan that shows no new lesion. */
+    newLesion: boolean;
+  }[] = [];
   let failures = 0;
   for (const i of members) {
     const vp = withLesions(prior.patients[i], measured);
@@ -202,12 +251,22 @@ export function personalizeClinical(
     let ll = 0;
     for (const l of later)
       ll += scanLogLik(l.diameters, ids, nodal, lesionsAt(vp, course, dayIndex(l.obs.day + span)));
-    runs.push({ vp, course, ll, count: counts.get(i)! });
+    const occult = occultLesions(vp);
+    const detect = lesionCells(NEW_LESION_MM, vp.parameters.rho);
+    const newLesion = noNewLesion.some((l) =>
+      occultReached(occult, course, dayIndex(l.obs.day + span), detect),
+    );
+    runs.push({ vp, course, ll, count: counts.get(i)!, newLesion });
   }
   if (!runs.length)
     throw new PersonalizationError("imaging", "every simulation of the patient's history failed");
-  const maxLl = Math.max(...runs.map((r) => r.ll));
-  const w = Float64Array.from(runs, (r) => r.count * Math.exp(r.ll - maxLl));
+  // a virtual patient with a new lesion the scans do not show is excluded, unless every one has one (then the
+  // condition is not applied, and the plan says so)
+  const contradicted = runs.filter((r) => r.newLesion).reduce((s, r) => s + r.count, 0);
+  const useNewLesions = noNewLesion.length > 0 && runs.some((r) => !r.newLesion);
+  const kept = (r: (typeof runs)[number]) => !(useNewLesions && r.newLesion);
+  const maxLl = Math.max(...runs.filter(kept).map((r) => r.ll));
+  const w = Float64Array.from(runs, (r) => (kept(r) ? r.count * Math.exp(r.ll - maxLl) : 0));
   const priorW = Float64Array.from(runs, (r) => r.count);
   // Kish ESS over the draws (a member drawn k times counts k times)
   let s1 = 0;
@@ -221,7 +280,7 @@ export function personalizeClinical(
   const nSamples = opts.samples ?? 100;
   // systematic resampling (Kitagawa 1996): one uniform, n evenly spaced positions on the weights' cumulative sum
   const chosen = systematicResample(w, nSamples, rand());
-  const samples = chosen.map((k) => carryForward(runs[k].vp, runs[k].course));
+  const samples = chosen.map((k) => visibleOccultAsLesions(carryForward(runs[k].vp, runs[k].course)));
   const viable = runs.map((r) => {
     const f = r.course.final;
     return (f.Ss ?? 0) + (f.Rs ?? 0) + (f.Qs ?? 0) + (f.Sl ?? 0) + (f.Rl ?? 0) + (f.Ql ?? 0);
@@ -251,10 +310,23 @@ export function personalizeClinical(
     ...(prior.relaxed.length
       ? [`too few virtual patients share every condition of the record: relaxed ${prior.relaxed.join(", ")}`]
       : []),
-    "new lesions on the patient's scans are not used by the posterior (only the measured target lesions)",
+    ...(noNewLesion.length === 0
+      ? []
+      : useNewLesions
+        ? [
+            `${contradicted} of ${nDraw - failures} virtual patients had an occult metastasis reach ${NEW_LESION_MM} mm (a new lesion) by a scan that shows none: excluded`,
+          ]
+        : [
+            `every virtual patient had an occult metastasis reach ${NEW_LESION_MM} mm (a new lesion) by a scan that shows none: the absence of new lesions on the scans is not used`,
+          ]),
+    ...(firstNew >= 0
+      ? [
+          `the scans from ${later[firstNew].obs.date} show a new lesion: the posterior does not place it (only the measured target lesions)`,
+        ]
+      : []),
   ];
   return {
-    method: `importance sampling: ${nDraw} draws from the calibrated ${prior.cancer} population conditioned on the record, each given the patient's lesions at the first scan used, simulated through the recorded treatments and weighted by the likelihood of every later lesion measurement (log-normal: reader SD ${READER_SD} [Yoon 2016] and model SD ${MODEL_SD} [assumption]); ${nSamples} samples resampled in proportion to the weights`,
+    method: `importance sampling: ${nDraw} draws from the calibrated ${prior.cancer} population conditioned on the record, each given the patient's lesions at the first scan used, simulated through the recorded treatments and weighted by the likelihood of every later lesion measurement (log-normal: reader SD ${READER_SD} [Yoon 2016] and model SD ${MODEL_SD} [assumption]) and excluded when an occult metastasis reaches ${NEW_LESION_MM} mm by a scan that shows no new lesion; ${nSamples} samples resampled in proportion to the weights`,
     patient,
     prior: {
       cancer: prior.cancer,
