@@ -91,7 +91,7 @@ function caseSection(plan: Plan, what: string, file: string, seconds: number): s
   out.push(
     "### Safeguards",
     "",
-    `- Decisive parameters of the first choice: ${c.decisive.length ? c.decisive.map((d) => `${d.name} (ρ = ${d.correlation.toFixed(2)}${d.informedByData ? ", informed by the scans" : ", prior only"})`).join(", ") : "none reaches |ρ| ≥ 0.3"}.`,
+    `- Decisive parameters of the first choice: ${c.decisive.length ? c.decisive.map((d) => `${d.name} (ρ = ${d.correlation.toFixed(2)}${d.informedByData ? ", informed by the scans" : ", prior only"})`).join(", ") : "none reaches |ρ| ≥ 0.3 above chance"}.`,
     `- ${c.sensitivity?.message ?? "Prior sensitivity: not computed."}`,
     "",
   );
