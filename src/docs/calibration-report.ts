@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from "node:path";
 import { populationSimulator } from "../population/arm-simulator.js";
 import { NOISE_DRAWS } from "../population/calibrate.js";
+import { burdenCheckSection } from "./burden-check.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
 import { pfsSvg, waterfallSvg } from "../population/trial-report.js";
 import { runTrial, type Comparison, type TrialResult } from "../population/trial-run.js";
@@ -186,7 +187,7 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     lines.push(...leaveOneOutSection(vpop));
   }
   lines.push(...targetsSummary(results));
-  lines.push(...inSampleGap(results, vpops));
+  lines.push(...inSampleGap(results, vpops), ...(await burdenCheckSection(root)));
   return { markdown: lines.join("\n") + "\n", results };
 }
 
