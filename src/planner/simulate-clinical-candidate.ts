@@ -11,7 +11,7 @@ import { NEW_LESION_MM } from "../population/observe.js";
 import { lesionsAt, occultReached } from "../population/personal-patient.js";
 import { simulatePatient } from "../population/simulate-patient.js";
 import { lesionCells } from "../population/virtual-patient.js";
-import { compileClinical } from "../therapy/compile-clinical.js";
+import { compileClinical, type ClinicalInputs } from "../therapy/compile-clinical.js";
 import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import type { ClinicalSample } from "./clinical-personalize.js";
@@ -34,10 +34,35 @@ export interface ClinicalCandidateInput {
   readonly rtol?: number;
 }
 
+/** One sample's course under the candidate, in the figures the summary reads (or why its simulation failed). */
+interface SampleCourse {
+  readonly logV: Float64Array;
+  readonly sld: Float64Array;
+  readonly ttp: number;
+  readonly elimDay: number;
+  readonly responder: boolean;
+  readonly complete: boolean;
+}
+
+/**
+ * A key equal for two samples exactly when their contents are equal: the posterior is drawn by systematic
+ * resampling (clinical-personalize.ts), so a virtual patient of high weight appears several times (about 44
+ * distinct among 100 samples in the planning benchmark), and its course under a candidate is the same every time.
+ * Numbers JSON cannot tell apart (NaN, ±Infinity, −0) are written out.
+ */
+export function sampleKey(s: ClinicalSample): string {
+  return JSON.stringify(s, (_, v: unknown) =>
+    typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0))
+      ? { "#": String(Object.is(v, -0) ? "-0" : v) }
+      : v,
+  );
+}
+
 export function simulateClinicalCandidate(input: ClinicalCandidateInput): CandidateOutcome {
   const times = outputGrid(input.horizon);
   const nt = times.length;
   const inputs = compileClinical(input.protocol, { gfr_ml_min: 90, ...input.patient });
+  const rtol = input.rtol ?? CLINICAL_PLANNING_RTOL;
   const logV: Float64Array[] = [];
   const sldRows: Float64Array[] = [];
   const ttp: number[] = [];
@@ -46,62 +71,27 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
   const failures: string[] = [];
   let responders = 0;
   let complete = 0;
+  // samples with the same contents are simulated once (a course is a function of the sample and the protocol)
+  const seen = new Map<string, SampleCourse | { readonly failure: string }>();
   for (const [si, s] of input.clinical.entries()) {
-    let course;
-    try {
-      course = simulatePatient(
-        s.vp,
-        input.protocol,
-        times,
-        inputs,
-        s.start,
-        input.rtol ?? CLINICAL_PLANNING_RTOL,
-      );
-    } catch (e) {
-      failures.push(`sample ${si}: ${(e as Error).message}`);
+    const key = sampleKey(s);
+    let r = seen.get(key);
+    if (r === undefined) {
+      r = sampleCourse(s, input.protocol, inputs, times, rtol);
+      seen.set(key, r);
+    }
+    if ("failure" in r) {
+      failures.push(`sample ${si}: ${r.failure}`);
       finalLog10.push(NaN);
       continue;
     }
-    const lv = new Float64Array(nt);
-    const row = new Float64Array(nt);
-    const detect = lesionCells(NEW_LESION_MM, s.vp.parameters.rho);
-    let newDay = Infinity;
-    let elim = Infinity;
-    let cr = false;
-    // lesions in a radiation field or resected are not evaluated (RECIST 1.1: irradiated lesions are not
-    // measurable; trials of radiotherapy with immunotherapy read the lesions outside the field), unless no other
-    // target lesion is left
-    const treated = course.inputs.local.some((x) => x === "radiation" || x === "surgery");
-    const targets = s.vp.lesions.map((l) => l.role === "target");
-    const outside = targets.map((t, k) => t && !(treated && course.local.has(s.vp.lesions[k].id)));
-    const evaluated = outside.some(Boolean) ? outside : targets;
-    const d = new Array<number>(s.vp.lesions.length);
-    for (let i = 0; i < nt; i++) {
-      lesionsAt(s.vp, course, i, d);
-      let sum = 0;
-      let gone = true;
-      for (let k = 0; k < d.length; k++) {
-        if (!evaluated[k]) continue;
-        sum += d[k];
-        if (s.vp.lesions[k].nodal ? d[k] >= 10 : d[k] >= 3) gone = false;
-      }
-      row[i] = sum;
-      if (i > 0 && gone) cr = true;
-      const viable = course.viableS[i] + course.viableL[i];
-      lv[i] = Math.log10(viable + 1);
-      if (viable < 1 && elim === Infinity) elim = times[i];
-      if (i > 0 && newDay === Infinity && occultReached(s.start.occult, course, i, detect)) newDay = times[i];
-    }
-    const base = row[0];
-    let best = 0;
-    for (let i = 1; i < nt; i++) best = Math.min(best, base > 0 ? (row[i] - base) / base : 0);
-    if (best <= -0.3) responders++;
-    if (cr) complete++;
-    logV.push(lv);
-    sldRows.push(row);
-    ttp.push(Math.min(progressionDay(row, times) ?? Infinity, newDay));
-    elimDay.push(elim);
-    finalLog10.push(lv[nt - 1]);
+    if (r.responder) responders++;
+    if (r.complete) complete++;
+    logV.push(r.logV);
+    sldRows.push(r.sld);
+    ttp.push(r.ttp);
+    elimDay.push(r.elimDay);
+    finalLog10.push(r.logV[nt - 1]);
   }
   const m = logV.length;
   return {
@@ -109,5 +99,62 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
     sldBands: sampleBands(sldRows, nt),
     pResponse: m ? responders / m : NaN,
     pComplete: m ? complete / m : NaN,
+  };
+}
+
+function sampleCourse(
+  s: ClinicalSample,
+  protocol: Protocol,
+  inputs: ClinicalInputs,
+  times: Float64Array,
+  rtol: number,
+): SampleCourse | { readonly failure: string } {
+  const nt = times.length;
+  let course;
+  try {
+    course = simulatePatient(s.vp, protocol, times, inputs, s.start, rtol);
+  } catch (e) {
+    return { failure: (e as Error).message };
+  }
+  const lv = new Float64Array(nt);
+  const row = new Float64Array(nt);
+  const detect = lesionCells(NEW_LESION_MM, s.vp.parameters.rho);
+  let newDay = Infinity;
+  let elim = Infinity;
+  let cr = false;
+  // lesions in a radiation field or resected are not evaluated (RECIST 1.1: irradiated lesions are not
+  // measurable; trials of radiotherapy with immunotherapy read the lesions outside the field), unless no other
+  // target lesion is left
+  const treated = course.inputs.local.some((x) => x === "radiation" || x === "surgery");
+  const targets = s.vp.lesions.map((l) => l.role === "target");
+  const outside = targets.map((t, k) => t && !(treated && course.local.has(s.vp.lesions[k].id)));
+  const evaluated = outside.some(Boolean) ? outside : targets;
+  const d = new Array<number>(s.vp.lesions.length);
+  for (let i = 0; i < nt; i++) {
+    lesionsAt(s.vp, course, i, d);
+    let sum = 0;
+    let gone = true;
+    for (let k = 0; k < d.length; k++) {
+      if (!evaluated[k]) continue;
+      sum += d[k];
+      if (s.vp.lesions[k].nodal ? d[k] >= 10 : d[k] >= 3) gone = false;
+    }
+    row[i] = sum;
+    if (i > 0 && gone) cr = true;
+    const viable = course.viableS[i] + course.viableL[i];
+    lv[i] = Math.log10(viable + 1);
+    if (viable < 1 && elim === Infinity) elim = times[i];
+    if (i > 0 && newDay === Infinity && occultReached(s.start.occult, course, i, detect)) newDay = times[i];
+  }
+  const base = row[0];
+  let best = 0;
+  for (let i = 1; i < nt; i++) best = Math.min(best, base > 0 ? (row[i] - base) / base : 0);
+  return {
+    logV: lv,
+    sld: row,
+    ttp: Math.min(progressionDay(row, times) ?? Infinity, newDay),
+    elimDay: elim,
+    responder: best <= -0.3,
+    complete: cr,
   };
 }
