@@ -385,7 +385,9 @@ export function evaluateCase(
 ): Evaluation {
   const data = evaluationData();
   const items = checklist(c, today, data);
-  const eligibility: Eligibility[] = [...therapyCatalog().modalities.values()].map((m) => {
+  // supportive medicines are not a treatment option of their own (catalog/modalities.yaml `eligibility: false`)
+  const modalities = [...therapyCatalog().modalities.values()].filter((m) => m.eligibility !== false);
+  const eligibility: Eligibility[] = modalities.map((m) => {
     const reasons = data.rules
       .filter((r) => r.applies_to.includes(m.id) && ruleHolds(r, c))
       .map((r) => {

@@ -41,6 +41,8 @@ export const ModalitySchema = z
     name: z.string().min(1),
     module: z.string().nullable(),
     description: z.string(),
+    /** false: not a treatment option of its own (supportive medicines), left out of a case's eligibility table. */
+    eligibility: z.boolean().optional(),
   })
   .strict();
 
@@ -91,13 +93,20 @@ export const CLINICAL_INPUTS = [
 ] as const;
 export type ClinicalInput = (typeof CLINICAL_INPUTS)[number];
 
-/** Mechanism classes of cytotoxic chemotherapy (cross-resistance is full within a class, partial between). */
+/**
+ * Mechanism classes of cytotoxic chemotherapy (cross-resistance is full within a class, partial between). A virtual
+ * patient draws one sensitivity per class in this order (src/population/virtual-patient.ts): new classes go at the
+ * END, so that every existing patient's draws for the earlier classes stay what they were.
+ */
 export const CHEMO_MECHANISMS = [
   "alkylating",
   "platinum",
   "taxane",
   "antimetabolite",
   "anthracycline",
+  // appended 2026-11-30 (comparator arms): vinorelbine, vincristine; etoposide
+  "vinca",
+  "topoisomerase",
 ] as const;
 export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
 
