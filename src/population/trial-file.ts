@@ -138,11 +138,33 @@ function readProtocolFile(
 
 /** The catalog's checks of a protocol, with the trial file's leniency. */
 function checkProtocol(protocol: Protocol, reader: Reader, at: Path, opts: TrialReadOptions): void {
-  for (const p of validateProtocol(protocol, opts.catalog ?? therapyCatalog())) {
+  const catalog = opts.catalog ?? therapyCatalog();
+  for (const p of validateProtocol(protocol, catalog)) {
     const where = [...at, ...parsePath(p.path)];
     if (p.severity === "error" && !trialWarning(p.message, p.rule)) reader.error(where, p.message);
     else reader.warn(where, `${p.message}${p.severity === "error" ? " (allowed in a trial file)" : ""}`);
   }
+  warnNotModelled(protocol, reader, at, catalog);
+}
+
+/**
+ * Agents the clinical model gives no effect (supportive medicines such as prednisone, agents without a clinical
+ * binding): the arm is simulated as if they were not given, which the trial's warnings say (once per agent).
+ */
+function warnNotModelled(protocol: Protocol, reader: Reader, at: Path, catalog: TherapyCatalog): void {
+  const seen = new Set<string>();
+  protocol.phases.forEach((phase, i) =>
+    phase.steps.forEach((step, j) => {
+      const agent = catalog.agents.get(step.agent);
+      if (!agent || seen.has(agent.id)) return;
+      if (agent.clinical && agent.clinical.input !== "none") return;
+      seen.add(agent.id);
+      reader.warn(
+        [...at, "phases", i, "steps", j, "agent"],
+        `${agent.name} has no modelled effect in the clinical model: the arm is simulated as if it were not given`,
+      );
+    }),
+  );
 }
 
 function checkPublished(doc: TrialDocument, reader: Reader): void {
