@@ -8,10 +8,11 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import { therapyCatalog } from "../therapy/catalog.js";
-import { compileClinical } from "../therapy/compile-clinical.js";
+import { agentsWithoutEffect, compileClinical } from "../therapy/compile-clinical.js";
 import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { populationSimulator } from "./arm-simulator.js";
+import { runOnPopulation } from "./population-run.js";
 import { parseTrial } from "./trial-file.js";
 import { runTrial } from "./trial-run.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
@@ -148,6 +149,31 @@ describe("compiling comparator regimens", () => {
     expect(c.lastDoseDay).toBe(0);
     expect(c.notes.join(" ")).toMatch(/prednisone is not represented/);
   });
+
+  it("agentsWithoutEffect names each supportive agent once, where it first appears", () => {
+    const p: Protocol = {
+      name: "t",
+      phases: [
+        {
+          name: "a",
+          start_day: 0,
+          steps: [{ agent: "docetaxel", dose: { value: 75, unit: "mg/m2" }, route: "iv", days: [0] }],
+        },
+        {
+          name: "b",
+          start_day: 21,
+          steps: [
+            { agent: "dexamethasone", dose: { value: 16, unit: "mg" }, route: "oral", days: [0] },
+            { agent: "dexamethasone", dose: { value: 8, unit: "mg" }, route: "oral", days: [1] },
+            { agent: "gemcitabine", dose: { value: 1000, unit: "mg/m2" }, route: "iv", days: [0] },
+          ],
+        },
+      ],
+    };
+    expect(agentsWithoutEffect(p).map((x) => [x.agent.id, x.phase, x.step])).toEqual([
+      ["dexamethasone", 1, 0],
+    ]);
+  });
 });
 
 const FILE = path.resolve("trials/synthetic-comparators.yaml"); // not read: the protocols are inline
@@ -240,5 +266,16 @@ describe("synthetic NSCLC trials with comparator arms on the shipped population"
     const b = await runTrial(withPred, sim(), { seed: 11 });
     expect(b.arms).toEqual(a.arms);
     expect(b.warnings.some((w) => /prednisone has no modelled effect/.test(w))).toBe(true);
+  }, 300_000);
+
+  it("run/compare on the population warn too", async () => {
+    const protocol: Protocol = oneStep([
+      { agent: "docetaxel", dose: { value: 75, unit: "mg/m2" }, route: "iv", days: [0, 21] },
+      { agent: "prednisone", dose: { value: 10, unit: "mg" }, route: "oral", days: { every: 1, count: 42 } },
+    ]);
+    const r = await runOnPopulation({ cancer: "nsclc", protocols: [protocol], patients: 8, threads: 1 });
+    expect(r.warnings).toContain(
+      "t: prednisone has no modelled effect in the clinical model: simulated as if it were not given",
+    );
   }, 300_000);
 });

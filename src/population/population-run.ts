@@ -4,6 +4,7 @@
  * comparison), read by RECIST 1.1 with confirmation at a standard scan schedule (every 8 weeks to week 48, then
  * every 12 weeks, two years), and summarised as an arm of a trial; every later protocol is compared with the first.
  */
+import { agentsWithoutEffect } from "../therapy/compile-clinical.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { populationSimulator } from "./arm-simulator.js";
 import { evaluateCourse, type PatientOutcome } from "./patient-outcome.js";
@@ -50,6 +51,11 @@ export interface PopulationRun {
 
 export async function runOnPopulation(opts: PopulationRunOptions): Promise<PopulationRun> {
   const { vpop, warnings } = loadVpop(opts.vpopFile ?? shippedVpopFile(opts.cancer));
+  for (const protocol of opts.protocols)
+    for (const { agent } of agentsWithoutEffect(protocol))
+      warnings.push(
+        `${protocol.name}: ${agent.name} has no modelled effect in the clinical model: simulated as if it were not given`,
+      );
   const sim = populationSimulator(vpop, warnings, opts.threads);
   const patients = opts.patients ?? 300;
   const seed = opts.seed ?? 1;

@@ -17,6 +17,7 @@ import {
   type Reader,
 } from "../engine/language/yaml-reader.js";
 import { therapyCatalog, type TherapyCatalog } from "../therapy/catalog.js";
+import { agentsWithoutEffect } from "../therapy/compile-clinical.js";
 import { ProtocolSchema, type Protocol } from "../therapy/protocol-schema.js";
 import { validateProtocol } from "../therapy/validate-protocol.js";
 import {
@@ -147,24 +148,13 @@ function checkProtocol(protocol: Protocol, reader: Reader, at: Path, opts: Trial
   warnNotModelled(protocol, reader, at, catalog);
 }
 
-/**
- * Agents the clinical model gives no effect (supportive medicines such as prednisone, agents without a clinical
- * binding): the arm is simulated as if they were not given, which the trial's warnings say (once per agent).
- */
+/** Agents the clinical model gives no effect (prednisone, ...): the arm is simulated as if they were not given. */
 function warnNotModelled(protocol: Protocol, reader: Reader, at: Path, catalog: TherapyCatalog): void {
-  const seen = new Set<string>();
-  protocol.phases.forEach((phase, i) =>
-    phase.steps.forEach((step, j) => {
-      const agent = catalog.agents.get(step.agent);
-      if (!agent || seen.has(agent.id)) return;
-      if (agent.clinical && agent.clinical.input !== "none") return;
-      seen.add(agent.id);
-      reader.warn(
-        [...at, "phases", i, "steps", j, "agent"],
-        `${agent.name} has no modelled effect in the clinical model: the arm is simulated as if it were not given`,
-      );
-    }),
-  );
+  for (const { agent, phase, step } of agentsWithoutEffect(protocol, catalog))
+    reader.warn(
+      [...at, "phases", phase, "steps", step, "agent"],
+      `${agent.name} has no modelled effect in the clinical model: the arm is simulated as if it were not given`,
+    );
 }
 
 function checkPublished(doc: TrialDocument, reader: Reader): void {

@@ -57,6 +57,25 @@ export interface ClinicalInputs {
   readonly lastDoseDay: number;
 }
 
+/**
+ * The agents of a protocol the clinical model gives no effect (input `none`, e.g. prednisone, or no clinical binding):
+ * each agent once, with the phase and step where it first appears. Such steps are skipped by compileClinical.
+ */
+export function agentsWithoutEffect(
+  protocol: Protocol,
+  catalog: TherapyCatalog = therapyCatalog(),
+): { readonly agent: Agent; readonly phase: number; readonly step: number }[] {
+  const out: { agent: Agent; phase: number; step: number }[] = [];
+  protocol.phases.forEach((ph, phase) =>
+    ph.steps.forEach((st, step) => {
+      const agent = catalog.agents.get(st.agent);
+      if (!agent || out.some((o) => o.agent.id === agent.id)) return;
+      if (!agent.clinical || agent.clinical.input === "none") out.push({ agent, phase, step });
+    }),
+  );
+  return out;
+}
+
 /** Exposure equivalents of a dose: its absolute amount over the absolute amount of the reference dose. */
 function equivalents(agent: Agent, value: number, unit: string, p: Patient, bsa: number): number {
   const ref = agent.clinical?.reference_dose;
