@@ -3,7 +3,9 @@
  * on what the case record says — stage, LDH above normal, PD-L1, ECOG, and the classes the patient progressed on
  * (each virtual patient's refractoriness was simulated when the population was built). Each known covariate
  * restricts the population to the virtual patients that share it; when too few remain (effective sample size
- * below MIN_PRIOR_ESS), the least decisive criteria are relaxed one by one, and the plan says which.
+ * below MIN_PRIOR_ESS), the least decisive criteria are relaxed one by one — softly first: a virtual patient who
+ * does not share the covariate keeps a fraction of its weight (RELAX_STEPS), so the covariate still tilts the prior —
+ * and the plan says which, with the fraction.
  */
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { latest, progressions } from "../clinic/evaluate.js";
@@ -29,6 +31,13 @@ export const VPOP_OF_TUMOR_TYPE: Readonly<Record<string, CancerType>> = {
  * importance weights rest on a handful of patients].
  */
 export const MIN_PRIOR_ESS = 50;
+/**
+ * Weights a virtual patient keeps when it does not share a relaxed covariate, tried in this order before the
+ * covariate is dropped (1) [Immunoplan choice: a likelihood ratio of 10, then about 3, between sharing the
+ * covariate and not; found by the plan audit of 2026-11-30: dropping every covariate of the progressing melanoma
+ * case at once gave lifileucel 65 % response on the prior against 51 % on its draws that shared them].
+ */
+export const RELAX_STEPS = [0.1, 0.3, 1] as const;
 /**
  * Bandwidth of the baseline-burden kernel on ln(sum of diameters) [Immunoplan choice: ±35 % is one SD, about the
  * spread of two readers on a sum (Yoon 2016 limits of agreement ±19.5 % at 2 SD) plus growth between scans].
@@ -208,22 +217,38 @@ export function conditionedPrior(
     total += b;
     if (sldMm && patients[i].covariates.sld_mm < sldMm) below += b;
   });
-  const weigh = (kept: readonly Criterion[]) => {
-    const w = Float64Array.from(base, (b, i) =>
-      kept.every((k) => k.keep(patients[i], vpop.patients[i].refractory)) ? b : 0,
-    );
+  // matches[k][i]: virtual patient i shares criterion k
+  const matches = criteria.map((k) => patients.map((vp, i) => k.keep(vp, vpop.patients[i].refractory)));
+  const weigh = (eps: readonly number[]) => {
+    const w = Float64Array.from(base, (b, i) => {
+      let f = b;
+      for (let k = 0; k < criteria.length && f > 0; k++) if (!matches[k][i]) f *= eps[k];
+      return f;
+    });
     const s = w.reduce((a, b) => a + b, 0);
     if (s > 0) for (let i = 0; i < w.length; i++) w[i] /= s;
     return { w, ess: s > 0 ? kishEss(w) : 0 };
   };
-  let kept = criteria;
-  let { w, ess } = weigh(kept);
-  const relaxed: string[] = [];
-  while (ess < MIN_PRIOR_ESS && kept.length) {
-    relaxed.unshift(kept.at(-1)!.name);
-    kept = kept.slice(0, -1);
-    ({ w, ess } = weigh(kept));
-  }
+  const eps = criteria.map(() => 0);
+  let { w, ess } = weigh(eps);
+  // relax softly, step by step over the covariates from the least decisive one (every covariate at 0.1 before any
+  // at 0.3, …); the classes the patient progressed on last, only when every other covariate is dropped
+  const refractoryFirst = cond.refractory.length ? 1 : 0;
+  const rounds = [
+    Array.from({ length: criteria.length - refractoryFirst }, (_, j) => criteria.length - 1 - j),
+    refractoryFirst ? [0] : [],
+  ];
+  relax: for (const group of rounds)
+    for (const step of RELAX_STEPS)
+      for (const k of group) {
+        if (ess >= MIN_PRIOR_ESS) break relax;
+        eps[k] = step;
+        ({ w, ess } = weigh(eps));
+      }
+  const kept = criteria.filter((_, k) => eps[k] === 0);
+  const relaxed = criteria.flatMap((k, i) =>
+    eps[i] === 0 ? [] : [eps[i] < 1 ? `${k.name} (others keep ${eps[i]} of their weight)` : k.name],
+  );
   return {
     cancer,
     vpop,
