@@ -49,7 +49,7 @@ describe("simulateClinicalCandidate", () => {
     const nudged = { ...a, vp: { ...a.vp, parameters: { ...a.vp.parameters, rho: rho * (1 + 2 ** -52) } } };
     expect(nudged.vp.parameters.rho).not.toBe(rho);
     expect(sampleKey(nudged)).not.toBe(sampleKey(a));
-    const withValue = (v: number | null) => ({
+    const withValue = (v: number) => ({
       ...a,
       start: { ...a.start, others: { ...a.start.others, X: v } },
     });
