@@ -114,6 +114,10 @@ export function runEvaluateCommand(argv: string[], io: CliIO): number {
     io.out(
       `  ${i.status === "present" ? "✓" : i.status === "outdated" ? "!" : "✗"} ${i.what}: ${i.status} (${i.detail})\n`,
     );
+  if (e.findings.length) {
+    io.out("\nConsistency of the record:\n");
+    for (const f of e.findings) io.out(`  ! ${f.what}: ${f.detail}\n`);
+  }
   if (e.toRequest.length)
     io.out(`\nRequest from the patient:\n${e.toRequest.map((r) => `  - ${r}\n`).join("")}`);
   io.out("\nEligibility by modality:\n");

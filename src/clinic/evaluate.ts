@@ -1,3 +1,4 @@
+import { recordFindings, type RecordFinding } from "./record-consistency.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -140,6 +141,8 @@ export interface Evaluation {
   readonly toRequest: readonly string[];
   readonly eligibility: readonly Eligibility[];
   readonly burden: Burden;
+  /** What does not fit together in the record (src/clinic/record-consistency.ts). */
+  readonly findings: readonly RecordFinding[];
   readonly disclaimer: string;
 }
 
@@ -385,6 +388,7 @@ export function evaluateCase(
 ): Evaluation {
   const data = evaluationData();
   const items = checklist(c, today, data);
+  const findings = recordFindings(c);
   // supportive medicines are not a treatment option of their own (catalog/modalities.yaml `eligibility: false`)
   const modalities = [...therapyCatalog().modalities.values()].filter((m) => m.eligibility !== false);
   const eligibility: Eligibility[] = modalities.map((m) => {
@@ -412,9 +416,10 @@ export function evaluateCase(
     caseId: c.id,
     date: today,
     checklist: items,
-    toRequest: items.filter((i) => i.request).map((i) => i.request!),
+    toRequest: [...items, ...findings].filter((i) => i.request).map((i) => i.request!),
     eligibility,
     burden: caseBurden(c, today),
+    findings,
     disclaimer: "Decision support from rules and research models; the clinician decides.",
   };
 }
