@@ -4,6 +4,7 @@ import { luFactor, luSolve } from "./lu.js";
 import { sparseLuFor, type SparseLu } from "./sparse-lu.js";
 import type { OdeSystem, SolverStats } from "./problem.js";
 import type { RosenbrockTableau } from "./rosenbrock-tableaus.js";
+import { combineStages } from "./stage-combination.js";
 import { Stepper } from "./stepper.js";
 
 const SAFE = 0.9;
@@ -53,6 +54,9 @@ export class RosenbrockStepper extends Stepper {
    * i − 1's plus k_{i−1} (Rodas5P's last stages); incremental[s]: the same for b against the last row of A.
    */
   private readonly incremental: Uint8Array;
+  /** Scratch for combineStages: coefficients and stage offsets. */
+  private readonly coef: Float64Array;
+  private readonly coefOffset: Int32Array;
   private readonly f0: Float64Array;
   private readonly dfdt: Float64Array;
   private readonly ytmp: Float64Array;
@@ -73,9 +77,9 @@ export class RosenbrockStepper extends Stepper {
   private readonly colScale: Float64Array;
   /** Factorizations where a static pivot failed its threshold test and the dense LU was used. */
   sparseFallbacks = 0;
-  /** States fixed at exactly 0 for this step (see markInvariantZeros). */
-  private readonly frozen: Uint8Array;
-  private anyFrozen = false;
+  /** States fixed at exactly 0 for this step (see markInvariantZeros): the first nFrozen entries. */
+  private readonly frozen: Int32Array;
+  private nFrozen = 0;
   private readonly autonomous: boolean;
   private jacobianCurrent = false;
   private hAcc = 0;
@@ -123,6 +127,8 @@ export class RosenbrockStepper extends Stepper {
       for (let j = 0; same && j < i - 1; j++) same = (cur[j] ?? 0) === (prev[j] ?? 0);
       this.incremental[i] = same ? 1 : 0;
     }
+    this.coef = new Float64Array(s + 1);
+    this.coefOffset = new Int32Array(s + 1);
     this.f0 = new Float64Array(n);
     this.dfdt = new Float64Array(n);
     this.ytmp = new Float64Array(n);
@@ -132,7 +138,7 @@ export class RosenbrockStepper extends Stepper {
     this.pivots = new Int32Array(n);
     this.dense = new Float64Array(this.nDense * n);
     this.fdTmp = new Float64Array(n);
-    this.frozen = new Uint8Array(n);
+    this.frozen = new Int32Array(n);
     this.autonomous = system.timeDerivative === undefined;
     const pattern = system.jacobian ? system.jacobianPattern : undefined;
     this.sparse = pattern ? sparseLuFor(n, pattern) : null;
@@ -248,14 +254,13 @@ export class RosenbrockStepper extends Stepper {
   private markInvariantZeros(): void {
     const n = this.n;
     const J = this.jac;
-    let any = false;
+    let m = 0;
     for (let i = 0; i < n; i++) {
       let zero = this.y[i] === 0 && this.f0[i] === 0;
       for (let j = 0; zero && j < n; j++) if (j !== i && J[i * n + j] !== 0) zero = false;
-      this.frozen[i] = zero ? 1 : 0;
-      if (zero) any = true;
+      if (zero) this.frozen[m++] = i;
     }
-    this.anyFrozen = any;
+    this.nFrozen = m;
   }
 
   /** Column j of the Jacobian by a forward difference (f0 must hold f(t, y)). */
@@ -309,6 +314,9 @@ export class RosenbrockStepper extends Stepper {
       }
       const invH = 1 / h;
       const incremental = this.incremental;
+      // the non-zero coefficients of a combination of stages and their stages' offsets in K
+      const cf = this.coef;
+      const co = this.coefOffset;
       for (let st = 0; st < s; st++) {
         // stage st is solved in place in its row of K
         const kst = this.Krows[st];
@@ -321,21 +329,24 @@ export class RosenbrockStepper extends Stepper {
             const ko = (st - 1) * n;
             for (let i = 0; i < n; i++) ytmp[i] += K[ko + i];
           } else {
-            ytmp.set(y);
+            let m = 0;
             for (let j = 0; j < st; j++) {
               const a = A[ar + j];
               if (a === 0) continue;
-              const jo = j * n;
-              for (let i = 0; i < n; i++) ytmp[i] += a * K[jo + i];
+              cf[m] = a;
+              co[m++] = j * n;
             }
+            combineStages(ytmp, y, K, cf, co, m, n);
           }
           this.f(st === s - 1 || cc[st] === 1 ? (last ? this.tBound : t + h) : t + cc[st] * h, ytmp, kst);
+          let m = 0;
           for (let j = 0; j < st; j++) {
             const c = Cm[ar + j] * invH;
             if (c === 0) continue;
-            const jo = j * n;
-            for (let i = 0; i < n; i++) kst[i] += c * K[jo + i];
+            cf[m] = c;
+            co[m++] = j * n;
           }
+          combineStages(kst, kst, K, cf, co, m, n);
         }
         if (!this.autonomous && dd[st] !== 0) {
           const hd = h * dd[st];
@@ -343,20 +354,21 @@ export class RosenbrockStepper extends Stepper {
         }
         if (sparseStep) sparse!.solve(luS, kst);
         else luSolve(w, n, pivots, kst);
-        if (this.anyFrozen) for (let i = 0; i < n; i++) if (this.frozen[i]) kst[i] = 0;
+        for (let q = 0; q < this.nFrozen; q++) kst[this.frozen[q]] = 0;
       }
       // new solution into ytmp, error estimate = last stage
       const ke = (s - 1) * n;
       if (incremental[s]) {
         for (let i = 0; i < n; i++) ytmp[i] += K[ke + i];
       } else {
-        ytmp.set(y);
+        let m = 0;
         for (let j = 0; j < s; j++) {
           const b = B[j];
           if (b === 0) continue;
-          const jo = j * n;
-          for (let i = 0; i < n; i++) ytmp[i] += b * K[jo + i];
+          cf[m] = b;
+          co[m++] = j * n;
         }
+        combineStages(ytmp, y, K, cf, co, m, n);
       }
       const err = this.errorNorm(this.Krows[s - 1], y, ytmp);
       const expo = 1 / this.order;
