@@ -95,6 +95,20 @@ function caseSection(plan: Plan, what: string, file: string, seconds: number): s
     `- ${c.sensitivity?.message ?? "Prior sensitivity: not computed."}`,
     "",
   );
+  if (c.population)
+    out.push(
+      "### Patients like this",
+      "",
+      `The first choices on ${c.population.patients} virtual patients of the calibrated population sharing ${c.population.conditions.join(", ") || "no covariate of the record"}${c.population.relaxed.length ? ` (relaxed: ${c.population.relaxed.join(", ")})` : ""}, each with their own tumours — not this patient's burden or scans — read as a trial reads them (${c.population.assessment}). The distance to the personalized figures above is what the patient's burden and scans add, through the model's dependence on burden.`,
+      "",
+      "| # | candidate | response (95 % CI) | progression-free at 12 months (95 % CI) |",
+      "| ---: | --- | --- | --- |",
+      ...c.population.figures.map(
+        (f, i) =>
+          `| ${i + 1} | ${f.name} | ${pct(f.orr.value ?? NaN)} (${pct(f.orr.ci[0] ?? NaN)}–${pct(f.orr.ci[1] ?? NaN)}) | ${pct(f.pfs12.value ?? NaN)} (${pct(f.pfs12.ci[0] ?? NaN)}–${pct(f.pfs12.ci[1] ?? NaN)}) |`,
+      ),
+      "",
+    );
   return out;
 }
 

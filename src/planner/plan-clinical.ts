@@ -19,6 +19,7 @@ import {
   type ClinicalSample,
 } from "./clinical-personalize.js";
 import { decisiveParameters } from "./clinical-posterior-summary.js";
+import type { PatientsLikeThis } from "./patients-like-this.js";
 import type { Personalization } from "./personalize.js";
 import { INDEPENDENCE_ASSUMPTION } from "./toxicity-risk.js";
 
@@ -32,6 +33,8 @@ export interface ClinicalPlanInfo extends Omit<ClinicalPersonalization, "samples
   /** Decisive parameters that the scans did not inform (the prior alone sets them). */
   readonly priorOnlyDecisive: readonly string[];
   readonly sensitivity: PriorSensitivity | null;
+  /** The first choices on virtual patients who share the record's covariates, read as a trial. */
+  readonly population?: PatientsLikeThis | null;
 }
 
 export interface PriorSensitivity {

@@ -14,6 +14,7 @@ import {
   type PriorSensitivity,
 } from "./plan-clinical.js";
 import type { RankingWeights } from "./planning-data.js";
+import { patientsLikeThis } from "./patients-like-this.js";
 import { simulateAll } from "./pool.js";
 import type { ToxicityProxy, TreatmentBurden } from "./rank.js";
 import { candidateScore } from "./score.js";
@@ -83,7 +84,19 @@ export async function clinicalSafeguards(
       };
     }
   }
-  return { ...rest, ...decisive, sensitivity };
+  const population =
+    top.length > 0
+      ? await patientsLikeThis(
+          c,
+          personalOpts.startDate,
+          top.map((t) => t.cand),
+          {
+            vpopFile: personalOpts.vpopFile,
+            threads: opts.threads,
+          },
+        )
+      : null;
+  return { ...rest, ...decisive, sensitivity, population };
 }
 
 /** A tail of the calibration population's baseline burden beyond which the plan says it extrapolates [Immunoplan choice]. */

@@ -520,6 +520,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
       : []),
     ...(clinicalInfo?.sensitivity?.changed ? [clinicalInfo.sensitivity.message] : []),
     ...burdenTailFlag(clinicalInfo),
+    ...ev.findings.map((f) => `The record: ${f.what} — ${f.detail}.`),
   ];
   return {
     kind: "immunoplan-plan",
@@ -557,6 +558,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
       ...flags,
       ...(clinicalInfo?.sensitivity ? [clinicalInfo.sensitivity.message] : []),
       start.message,
+      ...(clinicalInfo?.population ? [clinicalInfo.population.message] : []),
       ...set.notes,
       ...unknownToxicityNote(scored.map((x) => x.tox)),
       ...(reference

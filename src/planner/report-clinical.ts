@@ -70,6 +70,7 @@ export function clinicalLines(plan: Plan): string[] {
       ? `Decisive for the first choice (rank correlation with its burden at the horizon): ${c.decisive.map((d) => `${d.name} ${d.correlation.toFixed(2)}${d.informedByData ? "" : " — prior only"}`).join(", ")}.`
       : "No parameter's rank correlation with the first choice's outcome reaches 0.3 and what chance gives over the posterior's distinct virtual patients.",
     ...(c.sensitivity ? [c.sensitivity.message] : []),
+    ...(c.population ? [c.population.message] : []),
   ];
   return lines;
 }

@@ -1,0 +1,93 @@
+/**
+ * "Patients like this": the plan's first choices given to virtual patients of the calibrated population who share
+ * the record's covariates (stage, LDH, PD-L1, ECOG, the classes progressed on — not the burden, not the scans), each
+ * with their own lesions, and read as a trial reads them (RECIST 1.1 with confirmation, scans every 8 weeks). A
+ * clinician can set that figure beside the trials they know, and beside the personalized one: the distance between
+ * the two is what the patient's burden and scans add — an extrapolation of the model where it is large.
+ */
+import type { CaseRecord } from "../clinic/case-schema.js";
+import { seededRandom } from "../engine/statistics.js";
+import { drawWeighted } from "../population/arm-simulator.js";
+import { STANDARD_ASSESSMENT } from "../population/population-run.js";
+import { scanDays } from "../population/scan-schedule.js";
+import { runBatches } from "../population/simulate-batch.js";
+import { summarizeArm, type Estimate } from "../population/trial-outcomes.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
+import { conditionedPrior } from "./case-population.js";
+
+/** Virtual patients per candidate [Immunoplan choice: a response rate within about ±5 points (95 %)]. */
+export const LIKE_THIS_PATIENTS = 300;
+
+export interface PopulationFigure {
+  readonly id: string;
+  readonly name: string;
+  readonly orr: Estimate;
+  readonly pfs12: Estimate;
+}
+
+export interface PatientsLikeThis {
+  /** The record's covariates the virtual patients share, and those relaxed (too few share them all). */
+  readonly conditions: readonly string[];
+  readonly relaxed: readonly string[];
+  readonly patients: number;
+  readonly assessment: string;
+  readonly figures: readonly PopulationFigure[];
+  readonly message: string;
+}
+
+const pct = (e: Estimate) =>
+  e.value === null
+    ? "—"
+    : `${Math.round(100 * e.value)} % (${Math.round(100 * (e.ci[0] ?? 0))}–${Math.round(100 * (e.ci[1] ?? 0))})`;
+
+/** The candidates on the case's covariate-conditioned population, or null without a calibrated population. */
+export async function patientsLikeThis(
+  c: CaseRecord,
+  date: string,
+  candidates: readonly { readonly id: string; readonly name: string; readonly protocol: Protocol }[],
+  opts: { vpopFile?: string; patients?: number; seed?: number; threads?: number } = {},
+): Promise<PatientsLikeThis | null> {
+  const prior = conditionedPrior(c, date, opts.vpopFile);
+  if (!prior || candidates.length === 0) return null;
+  const n = opts.patients ?? LIKE_THIS_PATIENTS;
+  const rand = seededRandom(opts.seed ?? 1);
+  const drawn = drawWeighted(prior.weights, n, rand);
+  if (!drawn.length) return null;
+  const noiseSeeds = drawn.map(() => Math.floor(rand() * 2 ** 31));
+  const days = scanDays(STANDARD_ASSESSMENT);
+  const results = await runBatches(
+    candidates.map((cand) => ({
+      cancer: prior.cancer,
+      seeds: drawn.map((i) => prior.vpop.patients[i].seed),
+      noiseSeeds,
+      ids: drawn.map((i, k) => `p${k + 1}-vp${i}`),
+      protocol: cand.protocol,
+      days,
+      settings: { criteria: "recist1.1" as const, confirm: true, minSdDays: 42 },
+    })),
+    { threads: opts.threads },
+  );
+  const figures = candidates.map((cand, k) => {
+    const arm = summarizeArm(cand.name, results[k].outcomes);
+    return { id: cand.id, name: cand.name, orr: arm.ORR, pfs12: arm.PFS_12mo };
+  });
+  const assessment = "RECIST 1.1 with confirmation, scans every 8 weeks to week 48, reader variability";
+  const shared = prior.applied.join(", ") || "no covariate of the record";
+  return {
+    conditions: prior.applied,
+    relaxed: prior.relaxed,
+    patients: n,
+    assessment,
+    figures,
+    message:
+      `Patients like this in the calibrated ${prior.cancer} population (${n} virtual patients sharing ${shared}` +
+      `${prior.relaxed.length ? `; relaxed: ${prior.relaxed.join(", ")}` : ""}; their own tumours, not this patient's burden or scans; read as a trial: ${assessment}): ` +
+      figures
+        .map(
+          (f, i) =>
+            `#${i + 1} ${f.name}: response ${pct(f.orr)}, progression-free at 12 months ${pct(f.pfs12)}`,
+        )
+        .join("; ") +
+      ". Where the personalized figures lie far from these, they rest on the patient's burden and scans and on the model's burden dependence more than on the trials.",
+  };
+}
