@@ -9,19 +9,26 @@ import { Stepper } from "./stepper.js";
 
 const SAFE = 0.9;
 
-const patternEntries = new WeakMap<Int32Array, { row: Int32Array; col: Int32Array; idx: Int32Array }>();
+interface PatternEntries {
+  readonly col: Int32Array;
+  readonly idx: Int32Array;
+  /** Entries of row i are start[i] … start[i + 1] − 1 (idx is sorted, row by row). */
+  readonly start: Int32Array;
+}
+const patternEntries = new WeakMap<Int32Array, PatternEntries>();
 
 /** Rows and columns of the entries a Jacobian may set (every entry without a pattern), once per pattern. */
-function nonzeros(
-  n: number,
-  pattern: Int32Array | null,
-): { row: Int32Array; col: Int32Array; idx: Int32Array } {
+function nonzeros(n: number, pattern: Int32Array | null): PatternEntries {
   const cached = pattern ? patternEntries.get(pattern) : undefined;
   if (cached) return cached;
   const nz = pattern
     ? Int32Array.from(new Set(pattern)).sort()
     : Int32Array.from({ length: n * n }, (_, k) => k);
-  const out = { row: nz.map((k) => Math.floor(k / n)), col: nz.map((k) => k % n), idx: nz };
+  const row = nz.map((k) => Math.floor(k / n));
+  const start = new Int32Array(n + 1);
+  for (let k = 0; k < row.length; k++) start[row[k] + 1]++;
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  const out = { col: nz.map((k) => k % n), idx: nz, start };
   if (pattern) patternEntries.set(pattern, out);
   return out;
 }
@@ -69,7 +76,7 @@ export class RosenbrockStepper extends Stepper {
   /** Sparse LU of the iteration matrix (null: dense), its compact storage, the entries J may set, row sums. */
   private readonly sparse: SparseLu | null;
   private readonly luS: Float64Array;
-  private readonly nzRow: Int32Array;
+  private readonly nzStart: Int32Array;
   private readonly nzCol: Int32Array;
   private readonly nzIdx: Int32Array;
   private readonly rowSum: Float64Array;
@@ -145,7 +152,7 @@ export class RosenbrockStepper extends Stepper {
     this.luS = new Float64Array(this.sparse?.size ?? 0);
     // entries the Jacobian may set (all of them without a pattern)
     const nz = pattern ? nonzeros(n, pattern) : nonzeros(n, null);
-    this.nzRow = nz.row;
+    this.nzStart = nz.start;
     this.nzCol = nz.col;
     this.nzIdx = nz.idx;
     this.rowSum = new Float64Array(n);
@@ -238,10 +245,13 @@ export class RosenbrockStepper extends Stepper {
 
   /** Σ_j |J_ij|·sk_j over the pattern into rowSum (sk = colScale); false when one of them is not finite. */
   private rowSums(): boolean {
-    const { rowSum, nzRow, nzCol, nzIdx, jac, colScale } = this;
+    const { rowSum, nzStart, nzCol, nzIdx, jac, colScale } = this;
     const n = this.n;
-    rowSum.fill(0);
-    for (let k = 0; k < nzIdx.length; k++) rowSum[nzRow[k]] += Math.abs(jac[nzIdx[k]]) * colScale[nzCol[k]];
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let k = nzStart[i]; k < nzStart[i + 1]; k++) sum += Math.abs(jac[nzIdx[k]]) * colScale[nzCol[k]];
+      rowSum[i] = sum;
+    }
     for (let i = 0; i < n; i++) if (!(rowSum[i] < Infinity)) return false;
     return true;
   }

@@ -7,12 +7,33 @@ import { Piscina } from "piscina";
 import { workerFile } from "../engine/worker-file.js";
 import type { CandidateOutcome, SimulateCandidateInput } from "./simulate-candidate.js";
 import { simulatePlanCandidate } from "./simulate-any.js";
+import type { SharedSamples, WorkerTask } from "./simulate-worker.js";
 
 export interface PoolOptions {
   /** Worker threads (default: every core). 1 runs in this thread. */
   readonly threads?: number;
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
+}
+
+/**
+ * The posterior samples every input holds (the same array in each: the plan's): sent to each worker once, as its
+ * workerData, instead of with every candidate (a structured clone of 100 clinical samples costs the worker ~2 ms to
+ * read, and the candidate's solves find the sample keys of simulate-clinical-candidate.ts computed already).
+ */
+function shareSamples(inputs: readonly SimulateCandidateInput[]): {
+  shared: SharedSamples;
+  tasks: WorkerTask[];
+} {
+  const [first] = inputs;
+  const samples = inputs.every((x) => x.samples === first.samples) ? first.samples : undefined;
+  const clinical =
+    first.clinical && inputs.every((x) => x.clinical === first.clinical) ? first.clinical : undefined;
+  const tasks = inputs.map((x): WorkerTask => {
+    const { samples: s, clinical: c, ...rest } = x;
+    return { ...rest, ...(samples ? {} : { samples: s }), ...(clinical || !c ? {} : { clinical: c }) };
+  });
+  return { shared: { samples, clinical }, tasks };
 }
 
 export async function simulateAll(
@@ -34,7 +55,14 @@ export async function simulateAll(
     return out;
   }
   const { filename, execArgv } = workerFile(import.meta.url, "simulate-worker");
-  const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, execArgv });
+  const { shared, tasks } = shareSamples(inputs);
+  const pool = new Piscina({
+    filename,
+    minThreads: threads,
+    maxThreads: threads,
+    execArgv,
+    workerData: shared,
+  });
   // candidates with the same agents (hence the same model modules) run one after another, so that each worker
   // compiles few model variants
   const key = (i: number) =>
@@ -44,7 +72,7 @@ export async function simulateAll(
   try {
     await Promise.all(
       order.map(async (i) => {
-        out[i] = (await pool.run(inputs[i], { signal: opts.signal })) as CandidateOutcome;
+        out[i] = (await pool.run(tasks[i], { signal: opts.signal })) as CandidateOutcome;
         report();
       }),
     );

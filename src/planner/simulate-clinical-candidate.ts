@@ -58,6 +58,18 @@ export function sampleKey(s: ClinicalSample): string {
   );
 }
 
+const keyCache = new WeakMap<readonly ClinicalSample[], readonly string[]>();
+
+/** The samples' keys, computed once per samples array (a plan simulates every candidate on the same array). */
+function sampleKeys(samples: readonly ClinicalSample[]): readonly string[] {
+  let keys = keyCache.get(samples);
+  if (!keys) {
+    keys = samples.map(sampleKey);
+    keyCache.set(samples, keys);
+  }
+  return keys;
+}
+
 export function simulateClinicalCandidate(input: ClinicalCandidateInput): CandidateOutcome {
   const times = outputGrid(input.horizon);
   const nt = times.length;
@@ -73,8 +85,9 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
   let complete = 0;
   // samples with the same contents are simulated once (a course is a function of the sample and the protocol)
   const seen = new Map<string, SampleCourse | { readonly failure: string }>();
+  const keys = sampleKeys(input.clinical);
   for (const [si, s] of input.clinical.entries()) {
-    const key = sampleKey(s);
+    const key = keys[si];
     let r = seen.get(key);
     if (r === undefined) {
       r = sampleCourse(s, input.protocol, inputs, times, rtol);
