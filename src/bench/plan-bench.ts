@@ -80,11 +80,6 @@ async function main(): Promise<void> {
   console.log(
     `    CPU time of the process: ${cpu.map((x) => x.toFixed(1)).join(" / ")} s (${((1000 * Math.min(...cpu)) / sims).toFixed(2)} ms per simulation, ${((1000 * Math.min(...cpu)) / (inputs.length * distinct)).toFixed(2)} ms per solve); ${before} before, ${loadNote()} after`,
   );
-  const solves = inputs.length * distinct;
-  if (solves < sims)
-    console.log(
-      `    a posterior of ${clin.clin.samples.length} distinct samples (none repeated) would need ${sims} solves: about ${((best * sims) / solves).toFixed(1)} s at this run's wall time per solve (an estimate, not measured)`,
-    );
   // the core model (kept for cancer types without a calibrated population), same candidates
   const pers = personalizeCase(c, { startDate: date, samples: 100 });
   const core = set.candidates.map((x) => ({
