@@ -8,7 +8,7 @@ import * as simulation from "../population/simulate-patient.js";
 import { loadProtocol } from "../therapy/protocol-file.js";
 import { melanomaCase } from "../test-support/planning-case.js";
 import { personalizeClinical, type ClinicalSample } from "./clinical-personalize.js";
-import { sampleKey, simulateClinicalCandidate } from "./simulate-clinical-candidate.js";
+import { regrewPastStart, sampleKey, simulateClinicalCandidate } from "./simulate-clinical-candidate.js";
 
 vi.mock("../population/simulate-patient.js", async (original) => {
   const m = await original<typeof import("../population/simulate-patient.js")>();
@@ -56,4 +56,20 @@ describe("simulateClinicalCandidate", () => {
     const keys = [NaN, Infinity, -Infinity, null, 0, -0].map((v) => sampleKey(withValue(v as number)));
     expect(new Set(keys).size).toBe(keys.length);
   }, 120_000);
+});
+
+describe("regrewPastStart (an irradiated or resected lesion followed as non-target)", () => {
+  const followed = [true, false];
+  it("is progression when the followed lesion exceeds its day-0 size by 20 % and 5 mm", () => {
+    expect(regrewPastStart([20, 30], [24, 30], followed)).toBe(false); // +20 % but +4 mm
+    expect(regrewPastStart([20, 30], [25, 30], followed)).toBe(true); // +25 %, +5 mm
+    expect(regrewPastStart([40, 30], [45, 30], followed)).toBe(false); // +5 mm but +12.5 %
+    expect(regrewPastStart([40, 30], [48, 30], followed)).toBe(true);
+  });
+  it("ignores lesions that are not followed, and shrinkage", () => {
+    expect(regrewPastStart([20, 30], [20, 60], followed)).toBe(false); // the other lesion is in the sum instead
+    expect(regrewPastStart([20, 30], [0, 30], followed)).toBe(false);
+    expect(regrewPastStart([0, 30], [4, 30], followed)).toBe(false); // a vanished lesion back at 4 mm: under 5 mm
+    expect(regrewPastStart([0, 30], [6, 30], followed)).toBe(true);
+  });
 });

@@ -5,7 +5,10 @@
  * of elimination (fewer than one viable tumour cell), the time to progression, viable-cell bands; and, in the
  * unit a clinician reads, the sum of diameters of the target lesions (mm) with its bands and the probabilities
  * of a response (−30 %) and of a complete response (every target lesion gone, nodes < 10 mm). Lesions are the
- * model's, without reader noise; irradiated or resected lesions are not evaluated when others remain.
+ * model's, without reader noise; irradiated or resected lesions are not evaluated when others remain — they are
+ * followed as non-target lesions: one that grows back past its size before treatment by 20 % and 5 mm is
+ * unequivocal progression (RECIST 1.1 §4.3.2 non-target progression; the thresholds of a target lesion's progression
+ * applied to the lesion's own pre-treatment size [Immunoplan assumption]).
  */
 import { NEW_LESION_MM } from "../population/observe.js";
 import { lesionsAt, occultReached } from "../population/personal-patient.js";
@@ -24,6 +27,20 @@ import {
 } from "./simulate-candidate.js";
 
 /** Relative tolerance of planning simulations on the clinical model (as PLANNING_RTOL of the core model). */
+
+/**
+ * Whether a lesion followed as non-target (irradiated or resected, left out of the sum) has grown back past its
+ * size on day 0 by 20 % and 5 mm: unequivocal progression.
+ */
+export function regrewPastStart(
+  d0: readonly number[],
+  d: readonly number[],
+  followed: readonly boolean[],
+): boolean {
+  for (let k = 0; k < d.length; k++) if (followed[k] && d[k] >= 1.2 * d0[k] && d[k] - d0[k] >= 5) return true;
+  return false;
+}
+
 export const CLINICAL_PLANNING_RTOL = 1e-3;
 
 export interface ClinicalCandidateInput {
@@ -142,9 +159,17 @@ function sampleCourse(
   const targets = s.vp.lesions.map((l) => l.role === "target");
   const outside = targets.map((t, k) => t && !(treated && course.local.has(s.vp.lesions[k].id)));
   const evaluated = outside.some(Boolean) ? outside : targets;
+  // the treated lesions left out of the sum are followed as non-target lesions (regrowth past their size on day 0)
+  const followed = s.vp.lesions.map(
+    (_, k) => !evaluated[k] && treated && course.local.has(s.vp.lesions[k].id),
+  );
+  const d0 = new Array<number>(s.vp.lesions.length);
+  let localDay = Infinity;
   const d = new Array<number>(s.vp.lesions.length);
   for (let i = 0; i < nt; i++) {
     lesionsAt(s.vp, course, i, d);
+    if (i === 0) for (let k = 0; k < d.length; k++) d0[k] = d[k];
+    else if (localDay === Infinity && regrewPastStart(d0, d, followed)) localDay = times[i];
     let sum = 0;
     let gone = true;
     for (let k = 0; k < d.length; k++) {
@@ -165,7 +190,7 @@ function sampleCourse(
   return {
     logV: lv,
     sld: row,
-    ttp: Math.min(progressionDay(row, times) ?? Infinity, newDay),
+    ttp: Math.min(progressionDay(row, times) ?? Infinity, newDay, localDay),
     elimDay: elim,
     responder: best <= -0.3,
     complete: cr,
