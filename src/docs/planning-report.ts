@@ -4,6 +4,7 @@
  * check), the ranking with response, control, elimination and toxicity probabilities, the flags, the decisive
  * parameters and the prior sensitivity line. Each figure is what `immunoplan plan` computes for the case.
  */
+import { COMBINATION_CAVEAT } from "../planner/patients-like-this.js";
 import path from "node:path";
 import { loadCase } from "../clinic/case-file.js";
 import { planCase, type Plan } from "../planner/plan.js";
@@ -99,7 +100,7 @@ function caseSection(plan: Plan, what: string, file: string, seconds: number): s
     out.push(
       "### Patients like this",
       "",
-      `The first choices on ${c.population.patients} virtual patients of the calibrated population sharing ${c.population.conditions.join(", ") || "no covariate of the record"}${c.population.relaxed.length ? ` (relaxed: ${c.population.relaxed.join(", ")})` : ""}, each with their own tumours — not this patient's burden or scans — read as a trial reads them (${c.population.assessment}). The distance to the personalized figures above is what the patient's burden and scans add, through the model's dependence on burden.`,
+      `The first choices on ${c.population.patients} virtual patients of the calibrated population sharing ${c.population.conditions.join(", ") || "no covariate of the record"}${c.population.relaxed.length ? ` (relaxed: ${c.population.relaxed.join(", ")})` : ""}, each with their own tumours — not this patient's burden or scans — read as a trial reads them (${c.population.assessment}). The distance to the personalized figures above is what the patient's burden and scans add, through the model's dependence on burden. ${COMBINATION_CAVEAT}`,
       "",
       "| # | candidate | response (95 % CI) | progression-free at 12 months (95 % CI) |",
       "| ---: | --- | --- | --- |",

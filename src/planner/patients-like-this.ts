@@ -18,6 +18,10 @@ import { conditionedPrior } from "./case-population.js";
 /** Virtual patients per candidate [Immunoplan choice: a response rate within about ±5 points (95 %)]. */
 export const LIKE_THIS_PATIENTS = 300;
 
+/** Said wherever these figures are shown: most candidates combine agents that were calibrated alone. */
+export const COMBINATION_CAVEAT =
+  "A candidate that combines agents calibrated alone is an extrapolation: in this model such combinations respond above independent drug action of their parts, which phase III trials of checkpoint-inhibitor combinations did not show (docs/sequencing.md), so their figures are optimistic.";
+
 export interface PopulationFigure {
   readonly id: string;
   readonly name: string;
@@ -88,6 +92,7 @@ export async function patientsLikeThis(
             `#${i + 1} ${f.name}: response ${pct(f.orr)}, progression-free at 12 months ${pct(f.pfs12)}`,
         )
         .join("; ") +
-      ". Where the personalized figures lie far from these, they rest on the patient's burden and scans and on the model's burden dependence more than on the trials.",
+      ". Where the personalized figures lie far from these, they rest on the patient's burden and scans and on the model's burden dependence more than on the trials. " +
+      COMBINATION_CAVEAT,
   };
 }
