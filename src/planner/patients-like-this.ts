@@ -76,7 +76,7 @@ export async function patientsLikeThis(
     return { id: cand.id, name: cand.name, orr: arm.ORR, pfs12: arm.PFS_12mo };
   });
   const assessment = "RECIST 1.1 with confirmation, scans every 8 weeks to week 48, reader variability";
-  const shared = prior.applied.join(", ") || "no covariate of the record";
+  const shared = prior.applied.join(", ") || "none of the record's covariates exactly";
   return {
     conditions: prior.applied,
     relaxed: prior.relaxed,
@@ -84,7 +84,7 @@ export async function patientsLikeThis(
     assessment,
     figures,
     message:
-      `Patients like this in the calibrated ${prior.cancer} population (${n} virtual patients sharing ${shared}` +
+      `Patients like this in the calibrated ${prior.cancer} population (${n} virtual patients conditioned on ${shared}` +
       `${prior.relaxed.length ? `; relaxed: ${prior.relaxed.join(", ")}` : ""}; their own tumours, not this patient's burden or scans; read as a trial: ${assessment}): ` +
       figures
         .map(
