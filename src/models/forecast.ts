@@ -88,7 +88,7 @@ export function populationForecast(
   opts: { draws?: number; seed?: number; posterior?: "laplace" | "importance"; carry?: number } = {},
 ): ForecastReading[] {
   const m = populationModel(pop.model);
-  const model = mixedModel(m, pop.errorModel);
+  const model = mixedModel(m, pop.errorModel, pop.floor);
   const mode = patientMode(pop, train);
   const q = pop.random.length;
   const random = pop.random.map((r) => m.parameters.indexOf(r));

@@ -97,15 +97,21 @@ export interface PopulationFit {
   readonly population: PopulationParameters;
 }
 
-/** The engine's model for a structural model and error model. */
-export function mixedModel(m: PopulationModel, errorModel: ResidualModel): MixedModel {
-  if (errorModel === "combined")
+/**
+ * The engine's model for a structural model and error model. `floor`: readings below it were raised to it, so the
+ * combined error model's 1/y is taken at the fitted value or the floor, whichever is larger (a fitted size far below
+ * any reading — a curve running to e^−50 mm — would otherwise give an infinite variance).
+ */
+export function mixedModel(m: PopulationModel, errorModel: ResidualModel, floor = 0): MixedModel {
+  if (errorModel === "combined") {
+    const lnFloor = floor > 0 ? Math.log(floor) : -Infinity;
     return {
       p: m.parameters.length,
       predict: (phi, t, out) => m.logSize(phi, t, out),
-      // Var ln y ≈ σ² + (σκ)²/y²: h = 1/y at the fitted ln y
-      varianceShape: (f) => Math.exp(-f),
+      // Var ln y ≈ σ² + (σκ)²/y²: h = 1/y at the fitted ln y (not below the floor)
+      varianceShape: (f) => Math.exp(-Math.max(f, lnFloor)),
     };
+  }
   if (errorModel === "log-time")
     return {
       p: m.parameters.length,
@@ -127,7 +133,9 @@ export function mixedModel(m: PopulationModel, errorModel: ResidualModel): Mixed
 /** SD of the residual error at a model value f (on the model's scale). */
 export function residualSd(pop: PopulationParameters, f: number, t: number): number {
   if (!pop.kappa || (pop.errorModel !== "combined" && pop.errorModel !== "log-time")) return pop.sigma;
-  const h = pop.kappa * (pop.errorModel === "combined" ? Math.exp(-f) : Math.max(t, 0));
+  const h =
+    pop.kappa *
+    (pop.errorModel === "combined" ? Math.exp(-Math.max(f, Math.log(pop.floor))) : Math.max(t, 0));
   return pop.sigma * Math.sqrt(1 + h * h);
 }
 
@@ -174,7 +182,7 @@ export function fitPopulation(
   const firsts = series.map((s) => s.y[s.t.indexOf(Math.min(...s.t))]).filter((y) => y > 0);
   firsts.sort((a, b) => a - b);
   if (firsts.length && !opts.start) start[0] = Math.log(firsts[Math.floor(firsts.length / 2)]);
-  const fit = fitMixedEffects(mixedModel(m, errorModel), subjects, {
+  const fit = fitMixedEffects(mixedModel(m, errorModel, floor), subjects, {
     start,
     random,
     covariance,
@@ -302,14 +310,18 @@ function individualParameters(
 export function patientMode(pop: PopulationParameters, s: Series): ConditionalMode & { phi: number[] } {
   const m = populationModel(pop.model);
   const random = pop.random.map((r) => m.parameters.indexOf(r));
-  const mode = conditionalMode(mixedModel(m, pop.errorModel), toSubject(s, pop.errorModel, pop.floor), {
-    mu: pop.mu,
-    omega: pop.omega,
-    sigma: pop.sigma,
-    random,
-    kappa: pop.kappa ?? 0,
-    ...(pop.correlation ? { correlation: pop.correlation } : {}),
-  });
+  const mode = conditionalMode(
+    mixedModel(m, pop.errorModel, pop.floor),
+    toSubject(s, pop.errorModel, pop.floor),
+    {
+      mu: pop.mu,
+      omega: pop.omega,
+      sigma: pop.sigma,
+      random,
+      kappa: pop.kappa ?? 0,
+      ...(pop.correlation ? { correlation: pop.correlation } : {}),
+    },
+  );
   const phi = [...pop.mu];
   random.forEach((j, k) => (phi[j] += mode.eta[k]));
   return { ...mode, phi };
