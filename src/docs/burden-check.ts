@@ -6,6 +6,7 @@
  * not comparable (KEYNOTE-001 mixed ipilimumab-pretreated and naive patients, central review); the ratio is.
  */
 import path from "node:path";
+import { median } from "../engine/statistics.js";
 import type { PatientOutcome } from "../population/patient-outcome.js";
 import { runOnPopulation } from "../population/population-run.js";
 import { sampleVirtualPatient } from "../population/virtual-patient.js";
@@ -39,9 +40,7 @@ export function orrByBurden(
 ): BurdenSplit {
   if (outcomes.length !== sldMm.length || outcomes.length < 2)
     throw new RangeError("orrByBurden needs one baseline sum per outcome (at least two patients)");
-  const sorted = [...sldMm].sort((a, b) => a - b);
-  const m = sorted.length;
-  const split = splitMm ?? (m % 2 ? sorted[(m - 1) / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2);
+  const split = splitMm ?? median(sldMm);
   let nb = 0;
   let rb = 0;
   let na = 0;
@@ -82,9 +81,13 @@ export async function burdenCheckSection(root: string, patients = 4000): Promise
   const run = await runOnPopulation({ cancer: "melanoma", protocols: [protocol], patients, seed: 1 });
   const { vpop } = loadVpop(file);
   const outcomes = run.outcomes[0];
+  // patients are drawn with replacement: each virtual patient is regenerated once
+  const sldOf = new Map<number, number>();
   const sld = outcomes.map((o) => {
     const i = Number(o.id.split("-vp")[1]);
-    return sampleVirtualPatient(vpop.cancer, vpop.patients[i].seed).covariates.sld_mm;
+    if (!sldOf.has(i))
+      sldOf.set(i, sampleVirtualPatient(vpop.cancer, vpop.patients[i].seed).covariates.sld_mm);
+    return sldOf.get(i)!;
   });
   const own = orrByBurden(outcomes, sld);
   const at102 = orrByBurden(outcomes, sld, KEYNOTE001_BURDEN.medianMm);
