@@ -8,66 +8,47 @@ import { solve } from "../engine/solve.js";
 import { seededRandom } from "../engine/statistics.js";
 import type { CaseRecord } from "../clinic/case-schema.js";
 import type { Evaluation } from "../clinic/evaluate.js";
-import { agentFitsCase } from "../clinic/tumor-types.js";
-import { therapyCatalog } from "../therapy/catalog.js";
 import { compileProtocol } from "../therapy/compile-protocol.js";
 import type { Patient } from "../therapy/patient.js";
-import type { Phase, Protocol, Step } from "../therapy/protocol-schema.js";
-import { validateProtocol, type ProtocolProblem } from "../therapy/validate-protocol.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
+import { validateProtocol } from "../therapy/validate-protocol.js";
+import { adccAntibodies, checkpointAgent } from "./candidate-agents.js";
+import { CLINIC_DAYS, layout, toProtocol } from "./candidate-layout.js";
+import type {
+  Activation,
+  Candidate,
+  CandidateDesign,
+  CandidateOptions,
+  CandidateSet,
+  Debulking,
+  Killers,
+  NadirPredictor,
+} from "./candidate-types.js";
 import type { ParameterSample } from "./personalize.js";
 import { applySample, coreModel } from "./simulate-candidate.js";
 
-export type Debulking = "none" | "chemotherapy" | "radiotherapy";
-export type Activation = "none" | "checkpoint" | "il2" | "checkpoint+il2";
-export type Killers = "none" | "nk-allogeneic" | "nk-autologous" | "donor-adcc" | "til";
-export type KillerTiming = "nadir" | "end-of-stay";
-
-export interface CandidateDesign {
-  readonly debulking: Debulking;
-  readonly virus: boolean;
-  readonly activation: Activation;
-  /** Days from the last virus dose to immune activation (only with both). */
-  readonly gapDays: number;
-  readonly killers: Killers;
-  readonly killerTiming: KillerTiming;
-  readonly maintenance: boolean;
-}
-
-export interface Candidate {
-  readonly id: string;
-  readonly name: string;
-  readonly design: CandidateDesign;
-  readonly protocol: Protocol;
-  /** Warnings of the sequencing rules (errors exclude a candidate). */
-  readonly warnings: readonly ProtocolProblem[];
-  /** Day the killer cells are given, and the predicted median burden then (null without killer cells). */
-  readonly killerDay: number | null;
-}
-
-export interface CandidateSet {
-  readonly candidates: readonly Candidate[];
-  /** Designs enumerated before the limit and the rules. */
-  readonly considered: number;
-  readonly rejected: readonly { readonly name: string; readonly problems: readonly string[] }[];
-  /** Modalities left out, with the evaluation's reasons. */
-  readonly excludedModalities: readonly { readonly modality: string; readonly reason: string }[];
-  readonly notes: readonly string[];
-}
-
-export interface CandidateOptions {
-  readonly maxCandidates?: number;
-  readonly seed?: number;
-  /** The sample whose course sets the killer-cell day "at the predicted nadir". */
-  /** The sample whose predicted nadir sets the killer-cell day, or a function that predicts that day. */
-  readonly representative: ParameterSample | NadirPredictor;
-}
-
-/** Length of the clinic stay in days (DEVELOPERS.md: about two weeks in clinic). */
-export const CLINIC_DAYS = 14;
-/** First day of outpatient maintenance. */
-export const MAINTENANCE_START = 28;
-/** Pembrolizumab 200 mg every 3 weeks: the next dose no earlier (catalog/sequencing-rules.yaml label-dosing-interval). */
-const LABEL_INTERVAL_DAYS = 21;
+// the candidates' types, agents and layout constants, importable from here as before the split
+export type {
+  Activation,
+  Candidate,
+  CandidateDesign,
+  CandidateOptions,
+  CandidateSet,
+  Debulking,
+  KillerTiming,
+  Killers,
+  NadirPredictor,
+} from "./candidate-types.js";
+export {
+  adccAntibodies,
+  checkpointAgent,
+  largestLesionShare,
+  TVEC,
+  TVEC_COURSE_DAYS,
+  TVEC_FIRST_PFU,
+  virusAgent,
+} from "./candidate-agents.js";
+export { CLINIC_DAYS, MAINTENANCE_START } from "./candidate-layout.js";
 
 export const KILLER_MODALITY: Record<Exclude<Killers, "none">, string> = {
   "nk-allogeneic": "nk-cell-therapy",
@@ -75,228 +56,6 @@ export const KILLER_MODALITY: Record<Exclude<Killers, "none">, string> = {
   "donor-adcc": "donor-killer-cells",
   til: "til",
 };
-
-function usualDose(agentId: string, unit?: string): { value: number; unit: Step["dose"]["unit"] } {
-  const a = therapyCatalog().agents.get(agentId);
-  if (!a) throw new Error(`planner: agent '${agentId}' is not in the therapy catalog`);
-  const d = (unit ? a.doses.find((x) => x.unit === unit) : undefined) ?? a.doses[0];
-  return { value: d.usual, unit: d.unit };
-}
-
-const step = (agent: string, route: string, days: number[], extra: Partial<Step> = {}): Step => ({
-  agent,
-  dose: usualDose(agent, extra.dose?.unit),
-  route,
-  days,
-  ...extra,
-});
-
-/** Antibodies with ADCC whose target is documented on the tumor (a biomarker naming the target). */
-export function adccAntibodies(c: CaseRecord): string[] {
-  const text = c.biomarkers
-    .filter((b) => b.value === undefined || !/negative|absent|wild/i.test(String(b.value)))
-    .map((b) => `${b.name} ${b.code.display ?? ""}`)
-    .join(" ");
-  return [...therapyCatalog().agents.values()]
-    .filter((a) => a.modality === "monoclonal-antibody")
-    .filter((a) => a.targets.some((t) => new RegExp(`\\b${t}\\b`, "i").test(text)))
-    .map((a) => a.id);
-}
-
-export const TVEC = "talimogene-laherparepvec";
-
-/** The oncolytic virus: T-VEC where its label fits the tumor type (melanoma), the investigational virus otherwise. */
-export function virusAgent(c: CaseRecord): string {
-  return agentFitsCase(therapyCatalog().agents.get(TVEC)!, c) ? TVEC : "oncolytic-virus-investigational";
-}
-
-/** The checkpoint inhibitor whose label fits the tumor type (or a tumor-agnostic biomarker), or null. */
-export function checkpointAgent(c: CaseRecord): string | null {
-  const a = therapyCatalog().agents.get("pembrolizumab")!;
-  return agentFitsCase(a, c) ? a.id : null;
-}
-
-/**
- * T-VEC as labelled (catalog/agents.yaml): up to 4 mL of 1e6 PFU/mL first, up to 4 mL of 1e8 PFU/mL three weeks
- * later, then every 2 weeks; continued for at least 6 months (the course ends on day `TVEC_COURSE_DAYS`).
- */
-export const TVEC_FIRST_PFU = 4e6;
-export const TVEC_COURSE_DAYS = 182;
-
-/**
- * The share of the tumor burden in the largest measured lesion of the latest scan (spheres of the measured
- * diameters): what one SBRT field holds.
- */
-export function largestLesionShare(c: CaseRecord): number {
-  const latest = [...c.imaging]
-    .filter((im) => im.lesions.some((l) => l.diameterMm !== undefined && l.diameterMm > 0))
-    .sort((a, b) => b.date.localeCompare(a.date))[0];
-  if (!latest) return 1;
-  const v = latest.lesions.filter((l) => (l.diameterMm ?? 0) > 0).map((l) => l.diameterMm! ** 3);
-  const total = v.reduce((a, b) => a + b, 0);
-  return Math.max(...v) / total;
-}
-
-const h8 = (from: number, n: number) => Array.from({ length: n }, (_, k) => +(from + k / 3).toFixed(2));
-
-interface Layout {
-  readonly clinic: Step[];
-  /** Outpatient injections of a virus course that continues after the stay (T-VEC every 2 weeks). */
-  readonly virusCourse: Step[];
-  readonly virusCourseStart: number;
-  readonly maintenance: Step[];
-  readonly killerDay: number | null;
-  readonly lastClinicDay: number;
-}
-
-/** The steps of a design; `killerDay` is the day killer cells are given (from the nadir or the stay's end). */
-function layout(d: CandidateDesign, c: CaseRecord, killerDay: number | null): Layout {
-  const clinic: Step[] = [];
-  let day = 0;
-  if (d.debulking === "chemotherapy") {
-    clinic.push(step("chemotherapy-debulking", "iv", [0], { infusion_hours: 1, intent: "debulking" }));
-    day = 3;
-  } else if (d.debulking === "radiotherapy") {
-    clinic.push(
-      step("radiotherapy", "external-beam", [0, 2, 4], {
-        dose: { value: 8, unit: "Gy" },
-        field_fraction: +largestLesionShare(c).toFixed(3),
-        intent: "debulking (SBRT 3 × 8 Gy to the largest lesion)",
-      }),
-    );
-    day = 5;
-  }
-  const virusCourse: Step[] = [];
-  let virusCourseStart = 0;
-  if (d.virus) {
-    const v = virusAgent(c);
-    if (v === TVEC) {
-      clinic.push(
-        step(v, "intratumoral", [day], {
-          dose: { value: TVEC_FIRST_PFU, unit: "PFU" },
-          intent: "tumor visibility (first T-VEC injection, up to 4 mL of 1e6 PFU/mL)",
-        }),
-      );
-      virusCourseStart = day + 21;
-      virusCourse.push(
-        step(v, "intratumoral", [], {
-          days: { every: 14, until: TVEC_COURSE_DAYS - virusCourseStart },
-          intent:
-            "tumor visibility (T-VEC up to 4 mL of 1e8 PFU/mL 3 weeks after the first, then every 2 weeks)",
-        }),
-      );
-      day += d.gapDays;
-    } else {
-      clinic.push(step(v, "intratumoral", [day, day + 2, day + 4], { intent: "tumor visibility" }));
-      day += 4 + d.gapDays;
-    }
-  }
-  const icb = checkpointAgent(c) ?? "pembrolizumab";
-  if (d.activation === "checkpoint" || d.activation === "checkpoint+il2") {
-    clinic.push(step(icb, "iv", [day], { infusion_hours: 0.5, intent: "immune activation" }));
-  }
-  if (d.activation === "il2" || d.activation === "checkpoint+il2") {
-    clinic.push(
-      step("aldesleukin", "iv", h8(day + 1, 6), { infusion_hours: 0.25, intent: "immune activation" }),
-    );
-  }
-  let last = Math.max(0, ...clinic.flatMap((s) => (Array.isArray(s.days) ? s.days : [])));
-  if (d.killers !== "none" && killerDay !== null) {
-    const k = killerDay;
-    const timing = d.killerTiming === "nadir" ? { when: "minimal-burden" as const } : {};
-    if (d.killers === "til") {
-      clinic.push(
-        step("cyclophosphamide", "iv", [k - 7, k - 6], {
-          dose: { value: 60, unit: "mg/kg" },
-          intent: "lymphodepletion before TIL",
-        }),
-        step("fludarabine", "iv", [k - 5, k - 4, k - 3, k - 2, k - 1], {
-          dose: { value: 25, unit: "mg/m2" },
-          combination_reason: "fludarabine with cyclophosphamide is the TIL lymphodepletion regimen",
-          intent: "lymphodepletion before TIL",
-        }),
-        step("lifileucel", "iv", [k], { ...timing, intent: "elimination of residual cells" }),
-        step("aldesleukin", "iv", h8(k + 0.5, 6), {
-          infusion_hours: 0.25,
-          intent: "IL-2 support of the TIL",
-          ...(d.activation === "il2" || d.activation === "checkpoint+il2"
-            ? { notes: "second IL-2 course (TIL support)" }
-            : {}),
-        }),
-      );
-    } else if (d.killers === "donor-adcc") {
-      const ab = adccAntibodies(c)[0];
-      clinic.push(
-        step("donor-killer-cells", "iv", [k], { ...timing, intent: "elimination of residual cells" }),
-        step(ab, "iv", [k], {
-          infusion_hours: 4,
-          combination_reason: "antibody that aims the donor killer cells (ADCC)",
-          intent: "ADCC",
-        }),
-      );
-    } else {
-      const agent = d.killers === "nk-allogeneic" ? "nk-cells-allogeneic" : "nk-cells-autologous";
-      clinic.push(step(agent, "iv", [k, k + 7], { ...timing, intent: "elimination of residual cells" }));
-    }
-    last = Math.max(last, ...clinic.flatMap((s) => (Array.isArray(s.days) ? s.days : [])));
-  }
-  const maintenance: Step[] = [];
-  if (d.maintenance) {
-    maintenance.push(
-      step(icb, "iv", [], {
-        dose: { value: 400, unit: "mg" },
-        days: { every: 42, until: 365 - MAINTENANCE_START },
-        infusion_hours: 0.5,
-        intent: "maintenance every 6 weeks",
-      }),
-    );
-  }
-  return { clinic, virusCourse, virusCourseStart, maintenance, killerDay, lastClinicDay: last };
-}
-
-function toProtocol(l: Layout, name = "prefix"): Protocol {
-  const phases: Phase[] = [
-    {
-      name: "clinic stay",
-      kind: "clinic",
-      start_day: 0,
-      duration_days: Math.max(CLINIC_DAYS, Math.ceil(l.lastClinicDay) + 1),
-      steps: l.clinic,
-    },
-  ];
-  if (l.virusCourse.length)
-    phases.push({
-      name: "T-VEC course (outpatient)",
-      kind: "outpatient",
-      start_day: l.virusCourseStart,
-      steps: l.virusCourse,
-    });
-  if (l.maintenance.length) {
-    // the first maintenance dose waits for the label interval after the clinic's dose of the same antibody
-    const agent = l.maintenance[0].agent;
-    const lastDose = Math.max(
-      -Infinity,
-      ...l.clinic
-        .filter((s) => s.agent === agent && Array.isArray(s.days))
-        .flatMap((s) => s.days as number[]),
-    );
-    phases.push({
-      name: "outpatient maintenance",
-      kind: "maintenance",
-      start_day: Math.max(
-        MAINTENANCE_START,
-        Math.ceil(l.lastClinicDay) + 7,
-        Number.isFinite(lastDose) ? lastDose + LABEL_INTERVAL_DAYS : 0,
-      ),
-      steps: l.maintenance,
-    });
-  }
-  return {
-    name,
-    description: "Generated by the Immunoplan planner from the case's evaluation (decision support).",
-    phases,
-  };
-}
 
 const ACTIVATION_WORDS: Record<Activation, string> = {
   none: "",
@@ -339,9 +98,6 @@ export function designId(d: CandidateDesign): string {
 }
 
 /** Day of the lowest burden in the first 21 days of the prefix (without killer cells), on one sample. */
-/** Predicts the day (0–21) of the smallest tumor after a protocol's first steps. */
-export type NadirPredictor = (prefix: Protocol, patient: Patient) => number;
-
 function predictedNadir(prefix: Protocol, patient: Patient, sample: ParameterSample): number {
   const compiled = compileProtocol(prefix, patient);
   const model = coreModel(compiled.modules);
