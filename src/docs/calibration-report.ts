@@ -9,6 +9,7 @@ import path from "node:path";
 import { populationSimulator } from "../population/arm-simulator.js";
 import { NOISE_DRAWS } from "../population/calibrate.js";
 import { burdenCheckSection } from "./burden-check.js";
+import { doseCheckSection } from "./dose-check.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
 import { pfsSvg, waterfallSvg } from "../population/trial-report.js";
 import { runTrial, type Comparison, type TrialResult } from "../population/trial-run.js";
@@ -187,7 +188,11 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     lines.push(...leaveOneOutSection(vpop));
   }
   lines.push(...targetsSummary(results));
-  lines.push(...inSampleGap(results, vpops), ...(await burdenCheckSection(root)));
+  lines.push(
+    ...inSampleGap(results, vpops),
+    ...(await burdenCheckSection(root)),
+    ...(await doseCheckSection(root)),
+  );
   return { markdown: lines.join("\n") + "\n", results };
 }
 

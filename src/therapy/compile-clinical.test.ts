@@ -54,6 +54,22 @@ describe("protocols compiled for the clinical model", () => {
     expect(half / 25.8).toBeLessThan(1.05);
   });
 
+  it("occupy 95 % of tumour PD-1 at the steady-state trough of pembrolizumab 2 mg/kg every 3 weeks (Elassaiss-Schaap 2017), about 99 % at 10 mg/kg", () => {
+    const { model } = loadModelByName(CLINICAL_MODEL, { modules: ["pd1"] });
+    const ec50 = model.defaultParameters()[model.parameterIndex("EC50_p")];
+    const occupancy = (mgPerKg: number) => {
+      const c = concentrations(
+        one("pembrolizumab", mgPerKg, "mg/kg", { every: 21, count: 30 }),
+        [0, 608.999],
+        "pd1",
+      );
+      return c[1] / (ec50 + c[1]);
+    };
+    expect(occupancy(2)).toBeGreaterThan(0.945);
+    expect(occupancy(2)).toBeLessThan(0.965);
+    expect(occupancy(10)).toBeGreaterThan(0.985);
+  });
+
   it("reproduce the ipilimumab label trough: Cmin 19.4 µg/mL at steady state of 3 mg/kg every 3 weeks, within 30 %", () => {
     // the label's figure is a population mean; the trough before dose 4 (day 63) is close to steady state
     const c = concentrations(one("ipilimumab", 3, "mg/kg", { every: 21, count: 4 }), [0, 62.999], "ctla4");
