@@ -1,12 +1,9 @@
-import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { CaseSchema } from "../../clinic/case-schema.js";
-import { exportBundle } from "../../clinic/fhir-export.js";
 import { stampNewManualSources } from "../../clinic/case-diff.js";
-import { mergeCases } from "../../clinic/case-merge.js";
-import { importBundle } from "../../clinic/fhir-import.js";
 import { mayGlobally } from "../access.js";
 import type { AppContext } from "../app.js";
 import {
@@ -20,9 +17,10 @@ import {
   users,
 } from "../db/schema.js";
 import { checkDate, checkRecordDates } from "../clinical-dates.js";
-import { conflict, forbidden, HttpError, notFound } from "../http.js";
+import { forbidden, HttpError, notFound } from "../http.js";
 import { caseFor, ErrorSchema, IdParams, requireActor } from "./common.js";
-import { requireBundle } from "./record-routes.js";
+import { caseFhirRoutes } from "./case-fhir-routes.js";
+import { currentRecord, saveCaseVersion } from "./case-versions.js";
 
 const CaseSummary = z.object({
   id: z.string(),
@@ -36,40 +34,8 @@ const CaseSummary = z.object({
   attention: z.array(z.string()),
 });
 
-/** Writes version n + 1 of a case record if the case is still at version n (optimistic concurrency). */
-export async function saveCaseVersion(
-  ctx: AppContext,
-  caseId: string,
-  expectedVersion: number,
-  record: unknown,
-  userId: string,
-  note: string,
-): Promise<number> {
-  return ctx.db.transaction(async (tx) => {
-    const next = expectedVersion + 1;
-    const bumped = await tx
-      .update(cases)
-      .set({ currentVersion: next, updatedAt: new Date() })
-      .where(and(eq(cases.id, caseId), eq(cases.currentVersion, expectedVersion)))
-      .returning({ id: cases.id });
-    if (!bumped.length) {
-      const [c] = await tx.select({ v: cases.currentVersion }).from(cases).where(eq(cases.id, caseId));
-      throw conflict(
-        `the case changed since version ${expectedVersion} (now version ${c?.v}); reload it and apply your change again`,
-      );
-    }
-    await tx.insert(caseVersions).values({ caseId, version: next, record, createdBy: userId, note });
-    return next;
-  });
-}
-
-export async function currentRecord(ctx: AppContext, caseId: string, version: number): Promise<unknown> {
-  const [v] = await ctx.db
-    .select({ record: caseVersions.record })
-    .from(caseVersions)
-    .where(and(eq(caseVersions.caseId, caseId), eq(caseVersions.version, version)));
-  return v?.record;
-}
+// importable from here as before the split
+export { currentRecord, saveCaseVersion } from "./case-versions.js";
 
 export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promise<void> {
   const api = base.withTypeProvider<ZodTypeProvider>();
@@ -379,71 +345,6 @@ export async function caseRoutes(base: FastifyInstance, ctx: AppContext): Promis
       return { id: c.id, status: c.status, clinicianId: c.clinicianId };
     },
   );
-
-  api.get(
-    "/cases/:id/fhir",
-    {
-      schema: {
-        tags: ["cases", "fhir"],
-        summary: "The current record as a FHIR R4 / mCODE Bundle",
-        params: IdParams,
-      },
-    },
-    async (req) => {
-      const { row } = await caseFor(ctx, req, req.params.id, "read");
-      const record = CaseSchema.parse(await currentRecord(ctx, row.id, row.currentVersion));
-      await ctx.audit(req, {
-        action: "export-fhir",
-        resourceType: "case",
-        resourceId: row.id,
-        caseId: row.id,
-      });
-      return exportBundle(record);
-    },
-  );
-
-  api.post(
-    "/cases/:id/fhir",
-    {
-      schema: {
-        tags: ["cases", "fhir"],
-        summary:
-          "Import a FHIR Bundle: merged into the record as its next version (adds what is new, never replaces; conflicts are reported)",
-        params: IdParams,
-        querystring: z.object({ expectedVersion: z.coerce.number().int().min(1) }),
-        body: z.record(z.string(), z.unknown()),
-      },
-    },
-    async (req) => {
-      const a = requireActor(req);
-      const { row } = await caseFor(ctx, req, req.params.id, "write");
-      requireBundle(req.body);
-      const { case: imported, report } = importBundle(req.body, row.id);
-      if (report.read.length === 0)
-        throw new HttpError(
-          400,
-          `the bundle has no resource Immunoplan reads (${report.invalid[0]?.message ?? "empty"})`,
-          "body",
-          "invalid-input",
-        );
-      const current = CaseSchema.parse(await currentRecord(ctx, row.id, req.query.expectedVersion));
-      const merged = mergeCases(current, imported);
-      const version = await saveCaseVersion(
-        ctx,
-        row.id,
-        req.query.expectedVersion,
-        merged.record,
-        a.id,
-        `FHIR import (merged: ${merged.changes.length} change(s), ${merged.conflicts.length} conflict(s))`,
-      );
-      await ctx.audit(req, {
-        action: "import-fhir",
-        resourceType: "case",
-        resourceId: row.id,
-        caseId: row.id,
-        detail: { version, read: report.read.length, changes: merged.changes.length },
-      });
-      return { version, report, changes: merged.changes, conflicts: merged.conflicts };
-    },
-  );
+  // the FHIR export and import, registered after the other routes as before the split
+  await caseFhirRoutes(base, ctx);
 }
