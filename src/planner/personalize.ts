@@ -7,81 +7,31 @@
  */
 import { metropolis } from "../engine/mcmc.js";
 import { solve } from "../engine/solve.js";
-import {
-  columnMeans,
-  quantileSorted,
-  sampleCovariance,
-  seededRandom,
-  standardNormal,
-} from "../engine/statistics.js";
+import { columnMeans, quantileSorted, sampleCovariance, seededRandom } from "../engine/statistics.js";
 import type { CompiledModel } from "../engine/language/compile.js";
 import type { CaseRecord } from "../clinic/case-schema.js";
-import { latest } from "../clinic/evaluate.js";
-import { daysBetween } from "../clinic/recist.js";
 import { loadModelByName } from "../models/catalog.js";
-import type { Patient } from "../therapy/patient.js";
 import { CORE_MODEL } from "../therapy/simulate-protocol.js";
 import { planningData, type PlanningPrior } from "./planning-data.js";
+import { casePatient, PersonalizationError, tumorSeries } from "./personalize-inputs.js";
+import { describePrior, drawPrior, logPrior, toNatural, toSampler } from "./personalize-priors.js";
+import type {
+  ParameterSample,
+  Personalization,
+  PersonalizeOptions,
+  PosteriorEntry,
+} from "./personalize-types.js";
 
-export interface TumorObservation {
-  readonly date: string;
-  /** Days from the plan's start (negative before it). */
-  readonly day: number;
-  /** RECIST sum of diameters of the target lesions (short axis for nodes). */
-  readonly sldMm: number;
-  readonly targets: number;
-}
-
-/** Parameter values and initial state of one posterior sample, by name (any module set of the core model). */
-export interface ParameterSample {
-  readonly set: Readonly<Record<string, number>>;
-  readonly initial: Readonly<Record<string, number>>;
-}
-
-export interface PosteriorEntry {
-  readonly name: string;
-  readonly description: string;
-  readonly unit: string;
-  readonly median: number;
-  readonly lower95: number;
-  readonly upper95: number;
-  readonly rhat: number;
-  readonly ess: number;
-  /** Whether the data inform it (false: the posterior is the prior). */
-  readonly informedByData: boolean;
-  readonly prior: string;
-  readonly source: string;
-}
-
-export interface Personalization {
-  readonly caseId: string;
-  readonly startDate: string;
-  readonly patient: Patient;
-  readonly lesions: number;
-  readonly observations: readonly TumorObservation[];
-  readonly excluded: readonly { readonly date: string; readonly reason: string }[];
-  readonly posterior: readonly PosteriorEntry[];
-  readonly acceptance: readonly number[];
-  readonly converged: boolean;
-  /** Tumor cells on the start day: median and 95 % interval over the samples. */
-  readonly burdenAtStart: { readonly median: number; readonly lower95: number; readonly upper95: number };
-  readonly samples: readonly ParameterSample[];
-  readonly assumptions: readonly string[];
-  /** How the posterior was made and whether it converged, in a sentence each (reports print them). */
-  readonly fitMethod?: string;
-  readonly convergence?: string;
-}
-
-export interface PersonalizeOptions {
-  /** The plan's day 0 (ISO date). Default: the evaluation date, today. */
-  readonly startDate?: string;
-  /** Posterior samples to keep for planning (default 100). */
-  readonly samples?: number;
-  readonly seed?: number;
-  readonly chains?: number;
-  readonly warmup?: number;
-  readonly draws?: number;
-}
+// the personalization's types, inputs and priors, importable from here as before the split
+export type {
+  ParameterSample,
+  Personalization,
+  PersonalizeOptions,
+  PosteriorEntry,
+  TumorObservation,
+} from "./personalize-types.js";
+export { casePatient, PersonalizationError, tumorSeries } from "./personalize-inputs.js";
+export { describePrior } from "./personalize-priors.js";
 
 /** The immune state at the first scan: de Pillis 2006 patient 9, strong immune state (models.md §2.3). */
 const IMMUNE_STATE = { N: 1e5, L: 1e2, C: 6e10 } as const;
@@ -89,98 +39,6 @@ const FITTED = ["a", "K", "T1"] as const;
 /** Split R-hat below which the chains count as converged (Gelman et al., BDA3 §11.5: 1.1). */
 export const RHAT_LIMIT = 1.1;
 const PRIOR_ONLY = ["antigenicity", "suppression", "tolerance"] as const;
-
-export class PersonalizationError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-    this.name = "PersonalizationError";
-  }
-}
-
-/** The sums of diameters of the case's scans with measured target lesions, oldest first. */
-export function tumorSeries(c: CaseRecord, startDate: string): TumorObservation[] {
-  return [...c.imaging]
-    .filter((im) => im.lesions.some((l) => l.role === "target" && l.diameterMm !== undefined))
-    .sort((a, b) => a.date.localeCompare(b.date))
-    .map((im) => {
-      const targets = im.lesions.filter((l) => l.role === "target" && l.diameterMm !== undefined);
-      return {
-        date: im.date,
-        day: daysBetween(startDate, im.date),
-        sldMm: targets.reduce((s, l) => s + l.diameterMm!, 0),
-        targets: targets.length,
-      };
-    });
-}
-
-/** The patient as dosing needs it: the latest weight and height of the case. */
-export function casePatient(c: CaseRecord): Patient {
-  const w = latest(c.weights);
-  const h = latest(c.heights);
-  if (!w) throw new PersonalizationError("weights", "no body weight in the case (needed for dosing)");
-  if (!h) throw new PersonalizationError("heights", "no height in the case (needed for dosing by m²)");
-  return { id: c.id, weight_kg: w.kg, height_cm: h.cm, source: `case ${c.id}` };
-}
-
-/**
- * The sampler works on unbounded coordinates: log v for positive priors, logit of the position inside the range
- * for uniform ones (so that the chains never stick at a bound).
- */
-function toNatural(p: PlanningPrior, x: number): number {
-  if (p.distribution === "uniform") return p.lower + (p.upper - p.lower) / (1 + Math.exp(-x));
-  return Math.exp(x);
-}
-
-function toSampler(p: PlanningPrior, v: number): number {
-  if (p.distribution === "uniform") {
-    const u = (v - p.lower) / (p.upper - p.lower);
-    return Math.log(u / (1 - u));
-  }
-  return Math.log(v);
-}
-
-/** The prior's log density in the sampler's coordinate x (Jacobian included). */
-function logPrior(p: PlanningPrior, x: number): number {
-  if (p.distribution === "uniform") {
-    // uniform in v: density ∝ dv/dx = σ(x)(1 − σ(x))
-    const s = 1 / (1 + Math.exp(-x));
-    return Math.log(s) + Math.log(1 - s);
-  }
-  const v = Math.exp(x);
-  if (!(v >= p.lower && v <= p.upper)) return -Infinity;
-  if (p.distribution === "loguniform") return 0;
-  const z = (x - Math.log(p.median)) / p.sd_log;
-  return -0.5 * z * z;
-}
-
-export function describePrior(p: PlanningPrior): string {
-  switch (p.distribution) {
-    case "uniform":
-      return `uniform ${p.lower}–${p.upper}`;
-    case "loguniform":
-      return `log-uniform ${p.lower}–${p.upper.toExponential(0)}`;
-    case "lognormal":
-      return `log-normal, median ${p.median}, sd(log) ${p.sd_log}, within ${p.lower}–${p.upper}`;
-  }
-}
-
-/** A draw from a prior (module parameters that the tumor's growth cannot inform). */
-function drawPrior(p: PlanningPrior, rand: () => number): number {
-  switch (p.distribution) {
-    case "uniform":
-      return p.lower + (p.upper - p.lower) * rand();
-    case "loguniform":
-      return Math.exp(Math.log(p.lower) + (Math.log(p.upper) - Math.log(p.lower)) * rand());
-    case "lognormal":
-      for (;;) {
-        const v = p.median * Math.exp(p.sd_log * standardNormal(rand));
-        if (v >= p.lower && v <= p.upper) return v;
-      }
-  }
-}
 
 /** Tumor cells that make a sum of diameters `sld` shared by `lesions` spheres (the model's sld observation). */
 function cellsForSld(sld: number, lesions: number, cellsPerMm3: number): number {
