@@ -1,5 +1,5 @@
 /**
- * `immunoplan trial simulate TRIAL [--patients N] [--seed S] [--vpop FILE] [--json] [--out result.json]
+ * `immunoplan trial simulate TRIAL [--patients N] [--seed S] [--paired] [--vpop FILE] [--json] [--out result.json]
  * [--report report.html] [--plot waterfall.svg]` and `immunoplan trial check TRIAL…` (issue 13 §3).
  */
 import { existsSync, writeFileSync } from "node:fs";
@@ -17,6 +17,8 @@ import { numberOption, UsageError, type CliIO } from "./io.js";
 export const TRIAL_USAGE = `immunoplan trial simulate TRIAL [options]   an in-silico trial from a trial file (trials/calibration/)
   --patients N        patients per arm (default: each arm's N from the file)
   --seed S            random seed (default 1)
+  --paired            every arm given to the same virtual patients (the population's own difference between
+                      arms, not a trial's: arms of a real trial have different patients)
   --vpop FILE         the virtual population (default: the calibrated one of the trial's cancer type)
   --json              print {trial, arms, comparisons, ...} as JSON
   --out FILE          write the JSON result to FILE
@@ -85,6 +87,7 @@ async function simulateCommand(argv: string[], io: CliIO, factory: SimulatorFact
     options: {
       patients: { type: "string" },
       seed: { type: "string" },
+      paired: { type: "boolean" },
       vpop: { type: "string" },
       json: { type: "boolean" },
       out: { type: "string" },
@@ -118,7 +121,12 @@ async function simulateCommand(argv: string[], io: CliIO, factory: SimulatorFact
   let result: TrialResult;
   try {
     const simulator = await factory(population.cancer, vpop);
-    result = await runTrial(trial, simulator, { patients, seed, onProgress: progressBar(io) });
+    result = await runTrial(trial, simulator, {
+      patients,
+      seed,
+      paired: values.paired === true,
+      onProgress: progressBar(io),
+    });
     const notes = (simulator as { warnings?: readonly string[] }).warnings ?? [];
     for (const n of notes) io.err(`immunoplan: warning: ${n}\n`);
   } catch (e) {

@@ -146,3 +146,23 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
     await expect(runTrial(aml, fakeArmSimulator)).rejects.toThrow(TrialInputError);
   });
 });
+
+describe("paired arms (common random numbers)", () => {
+  it("give every arm the same seed when paired, different seeds otherwise", async () => {
+    const trial = parseTrial(TRIAL, "/tmp/fake-trial.yaml");
+    const seeds: number[] = [];
+    const recording: typeof fakeArmSimulator = {
+      ...fakeArmSimulator,
+      simulateArm: (req) => {
+        seeds.push(req.seed);
+        return fakeArmSimulator.simulateArm(req);
+      },
+    };
+    await runTrial(trial, recording, { seed: 3, paired: true });
+    expect(seeds).toEqual([3, 3]);
+    seeds.length = 0;
+    await runTrial(trial, recording, { seed: 3 });
+    expect(seeds[0]).toBe(3);
+    expect(seeds[1]).not.toBe(3);
+  });
+});

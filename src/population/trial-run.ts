@@ -26,6 +26,11 @@ export interface TrialRunOptions {
   /** Overrides every arm's number of patients. */
   readonly patients?: number;
   readonly seed?: number;
+  /**
+   * Every arm given to the same virtual patients with the same reader noise (common random numbers): the
+   * population's own difference between arms, not a trial's. Default false: arms draw different patients.
+   */
+  readonly paired?: boolean;
   /** Called after each simulated patient, over all arms. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -211,8 +216,8 @@ export async function runTrial(
       protocol: arm.protocol,
       scanDays: days,
       patients: sizes[i],
-      // arms draw different patients from the same seed
-      seed: (seed + 7919 * i) >>> 0,
+      // arms draw different patients from the same seed, unless paired
+      seed: opts.paired ? seed : (seed + 7919 * i) >>> 0,
       onProgress: opts.onProgress ? (done) => opts.onProgress!(offset + done, total) : undefined,
     });
     before += sizes[i];
