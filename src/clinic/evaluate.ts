@@ -1,109 +1,16 @@
 import { recordFindings, type RecordFinding } from "./record-consistency.js";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { z } from "zod";
-import { ModelError, parseDocumentWith } from "../engine/language/index.js";
-import type { Agent } from "../therapy/catalog-schema.js";
-import { CATALOG_DIR, therapyCatalog } from "../therapy/catalog.js";
+import { therapyCatalog } from "../therapy/catalog.js";
+import { caseBurden, type Burden } from "./case-burden.js";
 import type { CaseRecord } from "./case-schema.js";
-import { caseTumorTypes, tumorTypes } from "./tumor-types.js";
+import { evaluationData, type EvaluationData } from "./evaluation-data.js";
+import { progressions, type Progression } from "./progressions.js";
+import { caseTumorTypes } from "./tumor-types.js";
 import { normalizeUnit } from "./units.js";
 
-const Gate = z
-  .object({ name: z.string(), value: z.string().optional(), min: z.number().optional() })
-  .strict();
-const When = z
-  .object({
-    performance: z
-      .object({ ecog_at_least: z.number().optional(), karnofsky_at_most: z.number().optional() })
-      .strict()
-      .optional(),
-    performance_missing: z.literal(true).optional(),
-    condition: z.object({ category: z.string(), active: z.boolean().optional() }).strict().optional(),
-    lab: z
-      .object({
-        codes: z.array(z.string()),
-        name: z.string(),
-        below: z.number().optional(),
-        above: z.number().optional(),
-        unit: z.string(),
-      })
-      .strict()
-      .optional(),
-    biomarker_none_of: z.array(Gate).optional(),
-    cancer_none_of: z.array(z.string()).optional(),
-    /** None of the case's cancers is one of these tumor types (catalog/tumor-types.yaml ids). */
-    tumor_type_none_of: z.array(z.string()).optional(),
-    /** The treatment history shows progression on an agent of these classes or modalities. */
-    progressed_on: z
-      .object({ classes: z.array(z.string()).optional(), modalities: z.array(z.string()).optional() })
-      .strict()
-      .optional(),
-  })
-  .strict();
-const EvaluationSchema = z
-  .object({
-    checklist: z.array(
-      z
-        .object({
-          id: z.string(),
-          what: z.string(),
-          max_age_days: z.number().nullable(),
-          request: z.string(),
-          source: z.string(),
-        })
-        .strict(),
-    ),
-    rules: z.array(
-      z
-        .object({
-          id: z.string(),
-          applies_to: z.array(z.string()),
-          when: When,
-          verdict: z.enum(["not-recommended", "caution"]),
-          reason: z.string(),
-          source: z.string(),
-        })
-        .strict(),
-    ),
-    window: z.record(z.string(), z.object({ value: z.number(), source: z.string() }).strict()),
-  })
-  .strict();
-export type EvaluationData = z.infer<typeof EvaluationSchema>;
-
-let cached: EvaluationData | null = null;
-/** catalog/evaluation.yaml, validated (rules must name modalities of the therapy catalog). */
-export function evaluationData(): EvaluationData {
-  if (cached) return cached;
-  const file = path.join(CATALOG_DIR, "evaluation.yaml");
-  const data = parseDocumentWith(EvaluationSchema, readFileSync(file, "utf8"), file);
-  const modalities = therapyCatalog().modalities;
-  const bad = data.rules.flatMap((rule, i) =>
-    rule.applies_to
-      .filter((m) => !modalities.has(m))
-      .map((m) => ({
-        file,
-        path: `rules.${i}.applies_to`,
-        message: `unknown modality '${m}'`,
-        severity: "error" as const,
-      })),
-  );
-  const types = new Set(tumorTypes().types.map((t) => t.id));
-  data.rules.forEach((rule, i) =>
-    (rule.when.tumor_type_none_of ?? []).forEach((t, j) => {
-      if (!types.has(t))
-        bad.push({
-          file,
-          path: `rules.${i}.when.tumor_type_none_of.${j}`,
-          message: `unknown tumor type '${t}' (catalog/tumor-types.yaml)`,
-          severity: "error" as const,
-        });
-    }),
-  );
-  if (bad.length) throw new ModelError(bad);
-  cached = data;
-  return cached;
-}
+// the evaluation catalog, the burden and the progressions, importable from here as before the split
+export { evaluationData, type EvaluationData } from "./evaluation-data.js";
+export { caseBurden, type Burden } from "./case-burden.js";
+export { progressions, treatmentAgents, type Progression } from "./progressions.js";
 
 export interface ChecklistItem {
   readonly id: string;
@@ -123,15 +30,6 @@ export interface Eligibility {
     readonly reason: string;
     readonly source: string;
   }[];
-}
-
-export interface Burden {
-  readonly date: string | null;
-  readonly sumOfDiametersMm: number | null;
-  readonly volumeCm3: number | null;
-  readonly cells: number | null;
-  readonly window: "bulky" | "reduced" | "minimal residual disease" | "below detection" | "unknown";
-  readonly assumptions: readonly string[];
 }
 
 export interface Evaluation {
@@ -201,47 +99,6 @@ function checklist(c: CaseRecord, today: string, data: EvaluationData): Checklis
       detail: newest < 0 ? "dated after the evaluation date" : `${Math.round(newest)} days old`,
     };
   });
-}
-
-export interface Progression {
-  readonly treatment: string;
-  readonly agent: Agent;
-  readonly start?: string;
-  readonly end?: string;
-  /** Where the record says so (the treatment entry's source). */
-  readonly source: string;
-}
-
-const wordRe = (s: string) => new RegExp(`\\b${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "i");
-
-/** The catalog agents a treatment entry names (by id or brand, in its name or code's display). */
-export function treatmentAgents(t: CaseRecord["treatments"][number]): Agent[] {
-  const text = `${t.name} ${t.code?.display ?? ""}`;
-  return [...therapyCatalog().agents.values()].filter((a) =>
-    [a.id.replace(/-/g, " "), a.id, ...(a.brand ? [a.brand] : [])].some((n) => wordRe(n).test(text)),
-  );
-}
-
-/** Agents of the catalog the case progressed on (treatment stopped for progression or best response PD). */
-export function progressions(c: CaseRecord): Progression[] {
-  const out: Progression[] = [];
-  for (const t of c.treatments) {
-    const progressed =
-      /progress/i.test(t.reasonStopped ?? "") ||
-      /^\s*(PD|progressive disease|progression)\s*$/i.test(t.bestResponse ?? "");
-    if (!progressed) continue;
-    for (const a of treatmentAgents(t)) {
-      const src = t.source as { kind: string; ref?: string };
-      out.push({
-        treatment: t.name,
-        agent: a,
-        start: t.start,
-        end: t.end,
-        source: `treatment history: ${t.name}${t.start ? ` ${t.start}` : ""}${t.end ? `–${t.end}` : ""}, ${t.reasonStopped ? `stopped: ${t.reasonStopped}` : `best response ${t.bestResponse}`} (${src.kind}${src.ref ? ` ${src.ref}` : ""})`,
-      });
-    }
-  }
-  return out;
 }
 
 /** The progressions a rule's `progressed_on` matches (empty when it has none). */
@@ -321,61 +178,6 @@ function ruleHolds(rule: EvaluationData["rules"][number], c: CaseRecord): boolea
     );
   }
   return false;
-}
-
-/**
- * The tumor burden of the case's latest scan on or before `date` — the one estimate that the evaluation, the
- * planner and the CLI's model runs share: each measured lesion a sphere of its diameter (non-target lesions and
- * nodes under 10 mm short axis excluded), 1e9 cells per cm³. A scan with no measurable tumor (complete response on
- * imaging) is "below detection": its residual cells are unknown, at most about `detection_cells`.
- */
-export function caseBurden(c: CaseRecord, date?: string): Burden {
-  const data = evaluationData();
-  const w = (k: string) => data.window[k].value;
-  const assumptions = [
-    `${w("cells_per_cm3").toExponential(0)} tumor cells per cm³ [K]`,
-    "each measured lesion is a sphere of its longest diameter (short axis for nodes)",
-    "nodes under 10 mm short axis are normal (RECIST 1.1)",
-  ];
-  const withLesions = [...c.imaging]
-    .filter((i) => i.lesions.some((l) => l.diameterMm !== undefined))
-    .filter((i) => date === undefined || i.date.slice(0, 10) <= date)
-    .sort((a, b) => b.date.localeCompare(a.date));
-  const im = withLesions[0];
-  if (!im)
-    return {
-      date: null,
-      sumOfDiametersMm: null,
-      volumeCm3: null,
-      cells: null,
-      window: "unknown",
-      assumptions,
-    };
-  const measured = im.lesions.filter((l) => l.diameterMm !== undefined && l.role !== "non-target");
-  const sum = measured.reduce((s, l) => s + l.diameterMm!, 0);
-  // lymph nodes with a short axis under 10 mm are normal by RECIST 1.1: no tumor volume
-  const ds = measured.filter((l) => !(l.nodal && l.diameterMm! < 10)).map((l) => l.diameterMm!);
-  const volumeCm3 = ds.reduce((s, d) => s + (Math.PI / 6) * (d / 10) ** 3, 0);
-  if (volumeCm3 === 0)
-    return {
-      date: im.date,
-      sumOfDiametersMm: sum,
-      volumeCm3: 0,
-      cells: w("detection_cells"),
-      window: "below detection",
-      assumptions: [
-        ...assumptions,
-        `no measurable tumor on the scan of ${im.date} (complete response on imaging): the residual cells are unknown, at most about ${w("detection_cells").toExponential(0)} (what imaging cannot resolve [K]) — the figure is that upper bound, not minimal residual disease`,
-      ],
-    };
-  const cells = volumeCm3 * w("cells_per_cm3");
-  const window =
-    ds.some((d) => d >= w("bulky_lesion_mm")) || cells >= w("bulky_cells")
-      ? "bulky"
-      : cells <= w("minimal_cells")
-        ? "minimal residual disease"
-        : "reduced";
-  return { date: im.date, sumOfDiametersMm: sum, volumeCm3, cells, window, assumptions };
 }
 
 /**
