@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
+/** `immunoplan forecast`: forecast each patient's later readings from the first K, beside classical models. */
 import { parseArgs } from "node:util";
 import { growthModels, type Series } from "../models/growth-fit.js";
 import { classicalForecast, LALEH_MODELS } from "../models/forecast-baselines.js";
@@ -10,8 +9,8 @@ import {
   type PatientForecast,
   type Split,
 } from "../models/forecast.js";
-import { fitPopulation, type PopulationParameters, type ResidualModel } from "../models/population-fit.js";
-import { populationModel, populationModels } from "../models/population-models.js";
+import type { PopulationParameters, ResidualModel } from "../models/population-fit.js";
+import { populationModels } from "../models/population-models.js";
 import {
   candidateName,
   DEFAULT_STACK,
@@ -21,125 +20,13 @@ import {
   type FittedStack,
   type StackCandidate,
 } from "../models/forecast-stacking.js";
+import { enough, fitOrFail, readData, readPopulation } from "./forecast-inputs.js";
+import { FORECAST_USAGE } from "./forecast-usage.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
-import { parseSeriesCsv, type ReadSeries, type SeriesColumns } from "./series-csv.js";
+import type { ReadSeries } from "./series-csv.js";
 
-export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --train-points K [--min-points M]
-                      [--model M | --population FILE.json] [--population-from TRAIN.csv] [--hold-out-column C]
-                      [--id-column A[,B]] [--time-column C] [--value-column C] [--covariance full|diagonal]
-                      [--error-model log|combined|log-time|constant] [--posterior importance|laplace]
-                      [--seed S] [--json]
-  For every patient with at least M readings (default K + 1), fits the first K readings and predicts every later
-  reading with 80 % and 95 % prediction intervals, beside the six classical models of Laleh 2022 fitted per
-  patient on the same K readings. The prior of a patient is a population model (nonlinear mixed effects):
-  --population FILE (the JSON of 'immunoplan fit --population --json'), fitted now from --population-from
-  TRAIN.csv, or fitted for each value of --hold-out-column on the patients of the other values (leave one group
-  out, e.g. --hold-out-column source_file for leave-one-study-out); otherwise on the data's own training readings
-  (the first K readings of the forecast patients and all readings of the others — no later reading). --model is a
-  population model (${populationModels()
-    .map((m) => m.name)
-    .join(
-      ", ",
-    )}; default gompertz, full covariance — --covariance diagonal —, residual error on ln y — --error-model), or a classical model fitted per patient without a prior
-  (${growthModels()
-    .map((m) => m.name)
-    .join(", ")}).
-  The intervals are quantiles of the patient's posterior predictive distribution, by importance sampling of the
-  exact posterior (default) or its Laplace approximation (--posterior laplace).
-  --model A,B,… (population models, each model[/full|diagonal[/error model]]) stacks their forecasts: weighted
-  geometric mean of the point forecasts and quantiles, weights chosen by an inner cross-validation on the
-  training patients only (leave one value of --hold-out-column out within the training studies; otherwise 3 folds
-  of patients), never on the patients forecast. A population candidate model/full/log/carry carries the patient's
-  deviation at the last training reading forward, its time constant chosen by the same inner cross-validation;
-  model/full/log/exp (or /exp-nugget) fits the population with residuals correlated within a patient (nlme's
-  corExp, range estimated by maximum likelihood) and forecasts by the conditional prediction given all the
-  patient's training residuals;
-  'analog' forecasts from the nearest training courses. Without --model and --population: gompertz/full/log/carry.
-  Readings: TOO SMALL TO MEASURE = 5 mm (RECIST 1.1), NOT EVALUABLE or empty = no reading (docs/forecasting.md).`;
-
-function readData(io: CliIO, file: string, cols: SeriesColumns) {
-  let text: string;
-  try {
-    text = readFileSync(path.resolve(io.cwd, file), "utf8");
-  } catch {
-    throw new UsageError(`${file}: cannot read the file`);
-  }
-  return parseSeriesCsv(file, text, cols);
-}
-
-function readPopulation(io: CliIO, file: string): PopulationParameters {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path.resolve(io.cwd, file), "utf8"));
-  } catch (e) {
-    throw new UsageError(`--population ${file}: cannot read a JSON file (${(e as Error).message})`);
-  }
-  const p = ((json as { population?: unknown }).population ?? json) as Partial<PopulationParameters>;
-  const bad = (what: string) => new UsageError(`--population ${file}: ${what}`);
-  if (typeof p.model !== "string")
-    throw bad("no 'model' (the output of 'immunoplan fit --population --json')");
-  let m;
-  try {
-    m = populationModel(p.model);
-  } catch (e) {
-    throw bad((e as Error).message);
-  }
-  const k = m.parameters.length;
-  if (!Array.isArray(p.mu) || p.mu.length !== k || !p.mu.every(Number.isFinite))
-    throw bad(`'mu' is not ${k} numbers`);
-  if (!Array.isArray(p.random) || !p.random.every((r) => m.parameters.includes(r)))
-    throw bad(`'random' is not a list of parameters of ${m.name}`);
-  const q = p.random.length;
-  if (
-    !Array.isArray(p.omega) ||
-    p.omega.length !== q ||
-    !p.omega.every((row) => Array.isArray(row) && row.length === q && row.every(Number.isFinite))
-  )
-    throw bad(`'omega' is not a ${q} × ${q} matrix`);
-  if (!(typeof p.sigma === "number" && p.sigma > 0)) throw bad("'sigma' is not a positive number");
-  if (
-    p.errorModel !== "log" &&
-    p.errorModel !== "constant" &&
-    p.errorModel !== "combined" &&
-    p.errorModel !== "log-time"
-  )
-    throw bad("'errorModel' is not log, constant, combined or log-time");
-  if (
-    (p.errorModel === "combined" || p.errorModel === "log-time") &&
-    !(typeof p.kappa === "number" && p.kappa >= 0 && Number.isFinite(p.kappa))
-  )
-    throw bad("'kappa' (of the combined or log-time error model) is not a number ≥ 0");
-  const floor = typeof p.floor === "number" && p.floor > 0 ? p.floor : 1;
-  return {
-    model: m.name,
-    errorModel: p.errorModel,
-    floor,
-    mu: p.mu,
-    random: p.random,
-    omega: p.omega,
-    sigma: p.sigma,
-    ...(p.errorModel === "combined" || p.errorModel === "log-time" ? { kappa: p.kappa } : {}),
-  };
-}
-
-const enough = (s: Series) => s.t.length >= 2;
-
-function fitOrFail(
-  model: string,
-  series: Series[],
-  what: string,
-  covariance: "full" | "diagonal",
-  errorModel: ResidualModel,
-  correlation?: "exp" | "exp-nugget",
-): PopulationParameters {
-  const usable = series.filter(enough);
-  try {
-    return fitPopulation(model, usable, { covariance, errorModel, ...(correlation ? { correlation } : {}) })
-      .population;
-  } catch (e) {
-    throw new UsageError(`${what}: the population fit failed (${(e as Error).message})`);
-  }
-}
+// importable from here as before the split
+export { FORECAST_USAGE } from "./forecast-usage.js";
 
 export function runForecastCommand(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
