@@ -5,6 +5,7 @@
  * population's own weights).
  */
 import { therapyCatalog } from "../therapy/catalog.js";
+import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import type { Covariates } from "./virtual-patient.js";
 import { REFRACTORY_CLASSES, type TrialPopulation } from "./types.js";
 
@@ -29,9 +30,11 @@ export function stageMatches(trialStage: string, stage: string): boolean {
   return (STAGE_ALIASES[t] ?? []).includes(stage);
 }
 
-/** The class a refractory_to entry names: a class itself, or a catalog agent's class. */
+/** The class a refractory_to entry names: a class itself, a catalog agent's class, or chemotherapy for a class of it. */
 export function refractoryClass(entry: string): string | null {
   if ((REFRACTORY_CLASSES as readonly string[]).includes(entry)) return entry;
+  // a class of chemotherapy (platinum, taxane, …): the model tests refractoriness to the first-line regimen
+  if ((CHEMO_MECHANISMS as readonly string[]).includes(entry)) return "chemotherapy";
   const agent = therapyCatalog().agents.get(entry);
   if (!agent) return null;
   if ((REFRACTORY_CLASSES as readonly string[]).includes(agent.class)) return agent.class;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { refractoryClass } from "./eligibility.js";
 import { ModelError, formatIssue } from "../engine/language/model-error.js";
 import { loadTrial, parsePath, parseTrial } from "./trial-file.js";
 
@@ -202,6 +203,15 @@ describe("trial file", () => {
   it("unknown fields are warnings (typos), not errors", () => {
     const t = parseTrial(GOOD.replace("  confirm: true", "  confirm: true\n  confirmm: true"), file);
     expect(t.warnings.some((w) => w.path === "assessment.confirmm" && w.severity === "warning")).toBe(true);
+  });
+
+  it("a class of chemotherapy in refractory_to is read as chemotherapy, with a warning", () => {
+    const t = parseTrial(GOOD.replace("refractory_to: []", "refractory_to: [platinum]"), file);
+    const w = t.warnings.find((i) => i.path === "population.refractory_to[0]");
+    expect(w?.message).toMatch(/'platinum' \(a class of chemotherapy\) is read as chemotherapy/);
+    expect(refractoryClass("platinum")).toBe("chemotherapy");
+    expect(refractoryClass("taxane")).toBe("chemotherapy");
+    expect(refractoryClass("platinums")).toBeNull();
   });
 
   it("a missing trial file is a ModelError naming it", () => {

@@ -30,6 +30,7 @@ import {
   type PublishedEndpoint,
   type TrialDocument,
 } from "./trial-schema.js";
+import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import { REFRACTORY_CLASSES } from "./types.js";
 
 export interface TrialArm {
@@ -207,10 +208,15 @@ function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOption
       reader.error(["population", "stage"], `fractions sum to ${Math.round(sum * 1000) / 1000}, not 1`);
   }
   (pop.refractory_to ?? []).forEach((r, i) => {
-    if (!catalog.agents.has(r) && !(REFRACTORY_CLASSES as readonly string[]).includes(r))
+    if ((CHEMO_MECHANISMS as readonly string[]).includes(r))
+      reader.warn(
+        ["population", "refractory_to", i],
+        `'${r}' (a class of chemotherapy) is read as chemotherapy: progression on the cancer type's first-line chemotherapy`,
+      );
+    else if (!catalog.agents.has(r) && !(REFRACTORY_CLASSES as readonly string[]).includes(r))
       reader.error(
         ["population", "refractory_to", i],
-        `unknown agent or class '${r}' (a catalog agent id or one of ${REFRACTORY_CLASSES.join(", ")})`,
+        `unknown agent or class '${r}' (a catalog agent id, one of ${REFRACTORY_CLASSES.join(", ")}, or a class of chemotherapy: ${CHEMO_MECHANISMS.join(", ")})`,
       );
   });
   const a = doc.assessment;
