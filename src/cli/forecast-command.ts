@@ -1,4 +1,6 @@
-/** `immunoplan forecast`: forecast each patient's later readings from the first K, beside classical models. */
+/**
+ * `immunoplan forecast`: forecast each patient's later readings from the first K, beside classical models.
+ */
 import { parseArgs } from "node:util";
 import { growthModels, type Series } from "../models/growth-fit.js";
 import { classicalForecast, LALEH_MODELS } from "../models/forecast-baselines.js";

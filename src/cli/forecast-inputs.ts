@@ -1,6 +1,6 @@
 /**
- * The inputs of `immunoplan forecast`: the readings of a CSV file, a population file checked field by field, and
- * a population fitted now (a failed fit is a usage error naming what it was fitted on).
+ * The inputs of `immunoplan forecast`: the readings of a CSV file, a population file checked field by field,
+ * and a population fitted now (a failed fit is a usage error naming what it was fitted on).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";

@@ -1,4 +1,6 @@
-/** catalog/toxicity.yaml, validated: CTCAE lab rules and terms, irAE and cell-therapy management, guidance. */
+/**
+ * catalog/toxicity.yaml, validated: CTCAE lab rules and terms, irAE and cell-therapy management, guidance.
+ */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";

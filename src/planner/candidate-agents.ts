@@ -1,7 +1,7 @@
 /**
- * The agents a candidate gives for one case: a step at the agent's usual label dose, the ADCC antibodies, virus
- * and checkpoint inhibitor whose labels or targets fit the case, T-VEC's labelled course, and the share of the
- * burden one SBRT field holds.
+ * The agents a candidate gives for one case: a step at the agent's usual label dose, the ADCC antibodies,
+ * virus and checkpoint inhibitor whose labels or targets fit the case, T-VEC's labelled course, and the share
+ * of the burden one SBRT field holds.
  */
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { agentFitsCase } from "../clinic/tumor-types.js";

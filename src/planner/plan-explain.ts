@@ -1,6 +1,6 @@
 /**
- * The steps of a candidate that a plan explains: which components a design has, the design without one of them
- * (the ablation the plan simulates), the modality each belongs to and the agents that give it.
+ * The steps of a candidate that a plan explains: which components a design has, the design without one of
+ * them (the ablation the plan simulates), the modality each belongs to and the agents that give it.
  */
 import { therapyCatalog } from "../therapy/catalog.js";
 import type { Protocol } from "../therapy/protocol-schema.js";

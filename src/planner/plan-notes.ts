@@ -1,4 +1,4 @@
-/** The plan's notes of what it cannot know: the model's blind spots for this case, and unsourced toxicity rates. */
+/** What a plan says it cannot know: the model's blind spots for this case, and unsourced toxicity rates. */
 import type { Evaluation } from "../clinic/evaluate.js";
 import { therapyCatalog } from "../therapy/catalog.js";
 import type { Personalization } from "./personalize.js";

@@ -1,6 +1,6 @@
 /**
  * The plan document: its options, the ranked candidates with their outcome summaries, the step-by-step
- * explanations and the plan itself (what `planCase` returns and the reports, the server and the web app read).
+ * explanations and the plan itself (what `planCase` returns; the reports, server and web app read it).
  */
 import type { Evaluation } from "../clinic/evaluate.js";
 import type { Protocol } from "../therapy/protocol-schema.js";

@@ -1,5 +1,5 @@
-// The jobs' routes: run an evaluation, a fit or a plan in the background, poll or cancel it, and read a case's
-// evaluations and fits; the plans' own routes are in plan-routes.ts.
+// The jobs' routes: run an evaluation, a fit or a plan in the background, poll or cancel it, and read a
+// case's evaluations and fits; the plans' own routes are in plan-routes.ts.
 import { desc, eq } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";

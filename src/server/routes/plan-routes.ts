@@ -1,6 +1,6 @@
 /**
- * The plans' routes: list a case's plans, read a plan and its report, predict an edited protocol on the plan's
- * samples, approve a candidate and move a plan through its statuses (patients see approved plans only).
+ * The plans' routes: list a case's plans, read a plan and its report, predict an edited protocol on the
+ * plan's samples, approve a candidate, change a plan's status (patients see approved plans only).
  */
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
