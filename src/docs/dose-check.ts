@@ -93,6 +93,9 @@ export async function doseCheckSection(
     "2026-11-30 it was 3 mg/L (a binding constant over an assumed tumour:plasma partition of 0.2), and the same",
     "table on the populations calibrated with it read 38.8 / 39.1 / 42.5 % in melanoma (odds ratio 1.17, 1.03–1.33)",
     "and 27.6 / 28.5 / 31.8 % in NSCLC (1.22, 1.07–1.40): a dose-response the trials did not see.",
+    "The change was prompted by that dose-response, so it is not blind to the published dose comparisons it cites:",
+    "KEYNOTE-001, and through Turner 2018 KEYNOTE-002 and KEYNOTE-010, whose 2 against 10 mg/kg arms are not in the",
+    "calibration set; a prediction of those arms' difference is not independent of this change.",
     "",
   ];
 }
