@@ -1,13 +1,19 @@
 /**
  * Runs candidate simulations in parallel on worker threads (Piscina), reporting progress after each candidate.
  * One thread runs in-process (no pool), which is also what small jobs and tests use.
+ *
+ * The worker pool lives across calls (one per thread count, per process, created on first use): each worker loads
+ * the catalog and compiles the model variants once (about 2.3 s of CPU per pool), not once per batch of a plan.
+ * Idle workers do not keep the process alive (Piscina unrefs them) and end after IDLE_TIMEOUT_MS.
  */
+import { setMaxListeners } from "node:events";
 import { availableParallelism } from "node:os";
+import { serialize } from "node:v8";
 import { Piscina } from "piscina";
 import { workerFile } from "../engine/worker-file.js";
 import type { CandidateOutcome, SimulateCandidateInput } from "./simulate-candidate.js";
 import { simulatePlanCandidate } from "./simulate-any.js";
-import type { SharedSamples, WorkerTask } from "./simulate-worker.js";
+import type { SharedSamples, WorkerMessage, WorkerTask } from "./simulate-worker.js";
 
 export interface PoolOptions {
   /** Worker threads (default: every core). 1 runs in this thread. */
@@ -16,10 +22,42 @@ export interface PoolOptions {
   readonly signal?: AbortSignal;
 }
 
+/** An idle worker of the shared pool ends after this long (ms) [Immunoplan choice: as the job runner's pool]. */
+export const IDLE_TIMEOUT_MS = 60_000;
+
+const pools = new Map<number, Piscina>();
+const stats = { pools: 0, workers: 0 };
+/** Key of the next call's shared samples (workers cache the samples by key). */
+let nextKey = 0;
+
+/** Pools and worker threads started so far in this process (the pool is reused: these grow only when needed). */
+export function poolStats(): { readonly pools: number; readonly workers: number } {
+  return { ...stats };
+}
+
+function sharedPool(threads: number): Piscina {
+  let pool = pools.get(threads);
+  if (!pool) {
+    const { filename, execArgv } = workerFile(import.meta.url, "simulate-worker");
+    pool = new Piscina({
+      filename,
+      execArgv,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: IDLE_TIMEOUT_MS,
+    });
+    pool.on("workerCreate", () => stats.workers++);
+    pools.set(threads, pool);
+    stats.pools++;
+  }
+  return pool;
+}
+
 /**
- * The posterior samples every input holds (the same array in each: the plan's): sent to each worker once, as its
- * workerData, instead of with every candidate (a structured clone of 100 clinical samples costs the worker ~2 ms to
- * read, and the candidate's solves find the sample keys of simulate-clinical-candidate.ts computed already).
+ * The posterior samples every input holds (the same array in each: the plan's): serialized once per call into shared
+ * memory, which every task references instead of carrying a copy (a structured clone of 100 clinical samples costs
+ * the worker ~2 ms to read); each worker reads it once (simulate-worker.ts) and the candidate's solves find the
+ * sample keys of simulate-clinical-candidate.ts computed already.
  */
 function shareSamples(inputs: readonly SimulateCandidateInput[]): {
   shared: SharedSamples;
@@ -36,14 +74,22 @@ function shareSamples(inputs: readonly SimulateCandidateInput[]): {
   return { shared: { samples, clinical }, tasks };
 }
 
+function sharedBuffer(shared: SharedSamples): SharedArrayBuffer {
+  const bytes = serialize(shared);
+  const buffer = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(buffer).set(bytes);
+  return buffer;
+}
+
 export async function simulateAll(
   inputs: readonly SimulateCandidateInput[],
   opts: PoolOptions = {},
 ): Promise<CandidateOutcome[]> {
-  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), inputs.length));
+  const requested = Math.max(1, opts.threads ?? availableParallelism());
+  const threads = Math.min(requested, inputs.length);
   let done = 0;
   const report = () => opts.onProgress?.(++done, inputs.length);
-  if (threads === 1) {
+  if (threads <= 1) {
     const out: CandidateOutcome[] = [];
     for (const input of inputs) {
       if (opts.signal?.aborted) throw new Error("planning cancelled");
@@ -54,32 +100,43 @@ export async function simulateAll(
     }
     return out;
   }
-  const { filename, execArgv } = workerFile(import.meta.url, "simulate-worker");
+  const pool = sharedPool(requested);
   const { shared, tasks } = shareSamples(inputs);
-  const pool = new Piscina({
-    filename,
-    minThreads: threads,
-    maxThreads: threads,
-    execArgv,
-    workerData: shared,
-  });
+  const key = nextKey++;
+  const buffer = sharedBuffer(shared);
+  // this call's tasks end together: on the caller's abort, or when one fails (the pool then runs no more of them,
+  // as the per-call pool's destruction did, and stays for the next call)
+  const stop = new AbortController();
+  setMaxListeners(inputs.length + 10, stop.signal);
+  const onAbort = () => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener("abort", onAbort, { once: true });
   // candidates with the same agents (hence the same model modules) run one after another, so that each worker
   // compiles few model variants
-  const key = (i: number) =>
+  const agents = (i: number) =>
     [...new Set(inputs[i].protocol.phases.flatMap((ph) => ph.steps.map((s) => s.agent)))].sort().join(",");
-  const order = inputs.map((_, i) => i).sort((a, b) => key(a).localeCompare(key(b)) || a - b);
+  const order = inputs.map((_, i) => i).sort((a, b) => agents(a).localeCompare(agents(b)) || a - b);
   const out = new Array<CandidateOutcome>(inputs.length);
+  let failure: { error: unknown } | null = null;
   try {
     await Promise.all(
       order.map(async (i) => {
-        out[i] = (await pool.run(tasks[i], { signal: opts.signal })) as CandidateOutcome;
+        const message: WorkerMessage = { task: tasks[i], key, shared: buffer };
+        try {
+          out[i] = (await pool.run(message, { signal: stop.signal })) as CandidateOutcome;
+        } catch (error) {
+          failure ??= { error };
+          stop.abort();
+          return;
+        }
         report();
       }),
     );
-    return out;
   } finally {
-    await pool.destroy();
+    opts.signal?.removeEventListener("abort", onAbort);
   }
+  if (failure) throw (failure as { error: unknown }).error;
+  return out;
 }
 
 /** One simulation on a worker thread of its own, so that a server's event loop keeps answering meanwhile. */
@@ -87,7 +144,8 @@ export async function simulateOffThread(input: SimulateCandidateInput): Promise<
   const { filename, execArgv } = workerFile(import.meta.url, "simulate-worker");
   const pool = new Piscina({ filename, minThreads: 1, maxThreads: 1, execArgv });
   try {
-    return (await pool.run(input)) as CandidateOutcome;
+    const message: WorkerMessage = { task: input };
+    return (await pool.run(message)) as CandidateOutcome;
   } finally {
     await pool.destroy();
   }
