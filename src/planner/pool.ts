@@ -3,7 +3,8 @@
  * One thread runs in-process (no pool), which is also what small jobs and tests use.
  *
  * The worker pool lives across calls (one per thread count, per process, created on first use): each worker loads
- * the catalog and compiles the model variants once (about 2.3 s of CPU per pool), not once per batch of a plan.
+ * the catalog and compiles the model variants once (6–7.5 s of CPU per pool measured, docs/performance.md), not once
+ * per batch of a plan or per request of the server.
  * Idle workers do not keep the process alive (Piscina unrefs them) and end after IDLE_TIMEOUT_MS.
  */
 import { setMaxListeners } from "node:events";
@@ -139,14 +140,11 @@ export async function simulateAll(
   return out;
 }
 
-/** One simulation on a worker thread of its own, so that a server's event loop keeps answering meanwhile. */
+/**
+ * One simulation on a worker thread, so that a server's event loop keeps answering meanwhile: on the shared pool of
+ * every core, whose warm workers answer the next request without loading the catalog and compiling the model again.
+ */
 export async function simulateOffThread(input: SimulateCandidateInput): Promise<CandidateOutcome> {
-  const { filename, execArgv } = workerFile(import.meta.url, "simulate-worker");
-  const pool = new Piscina({ filename, minThreads: 1, maxThreads: 1, execArgv });
-  try {
-    const message: WorkerMessage = { task: input };
-    return (await pool.run(message)) as CandidateOutcome;
-  } finally {
-    await pool.destroy();
-  }
+  const message: WorkerMessage = { task: input };
+  return (await sharedPool(Math.max(1, availableParallelism())).run(message)) as CandidateOutcome;
 }
