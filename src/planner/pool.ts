@@ -48,6 +48,9 @@ function sharedPool(threads: number): Piscina {
       idleTimeout: IDLE_TIMEOUT_MS,
     });
     pool.on("workerCreate", () => stats.workers++);
+    // a worker still answering a task its call has cancelled is an error of the pool, not of a task: the call has
+    // its answer (the failure or abort that cancelled it) already
+    pool.on("error", () => undefined);
     pools.set(threads, pool);
     stats.pools++;
   }
