@@ -247,6 +247,8 @@ describe.skipIf(!available)("the patient path in Chromium", () => {
         await weights.getByLabel("Weight (kg)").fill("68");
         await weights.getByLabel("Date").fill(day(-10));
         await weights.getByRole("button", { name: "Add" }).click();
+        // the saved weight re-renders the editor: fill the next form only after it (a form filled before could be reset)
+        await page.getByRole("table", { name: "Weights" }).getByText("68").waitFor();
         const heights = page.getByTestId("add-heights");
         await heights.getByLabel("Height (cm)").fill("172");
         await heights.getByLabel("Date").fill(day(-10));
