@@ -5,13 +5,11 @@
  * The worker pool lives across calls (one per thread count, per process, created on first use): each worker loads
  * the catalog and compiles the model variants once (6–7.5 s of CPU per pool measured, docs/performance.md), not once
  * per batch of a plan or per request of the server.
- * Idle workers do not keep the process alive (Piscina unrefs them) and end after IDLE_TIMEOUT_MS.
+ * Idle workers do not keep the process alive (src/engine/worker-pool.ts).
  */
-import { setMaxListeners } from "node:events";
 import { availableParallelism } from "node:os";
 import { serialize } from "node:v8";
-import { Piscina } from "piscina";
-import { workerFile } from "../engine/worker-file.js";
+import { runTogether, sharedWorkerPool, workerPoolStats } from "../engine/worker-pool.js";
 import type { CandidateOutcome, SimulateCandidateInput } from "./simulate-candidate.js";
 import { simulatePlanCandidate } from "./simulate-any.js";
 import type { SharedSamples, WorkerMessage, WorkerTask } from "./simulate-worker.js";
@@ -23,39 +21,17 @@ export interface PoolOptions {
   readonly signal?: AbortSignal;
 }
 
-/** An idle worker of the shared pool ends after this long (ms) [Immunoplan choice: as the job runner's pool]. */
-export const IDLE_TIMEOUT_MS = 60_000;
-
-const pools = new Map<number, Piscina>();
-const stats = { pools: 0, workers: 0 };
 /** Key of the next call's shared samples (workers cache the samples by key). */
 let nextKey = 0;
 
+const WORKER = "simulate-worker";
+
 /** Pools and worker threads started so far in this process (the pool is reused: these grow only when needed). */
 export function poolStats(): { readonly pools: number; readonly workers: number } {
-  return { ...stats };
+  return workerPoolStats(import.meta.url, WORKER);
 }
 
-function sharedPool(threads: number): Piscina {
-  let pool = pools.get(threads);
-  if (!pool) {
-    const { filename, execArgv } = workerFile(import.meta.url, "simulate-worker");
-    pool = new Piscina({
-      filename,
-      execArgv,
-      minThreads: 0,
-      maxThreads: threads,
-      idleTimeout: IDLE_TIMEOUT_MS,
-    });
-    pool.on("workerCreate", () => stats.workers++);
-    // a worker still answering a task its call has cancelled is an error of the pool, not of a task: the call has
-    // its answer (the failure or abort that cancelled it) already
-    pool.on("error", () => undefined);
-    pools.set(threads, pool);
-    stats.pools++;
-  }
-  return pool;
-}
+const sharedPool = (threads: number) => sharedWorkerPool(import.meta.url, WORKER, threads);
 
 /**
  * The posterior samples every input holds (the same array in each: the plan's): serialized once per call into shared
@@ -108,39 +84,13 @@ export async function simulateAll(
   const { shared, tasks } = shareSamples(inputs);
   const key = nextKey++;
   const buffer = sharedBuffer(shared);
-  // this call's tasks end together: on the caller's abort, or when one fails (the pool then runs no more of them,
-  // as the per-call pool's destruction did, and stays for the next call)
-  const stop = new AbortController();
-  setMaxListeners(inputs.length + 10, stop.signal);
-  const onAbort = () => stop.abort(opts.signal?.reason);
-  if (opts.signal?.aborted) onAbort();
-  else opts.signal?.addEventListener("abort", onAbort, { once: true });
   // candidates with the same agents (hence the same model modules) run one after another, so that each worker
   // compiles few model variants
   const agents = (i: number) =>
     [...new Set(inputs[i].protocol.phases.flatMap((ph) => ph.steps.map((s) => s.agent)))].sort().join(",");
   const order = inputs.map((_, i) => i).sort((a, b) => agents(a).localeCompare(agents(b)) || a - b);
-  const out = new Array<CandidateOutcome>(inputs.length);
-  let failure: { error: unknown } | null = null;
-  try {
-    await Promise.all(
-      order.map(async (i) => {
-        const message: WorkerMessage = { task: tasks[i], key, shared: buffer };
-        try {
-          out[i] = (await pool.run(message, { signal: stop.signal })) as CandidateOutcome;
-        } catch (error) {
-          failure ??= { error };
-          stop.abort();
-          return;
-        }
-        report();
-      }),
-    );
-  } finally {
-    opts.signal?.removeEventListener("abort", onAbort);
-  }
-  if (failure) throw (failure as { error: unknown }).error;
-  return out;
+  const messages = tasks.map((task): WorkerMessage => ({ task, key, shared: buffer }));
+  return runTogether<CandidateOutcome>(pool, messages, { signal: opts.signal, order, onDone: report });
 }
 
 /**

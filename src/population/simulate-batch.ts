@@ -3,11 +3,9 @@
  * in this thread, or on worker threads (Piscina) for large batches. A patient is regenerated from its seed
  * (src/population/virtual-patient.ts), so tasks carry only numbers and the protocol.
  */
-import { setMaxListeners } from "node:events";
 import { availableParallelism } from "node:os";
-import { Piscina } from "piscina";
 import { seededRandom } from "../engine/statistics.js";
-import { workerFile } from "../engine/worker-file.js";
+import { runTogether, sharedWorkerPool, workerPoolStats } from "../engine/worker-pool.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { observeCourse } from "./observe.js";
 import { evaluateCourse, type EvaluationSettings, type PatientOutcome } from "./patient-outcome.js";
@@ -84,40 +82,11 @@ export function runBatch(task: BatchTask): BatchResult {
   };
 }
 
-/** An idle worker of a batch pool ends after this long (ms) [Immunoplan choice: as the planner's pool]. */
-export const BATCH_IDLE_TIMEOUT_MS = 60_000;
+const WORKER = "simulate-batch-worker";
 
-const pools = new Map<number, Piscina>();
-let poolsStarted = 0;
-
-/** Batch pools started in this process (one per thread count, reused by every later call). */
+/** Batch pools started in this process (one per thread count, reused by every later call; src/engine/worker-pool.ts). */
 export function batchPoolsStarted(): number {
-  return poolsStarted;
-}
-
-/**
- * The worker pool of `threads` threads, shared by every call of the process: each worker loads the catalog and
- * compiles the model variants once, not once per trial arm or calibration batch. Idle workers do not keep the
- * process alive (Piscina unrefs them) and end after BATCH_IDLE_TIMEOUT_MS.
- */
-function batchPool(threads: number): Piscina {
-  let pool = pools.get(threads);
-  if (!pool) {
-    const { filename, execArgv } = workerFile(import.meta.url, "simulate-batch-worker");
-    pool = new Piscina({
-      filename,
-      execArgv,
-      minThreads: 0,
-      maxThreads: threads,
-      idleTimeout: BATCH_IDLE_TIMEOUT_MS,
-    });
-    // a worker still answering a task this call has cancelled is an error of the pool, not of a task: the call
-    // has its answer (the failure that cancelled it) already
-    pool.on("error", () => undefined);
-    pools.set(threads, pool);
-    poolsStarted++;
-  }
-  return pool;
+  return workerPoolStats(import.meta.url, WORKER).pools;
 }
 
 export interface BatchOptions {
@@ -147,34 +116,21 @@ export async function runBatches(
       ids: t.ids?.slice(p.from, p.to),
     };
   };
-  const results: BatchResult[] = new Array(pieces.length);
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), pieces.length));
+  let results: BatchResult[];
   if (threads === 1 || total < 200) {
-    pieces.forEach((p, k) => {
-      results[k] = runBatch(sub(p));
+    results = pieces.map((p) => {
+      const r = runBatch(sub(p));
       done += p.to - p.from;
       opts.onProgress?.(done, total);
+      return r;
     });
   } else {
-    const pool = batchPool(threads);
-    // the call's pieces end together when one fails (the pool then runs no more of them and serves the next call)
-    const stop = new AbortController();
-    setMaxListeners(pieces.length + 10, stop.signal);
-    let failure: { error: unknown } | null = null;
-    await Promise.all(
-      pieces.map(async (p, k) => {
-        try {
-          results[k] = (await pool.run(sub(p), { signal: stop.signal })) as BatchResult;
-        } catch (error) {
-          failure ??= { error };
-          stop.abort();
-          return;
-        }
-        done += p.to - p.from;
-        opts.onProgress?.(done, total);
-      }),
-    );
-    if (failure) throw (failure as { error: unknown }).error;
+    // one pool for the process: each worker compiles the model variants once, not once per trial arm or batch
+    const pool = sharedWorkerPool(import.meta.url, WORKER, threads);
+    results = await runTogether<BatchResult>(pool, pieces.map(sub), {
+      onDone: (k) => opts.onProgress?.((done += pieces[k].to - pieces[k].from), total),
+    });
   }
   return tasks.map((t, ti) => {
     const mine = pieces.map((p, k) => ({ p, k })).filter(({ p }) => p.task === ti);
