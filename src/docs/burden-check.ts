@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { median } from "../engine/statistics.js";
-import type { PatientOutcome } from "../population/patient-outcome.js";
+import { isResponder, type PatientOutcome } from "../population/patient-outcome.js";
 import { runOnPopulation } from "../population/population-run.js";
 import { sampleVirtualPatient } from "../population/virtual-patient.js";
 import { loadVpop, shippedVpopFile } from "../population/vpop-file.js";
@@ -17,7 +17,7 @@ export interface BurdenSplit {
   readonly splitMm: number;
   readonly below: { readonly n: number; readonly orr: number };
   readonly above: { readonly n: number; readonly orr: number };
-  /** ORR below ÷ ORR above (Infinity when nobody above responds). */
+  /** ORR below ÷ ORR above (Infinity when nobody above isResponder). */
   readonly ratio: number;
   /** 95 % CI of the ratio (delta method on ln ratio, two binomials). */
   readonly ci: readonly [number, number];
@@ -29,8 +29,6 @@ export function ratioCi(p1: number, n1: number, p2: number, n2: number): [number
   const r = p1 / p2;
   return [r * Math.exp(-1.96 * se), r * Math.exp(1.96 * se)];
 }
-
-const responds = (o: PatientOutcome) => o.bor === "CR" || o.bor === "PR";
 
 /** ORR below and at-or-above a split of the baseline sum of diameters (default: the patients' own median). */
 export function orrByBurden(
@@ -48,10 +46,10 @@ export function orrByBurden(
   outcomes.forEach((o, i) => {
     if (sldMm[i] < split) {
       nb++;
-      if (responds(o)) rb++;
+      if (isResponder(o)) rb++;
     } else {
       na++;
-      if (responds(o)) ra++;
+      if (isResponder(o)) ra++;
     }
   });
   const below = { n: nb, orr: nb ? rb / nb : NaN };

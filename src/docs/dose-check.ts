@@ -9,7 +9,7 @@
  * dose-response that the trials did not see.
  */
 import path from "node:path";
-import type { PatientOutcome } from "../population/patient-outcome.js";
+import { isResponder, type PatientOutcome } from "../population/patient-outcome.js";
 import { runOnPopulation } from "../population/population-run.js";
 import type { CancerType } from "../population/types.js";
 import { loadProtocol } from "../therapy/protocol-file.js";
@@ -25,16 +25,14 @@ export const PEMBROLIZUMAB_DOSES: readonly DoseArm[] = [
   { label: "10 mg/kg every 3 weeks", protocol: "pembrolizumab-10mgkg-q3w.yaml" },
 ];
 
-const responds = (o: PatientOutcome) => o.bor === "CR" || o.bor === "PR";
-
 /** Odds ratio of response, arm a against arm b, with its 95 % CI (Woolf, 0.5 added to every cell when one is 0). */
 export function responseOddsRatio(
   a: readonly PatientOutcome[],
   b: readonly PatientOutcome[],
 ): { or: number; ci: [number, number] } {
-  let ra = a.filter(responds).length;
+  let ra = a.filter(isResponder).length;
   let na = a.length - ra;
-  let rb = b.filter(responds).length;
+  let rb = b.filter(isResponder).length;
   let nb = b.length - rb;
   if (!a.length || !b.length) throw new RangeError("responseOddsRatio needs patients in both arms");
   if (ra === 0 || na === 0 || rb === 0 || nb === 0) {
@@ -61,7 +59,7 @@ export async function doseCheckSection(
   const rows: string[] = [];
   for (const cancer of cancers) {
     const run = await runOnPopulation({ cancer, protocols, patients, seed: 1 });
-    const orr = run.outcomes.map((o) => o.filter(responds).length / o.length);
+    const orr = run.outcomes.map((o) => o.filter(isResponder).length / o.length);
     const low = run.outcomes[0];
     const high = run.outcomes[run.outcomes.length - 1];
     const r = responseOddsRatio(high, low);

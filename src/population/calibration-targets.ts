@@ -3,7 +3,7 @@
  * it is, its target value and its tolerance.
  */
 import { logOrSd, toInvestigator, type ReviewEffect } from "./central-review.js";
-import type { PatientOutcome } from "./patient-outcome.js";
+import { isResponder, type PatientOutcome } from "./patient-outcome.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 
 export const DAYS_PER_MONTH = 30.4375;
@@ -14,7 +14,7 @@ const DISCREPANCY = 0.03;
 export function feature(endpoint: string, value: number): ((o: PatientOutcome) => number) | null {
   switch (endpoint) {
     case "ORR":
-      return (o) => (o.bor === "CR" || o.bor === "PR" ? 1 : 0);
+      return (o) => (isResponder(o) ? 1 : 0);
     case "CR":
       return (o) => (o.bor === "CR" ? 1 : 0);
     case "DCR":

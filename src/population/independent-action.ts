@@ -7,7 +7,7 @@
  * Discov 2022;12:606) review the same for other practice-changing combinations. A model whose combination responses
  * exceed IDA on the same patients has synergy that no combination trial has shown.
  */
-import type { PatientOutcome } from "./patient-outcome.js";
+import { isResponder, type PatientOutcome } from "./patient-outcome.js";
 
 export interface IndependentAction {
   readonly patients: number;
@@ -24,8 +24,6 @@ export interface IndependentAction {
   /** Of the patients responding to a monotherapy, the share not responding to the combination (antagonism). */
   readonly antagonismShare: number;
 }
-
-const responds = (o: PatientOutcome) => o.bor === "CR" || o.bor === "PR";
 
 /** IDA of a combination from three arms given to the same patients, in the same order. */
 export function independentAction(
@@ -48,9 +46,9 @@ export function independentAction(
       throw new RangeError(
         `patient ${i}: the arms are not paired (${a[i].id}, ${b[i].id}, ${combination[i].id})`,
       );
-    const x = responds(a[i]);
-    const y = responds(b[i]);
-    const z = responds(combination[i]);
+    const x = isResponder(a[i]);
+    const y = isResponder(b[i]);
+    const z = isResponder(combination[i]);
     if (x) ra++;
     if (y) rb++;
     if (z) rc++;

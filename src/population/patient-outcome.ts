@@ -19,6 +19,9 @@ import type { ResponseCriteria, SimulatedCourse } from "./types.js";
 export type Bor = "CR" | "PR" | "SD" | "NON-CR/NON-PD" | "PD" | "NE";
 export const BOR_CATEGORIES: readonly Bor[] = ["CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE"];
 
+/** An objective response: best overall response CR or PR (the ORR's numerator). */
+export const isResponder = (o: { readonly bor: Bor }): boolean => o.bor === "CR" || o.bor === "PR";
+
 export interface EvaluationSettings {
   readonly criteria: ResponseCriteria;
   /** CR/PR need a confirming scan ≥ 28 days later. */
