@@ -26,8 +26,6 @@ import {
   type CandidateOutcome,
 } from "./simulate-candidate.js";
 
-/** Relative tolerance of planning simulations on the clinical model (as PLANNING_RTOL of the core model). */
-
 /**
  * Whether a lesion followed as non-target (irradiated or resected, left out of the sum) has grown back past its
  * size on day 0 by 20 % and 5 mm: unequivocal progression.
@@ -41,6 +39,7 @@ export function regrewPastStart(
   return false;
 }
 
+/** Relative tolerance of planning simulations on the clinical model (as PLANNING_RTOL of the core model). */
 export const CLINICAL_PLANNING_RTOL = 1e-3;
 
 export interface ClinicalCandidateInput {
@@ -63,9 +62,9 @@ interface SampleCourse {
 
 /**
  * A key equal for two samples exactly when their contents are equal: the posterior is drawn by systematic
- * resampling (clinical-personalize.ts), so a virtual patient of high weight appears several times (about 44
- * distinct among 100 samples in the planning benchmark), and its course under a candidate is the same every time.
- * Numbers JSON cannot tell apart (NaN, ±Infinity, −0) are written out.
+ * resampling (clinical-personalize.ts), so a virtual patient of high weight appears several times (27 distinct
+ * among 100 samples in the planning benchmark on 2026-11-30), and its course under a candidate is the same every
+ * time. Numbers JSON cannot tell apart (NaN, ±Infinity, −0) are written out.
  */
 export function sampleKey(s: ClinicalSample): string {
   return JSON.stringify(s, (_, v: unknown) =>
