@@ -4,7 +4,7 @@
  * raised LDH) reweight those left so that the arm's baseline matches the trial's (post-stratification on the
  * population's own weights).
  */
-import { therapyCatalog } from "../therapy/catalog.js";
+import { therapyCatalog, type TherapyCatalog } from "../therapy/catalog.js";
 import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import type { Covariates } from "./virtual-patient.js";
 import { REFRACTORY_CLASSES, type TrialPopulation } from "./types.js";
@@ -30,12 +30,16 @@ export function stageMatches(trialStage: string, stage: string): boolean {
   return (STAGE_ALIASES[t] ?? []).includes(stage);
 }
 
-/** The class a refractory_to entry names: a class itself, a catalog agent's class, or chemotherapy for a class of it. */
-export function refractoryClass(entry: string): string | null {
+/**
+ * The class a refractory_to entry names: a class itself, a catalog agent's class, or chemotherapy for a class
+ * of it; null when the model cannot test it (an unknown name, or an agent of another class: sunitinib,
+ * aldesleukin, …).
+ */
+export function refractoryClass(entry: string, catalog: TherapyCatalog = therapyCatalog()): string | null {
   if ((REFRACTORY_CLASSES as readonly string[]).includes(entry)) return entry;
   // a class of chemotherapy (platinum, taxane, …): the model tests refractoriness to the first-line regimen
   if ((CHEMO_MECHANISMS as readonly string[]).includes(entry)) return "chemotherapy";
-  const agent = therapyCatalog().agents.get(entry);
+  const agent = catalog.agents.get(entry);
   if (!agent) return null;
   if ((REFRACTORY_CLASSES as readonly string[]).includes(agent.class)) return agent.class;
   if (agent.modality === "chemotherapy") return "chemotherapy";

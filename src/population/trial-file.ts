@@ -31,6 +31,7 @@ import {
   type TrialDocument,
 } from "./trial-schema.js";
 import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
+import { refractoryClass } from "./eligibility.js";
 import { REFRACTORY_CLASSES } from "./types.js";
 
 export interface TrialArm {
@@ -193,6 +194,23 @@ function checkPublished(doc: TrialDocument, reader: Reader): void {
   });
 }
 
+/**
+ * A catalog agent in refractory_to whose progression the model cannot test (a targeted, hormonal or
+ * interferon agent without modelled effect; an agent of a class without a reference regimen): enrolment does
+ * not use it, which the trial's warnings say.
+ */
+function warnUntestedRefractory(id: string, catalog: TherapyCatalog, reader: Reader, i: number): void {
+  const agent = catalog.agents.get(id)!;
+  const why =
+    !agent.clinical || agent.clinical.input === "none"
+      ? "has no modelled effect"
+      : `(${agent.class}) is not a class whose refractoriness the model tests (${REFRACTORY_CLASSES.join(", ")})`;
+  reader.warn(
+    ["population", "refractory_to", i],
+    `'${id}' ${why}: progression on it is not used to select patients`,
+  );
+}
+
 function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOptions): void {
   const catalog = opts.catalog ?? therapyCatalog();
   const names = new Map<string, number>();
@@ -218,6 +236,7 @@ function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOption
         ["population", "refractory_to", i],
         `unknown agent or class '${r}' (a catalog agent id, one of ${REFRACTORY_CLASSES.join(", ")}, or a class of chemotherapy: ${CHEMO_MECHANISMS.join(", ")})`,
       );
+    else if (refractoryClass(r, catalog) === null) warnUntestedRefractory(r, catalog, reader, i);
   });
   const a = doc.assessment;
   if (a.until_week !== undefined && a.until_week < a.first_week)

@@ -1,0 +1,215 @@
+/**
+ * Targeted, hormonal and interferon agents of standard-of-care arms (catalog/agents.yaml): they load with a label
+ * dose and sources, the clinical model gives them no effect, they stay out of the case evaluation, a trial that
+ * names them parses with warnings saying so (also in refractory_to) and simulates — an everolimus arm being an
+ * untreated arm. The trial here is synthetic (made-up arms and sizes), not a published trial.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { therapyCatalog } from "../therapy/catalog.js";
+import { agentsWithoutEffect, compileClinical } from "../therapy/compile-clinical.js";
+import { parseProtocol } from "../therapy/protocol-file.js";
+import { validateProtocol } from "../therapy/validate-protocol.js";
+import { populationSimulator } from "./arm-simulator.js";
+import { refractoryClass } from "./eligibility.js";
+import { parseTrial } from "./trial-file.js";
+import { runTrial } from "./trial-run.js";
+import { REFRACTORY_CLASSES } from "./types.js";
+import { loadVpop, shippedVpopFile } from "./vpop-file.js";
+
+/** The agents added on 2026-11-30 with their modality and class. */
+const AGENTS: Record<string, [modality: string, cls: string]> = {
+  sunitinib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
+  pazopanib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
+  axitinib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
+  cabozantinib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
+  lenvatinib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
+  everolimus: ["targeted-therapy", "mTOR inhibitor"],
+  temsirolimus: ["targeted-therapy", "mTOR inhibitor"],
+  bevacizumab: ["targeted-therapy", "anti-VEGF antibody"],
+  vemurafenib: ["targeted-therapy", "BRAF inhibitor"],
+  dabrafenib: ["targeted-therapy", "BRAF inhibitor"],
+  encorafenib: ["targeted-therapy", "BRAF inhibitor"],
+  trametinib: ["targeted-therapy", "MEK inhibitor"],
+  cobimetinib: ["targeted-therapy", "MEK inhibitor"],
+  binimetinib: ["targeted-therapy", "MEK inhibitor"],
+  osimertinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
+  erlotinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
+  enzalutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
+  abiraterone: ["hormone-therapy", "CYP17 inhibitor"],
+  "interferon-alfa-2b": ["interferon", "type I interferon"],
+};
+
+/** Label doses (the day's total for twice-daily agents), as the labels cited in the catalog give them. */
+const LABEL: [id: string, unit: string, usual: number][] = [
+  ["sunitinib", "mg", 50],
+  ["pazopanib", "mg", 800],
+  ["axitinib", "mg", 10], // 5 mg twice daily
+  ["cabozantinib", "mg", 60],
+  ["lenvatinib", "mg", 20],
+  ["everolimus", "mg", 10],
+  ["temsirolimus", "mg", 25],
+  ["bevacizumab", "mg/kg", 15],
+  ["vemurafenib", "mg", 1920], // 960 mg twice daily
+  ["dabrafenib", "mg", 300], // 150 mg twice daily
+  ["trametinib", "mg", 2],
+  ["cobimetinib", "mg", 60],
+  ["encorafenib", "mg", 450],
+  ["binimetinib", "mg", 90], // 45 mg twice daily
+  ["osimertinib", "mg", 80],
+  ["erlotinib", "mg", 150],
+  ["enzalutamide", "mg", 160],
+  ["abiraterone", "mg", 1000],
+  ["interferon-alfa-2b", "IU", 9e6], // RCC 9 MU three times weekly
+  ["interferon-alfa-2b", "IU/m2", 2e7], // adjuvant melanoma induction 20 MU/m²
+];
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const patient = { id: "test", weight_kg: 70, height_cm: 175, gfr_ml_min: 90 };
+
+describe("targeted, hormonal and interferon agents in the catalog", () => {
+  const cat = therapyCatalog();
+
+  it("each loads with a label dose, sources, clinical input none and a note that it is simulated as not given", () => {
+    for (const [id, [modality, cls]] of Object.entries(AGENTS)) {
+      const a = cat.agents.get(id);
+      expect(a, id).toBeDefined();
+      expect(a!.modality, id).toBe(modality);
+      expect(a!.class, id).toBe(cls);
+      expect(a!.clinical?.input, id).toBe("none");
+      expect(a!.clinical?.source, id).toMatch(/^\[assumption\]/);
+      expect(a!.model, id).toEqual({ state: null, conversion: "none" });
+      expect(a!.model_note, id).toMatch(/simulated as if .+ (were|was) not given/);
+      expect(a!.doses.length, id).toBeGreaterThan(0);
+      expect(a!.sources.join(" "), id).toMatch(/\[C[:\]]/);
+      expect(
+        a!.routes.every((r) => cat.routes.has(r)),
+        id,
+      ).toBe(true);
+      // not a class the refractoriness rules or the chemotherapy cross-resistance know
+      expect((REFRACTORY_CLASSES as readonly string[]).includes(a!.class), id).toBe(false);
+      expect(refractoryClass(id), id).toBeNull();
+    }
+  });
+
+  it("the label doses are the labels' (day's total for twice-daily oral agents)", () => {
+    for (const [id, unit, usual] of LABEL) {
+      const d = cat.agents.get(id)!.doses.find((x) => x.unit === unit);
+      expect(d?.usual, `${id} ${unit}`).toBe(usual);
+      expect(d!.max, `${id} ${unit}`).toBeGreaterThanOrEqual(usual);
+    }
+  });
+
+  it("their modalities are not treatment options of the case evaluation (eligibility: false)", () => {
+    for (const m of ["targeted-therapy", "hormone-therapy", "interferon"])
+      expect(cat.modalities.get(m)?.eligibility, m).toBe(false);
+  });
+
+  it("the example protocols (sunitinib 4/2, everolimus daily) validate without problems and compile to nothing", () => {
+    for (const [f, agent, n] of [
+      ["sunitinib-50mg-4-2.yaml", "sunitinib", 6 * 28],
+      ["everolimus-10mg-daily.yaml", "everolimus", 364],
+    ] as const) {
+      const p = parseProtocol(readFileSync(path.join(ROOT, "examples/protocols", f), "utf8"), f);
+      expect(validateProtocol(p), f).toEqual([]);
+      const administrations = p.phases.flatMap((ph) => ph.steps).filter((s) => s.agent === agent);
+      expect(administrations.length, f).toBeGreaterThan(0);
+      const c = compileClinical(p, patient);
+      expect(c.doses, f).toEqual([]);
+      expect(c.modules, f).toEqual([]);
+      expect(agentsWithoutEffect(p).map((x) => x.agent.id)).toEqual([agent]);
+      // sunitinib: 28 days on, 14 off (cycle starts 42 days apart); everolimus every day
+      const days = p.phases.flatMap((ph) =>
+        ph.steps.flatMap((s) => {
+          const d = s.days as { every: number; count: number };
+          return Array.from({ length: d.count }, (_, k) => ph.start_day + k * d.every);
+        }),
+      );
+      expect(days.length, f).toBe(n);
+    }
+  });
+});
+
+// ---- a synthetic RCC trial (made-up arms and sizes): nivolumab vs everolimus vs no treatment, after sunitinib
+const FILE = path.resolve("trials/synthetic-targeted.yaml"); // not read: the protocols are inline
+const N = 60;
+const TRIAL = `name: SYNTH-RCC-EVEROLIMUS
+source: "synthetic (tests of src/population/targeted-agents.test.ts), not a published trial"
+population:
+  cancer: renal-cell-carcinoma
+  refractory_to: [sunitinib]
+arms:
+  - name: nivolumab
+    patients: ${N}
+    protocol:
+      name: nivolumab
+      phases:
+        - name: treatment
+          start_day: 0
+          steps:
+            - { agent: nivolumab, dose: { value: 3, unit: mg/kg }, route: iv, days: { every: 14, count: 26 } }
+  - name: everolimus
+    patients: ${N}
+    protocol:
+      name: everolimus
+      phases:
+        - name: treatment
+          start_day: 0
+          steps:
+            - { agent: everolimus, dose: { value: 10, unit: mg }, route: oral, days: { every: 1, count: 364 } }
+  - name: untreated
+    patients: ${N}
+    protocol:
+      name: no treatment
+      phases:
+        - { name: observation, start_day: 0, steps: [] }
+assessment: { criteria: recist1.1, first_week: 8, every_weeks: 8, follow_up_weeks: 56, confirm: true }
+`;
+
+describe("a synthetic RCC trial with an everolimus arm on the shipped population", () => {
+  it("parses with warnings naming refractory_to and the everolimus step (not errors)", () => {
+    const t = parseTrial(TRIAL, FILE);
+    const refr = t.warnings.find((w) => w.path === "population.refractory_to[0]");
+    expect(refr?.message).toBe(
+      "'sunitinib' has no modelled effect: progression on it is not used to select patients",
+    );
+    expect(refr?.line).toBe(5);
+    const step = t.warnings.find((w) => /everolimus has no modelled effect/.test(w.message));
+    expect(step?.path).toBe("arms[1].protocol.phases[0].steps[0].agent");
+    expect(step?.line).toBeGreaterThan(5);
+    expect(t.warnings.every((w) => w.severity === "warning")).toBe(true);
+    // an agent with a modelled effect but no refractoriness rule is a warning of its own kind
+    const il2 = parseTrial(TRIAL.replace("[sunitinib]", "[aldesleukin]"), FILE);
+    expect(il2.warnings.find((w) => w.path === "population.refractory_to[0]")?.message).toMatch(
+      /^'aldesleukin' \(IL-2\) is not a class whose refractoriness the model tests .*: progression on it is not used/,
+    );
+    // a class the model tests is not warned about
+    const pd1 = parseTrial(TRIAL.replace("[sunitinib]", "[nivolumab]"), FILE);
+    expect(pd1.warnings.some((w) => w.path === "population.refractory_to[0]")).toBe(false);
+  });
+
+  it("simulates to finite ORR and PFS; the everolimus arm is the untreated arm (same patients), nivolumab is not", async () => {
+    const { vpop } = loadVpop(shippedVpopFile("renal-cell-carcinoma"));
+    const r = await runTrial(parseTrial(TRIAL, FILE), populationSimulator(vpop, [], 1), {
+      seed: 5,
+      paired: true,
+    });
+    expect(r.arms.map((a) => a.name)).toEqual(["nivolumab", "everolimus", "untreated"]);
+    for (const a of r.arms) {
+      expect(a.patients, a.name).toBe(N);
+      for (const e of [a.ORR, a.CR, a.DCR, a.PFS_6mo]) {
+        expect(Number.isFinite(e.value), a.name).toBe(true);
+        expect(e.value!).toBeGreaterThanOrEqual(0);
+        expect(e.value!).toBeLessThanOrEqual(1);
+      }
+      expect(a.waterfall).toHaveLength(N);
+    }
+    const [nivo, evero, none] = r.arms;
+    expect({ ...evero, name: "x" }).toEqual({ ...none, name: "x" });
+    // the pairing alone does not make arms equal: the arm with an effect differs from no treatment
+    expect(nivo.waterfall).not.toEqual(none.waterfall);
+    expect(r.warnings.some((w) => /'sunitinib' has no modelled effect/.test(w))).toBe(true);
+    expect(r.warnings.some((w) => /everolimus has no modelled effect/.test(w))).toBe(true);
+  }, 600_000);
+});
