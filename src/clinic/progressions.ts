@@ -14,11 +14,14 @@ export interface Progression {
 
 const wordRe = (s: string) => new RegExp(`\\b${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "i");
 
+/** An agent id as a word, its hyphens written as hyphens or spaces in any mix ("interferon alfa-2b"). */
+const idRe = (id: string) => new RegExp(`\\b${id.split("-").join("[-\\s]")}\\b`, "i");
+
 /** The catalog agents a treatment entry names (by id or brand, in its name or code's display). */
 export function treatmentAgents(t: CaseRecord["treatments"][number]): Agent[] {
   const text = `${t.name} ${t.code?.display ?? ""}`;
-  return [...therapyCatalog().agents.values()].filter((a) =>
-    [a.id.replace(/-/g, " "), a.id, ...(a.brand ? [a.brand] : [])].some((n) => wordRe(n).test(text)),
+  return [...therapyCatalog().agents.values()].filter(
+    (a) => idRe(a.id).test(text) || (a.brand !== undefined && wordRe(a.brand).test(text)),
   );
 }
 
