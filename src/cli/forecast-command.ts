@@ -130,6 +130,8 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
   const stackOf = new Map<string, FittedStack>();
   const stacks: { group: string | null; stack: FittedStack }[] = [];
   const fitCache = new Map<string, PopulationParameters>();
+  // population fits that did not converge, or fell back to a diagonal Ω (stderr and the JSON's warnings)
+  const warnings: string[] = [];
   const stackFit = (c: StackCandidate, series: readonly Series[], key: string) => {
     const k = `${candidateName(c)}|${key}`;
     let pop = fitCache.get(k);
@@ -141,6 +143,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
         c.covariance,
         c.errorModel,
         c.correlation,
+        warnings,
       );
       fitCache.set(k, pop);
     }
@@ -181,6 +184,8 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       `--population-from ${values["population-from"]}`,
       covariance,
       errorModel,
+      undefined,
+      warnings,
     );
     splits.forEach((s) => priorOf.set(s.series.id, pop));
     method = `population ${modelName} fitted on ${values["population-from"]}`;
@@ -205,7 +210,15 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
         stacks.push({ group: g, stack });
         continue;
       }
-      const pop = fitOrFail(modelName, others, `patients with ${col} ≠ ${g}`, covariance, errorModel);
+      const pop = fitOrFail(
+        modelName,
+        others,
+        `patients with ${col} ≠ ${g}`,
+        covariance,
+        errorModel,
+        undefined,
+        warnings,
+      );
       mine.forEach((s) => priorOf.set(s.series.id, pop));
     }
     method = stackList
@@ -214,7 +227,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
   } else if (isPopulationModel) {
     const forecast = new Map(splits.map((s) => [s.series.id, s.train]));
     const own = data.series.map((s) => forecast.get(s.id) ?? s);
-    const pop = fitOrFail(modelName, own, values.data, covariance, errorModel);
+    const pop = fitOrFail(modelName, own, values.data, covariance, errorModel, undefined, warnings);
     splits.forEach((s) => priorOf.set(s.series.id, pop));
     method = `population ${modelName} fitted on the training readings of ${values.data}`;
   } else method = `${modelName} per patient, no prior`;
@@ -246,6 +259,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       readings: b.readings,
     };
   });
+  for (const w of warnings) io.err(`immunoplan forecast: warning: ${w}\n`);
   if (values.json) {
     io.out(
       JSON.stringify(
@@ -258,6 +272,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
           patients,
           summary,
           baselines,
+          warnings,
           ...(stacks.length
             ? {
                 stack: stacks.map(({ group, stack }) => ({

@@ -77,6 +77,12 @@ export function readPopulation(io: CliIO, file: string): PopulationParameters {
 
 export const enough = (s: Series) => s.t.length >= 2;
 
+/**
+ * The population fit of a forecast's prior. A full Ω that does not converge (a random-effect structure the data
+ * cannot support: three readings per patient, say) falls back to the diagonal Ω when that converges, as a modeller
+ * simplifies the random effects of a failing fit; what was done goes into `warnings`, and a fit that converged in
+ * neither form is used but named there (its forecasts are unreliable).
+ */
 export function fitOrFail(
   model: string,
   series: Series[],
@@ -84,11 +90,28 @@ export function fitOrFail(
   covariance: "full" | "diagonal",
   errorModel: ResidualModel,
   correlation?: "exp" | "exp-nugget",
+  warnings?: string[],
 ): PopulationParameters {
   const usable = series.filter(enough);
+  const fit = (cov: "full" | "diagonal") =>
+    fitPopulation(model, usable, { covariance: cov, errorModel, ...(correlation ? { correlation } : {}) });
   try {
-    return fitPopulation(model, usable, { covariance, errorModel, ...(correlation ? { correlation } : {}) })
-      .population;
+    const f = fit(covariance);
+    if (f.converged) return f.population;
+    const g = (x: number) => Number(x.toPrecision(4));
+    if (covariance === "full") {
+      const d = fit("diagonal");
+      if (d.converged) {
+        warnings?.push(
+          `${what}: the ${model} population with a full Ω did not converge (−2LL ${g(f.objective)} after ${f.attempts.length} starts); the diagonal Ω is used (−2LL ${g(d.objective)})`,
+        );
+        return d.population;
+      }
+    }
+    warnings?.push(
+      `${what}: the ${model} population fit did not converge (−2LL ${g(f.objective)} after ${f.attempts.length} starts${covariance === "full" ? ", nor with a diagonal Ω" : ""}): forecasts from it are unreliable`,
+    );
+    return f.population;
   } catch (e) {
     throw new UsageError(`${what}: the population fit failed (${(e as Error).message})`);
   }

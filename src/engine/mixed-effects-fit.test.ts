@@ -118,4 +118,27 @@ describe("residual variance function (combined error, FOCE with interaction)", (
     expect(fit.aic).toBeLessThan(plain.aic - 50);
     expect(Math.abs(fit.omegaSd[0] / 0.8 - 1)).toBeLessThan(0.2);
   });
+
+  it("started at its own estimates (initial), a fit stays there; initial estimates of the wrong size are refused", () => {
+    const subjects = simulate(100, [3.5, Math.log(0.4), Math.log(0.1)], [0.5, 0.4, 0.3], 0.7, 0.1, 11);
+    const start = [3, Math.log(0.2), Math.log(0.2)];
+    const a = fitMixedEffects(model, subjects, { start, covariance: "full" });
+    expect(a.converged).toBe(true);
+    const b = fitMixedEffects(model, subjects, {
+      start,
+      covariance: "full",
+      initial: { mu: a.mu, omega: a.omega, sigma: a.sigma },
+    });
+    expect(b.converged).toBe(true);
+    expect(b.iterations).toBeLessThan(a.iterations);
+    expect(b.objective).toBeCloseTo(a.objective, 4);
+    b.mu.forEach((m, k) => expect(m).toBeCloseTo(a.mu[k], 4));
+    expect(b.sigma / a.sigma).toBeCloseTo(1, 4);
+    expect(() =>
+      fitMixedEffects(model, subjects, {
+        start,
+        initial: { mu: a.mu.slice(0, 2), omega: a.omega, sigma: 0.1 },
+      }),
+    ).toThrow(/initial estimates of the wrong size/);
+  });
 });

@@ -33,6 +33,7 @@ import {
 import {
   cholesky,
   choleskyInverse,
+  linearize,
   logDetFromCholesky,
   ModeSolver,
   type ConditionalMode,
@@ -49,6 +50,16 @@ export interface MixedFitOptions {
   readonly start: readonly number[];
   /** Starting SD of every random effect (default 0.5). */
   readonly omegaSd?: number;
+  /**
+   * Start the iteration at these estimates instead of the naive pooled fit (e.g. a full-Ω fit from the diagonal
+   * fit of the same model, which it nests): μ (length p), Ω (q × q over the random components) and σ. κ and the
+   * correlation still start from their defaults.
+   */
+  readonly initial?: {
+    readonly mu: readonly number[];
+    readonly omega: readonly (readonly number[])[];
+    readonly sigma: number;
+  };
   /** Starting κ of the model's residual variance function (default 1). */
   readonly kappa?: number;
   /** Within-subject residual correlation (none by default). */
@@ -92,46 +103,6 @@ export interface MixedFitResult {
   readonly converged: boolean;
 }
 
-/** f(φ̂_i) and J = ∂f/∂φ (forward differences) into a linearized subject. */
-function linearize(
-  model: MixedModel,
-  s: MixedSubject,
-  phi: Float64Array,
-  f: Float64Array,
-  fh: Float64Array,
-): LinearizedSubject {
-  const n = s.t.length;
-  const p = model.p;
-  const X = new Float64Array(n * p);
-  const w = new Float64Array(n);
-  const fi = f.subarray(0, n);
-  const fhi = fh.subarray(0, n);
-  model.predict(phi, s.t, fi);
-  const work = Float64Array.from(phi);
-  for (let k = 0; k < p; k++) {
-    const h = 1e-7 * Math.max(1, Math.abs(phi[k]));
-    work[k] = phi[k] + h;
-    model.predict(work, s.t, fhi);
-    work[k] = phi[k];
-    for (let j = 0; j < n; j++) {
-      const d = (fhi[j] - fi[j]) / h;
-      X[j * p + k] = Number.isFinite(d) ? d : 0; // the model is not finite beside the mode: no slope
-    }
-  }
-  for (let j = 0; j < n; j++) {
-    let v = s.y[j] - (Number.isFinite(fi[j]) ? fi[j] : s.y[j]);
-    for (let k = 0; k < p; k++) v += X[j * p + k] * phi[k];
-    w[j] = v;
-  }
-  const shape = model.varianceShape;
-  if (!shape) return { n, X, w, tc: s.tc ?? s.t };
-  const h2 = Float64Array.from(fi, (v, j) => {
-    const h = shape(v, s.t[j]);
-    return Number.isFinite(h) ? h * h : 0;
-  });
-  return { n, X, w, h2 };
-}
-
 export function fitMixedEffects(
   model: MixedModel,
   subjects: readonly MixedSubject[],
@@ -157,33 +128,39 @@ export function fitMixedEffects(
   const f = new Float64Array(maxN);
   const fh = new Float64Array(maxN);
 
-  // naive pooled fit (all η = 0) for the starting μ and σ
-  const pooled = levenbergMarquardt(
-    {
-      m: nObs,
-      residuals: (phi, r) => {
-        let o = 0;
-        for (const s of subjects) {
-          const fi = f.subarray(0, s.t.length);
-          model.predict(phi, s.t, fi);
-          for (let j = 0; j < s.t.length; j++) r[o++] = s.y[j] - fi[j];
-        }
-      },
-      // within e^±4 of the start: a pooled curve may flatten a component away (a rate → 0) that patients have
-      lower: opts.start.map((x) => x - 4),
-      upper: opts.start.map((x) => x + 4),
-    },
-    opts.start,
-  );
-  const mu = Float64Array.from(pooled.theta);
+  const init = opts.initial;
+  if (init && (init.mu.length !== p || init.omega.length !== q || init.omega.some((r) => r.length !== q)))
+    throw new RangeError(`mixed-effects fit: initial estimates of the wrong size (μ ${p}, Ω ${q} × ${q})`);
+  // naive pooled fit (all η = 0) for the starting μ and σ, unless initial estimates are given
+  const pooled = init
+    ? null
+    : levenbergMarquardt(
+        {
+          m: nObs,
+          residuals: (phi, r) => {
+            let o = 0;
+            for (const s of subjects) {
+              const fi = f.subarray(0, s.t.length);
+              model.predict(phi, s.t, fi);
+              for (let j = 0; j < s.t.length; j++) r[o++] = s.y[j] - fi[j];
+            }
+          },
+          // within e^±4 of the start: a pooled curve may flatten a component away (a rate → 0) that patients have
+          lower: opts.start.map((x) => x - 4),
+          upper: opts.start.map((x) => x + 4),
+        },
+        opts.start,
+      );
+  const mu = Float64Array.from(pooled ? pooled.theta : init!.mu);
+  // σ: the pooled fit's residual SD halved (the random effects take part of it), or the initial σ
+  const sigma0 = pooled ? Math.max(Math.sqrt(pooled.ssr / nObs) / 2, 1e-6) : init!.sigma;
   const sd0 = opts.omegaSd ?? 0.5;
+  const omega0 = init
+    ? Float64Array.from({ length: q * q }, (_, k) => init.omega[Math.floor(k / q)][k % q])
+    : Float64Array.from({ length: q * q }, (_, k) => (k % (q + 1) === 0 ? sd0 * sd0 : 0));
   const theta = Float64Array.from([
-    ...packOmega(
-      Float64Array.from({ length: q * q }, (_, k) => (k % (q + 1) === 0 ? sd0 * sd0 : 0)),
-      q,
-      full,
-    ),
-    Math.log(Math.max(Math.sqrt(pooled.ssr / nObs) / 2, 1e-6)),
+    ...packOmega(omega0, q, full),
+    Math.log(sigma0),
     ...(heteroscedastic ? [Math.log(opts.kappa ?? 1)] : []),
     ...(corrKind ? correlationToTheta(corrKind, opts.range ?? defaultRange(subjects)) : []),
   ]);

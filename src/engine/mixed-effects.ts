@@ -28,6 +28,7 @@ import {
   forwardSolveColumns,
   type CorrelationValues,
 } from "./mixed-effects-correlation.js";
+import type { LinearizedSubject } from "./linear-mixed.js";
 
 export interface MixedSubject {
   readonly t: Float64Array;
@@ -341,4 +342,44 @@ export class ModeSolver {
       }
     }
   }
+}
+
+/** f(φ̂_i) and J = ∂f/∂φ (forward differences) into a linearized subject. */
+export function linearize(
+  model: MixedModel,
+  s: MixedSubject,
+  phi: Float64Array,
+  f: Float64Array,
+  fh: Float64Array,
+): LinearizedSubject {
+  const n = s.t.length;
+  const p = model.p;
+  const X = new Float64Array(n * p);
+  const w = new Float64Array(n);
+  const fi = f.subarray(0, n);
+  const fhi = fh.subarray(0, n);
+  model.predict(phi, s.t, fi);
+  const work = Float64Array.from(phi);
+  for (let k = 0; k < p; k++) {
+    const h = 1e-7 * Math.max(1, Math.abs(phi[k]));
+    work[k] = phi[k] + h;
+    model.predict(work, s.t, fhi);
+    work[k] = phi[k];
+    for (let j = 0; j < n; j++) {
+      const d = (fhi[j] - fi[j]) / h;
+      X[j * p + k] = Number.isFinite(d) ? d : 0; // the model is not finite beside the mode: no slope
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    let v = s.y[j] - (Number.isFinite(fi[j]) ? fi[j] : s.y[j]);
+    for (let k = 0; k < p; k++) v += X[j * p + k] * phi[k];
+    w[j] = v;
+  }
+  const shape = model.varianceShape;
+  if (!shape) return { n, X, w, tc: s.tc ?? s.t };
+  const h2 = Float64Array.from(fi, (v, j) => {
+    const h = shape(v, s.t[j]);
+    return Number.isFinite(h) ? h * h : 0;
+  });
+  return { n, X, w, h2 };
 }

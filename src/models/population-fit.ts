@@ -6,11 +6,12 @@
  * estimates. Negative times (readings before treatment) are taken at t = 0; with the log error model, readings
  * ≤ 0 (a lesion that disappeared) are raised to a floor, by default half the smallest positive reading.
  */
-import { conditionalMode, fitMixedEffects } from "../engine/mixed-effects-fit.js";
+import { conditionalMode } from "../engine/mixed-effects-fit.js";
 import type { ConditionalMode, MixedModel, MixedSubject } from "../engine/mixed-effects.js";
 import type { ResidualCorrelation } from "../engine/mixed-effects-correlation.js";
 import type { Series } from "./growth-fit.js";
 import { populationModel, toNatural, toPhi, type PopulationModel } from "./population-models.js";
+import { fitFromStarts, type FitAttempt } from "./population-starts.js";
 
 /**
  * Residual error: "log", additive on ln y (the exponential, ≈ proportional, model); "constant", additive on y;
@@ -93,6 +94,9 @@ export interface PopulationFit {
   readonly observations: number;
   readonly converged: boolean;
   readonly iterations: number;
+  /** Every start tried (population-starts.ts) and the index of the one kept. */
+  readonly attempts: readonly FitAttempt[];
+  readonly chosenAttempt: number;
   readonly individuals: { id: string; n: number; parameters: Record<string, number>; eta: number[] }[];
   readonly population: PopulationParameters;
 }
@@ -182,7 +186,7 @@ export function fitPopulation(
   const firsts = series.map((s) => s.y[s.t.indexOf(Math.min(...s.t))]).filter((y) => y > 0);
   firsts.sort((a, b) => a - b);
   if (firsts.length && !opts.start) start[0] = Math.log(firsts[Math.floor(firsts.length / 2)]);
-  const fit = fitMixedEffects(mixedModel(m, errorModel, floor), subjects, {
+  const { fit, attempts, chosen } = fitFromStarts(mixedModel(m, errorModel, floor), subjects, {
     start,
     random,
     covariance,
@@ -272,6 +276,8 @@ export function fitPopulation(
     observations: fit.observations,
     converged: fit.converged,
     iterations: fit.iterations,
+    attempts,
+    chosenAttempt: chosen,
     individuals: series.map((s, i) => ({
       id: s.id,
       n: s.t.length,
