@@ -99,6 +99,12 @@ export function runPopulationFit(io: CliIO, values: PopulationValues): number {
   io.out(
     `  ${fit.subjects} patients, ${fit.observations} readings${fit.converged ? "" : "  (NOT converged)"}; −2LL ${g(fit.objective)}  AIC ${g(fit.aic)}  BIC ${g(fit.bic)}\n`,
   );
+  if (fit.attempts.length > 1)
+    io.out(
+      `  starts tried: ${fit.attempts.map((a, k) => `${a.start}${a.covariance === fit.covariance ? "" : ` (${a.covariance})`} −2LL ${g(a.objective)}${a.converged ? "" : ` not converged${a.note ? ` (${a.note})` : ""}`}${k === fit.chosenAttempt ? " ← kept" : ""}`).join("; ")}\n`,
+    );
+  if (!fit.converged && fit.attempts.some((a) => a.covariance !== fit.covariance && a.converged))
+    io.out("  the diagonal Ω converged: --covariance diagonal\n");
   io.out("  typical value (SE)         between-patient SD (SE)\n");
   for (const [p, fe] of Object.entries(fit.fixedEffects)) {
     const re = fit.randomEffects[p];

@@ -12,7 +12,10 @@
  * 3. while no fit has converged, the pooled start moved by a factor e^∓1 on every parameter but the initial size.
  *
  * The converged fit with the lowest −2 log-likelihood is kept; when none converged, the lowest one, still marked
- * as not converged. Every attempt is reported.
+ * as not converged. A fit whose standard errors cannot be computed stopped on a flat direction, not at a maximum
+ * (seen: a rate of 1/day with its random effect's SD still at its start), and is taken as not converged. A full-Ω fit that stopped above the diagonal fit's −2 log-likelihood is not at its maximum
+ * (seen: "converged" with an SD of ln ω of 28, 75 units above the diagonal fit) and is marked as not converged.
+ * Every attempt is reported.
  */
 import { fitMixedEffects, type MixedFitOptions, type MixedFitResult } from "../engine/mixed-effects-fit.js";
 import type { MixedModel, MixedSubject } from "../engine/mixed-effects.js";
@@ -23,15 +26,13 @@ export interface FitAttempt {
   readonly covariance: "diagonal" | "full";
   readonly converged: boolean;
   readonly objective: number;
+  /** Why a fit that met the iteration's stopping rule is still not taken as converged. */
+  readonly note?: string;
 }
 
-/** Whether fit a is to be preferred to fit b: converged first, then the lower −2 log-likelihood. */
-function better(a: MixedFitResult, b: MixedFitResult): boolean {
-  if (a.converged !== b.converged) return a.converged;
-  const fa = Number.isFinite(a.objective) ? a.objective : Infinity;
-  const fb = Number.isFinite(b.objective) ? b.objective : Infinity;
-  return fa < fb - 1e-6;
-}
+const UNIDENTIFIED =
+  "no standard errors: a singular information matrix, a parameter the data do not identify";
+const ABOVE_DIAGONAL = "stopped above the nested diagonal fit's −2LL: not the maximum";
 
 export function fitFromStarts(
   model: MixedModel,
@@ -41,39 +42,62 @@ export function fitFromStarts(
   const covariance = opts.covariance ?? "diagonal";
   const attempts: FitAttempt[] = [];
   const fits: MixedFitResult[] = [];
+  let diag: MixedFitResult | null = null;
+  /** A fit of the requested covariance that converged and, for a full Ω, is not above the nested diagonal fit. */
+  const accepted = (k: number) =>
+    attempts[k].covariance === covariance && attempts[k].converged && attempts[k].note === undefined;
+  const mark = (k: number) => {
+    const a = attempts[k];
+    if (diag?.converged && a.covariance === "full" && a.converged && a.objective > diag.objective + 1e-6)
+      attempts[k] = { ...a, converged: false, note: ABOVE_DIAGONAL };
+  };
   const run = (start: string, o: MixedFitOptions): MixedFitResult => {
     const f = fitMixedEffects(model, subjects, o);
+    // a stop on a flat direction (a rate so fast that the curve is a step, its random effect left at the start):
+    // the information matrix is singular there and no standard error can be computed
+    const identified = [...f.muSe, ...f.omegaSdSe, f.sigmaSe].every(Number.isFinite);
     attempts.push({
       start,
       covariance: o.covariance ?? "diagonal",
-      converged: f.converged,
+      converged: f.converged && identified,
       objective: f.objective,
+      ...(f.converged && !identified ? { note: UNIDENTIFIED } : {}),
     });
     fits.push(f);
+    mark(attempts.length - 1);
     return f;
   };
-  let best = run("default", opts);
-  let chosen = 0;
-  const consider = (f: MixedFitResult) => {
-    if (better(f, best)) {
-      best = f;
-      chosen = fits.length - 1;
-    }
-  };
-  if (covariance === "full" && best.random.length > 1) {
-    const diag = run("diagonal (nested)", { ...opts, covariance: "diagonal" });
-    if (diag.converged && (!best.converged || best.objective > diag.objective + 1e-6)) {
-      const q = diag.random.length;
+  const first = run("default", opts);
+  if (covariance === "full" && first.random.length > 1) {
+    const d = run("diagonal (nested)", { ...opts, covariance: "diagonal" });
+    diag = d;
+    mark(0);
+    if (d.converged && !accepted(0)) {
+      const q = d.random.length;
       const omega = Array.from({ length: q }, (_, i) =>
-        Array.from({ length: q }, (_, j) => (i === j ? diag.omega[i][i] : 0)),
+        Array.from({ length: q }, (_, j) => (i === j ? d.omega[i][i] : 0)),
       );
-      consider(run("from the diagonal fit", { ...opts, initial: { mu: diag.mu, omega, sigma: diag.sigma } }));
+      run("from the diagonal fit", { ...opts, initial: { mu: d.mu, omega, sigma: d.sigma } });
     }
   }
   for (const shift of [-1, 1]) {
-    if (best.converged) break;
+    if (attempts.some((_, k) => accepted(k))) break;
     const start = opts.start.map((x, j) => (j === 0 ? x : x + shift));
-    consider(run(`start moved by e^${shift}`, { ...opts, start }));
+    run(`start moved by e^${shift}`, { ...opts, start });
   }
-  return { fit: best, attempts, chosen };
+  // converged first, then the lowest −2 log-likelihood, among the fits of the requested covariance
+  let chosen = -1;
+  const objective = (k: number) =>
+    Number.isFinite(attempts[k].objective) ? attempts[k].objective : Infinity;
+  for (let k = 0; k < attempts.length; k++) {
+    if (attempts[k].covariance !== covariance) continue;
+    if (
+      chosen < 0 ||
+      (accepted(k) && !accepted(chosen)) ||
+      (accepted(k) === accepted(chosen) && objective(k) < objective(chosen) - 1e-6)
+    )
+      chosen = k;
+  }
+  const fit = accepted(chosen) ? fits[chosen] : { ...fits[chosen], converged: false };
+  return { fit, attempts, chosen };
 }
