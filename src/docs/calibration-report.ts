@@ -353,9 +353,14 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
     "",
     "KEYNOTE-006's published figures pull two ways: the first report's 6-month PFS (47.3 % and 46.4 % [C], about",
     "47 % pooled) puts the pooled median below 6 months, the 5-year analysis's median of 8.4 months (6.6–11.3) [C]",
-    "puts the pooled PFS at 6 months at 50 % or more. Who assessed progression in the 5-year analysis was not found",
-    "in the stored sources (a change of reader or of progression rule between the analyses would explain it); the",
-    "calibration weighs both, and no weighting of one population can meet both exactly.",
+    "puts the pooled PFS at 6 months at 50 % or more. The progression rule changed between the analyses: after the",
+    "prespecified final analysis, responses were assessed per immune-related response criteria (irRC) by the",
+    "investigators instead of RECIST 1.1 by central review (Robert C, et al. J Clin Oncol 2017;35(15 suppl):9504",
+    "[C]; the 7-year update calls the end point modified PFS). irRC counts progression only when a later scan",
+    "confirms it, so its PFS is longer. This report reads every KEYNOTE-006 end point with RECIST 1.1 by central",
+    "review (the trial file has one rule for the trial); the calibration weighs both figures, and no weighting of",
+    "one population can meet both exactly. Found on 2026-11-30, after these misses were known; not yet modelled",
+    "(a rule per published end point would be).",
     "",
   ];
 }
