@@ -232,6 +232,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     method = `population ${modelName} fitted on the training readings of ${values.data}`;
   } else method = `${modelName} per patient, no prior`;
 
+  if (warnings.length) method += "; simplified where a population fit did not converge (warnings)";
   const forecastOne = (s: Split): PatientForecast => {
     const pop = priorOf.get(s.series.id);
     const stack = stackOf.get(s.series.id);

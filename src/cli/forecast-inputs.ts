@@ -78,10 +78,11 @@ export function readPopulation(io: CliIO, file: string): PopulationParameters {
 export const enough = (s: Series) => s.t.length >= 2;
 
 /**
- * The population fit of a forecast's prior. A full Ω that does not converge (a random-effect structure the data
- * cannot support: three readings per patient, say) falls back to the diagonal Ω when that converges, as a modeller
- * simplifies the random effects of a failing fit; what was done goes into `warnings`, and a fit that converged in
- * neither form is used but named there (its forecasts are unreliable).
+ * The population fit of a forecast's prior, simplified as a modeller simplifies a fit the data cannot support
+ * (three readings per patient, say): a full Ω that does not converge falls back to the diagonal Ω; a model that
+ * converges in neither form falls back to the exponential population (two parameters, y0·e^(k·t): on one Laleh
+ * 2022 study the Gompertz fits ran to y∞ → 0, ω → 0, the exponential limit, without converging). Each step goes
+ * into `warnings`; a fit that converged in no form is used (the lowest −2 log-likelihood) and named there.
  */
 export function fitOrFail(
   model: string,
@@ -93,25 +94,35 @@ export function fitOrFail(
   warnings?: string[],
 ): PopulationParameters {
   const usable = series.filter(enough);
-  const fit = (cov: "full" | "diagonal") =>
-    fitPopulation(model, usable, { covariance: cov, errorModel, ...(correlation ? { correlation } : {}) });
+  const g = (x: number) => Number(x.toPrecision(4));
+  const fit = (m: string, cov: "full" | "diagonal") =>
+    fitPopulation(m, usable, { covariance: cov, errorModel, ...(correlation ? { correlation } : {}) });
   try {
-    const f = fit(covariance);
-    if (f.converged) return f.population;
-    const g = (x: number) => Number(x.toPrecision(4));
-    if (covariance === "full") {
-      const d = fit("diagonal");
-      if (d.converged) {
+    const first = fit(model, covariance);
+    if (first.converged) return first.population;
+    const steps: [string, "full" | "diagonal"][] = [];
+    if (covariance === "full") steps.push([model, "diagonal"]);
+    if (model !== "exponential") {
+      steps.push(["exponential", covariance]);
+      if (covariance === "full") steps.push(["exponential", "diagonal"]);
+    }
+    const failed = [
+      `${model} with a ${covariance} Ω (−2LL ${g(first.objective)} after ${first.attempts.length} starts)`,
+    ];
+    for (const [m, cov] of steps) {
+      const f = fit(m, cov);
+      if (f.converged) {
         warnings?.push(
-          `${what}: the ${model} population with a full Ω did not converge (−2LL ${g(f.objective)} after ${f.attempts.length} starts); the diagonal Ω is used (−2LL ${g(d.objective)})`,
+          `${what}: the population fit did not converge for ${failed.join(", nor ")}; the ${m} population with a ${cov} Ω is used (−2LL ${g(f.objective)})`,
         );
-        return d.population;
+        return f.population;
       }
+      failed.push(`${m} with a ${cov} Ω`);
     }
     warnings?.push(
-      `${what}: the ${model} population fit did not converge (−2LL ${g(f.objective)} after ${f.attempts.length} starts${covariance === "full" ? ", nor with a diagonal Ω" : ""}): forecasts from it are unreliable`,
+      `${what}: the population fit did not converge for ${failed.join(", nor ")}: the ${model} fit with the lowest −2LL is used, and forecasts from it are unreliable`,
     );
-    return f.population;
+    return first.population;
   } catch (e) {
     throw new UsageError(`${what}: the population fit failed (${(e as Error).message})`);
   }
