@@ -9,6 +9,7 @@ import path from "node:path";
 import { populationSimulator } from "../population/arm-simulator.js";
 import { NOISE_DRAWS } from "../population/calibrate.js";
 import { burdenCheckSection } from "./burden-check.js";
+import { calibrationDisclosures } from "./calibration-disclosures.js";
 import { doseCheckSection } from "./dose-check.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
 import { pfsSvg, waterfallSvg } from "../population/trial-report.js";
@@ -126,45 +127,7 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     "",
     ...handCalibrated(root).map((p) => `- \`${p.name}\`: ${p.note}`),
     "",
-    "Everything else in the populations is moved only by the prevalence weights (their effective sample size and",
-    "divergence from the priors are given per population).",
-    "",
-    "A prior range chosen after seeing a miss (stated because the trials not in `trials/calibration/` will check",
-    "it): `residual_mass_half_life` (`catalog/vpop-priors.yaml`), log-uniform 180–3,650 days. Until 2026-11-30 a",
-    "lesion's residual mass was permanent, and the simulated CR rate of the pooled KEYNOTE-006 pembrolizumab arms",
-    "stopped at 8.5 % (5-year analysis: 14 %) while it was right at the first report (5–6 % at 8 months). Run on the",
-    "population of that day with one half-life for every patient, the 5-year pooled CR was 28, 20, 12 and 9 % at",
-    "180, 365, 730 and 1,460 days (first-report CR 4.3–5.7 % throughout); the range was then set to span them and",
-    "beyond, and the prevalence weights choose within it.",
-    "",
-    "**A parameter changed from a source after a model check** (2026-11-30, fifth session): `EC50_p`, the plasma",
-    "concentration for half the tumour's PD-1 occupancy, 3 → 1.2 mg/L, set from the pharmacology (95 % target",
-    "engagement at the steady-state trough of pembrolizumab 2 mg/kg every 3 weeks), not fitted to any trial's number.",
-    "The check that prompted it, the model's dose-response, is the last section below; the change is not blind to the",
-    "dose comparisons cited there. The five populations were rebuilt on it. On the model's values it moved median PFS",
-    "inside its interval from 14 to 15 of 17 arms (CheckMate 067 nivolumab now inside, the pooled 5-year KEYNOTE-006",
-    "median now outside) and the leave-one-trial-out errors of Atkins 1999 from +12.1 to +11.2 points and of",
-    "KEYNOTE-024's pembrolizumab arm from +9.8 to +12.6 points (the prior alone, NSCLC having one trial).",
-    "",
-    '**Refractory populations** (changed 2026-11-30, third session; `docs/trials.md`, "Refractory to"). For',
-    "`refractory_to: [chemotherapy]` a trial now selects the virtual patients whose disease progresses within 48 weeks",
-    "of the cancer type's first-line regimen (the platinum doublet for NSCLC, docetaxel for prostate cancer, dacarbazine",
-    "otherwise), responders included, and a patient's chemotherapy sensitivity differs between mechanism classes",
-    "(`chemo_class_sd`, an assumption: log-normal SD 0.7 around `kc`, independent between the catalog's seven classes;",
-    "no calibration trial gives vinca alkaloids, topoisomerase inhibitors or anthracyclines). Before, a patient who",
-    "failed dacarbazine failed every cytotoxic drug. Both changes came from a regimen outside the calibration set:",
-    'second-line docetaxel after "chemotherapy" in NSCLC gave 0.8 % ORR. The checkpoint-inhibitor classes keep primary',
-    "resistance: counting acquired resistance as well was tried and reverted (it gave a patient progressing on nivolumab",
-    "a 25 % chance of responding to pembrolizumab, since the escape clone is not carried into the next regimen). In the",
-    "calibration set only ZUMA-1 selects on chemotherapy (1,999 of 2,000 plausible patients, before and after). Nothing",
-    "was tuned to a published figure; the calibrated values of the targets moved by at most 0.01 with these changes (the",
-    "vpop files' fit tables), and by up to 0.018 once each patient was read six times instead of three (`NOISE_DRAWS`).",
-    "",
-    "**Combinations are extrapolations.** Every calibration arm is one agent or one fixed regimen. On the same",
-    "virtual patients, the model's nivolumab + ipilimumab and T-VEC + nivolumab respond well above independent drug",
-    "action of their parts, a synergy that phase III trials of checkpoint-inhibitor combinations did not show",
-    "(Palmer 2022; figures in [sequencing.md](sequencing.md#combinations-against-independent-drug-action)).",
-    "",
+    ...calibrationDisclosures(),
   ];
   for (const cancer of CANCER_TYPES) {
     const file = shippedVpopFile(cancer);

@@ -36,10 +36,11 @@ function read(f: string) {
 }
 
 describe("trials/calibration", () => {
-  it("holds the twelve trials of trials.md, and Parkhurst 2011 (the NK module's hand calibration)", () => {
+  it("holds the twelve trials of trials.md, Parkhurst 2011 (the NK module's hand calibration) and the Nishino 2016 cohort (trials.md §11.2)", () => {
     expect(files.sort()).toEqual(
       [
         "parkhurst-2011-nk-solid.yaml",
+        "nishino-2016-nivolumab-nsclc.yaml",
         "atkins-1999-hd-il2-melanoma.yaml",
         "c-144-01-lifileucel.yaml",
         "checkmate-066.yaml",
