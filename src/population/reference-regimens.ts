@@ -15,8 +15,9 @@
  *   checkpoint inhibitors' definition, with dacarbazine for every cancer type; docs/trials.md says why it changed.
  *
  * Chemotherapy's reference: the platinum doublet for NSCLC (KEYNOTE-024's control arm), docetaxel for prostate
- * cancer, dacarbazine for melanoma and, as a single-agent stand-in, for the cancer types whose usual chemotherapy the
- * model has no regimen for.
+ * cancer, R-CHOP for large B-cell lymphoma (trials/protocols/r-chop.yaml; dacarbazine until 2026-11-30, sixth
+ * session — a melanoma drug no lymphoma patient is given), dacarbazine for melanoma and, as a single-agent
+ * stand-in, for renal cell carcinoma (no usual chemotherapy).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,10 +80,12 @@ export const REFERENCE_REGIMENS: Readonly<Record<string, Protocol>> = {
 };
 
 let doublet: Protocol | undefined;
+let rchop: Protocol | undefined;
 
 /** Per cancer type; NSCLC's is KEYNOTE-024's control arm, read from the protocol file its trial file uses. */
 const CHEMOTHERAPY: Partial<Record<CancerType, () => Protocol>> = {
   nsclc: () => (doublet ??= loadProtocol(path.join(PROTOCOLS_DIR, "carboplatin-pemetrexed.yaml"))),
+  "large-b-cell-lymphoma": () => (rchop ??= loadProtocol(path.join(PROTOCOLS_DIR, "r-chop.yaml"))),
   "prostate-cancer": () =>
     regimen("docetaxel 75 mg/m² every 3 weeks × 10", step("docetaxel", 75, "mg/m2", 21, 10)),
 };
