@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIO } from "./io.js";
-import { runCli } from "./main.js";
+import { runCliCaptured } from "../test-support/cli-run.js";
 
 const DATA = path.resolve(
   import.meta.dirname,
@@ -25,17 +24,9 @@ interface Forecast {
 }
 
 /** `forecast --model gompertz` (K = 3, M = 6) on data lines from … to … of the S6 file. */
-function forecastRows(from: number, to: number): { j: Forecast; err: string } {
+async function forecastRows(from: number, to: number): Promise<{ j: Forecast; err: string }> {
   const file = path.join(dir, `rows-${from}.csv`);
   writeFileSync(file, [LINES[0], ...LINES.slice(from, to)].join("\n") + "\n");
-  let out = "";
-  let err = "";
-  const io: CliIO = {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    interactive: false,
-    cwd: "/",
-  };
   const args = [
     "forecast",
     "--data",
@@ -47,13 +38,14 @@ function forecastRows(from: number, to: number): { j: Forecast; err: string } {
     "--model",
     "gompertz",
   ];
-  expect(runCli([...args, "--json"], io)).toBe(0);
-  return { j: JSON.parse(out) as Forecast, err };
+  const r = await runCliCaptured([...args, "--json"]);
+  expect(r.code).toBe(0);
+  return { j: JSON.parse(r.out) as Forecast, err: r.err };
 }
 
 describe("forecast on a population fit that must be simplified", () => {
-  it("rows 1400–1899: the full Ω falls back to the diagonal one; the forecast follows each patient", () => {
-    const { j, err } = forecastRows(1400, 1900);
+  it("rows 1400–1899: the full Ω falls back to the diagonal one; the forecast follows each patient", async () => {
+    const { j, err } = await forecastRows(1400, 1900);
     const firstForecasts = new Set(j.patients.map((p) => p.test[0].predicted.toFixed(1)));
     expect(firstForecasts.size).toBeGreaterThan(j.patients.length / 2);
     // the broken fit gave 12.2 mm; the classical models per patient 2.2–4.2 mm on these readings
@@ -65,8 +57,8 @@ describe("forecast on a population fit that must be simplified", () => {
     expect(err).toContain(j.warnings[0]);
   });
 
-  it("rows 1–500 (study 1): neither Gompertz fit converges, the exponential population is used", () => {
-    const { j, err } = forecastRows(1, 501);
+  it("rows 1–500 (study 1): neither Gompertz fit converges, the exponential population is used", async () => {
+    const { j, err } = await forecastRows(1, 501);
     expect(j.warnings).toHaveLength(1);
     expect(j.warnings[0]).toMatch(
       /nor gompertz with a diagonal Ω; the exponential population with a full Ω is used/,

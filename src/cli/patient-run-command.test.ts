@@ -1,26 +1,13 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MELANOMA_CASE } from "../test-support/planning-case.js";
-import type { CliIO } from "./io.js";
-import { runCliAsync } from "./main.js";
+import { runCliCaptured } from "../test-support/cli-run.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PEMBRO = path.join(ROOT, "examples/protocols/pembrolizumab-q3w.yaml");
 const TIL = path.join(ROOT, "trials/protocols/lifileucel-c14401.yaml");
 
-async function run(args: string[]) {
-  let out = "";
-  let err = "";
-  const io: CliIO = {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    interactive: false,
-    cwd: mkdtempSync(path.join(tmpdir(), "immunoplan-run-")),
-  };
-  return { code: await runCliAsync(args, io), out, err };
-}
+const run = (args: string[]) => runCliCaptured(args);
 
 describe("immunoplan run/compare --patient on the calibrated clinical model", () => {
   it("simulates each protocol on the patient's own posterior (same samples for every protocol)", async () => {

@@ -17,6 +17,7 @@ import { parseTrial } from "./trial-file.js";
 import { runTrial } from "./trial-run.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
 import { loadVpop, shippedVpopFile } from "./vpop-file.js";
+import { expectWellFormedArms } from "../test-support/trial-arms.js";
 
 const NEW_CHEMO: Record<string, string> = {
   gemcitabine: "antimetabolite",
@@ -237,15 +238,7 @@ describe("synthetic NSCLC trials with comparator arms on the shipped population"
       "vinorelbine + cisplatin",
       "etoposide + carboplatin",
     ]);
-    for (const a of r.arms) {
-      expect(a.patients, a.name).toBe(N);
-      for (const e of [a.ORR, a.CR, a.DCR, a.PFS_6mo]) {
-        expect(Number.isFinite(e.value), a.name).toBe(true);
-        expect(e.value!).toBeGreaterThanOrEqual(0);
-        expect(e.value!).toBeLessThanOrEqual(1);
-      }
-      expect(a.waterfall).toHaveLength(N);
-    }
+    expectWellFormedArms(r, N);
     const hr = r.differences[0].PFS_HR.value;
     expect(hr === null || Number.isFinite(hr)).toBe(true);
   }, 300_000);

@@ -17,6 +17,7 @@ import { parseTrial } from "./trial-file.js";
 import { runTrial } from "./trial-run.js";
 import { REFRACTORY_CLASSES } from "./types.js";
 import { loadVpop, shippedVpopFile } from "./vpop-file.js";
+import { expectWellFormedArms } from "../test-support/trial-arms.js";
 
 /** The agents added on 2026-11-30 with their modality and class. */
 const AGENTS: Record<string, [modality: string, cls: string]> = {
@@ -196,15 +197,7 @@ describe("a synthetic RCC trial with an everolimus arm on the shipped population
       paired: true,
     });
     expect(r.arms.map((a) => a.name)).toEqual(["nivolumab", "everolimus", "untreated"]);
-    for (const a of r.arms) {
-      expect(a.patients, a.name).toBe(N);
-      for (const e of [a.ORR, a.CR, a.DCR, a.PFS_6mo]) {
-        expect(Number.isFinite(e.value), a.name).toBe(true);
-        expect(e.value!).toBeGreaterThanOrEqual(0);
-        expect(e.value!).toBeLessThanOrEqual(1);
-      }
-      expect(a.waterfall).toHaveLength(N);
-    }
+    expectWellFormedArms(r, N);
     const [nivo, evero, none] = r.arms;
     expect({ ...evero, name: "x" }).toEqual({ ...none, name: "x" });
     // the pairing alone does not make arms equal: the arm with an effect differs from no treatment
