@@ -5,7 +5,7 @@ import { essWarning, MIN_POPULATION_ESS } from "./vpop-command.js";
 describe("immunoplan vpop build: the effective sample size", () => {
   it("warns when the weights leave fewer effective patients than a conditioned prior needs, and says how many to sample", () => {
     const { vpop } = loadVpop(shippedVpopFile("melanoma"));
-    // the shipped melanoma population (8,000 plausible patients) is above the floor
+    // the shipped melanoma population (14,000 plausible patients) is above the floor
     expect(vpop.calibration.effective_sample_size).toBeGreaterThanOrEqual(MIN_POPULATION_ESS);
     expect(essWarning(vpop)).toBeNull();
     // the same weights on 4,000 patients with half the effective patients: the warning scales the population up

@@ -12,6 +12,7 @@ import { approvedSimulationInput } from "./approved.js";
 import { personalizeClinical } from "./clinical-personalize.js";
 import { planCase } from "./plan.js";
 import { simulatePlanCandidate } from "./simulate-any.js";
+import { loadVpop, shippedVpopFile } from "../population/vpop-file.js";
 
 const DATE = "2026-11-30";
 const planned = planCase(melanomaCase(), {
@@ -65,8 +66,12 @@ describe("planning on the calibrated clinical model", () => {
   it("states the prior sensitivity of the first choice and the parameters that decide it", async () => {
     const plan = await planned;
     const s = plan.clinical!.sensitivity!;
+    // the shipped population's size (14,000 plausible patients since 2026-12-01)
+    const plausible = loadVpop(shippedVpopFile("melanoma")).vpop.plausible;
     expect(s.message).toMatch(
-      /^Prior sensitivity: with the prior widened to every one of the 8000 plausible melanoma patients/,
+      new RegExp(
+        `^Prior sensitivity: with the prior widened to every one of the ${plausible} plausible melanoma patients`,
+      ),
     );
     expect(s.compared[0].id).toBe(plan.recommended);
     expect(s.changed).toBe(s.widenedFirstChoice !== plan.recommended);
