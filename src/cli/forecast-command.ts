@@ -30,6 +30,13 @@ import type { ReadSeries } from "./series-csv.js";
 // importable from here as before the split
 export { FORECAST_USAGE } from "./forecast-usage.js";
 
+/** Who a stack's population was fitted on, from its cache key (forecast-stacking.ts): for warnings. */
+function fitScope(key: string): string {
+  const [kind, rest] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
+  if (kind === "all") return `the training patients${rest ? ` (${rest.replaceAll("+", ", ")})` : ""}`;
+  return `the inner cross-validation's training part (${kind === "patients" ? "patient folds" : "groups"} ${rest.replaceAll("+", ", ")})`;
+}
+
 export function runForecastCommand(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -139,7 +146,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       pop = fitOrFail(
         c.model,
         [...series],
-        `${candidateName(c)} on ${key}`,
+        `${candidateName(c)} on ${fitScope(key)}`,
         c.covariance,
         c.errorModel,
         c.correlation,
