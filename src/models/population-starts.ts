@@ -12,10 +12,10 @@
  * 3. while no fit has converged, the pooled start moved by a factor e^∓1 on every parameter but the initial size.
  *
  * The converged fit with the lowest −2 log-likelihood is kept; when none converged, the lowest one, still marked
- * as not converged. A fit whose standard errors cannot be computed stopped on a flat direction, not at a maximum
- * (seen: a rate of 1/day with its random effect's SD still at its start), and is taken as not converged. A full-Ω fit that stopped above the diagonal fit's −2 log-likelihood is not at its maximum
- * (seen: "converged" with an SD of ln ω of 28, 75 units above the diagonal fit) and is marked as not converged.
- * Every attempt is reported.
+ * as not converged. Taken as not converged although the iteration stopped: a fit whose standard errors cannot be
+ * computed (it stopped on a flat direction, not at a maximum: seen at a rate of 1/day with its random effect's SD
+ * still at its start), and a full-Ω fit above the converged diagonal fit's −2 log-likelihood (not its maximum: seen
+ * "converged" 75 units above it, with an SD of ln ω of 28). Every attempt is reported.
  */
 import { fitMixedEffects, type MixedFitOptions, type MixedFitResult } from "../engine/mixed-effects-fit.js";
 import type { MixedModel, MixedSubject } from "../engine/mixed-effects.js";
@@ -42,13 +42,13 @@ export function fitFromStarts(
   const covariance = opts.covariance ?? "diagonal";
   const attempts: FitAttempt[] = [];
   const fits: MixedFitResult[] = [];
-  let diag: MixedFitResult | null = null;
-  /** A fit of the requested covariance that converged and, for a full Ω, is not above the nested diagonal fit. */
-  const accepted = (k: number) =>
-    attempts[k].covariance === covariance && attempts[k].converged && attempts[k].note === undefined;
+  /** The nested diagonal fit's −2 log-likelihood, once it has converged (a full-Ω fit must not end above it). */
+  let diagonalObjective = Infinity;
+  /** A fit of the requested covariance taken as converged. */
+  const accepted = (k: number) => attempts[k].covariance === covariance && attempts[k].converged;
   const mark = (k: number) => {
     const a = attempts[k];
-    if (diag?.converged && a.covariance === "full" && a.converged && a.objective > diag.objective + 1e-6)
+    if (a.covariance === "full" && a.converged && a.objective > diagonalObjective + 1e-6)
       attempts[k] = { ...a, converged: false, note: ABOVE_DIAGONAL };
   };
   const run = (start: string, o: MixedFitOptions): MixedFitResult => {
@@ -70,14 +70,12 @@ export function fitFromStarts(
   const first = run("default", opts);
   if (covariance === "full" && first.random.length > 1) {
     const d = run("diagonal (nested)", { ...opts, covariance: "diagonal" });
-    diag = d;
-    mark(0);
-    if (d.converged && !accepted(0)) {
-      const q = d.random.length;
-      const omega = Array.from({ length: q }, (_, i) =>
-        Array.from({ length: q }, (_, j) => (i === j ? d.omega[i][i] : 0)),
-      );
-      run("from the diagonal fit", { ...opts, initial: { mu: d.mu, omega, sigma: d.sigma } });
+    if (attempts[1].converged) {
+      diagonalObjective = d.objective;
+      mark(0);
+      // the diagonal fit's Ω is diagonal: the full fit starts with no correlation
+      if (!accepted(0))
+        run("from the diagonal fit", { ...opts, initial: { mu: d.mu, omega: d.omega, sigma: d.sigma } });
     }
   }
   for (const shift of [-1, 1]) {

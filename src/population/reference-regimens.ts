@@ -79,13 +79,16 @@ export const REFERENCE_REGIMENS: Readonly<Record<string, Protocol>> = {
   chemotherapy: DACARBAZINE,
 };
 
-let doublet: Protocol | undefined;
-let rchop: Protocol | undefined;
+/** A protocol of trials/protocols, read once when first needed. */
+function fromFile(file: string): () => Protocol {
+  let protocol: Protocol | undefined;
+  return () => (protocol ??= loadProtocol(path.join(PROTOCOLS_DIR, file)));
+}
 
 /** Per cancer type; NSCLC's is KEYNOTE-024's control arm, read from the protocol file its trial file uses. */
 const CHEMOTHERAPY: Partial<Record<CancerType, () => Protocol>> = {
-  nsclc: () => (doublet ??= loadProtocol(path.join(PROTOCOLS_DIR, "carboplatin-pemetrexed.yaml"))),
-  "large-b-cell-lymphoma": () => (rchop ??= loadProtocol(path.join(PROTOCOLS_DIR, "r-chop.yaml"))),
+  nsclc: fromFile("carboplatin-pemetrexed.yaml"),
+  "large-b-cell-lymphoma": fromFile("r-chop.yaml"),
   "prostate-cancer": () =>
     regimen("docetaxel 75 mg/m² every 3 weeks × 10", step("docetaxel", 75, "mg/m2", 21, 10)),
 };
