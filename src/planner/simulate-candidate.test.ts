@@ -54,6 +54,12 @@ describe("simulateCandidate", () => {
     expect(o.samples).toBe(20);
     expect(o.days.at(-1)).toBe(200);
     expect(o.finalLog10).toHaveLength(20);
+    // one character per sample whose bits give the score's control and elimination (ties.ts)
+    expect(o.sampleOutcomes).toMatch(/^[0-3]{20}$/);
+    const share = (bit: number) =>
+      [...o.sampleOutcomes!].filter((ch) => (Number(ch) & bit) !== 0).length / 20;
+    expect(share(1)).toBeCloseTo(o.pControl[1], 12);
+    expect(share(2)).toBeCloseTo(o.pElimination[1], 12);
     for (let i = 0; i < o.days.length; i++)
       for (let q = 1; q < o.bands.length; q++)
         expect(o.bands[q][i]).toBeGreaterThanOrEqual(o.bands[q - 1][i]);

@@ -14,6 +14,7 @@ import type { Protocol } from "../therapy/protocol-schema.js";
 import { CORE_MODEL } from "../therapy/simulate-protocol.js";
 import type { ClinicalSample } from "./clinical-personalize.js";
 import type { ParameterSample } from "./personalize.js";
+import { FAILED_SAMPLE, sampleOutcomeChar } from "./ties.js";
 
 /** Days at which control and elimination are reported (6 and 12 months). */
 export const MILESTONES = [182, 365] as const;
@@ -60,6 +61,17 @@ export interface CandidateOutcome {
   /** Clinical model only: P(best change of the sum of diameters ≤ −30 %) and P(complete response). */
   readonly pResponse?: number;
   readonly pComplete?: number;
+  /**
+   * Per posterior sample, in the samples' order: control and elimination at the last milestone (the score's) as
+   * one character (ties.ts sampleOutcomeChar; "x" failed), for the paired comparison of candidates (ties.ts).
+   */
+  readonly sampleOutcomes?: string;
+}
+
+/** A successful sample's character of `sampleOutcomes`: control and elimination at the last milestone. */
+export function milestoneOutcomeChar(ttp: number, elimDay: number): string {
+  const last = MILESTONES[MILESTONES.length - 1];
+  return sampleOutcomeChar(false, ttp > last, elimDay <= last);
 }
 
 const models = new Map<string, CompiledModel>();
@@ -155,6 +167,7 @@ export function simulateCandidate(input: SimulateCandidateInput): CandidateOutco
   const elimDay: number[] = [];
   const finalLog10: number[] = [];
   const failures: string[] = [];
+  let perSample = "";
   for (const [si, s] of input.samples.entries()) {
     applySample(model, defaults, s, compiled.set, p, y0);
     let sol;
@@ -169,6 +182,7 @@ export function simulateCandidate(input: SimulateCandidateInput): CandidateOutco
     } catch (e) {
       failures.push(`sample ${si}: ${(e as Error).message}`);
       finalLog10.push(NaN);
+      perSample += FAILED_SAMPLE;
       continue;
     }
     const v = sol.values;
@@ -190,8 +204,12 @@ export function simulateCandidate(input: SimulateCandidateInput): CandidateOutco
     const elim = sol.events.find((e) => e.name === "eliminated");
     elimDay.push(elim ? elim.t : Infinity);
     finalLog10.push(elim ? 0 : Math.log10(sol.final[iT] + 1));
+    perSample += milestoneOutcomeChar(ttp[ttp.length - 1], elimDay[elimDay.length - 1]);
   }
-  return summarizeSamples(times, logT, ttp, elimDay, finalLog10, failures);
+  return {
+    ...summarizeSamples(times, logT, ttp, elimDay, finalLog10, failures),
+    sampleOutcomes: perSample,
+  };
 }
 
 /** The quantile bands (BAND_QUANTILES) over the samples of one row per sample, at each output day. */

@@ -39,6 +39,13 @@ describe("simulateClinicalCandidate", () => {
     const rB = alone[1].pResponse!;
     expect(mixed.pResponse).toBeCloseTo((3 * rA + rB) / 4, 12);
     expect(mixed.sldBands![2]).toEqual(alone[0].sldBands![2]); // the median of a, a, b, a is a's
+    // the per-sample outcomes (paired comparisons, ties.ts) follow the samples' order
+    const [ca, cb] = alone.map((o) => o.sampleOutcomes!);
+    expect(mixed.sampleOutcomes).toBe(ca + ca + cb + ca);
+    const share = (bit: number) =>
+      [...mixed.sampleOutcomes!].filter((ch) => (Number(ch) & bit) !== 0).length / 4;
+    expect(share(1)).toBeCloseTo(mixed.pControl[1], 12);
+    expect(share(2)).toBeCloseTo(mixed.pElimination[1], 12);
   }, 120_000);
 
   it("tells samples apart by every value, including the numbers JSON writes alike", () => {

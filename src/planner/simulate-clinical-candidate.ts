@@ -18,7 +18,9 @@ import { compileClinical, type ClinicalInputs } from "../therapy/compile-clinica
 import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import type { ClinicalSample } from "./clinical-personalize.js";
+import { FAILED_SAMPLE } from "./ties.js";
 import {
+  milestoneOutcomeChar,
   outputGrid,
   progressionDay,
   sampleBands,
@@ -99,6 +101,7 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
   const failures: string[] = [];
   let responders = 0;
   let complete = 0;
+  let perSample = "";
   // samples with the same contents are simulated once (a course is a function of the sample and the protocol)
   const seen = new Map<string, SampleCourse | { readonly failure: string }>();
   const keys = sampleKeys(input.clinical);
@@ -112,6 +115,7 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
     if ("failure" in r) {
       failures.push(`sample ${si}: ${r.failure}`);
       finalLog10.push(NaN);
+      perSample += FAILED_SAMPLE;
       continue;
     }
     if (r.responder) responders++;
@@ -121,6 +125,7 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
     ttp.push(r.ttp);
     elimDay.push(r.elimDay);
     finalLog10.push(r.logV[nt - 1]);
+    perSample += milestoneOutcomeChar(r.ttp, r.elimDay);
   }
   const m = logV.length;
   return {
@@ -128,6 +133,7 @@ export function simulateClinicalCandidate(input: ClinicalCandidateInput): Candid
     sldBands: sampleBands(sldRows, nt),
     pResponse: m ? responders / m : NaN,
     pComplete: m ? complete / m : NaN,
+    sampleOutcomes: perSample,
   };
 }
 
