@@ -23,6 +23,7 @@ import type { Trial } from "./trial-file.js";
 import { simulatorPopulation } from "./trial-run.js";
 import { DAYS_PER_MONTH, feature, sigmaOf, targetOf } from "./calibration-targets.js";
 import { reviewEffect, toCentral, type ReviewEffect } from "./central-review.js";
+import { distinctReads, readKey, readOf, type Read } from "./published-read.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import type { CancerType, TrialPopulation } from "./types.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
@@ -68,13 +69,13 @@ interface ArmRun {
   /** Enrolment factor of every pool member and the outcome of those enrolled (at the trial's follow-up). */
   readonly factor: Float64Array;
   readonly outcomes: Map<number, PatientOutcome[]>;
-  /** Outcomes at earlier data cuts (days → pool index → outcome of each noise draw). */
-  readonly at: Map<number, Map<number, PatientOutcome[]>>;
+  /** Outcomes of other reads: earlier data cuts, other criteria (read key → pool index → each noise draw's). */
+  readonly at: Map<string, Map<number, PatientOutcome[]>>;
 }
 
-/** The arm's outcomes at a data cut (days), or at the full follow-up. */
-const outcomesOf = (arm: ArmRun, cut: number | undefined) =>
-  cut === undefined ? arm.outcomes : arm.at.get(cut)!;
+/** The arm's outcomes read as a published number reads them, or at the full follow-up with the trial's criteria. */
+const outcomesOf = (arm: ArmRun, read: Read | undefined) =>
+  read === undefined ? arm.outcomes : arm.at.get(readKey(read))!;
 
 /** A feature's mean over a patient's noise draws. */
 function featureMean(f: (o: PatientOutcome) => number, os: readonly PatientOutcome[]): number {
@@ -87,8 +88,8 @@ interface Constraint {
   readonly trial: number;
   /** A centrally reviewed proportion: the features are investigator-read, the published value central. */
   readonly review: ReviewEffect | null;
-  /** Data cut of the published value (days), if earlier than the trial's follow-up. */
-  readonly cut?: number;
+  /** How the published value reads the scans (data cut earlier than the follow-up, other criteria), if it differs. */
+  readonly read?: Read;
   readonly published: PublishedEndpoint;
   readonly arms: readonly ArmRun[];
   readonly f: (o: PatientOutcome) => number;
@@ -107,7 +108,7 @@ function valueOf(c: Constraint, w: ArrayLike<number>, factor?: ArrayLike<number>
     let mass = 0;
     let sum = 0;
     const f = factor ?? arm.factor;
-    for (const [i, os] of outcomesOf(arm, c.cut)) {
+    for (const [i, os] of outcomesOf(arm, c.read)) {
       const m = w[i] * f[i];
       mass += m;
       sum += m * featureMean(c.f, os);
@@ -123,7 +124,7 @@ function valueOf(c: Constraint, w: ArrayLike<number>, factor?: ArrayLike<number>
 function fillColumn(c: Constraint, col: number, k: number, a: Float64Array, u: ArrayLike<number>): void {
   const total = c.arms.reduce((s, arm) => s + arm.patients, 0);
   for (const arm of c.arms) {
-    const outcomes = outcomesOf(arm, c.cut);
+    const outcomes = outcomesOf(arm, c.read);
     let mass = 0;
     for (const [i] of outcomes) mass += u[i] * arm.factor[i];
     if (mass <= 0) continue;
@@ -238,13 +239,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     const a = trial.document.assessment;
     const days = [0, ...scanDays(a)];
     const followUp = a.follow_up_weeks * 7;
-    const cuts = [
-      ...new Set(
-        trial.published
-          .map((p) => (p.data_cut_weeks === undefined ? undefined : p.data_cut_weeks * 7))
-          .filter((d): d is number => d !== undefined && d < followUp),
-      ),
-    ];
+    const reads = distinctReads(trial.published.map((p) => readOf(p, a.criteria, followUp)));
     const enrolment = enrol(pool, population, uniform);
     for (const note of enrolment.notes) notes.push(`${trial.document.name}: ${note}`);
     // outcomes are averaged over the eligible patients; the trial's baseline mix (LDH, stages) is a constraint of
@@ -262,7 +257,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
         patients: arm.patients,
         factor,
         outcomes: new Map(),
-        at: new Map(cuts.map((d) => [d, new Map()])),
+        at: new Map(reads.map((r) => [readKey(r), new Map()])),
       });
       enrolledIdx.push(idx);
       // draw 0 has the noise seeds of the populations built before NOISE_DRAWS
@@ -275,7 +270,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
           protocol: arm.protocol,
           days,
           settings: { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 },
-          cuts,
+          reads,
         });
       }
     });
@@ -292,8 +287,8 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   results.forEach((r, t) => {
     const k = armOfTask[t];
     r.outcomes.forEach((o, j) => push(arms[k].outcomes, enrolledIdx[k][j], o));
-    tasks[t].cuts?.forEach((cut, c) =>
-      r.outcomesAt?.[c].forEach((o, j) => push(arms[k].at.get(cut)!, enrolledIdx[k][j], o)),
+    tasks[t].reads?.forEach((read, c) =>
+      r.outcomesRead?.[c].forEach((o, j) => push(arms[k].at.get(readKey(read))!, enrolledIdx[k][j], o)),
     );
   });
 
@@ -304,8 +299,8 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       const f = feature(p.endpoint, p.value);
       if (!f) continue;
       const followUp = trial.document.assessment.follow_up_weeks * 7;
-      const cut =
-        p.data_cut_weeks !== undefined && p.data_cut_weeks * 7 < followUp ? p.data_cut_weeks * 7 : undefined;
+      const read = readOf(p, trial.document.assessment.criteria, followUp);
+      const cut = read?.cutDay;
       const horizon = cut ?? followUp;
       const lm = LANDMARK.exec(p.endpoint);
       const at = p.endpoint === "median_PFS_months" ? p.value : lm ? Number(lm[2]) : 0;
@@ -325,7 +320,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
         review,
         // a value published at an earlier data cut is compared with the outcomes at that cut (until 2026-11-30 the
         // cut was computed here and then dropped: every target was read at the full follow-up)
-        ...(cut !== undefined ? { cut } : {}),
+        ...(read !== undefined ? { read } : {}),
         published: p,
         arms: mine,
         f,
@@ -349,7 +344,8 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       certainty: c.published.certainty ?? null,
       sigma: Math.round(c.sigma * 1e4) / 1e4,
       simulated_patients: c.arms.reduce((s, a) => s + a.outcomes.size, 0),
-      data_cut_weeks: c.cut === undefined ? null : c.cut / 7,
+      data_cut_weeks: c.read?.cutDay === undefined ? null : c.read.cutDay / 7,
+      ...(c.read?.criteria !== undefined ? { criteria: c.read.criteria } : {}),
       prior: v,
       calibrated: null,
     };

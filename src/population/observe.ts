@@ -89,6 +89,7 @@ export function observeCourse(
   id = vp.id,
 ): SimulatedCourse {
   const rand = seededRandom(noiseSeed);
+  const newRand = seededRandom(noiseSeed ^ 0x6a09e667);
   const shared = vpopPriors().shared;
   const sd = sampleNumber(shared.reader_sd.dist, rand);
   const sdSmall = sampleNumber(shared.reader_sd_small.dist, rand);
@@ -143,8 +144,21 @@ export function observeCourse(
       occult.forEach((o, k) => {
         if (!detected.has(k) && o.cells * factor ** o.w >= detect) detected.add(k);
       });
-      for (const k of [...detected].sort((a, b) => a - b))
-        lesions.push({ lesionId: `N${k + 1}`, role: "new", nodal: false, state: "present" });
+      for (const k of [...detected].sort((a, b) => a - b)) {
+        // its longest diameter as a reader measures it (criteria that add new lesions to the burden read it: irRC,
+        // iRECIST's new-lesion targets); a sphere of the metastasis's cells, reader noise from a stream of its own
+        // so that the other readings stay as they were
+        const o = occult[k];
+        const d = NEW_LESION_MM * Math.cbrt(Math.max(o.cells * factor ** o.w, 0) / detect);
+        const read = d * Math.exp((sd + (d < 10 ? sdSmall : 0)) * standardNormal(newRand));
+        lesions.push({
+          lesionId: `N${k + 1}`,
+          role: "new",
+          nodal: false,
+          state: "present",
+          diameterMm: Math.round(read * 10) / 10,
+        });
+      }
     }
     scans.push({ day: course.days[i], lesions });
     trueSum.push(sum);

@@ -6,12 +6,14 @@
  * target-lesion sum.
  *
  * PFS: the event is the day of the first scan showing progression (RECIST PD; iRECIST: the first iUPD that
- * was confirmed, or one still unconfirmed at the last scan; Lugano PD): progression is interval-censored
+ * was confirmed, or one still unconfirmed at the last scan; irRC: the first irPD that its confirming scan did not
+ * contradict, src/clinic/irrc.ts; Lugano PD): progression is interval-censored
  * between scans and recorded at the scan, as trials do. Without progression the patient is censored at the last
  * scan. No deaths are simulated.
  */
 import { deriveBor, deriveConfirmedBor, type RecordedResponse } from "../clinic/best-response.js";
 import { irecistTimepoints, type IrecistResponse } from "../clinic/irecist.js";
+import { irrcTimepoints, type IrrcResponse } from "../clinic/irrc.js";
 import { recistTimepoints, type Assessment } from "../clinic/recist.js";
 import { luganoTimepoints } from "./lugano.js";
 import type { ResponseCriteria, SimulatedCourse } from "./types.js";
@@ -49,6 +51,13 @@ const EPOCH = Date.UTC(2000, 0, 1);
 /** The scan day as an ISO date (the clinic's functions work on dates); days are rounded to whole days. */
 export const dayToDate = (day: number): string =>
   new Date(EPOCH + Math.round(day) * 86_400_000).toISOString().slice(0, 10);
+
+const IRRC_AS: Record<Exclude<IrrcResponse, "irPD">, RecordedResponse> = {
+  irCR: "CR",
+  irPR: "PR",
+  irSD: "SD",
+  NE: "NE",
+};
 
 const IRECIST_AS: Record<IrecistResponse, RecordedResponse> = {
   iCR: "CR",
@@ -94,6 +103,15 @@ export function evaluateCourse(course: SimulatedCourse, settings: EvaluationSett
       } else if (r !== "iUPD" && r !== "NE") firstUpd = -1;
     }
     if (pdIndex < 0 && firstUpd >= 0) pdIndex = firstUpd; // unconfirmed at the end of follow-up
+  } else if (settings.criteria === "irrc") {
+    const tps = irrcTimepoints(assessments);
+    // an irPD that the next scan did not confirm is not evaluable for the best response (as iRECIST's iUPD);
+    // the first irPD not contradicted by its confirming scan is the progression (one at the last scan counts)
+    records = tps.map((t) => ({
+      date: t.date,
+      response: t.response === "irPD" ? (t.confirmed === false ? "NE" : "PD") : IRRC_AS[t.response],
+    }));
+    pdIndex = tps.findIndex((t) => t.response === "irPD" && t.confirmed !== false);
   } else {
     const tps =
       settings.criteria === "lugano2014" ? luganoTimepoints(assessments) : recistTimepoints(assessments);

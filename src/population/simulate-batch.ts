@@ -10,6 +10,7 @@ import type { Protocol } from "../therapy/protocol-schema.js";
 import { observeCourse } from "./observe.js";
 import { evaluateCourse, type EvaluationSettings, type PatientOutcome } from "./patient-outcome.js";
 import { simulatePatient } from "./simulate-patient.js";
+import { readSettings, type Read } from "./published-read.js";
 import type { CancerType, SimulatedCourse } from "./types.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
 
@@ -27,8 +28,8 @@ export interface BatchTask {
   readonly settings: EvaluationSettings;
   /** Return the courses too (trial reports need them; calibration only needs outcomes). */
   readonly courses?: boolean;
-  /** Data cuts (days): outcomes are also evaluated on the scans up to each of them. */
-  readonly cuts?: readonly number[];
+  /** Other reads of the scans (data cuts, other criteria: published-read.ts): outcomes are also evaluated so. */
+  readonly reads?: readonly Read[];
   /** Each patient's scans fall within ± this many days of the schedule (default SCAN_WINDOW_DAYS). */
   readonly scanWindowDays?: number;
 }
@@ -53,15 +54,15 @@ export function patientScanDays(days: readonly number[], window: number, rand: (
 export interface BatchResult {
   readonly outcomes: PatientOutcome[];
   readonly courses?: SimulatedCourse[];
-  /** outcomesAt[c][i]: patient i evaluated at data cut c. */
-  readonly outcomesAt?: PatientOutcome[][];
+  /** outcomesRead[r][i]: patient i evaluated with read r. */
+  readonly outcomesRead?: PatientOutcome[][];
 }
 
 export function runBatch(task: BatchTask): BatchResult {
   const outcomes: PatientOutcome[] = [];
   const courses: SimulatedCourse[] = [];
-  const cuts = task.cuts ?? [];
-  const outcomesAt: PatientOutcome[][] = cuts.map(() => []);
+  const reads = task.reads ?? [];
+  const outcomesRead: PatientOutcome[][] = reads.map(() => []);
   task.seeds.forEach((seed, i) => {
     const vp = sampleVirtualPatient(task.cancer, seed);
     const days = patientScanDays(
@@ -72,13 +73,13 @@ export function runBatch(task: BatchTask): BatchResult {
     const group = simulatePatient(vp, task.protocol, days);
     const course = observeCourse(vp, group, task.noiseSeeds[i], task.ids?.[i]);
     outcomes.push(evaluateCourse(course, task.settings));
-    cuts.forEach((cut, c) => outcomesAt[c].push(evaluateCourse(course, { ...task.settings, cutDay: cut })));
+    reads.forEach((r, c) => outcomesRead[c].push(evaluateCourse(course, readSettings(task.settings, r))));
     if (task.courses) courses.push(course);
   });
   return {
     outcomes,
     ...(task.courses ? { courses } : {}),
-    ...(cuts.length ? { outcomesAt } : {}),
+    ...(reads.length ? { outcomesRead } : {}),
   };
 }
 
@@ -135,13 +136,13 @@ export async function runBatches(
   return tasks.map((t, ti) => {
     const mine = pieces.map((p, k) => ({ p, k })).filter(({ p }) => p.task === ti);
     const outcomes = mine.flatMap(({ k }) => results[k].outcomes);
-    const outcomesAt = (t.cuts ?? []).map((_, c) =>
-      mine.flatMap(({ k }) => results[k].outcomesAt?.[c] ?? []),
+    const outcomesRead = (t.reads ?? []).map((_, c) =>
+      mine.flatMap(({ k }) => results[k].outcomesRead?.[c] ?? []),
     );
     return {
       outcomes,
       ...(t.courses ? { courses: mine.flatMap(({ k }) => results[k].courses ?? []) } : {}),
-      ...(t.cuts?.length ? { outcomesAt } : {}),
+      ...(t.reads?.length ? { outcomesRead } : {}),
     };
   });
 }

@@ -7,6 +7,7 @@
  * (default ±0.05 for proportions — issue 13's "±5 points" —, ±1 month for medians, ±0.1 for hazard ratios).
  */
 import { reviewEffect, toCentral } from "./central-review.js";
+import { readKey, readOf, readSettings } from "./published-read.js";
 import { LANDMARK, isProportion, type PublishedEndpoint } from "./trial-schema.js";
 import type { Trial } from "./trial-file.js";
 import { evaluateCourse, type PatientOutcome } from "./patient-outcome.js";
@@ -51,6 +52,8 @@ export interface Comparison {
   readonly certainty?: string;
   /** The published number's data cut: the simulated value reads only the scans up to it. */
   readonly data_cut_weeks?: number;
+  /** Response criteria of the published number, when the file names them (they may differ from the trial's). */
+  readonly criteria?: string;
   /**
    * A centrally reviewed number (central-review.ts): `simulated` and `simulated_ci` are on the central scale, the
    * investigator-read simulated value was `investigator`.
@@ -168,6 +171,7 @@ function compare(
     ...(p.ci_level !== undefined ? { ci_level: p.ci_level } : {}),
     ...(p.certainty !== undefined ? { certainty: p.certainty } : {}),
     ...(dataCutWeeks(p) !== undefined ? { data_cut_weeks: dataCutWeeks(p) } : {}),
+    ...(p.criteria !== undefined ? { criteria: p.criteria } : {}),
     ...(atMedian ? { pfs_at_published_median: { value: atMedian.value, ci: atMedian.ci } } : {}),
     ...(review
       ? {
@@ -240,16 +244,17 @@ export async function runTrial(
     scan_days: days,
     arms,
     comparisons: trial.published.map((p) => {
-      const cut = dataCutWeeks(p);
-      if (cut === undefined) return compare(p, byArm, a.reviewer);
-      // the outcomes as the analysis at the data cut saw them (cached per cut)
-      const key = `cut:${cut}`;
+      // every data cut is kept here (the calibration drops one at or after the follow-up)
+      const read = readOf(p, a.criteria, Infinity);
+      if (read === undefined) return compare(p, byArm, a.reviewer);
+      // the outcomes as the analysis at the data cut, with its criteria, saw them (cached per read)
+      const key = readKey(read);
       let atCut = cuts.get(key);
       if (!atCut) {
         atCut = new Map(
           [...coursesByArm].map(([name, cs]) => [
             name,
-            cs.map((c) => evaluateCourse(c, { ...settings, cutDay: cut * 7 })),
+            cs.map((c) => evaluateCourse(c, readSettings(settings, read))),
           ]),
         );
         cuts.set(key, atCut);

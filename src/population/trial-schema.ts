@@ -87,8 +87,11 @@ export const TrialArmSchema = z.object({
   notes: z.string().optional(),
 });
 
+/** Response criteria: RECIST 1.1, iRECIST, immune-related response criteria (unidimensional irRC), Lugano 2014. */
+export const CriteriaSchema = z.enum(["recist1.1", "irecist", "irrc", "lugano2014"]);
+
 export const AssessmentSchema = z.object({
-  criteria: z.enum(["recist1.1", "irecist", "lugano2014"]).describe("response criteria applied at the scans"),
+  criteria: CriteriaSchema.describe("response criteria applied at the scans"),
   first_week: z.number().positive().max(520),
   every_weeks: z.number().positive().max(520),
   until_week: z.number().positive().max(1040).optional(),
@@ -125,6 +128,11 @@ export const PublishedSchema = z.object({
   data_cut_weeks: z.number().positive().max(1040).optional(),
   /** Who read the scans for this number, when it differs from the assessment's reviewer (a pooled IRC analysis). */
   reviewer: z.string().optional(),
+  /**
+   * Response criteria of this number, when they differ from the assessment's (a later analysis read with other
+   * criteria, e.g. irRC after KEYNOTE-006's final analysis): the simulated value reads the same scans with them.
+   */
+  criteria: CriteriaSchema.optional(),
   note: z.string().optional(),
 });
 

@@ -35,7 +35,7 @@ export interface TrialPopulation {
   readonly injectable?: boolean;
 }
 
-export type ResponseCriteria = "recist1.1" | "irecist" | "lugano2014";
+export type ResponseCriteria = "recist1.1" | "irecist" | "irrc" | "lugano2014";
 
 /** The `assessment` block of a trial file. */
 export interface ScanSchedule {

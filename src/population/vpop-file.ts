@@ -29,6 +29,8 @@ const TargetSchema = z.object({
   simulated_patients: z.number(),
   /** Weeks of follow-up of the analysis that reported the value (null: the trial's whole follow-up). */
   data_cut_weeks: z.number().nullable(),
+  /** Response criteria of the value, when they differ from the trial's assessment (e.g. irrc). */
+  criteria: z.string().optional(),
   /** Value with uniform weights (the priors alone) and with the calibrated weights. */
   prior: z.number().nullable(),
   calibrated: z.number().nullable(),
