@@ -103,4 +103,37 @@ describe("irRC, unidimensional (Wolchok 2009; Nishino 2013; irRECIST thresholds)
       ),
     );
   });
+
+  it("never calls progression earlier than RECIST 1.1 (property: new lesions and target growth)", () => {
+    const visit = fc.record({
+      sum: fc.double({ min: 0, max: 200, noNaN: true }),
+      news: fc.array(fc.double({ min: 2, max: 40, noNaN: true }), { maxLength: 7 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.double({ min: 5, max: 200, noNaN: true }),
+        fc.array(visit, { minLength: 1, maxLength: 10 }),
+        (b, vs) => {
+          const a = [
+            at(0, Math.round(b * 10) / 10),
+            ...vs.map((v, k) =>
+              at(
+                (k + 1) * 6,
+                Math.round(v.sum * 10) / 10,
+                v.news.map((d, j) => newLesion(`X${j}`, Math.round(d * 10) / 10)),
+              ),
+            ),
+          ];
+          const firstRecist = recistTimepoints(a).findIndex((t) => t.overall === "PD");
+          const firstIrrc = irrcTimepoints(a).findIndex(
+            (t) => t.response === "irPD" && t.confirmed !== false,
+          );
+          if (firstIrrc >= 0) {
+            expect(firstRecist).toBeGreaterThanOrEqual(0);
+            expect(firstIrrc).toBeGreaterThanOrEqual(firstRecist);
+          }
+        },
+      ),
+    );
+  });
 });

@@ -75,7 +75,24 @@ export interface CalibrationReport {
   readonly results: ReportedTrial[];
 }
 
-const comparisonKey = (c: Comparison) => `${c.arm}|${c.versus ?? ""}|${c.endpoint}|${c.data_cut_weeks ?? ""}`;
+const comparisonKey = (c: Comparison) =>
+  `${c.arm}|${c.versus ?? ""}|${c.endpoint}|${c.data_cut_weeks ?? ""}|${c.criteria ?? ""}`;
+
+const CRITERIA_LABEL: Readonly<Record<string, string>> = {
+  "recist1.1": "RECIST 1.1",
+  irecist: "iRECIST",
+  irrc: "irRC",
+  lugano2014: "Lugano 2014",
+};
+
+/** How a published number read the scans, when the file says: " (week 34)", " (irRC)", " (week 34, irRC)". */
+const readLabel = (c: { readonly data_cut_weeks?: number | null; readonly criteria?: string }) => {
+  const parts = [
+    ...(c.data_cut_weeks ? [`week ${c.data_cut_weeks}`] : []),
+    ...(c.criteria ? [CRITERIA_LABEL[c.criteria] ?? c.criteria] : []),
+  ];
+  return parts.length ? ` (${parts.join(", ")})` : "";
+};
 
 export async function calibrationReport(root: string, imagesDir: string): Promise<CalibrationReport> {
   const calDir = path.join(root, "trials", "calibration");
@@ -190,7 +207,7 @@ function trialSection(r: TrialResult, model: TrialResult, slug: string, rel: str
     .filter((c) => !/OS/.test(c.endpoint))
     .map((c) => {
       const m = byKey.get(comparisonKey(c));
-      return `| ${c.arm}${c.versus ? ` vs ${c.versus}` : ""} | ${c.endpoint}${c.data_cut_weeks ? ` (week ${c.data_cut_weeks})` : ""} | ${value(c.endpoint, c.published)}${interval(c.endpoint, c.ci)}${c.certainty ? ` [${c.certainty}]` : ""} | ${value(c.endpoint, c.simulated)}${interval(c.endpoint, c.simulated_ci)}${c.central_review ? ` (central review; investigator-read ${value(c.endpoint, c.central_review.investigator)})` : ""} | ${yesNo(c.within)} | ${value(c.endpoint, m?.simulated)}${m?.pfs_at_published_median ? ` (PFS at ${num(c.published)} mo: ${pct(m.pfs_at_published_median.value)})` : ""} | ${yesNo(m?.within)} |`;
+      return `| ${c.arm}${c.versus ? ` vs ${c.versus}` : ""} | ${c.endpoint}${readLabel(c)} | ${value(c.endpoint, c.published)}${interval(c.endpoint, c.ci)}${c.certainty ? ` [${c.certainty}]` : ""} | ${value(c.endpoint, c.simulated)}${interval(c.endpoint, c.simulated_ci)}${c.central_review ? ` (central review; investigator-read ${value(c.endpoint, c.central_review.investigator)})` : ""} | ${yesNo(c.within)} | ${value(c.endpoint, m?.simulated)}${m?.pfs_at_published_median ? ` (PFS at ${num(c.published)} mo: ${pct(m.pfs_at_published_median.value)})` : ""} | ${yesNo(m?.within)} |`;
     });
   return [
     `### ${r.trial}`,
@@ -218,7 +235,7 @@ function leaveOneOutSection(vpop: VpopFile): string[] {
       const err = isRate && t.calibrated !== null ? 100 * (t.calibrated - t.published) : null;
       if (t.endpoint === "ORR" && err !== null) errors.push(Math.abs(err));
       rows.push(
-        `| ${l.trial} | ${t.arm} | ${t.endpoint}${t.data_cut_weeks ? ` (week ${t.data_cut_weeks})` : ""} | ${value(t.endpoint, t.published)} | ${t.endpoint === "median_PFS_months" ? `PFS(${t.published} mo) = ${pct(t.calibrated)} (target 50 %)` : pct(t.calibrated)} | ${err === null ? "—" : `${err >= 0 ? "+" : ""}${err.toFixed(1)}`} | ${l.effective_sample_size} |`,
+        `| ${l.trial} | ${t.arm} | ${t.endpoint}${readLabel(t)} | ${value(t.endpoint, t.published)} | ${t.endpoint === "median_PFS_months" ? `PFS(${t.published} mo) = ${pct(t.calibrated)} (target 50 %)` : pct(t.calibrated)} | ${err === null ? "—" : `${err >= 0 ? "+" : ""}${err.toFixed(1)}`} | ${l.effective_sample_size} |`,
       );
     }
   const within10 = errors.filter((e) => e <= 10).length;
@@ -281,7 +298,7 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
     return m.length
       ? m.map(
           (c) =>
-            `- ${c.trial}, ${c.arm}${c.versus ? ` vs ${c.versus}` : ""}, ${c.endpoint}${c.data_cut_weeks ? ` (week ${c.data_cut_weeks})` : ""}: published ${value(c.endpoint, c.published)}${interval(c.endpoint, c.ci)}, simulated ${value(c.endpoint, c.simulated)}.`,
+            `- ${c.trial}, ${c.arm}${c.versus ? ` vs ${c.versus}` : ""}, ${c.endpoint}${readLabel(c)}: published ${value(c.endpoint, c.published)}${interval(c.endpoint, c.ci)}, simulated ${value(c.endpoint, c.simulated)}.`,
         )
       : ["- none"];
   };
@@ -320,10 +337,12 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
     "prespecified final analysis, responses were assessed per immune-related response criteria (irRC) by the",
     "investigators instead of RECIST 1.1 by central review (Robert C, et al. J Clin Oncol 2017;35(15 suppl):9504",
     "[C]; the 7-year update calls the end point modified PFS). irRC counts progression only when a later scan",
-    "confirms it, so its PFS is longer. This report reads every KEYNOTE-006 end point with RECIST 1.1 by central",
-    "review (the trial file has one rule for the trial); the calibration weighs both figures, and no weighting of",
-    "one population can meet both exactly. Found on 2026-11-30, after these misses were known; not yet modelled",
-    "(a rule per published end point would be).",
+    "confirms it and adds new lesions to the burden instead of calling them progression, so its PFS is longer.",
+    "Found on 2026-11-30, after the first-report median misses were known. Since 2026-12-01 each published number",
+    "can name its own criteria: the first-report numbers are read with RECIST 1.1 by central review, the 5-year",
+    "numbers (ORR, CR, median PFS, PFS at 48 months, the PFS hazard ratio) with unidimensional irRC by investigator",
+    "(src/clinic/irrc.ts) throughout — an approximation of the published mix (RECIST 1.1 by central review up to the",
+    "final analysis, irRC by investigator after it), chosen from the source before the population was recalibrated.",
     "",
   ];
 }
@@ -346,8 +365,11 @@ function inSampleGap(results: readonly ReportedTrial[], vpops: ReadonlyMap<strin
       );
       const fresh = c ? c.simulated : null;
       if (fresh === null || fresh === undefined) continue;
-      const cut = t.data_cut_weeks ? ` (week ${t.data_cut_weeks})` : "";
-      rows.push({ label: `${t.trial}, ${t.arm}, ${t.endpoint}${cut}`, calibrated: t.calibrated, fresh });
+      rows.push({
+        label: `${t.trial}, ${t.arm}, ${t.endpoint}${readLabel(t)}`,
+        calibrated: t.calibrated,
+        fresh,
+      });
     }
   }
   if (rows.length === 0) return [];

@@ -60,6 +60,19 @@ describe("calibrated virtual populations", () => {
     expect(orr[0].prior!).toBeLessThan(orr[1].prior!);
   }, 120_000);
 
+  it("reads a value published with other criteria (irRC) with them: progression-free longer than RECIST 1.1", async () => {
+    const text = trialText(0.15).replace(
+      "published:\n",
+      "published:\n  - { arm: nivolumab, endpoint: PFS_6mo, value: 0.3 }\n  - { arm: nivolumab, endpoint: PFS_6mo, value: 0.3, criteria: irrc }\n",
+    );
+    const trial = parseTrial(text, "/tmp/c.yaml");
+    const vpop = await buildVpop({ cancer: "melanoma", trials: [trial], plausible: 80, seed: 3, threads: 1 });
+    const pfs = vpop.calibration.targets.filter((t) => t.endpoint === "PFS_6mo");
+    expect(pfs.map((t) => t.criteria ?? null)).toEqual([null, "irrc"]);
+    // irRC never dates progression before RECIST 1.1 (src/clinic/irrc.test.ts): a new lesion adds to the burden
+    expect(pfs[1].prior!).toBeGreaterThanOrEqual(pfs[0].prior!);
+  }, 120_000);
+
   it("draws patients in proportion to their weights", () => {
     const rand = seededRandom(1);
     const counts = [0, 0, 0];
