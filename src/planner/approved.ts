@@ -49,8 +49,14 @@ export function approvedCandidate(
   const toxicity = toxicityProxy(protocol, plan.personalization.patient, plan.tumorTypes ?? []);
   const burden = treatmentBurden(protocol);
   const summary = summarizeOutcome(outcome);
+  // the generated candidate's per-sample outcomes and score difference from the first choice do not hold for the
+  // edited protocol (its per-sample outcomes are its own simulation's)
+  const { scoreDifference: _difference, sampleOutcomes: _outcomes, ...generated } = c;
+  void _difference;
+  void _outcomes;
   return {
-    ...c,
+    ...generated,
+    ...(outcome.sampleOutcomes !== undefined ? { sampleOutcomes: outcome.sampleOutcomes } : {}),
     name: `${c.name} — edited on approval`,
     protocol,
     outcome: summary,

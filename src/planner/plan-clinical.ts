@@ -21,6 +21,7 @@ import {
 import { decisiveParameters } from "./clinical-posterior-summary.js";
 import type { PatientsLikeThis } from "./patients-like-this.js";
 import type { Personalization } from "./personalize.js";
+import type { ScoreDifference } from "./ties.js";
 import { INDEPENDENCE_ASSUMPTION } from "./toxicity-risk.js";
 
 export interface ClinicalPlanInfo extends Omit<ClinicalPersonalization, "samples"> {
@@ -49,6 +50,13 @@ export interface PriorSensitivity {
   readonly firstChoice: string;
   readonly widenedFirstChoice: string;
   readonly changed: boolean;
+  /**
+   * When the first choice changed: whether the widened first choice was tied with the plan's first choice within
+   * Monte Carlo error on the calibrated posterior (then the change is within the ranking's noise), and the score
+   * difference of the two on the widened posterior (first choice − widened first choice; ties.ts).
+   */
+  readonly widenedTiedWithFirst?: boolean;
+  readonly widenedScoreDifference?: ScoreDifference | null;
   readonly message: string;
 }
 

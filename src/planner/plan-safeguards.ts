@@ -19,6 +19,7 @@ import { simulateAll } from "./pool.js";
 import type { ToxicityProxy, TreatmentBurden } from "./rank.js";
 import { candidateScore } from "./score.js";
 import type { CandidateOutcome, SimulateCandidateInput } from "./simulate-candidate.js";
+import { differenceText, scoreDifference, type ScoreDifference } from "./ties.js";
 
 interface Scored {
   readonly cand: { readonly id: string; readonly name: string; readonly protocol: Protocol };
@@ -44,6 +45,8 @@ export async function clinicalSafeguards(
     onProgress?: (stage: string, done: number, total: number) => void;
   },
   firstOutcome: CandidateOutcome | undefined,
+  /** Each candidate's score difference from the first choice on the plan's posterior (plan-ties.ts). */
+  differences: ReadonlyMap<string, ScoreDifference> = new Map(),
 ): Promise<ClinicalPlanInfo> {
   const { samples: _s, ...rest } = clin;
   void _s;
@@ -71,6 +74,20 @@ export async function clinicalSafeguards(
       const changed = best.id !== top[0].cand.id;
       const name = (id: string) => top.find((t) => t.cand.id === id)!.cand.name;
       const widened = `every one of the ${wide.prior.plausible} plausible ${wide.prior.cancer} patients with equal weights (the priors before calibration) and no condition from the record (posterior ESS ${Math.round(wide.ess)})`;
+      // a change to a candidate the first choice was tied with is within the ranking's Monte Carlo error
+      const calibrated = changed ? differences.get(best.id) : undefined;
+      const widenedTiedWithFirst = calibrated?.tiedWithFirst ?? false;
+      const bi = top.findIndex((t) => t.cand.id === best.id);
+      const onWidened =
+        changed && outcomes[0].sampleOutcomes !== undefined && outcomes[bi].sampleOutcomes !== undefined
+          ? scoreDifference(
+              { score: compared[0].widenedScore, sampleOutcomes: outcomes[0].sampleOutcomes },
+              { score: best.widenedScore, sampleOutcomes: outcomes[bi].sampleOutcomes },
+              weights,
+              wide.ess,
+            )
+          : null;
+      const why = priorChangeReason(name(top[0].cand.id), name(best.id), calibrated, onWidened);
       sensitivity = {
         widened,
         ess: wide.ess,
@@ -78,8 +95,9 @@ export async function clinicalSafeguards(
         firstChoice: top[0].cand.id,
         widenedFirstChoice: best.id,
         changed,
+        ...(changed ? { widenedTiedWithFirst, widenedScoreDifference: onWidened } : {}),
         message: changed
-          ? `Prior sensitivity: with the prior widened to ${widened}, the first choice changes from ${name(top[0].cand.id)} to ${name(best.id)} (among the ${top.length} best): the ranking depends on the calibrated prior.`
+          ? `Prior sensitivity: with the prior widened to ${widened}, the first choice changes from ${name(top[0].cand.id)} to ${name(best.id)} (among the ${top.length} best)${why}`
           : `Prior sensitivity: with the prior widened to ${widened}, the first choice (${name(top[0].cand.id)}) stays first among the ${top.length} best.`,
       };
     }
@@ -97,6 +115,33 @@ export async function clinicalSafeguards(
         )
       : null;
   return { ...rest, ...decisive, sensitivity, population };
+}
+
+/**
+ * How the prior sensitivity line reads a changed first choice (the text after "the first choice changes from A to
+ * B (among the k best)"): a change is Monte Carlo noise when A and B are tied within Monte Carlo error on both the
+ * calibrated and the widened posterior (ties.ts); otherwise the ranking depends on the calibrated prior. The score
+ * differences (A − B, ± 1.96 Monte Carlo standard errors) are given either way.
+ */
+export function priorChangeReason(
+  first: string,
+  widenedFirst: string,
+  calibrated: ScoreDifference | undefined,
+  onWidened: ScoreDifference | null,
+): string {
+  const withinNoise = (calibrated?.tiedWithFirst ?? false) && (onWidened?.tiedWithFirst ?? true);
+  const detail = [
+    calibrated ? `calibrated posterior ${differenceText(calibrated)}` : "",
+    onWidened ? `widened posterior ${differenceText(onWidened)}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  if (withinNoise)
+    return `. ${widenedFirst} is tied with ${first} within Monte Carlo error on both posteriors (score difference ${detail}): the change lies within the ranking's Monte Carlo error and does not by itself show that the ranking depends on the calibrated prior.`;
+  const split = calibrated?.tiedWithFirst
+    ? "; tied on the calibrated posterior, separated on the widened one"
+    : "";
+  return `: the ranking depends on the calibrated prior${detail ? ` (score difference of ${first} over ${widenedFirst}, ± 1.96 Monte Carlo standard errors: ${detail}${split})` : ""}.`;
 }
 
 /** A tail of the calibration population's baseline burden beyond which the plan says it extrapolates [Immunoplan choice]. */

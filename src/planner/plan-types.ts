@@ -8,10 +8,12 @@ import type { CandidateDesign } from "./candidates.js";
 import type { ClinicalSample } from "./clinical-personalize.js";
 import type { ParameterSample, Personalization } from "./personalize.js";
 import type { ClinicalPlanInfo } from "./plan-clinical.js";
+import type { PlanTies } from "./plan-ties.js";
 import type { RankingWeights } from "./planning-data.js";
 import type { ToxicityProxy, TreatmentBurden } from "./rank.js";
 import type { CandidateOutcome } from "./simulate-candidate.js";
 import type { StartBurden } from "./start-burden.js";
+import type { ScoreDifference } from "./ties.js";
 
 export interface PlanOptions {
   /** Evaluation date and the plan's day 0 (ISO). Default today. */
@@ -60,6 +62,17 @@ export interface RankedCandidate {
   readonly toxicity: ToxicityProxy;
   readonly burden: TreatmentBurden;
   readonly score: number;
+  /**
+   * score(first choice) − score(this candidate) with its Monte Carlo standard error over the paired posterior
+   * samples, and whether the two are tied within that error (ties.ts); absent for the first choice itself.
+   */
+  readonly scoreDifference?: ScoreDifference;
+  /**
+   * Control and elimination at 12 months on each posterior sample, one character per sample in the samples' order
+   * (ties.ts: "0" neither, "1" control, "2" elimination, "3" both, "x" failed): the paired data of the ties, for
+   * the web app's re-ranking with other weights.
+   */
+  readonly sampleOutcomes?: string;
   readonly warnings: readonly string[];
   /** Burden bands (log10 cells at `days`, quantiles 5/25/50/75/95 %), kept for the explained candidates. */
   readonly bands?: {
@@ -134,6 +147,8 @@ export interface Plan {
   readonly clinical?: ClinicalPlanInfo;
   /** The clinical model's posterior samples (the patient on day 0), for re-simulating edited protocols. */
   readonly clinicalSamples?: readonly ClinicalSample[];
+  /** The candidates the first choice cannot be told apart from within Monte Carlo error (plan-ties.ts). */
+  readonly ties?: PlanTies;
   /** Warnings every page and report that shows the plan repeats (posterior not converged, prior-only decisive parameters). */
   readonly flags?: readonly string[];
 }

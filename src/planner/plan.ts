@@ -21,6 +21,7 @@ import { clinicalCannotKnow, clinicalNadir, clinicalPersonalization } from "./pl
 import { COMPONENTS, MODALITY_OF, present, stepAgents, without } from "./plan-explain.js";
 import { cannotKnow, unknownToxicityNote } from "./plan-notes.js";
 import { burdenTailFlag, clinicalSafeguards } from "./plan-safeguards.js";
+import { planTies, posteriorEss } from "./plan-ties.js";
 import {
   summarizeOutcome,
   type CandidateExplanation,
@@ -123,6 +124,13 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
   const treated = scored.filter((s) => s.cand.id !== "none");
   const explained = treated.slice(0, nExplain);
   const reference = scored.find((s) => s.cand.id === "none");
+  // the candidates the first choice cannot be told apart from at this posterior's size (paired samples)
+  const { differences, ties } = planTies(
+    scored.map((s) => ({ id: s.cand.id, score: s.score, sampleOutcomes: s.outcome.sampleOutcomes })),
+    explained[0]?.cand.id ?? null,
+    weights,
+    posteriorEss(pers),
+  );
   // ablations: each explained candidate without each of its steps
   const build = candidateBuilder(c, pers.patient, representative);
   const byId = new Map(scored.map((s) => [s.cand.id, s.outcome]));
@@ -196,6 +204,8 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     toxicity: s.tox,
     burden: s.burden,
     score: s.score,
+    ...(differences.has(s.cand.id) ? { scoreDifference: differences.get(s.cand.id) } : {}),
+    ...(s.outcome.sampleOutcomes !== undefined ? { sampleOutcomes: s.outcome.sampleOutcomes } : {}),
     warnings: s.cand.warnings.map((w) => `${w.message}${w.rule ? ` [${w.rule}]` : ""}`),
     ...(keepBands.has(s.cand.id)
       ? {
@@ -220,6 +230,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
         weights,
         opts,
         first?.outcome,
+        differences,
       )
     : undefined;
   const flags = [
@@ -288,6 +299,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     samples,
     model: clinical ? "clinical" : "core",
     ...(clinicalInfo ? { clinical: clinicalInfo, clinicalSamples: clinical!.clin.samples } : {}),
+    ...(ties ? { ties } : {}),
     flags,
   };
 }
