@@ -3,8 +3,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MELANOMA_CASE } from "../test-support/planning-case.js";
+import type { Plan } from "../planner/plan.js";
+import { planTies } from "../planner/plan-ties.js";
+import { renderPlanHtml } from "../planner/report-html.js";
 import type { CliIO } from "./io.js";
 import { runCliAsync } from "./main.js";
+import { planSummary } from "./plan-command.js";
 
 async function run(args: string[], cwd = mkdtempSync(path.join(tmpdir(), "immunoplan-plan-"))) {
   let out = "";
@@ -49,6 +53,65 @@ describe("immunoplan plan", () => {
     expect(plan.candidates).toHaveLength(8);
     expect(readFileSync(path.join(r.cwd, "plan.html"), "utf8")).toContain("<svg");
     expect(readFileSync(path.join(r.cwd, "plan.pdf")).subarray(0, 5).toString()).toBe("%PDF-");
+  }, 60_000);
+
+  it("shows the candidates tied with the first choice within Monte Carlo error (JSON, text, HTML)", async () => {
+    const r = await run([
+      "plan",
+      MELANOMA_CASE,
+      "--date",
+      "2026-11-24",
+      "--samples",
+      "8",
+      "--max-candidates",
+      "8",
+      "--threads",
+      "1",
+      "--out",
+      "plan.json",
+    ]);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(readFileSync(path.join(r.cwd, "plan.json"), "utf8")) as Plan;
+    const first = plan.candidates.find((c) => c.id === plan.recommended)!;
+    expect(plan.ties!.firstChoice).toBe(first.id);
+    expect(first.sampleOutcomes).toMatch(/^[0-3x]{8}$/);
+    expect(first.scoreDifference).toBeUndefined();
+    for (const c of plan.candidates.filter((k) => k !== first)) {
+      const d = c.scoreDifference!;
+      expect(d.value).toBeCloseTo(first.score - c.score, 12);
+      expect(d.tiedWithFirst).toBe(d.value === 0 || Math.abs(d.value) <= 1.96 * d.se);
+    }
+    expect(plan.ties!.tiedWithFirst).toEqual(
+      plan.candidates.filter((c) => c.scoreDifference?.tiedWithFirst).map((c) => c.id),
+    );
+    expect(r.out).toContain("vs first (± 1.96 SE)");
+    expect(r.out).toContain(plan.ties!.message);
+    // a second candidate with the first choice's predictions on every sample is tied with it, in every output
+    const copy = { ...first, id: "copy", name: "a copy of the first choice" };
+    const listed = [first, copy, ...plan.candidates.filter((c) => c !== first)].map((c, i) => ({
+      ...c,
+      rank: i + 1,
+    }));
+    const { differences, ties } = planTies(listed, first.id, plan.weights, plan.ties!.ess);
+    const tiedPlan: Plan = {
+      ...plan,
+      candidates: listed.map((c) => ({ ...c, scoreDifference: differences.get(c.id) })),
+      ties: ties!,
+    };
+    expect(differences.get("copy")).toEqual({ value: 0, se: 0, tiedWithFirst: true });
+    const text = planSummary(tiedPlan);
+    expect(text).toMatch(
+      /The first choice is not distinguishable from \d+ other candidates? at this posterior size/,
+    );
+    expect(text).toContain(
+      "#2 a copy of the first choice — tied with the first choice within Monte Carlo error (score difference 0.000 ± 0.000)",
+    );
+    expect(text).toMatch(/tied: 0\.000 ± 0\.000 {2}a copy of the first choice/);
+    const html = renderPlanHtml(tiedPlan);
+    expect(html).toContain(
+      "#2 a copy of the first choice — tied with the first choice within Monte Carlo error",
+    );
+    expect(html).toContain("<td>tied: 0.000 ± 0.000</td>");
   }, 60_000);
 
   it("rejects bad input with a one-line reason and exit code 2", async () => {

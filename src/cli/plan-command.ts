@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadCase } from "../clinic/case-file.js";
 import { planCase, type Plan } from "../planner/plan.js";
+import { tieCell, tieLines } from "../planner/plan-ties.js";
 import { parseWeights, planningData } from "../planner/planning-data.js";
 import { formatProbability as pct } from "../planner/report-figures.js";
 import { renderPlanHtml, toxicityPct, ttpText } from "../planner/report-html.js";
@@ -68,6 +69,7 @@ export function planSummary(plan: Plan): string {
           "P(best)",
           "P(grade≥3 AE)",
           "score",
+          ...(plan.ties ? ["vs first (± 1.96 SE)"] : []),
           "candidate",
         ],
         ...plan.candidates
@@ -80,11 +82,14 @@ export function planSummary(plan: Plan): string {
             pct(c.pBest),
             toxicityPct(c),
             c.score.toFixed(3),
+            ...(plan.ties ? [tieCell(plan, c)] : []),
             c.name,
           ]),
       ],
-      [true, true, true, false, true, true, true, false],
+      [true, true, true, false, true, true, true, ...(plan.ties ? [true] : []), false],
     ).map((l) => `  ${l}`),
+    // near the ranking's first choice: which candidates it cannot be told apart from at this posterior size
+    ...tieLines(plan).map((l, i) => (i === 0 ? `  ${l}` : `    ${l}`)),
   ];
   const x = plan.explanations[0];
   if (x) {

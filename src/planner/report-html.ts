@@ -8,6 +8,7 @@ import { stepDays } from "../therapy/protocol-schema.js";
 import { approvedPlanDocument, type ApprovedCandidate } from "./approved.js";
 import type { CandidateExplanation, OutcomeSummary, Plan, RankedCandidate } from "./plan.js";
 import { RHAT_LIMIT } from "./personalize.js";
+import { tieCell, tieLines } from "./plan-ties.js";
 import { clinicalSection } from "./report-clinical.js";
 import { burdenFigure, sldFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
 
@@ -82,6 +83,13 @@ ${c.warnings.length ? `<h4>Sequencing rules</h4><ul>${c.warnings.map((w) => `<li
 <ul>${x.cannotKnow.map((k) => `<li>${e(k)}</li>`).join("")}</ul>
 ${x.modelNotes.length ? `<details><summary>Model notes (unit conversions and assumptions)</summary><ul>${x.modelNotes.map((n) => `<li>${e(n)}</li>`).join("")}</ul></details>` : ""}
 </section>`;
+}
+
+/** The first choice's ties within Monte Carlo error, below the first choice (or nothing for plans made before them). */
+function tiesParagraph(plan: Plan): string {
+  const [line, ...tied] = tieLines(plan);
+  if (!line) return "";
+  return `<p class="ties">${e(line)}</p>${tied.length ? `<ul class="ties">${tied.map((t) => `<li>${e(t)}</li>`).join("")}</ul>` : ""}`;
 }
 
 /** P(grade ≥ 3 adverse event) of a candidate: "≥ 27 %" when some of its agents have no sourced rate. */
@@ -174,7 +182,7 @@ export function renderPlanHtml(source: Plan, opts: { readonly approved?: Approva
   const ranking = top
     .map(
       (c) =>
-        `<tr${c.id === plan.recommended ? ' class="rec"' : ""}><td>${c.rank}</td><td>${e(c.name)}<div class="src">${e(c.id)}</div></td>${outcomeCells(c.outcome, plan.horizonDays)}<td>${pct(c.pBest)}</td><td>${e(toxicityPct(c))}</td><td>${num(c.burden.score)}</td><td>${num(c.score)}</td></tr>`,
+        `<tr${c.id === plan.recommended ? ' class="rec"' : ""}><td>${c.rank}</td><td>${e(c.name)}<div class="src">${e(c.id)}</div></td>${outcomeCells(c.outcome, plan.horizonDays)}<td>${pct(c.pBest)}</td><td>${e(toxicityPct(c))}</td><td>${num(c.burden.score)}</td><td>${num(c.score)}</td>${plan.ties ? `<td>${e(tieCell(plan, c))}</td>` : ""}</tr>`,
     )
     .join("");
   const posterior = p.posterior
@@ -201,7 +209,8 @@ ${
   approval
     ? ""
     : recommended
-      ? `<p>Highest score under the weights below: <strong>${e(recommended.name)}</strong>. Predicted at 12 months: control ${pct(recommended.outcome.pControl[1])}, elimination ${pct(recommended.outcome.pElimination[1])}${reference ? `; without treatment: control ${pct(reference.outcome.pControl[1])}, median time to progression ${e(ttpText(reference.outcome, plan.horizonDays))}` : ""}.</p>`
+      ? `<p>Highest score under the weights below: <strong>${e(recommended.name)}</strong>. Predicted at 12 months: control ${pct(recommended.outcome.pControl[1])}, elimination ${pct(recommended.outcome.pElimination[1])}${reference ? `; without treatment: control ${pct(reference.outcome.pControl[1])}, median time to progression ${e(ttpText(reference.outcome, plan.horizonDays))}` : ""}.</p>` +
+        tiesParagraph(plan)
       : "<p>No candidate could be generated.</p>"
 }
 <ul>${plan.notes.map((n) => `<li>${e(n)}</li>`).join("")}</ul>
@@ -213,7 +222,8 @@ ${sldFigure(plan) ? `<figure>${sldFigure(plan)}</figure>` : ""}
     .join(
       ", ",
     )} (${e(plan.weightsSource)}). Control = no RECIST progression (sum of diameters ≥ 20 % and ≥ 5 mm above its nadir); elimination = fewer than one tumor cell. "Best" = lowest burden at day ${plan.horizonDays} in that sample.</p>
-<table><thead><tr><th>#</th><th>candidate</th><th>control 6 mo</th><th>control 12 mo</th><th>elimination 6 mo</th><th>elimination 12 mo</th><th>median time to progression</th><th>P(best)</th><th>P(grade ≥ 3 AE)</th><th>burden</th><th>score</th></tr></thead><tbody>${ranking}</tbody></table>
+<table><thead><tr><th>#</th><th>candidate</th><th>control 6 mo</th><th>control 12 mo</th><th>elimination 6 mo</th><th>elimination 12 mo</th><th>median time to progression</th><th>P(best)</th><th>P(grade ≥ 3 AE)</th><th>burden</th><th>score</th>${plan.ties ? "<th>vs the first choice (score difference ± 1.96 Monte Carlo SE)</th>" : ""}</tr></thead><tbody>${ranking}</tbody></table>
+${plan.ties ? `<p class="src">${e(plan.ties.method)}</p>` : ""}
 <p class="src">P(grade ≥ 3 AE): ${e(plan.toxicitySource)}. Burden score: ${e(plan.burdenSource)}.</p>
 <h2>${approval ? "The approved candidate and the alternatives considered" : "The recommendation and the best alternatives"}</h2>
 ${explained}

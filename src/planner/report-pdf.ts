@@ -10,6 +10,7 @@ import { stepDays, type Protocol } from "../therapy/protocol-schema.js";
 import { approvedPlanDocument } from "./approved.js";
 import type { PatientCopy } from "./patient-copy.js";
 import type { Plan } from "./plan.js";
+import { tieCell, tieLines } from "./plan-ties.js";
 import { clinicalLines, ppcFigure } from "./report-clinical.js";
 import { burdenFigure, sldFigure, formatProbability as pct, timelineFigure } from "./report-figures.js";
 import { convergenceNotice, toxicityPct, toxicityWords, ttpText, type ApprovalInfo } from "./report-html.js";
@@ -201,6 +202,8 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
     text(
       `Highest score: ${rec.name}. Predicted at 12 months: control ${pct(rec.outcome.pControl[1])}, elimination ${pct(rec.outcome.pElimination[1])}${ref ? `; without treatment: control ${pct(ref.outcome.pControl[1])}, median time to progression ${ttpText(ref.outcome, plan.horizonDays)}` : ""}.`,
     );
+  // the candidates the first choice cannot be told apart from, beside it
+  if (rec && !approval) tieLines(plan).forEach((l, i) => text(i === 0 ? l : `  - ${l}`));
   for (const n of plan.notes) text(`• ${n}`);
   const burden = burdenFigure(plan);
   const bs = svgSize(burden);
@@ -219,7 +222,8 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
   );
   doc.moveDown(0.3);
   // column starts and widths (the last column ends at the right margin): every header on one line, one y
-  const cols = [0, 22, 232, 285, 338, 391, 448];
+  const ties = plan.ties !== undefined;
+  const cols = ties ? [0, 22, 178, 226, 274, 316, 366, 410] : [0, 22, 232, 285, 338, 391, 448];
   const colWidth = (i: number) => (i + 1 < cols.length ? cols[i + 1] : width) - cols[i] - 4;
   const row = (cells: string[]) => {
     const y = doc.y;
@@ -231,7 +235,16 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
     doc.y = y + 12;
   };
   doc.font("Helvetica-Bold").fontSize(8.5);
-  row(["#", "candidate", "ctrl 12 mo", "elim 12 mo", "P(best)", "P(G≥3 AE)", "score"]);
+  row([
+    "#",
+    "candidate",
+    "ctrl 12 mo",
+    "elim 12 mo",
+    "P(best)",
+    "P(G≥3 AE)",
+    "score",
+    ...(ties ? ["vs #1 (± 1.96 SE)"] : []),
+  ]);
   doc.y += 2;
   doc.font("Helvetica").fontSize(8.5);
   for (const c of plan.candidates.slice(0, 15)) {
@@ -244,6 +257,7 @@ export function renderPlanPdf(source: Plan, opts: PdfOptions = {}): Promise<Buff
       pct(c.pBest),
       toxicityPct(c),
       c.score.toFixed(3),
+      ...(ties ? [tieCell(plan, c)] : []),
     ];
     row(cells);
   }
