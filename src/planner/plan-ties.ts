@@ -68,9 +68,7 @@ export function planTies(
       ess: Number.isFinite(ess) ? ess : first.sampleOutcomes.length,
       z: TIE_Z,
       tiedWithFirst: tied,
-      message:
-        tiesSentence(tied.length, nEff) ??
-        `The first choice's score differs from every other candidate's by more than ${TIE_Z} Monte Carlo standard errors of the paired difference (${Math.round(nEff)} effective samples).`,
+      message: tiesSentence(tied.length, nEff),
       method: TIES_METHOD,
     },
   };

@@ -96,10 +96,14 @@ export function scoreDifference(
   return { value: zero ? 0 : value, se, tiedWithFirst: zero || Math.abs(value) <= TIE_Z * se };
 }
 
-/** "the first choice is not distinguishable from N other candidates at this posterior size" (or null). */
-export function tiesSentence(tied: number, nEff: number): string | null {
-  if (tied <= 0) return null;
-  return `The first choice is not distinguishable from ${tied} other candidate${tied === 1 ? "" : "s"} at this posterior size (${Math.round(nEff)} effective samples): their score differences from it lie within 1.96 Monte Carlo standard errors of the paired difference, so their order among them is not determined by the model.`;
+/**
+ * The line near the first choice: "the first choice is not distinguishable from N other candidates at this posterior
+ * size", or that its score differs from every other candidate's by more than the Monte Carlo error.
+ */
+export function tiesSentence(tied: number, nEff: number): string {
+  if (tied <= 0)
+    return `The first choice's score differs from every other candidate's by more than ${TIE_Z} Monte Carlo standard errors of the paired difference (${Math.round(nEff)} effective samples).`;
+  return `The first choice is not distinguishable from ${tied} other candidate${tied === 1 ? "" : "s"} at this posterior size (${Math.round(nEff)} effective samples): their score differences from it lie within ${TIE_Z} Monte Carlo standard errors of the paired difference, so their order among them is not determined by the model.`;
 }
 
 /** A difference as the reports print it: "0.030 ± 0.040" (the ± is 1.96 standard errors). */

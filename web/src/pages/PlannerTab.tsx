@@ -3,6 +3,13 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { get } from "../api";
 import { LogPlot, PALETTE, type PlotLine } from "../components/LogPlot";
 import { candidateScore } from "../../../src/planner/score.js";
+import {
+  differenceText,
+  FAILED_SAMPLE,
+  scoreDifference,
+  tiesSentence,
+  type ScoreDifference,
+} from "../../../src/planner/ties.js";
 import { StatusBadge } from "../components/StatusBadge";
 import { fmt, formatQuantity, pct } from "../format";
 import { runJob, type Job } from "./CasePage";
@@ -45,11 +52,43 @@ export function PlannerTab({ caseId }: { caseId: string }) {
   const w = weights ?? plan?.weights ?? null;
   const ranked = useMemo(() => {
     if (!plan || !w) return [];
-    return [...plan.candidates]
+    const sorted = [...plan.candidates]
       .map((c) => ({ ...c, score: candidateScore(c.outcome, c.toxicity, c.burden, w) }))
       .sort((a, b) => b.score - a.score || a.toxicity.score - b.toxicity.score || a.id.localeCompare(b.id))
       .map((c, i) => ({ ...c, rank: i + 1 }));
+    // the first choice under these weights, and each candidate's score difference from it with its Monte Carlo
+    // error over the paired posterior samples (src/planner/ties.ts; plans made before it have no per-sample data)
+    const first = sorted.find((c) => c.id !== "none");
+    return sorted.map((c) => ({
+      ...c,
+      first: c === first,
+      difference:
+        first?.sampleOutcomes && c.sampleOutcomes && c !== first
+          ? scoreDifference(
+              { score: first.score, sampleOutcomes: first.sampleOutcomes },
+              { score: c.score, sampleOutcomes: c.sampleOutcomes },
+              w,
+              plan.ties?.ess ?? Infinity,
+            )
+          : null,
+    }));
   }, [plan, w]);
+  const tied = ranked.filter((c) => c.difference?.tiedWithFirst);
+  const firstSamples =
+    ranked
+      .find((c) => c.first)
+      ?.sampleOutcomes?.split(FAILED_SAMPLE)
+      .join("").length ?? 0;
+  const tiesLine =
+    plan?.ties && ranked.some((c) => c.difference)
+      ? tiesSentence(tied.length, Math.min(firstSamples, plan.ties.ess))
+      : null;
+  const vsFirst = (c: { first: boolean; difference: ScoreDifference | null }) =>
+    c.first
+      ? "first choice"
+      : c.difference
+        ? `${c.difference.tiedWithFirst ? "tied: " : ""}${differenceText(c.difference)}`
+        : "";
   const sel = ranked.find((c) => c.id === selected);
   return (
     <Stack>
@@ -148,6 +187,13 @@ export function PlannerTab({ caseId }: { caseId: string }) {
               </Text>
             </Group>
           )}
+          {tiesLine && (
+            <Text size="sm" data-testid="plan-ties">
+              {tiesLine}
+              {tied.length > 0 &&
+                ` Tied with the first choice: ${tied.map((c) => `#${c.rank} ${c.name} (score difference ${differenceText(c.difference!)})`).join("; ")}.`}
+            </Text>
+          )}
           <Table striped highlightOnHover aria-label="ranked candidates" fz="sm">
             <Table.Thead>
               <Table.Tr>
@@ -158,6 +204,7 @@ export function PlannerTab({ caseId }: { caseId: string }) {
                 <Table.Th>Median TTP</Table.Th>
                 <Table.Th>P(grade ≥ 3 AE)</Table.Th>
                 <Table.Th>Score</Table.Th>
+                {plan.ties && <Table.Th title={plan.ties.method}>vs first choice (± 1.96 SE)</Table.Th>}
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -179,6 +226,7 @@ export function PlannerTab({ caseId }: { caseId: string }) {
                       : `${c.toxicity.lowerBound ? "≥ " : ""}${pct(c.toxicity.pAny)}`}
                   </Table.Td>
                   <Table.Td>{c.score.toFixed(3)}</Table.Td>
+                  {plan.ties && <Table.Td>{vsFirst(c)}</Table.Td>}
                   <Table.Td>
                     <Button size="compact-xs" onClick={() => setSelected(c.id)} aria-label={`open ${c.id}`}>
                       Open

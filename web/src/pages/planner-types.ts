@@ -13,6 +13,8 @@ export interface Candidate {
   toxicity: { score: number; pAny?: number; lowerBound?: boolean };
   burden: { score: number };
   score: number;
+  /** Control and elimination at 12 months per posterior sample (src/planner/ties.ts), for the ties within Monte Carlo error. */
+  sampleOutcomes?: string;
   bands?: { days: number[]; quantiles: number[][] };
 }
 export type Weights = ScoreWeights;
@@ -44,6 +46,8 @@ export interface PlanDoc {
   samples: { set: Record<string, number>; initial: Record<string, number> }[];
   /** "clinical": the calibrated clinical model (predictions are made on the server); absent or "core": the core model. */
   model?: "clinical" | "core";
+  /** The first choice's ties within Monte Carlo error (plans made before them have none): the posterior's ESS. */
+  ties?: { ess: number; firstChoice: string; tiedWithFirst: string[]; message: string; method: string };
   /** Warnings the plan repeats wherever it is shown (not converged, decisive parameters from the prior only, prior sensitivity). */
   flags?: string[];
   explanations: {
