@@ -8,6 +8,7 @@ import { COMBINATION_CAVEAT } from "../planner/patients-like-this.js";
 import path from "node:path";
 import { loadCase } from "../clinic/case-file.js";
 import { planCase, type Plan } from "../planner/plan.js";
+import { tieCell, tieLines } from "../planner/plan-ties.js";
 
 export const PLANNING_CASES = [
   {
@@ -73,15 +74,18 @@ function caseSection(plan: Plan, what: string, file: string, seconds: number): s
     "",
     "### Ranking (first 8)",
     "",
-    "| # | candidate | response | control 6 mo | control 12 mo | elimination 12 mo | P(grade ≥ 3 AE) | score |",
-    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| # | candidate | response | control 6 mo | control 12 mo | elimination 12 mo | P(grade ≥ 3 AE) | score | vs first (± 1.96 SE) |",
+    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...plan.candidates
       .slice(0, 8)
       .map(
         (x) =>
-          `| ${x.rank} | ${x.name} | ${pct(x.outcome.pResponse)} | ${pct(x.outcome.pControl[0])} | ${pct(x.outcome.pControl[1])} | ${pct(x.outcome.pElimination[1])} | ${x.toxicity.lowerBound ? "≥ " : ""}${pct(x.toxicity.pAny)} | ${x.score.toFixed(3)} |`,
+          `| ${x.rank} | ${x.name} | ${pct(x.outcome.pResponse)} | ${pct(x.outcome.pControl[0])} | ${pct(x.outcome.pControl[1])} | ${pct(x.outcome.pElimination[1])} | ${x.toxicity.lowerBound ? "≥ " : ""}${pct(x.toxicity.pAny)} | ${x.score.toFixed(3)} | ${tieCell(plan, x) || "–"} |`,
       ),
     "",
+    // which candidates the first choice cannot be told apart from at this posterior size
+    ...tieLines(plan).map((l, i) => (i === 0 ? l : `- ${l}`)),
+    ...(plan.ties ? [""] : []),
   );
   const none = plan.candidates.find((x) => x.id === "none");
   if (none)
@@ -127,6 +131,17 @@ export async function planningReport(root: string): Promise<string> {
     "occult metastasis reaching 10 mm); elimination = fewer than one viable tumour cell. Toxicity probabilities come",
     "from the agents' label and trial rates (catalog/adverse-events.yaml). These are research-model predictions for",
     "decision support: the calibration reproduces trial populations, not this patient.",
+    "",
+    "**Ties within Monte Carlo error.** Every candidate is simulated on the same posterior samples, so a candidate",
+    "is compared with the first choice sample by sample (src/planner/ties.ts): the score difference D has the Monte",
+    "Carlo standard error SE = sd(d)/√n_eff, where d is the per-sample difference of w_control·control +",
+    "w_elimination·elimination at 12 months (toxicity and burden are the same on every sample and add no error) and",
+    "n_eff = min(samples, the posterior's effective sample size) — an assumption: a resampled duplicate carries no",
+    "information its original did not. A candidate with |D| ≤ 1.96·SE is shown as tied with the first choice (the",
+    "`vs first` column; `scoreDifference` and `ties` in the plan's JSON); the order among tied candidates is not",
+    "determined by the model at this posterior size, and the prior sensitivity line says when the widened first",
+    "choice is such a tie. Each candidate is compared with the first choice alone (no correction for multiple",
+    "comparisons), and the error counts the posterior's sampling only, not a rebuild of the population.",
     "",
   ];
   out.push(
