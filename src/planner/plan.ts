@@ -282,7 +282,10 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     excludedModalities: set.excludedModalities,
     notes: [
       ...flags,
-      ...(clinicalInfo?.sensitivity ? [clinicalInfo.sensitivity.message] : []),
+      // a changed first choice is among the flags already (listed first): not twice
+      ...(clinicalInfo?.sensitivity && !flags.includes(clinicalInfo.sensitivity.message)
+        ? [clinicalInfo.sensitivity.message]
+        : []),
       start.message,
       ...(clinicalInfo?.population ? [clinicalInfo.population.message] : []),
       ...set.notes,
