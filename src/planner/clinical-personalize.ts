@@ -9,6 +9,7 @@
  * The posterior samples are the patients carried forward to the plan's day 0.
  */
 import type { CaseRecord } from "../clinic/case-schema.js";
+import { daysBetween } from "../clinic/recist.js";
 import { seededRandom, weightedQuantile } from "../engine/statistics.js";
 import { drawWeighted } from "../population/arm-simulator.js";
 import { NEW_LESION_MM, occultLesions } from "../population/observe.js";
@@ -27,6 +28,7 @@ import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { conditionedPrior, type ConditionedPrior } from "./case-population.js";
 import { historyProtocol, type HistoryProtocol } from "./history-protocol.js";
+import { fitLeadIn, LEAD_IN_AFTER_END_DAYS, leadInStart } from "./lead-in.js";
 import { casePatient, PersonalizationError, tumorSeries, type TumorObservation } from "./personalize.js";
 import { posteriorSummary, type ClinicalPosteriorEntry } from "./clinical-posterior-summary.js";
 
@@ -70,6 +72,8 @@ export interface ClinicalPersonalization {
     readonly plausible: number;
   };
   readonly anchor: { readonly date: string; readonly lesions: number };
+  /** A treatment before the first scan used, simulated from its start (lead-in.ts); null without one. */
+  readonly leadIn: { readonly from: string; readonly days: number; readonly unmatched: number } | null;
   readonly history: Pick<HistoryProtocol, "simulated" | "notSimulated">;
   readonly observations: readonly TumorObservation[];
   readonly excluded: readonly { readonly date: string; readonly reason: string }[];
@@ -219,10 +223,17 @@ export function personalizeClinical(
   const firstNew = later.findIndex((l) => l.newLesion);
   const noNewLesion = firstNew < 0 ? later : later.slice(0, firstNew);
   const span = -used[0].day;
-  const history = historyProtocol(c, used[0].date, opts.startDate);
+  // a treatment that ended shortly before the first scan used is simulated from its start (lead-in.ts)
+  const leadFrom = leadInStart(c, used[0].date);
+  const lead = leadFrom ? daysBetween(leadFrom, used[0].date) : 0;
+  const off = span + lead;
+  const history = historyProtocol(c, leadFrom ?? used[0].date, opts.startDate);
   const protocol: Protocol = history.protocol ?? { name: "no treatment", phases: [] };
   const inputs = compileClinical(protocol, patient);
-  const days = [0, ...later.map((l) => l.obs.day + span), span].filter((d, i, a) => i === 0 || d > a[i - 1]);
+  const days = [0, ...(lead > 0 ? [lead] : []), ...later.map((l) => l.obs.day + off), off].filter(
+    (d, i, a) => i === 0 || d > a[i - 1],
+  );
+  const anchorDiameters = new Map(measured.map((m) => [m.id, m.diameterMm] as const));
   const dayIndex = (d: number) => days.indexOf(d);
 
   const rand = seededRandom(opts.seed ?? 1);
@@ -239,22 +250,29 @@ export function personalizeClinical(
     newLesion: boolean;
   }[] = [];
   let failures = 0;
+  let unmatched = 0;
   for (const i of members) {
-    const vp = withLesions(prior.patients[i], measured);
+    let vp: VirtualPatient;
     let course: GroupCourse;
     try {
+      if (lead > 0) {
+        const fit = fitLeadIn(prior.patients[i], measured, protocol, inputs, lead);
+        vp = fit.vp;
+        if (!fit.matched) unmatched += counts.get(i)!;
+      } else vp = withLesions(prior.patients[i], measured);
       course = simulatePatient(vp, protocol, days, inputs, undefined, 1e-3);
     } catch {
       failures += counts.get(i)!;
       continue;
     }
-    let ll = 0;
+    // with a lead-in the first scan used is a reading like the others (its sum matched, its lesions not each)
+    let ll = lead > 0 ? scanLogLik(anchorDiameters, ids, nodal, lesionsAt(vp, course, dayIndex(lead))) : 0;
     for (const l of later)
-      ll += scanLogLik(l.diameters, ids, nodal, lesionsAt(vp, course, dayIndex(l.obs.day + span)));
+      ll += scanLogLik(l.diameters, ids, nodal, lesionsAt(vp, course, dayIndex(l.obs.day + off)));
     const occult = occultLesions(vp);
     const detect = lesionCells(NEW_LESION_MM, vp.parameters.rho);
     const newLesion = noNewLesion.some((l) =>
-      occultReached(occult, course, dayIndex(l.obs.day + span), detect),
+      occultReached(occult, course, dayIndex(l.obs.day + off), detect),
     );
     runs.push({ vp, course, ll, count: counts.get(i)!, newLesion });
   }
@@ -286,7 +304,7 @@ export function personalizeClinical(
     return (f.Ss ?? 0) + (f.Rs ?? 0) + (f.Qs ?? 0) + (f.Sl ?? 0) + (f.Rl ?? 0) + (f.Ql ?? 0);
   });
   const ppcScans: ScanCheck[] = used.map((o, j) => {
-    const idx = j === 0 ? 0 : dayIndex(o.day + span);
+    const idx = j === 0 ? dayIndex(lead) : dayIndex(o.day + off);
     const sld = runs.map((r) => lesionsAt(r.vp, r.course, idx).reduce((a, b) => a + b, 0));
     const lo = weightedQuantile(sld, w, 0.05);
     const hi = weightedQuantile(sld, w, 0.95);
@@ -306,6 +324,11 @@ export function personalizeClinical(
   });
   const checked = ppcScans.slice(1);
   const notes = [
+    ...(lead > 0
+      ? [
+          `treatment before the first scan used: simulated from ${leadFrom} (${lead} days before it), each virtual patient's lesions scaled so that its sum of diameters on ${used[0].date} is the measured one${unmatched ? ` (${unmatched} of ${nDraw - failures} could not reach it with lesions 1/8–8 times the measured diameters: their reading of that scan weighs against them)` : ""}`,
+        ]
+      : []),
     ...history.notSimulated.map((n) => `not simulated: ${n}`),
     ...(prior.relaxed.length
       ? [`too few virtual patients share every condition of the record: relaxed ${prior.relaxed.join(", ")}`]
@@ -326,7 +349,7 @@ export function personalizeClinical(
       : []),
   ];
   return {
-    method: `importance sampling: ${nDraw} draws from the calibrated ${prior.cancer} population conditioned on the record, each given the patient's lesions at the first scan used, simulated through the recorded treatments and weighted by the likelihood of every later lesion measurement (log-normal: reader SD ${READER_SD} [Yoon 2016] and model SD ${MODEL_SD} [assumption]) and excluded when an occult metastasis reaches ${NEW_LESION_MM} mm by a scan that shows no new lesion; ${nSamples} samples resampled in proportion to the weights`,
+    method: `importance sampling: ${nDraw} draws from the calibrated ${prior.cancer} population conditioned on the record, each given the patient's lesions at the first scan used${lead > 0 ? ` (scaled back to ${leadFrom}, the start of a treatment that ended less than ${LEAD_IN_AFTER_END_DAYS} days before that scan, so that the simulated sum of diameters matches it)` : ""}, simulated through the recorded treatments and weighted by the likelihood of every later lesion measurement (log-normal: reader SD ${READER_SD} [Yoon 2016] and model SD ${MODEL_SD} [assumption]) and excluded when an occult metastasis reaches ${NEW_LESION_MM} mm by a scan that shows no new lesion; ${nSamples} samples resampled in proportion to the weights`,
     patient,
     prior: {
       cancer: prior.cancer,
@@ -339,6 +362,7 @@ export function personalizeClinical(
       plausible: prior.patients.length,
     },
     anchor: { date: used[0].date, lesions: measured.length },
+    leadIn: lead > 0 ? { from: leadFrom!, days: lead, unmatched } : null,
     history: { simulated: history.simulated, notSimulated: history.notSimulated },
     observations: used,
     excluded,
