@@ -98,20 +98,24 @@ describe("immunoplan plan", () => {
       candidates: listed.map((c) => ({ ...c, scoreDifference: differences.get(c.id) })),
       ties: ties!,
     };
-    expect(differences.get("copy")).toEqual({ value: 0, se: 0, tiedWithFirst: true });
+    // the same outcome on every sample: the efficacy difference is bounded by the rule of three (src/planner/ties.ts)
+    const copyDiff = differences.get("copy")!;
+    expect(copyDiff.value).toBe(0);
+    expect(copyDiff.tiedWithFirst).toBe(true);
+    const pm = (1.96 * copyDiff.se).toFixed(3);
     const text = planSummary(tiedPlan);
     expect(text).toMatch(
       /The first choice is not distinguishable from \d+ other candidates? at this posterior size/,
     );
     expect(text).toContain(
-      "#2 a copy of the first choice — tied with the first choice within Monte Carlo error (score difference 0.000 ± 0.000)",
+      `#2 a copy of the first choice — tied with the first choice within Monte Carlo error (score difference 0.000 ± ${pm})`,
     );
-    expect(text).toMatch(/tied: 0\.000 ± 0\.000 {2}a copy of the first choice/);
+    expect(text).toContain(`tied: 0.000 ± ${pm}  a copy of the first choice`);
     const html = renderPlanHtml(tiedPlan);
     expect(html).toContain(
       "#2 a copy of the first choice — tied with the first choice within Monte Carlo error",
     );
-    expect(html).toContain("<td>tied: 0.000 ± 0.000</td>");
+    expect(html).toContain(`<td>tied: 0.000 ± ${pm}</td>`);
   }, 60_000);
 
   it("rejects bad input with a one-line reason and exit code 2", async () => {

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadCase } from "../clinic/case-file.js";
+import { MIN_POSTERIOR_ESS } from "../planner/clinical-personalize.js";
 import { planCase, type Plan } from "../planner/plan.js";
 import { tieCell, tieLines } from "../planner/plan-ties.js";
 import { parseWeights, planningData } from "../planner/planning-data.js";
@@ -51,7 +52,13 @@ export function planSummary(plan: Plan): string {
   const lines = [
     `Plan for case ${plan.caseId} (day 0 = ${plan.date}) — ${plan.disclaimer}`,
     "",
-    `Personalized model: ${plan.personalization.observations.length} scan(s), tumor cells on day 0 ${plan.personalization.burdenAtStart.median.toExponential(2)} (95 % ${plan.personalization.burdenAtStart.lower95.toExponential(1)}–${plan.personalization.burdenAtStart.upper95.toExponential(1)}); ${plan.personalization.converged ? "MCMC converged" : "MCMC NOT converged (R-hat ≥ 1.1)"}`,
+    `Personalized model: ${plan.personalization.observations.length} scan(s), tumor cells on day 0 ${plan.personalization.burdenAtStart.median.toExponential(2)} (95 % ${plan.personalization.burdenAtStart.lower95.toExponential(1)}–${plan.personalization.burdenAtStart.upper95.toExponential(1)}); ${
+      plan.clinical
+        ? `importance sampling, effective sample size ${plan.clinical.ess.toFixed(0)}: ${plan.clinical.converged ? "converged" : `NOT converged (< ${MIN_POSTERIOR_ESS})`}`
+        : plan.personalization.converged
+          ? "MCMC converged"
+          : "MCMC NOT converged (R-hat ≥ 1.1)"
+    }`,
     `${plan.candidates.length} candidates × ${plan.personalization.samples} samples (${plan.simulations} simulations); weights ${Object.entries(
       plan.weights,
     )

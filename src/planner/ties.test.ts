@@ -51,23 +51,43 @@ describe("scoreDifference", () => {
     ).toBeNull();
   });
 
-  it("ties identical predictions (SE 0, difference 0) and separates a constant difference (SE 0, difference ≠ 0)", () => {
+  it("bounds the efficacy difference by the rule of three when the outcomes agree on every sample", () => {
+    const outcomes = "1101".repeat(25); // 100 samples
     const same = scoreDifference(
-      { score: 0.8, sampleOutcomes: "1101" },
-      { score: 0.8, sampleOutcomes: "1101" },
+      { score: 0.8, sampleOutcomes: outcomes },
+      { score: 0.8, sampleOutcomes: outcomes },
       w,
-      50,
+      Infinity,
     )!;
-    expect(same).toEqual({ value: 0, se: 0, tiedWithFirst: true });
-    // the same outcomes on every sample, a lower toxicity only: known exactly, not a tie
-    const tox = scoreDifference(
-      { score: 0.8, sampleOutcomes: "1101" },
-      { score: 0.78, sampleOutcomes: "1101" },
+    // (|w_control| + |w_elimination|)·3/n_eff is the 95 % bound, i.e. 1.96 SE
+    const bound = ((Math.abs(w.control) + Math.abs(w.elimination)) * 3) / 100;
+    expect(same.value).toBe(0);
+    expect(same.se * 1.96).toBeCloseTo(bound, 12);
+    expect(same.tiedWithFirst).toBe(true);
+    // the same outcomes on every sample and a lower toxicity: within the bound a tie, beyond it not
+    const small = scoreDifference(
+      { score: 0.8, sampleOutcomes: outcomes },
+      { score: 0.8 - bound / 2, sampleOutcomes: outcomes },
       w,
-      50,
+      Infinity,
     )!;
-    expect(tox.se).toBe(0);
-    expect(tox.tiedWithFirst).toBe(false);
+    expect(small.tiedWithFirst).toBe(true);
+    const large = scoreDifference(
+      { score: 0.8, sampleOutcomes: outcomes },
+      { score: 0.8 - bound * 2, sampleOutcomes: outcomes },
+      w,
+      Infinity,
+    )!;
+    expect(large.tiedWithFirst).toBe(false);
+    // a smaller posterior widens the bound
+    expect(
+      scoreDifference(
+        { score: 0.8, sampleOutcomes: outcomes },
+        { score: 0.8, sampleOutcomes: outcomes },
+        w,
+        10,
+      )!.se,
+    ).toBeCloseTo((same.se * 100) / 10, 12);
   });
 
   it("prints the difference with 1.96 standard errors", () => {
@@ -90,7 +110,12 @@ describe("planTies", () => {
 
   it("ties two identical candidates and not a clearly better one", () => {
     const { differences, ties } = planTies(ranked, "A", w, Infinity);
-    expect(differences.get("A-copy")).toEqual({ value: 0, se: 0, tiedWithFirst: true });
+    // identical outcomes on all 100 samples: the rule-of-three bound (1 + 0.5)·3/100 is 1.96 SE
+    expect(differences.get("A-copy")).toEqual({
+      value: 0,
+      se: expect.closeTo(0.045 / 1.96, 12),
+      tiedWithFirst: true,
+    });
     // C − A: d = −1 on 20 samples, 0 on 80: mean −0.2, sd √(20·0.64 + 80·0.04)/99 = √(16/99); SE 0.0402
     const dc = differences.get("C")!;
     expect(dc.value).toBeCloseTo(-0.2, 12);

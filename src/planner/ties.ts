@@ -16,8 +16,10 @@
  * [Immunoplan assumption: the posterior is drawn by resampling importance weights (or by thinning MCMC draws), and a
  * resampled duplicate carries no information its original did not; the Kish ESS (or the MCMC ESS) is the
  * information content]. B is tied with the first choice when |D| ≤ 1.96·SE (a 95 % two-sided interval of the
- * difference contains 0); SE = 0 with D = 0 is a tie too (identical predictions), SE = 0 with D ≠ 0 is not (the
- * outcomes agree sample by sample and toxicity or burden alone separate them). Each candidate is compared with the
+ * difference contains 0). When the two candidates' outcomes agree on every sample, the sample SD is 0 but the
+ * efficacy difference is not known to be 0: its 95 % bound from the rule of three, (|w_control| + |w_elimination|)·
+ * 3/n_eff, stands for 1.96·SE, so a toxicity or burden difference smaller than that bound is a tie (until
+ * 2026-12-01 such a pair was "separated" by toxicity alone: 0.005 ± 0.000). Each candidate is compared with the
  * first choice alone, without a correction for multiple comparisons: "tied" means "not distinguishable from the
  * first choice at this posterior size", not "equivalent".
  *
@@ -89,7 +91,12 @@ export function scoreDifference(
   if (n < 2) return null;
   const sd = Math.sqrt(Math.max(0, m2) / (n - 1));
   const nEff = Math.min(n, ess > 0 ? ess : n);
-  const se = sd / Math.sqrt(nEff);
+  let se = sd / Math.sqrt(nEff);
+  // no discordant sample: the sample SD is 0, but the efficacy difference is only known to be small. A discordant
+  // sample moves d by at most |w_control| + |w_elimination|, and with none among n_eff the 95 % upper bound of the
+  // discordance rate is 3/n_eff (the rule of three; Hanley & Lippman-Hand, JAMA 1983;249:1743-5): the bound is
+  // expressed as a standard error (bound / 1.96) so that the tie rule and the reports read it as any other
+  if (m2 === 0 && mean === 0) se = ((Math.abs(w.control) + Math.abs(w.elimination)) * 3) / nEff / TIE_Z;
   const value = first.score - other.score;
   // rounding of the scores (sums of weighted probabilities) must not split identical candidates
   const zero = Math.abs(value) <= 1e-12;
