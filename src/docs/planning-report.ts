@@ -52,7 +52,7 @@ function caseSection(plan: Plan, what: string, file: string, seconds: number): s
     "",
     `- Prior: the calibrated ${c.prior.cancer} population (${c.prior.plausible} plausible patients) conditioned on ${c.prior.applied.join(", ") || "nothing"}${c.prior.relaxed.length ? `; relaxed: ${c.prior.relaxed.join(", ")}` : ""} (prior ESS ${Math.round(c.prior.ess)}). The record: ${c.prior.conditions.join("; ") || "no covariate of the population"}.`,
     `- Treatments simulated ${c.leadIn ? `from ${c.leadIn.from} (a treatment that acts on the first scan used, ${c.anchor.date}: the lesions are scaled back to that day so that the model meets that scan)` : `between the first scan used (${c.anchor.date})`} and day 0: ${c.history.simulated.join("; ") || "none"}${c.history.notSimulated.length ? `; not simulated: ${c.history.notSimulated.join("; ")}` : ""}.`,
-    `- Posterior: ${c.drawn} virtual patients simulated, effective sample size **${Math.round(c.ess)}** (${c.converged ? "converged" : "**not converged**"}); tumour cells on day 0 ${sig(c.burdenAtStart.median)} (95 % ${sig(c.burdenAtStart.lower95)}–${sig(c.burdenAtStart.upper95)}). ${plan.startBurden.message}`,
+    `- Posterior: ${c.drawn} draws, ${c.distinct} distinct virtual patients simulated, effective sample size **${Math.round(c.ess)}** (${c.converged ? "converged" : "**not converged**"}); tumour cells on day 0 ${sig(c.burdenAtStart.median)} (95 % ${sig(c.burdenAtStart.lower95)}–${sig(c.burdenAtStart.upper95)}). ${plan.startBurden.message}`,
     "",
     "| parameter | prior median (90 %) | posterior median (90 %) | informed by the scans |",
     "| --- | --- | --- | --- |",

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { melanomaCase } from "../test-support/planning-case.js";
-import { conditionedPrior, MIN_PRIOR_ESS, RELAX_STEPS } from "./case-population.js";
+import { BURDEN_BANDWIDTH, conditionedPrior, MIN_PRIOR_ESS, RELAX_STEPS } from "./case-population.js";
 
 const DATE = "2026-11-30";
 const c = melanomaCase();
@@ -36,7 +36,9 @@ describe("conditionedPrior: relaxing the record's conditions", () => {
   }
 
   it("a softly relaxed condition still tilts the prior towards the virtual patients who share it", () => {
-    const p = conditionedPrior(c, DATE)!;
+    // with the burden kernel at the case's first scan (48 mm), as the personalization conditions it (without the
+    // kernel the population rebuilt on 2026-12-01 meets every condition: nothing is relaxed)
+    const p = conditionedPrior(c, DATE, undefined, 48)!;
     const soft = p.relaxed.map(parse).find((r) => r.name === "LDH above normal" && r.eps < 1);
     expect(soft).toBeDefined();
     let shared = 0;
@@ -45,11 +47,14 @@ describe("conditionedPrior: relaxing the record's conditions", () => {
     p.weights.forEach((w, i) => {
       const ldh = p.patients[i].covariates.ldh_elevated;
       if (ldh) shared += w;
-      calibratedTotal += p.vpop.patients[i].weight;
-      if (ldh) calibratedShared += p.vpop.patients[i].weight;
+      // the calibrated population under the same burden kernel
+      const z = Math.log(p.patients[i].covariates.sld_mm / 48) / BURDEN_BANDWIDTH;
+      const b = p.vpop.patients[i].weight * Math.exp(-0.5 * z * z);
+      calibratedTotal += b;
+      if (ldh) calibratedShared += b;
     });
     const base = calibratedShared / calibratedTotal;
-    // the odds of LDH above normal are about 1/eps times those of the calibrated population (the other conditions,
+    // the odds of LDH above normal are about 1/eps times those of the calibrated population under the same kernel (the other conditions,
     // correlated with LDH, move them too: 10 % allowed)
     const odds = (x: number) => x / (1 - x);
     expect(odds(shared) / odds(base)).toBeGreaterThan(0.9 / soft!.eps);

@@ -18,7 +18,6 @@ const DATE = "2026-11-30";
 const planned = planCase(melanomaCase(), {
   date: DATE,
   samples: 40,
-  priorDraws: 400,
   maxCandidates: 8,
   threads: 1,
   explain: 1,
