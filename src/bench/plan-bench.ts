@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     `planning benchmark: ${inputs.length} candidates × ${clin.clin.samples.length} samples × 365 days (${distinct} distinct samples: a copy of a resampled virtual patient is solved once per candidate, ${inputs.length * distinct} solves)`,
   );
   console.log(
-    `  clinical model: personalization (importance sampling, 1,000 prior draws through the patient's history): ${tFit.toFixed(2)} s; candidate generation: ${tGen.toFixed(2)} s`,
+    `  clinical model: personalization (importance sampling, ${clin.clin.drawn.toLocaleString("en")} prior draws, ${clin.clin.distinct} distinct virtual patients through the patient's history): ${tFit.toFixed(2)} s; candidate generation: ${tGen.toFixed(2)} s`,
   );
   const before = loadNote();
   const cpu: number[] = [];
