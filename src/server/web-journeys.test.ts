@@ -226,6 +226,14 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await page.getByRole("button", { name: "Plan candidate protocols" }).click();
     await page.getByRole("table", { name: "ranked candidates" }).waitFor({ timeout: 120_000 });
     await page.screenshot({ path: path.join(SHOTS, "planner-ranking.png"), fullPage: true });
+    // ties within Monte Carlo error: the first row is the first choice, and one line says from how many candidates it
+    // cannot be told apart at this posterior size (or that it can from every one)
+    await expect(
+      page.getByRole("table", { name: "ranked candidates" }).locator("tbody tr").first().textContent(),
+    ).resolves.toContain("first choice");
+    await expect(page.getByTestId("plan-ties").textContent()).resolves.toMatch(
+      /^The first choice (is not distinguishable from \d+ other candidates? at this posterior size|'s score differs from every other candidate's by more than)/,
+    );
     // the patient's model: the scans it was fitted to and the posterior of every parameter, with its origin
     await page
       .getByRole("table", { name: "posterior" })
