@@ -12,6 +12,7 @@ import { runTrial, simulatorPopulation, TrialInputError, type TrialResult } from
 import type { ArmSimulator, CancerType } from "../population/types.js";
 import { armSimulatorFor } from "../population/arm-simulator.js";
 import { VpopError } from "../population/vpop-file.js";
+import { readLabel } from "../population/published-read.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const TRIAL_USAGE = `immunoplan trial simulate TRIAL [options]   an in-silico trial from a trial file (trials/calibration/)
@@ -69,7 +70,7 @@ export function trialSummary(r: TrialResult): string {
     lines.push("", "published vs simulated:");
     for (const c of r.comparisons)
       lines.push(
-        `  ${c.arm} ${c.endpoint}: published ${c.published}${c.ci ? ` [${c.ci[0]}, ${c.ci[1] ?? "NR"}]` : ""}, simulated ${c.simulated === null ? "—" : +c.simulated.toPrecision(3)} — ${c.within === null ? c.rule : `${c.within ? "within" : "OUTSIDE"} (${c.rule})`}`,
+        `  ${c.arm} ${c.endpoint}${readLabel(c)}: published ${c.published}${c.ci ? ` [${c.ci[0]}, ${c.ci[1] ?? "NR"}]` : ""}, simulated ${c.simulated === null ? "—" : +c.simulated.toPrecision(3)} — ${c.within === null ? c.rule : `${c.within ? "within" : "OUTSIDE"} (${c.rule})`}`,
       );
   }
   return lines.join("\n") + "\n";

@@ -12,6 +12,7 @@ import { burdenCheckSection } from "./burden-check.js";
 import { calibrationDisclosures } from "./calibration-disclosures.js";
 import { doseCheckSection } from "./dose-check.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
+import { readLabel } from "../population/published-read.js";
 import { pfsSvg, waterfallSvg } from "../population/trial-report.js";
 import { runTrial, type Comparison, type TrialResult } from "../population/trial-run.js";
 import { CANCER_TYPES } from "../population/types.js";
@@ -77,22 +78,6 @@ export interface CalibrationReport {
 
 const comparisonKey = (c: Comparison) =>
   `${c.arm}|${c.versus ?? ""}|${c.endpoint}|${c.data_cut_weeks ?? ""}|${c.criteria ?? ""}`;
-
-const CRITERIA_LABEL: Readonly<Record<string, string>> = {
-  "recist1.1": "RECIST 1.1",
-  irecist: "iRECIST",
-  irrc: "irRC",
-  lugano2014: "Lugano 2014",
-};
-
-/** How a published number read the scans, when the file says: " (week 34)", " (irRC)", " (week 34, irRC)". */
-const readLabel = (c: { readonly data_cut_weeks?: number | null; readonly criteria?: string }) => {
-  const parts = [
-    ...(c.data_cut_weeks ? [`week ${c.data_cut_weeks}`] : []),
-    ...(c.criteria ? [CRITERIA_LABEL[c.criteria] ?? c.criteria] : []),
-  ];
-  return parts.length ? ` (${parts.join(", ")})` : "";
-};
 
 export async function calibrationReport(root: string, imagesDir: string): Promise<CalibrationReport> {
   const calDir = path.join(root, "trials", "calibration");

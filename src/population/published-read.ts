@@ -44,3 +44,19 @@ export const readSettings = (base: EvaluationSettings, r: Read): EvaluationSetti
   ...(r.cutDay !== undefined ? { cutDay: r.cutDay } : {}),
   ...(r.criteria !== undefined ? { criteria: r.criteria } : {}),
 });
+
+export const CRITERIA_LABEL: Readonly<Record<string, string>> = {
+  "recist1.1": "RECIST 1.1",
+  irecist: "iRECIST",
+  irrc: "irRC",
+  lugano2014: "Lugano 2014",
+};
+
+/** How a published number read the scans, when the file says: " (week 34)", " (irRC)", " (week 34, irRC)". */
+export const readLabel = (c: { readonly data_cut_weeks?: number | null; readonly criteria?: string }) => {
+  const parts = [
+    ...(c.data_cut_weeks ? [`week ${c.data_cut_weeks}`] : []),
+    ...(c.criteria ? [CRITERIA_LABEL[c.criteria] ?? c.criteria] : []),
+  ];
+  return parts.length ? ` (${parts.join(", ")})` : "";
+};

@@ -7,6 +7,7 @@
 import { renderSvgPlot } from "../plot/svg.js";
 import type { ArmOutcomes, Estimate } from "./trial-outcomes.js";
 import type { TrialResult } from "./trial-run.js";
+import { readLabel } from "./published-read.js";
 
 const COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"];
 
@@ -130,7 +131,7 @@ export function trialHtml(r: TrialResult): string {
   const compRows = r.comparisons
     .map(
       (c) =>
-        `<tr class="${c.within === null ? "" : c.within ? "ok" : "off"}"><td>${esc(c.arm)}${c.versus ? ` vs ${esc(c.versus)}` : ""}</td><td>${esc(c.endpoint)}</td>` +
+        `<tr class="${c.within === null ? "" : c.within ? "ok" : "off"}"><td>${esc(c.arm)}${c.versus ? ` vs ${esc(c.versus)}` : ""}</td><td>${esc(c.endpoint)}${esc(readLabel(c))}</td>` +
         `<td>${fmt(c.endpoint, c.published)}${c.ci ? ` (${fmt(c.endpoint, c.ci[0])}–${c.ci[1] === null ? "NR" : fmt(c.endpoint, c.ci[1])})` : ""}${c.certainty ? ` [${c.certainty}]` : ""}</td>` +
         `<td>${fmt(c.endpoint, c.simulated)}</td><td>${c.within === null ? "not simulated" : c.within ? "yes" : "no"}</td><td>${esc(c.rule)}</td></tr>`,
     )

@@ -136,6 +136,8 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
     expect(cut.comparisons[0].data_cut_weeks).toBe(12);
     // the arm outcomes themselves use every scan
     expect(cut.arms[0].ORR.value).toBeCloseTo(4 / 12, 4);
+    // the report names each number's read of the scans
+    expect(trialHtml(cut)).toContain("<td>ORR (week 12)</td>");
   });
 
   it("a cancer type without a virtual population cannot be simulated", async () => {
