@@ -9,7 +9,8 @@ import { occultReached } from "../population/personal-patient.js";
 import { simulatePatient } from "../population/simulate-patient.js";
 import { lesionCells, sampleVirtualPatient } from "../population/virtual-patient.js";
 import { melanomaCase } from "../test-support/planning-case.js";
-import { personalizeClinical, visibleOccultAsLesions, type ClinicalSample } from "./clinical-personalize.js";
+import { personalizeClinical } from "./clinical-personalize.js";
+import { visibleOccultAsLesions, type ClinicalSample } from "./posterior-samples.js";
 
 const DATE = "2026-11-30";
 const visibleOnDay0 = (samples: readonly ClinicalSample[]) =>

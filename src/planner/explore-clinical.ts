@@ -34,7 +34,7 @@ import type {
   ExplorerParameter,
   ExplorerPopulation,
 } from "./explore-types.js";
-import { systematicResample } from "./clinical-personalize.js";
+import { systematicResample } from "./posterior-samples.js";
 
 const TRIALS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../trials/calibration");
 

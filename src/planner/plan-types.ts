@@ -27,7 +27,7 @@ export interface PlanOptions {
   /** How many candidates are explained in full (the recommendation and the best alternatives). Default 3. */
   readonly explain?: number;
   readonly mcmc?: { readonly warmup?: number; readonly draws?: number };
-  /** Draws from the conditioned prior of the clinical model (default 10,000; each distinct patient simulated once). */
+  /** Draws from the conditioned prior of the clinical model (default 3,000 distinct patients of the smoothed prior). */
   readonly priorDraws?: number;
   /** The calibrated population to use instead of the shipped one of the case's cancer type. */
   readonly vpopFile?: string;
