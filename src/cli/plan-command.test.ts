@@ -18,19 +18,24 @@ async function run(args: string[], cwd = mkdtempSync(path.join(tmpdir(), "immuno
   return { code, out, err, cwd };
 }
 
+/** A small plan of the progressing melanoma example (8 samples, 8 candidates, one thread). */
+const SMALL_PLAN = [
+  "plan",
+  MELANOMA_CASE,
+  "--date",
+  "2026-11-24",
+  "--samples",
+  "8",
+  "--max-candidates",
+  "8",
+  "--threads",
+  "1",
+];
+
 describe("immunoplan plan", () => {
   it("writes the plan, the HTML report and the PDF, and prints the ranking with the reasons", async () => {
     const r = await run([
-      "plan",
-      MELANOMA_CASE,
-      "--date",
-      "2026-11-24",
-      "--samples",
-      "8",
-      "--max-candidates",
-      "8",
-      "--threads",
-      "1",
+      ...SMALL_PLAN,
       "--weights",
       "toxicity=0.2",
       "--out",
@@ -56,20 +61,7 @@ describe("immunoplan plan", () => {
   }, 60_000);
 
   it("shows the candidates tied with the first choice within Monte Carlo error (JSON, text, HTML)", async () => {
-    const r = await run([
-      "plan",
-      MELANOMA_CASE,
-      "--date",
-      "2026-11-24",
-      "--samples",
-      "8",
-      "--max-candidates",
-      "8",
-      "--threads",
-      "1",
-      "--out",
-      "plan.json",
-    ]);
+    const r = await run([...SMALL_PLAN, "--out", "plan.json"]);
     expect(r.code).toBe(0);
     const plan = JSON.parse(readFileSync(path.join(r.cwd, "plan.json"), "utf8")) as Plan;
     const first = plan.candidates.find((c) => c.id === plan.recommended)!;

@@ -47,13 +47,20 @@ describe("calibrated virtual populations", () => {
     expect(vpop.calibration.effective_sample_size).toBeLessThanOrEqual(80);
   }, 120_000);
 
+  /** A small population calibrated on the synthetic trial with these published lines added. */
+  const withPublished = (lines: string) =>
+    buildVpop({
+      cancer: "melanoma",
+      trials: [parseTrial(trialText(0.15).replace("published:\n", `published:\n${lines}`), "/tmp/c.yaml")],
+      plausible: 80,
+      seed: 3,
+      threads: 1,
+    });
+
   it("reads a value published at an earlier data cut at that cut, not at the full follow-up", async () => {
-    const text = trialText(0.15).replace(
-      "published:\n",
-      "published:\n  - { arm: nivolumab, endpoint: ORR, value: 0.1, ci: [0.05, 0.15], data_cut_weeks: 16 }\n",
+    const vpop = await withPublished(
+      "  - { arm: nivolumab, endpoint: ORR, value: 0.1, ci: [0.05, 0.15], data_cut_weeks: 16 }\n",
     );
-    const trial = parseTrial(text, "/tmp/c.yaml");
-    const vpop = await buildVpop({ cancer: "melanoma", trials: [trial], plausible: 80, seed: 3, threads: 1 });
     const orr = vpop.calibration.targets.filter((t) => t.endpoint === "ORR");
     expect(orr.map((t) => t.data_cut_weeks)).toEqual([16, null]);
     // confirmed responses only accrue with follow-up: week 16 (2 scans, confirmation at the second) holds fewer
@@ -61,12 +68,9 @@ describe("calibrated virtual populations", () => {
   }, 120_000);
 
   it("reads a value published with other criteria (irRC) with them: progression-free longer than RECIST 1.1", async () => {
-    const text = trialText(0.15).replace(
-      "published:\n",
-      "published:\n  - { arm: nivolumab, endpoint: PFS_6mo, value: 0.3 }\n  - { arm: nivolumab, endpoint: PFS_6mo, value: 0.3, criteria: irrc }\n",
+    const vpop = await withPublished(
+      "  - { arm: nivolumab, endpoint: PFS_6mo, value: 0.3 }\n  - { arm: nivolumab, endpoint: PFS_6mo, value: 0.3, criteria: irrc }\n",
     );
-    const trial = parseTrial(text, "/tmp/c.yaml");
-    const vpop = await buildVpop({ cancer: "melanoma", trials: [trial], plausible: 80, seed: 3, threads: 1 });
     const pfs = vpop.calibration.targets.filter((t) => t.endpoint === "PFS_6mo");
     expect(pfs.map((t) => t.criteria ?? null)).toEqual([null, "irrc"]);
     // irRC never dates progression before RECIST 1.1 (src/clinic/irrc.test.ts): a new lesion adds to the burden
