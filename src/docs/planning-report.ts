@@ -176,9 +176,12 @@ export async function planningReport(root: string): Promise<string> {
     "  patients (nivolumab + ipilimumab, T-VEC + nivolumab: [sequencing.md](sequencing.md#combinations-against-independent-drug-action)),",
     "  a synergy that phase III trials of checkpoint-inhibitor combinations did not show (Palmer 2022): a",
     "  combination candidate's figures are optimistic, and so is its rank against single agents.",
-    "- **A posterior that cannot explain the scans** (the NSCLC case shrinks 68 → 8 mm with no treatment in the",
-    "  window: the model's untreated tumours grow) is flagged as not converged, with the burden disagreement. Its",
-    "  ranking is not usable; the record needs the treatment that explains the shrinkage.",
+    "- **A posterior that rests on one virtual patient.** The NSCLC case shrinks 68 → 39 → 8 mm three to seven",
+    "  months after carboplatin + pemetrexed. Until 2026-12-01 the chemotherapy, given before the first scan used,",
+    "  was not simulated: the model's untreated tumours grew and the burden disagreed with the scans. It is now",
+    "  simulated from its start (the lead-in) and the model follows the scans, but only one of 3,000 smoothed-prior",
+    "  patients does so closely (effective sample size 1): the plan is flagged as not converged, its candidates are",
+    "  all tied with the first choice, and its ranking is not usable.",
     "",
   );
   for (const k of PLANNING_CASES) {
