@@ -79,8 +79,6 @@ async function choose(page: Page, scope: Locator, label: string, option: string 
     .getByRole("textbox", { name: label })
     .or(scope.getByLabel(label, { exact: true }))
     .first();
-  await input.click();
-  if (search) await input.fill(search);
   // the open list's option (the closed lists of other fields may still hold hidden options of the same name);
   // clicked through its event: near the bottom of a long page, the list is repositioned while the page scrolls to
   // it and a pointer click can land beside it (on a loaded machine)
@@ -88,8 +86,20 @@ async function choose(page: Page, scope: Locator, label: string, option: string 
     .getByRole("option", { name: option, exact: typeof option === "string" })
     .filter({ visible: true })
     .first();
-  await item.waitFor();
-  await item.dispatchEvent("click");
+  // the record editor posts its checklist while the clinician types, and on a loaded machine the re-render can close
+  // the list before its option is picked (two clean CI runs failed so, each sharing the machine with other work):
+  // the list is opened again, up to five times; the option must still be chosen and the list close after it
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await input.getAttribute("aria-expanded")) !== "true") await input.click();
+      if (search) await input.fill(search);
+      await item.waitFor({ timeout: 6_000 });
+      await item.dispatchEvent("click", undefined, { timeout: 6_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+    }
+  }
   await expect.poll(() => input.getAttribute("aria-expanded")).toBe("false");
 }
 
