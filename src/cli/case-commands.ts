@@ -168,6 +168,7 @@ export function runRecistCommand(argv: string[], io: CliIO): number {
           best,
           irecist: itps,
           irecistBest: ibest,
+          irrc: r.irrc.timepoints,
         },
         null,
         1,
@@ -221,5 +222,14 @@ export function runRecistCommand(argv: string[], io: CliIO): number {
       "\n",
   );
   for (const t of itps) for (const r of t.reasons) io.out(`  ${t.date} ${t.response}: ${r}\n`);
+  // irRC (unidimensional): new measurable lesions add to the burden; irPD needs a confirming scan ≥ 4 weeks later
+  io.out(
+    `irRC (unidimensional; new lesions add to the burden): ${r.irrc.timepoints
+      .map(
+        (t) =>
+          `${t.date} ${t.response}${t.burdenMm !== null ? ` (${f(t.burdenMm)} mm)` : ""}${t.response === "irPD" ? (t.confirmed === true ? " confirmed" : t.confirmed === false ? " not confirmed" : " to be confirmed") : ""}`,
+      )
+      .join("; ")}\n`,
+  );
   return 0;
 }

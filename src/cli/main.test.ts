@@ -372,6 +372,11 @@ describe("immunoplan case, evaluate, recist", () => {
     expect(r.out).toMatch(/iRECIST best overall response: iCR/);
     const j = JSON.parse(run(["recist", EX, "--json"]).out);
     expect(j.irecist.map((t: { response: string }) => t.response)).toEqual(["iPR", "iCR"]);
+    // irRC: 68 → 39 mm (−42.6 %) is irPR; at 8 mm the node (< 10 mm) and the gone lung lesions are irCR
+    expect(j.irrc.map((t: { response: string }) => t.response)).toEqual(["irPR", "irCR"]);
+    expect(r.out).toMatch(
+      /irRC \(unidimensional; new lesions add to the burden\): 2024-03-06 irPR \(39\.0 mm\); 2024-05-02 irCR/,
+    );
   });
 
   it("grades the case's labs with CTCAE v5 and prints the irAE guidance", () => {

@@ -5,6 +5,7 @@
  */
 import type { CaseRecord } from "./case-schema.js";
 import { irecistBest, irecistTimepoints, type IrecistBest, type IrecistTimepoint } from "./irecist.js";
+import { irrcTimepoints, type IrrcTimepoint } from "./irrc.js";
 import {
   bestOverallResponse,
   recistTimepoints,
@@ -30,6 +31,8 @@ export interface LineResponse {
     readonly timepoints: Omit<IrecistTimepoint, "recist">[];
     readonly best: IrecistBest;
   };
+  /** Immune-related response criteria, unidimensional (irrc.ts): new lesions add to the burden. */
+  readonly irrc: { readonly timepoints: IrrcTimepoint[] };
 }
 
 const day = (d: string) => d.slice(0, 10);
@@ -78,7 +81,7 @@ function baselineSum(a: Assessment): number | null {
   return Math.round(s * 1e4) / 1e4;
 }
 
-/** RECIST 1.1 and iRECIST for the current line, or null with fewer than two scans in it. */
+/** RECIST 1.1, iRECIST and irRC for the current line, or null with fewer than two scans in it. */
 export function lineResponse(
   assessments: readonly Assessment[],
   opts: ResponseOptions = {},
@@ -97,6 +100,7 @@ export function lineResponse(
       best: bestOverallResponse(a[0].date, tps, { ...opts, referenceDate: opts.referenceDate ?? a[0].date }),
     },
     irecist: { timepoints: itps.map(({ recist: _r, ...rest }) => rest), best: irecistBest(itps) },
+    irrc: { timepoints: irrcTimepoints(a) },
   };
 }
 
