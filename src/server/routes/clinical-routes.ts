@@ -190,7 +190,7 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
     {
       schema: {
         tags: ["follow-up"],
-        summary: "RECIST 1.1 and iRECIST from the record's imaging",
+        summary: "RECIST 1.1, iRECIST and irRC from the record's imaging",
         params: IdParams,
       },
     },
@@ -355,7 +355,7 @@ export async function clinicalRoutes(base: FastifyInstance, ctx: AppContext): Pr
   );
 }
 
-/** RECIST 1.1 and iRECIST of the current line of treatment (its baseline: the last scan before it started). */
+/** RECIST 1.1, iRECIST and irRC of the current line of treatment (its baseline: the last scan before it started). */
 function responseOf(record: z.infer<typeof CaseSchema>, lineStarts: string[]) {
   const a = imagingAssessments(record);
   const r = lineResponse(a, { lineStarts });

@@ -38,6 +38,8 @@ export interface ResponseView {
     timepoints: IrecistPoint[];
     best: { response: string; date: string | null; progressionDate: string | null };
   } | null;
+  /** Immune-related response criteria, unidimensional (src/clinic/irrc.ts); absent from older servers. */
+  irrc?: { timepoints: { date: string; response: string; confirmed: boolean | null }[] } | null;
   note?: string;
 }
 
@@ -55,6 +57,10 @@ export const RESPONSE_WORDS: Record<string, string> = {
   iUPD: "unconfirmed progression (iRECIST)",
   iCPD: "confirmed progression (iRECIST)",
   "NON-iCR/NON-iUPD": "neither complete response nor progression (iRECIST)",
+  irCR: "complete response (irRC)",
+  irPR: "partial response (irRC)",
+  irSD: "stable disease (irRC)",
+  irPD: "progression (irRC; counts when the next scan ≥ 4 weeks later confirms it)",
 };
 const COLOR: Record<string, string> = {
   CR: "green",
@@ -69,6 +75,10 @@ const COLOR: Record<string, string> = {
   "NON-iCR/NON-iUPD": "gray",
   iUPD: "orange",
   iCPD: "red",
+  irCR: "green",
+  irPR: "teal",
+  irSD: "gray",
+  irPD: "orange",
 };
 
 function ResponseBadge({ r, variant }: { r: string | undefined; variant?: "light" | "filled" }) {
@@ -89,12 +99,13 @@ function ResponseBadge({ r, variant }: { r: string | undefined; variant?: "light
 const signed = (x: number, unit: string) =>
   `${x > 0 ? "+" : x < 0 ? "−" : ""}${Math.abs(x).toFixed(0)}${unit}`;
 
-/** RECIST 1.1 and iRECIST of the current line: baseline, time points, PD against its nadir, best responses. */
+/** RECIST 1.1, iRECIST and irRC of the current line: baseline, time points, PD against its nadir, best responses. */
 export function ResponseSection({ response }: { response: ResponseView | null }) {
   if (!response?.recist)
     return <Text c="dimmed">{response?.note ?? "Needs a baseline and a follow-up scan."}</Text>;
   const { recist, irecist } = response;
   const iAt = new Map((irecist?.timepoints ?? []).map((t) => [t.date, t]));
+  const irAt = new Map((response.irrc?.timepoints ?? []).map((t) => [t.date, t]));
   const best = recist.best;
   return (
     <>
@@ -114,6 +125,9 @@ export function ResponseSection({ response }: { response: ResponseView | null })
             <Table.Th>vs nadir</Table.Th>
             <Table.Th>RECIST 1.1</Table.Th>
             <Table.Th>iRECIST</Table.Th>
+            {response.irrc && (
+              <Table.Th title="immune-related response criteria (unidimensional)">irRC</Table.Th>
+            )}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -138,6 +152,17 @@ export function ResponseSection({ response }: { response: ResponseView | null })
               <Table.Td>
                 <ResponseBadge r={iAt.get(t.date)?.response} />
               </Table.Td>
+              {response.irrc && (
+                <Table.Td>
+                  <ResponseBadge r={irAt.get(t.date)?.response} />
+                  {irAt.get(t.date)?.response === "irPD" &&
+                    (irAt.get(t.date)?.confirmed === true
+                      ? " confirmed"
+                      : irAt.get(t.date)?.confirmed === false
+                        ? " not confirmed"
+                        : " to be confirmed")}
+                </Table.Td>
+              )}
             </Table.Tr>
           ))}
         </Table.Tbody>
