@@ -234,6 +234,10 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await expect(page.getByTestId("plan-ties").textContent()).resolves.toMatch(
       /^The first choice (is not distinguishable from \d+ other candidates? at this posterior size|'s score differs from every other candidate's by more than)/,
     );
+    // the patient's model: how the calibrated population was updated (not "MCMC on untreated growth")
+    await expect(page.getByTestId("patient-model").textContent()).resolves.toMatch(
+      /recorded treatments simulated from 2025-09-01; importance sampling over \d+ virtual patients, effective sample size \d+ \((converged|NOT converged)\)/,
+    );
     // the patient's model: the scans it was fitted to and the posterior of every parameter, with its origin
     await page
       .getByRole("table", { name: "posterior" })

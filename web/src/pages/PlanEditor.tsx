@@ -312,8 +312,9 @@ export function Editor({
       </Text>
       {!converged && (
         <Alert color="red" mt="sm" role="alert" title="The patient's model did not converge">
-          The personalization did not converge (R-hat ≥ 1.1 for some parameter): the predictions above are
-          unreliable. Plan again with more MCMC draws, or approve only if you decide without them.
+          {clinicalModel
+            ? "The personalization did not converge (too few virtual patients explain the scans: effective sample size below 20): the predictions above are unreliable. Approve only if you decide without them."
+            : "The personalization did not converge (R-hat ≥ 1.1 for some parameter): the predictions above are unreliable. Plan again with more MCMC draws, or approve only if you decide without them."}
           <Checkbox
             mt="xs"
             label="I have read this warning and approve anyway"

@@ -251,11 +251,25 @@ export function PlannerTab({ caseId }: { caseId: string }) {
             <Title order={3} size="h4" mb="xs">
               The patient&apos;s model
             </Title>
-            <Text size="sm" mb="xs">
-              Fitted to {plan.personalization.observations.length} scan(s) of untreated growth (
-              {plan.personalization.observations.map((o) => `${o.date}: ${o.sldMm} mm`).join("; ")}); MCMC{" "}
-              {plan.personalization.converged ? "converged" : "NOT converged"}; tumor cells on day 0 ~
-              {fmt(plan.personalization.burdenAtStart.median)}.
+            <Text size="sm" mb="xs" data-testid="patient-model">
+              {plan.clinical ? (
+                <>
+                  Updated by {plan.personalization.observations.length} scan(s) (
+                  {plan.personalization.observations.map((o) => `${o.date}: ${o.sldMm} mm`).join("; ")}) with
+                  the recorded treatments simulated
+                  {plan.clinical.leadIn ? ` from ${plan.clinical.leadIn.from}` : ""}; importance sampling over{" "}
+                  {plan.clinical.distinct ?? "the"} virtual patients, effective sample size{" "}
+                  {Math.round(plan.clinical.ess)} ({plan.clinical.converged ? "converged" : "NOT converged"});
+                  tumor cells on day 0 ~{fmt(plan.personalization.burdenAtStart.median)}.
+                </>
+              ) : (
+                <>
+                  Fitted to {plan.personalization.observations.length} scan(s) of untreated growth (
+                  {plan.personalization.observations.map((o) => `${o.date}: ${o.sldMm} mm`).join("; ")}); MCMC{" "}
+                  {plan.personalization.converged ? "converged" : "NOT converged"}; tumor cells on day 0 ~
+                  {fmt(plan.personalization.burdenAtStart.median)}.
+                </>
+              )}
             </Text>
             <Table fz="sm" aria-label="posterior">
               <Table.Thead>

@@ -46,6 +46,14 @@ export interface PlanDoc {
   samples: { set: Record<string, number>; initial: Record<string, number> }[];
   /** "clinical": the calibrated clinical model (predictions are made on the server); absent or "core": the core model. */
   model?: "clinical" | "core";
+  /** The clinical personalization (clinical-model plans): its method, ESS, convergence and lead-in. */
+  clinical?: {
+    ess: number;
+    converged: boolean;
+    distinct?: number;
+    leadIn?: { from: string; days: number } | null;
+    history?: { simulated: string[] };
+  };
   /** The first choice's ties within Monte Carlo error (plans made before them have none): the posterior's ESS. */
   ties?: { ess: number; firstChoice: string; tiedWithFirst: string[]; message: string; method: string };
   /** Warnings the plan repeats wherever it is shown (not converged, decisive parameters from the prior only, prior sensitivity). */
