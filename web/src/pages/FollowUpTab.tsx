@@ -165,7 +165,7 @@ export function FollowUpTab({
             Record the scan
           </Button>
           <Title order={4} mt="md">
-            RECIST 1.1 / iRECIST
+            RECIST 1.1 / iRECIST / irRC
           </Title>
           <ResponseSection response={response} />
         </Card>

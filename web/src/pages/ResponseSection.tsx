@@ -89,7 +89,7 @@ function ResponseBadge({ r, variant }: { r: string | undefined; variant?: "light
       color={COLOR[r] ?? "blue"}
       tt="none"
       title={RESPONSE_WORDS[r] ?? r}
-      style={{ maxWidth: "none" }}
+      style={{ maxWidth: "none", minWidth: "max-content" }}
     >
       {r}
     </Badge>
@@ -153,7 +153,7 @@ export function ResponseSection({ response }: { response: ResponseView | null })
                 <ResponseBadge r={iAt.get(t.date)?.response} />
               </Table.Td>
               {response.irrc && (
-                <Table.Td>
+                <Table.Td style={{ whiteSpace: "nowrap" }}>
                   <ResponseBadge r={irAt.get(t.date)?.response} />
                   {irAt.get(t.date)?.response === "irPD" &&
                     (irAt.get(t.date)?.confirmed === true
