@@ -52,8 +52,6 @@ export function approvedCandidate(
   // the generated candidate's per-sample outcomes and score difference from the first choice do not hold for the
   // edited protocol (its per-sample outcomes are its own simulation's)
   const { scoreDifference: _difference, sampleOutcomes: _outcomes, ...generated } = c;
-  void _difference;
-  void _outcomes;
   return {
     ...generated,
     ...(outcome.sampleOutcomes !== undefined ? { sampleOutcomes: outcome.sampleOutcomes } : {}),

@@ -6,10 +6,10 @@
 import type { RankingWeights } from "./planning-data.js";
 import {
   differenceText,
-  FAILED_SAMPLE,
-  scoreDifference,
+  differencesFromFirst,
   tiesSentence,
   TIE_Z,
+  vsFirstText,
   type ScoreDifference,
 } from "./ties.js";
 
@@ -27,7 +27,7 @@ export interface PlanTies {
   readonly method: string;
 }
 
-export const TIES_METHOD = `Candidates are compared with the first choice on the same posterior samples (paired): the Monte Carlo standard error of a score difference is the standard deviation of the per-sample differences of w_control·control + w_elimination·elimination at 12 months, divided by √n_eff with n_eff = min(samples, the posterior's effective sample size) [Immunoplan assumption: resampled duplicates carry no new information]; toxicity and burden are the same on every sample and add no Monte Carlo error. A candidate is tied with the first choice when |difference| ≤ ${TIE_Z} standard errors.`;
+export const TIES_METHOD = `Candidates are compared with the first choice on the same posterior samples (paired): the Monte Carlo standard error of a score difference is the standard deviation of the per-sample differences of w_control·control + w_elimination·elimination at 12 months, divided by √n_eff with n_eff = min(samples, the posterior's effective sample size) [Immunoplan assumption: resampled duplicates carry no new information]; toxicity and burden are the same on every sample and add no Monte Carlo error. When the two candidates' outcomes agree on every sample, the rule-of-three bound (w_control + w_elimination)·3/n_eff on the efficacy difference stands for ${TIE_Z} standard errors. A candidate is tied with the first choice when |difference| ≤ ${TIE_Z} standard errors.`;
 
 /**
  * The posterior's effective sample size: the smallest ESS of its parameters (the clinical model's importance
@@ -45,30 +45,18 @@ export function planTies(
   weights: RankingWeights,
   ess: number,
 ): { readonly differences: ReadonlyMap<string, ScoreDifference>; readonly ties: PlanTies | null } {
-  const first = ranked.find((c) => c.id === firstId);
-  const differences = new Map<string, ScoreDifference>();
-  if (!first?.sampleOutcomes) return { differences, ties: null };
-  for (const c of ranked) {
-    if (c.id === first.id || c.sampleOutcomes === undefined) continue;
-    const d = scoreDifference(
-      { score: first.score, sampleOutcomes: first.sampleOutcomes },
-      { score: c.score, sampleOutcomes: c.sampleOutcomes },
-      weights,
-      ess,
-    );
-    if (d) differences.set(c.id, d);
-  }
-  const tied = ranked.filter((c) => differences.get(c.id)?.tiedWithFirst).map((c) => c.id);
-  const nEff = Math.min(first.sampleOutcomes.split(FAILED_SAMPLE).join("").length, ess);
+  const r = differencesFromFirst(ranked, firstId, weights, ess);
+  if (!r) return { differences: new Map(), ties: null };
+  const first = ranked.find((c) => c.id === firstId)!;
   return {
-    differences,
+    differences: r.differences,
     ties: {
       firstChoice: first.id,
       // finite for the JSON: with no ESS known, every sample counts
-      ess: Number.isFinite(ess) ? ess : first.sampleOutcomes.length,
+      ess: Number.isFinite(ess) ? ess : first.sampleOutcomes!.length,
       z: TIE_Z,
-      tiedWithFirst: tied,
-      message: tiesSentence(tied.length, nEff),
+      tiedWithFirst: r.tied,
+      message: tiesSentence(r.tied.length, r.nEff),
       method: TIES_METHOD,
     },
   };
@@ -87,10 +75,7 @@ interface TieRow {
  * difference of the first choice over the candidate ± 1.96 Monte Carlo standard errors), "" without the data.
  */
 export function tieCell(plan: { readonly ties?: PlanTies }, c: TieRow): string {
-  if (!plan.ties) return "";
-  if (c.id === plan.ties.firstChoice) return "first choice";
-  const d = c.scoreDifference;
-  return d ? `${d.tiedWithFirst ? "tied: " : ""}${differenceText(d)}` : "";
+  return plan.ties ? vsFirstText(c.id === plan.ties.firstChoice, c.scoreDifference) : "";
 }
 
 /** The line near the first choice, and one line per candidate tied with it (ranking order). */

@@ -117,3 +117,47 @@ export function tiesSentence(tied: number, nEff: number): string {
 export function differenceText(d: ScoreDifference): string {
   return `${d.value.toFixed(3)} ± ${(TIE_Z * d.se).toFixed(3)}`;
 }
+
+/** The samples of a per-sample string that succeeded (failures left out). */
+export function succeededSamples(sampleOutcomes: string): number {
+  let n = 0;
+  for (let j = 0; j < sampleOutcomes.length; j++) if (sampleOutcomes[j] !== FAILED_SAMPLE) n++;
+  return n;
+}
+
+/**
+ * Every ranked candidate's score difference from the first choice (`firstId`), the candidates tied with it (ranking
+ * order) and the n_eff of the comparison; null when the first choice has no per-sample outcomes. One home for the
+ * plan (plan-ties.ts) and the web app's re-ranking with the clinician's weights.
+ */
+export function differencesFromFirst(
+  ranked: readonly { readonly id: string; readonly score: number; readonly sampleOutcomes?: string }[],
+  firstId: string | null,
+  w: ScoreWeightsForTies,
+  ess: number,
+): { differences: Map<string, ScoreDifference>; tied: string[]; nEff: number } | null {
+  const first = ranked.find((c) => c.id === firstId);
+  if (!first?.sampleOutcomes) return null;
+  const differences = new Map<string, ScoreDifference>();
+  for (const c of ranked) {
+    if (c.id === first.id || c.sampleOutcomes === undefined) continue;
+    const d = scoreDifference(
+      { score: first.score, sampleOutcomes: first.sampleOutcomes },
+      { score: c.score, sampleOutcomes: c.sampleOutcomes },
+      w,
+      ess,
+    );
+    if (d) differences.set(c.id, d);
+  }
+  return {
+    differences,
+    tied: ranked.filter((c) => differences.get(c.id)?.tiedWithFirst).map((c) => c.id),
+    nEff: Math.min(succeededSamples(first.sampleOutcomes), ess),
+  };
+}
+
+/** A ranking's cell "vs the first choice": "first choice", "tied: 0.030 ± 0.040", "0.120 ± 0.031" or "". */
+export function vsFirstText(isFirst: boolean, d: ScoreDifference | null | undefined): string {
+  if (isFirst) return "first choice";
+  return d ? `${d.tiedWithFirst ? "tied: " : ""}${differenceText(d)}` : "";
+}

@@ -4,10 +4,10 @@ import { get } from "../api";
 import { LogPlot, PALETTE, type PlotLine } from "../components/LogPlot";
 import { candidateScore } from "../../../src/planner/score.js";
 import {
+  differencesFromFirst,
   differenceText,
-  FAILED_SAMPLE,
-  scoreDifference,
   tiesSentence,
+  vsFirstText,
   type ScoreDifference,
 } from "../../../src/planner/ties.js";
 import { StatusBadge } from "../components/StatusBadge";
@@ -50,8 +50,8 @@ export function PlannerTab({ caseId }: { caseId: string }) {
   // the clinician's weights re-rank the simulated candidates at once (the score is a weighted sum)
   const [weights, setWeights] = useState<Weights | null>(null);
   const w = weights ?? plan?.weights ?? null;
-  const ranked = useMemo(() => {
-    if (!plan || !w) return [];
+  const rankedTies = useMemo(() => {
+    if (!plan || !w) return { rows: [], ties: null };
     const sorted = [...plan.candidates]
       .map((c) => ({ ...c, score: candidateScore(c.outcome, c.toxicity, c.burden, w) }))
       .sort((a, b) => b.score - a.score || a.toxicity.score - b.toxicity.score || a.id.localeCompare(b.id))
@@ -59,36 +59,24 @@ export function PlannerTab({ caseId }: { caseId: string }) {
     // the first choice under these weights, and each candidate's score difference from it with its Monte Carlo
     // error over the paired posterior samples (src/planner/ties.ts; plans made before it have no per-sample data)
     const first = sorted.find((c) => c.id !== "none");
-    return sorted.map((c) => ({
-      ...c,
-      first: c === first,
-      difference:
-        first?.sampleOutcomes && c.sampleOutcomes && c !== first
-          ? scoreDifference(
-              { score: first.score, sampleOutcomes: first.sampleOutcomes },
-              { score: c.score, sampleOutcomes: c.sampleOutcomes },
-              w,
-              plan.ties?.ess ?? Infinity,
-            )
-          : null,
-    }));
+    const ties = differencesFromFirst(sorted, first?.id ?? null, w, plan.ties?.ess ?? Infinity);
+    return {
+      rows: sorted.map((c) => ({
+        ...c,
+        first: c === first,
+        difference: ties?.differences.get(c.id) ?? null,
+      })),
+      ties,
+    };
   }, [plan, w]);
+  const ranked = rankedTies.rows;
   const tied = ranked.filter((c) => c.difference?.tiedWithFirst);
-  const firstSamples =
-    ranked
-      .find((c) => c.first)
-      ?.sampleOutcomes?.split(FAILED_SAMPLE)
-      .join("").length ?? 0;
   const tiesLine =
-    plan?.ties && ranked.some((c) => c.difference)
-      ? tiesSentence(tied.length, Math.min(firstSamples, plan.ties.ess))
+    plan?.ties && rankedTies.ties && rankedTies.ties.differences.size > 0
+      ? tiesSentence(rankedTies.ties.tied.length, rankedTies.ties.nEff)
       : null;
   const vsFirst = (c: { first: boolean; difference: ScoreDifference | null }) =>
-    c.first
-      ? "first choice"
-      : c.difference
-        ? `${c.difference.tiedWithFirst ? "tied: " : ""}${differenceText(c.difference)}`
-        : "";
+    vsFirstText(c.first, c.difference);
   const sel = ranked.find((c) => c.id === selected);
   return (
     <Stack>
