@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PatientOutcome } from "../population/patient-outcome.js";
-import { orrByBurden, ratioCi } from "./burden-check.js";
+import { orrByBurden, ratioCi, verdict } from "./burden-check.js";
 
 const outcome = (id: number, responds: boolean): PatientOutcome => ({
   id: `p${id}-vp${id}`,
@@ -47,5 +47,24 @@ describe("ratioCi", () => {
     expect(hi).toBeCloseTo(r * Math.exp(1.96 * se), 12);
     expect(lo).toBeLessThan(r);
     expect(hi).toBeGreaterThan(r);
+  });
+});
+
+describe("verdict", () => {
+  const split = (ratio: number) => ({
+    splitMm: 102,
+    below: { n: 100, orr: 0.5 },
+    above: { n: 100, orr: 0.5 / ratio },
+    ratio,
+    ci: [ratio * 0.9, ratio * 1.1] as const,
+  });
+  it("says whether the model's ratio lies inside, above or below the published interval", () => {
+    expect(verdict("At 102 mm", split(2.0), [1.5, 2.45])).toBe(
+      "At 102 mm the model's ratio 2.00 lies inside KEYNOTE-001's interval (1.50–2.45).",
+    );
+    expect(verdict("At 102 mm", split(2.85), [1.5, 2.45])).toMatch(
+      /ratio 2\.85 lies \*\*above\*\*.*more steeply/,
+    );
+    expect(verdict("At 102 mm", split(1.2), [1.5, 2.45])).toMatch(/lies \*\*below\*\*.*less steeply/);
   });
 });

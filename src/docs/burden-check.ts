@@ -63,6 +63,15 @@ export function orrByBurden(
   };
 }
 
+/** Where a model ratio lies against the published ratio's 95 % CI, in words. */
+export function verdict(where: string, x: BurdenSplit, pubCi: readonly [number, number]): string {
+  const r = x.ratio.toFixed(2);
+  const ci = `${pubCi[0].toFixed(2)}–${pubCi[1].toFixed(2)}`;
+  if (x.ratio >= pubCi[0] && x.ratio <= pubCi[1])
+    return `${where} the model's ratio ${r} lies inside KEYNOTE-001's interval (${ci}).`;
+  return `${where} the model's ratio ${r} lies **${x.ratio > pubCi[1] ? "above" : "below"}** KEYNOTE-001's interval (${ci}): the model's response falls ${x.ratio > pubCi[1] ? "more" : "less"} steeply with burden than the trial's.`;
+}
+
 export const KEYNOTE001_BURDEN = {
   below: 0.44,
   above: 0.23,
@@ -111,6 +120,8 @@ export async function burdenCheckSection(root: string, patients = 4000): Promise
     "| --- | --- | --- | --- | --- |",
     `| the population's median, ${own.splitMm.toFixed(0)} mm | ${p(own.below.orr)} (${own.below.n}) | ${p(own.above.orr)} (${own.above.n}) | ${r(own)} | ${pub} |`,
     `| KEYNOTE-001's median, ${at102.splitMm} mm | ${p(at102.below.orr)} (${at102.below.n}) | ${p(at102.above.orr)} (${at102.above.n}) | ${r(at102)} | ${pub} |`,
+    "",
+    `${verdict(`At the population's own median (${own.splitMm.toFixed(0)} mm)`, own, pubCi)} ${verdict(`At KEYNOTE-001's median (${at102.splitMm} mm)`, at102, pubCi)}`,
     "",
     "The planner conditions a patient's prior on the baseline sum of diameters, so this gradient is what moves a",
     "personalized response rate away from the trial's. It is checked here for anti-PD-1 only: for TIL and other cell",
