@@ -15,10 +15,10 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planDate } from "../planner/patient-copy.js";
-import { openTab } from "../test-support/browser-actions.js";
+import { choose, openTab } from "../test-support/browser-actions.js";
 import { withDiagnostics } from "../test-support/browser-diagnostics.js";
 import { ROOT, startServerProcess } from "../test-support/server-process.js";
 import { DEMO_PASSWORD } from "../test-support/test-server.js";
@@ -72,36 +72,6 @@ const SCANS = [
   },
 ] as const;
 const FOLLOW_UP = { L1: 28, L2: 17 };
-
-/** Picks an option of a Mantine Select (searchable or not) inside `scope`. */
-async function choose(page: Page, scope: Locator, label: string, option: string | RegExp, search?: string) {
-  const input = scope
-    .getByRole("textbox", { name: label })
-    .or(scope.getByLabel(label, { exact: true }))
-    .first();
-  // the open list's option (the closed lists of other fields may still hold hidden options of the same name);
-  // clicked through its event: near the bottom of a long page, the list is repositioned while the page scrolls to
-  // it and a pointer click can land beside it (on a loaded machine)
-  const item = page
-    .getByRole("option", { name: option, exact: typeof option === "string" })
-    .filter({ visible: true })
-    .first();
-  // the record editor posts its checklist while the clinician types, and on a loaded machine the re-render can close
-  // the list before its option is picked (two clean CI runs failed so, each sharing the machine with other work):
-  // the list is opened again, up to five times; the option must still be chosen and the list close after it
-  for (let attempt = 1; ; attempt++) {
-    try {
-      if ((await input.getAttribute("aria-expanded")) !== "true") await input.click();
-      if (search) await input.fill(search);
-      await item.waitFor({ timeout: 6_000 });
-      await item.dispatchEvent("click", undefined, { timeout: 6_000 });
-      break;
-    } catch (e) {
-      if (attempt >= 5) throw e;
-    }
-  }
-  await expect.poll(() => input.getAttribute("aria-expanded")).toBe("false");
-}
 
 describe.skipIf(!available)("the patient path in Chromium", () => {
   let server: ChildProcess;

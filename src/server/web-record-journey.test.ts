@@ -11,13 +11,13 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CaseSchema } from "../clinic/case-schema.js";
 import { exportBundle } from "../clinic/fhir-export.js";
 import { ROOT, startServerProcess } from "../test-support/server-process.js";
 import { withDiagnostics } from "../test-support/browser-diagnostics.js";
-import { openTab } from "../test-support/browser-actions.js";
+import { choose, openTab } from "../test-support/browser-actions.js";
 import { DEMO_PASSWORD } from "../test-support/test-server.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -37,17 +37,6 @@ if (!available)
   });
 
 const TODAY = new Date().toISOString().slice(0, 10);
-
-/** Picks an option of a Mantine Select (searchable or not) inside `scope`. */
-async function choose(page: Page, scope: Locator, label: string, option: string | RegExp, search?: string) {
-  const input = scope
-    .getByRole("textbox", { name: label })
-    .or(scope.getByLabel(label, { exact: true }))
-    .first();
-  await input.click();
-  if (search) await input.fill(search);
-  await page.getByRole("option", { name: option }).first().click();
-}
 
 const AXE = readFileSync(path.join(ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 /** Serious and critical WCAG 2 A/AA violations on the page as it is (axe-core through DevTools: the CSP stays on). */
