@@ -54,7 +54,7 @@ export function planSummary(plan: Plan): string {
     "",
     `Personalized model: ${plan.personalization.observations.length} scan(s), tumor cells on day 0 ${plan.personalization.burdenAtStart.median.toExponential(2)} (95 % ${plan.personalization.burdenAtStart.lower95.toExponential(1)}–${plan.personalization.burdenAtStart.upper95.toExponential(1)}); ${
       plan.clinical
-        ? `importance sampling, effective sample size ${plan.clinical.ess.toFixed(0)}: ${plan.clinical.converged ? "converged" : `NOT converged (< ${MIN_POSTERIOR_ESS})`}`
+        ? `${plan.clinical.smc ? `importance sampling (effective sample size ${plan.clinical.smc.importanceEss.toFixed(1)}), then sequential Monte Carlo (${plan.clinical.smc.particles} particles, ${plan.clinical.smc.stages.length} tempering steps, ${plan.clinical.smc.distinct} distinct patients)` : "importance sampling"}, effective sample size ${plan.clinical.ess.toFixed(0)}: ${plan.clinical.converged ? "converged" : `NOT converged (< ${MIN_POSTERIOR_ESS})`}`
         : plan.personalization.converged
           ? "MCMC converged"
           : "MCMC NOT converged (R-hat ≥ 1.1)"

@@ -9,35 +9,27 @@
  * The posterior samples are the patients carried forward to the plan's day 0.
  */
 import type { CaseRecord } from "../clinic/case-schema.js";
-import { daysBetween } from "../clinic/recist.js";
 import { seededRandom, weightedQuantile } from "../engine/statistics.js";
 import { drawWeighted } from "../population/arm-simulator.js";
-import { NEW_LESION_MM, occultLesions } from "../population/observe.js";
-import {
-  carryForward,
-  lesionsAt,
-  occultReached,
-  siteOf,
-  withLesions,
-  type MeasuredLesion,
-} from "../population/personal-patient.js";
-import { simulatePatient, type GroupCourse } from "../population/simulate-patient.js";
-import { lesionCells, type VirtualPatient } from "../population/virtual-patient.js";
-import { compileClinical } from "../therapy/compile-clinical.js";
+import { NEW_LESION_MM } from "../population/observe.js";
+import { carryForward, lesionsAt } from "../population/personal-patient.js";
+import type { GroupCourse } from "../population/simulate-patient.js";
+import type { VirtualPatient } from "../population/virtual-patient.js";
 import type { Patient } from "../therapy/patient.js";
-import type { Protocol } from "../therapy/protocol-schema.js";
 import { conditionedPrior, type ConditionedPrior } from "./case-population.js";
-import { historyProtocol, type HistoryProtocol } from "./history-protocol.js";
-import { fitLeadIn, LEAD_IN_AFTER_END_DAYS, leadInStart } from "./lead-in.js";
+import type { HistoryProtocol } from "./history-protocol.js";
+import { patientHistory, LOOKBACK_DAYS, MODEL_SD, READER_SD, type HistoryRun } from "./history-likelihood.js";
+import { LEAD_IN_AFTER_END_DAYS } from "./lead-in.js";
+import { SMC_MOVES, smcPosterior, type PriorDraw } from "./clinical-smc.js";
+import type { SmcStage } from "../engine/tempered-smc.js";
 import { smoothedPrior, SMOOTHING_H } from "./smoothed-prior.js";
 import { systematicResample, visibleOccultAsLesions, type ClinicalSample } from "./posterior-samples.js";
 import { casePatient, PersonalizationError, tumorSeries, type TumorObservation } from "./personalize.js";
 import { posteriorSummary, type ClinicalPosteriorEntry } from "./clinical-posterior-summary.js";
 
 export type { ClinicalSample } from "./posterior-samples.js";
+export { LOOKBACK_DAYS, MODEL_SD } from "./history-likelihood.js";
 
-/** Scans older than this before the plan's day 0 are not used [Immunoplan choice: one year of history]. */
-export const LOOKBACK_DAYS = 365;
 /**
  * Draws from the discrete conditioned prior (`smoothing: 0`) [Immunoplan choice]. With 1,000 the PD-1-refractory
  * melanoma example's posterior rested on 14 effective distinct patients, with 3,000 on 21, with 10,000 on 25 (4.6 s):
@@ -53,13 +45,6 @@ export const DEFAULT_DRAWS = 10_000;
 export const DEFAULT_SMOOTHED_DRAWS = 3000;
 /** Fewest effective posterior draws for the posterior to count as converged [Immunoplan choice]. */
 export const MIN_POSTERIOR_ESS = 20;
-/** Model error of a lesion diameter on the log scale, beside the reader's [assumption: 10 %]. */
-export const MODEL_SD = 0.1;
-/** Reader noise of one lesion's diameter: Yoon 2016 between-reader limits of agreement (observe.ts). */
-const READER_SD = 0.086;
-const READER_SD_SMALL = 0.03;
-/** A diameter of 0 mm is read as below this (mm) [RECIST: a lesion that disappeared; 3 mm detection floor]. */
-const FLOOR_MM = 3;
 /** GFR for Calvert dosing when the record has none [assumption: normal renal function, mL/min]. */
 const DEFAULT_GFR = 90;
 
@@ -101,6 +86,17 @@ export interface ClinicalPersonalization {
   readonly burdenAtStart: { readonly median: number; readonly lower95: number; readonly upper95: number };
   readonly samples: readonly ClinicalSample[];
   readonly notes: readonly string[];
+  /** The sequential Monte Carlo run after a degenerate importance sampler (null: not needed or not allowed). */
+  readonly smc: {
+    readonly particles: number;
+    readonly distinct: number;
+    readonly simulations: number;
+    /** The tempering reached the full likelihood within its budget. */
+    readonly complete: boolean;
+    /** The importance sampler's ESS that called for it. */
+    readonly importanceEss: number;
+    readonly stages: readonly SmcStage[];
+  } | null;
 }
 
 export interface ClinicalPersonalizeOptions {
@@ -118,25 +114,12 @@ export interface ClinicalPersonalizeOptions {
   readonly smoothing?: number;
   /** Use this prior instead of the case's conditioned prior (prior sensitivity). */
   readonly prior?: ConditionedPrior;
-}
-
-/** Log-likelihood of the measured diameters at one scan given the modelled ones. */
-function scanLogLik(
-  observed: ReadonlyMap<string, number>,
-  ids: readonly string[],
-  nodal: readonly boolean[],
-  modelled: readonly number[],
-): number {
-  let ll = 0;
-  for (let k = 0; k < ids.length; k++) {
-    const obs = observed.get(ids[k]);
-    if (obs === undefined) continue;
-    const small = obs < 10 || nodal[k];
-    const sd = Math.hypot(READER_SD + (small ? READER_SD_SMALL : 0), MODEL_SD);
-    const z = (Math.log(Math.max(obs, FLOOR_MM)) - Math.log(Math.max(modelled[k], FLOOR_MM))) / sd;
-    ll += -0.5 * z * z - Math.log(sd);
-  }
-  return ll;
+  /**
+   * Sample the posterior again by sequential Monte Carlo when importance sampling leaves fewer than
+   * MIN_POSTERIOR_ESS effective patients (clinical-smc.ts; default true, smoothed prior only).
+   */
+  readonly smc?: boolean;
+  readonly smcOptions?: { particles?: number; moves?: number; maxSimulations?: number };
 }
 
 /** The case's posterior on the calibrated model, or null when its cancer type has no calibrated population. */
@@ -149,74 +132,36 @@ export function personalizeClinical(
   const prior = opts.prior ?? conditionedPrior(c, opts.startDate, opts.vpopFile, anchorSld || undefined);
   if (!prior) return null;
   const patient: Patient = { ...casePatient(c), gfr_ml_min: DEFAULT_GFR };
-  const used = series.filter((o) => o.day >= -LOOKBACK_DAYS);
-  const excluded = series
-    .filter((o) => o.day < -LOOKBACK_DAYS)
-    .map((o) => ({ date: o.date, reason: `more than ${LOOKBACK_DAYS} days before the plan` }));
-  if (used.length === 0)
-    throw new PersonalizationError(
-      "imaging",
-      `no scan with measured target lesions on or before ${opts.startDate} (within the ${LOOKBACK_DAYS} days the model uses): the model needs the tumor's size`,
-    );
-  const scans = [...c.imaging].sort((a, b) => a.date.localeCompare(b.date));
-  const anchorScan = scans.find((s) => s.date === used[0].date)!;
-  const measured: MeasuredLesion[] = anchorScan.lesions
-    .filter((l) => l.role === "target" && (l.diameterMm ?? 0) > 0)
-    .map((l) => ({
-      id: l.id,
-      role: "target",
-      diameterMm: l.diameterMm!,
-      nodal: l.nodal,
-      site: siteOf(l.location, l.nodal),
-    }));
-  if (!measured.length)
-    throw new PersonalizationError(
-      "imaging",
-      `the scan of ${anchorScan.date} has no measured target lesion above 0 mm`,
-    );
-  const ids = measured.map((m) => m.id);
-  const nodal = measured.map((m) => m.nodal);
-  const later = used.slice(1).map((o) => {
-    const scan = scans.find((s) => s.date === o.date)!;
-    return {
-      obs: o,
-      diameters: new Map(
-        scan.lesions
-          .filter((l) => l.role === "target" && l.diameterMm !== undefined)
-          .map((l) => [l.id, l.diameterMm!] as const),
-      ),
-      newLesion: scan.lesions.some((l) => l.role === "new" && l.state !== "absent"),
-    };
-  });
-  // the scans that say "no new lesion": every later scan before the first one that reports a new lesion (after it,
-  // the record's new lesion may be any of the model's occult metastases)
-  const firstNew = later.findIndex((l) => l.newLesion);
-  const noNewLesion = firstNew < 0 ? later : later.slice(0, firstNew);
-  const span = -used[0].day;
-  // a treatment that ended shortly before the first scan used is simulated from its start (lead-in.ts)
-  const leadFrom = leadInStart(c, used[0].date);
-  const lead = leadFrom ? daysBetween(leadFrom, used[0].date) : 0;
-  const off = span + lead;
-  const history = historyProtocol(c, leadFrom ?? used[0].date, opts.startDate);
-  const protocol: Protocol = history.protocol ?? { name: "no treatment", phases: [] };
-  const inputs = compileClinical(protocol, patient);
-  const days = [0, ...(lead > 0 ? [lead] : []), ...later.map((l) => l.obs.day + off), off].filter(
-    (d, i, a) => i === 0 || d > a[i - 1],
-  );
-  const anchorDiameters = new Map(measured.map((m) => [m.id, m.diameterMm] as const));
-  const dayIndex = (d: number) => days.indexOf(d);
+  const h0 = patientHistory(c, series, opts.startDate, patient);
+  const {
+    used,
+    excluded,
+    measured,
+    ids,
+    later,
+    noNewLesion,
+    firstNew,
+    leadFrom,
+    lead,
+    off,
+    history,
+    dayIndex,
+  } = h0;
 
   const rand = seededRandom(opts.seed ?? 1);
   const h = opts.smoothing ?? SMOOTHING_H;
   const nDraw = opts.draws ?? (h > 0 ? DEFAULT_SMOOTHED_DRAWS : DEFAULT_DRAWS);
   const drawn = drawWeighted(prior.weights, nDraw, rand);
   // the patients to simulate and their prior weights
-  const draws: { vp: VirtualPatient; prior: number }[] = [];
-  if (h > 0) {
+  const draws: { vp: VirtualPatient; prior: number; member?: number; y?: Float64Array }[] = [];
+  const kernel = h > 0 ? smoothedPrior(prior.patients, prior.weights, h) : null;
+  if (kernel) {
     // smoothed prior (smoothed-prior.ts): every draw is a distinct patient near its member, of equal prior weight
-    const kernel = smoothedPrior(prior.patients, prior.weights, h);
     const jitterRand = seededRandom(((opts.seed ?? 1) * 2654435761 + 97) >>> 0);
-    for (const i of drawn) draws.push({ vp: kernel.jitter(prior.patients[i], jitterRand), prior: 1 });
+    for (const i of drawn) {
+      const y = kernel.draw(prior.patients[i], jitterRand);
+      draws.push({ vp: kernel.decode(prior.patients[i], y), prior: 1, member: i, y });
+    }
   } else {
     // the discrete prior: each member drawn stands once for its prior mass, the Horvitz–Thompson weight p_i / π_i
     // with π_i = 1 − (1 − p_i)^n its chance of being among n draws. Until 2026-12-01 a member drawn k times weighed k
@@ -243,30 +188,18 @@ export function personalizeClinical(
   }[] = [];
   let failures = 0;
   let unmatched = 0;
+  const simulated: PriorDraw[] = [];
   for (const d of draws) {
-    let vp: VirtualPatient;
-    let course: GroupCourse;
+    let r: HistoryRun | null = null;
     try {
-      if (lead > 0) {
-        const fit = fitLeadIn(d.vp, measured, protocol, inputs, lead);
-        vp = fit.vp;
-        if (!fit.matched) unmatched++;
-      } else vp = withLesions(d.vp, measured);
-      course = simulatePatient(vp, protocol, days, inputs, undefined, 1e-3);
+      r = h0.run(d.vp);
     } catch {
       failures++;
-      continue;
     }
-    // with a lead-in the first scan used is a reading like the others (its sum matched, its lesions not each)
-    let ll = lead > 0 ? scanLogLik(anchorDiameters, ids, nodal, lesionsAt(vp, course, dayIndex(lead))) : 0;
-    for (const l of later)
-      ll += scanLogLik(l.diameters, ids, nodal, lesionsAt(vp, course, dayIndex(l.obs.day + off)));
-    const occult = occultLesions(vp);
-    const detect = lesionCells(NEW_LESION_MM, vp.parameters.rho);
-    const newLesion = noNewLesion.some((l) =>
-      occultReached(occult, course, dayIndex(l.obs.day + off), detect),
-    );
-    runs.push({ vp, course, ll, prior: d.prior, newLesion });
+    if (d.y) simulated.push({ member: d.member!, y: d.y, run: r });
+    if (!r) continue;
+    if (!r.matched) unmatched++;
+    runs.push({ vp: r.vp, course: r.course, ll: r.ll, prior: d.prior, newLesion: r.newLesion });
   }
   if (!runs.length)
     throw new PersonalizationError("imaging", "every simulation of the patient's history failed");
@@ -285,20 +218,37 @@ export function personalizeClinical(
     s1 += v;
     s2 += v * v;
   }
-  const ess = s2 > 0 ? (s1 * s1) / s2 : 0;
+  const isEss = s2 > 0 ? (s1 * s1) / s2 : 0;
+  // too few effective patients: the posterior is sampled again by sequential Monte Carlo (clinical-smc.ts)
+  const smc =
+    kernel && isEss < MIN_POSTERIOR_ESS && (opts.smc ?? true)
+      ? smcPosterior(
+          h0,
+          prior.patients,
+          kernel,
+          simulated,
+          useNewLesions,
+          seededRandom(((opts.seed ?? 1) * 40503 + 11) >>> 0),
+          opts.smcOptions,
+        )
+      : null;
+  const post: readonly { vp: VirtualPatient; course: GroupCourse }[] = smc ? smc.runs : runs;
+  const postW = smc ? new Float64Array(smc.runs.length).fill(1) : w;
+  // after the sequential Monte Carlo: the last reweighting's ESS, at most the distinct patients its moves left
+  const ess = smc ? Math.min(smc.stages.at(-1)?.ess ?? 0, smc.distinct) : isEss;
   const nSamples = opts.samples ?? 100;
   // systematic resampling (Kitagawa 1996): one uniform, n evenly spaced positions on the weights' cumulative sum
-  const chosen = systematicResample(w, nSamples, rand());
-  const samples = chosen.map((k) => visibleOccultAsLesions(carryForward(runs[k].vp, runs[k].course)));
-  const viable = runs.map((r) => {
+  const chosen = systematicResample(postW, nSamples, rand());
+  const samples = chosen.map((k) => visibleOccultAsLesions(carryForward(post[k].vp, post[k].course)));
+  const viable = post.map((r) => {
     const f = r.course.final;
     return (f.Ss ?? 0) + (f.Rs ?? 0) + (f.Qs ?? 0) + (f.Sl ?? 0) + (f.Rl ?? 0) + (f.Ql ?? 0);
   });
   const ppcScans: ScanCheck[] = used.map((o, j) => {
     const idx = j === 0 ? dayIndex(lead) : dayIndex(o.day + off);
-    const sld = runs.map((r) => lesionsAt(r.vp, r.course, idx).reduce((a, b) => a + b, 0));
-    const lo = weightedQuantile(sld, w, 0.05);
-    const hi = weightedQuantile(sld, w, 0.95);
+    const sld = post.map((r) => lesionsAt(r.vp, r.course, idx).reduce((a, b) => a + b, 0));
+    const lo = weightedQuantile(sld, postW, 0.05);
+    const hi = weightedQuantile(sld, postW, 0.95);
     const observed = later[j - 1]
       ? ids.reduce((a, id) => a + (later[j - 1].diameters.get(id) ?? 0), 0)
       : measured.reduce((a, m) => a + m.diameterMm, 0);
@@ -306,7 +256,7 @@ export function personalizeClinical(
       date: o.date,
       day: o.day,
       observedSldMm: observed,
-      median: weightedQuantile(sld, w, 0.5),
+      median: weightedQuantile(sld, postW, 0.5),
       lower90: lo,
       upper90: hi,
       // the model's band plus the reader's 95 % limits of agreement on a sum (Yoon 2016: ±19.5 %)
@@ -340,7 +290,7 @@ export function personalizeClinical(
       : []),
   ];
   return {
-    method: `importance sampling: ${nDraw} draws (${draws.length} distinct virtual patients) from the calibrated ${prior.cancer} population conditioned on the record, each given the patient's lesions at the first scan used${lead > 0 ? ` (scaled back to ${leadFrom}, the start of a treatment that ended less than ${LEAD_IN_AFTER_END_DAYS} days before that scan, so that the simulated sum of diameters matches it)` : ""}, simulated through the recorded treatments and weighted by the likelihood of every later lesion measurement (log-normal: reader SD ${READER_SD} [Yoon 2016] and model SD ${MODEL_SD} [assumption]) and excluded when an occult metastasis reaches ${NEW_LESION_MM} mm by a scan that shows no new lesion${h > 0 ? `, each moved by the shrinkage kernel of Liu & West 2001 (h = ${h}) so that every draw is a distinct patient of a smoothed prior` : "; each distinct patient weighs its prior mass over its chance of being drawn (Horvitz–Thompson)"}; ${nSamples} samples resampled in proportion to the weights`,
+    method: `importance sampling: ${nDraw} draws (${draws.length} distinct virtual patients) from the calibrated ${prior.cancer} population conditioned on the record, each given the patient's lesions at the first scan used${lead > 0 ? ` (scaled back to ${leadFrom}, the start of a treatment that ended less than ${LEAD_IN_AFTER_END_DAYS} days before that scan, so that the simulated sum of diameters matches it)` : ""}, simulated through the recorded treatments and weighted by the likelihood of every later lesion measurement (log-normal: reader SD ${READER_SD} [Yoon 2016] and model SD ${MODEL_SD} [assumption]) and excluded when an occult metastasis reaches ${NEW_LESION_MM} mm by a scan that shows no new lesion${h > 0 ? `, each moved by the shrinkage kernel of Liu & West 2001 (h = ${h}) so that every draw is a distinct patient of a smoothed prior` : "; each distinct patient weighs its prior mass over its chance of being drawn (Horvitz–Thompson)"}${smc ? `; the weights left ${isEss.toFixed(1)} effective patients (< ${MIN_POSTERIOR_ESS}), so the posterior was sampled again by sequential Monte Carlo (Del Moral, Doucet & Jasra 2006): from those draws, ${smc.particles} particles brought through ${smc.stages.length} tempering steps of the likelihood${smc.complete ? "" : " (stopped at its budget before the full likelihood: not the posterior)"}, each step ${SMC_MOVES} Metropolis moves of every patient within its member's kernel, ${smc.simulations.toLocaleString("en")} further simulations; ${smc.distinct} distinct patients at the end, near ${smc.stages.at(-1)?.components ?? 0} members of the population` : ""}; ${nSamples} samples resampled in proportion to the weights`,
     patient,
     prior: {
       cancer: prior.cancer,
@@ -361,20 +311,37 @@ export function personalizeClinical(
     distinct: draws.length,
     failures,
     ess,
-    converged: ess >= MIN_POSTERIOR_ESS,
-    posterior: posteriorSummary(
-      runs.map((r) => r.vp),
-      priorW,
-      w,
-    ),
+    converged: ess >= MIN_POSTERIOR_ESS && (!smc || smc.complete),
+    // with the sequential Monte Carlo the prior is the importance sampler's draws, the posterior its particles
+    posterior: smc
+      ? posteriorSummary(
+          [...runs, ...smc.runs].map((r) => r.vp),
+          Float64Array.from([...priorW, ...smc.runs.map(() => 0)]),
+          Float64Array.from([...runs.map(() => 0), ...smc.runs.map(() => 1)]),
+        )
+      : posteriorSummary(
+          runs.map((r) => r.vp),
+          priorW,
+          w,
+        ),
+    smc: smc
+      ? {
+          particles: smc.particles,
+          distinct: smc.distinct,
+          simulations: smc.simulations,
+          complete: smc.complete,
+          importanceEss: isEss,
+          stages: smc.stages,
+        }
+      : null,
     ppc: {
       scans: ppcScans,
       coverage90: checked.length ? checked.filter((s) => s.inside).length / checked.length : null,
     },
     burdenAtStart: {
-      median: weightedQuantile(viable, w, 0.5),
-      lower95: weightedQuantile(viable, w, 0.025),
-      upper95: weightedQuantile(viable, w, 0.975),
+      median: weightedQuantile(viable, postW, 0.5),
+      lower95: weightedQuantile(viable, postW, 0.025),
+      upper95: weightedQuantile(viable, postW, 0.975),
     },
     samples,
     notes,

@@ -93,7 +93,7 @@ export function clinicalPersonalization(
     burdenAtStart: clin.burdenAtStart,
     samples: [],
     assumptions: [clin.method, ...clin.history.simulated, ...clin.notes],
-    fitMethod: `the calibrated ${clin.prior.cancer} population (${clin.prior.plausible} plausible patients; conditioned on ${clin.prior.applied.join(", ") || "nothing the record gives"}) updated by ${clin.observations.length} scan(s) by importance sampling`,
+    fitMethod: `the calibrated ${clin.prior.cancer} population (${clin.prior.plausible} plausible patients; conditioned on ${clin.prior.applied.join(", ") || "nothing the record gives"}) updated by ${clin.observations.length} scan(s) by importance sampling${clin.smc ? ` and, its weights resting on ${clin.smc.importanceEss.toFixed(1)} effective patients, by sequential Monte Carlo (${clin.smc.particles} particles, ${clin.smc.stages.length} tempering steps${clin.smc.complete ? "" : ", stopped before the full likelihood"})` : ""}`,
     convergence: clin.converged
       ? `converged: effective sample size ${Math.round(clin.ess)} ≥ ${MIN_POSTERIOR_ESS}`
       : `NOT converged: effective sample size ${Math.round(clin.ess)} < ${MIN_POSTERIOR_ESS} — few virtual patients explain the scans`,

@@ -69,4 +69,23 @@ describe("smoothed prior (Liu & West 2001 shrinkage kernel)", () => {
     for (const [k, v] of Object.entries(members[5].parameters))
       expect(v === 0 ? x.parameters[k] : x.parameters[k] / v).toBeCloseTo(v === 0 ? 0 : 1, 10);
   });
+
+  it("is a density for samplers: a draw is the jitter, the log kernel is 0 at the centre and −½ one kernel SD away", () => {
+    const m = members[5];
+    const a = kernel.jitter(m, seededRandom(11));
+    const y = kernel.draw(m, seededRandom(11));
+    expect(kernel.decode(m, y)).toEqual(a);
+    const c = kernel.center(m);
+    expect(kernel.logKernel(c, c)).toBe(0);
+    const k = kernel.keys.indexOf("vdt_days");
+    expect(kernel.scale[k]).toBeGreaterThan(0);
+    const moved = Float64Array.from(c);
+    moved[k] += kernel.scale[k];
+    expect(kernel.logKernel(c, moved)).toBeCloseTo(-0.5, 12);
+    // the point decodes to the patient it stands for: vdt on the log scale
+    expect(
+      Math.log(kernel.decode(m, moved).covariates.vdt_days) -
+        Math.log(kernel.decode(m, c).covariates.vdt_days),
+    ).toBeCloseTo(kernel.scale[k], 12);
+  });
 });

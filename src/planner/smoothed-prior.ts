@@ -55,6 +55,18 @@ export interface SmoothedPrior {
   readonly jitter: (vp: VirtualPatient, rand: () => number) => VirtualPatient;
   /** How many quantities the kernel moves (those that vary between members). */
   readonly smoothed: number;
+  /**
+   * The kernel as a density on the transformed scale, for samplers that move a patient within its member's kernel
+   * (clinical-smc.ts): the quantities' names in order, the kernel's SD of each (0: never moved), the member's centre
+   * (NaN where its value is left as it is), a draw, the patient a point stands for, and the log density up to a
+   * constant.
+   */
+  readonly keys: readonly string[];
+  readonly scale: Float64Array;
+  readonly center: (member: VirtualPatient) => Float64Array;
+  readonly draw: (member: VirtualPatient, rand: () => number) => Float64Array;
+  readonly decode: (member: VirtualPatient, y: ArrayLike<number>) => VirtualPatient;
+  readonly logKernel: (center: Float64Array, y: ArrayLike<number>) => number;
 }
 
 export function smoothedPrior(
@@ -94,18 +106,41 @@ export function smoothedPrior(
     if (!(sd > 1e-12)) continue; // a constant of the model
     axes.set(k, { scale, mean: m, sd });
   }
-  const move = (k: string, x: number, rand: () => number) => {
+  // the member's quantities in a fixed order (the order the kernel's normal draws follow)
+  const slots = (vp: VirtualPatient): [string, number][] => [
+    ...Object.entries(vp.parameters).map(([k, v]) => [`p:${k}`, v] as [string, number]),
+    ["r0", vp.r0],
+    ["q0", vp.q0],
+    ...Object.entries(vp.chemoSensitivity ?? {}).map(([k, v]) => [`c:${k}`, v] as [string, number]),
+    ["vdt_days", vp.covariates.vdt_days],
+    ["fImm", vp.fImm],
+    ["occult", vp.occult],
+  ];
+  const movable = (k: string, x: number): Axis | undefined => {
     const ax = axes.get(k);
-    if (!ax || !Number.isFinite(x)) return x;
-    if ((ax.scale === "log" && !(x > 0)) || (ax.scale === "logit" && !(x > 0 && x < 1))) return x;
-    const y = a * forward(x, ax.scale) + (1 - a) * ax.mean + h * ax.sd * standardNormal(rand);
-    return backward(y, ax.scale);
+    if (!ax || !Number.isFinite(x)) return undefined;
+    if ((ax.scale === "log" && !(x > 0)) || (ax.scale === "logit" && !(x > 0 && x < 1))) return undefined;
+    return ax;
   };
-  const jitter = (vp: VirtualPatient, rand: () => number): VirtualPatient => {
+  /** The kernel's centre for the member on the transformed scale; NaN where the kernel leaves the value as it is. */
+  const center = (vp: VirtualPatient): Float64Array =>
+    Float64Array.from(slots(vp), ([k, x]) => {
+      const ax = movable(k, x);
+      return ax ? a * forward(x, ax.scale) + (1 - a) * ax.mean : NaN;
+    });
+  const keys = slots(patients[0]).map(([k]) => k);
+  const scale = Float64Array.from(keys, (k) => (axes.has(k) ? h * axes.get(k)!.sd : 0));
+  const decode = (vp: VirtualPatient, y: ArrayLike<number>): VirtualPatient => {
+    const s = slots(vp);
+    const value = (j: number) => {
+      const ax = movable(s[j][0], s[j][1]);
+      return ax ? backward(y[j], ax.scale) : s[j][1];
+    };
     const parameters: Record<string, number> = {};
-    for (const [k, v] of Object.entries(vp.parameters)) parameters[k] = move(`p:${k}`, v, rand);
-    let r0 = move("r0", vp.r0, rand);
-    let q0 = move("q0", vp.q0, rand);
+    let j = 0;
+    for (const k of Object.keys(vp.parameters)) parameters[k] = value(j++);
+    let r0 = value(j++);
+    let q0 = value(j++);
     if (r0 + q0 >= 1) {
       const f = 0.99 / (r0 + q0);
       r0 *= f;
@@ -113,19 +148,40 @@ export function smoothedPrior(
     }
     const chemo = vp.chemoSensitivity
       ? (Object.fromEntries(
-          Object.entries(vp.chemoSensitivity).map(([k, v]) => [k, move(`c:${k}`, v, rand)]),
+          Object.keys(vp.chemoSensitivity).map((k) => [k, value(j++)]),
         ) as unknown as NonNullable<VirtualPatient["chemoSensitivity"]>)
       : undefined;
+    const vdt = value(j++);
+    const fImm = value(j++);
+    const occult = value(j++);
     return {
       ...vp,
       parameters,
-      covariates: { ...vp.covariates, vdt_days: move("vdt_days", vp.covariates.vdt_days, rand) },
-      fImm: move("fImm", vp.fImm, rand),
+      covariates: { ...vp.covariates, vdt_days: vdt },
+      fImm,
       r0,
       q0,
-      occult: move("occult", vp.occult, rand),
+      occult,
       ...(chemo ? { chemoSensitivity: chemo } : {}),
     };
   };
-  return { jitter, smoothed: axes.size };
+  /** A kernel draw around the member, on the transformed scale (NaN where the kernel does not move). */
+  const draw = (vp: VirtualPatient, rand: () => number): Float64Array => {
+    const c = center(vp);
+    const s = slots(vp);
+    for (let j = 0; j < c.length; j++)
+      if (!Number.isNaN(c[j])) c[j] = c[j] + h * axes.get(s[j][0])!.sd * standardNormal(rand);
+    return c;
+  };
+  const logKernel = (c: Float64Array, y: ArrayLike<number>): number => {
+    let lp = 0;
+    for (let j = 0; j < c.length; j++) {
+      if (Number.isNaN(c[j]) || !(scale[j] > 0)) continue;
+      const z = (y[j] - c[j]) / scale[j];
+      lp -= 0.5 * z * z;
+    }
+    return lp;
+  };
+  const jitter = (vp: VirtualPatient, rand: () => number): VirtualPatient => decode(vp, draw(vp, rand));
+  return { jitter, smoothed: axes.size, keys, scale, center, draw, decode, logKernel };
 }
