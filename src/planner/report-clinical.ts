@@ -49,7 +49,7 @@ export function clinicalLines(plan: Plan): string[] {
   const lines = [
     `Prior: the calibrated ${c.prior.cancer} population (${c.prior.plausible} plausible virtual patients, ${c.prior.file.split("/").pop()}), conditioned on ${c.prior.applied.join(", ") || "nothing"}${c.prior.relaxed.length ? `; relaxed (too few virtual patients share them): ${c.prior.relaxed.join(", ")}` : ""}; prior effective sample size ${Math.round(c.prior.ess)}.`,
     `What the record says: ${c.prior.conditions.join("; ") || "no covariate of the population"}.`,
-    `Posterior: ${c.method}. ${c.drawn} draws, ${c.distinct} distinct virtual patients simulated (${c.failures} failed); effective sample size ${Math.round(c.ess)} (${c.converged ? "converged" : "NOT converged"}).`,
+    `Posterior: ${c.method}. ${c.drawn} draws, ${c.distinct} distinct virtual patients simulated (${c.failures} failed)${c.smc ? `, then ${c.smc.simulations.toLocaleString("en")} by the sequential Monte Carlo` : ""}; effective sample size ${Math.round(c.ess)} (${c.converged ? "converged" : "NOT converged"}).`,
     `Treatments simulated ${c.leadIn ? `from ${c.leadIn.from} (a treatment that acts on the first scan used, ${c.anchor.date}: the lesions are scaled back to that day so that the model meets that scan)` : `between the first scan used (${c.anchor.date})`} and day 0: ${c.history.simulated.join("; ") || "none"}${c.history.notSimulated.length ? `; not simulated: ${c.history.notSimulated.join("; ")}` : ""}.`,
     `Posterior predictive check: ${
       c.ppc.scans

@@ -246,9 +246,13 @@ export function PlannerTab({ caseId }: { caseId: string }) {
                   {plan.personalization.observations.map((o) => `${o.date}: ${o.sldMm} mm`).join("; ")}) with
                   the recorded treatments simulated
                   {plan.clinical.leadIn ? ` from ${plan.clinical.leadIn.from}` : ""}; importance sampling over{" "}
-                  {plan.clinical.distinct ?? "the"} virtual patients, effective sample size{" "}
-                  {Math.round(plan.clinical.ess)} ({plan.clinical.converged ? "converged" : "NOT converged"});
-                  tumor cells on day 0 ~{fmt(plan.personalization.burdenAtStart.median)}.
+                  {plan.clinical.distinct ?? "the"} virtual patients
+                  {plan.clinical.smc
+                    ? ` (effective sample size ${plan.clinical.smc.importanceEss.toFixed(1)}), then sequential Monte Carlo over ${plan.clinical.smc.particles} particles in ${plan.clinical.smc.stages.length} tempering steps${plan.clinical.smc.complete ? "" : " (stopped before the full likelihood)"}`
+                    : ""}
+                  , effective sample size {Math.round(plan.clinical.ess)} (
+                  {plan.clinical.converged ? "converged" : "NOT converged"}); tumor cells on day 0 ~
+                  {fmt(plan.personalization.burdenAtStart.median)}.
                 </>
               ) : (
                 <>

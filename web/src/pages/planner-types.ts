@@ -53,6 +53,15 @@ export interface PlanDoc {
     distinct?: number;
     leadIn?: { from: string; days: number } | null;
     history?: { simulated: string[] };
+    /** The sequential Monte Carlo that followed a degenerate importance sampler (plans before it have none). */
+    smc?: {
+      particles: number;
+      distinct: number;
+      simulations: number;
+      complete: boolean;
+      importanceEss: number;
+      stages: { beta: number; ess: number; acceptance: number; distinct: number; components: number }[];
+    } | null;
   };
   /** The first choice's ties within Monte Carlo error (plans made before them have none): the posterior's ESS. */
   ties?: { ess: number; firstChoice: string; tiedWithFirst: string[]; message: string; method: string };
