@@ -309,8 +309,7 @@ export class RosenbrockStepper extends Stepper {
       const luS = this.luS;
       let sparseStep = false;
       if (sparse) {
-        sparse.load(jac, fac, luS);
-        sparseStep = sparse.factor(luS, this.colScale);
+        sparseStep = sparse.loadFactor(jac, fac, luS, this.colScale);
         if (!sparseStep) this.sparseFallbacks++;
       }
       if (!sparseStep) {

@@ -71,6 +71,40 @@ describe("sparse LU of I·d − J with static pivots", () => {
     expect(solved).toBeGreaterThan(100); // most random systems take the sparse path
   });
 
+  it("loadFactor (generated, unrolled) gives load + factor's verdict and factors to the last bit", () => {
+    let compared = 0;
+    let failed = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.double({ min: 0.05, max: 0.6, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.double({ min: -6, max: 6, noNaN: true }),
+        (n, density, seed, logD) => {
+          const { pattern, jac, rnd } = randomSparse(n, density, seed);
+          const sp = buildSparseLu(n, pattern);
+          if (!sp) return;
+          const d = 10 ** logD;
+          const scale = Float64Array.from({ length: n }, () => 10 ** (rnd() * 8 - 4));
+          const a = new Float64Array(sp.size);
+          sp.load(jac, d, a);
+          const ok = sp.factor(a, scale);
+          const b = new Float64Array(sp.size).fill(NaN);
+          expect(sp.loadFactor(jac, d, b, scale)).toBe(ok);
+          if (ok)
+            expect(Array.from(b, (v) => (Object.is(v, -0) ? "-0" : v))).toEqual(
+              Array.from(a, (v) => (Object.is(v, -0) ? "-0" : v)),
+            );
+          else failed++;
+          compared++;
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(compared).toBeGreaterThan(100);
+    expect(failed).toBeGreaterThan(0); // the failure verdict is exercised too
+  });
+
   it("solves a diagonally dominant system to near machine precision", () => {
     const n = 12;
     const { pattern, jac } = randomSparse(n, 0.3, 7);

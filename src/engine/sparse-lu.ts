@@ -16,6 +16,9 @@ export const PIVOT_THRESHOLD = 0.1;
 /** Above this many multiply-adds the unrolled code would be too large; the dense LU is used. */
 const MAX_OPERATIONS = 20_000;
 
+/** Up to this many entries plus multiply-adds, load and factor are also generated as one straight-line function. */
+const MAX_FUSED = 6_000;
+
 export interface SparseLu {
   readonly n: number;
   /** Entries of L + U (including fill-ins), stored in a compact array of this length. */
@@ -30,6 +33,11 @@ export interface SparseLu {
   factor(lu: Float64Array, scale: Float64Array): boolean;
   /** Solves (LU) x = b in place, b in the original state order. */
   solve(lu: Float64Array, b: Float64Array): void;
+  /**
+   * load then factor, the same operations in the same order (bit-identical factors and verdict), as straight-line
+   * code with the entries in locals (see fusedLoadFactor); `lu` is written only when the factorization succeeds.
+   */
+  loadFactor(jac: Float64Array, diagonal: number, lu: Float64Array, scale: Float64Array): boolean;
 }
 
 const cache = new WeakMap<Int32Array, SparseLu | null>();
@@ -225,5 +233,68 @@ export function buildSparseLu(n: number, pattern: ArrayLike<number>, maxDensity 
   for (let i = 0; i < n; i++) sol.push(`b[${perm[i]}] = x${i};`);
 
   const solveFn = new Function("lu", "b", `"use strict";\n${sol.join("\n")}`) as SparseLu["solve"];
-  return { n, size, load, factor, solve: solveFn };
+  const loadFactor =
+    size + ut.length <= MAX_FUSED
+      ? fusedLoadFactor({ n, size, source, diagonal, rowStart, rp, rsState, colStart, bp, br, us, ut, uf })
+      : (J: Float64Array, d: number, lu: Float64Array, scale: Float64Array): boolean => {
+          load(J, d, lu);
+          return factor(lu, scale);
+        };
+  return { n, size, load, factor, solve: solveFn, loadFactor };
+}
+
+/** The index lists of load and factor (buildSparseLu). */
+interface FactorLists {
+  readonly n: number;
+  readonly size: number;
+  readonly source: Int32Array;
+  readonly diagonal: Int32Array;
+  readonly rowStart: Int32Array;
+  readonly rp: Int32Array;
+  readonly rsState: Int32Array;
+  readonly colStart: Int32Array;
+  readonly bp: Int32Array;
+  readonly br: Int32Array;
+  readonly us: Int32Array;
+  readonly ut: Int32Array;
+  readonly uf: Int32Array;
+}
+
+/**
+ * load and factor unrolled into one generated function, entry p of L + U in the local v<p> (registers or the stack
+ * instead of a typed array read and bounds-checked per use): each statement is one of the loops' iterations, in
+ * their order, with the same floating-point operations, so the factors and the threshold verdict are bit-identical.
+ * The locals are stored into `lu` at the end of a successful factorization (after a failure the caller factors the
+ * dense matrix and does not read `lu`).
+ */
+function fusedLoadFactor(x: FactorLists): SparseLu["loadFactor"] {
+  const { n, size, source, diagonal, rowStart, rp, rsState, colStart, bp, br, us, ut, uf } = x;
+  const isDiagonal = new Uint8Array(size);
+  for (let i = 0; i < n; i++) isDiagonal[diagonal[i]] = 1;
+  const code: string[] = ['"use strict";', "let v, m, mx, r, l, d, ad;"];
+  for (let p = 0; p < size; p++) {
+    const loaded = source[p] >= 0 ? `-J[${source[p]}]` : "0";
+    code.push(`let v${p} = ${loaded}${isDiagonal[p] ? " + dg" : ""};`);
+  }
+  for (let i = 0; i < n; i++) {
+    code.push("m = 0;");
+    for (let e = rowStart[i]; e < rowStart[i + 1]; e++)
+      code.push(`v = Math.abs(v${rp[e]}) * scale[${rsState[e]}]; if (v > m) m = v;`);
+    code.push(`const rs${i} = 1 / m;`);
+  }
+  for (let k = 0; k < n; k++) {
+    code.push(`d = v${diagonal[k]}; ad = Math.abs(d); if (!(d !== 0 && ad < Infinity)) return false;`);
+    if (colStart[k] === colStart[k + 1]) continue;
+    code.push("mx = 0;");
+    for (let e = colStart[k]; e < colStart[k + 1]; e++)
+      code.push(`v = Math.abs(v${bp[e]}) * rs${br[e]}; if (!(v <= mx)) mx = v; if (mx !== mx) return false;`);
+    code.push(`if (!(ad * rs${k} >= ${PIVOT_THRESHOLD} * mx)) return false;`, "r = 1 / d;");
+    for (let e = colStart[k]; e < colStart[k + 1]; e++) {
+      code.push(`l = v${bp[e]} * r; v${bp[e]} = l;`);
+      for (let u = us[e]; u < us[e + 1]; u++) code.push(`v${ut[u]} -= l * v${uf[u]};`);
+    }
+  }
+  for (let p = 0; p < size; p++) code.push(`lu[${p}] = v${p};`);
+  code.push("return true;");
+  return new Function("J", "dg", "lu", "scale", code.join("\n")) as SparseLu["loadFactor"];
 }
