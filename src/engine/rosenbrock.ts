@@ -1,5 +1,6 @@
 import { DENSE_ROSENBROCK, type DenseRecord } from "./dense-record.js";
 import { SolverError } from "./errors.js";
+import { patternEntries, type RowSums } from "./jacobian-pattern.js";
 import { luFactor, luSolve } from "./lu.js";
 import { sparseLuFor, type SparseLu } from "./sparse-lu.js";
 import type { OdeSystem, SolverStats } from "./problem.js";
@@ -9,29 +10,6 @@ import { Stepper } from "./stepper.js";
 
 const SAFE = 0.9;
 
-interface PatternEntries {
-  readonly col: Int32Array;
-  readonly idx: Int32Array;
-  /** Entries of row i are start[i] … start[i + 1] − 1 (idx is sorted, row by row). */
-  readonly start: Int32Array;
-}
-const patternEntries = new WeakMap<Int32Array, PatternEntries>();
-
-/** Rows and columns of the entries a Jacobian may set (every entry without a pattern), once per pattern. */
-function nonzeros(n: number, pattern: Int32Array | null): PatternEntries {
-  const cached = pattern ? patternEntries.get(pattern) : undefined;
-  if (cached) return cached;
-  const nz = pattern
-    ? Int32Array.from(new Set(pattern)).sort()
-    : Int32Array.from({ length: n * n }, (_, k) => k);
-  const row = nz.map((k) => Math.floor(k / n));
-  const start = new Int32Array(n + 1);
-  for (let k = 0; k < row.length; k++) start[row[k] + 1]++;
-  for (let i = 0; i < n; i++) start[i + 1] += start[i];
-  const out = { col: nz.map((k) => k % n), idx: nz, start };
-  if (pattern) patternEntries.set(pattern, out);
-  return out;
-}
 const FAC_MIN = 0.2; // hnew/h ≥ 0.2 (≥ 0.1 on a first-step rejection)
 const FAC_MAX = 6; // hnew/h ≤ 6
 
@@ -79,6 +57,9 @@ export class RosenbrockStepper extends Stepper {
   private readonly nzStart: Int32Array;
   private readonly nzCol: Int32Array;
   private readonly nzIdx: Int32Array;
+  private readonly rowSumsOf: RowSums;
+  /** J has entries outside the pattern (difference columns replaced non-finite analytic ones). */
+  private offPattern = false;
   private readonly rowSum: Float64Array;
   /** atol + rtol·|y| at the Jacobian's point: the states' magnitudes for the sparse pivot test and the norm. */
   private readonly colScale: Float64Array;
@@ -151,10 +132,11 @@ export class RosenbrockStepper extends Stepper {
     this.sparse = pattern ? sparseLuFor(n, pattern) : null;
     this.luS = new Float64Array(this.sparse?.size ?? 0);
     // entries the Jacobian may set (all of them without a pattern)
-    const nz = pattern ? nonzeros(n, pattern) : nonzeros(n, null);
+    const nz = patternEntries(n, pattern ?? null);
     this.nzStart = nz.start;
     this.nzCol = nz.col;
     this.nzIdx = nz.idx;
+    this.rowSumsOf = nz.rowSums;
     this.rowSum = new Float64Array(n);
     this.colScale = new Float64Array(n);
   }
@@ -200,6 +182,7 @@ export class RosenbrockStepper extends Stepper {
     const sk = this.colScale;
     for (let i = 0; i < n; i++) sk[i] = this.atol[i] + this.rtol[i] * Math.abs(y[i]);
     const rowSum = this.rowSum;
+    this.offPattern = false;
     if (this.system.jacobian) this.system.jacobian(t, y, J);
     else for (let j = 0; j < n; j++) this.differenceColumn(j);
     if (!this.rowSums()) {
@@ -210,6 +193,7 @@ export class RosenbrockStepper extends Stepper {
             if (!Number.isFinite(J[i * n + j])) {
               this.f(t, y, this.f0);
               this.differenceColumn(j);
+              this.offPattern = true;
               break;
             }
           }
@@ -245,15 +229,7 @@ export class RosenbrockStepper extends Stepper {
 
   /** Σ_j |J_ij|·sk_j over the pattern into rowSum (sk = colScale); false when one of them is not finite. */
   private rowSums(): boolean {
-    const { rowSum, nzStart, nzCol, nzIdx, jac, colScale } = this;
-    const n = this.n;
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let k = nzStart[i]; k < nzStart[i + 1]; k++) sum += Math.abs(jac[nzIdx[k]]) * colScale[nzCol[k]];
-      rowSum[i] = sum;
-    }
-    for (let i = 0; i < n; i++) if (!(rowSum[i] < Infinity)) return false;
-    return true;
+    return this.rowSumsOf(this.jac, this.colScale, this.rowSum);
   }
 
   /**
@@ -265,9 +241,14 @@ export class RosenbrockStepper extends Stepper {
     const n = this.n;
     const J = this.jac;
     let m = 0;
+    // entries outside the pattern are 0, unless difference columns were written into J
+    const { nzStart, nzCol, nzIdx } = this;
     for (let i = 0; i < n; i++) {
       let zero = this.y[i] === 0 && this.f0[i] === 0;
-      for (let j = 0; zero && j < n; j++) if (j !== i && J[i * n + j] !== 0) zero = false;
+      if (!zero) continue;
+      if (this.offPattern) for (let j = 0; zero && j < n; j++) zero = j === i || J[i * n + j] === 0;
+      else
+        for (let k = nzStart[i]; zero && k < nzStart[i + 1]; k++) zero = nzCol[k] === i || J[nzIdx[k]] === 0;
       if (zero) this.frozen[m++] = i;
     }
     this.nFrozen = m;
