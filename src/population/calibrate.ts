@@ -390,7 +390,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     seed,
     model: "immunoplan-clinical",
     model_sha256: modelHash(),
-    priors_sha256: priorsHash(),
+    priors_sha256: priorsHash(cancer),
     plausible: n,
     patients: seeds.map((s, i) => ({ seed: s, weight: fit.weights[i], refractory: [...pool[i].refractory] })),
     calibration: {

@@ -36,7 +36,7 @@ function read(f: string) {
 }
 
 describe("trials/calibration", () => {
-  it("holds the twelve trials of trials.md, Parkhurst 2011 (the NK module's hand calibration) and the Nishino 2016 cohort (trials.md §11.2)", () => {
+  it("holds the twelve trials of trials.md, Parkhurst 2011 (the NK module's hand calibration), the Nishino 2016 cohort (trials.md §11.2) and SCHOLAR-1 (ZUMA-1's historical comparator, trials.md §5)", () => {
     expect(files.sort()).toEqual(
       [
         "parkhurst-2011-nk-solid.yaml",
@@ -52,6 +52,7 @@ describe("trials/calibration", () => {
         "keynote-024.yaml",
         "miller-2005-nk-aml.yaml",
         "optim.yaml",
+        "scholar-1.yaml",
         "zuma-1.yaml",
       ].sort(),
     );

@@ -9,8 +9,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { CATALOG_DIR } from "../therapy/catalog.js";
 import { MODELS_DIR } from "../models/catalog.js";
+import { vpopPriors } from "./priors.js";
 import { CANCER_TYPES, type CancerType } from "./types.js";
 
 export const VPOP_FORMAT = "immunoplan-vpop/1";
@@ -76,8 +76,15 @@ export type VpopFile = z.infer<typeof VpopFileSchema>;
 export const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 export const modelHash = (): string =>
   sha256(readFileSync(path.join(MODELS_DIR, "immunoplan-clinical.yaml"), "utf8"));
-export const priorsHash = (): string =>
-  sha256(readFileSync(path.join(CATALOG_DIR, "vpop-priors.yaml"), "utf8"));
+/**
+ * The priors a population of `cancer` is drawn from: the shared section and the cancer's own section of
+ * catalog/vpop-priors.yaml (as parsed, so comments and the other cancers' sections do not count). Until 2026-12-01
+ * the hash was the whole file's, and a change to one cancer's priors marked every population as stale.
+ */
+export const priorsHash = (cancer: CancerType): string => {
+  const p = vpopPriors();
+  return sha256(JSON.stringify({ shared: p.shared, cancer: p.cancers[cancer] }));
+};
 
 /** The shipped population of a cancer type (vpops/<cancer>.json). */
 export const shippedVpopFile = (cancer: CancerType): string => path.join(VPOPS_DIR, `${cancer}.json`);
@@ -114,7 +121,7 @@ export function loadVpop(file: string): { vpop: VpopFile; warnings: string[] } {
     warnings.push(
       `${file}: built with another version of the clinical model: rebuild it (immunoplan vpop build)`,
     );
-  if (r.data.priors_sha256 !== priorsHash())
+  if (r.data.priors_sha256 !== priorsHash(r.data.cancer))
     warnings.push(
       `${file}: built with other priors (catalog/vpop-priors.yaml): rebuild it (immunoplan vpop build)`,
     );
