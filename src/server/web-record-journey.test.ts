@@ -251,7 +251,8 @@ describe.skipIf(!available)("the record editor in Chromium", () => {
         .getByText("outside.json merged as version 3")
         .or(page.getByRole("alert"))
         .first()
-        .waitFor({ timeout: 30_000 });
+        // the merge writes a new version and its audit entries; on a loaded CI machine that has taken close to 30 s
+        .waitFor({ timeout: 60_000 });
       expect(await page.getByRole("alert").allInnerTexts()).toEqual([]);
       await page.getByText("Case record (version 3)").waitFor();
       await page.getByTestId("checklist-performance").getByText("present").waitFor();
