@@ -60,6 +60,6 @@ function rowSumsFunction(n: number, idx: Int32Array, col: Int32Array, start: Int
     for (let k = start[i]; k < start[i + 1]; k++) code.push(`s += Math.abs(J[${idx[k]}]) * c[${col[k]}];`);
     code.push(`rowSum[${i}] = s;`, "if (!(s < Infinity)) ok = false;");
   }
-  code.push("return ok;");
+  code.push("return ok;", "//# sourceURL=generated-jacobian-row-sums.js");
   return new Function("J", "c", "rowSum", code.join("\n")) as RowSums;
 }

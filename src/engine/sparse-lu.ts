@@ -232,7 +232,11 @@ export function buildSparseLu(n: number, pattern: ArrayLike<number>, maxDensity 
   }
   for (let i = 0; i < n; i++) sol.push(`b[${perm[i]}] = x${i};`);
 
-  const solveFn = new Function("lu", "b", `"use strict";\n${sol.join("\n")}`) as SparseLu["solve"];
+  const solveFn = new Function(
+    "lu",
+    "b",
+    `"use strict";\n${sol.join("\n")}\n//# sourceURL=generated-sparse-solve.js`,
+  ) as SparseLu["solve"];
   const loadFactor =
     size + ut.length <= MAX_FUSED
       ? fusedLoadFactor({ n, size, source, diagonal, rowStart, rp, rsState, colStart, bp, br, us, ut, uf })
@@ -296,5 +300,6 @@ function fusedLoadFactor(x: FactorLists): SparseLu["loadFactor"] {
   }
   for (let p = 0; p < size; p++) code.push(`lu[${p}] = v${p};`);
   code.push("return true;");
+  code.push("//# sourceURL=generated-sparse-load-factor.js");
   return new Function("J", "dg", "lu", "scale", code.join("\n")) as SparseLu["loadFactor"];
 }
