@@ -17,6 +17,31 @@ import { lesionCells, type Lesion, type VirtualPatient } from "./virtual-patient
 
 const models = new Map<string, CompiledModel>();
 
+/** What every simulation of a model variant looks up the same way: parameter indices, tolerances, tumour states. */
+interface ModelLookups {
+  readonly parameterIndex: ReadonlyMap<string, number>;
+  readonly atol: Float64Array;
+  /** Indices of Ss, Rs, Qs, Ds, Sl, Rl, Ql, Dl. */
+  readonly tumour: readonly number[];
+}
+const lookups = new WeakMap<CompiledModel, ModelLookups>();
+
+function modelLookups(model: CompiledModel): ModelLookups {
+  let l = lookups.get(model);
+  if (!l) {
+    const parameterIndex = new Map<string, number>();
+    // the first of equal names, as parameterIndex (indexOf) finds it
+    model.parameterNames.forEach((name, i) => parameterIndex.has(name) || parameterIndex.set(name, i));
+    l = {
+      parameterIndex,
+      atol: Float64Array.from(model.spec.states, (s) => (s.unit === "cell" ? 1 : 1e-8)),
+      tumour: ["Ss", "Rs", "Qs", "Ds", "Sl", "Rl", "Ql", "Dl"].map((k) => model.stateIndex(k)),
+    };
+    lookups.set(model, l);
+  }
+  return l;
+}
+
 /** The clinical model with these modules (compiled once per module set). */
 export function clinicalModel(modules: readonly string[]): CompiledModel {
   const key = [...modules].sort().join(",");
@@ -153,10 +178,11 @@ export function simulatePatient(
     ? { ...compiled, modules: [...new Set([...compiled.modules, ...start.modules])].sort() }
     : compiled;
   const model = clinicalModel(inputs.modules);
+  const known = modelLookups(model);
   const p = model.defaultParameters();
   const setParam = (k: string, v: number) => {
-    const i = model.parameterIndex(k);
-    if (i >= 0) p[i] = v;
+    const i = known.parameterIndex.get(k);
+    if (i !== undefined) p[i] = v;
   };
   for (const [k, v] of Object.entries(vp.parameters)) setParam(k, v);
   for (const [k, v] of Object.entries(inputs.set)) setParam(k, v);
@@ -192,28 +218,29 @@ export function simulatePatient(
   put("Dl", nl * dead);
 
   const tEnd = days[days.length - 1];
-  const atol = Float64Array.from(model.spec.states, (s) => (s.unit === "cell" ? 1 : 1e-8));
   const doses = patientDoses(vp, inputs.doses);
+  // solve copies the output times and the tolerances
   const sol = solve(model.problem({ tEnd, parameters: p, y0, doses }), {
-    times: Array.from(days),
+    times: days,
     rtol,
-    atol,
+    atol: known.atol,
     maxSteps: 200_000,
     dense: false,
   });
-  const idx = (k: string) => model.stateIndex(k);
-  const [iSs, iRs, iQs, iDs, iSl, iRl, iQl, iDl] = ["Ss", "Rs", "Qs", "Ds", "Sl", "Rl", "Ql", "Dl"].map(idx);
+  const [iSs, iRs, iQs, iDs, iSl, iRl, iQl, iDl] = known.tumour;
   const m = sol.times.length;
   const volumeS = new Float64Array(m);
   const volumeL = new Float64Array(m);
   const viableS = new Float64Array(m);
   const viableL = new Float64Array(m);
+  const values = sol.values;
+  const dim = model.dimension;
   for (let i = 0; i < m; i++) {
-    const y = (k: number) => sol.values[i * model.dimension + k];
-    viableS[i] = y(iSs) + y(iRs) + y(iQs);
-    volumeS[i] = (viableS[i] + y(iDs)) / rho;
-    viableL[i] = y(iSl) + y(iRl) + y(iQl);
-    volumeL[i] = (viableL[i] + y(iDl)) / rho;
+    const o = i * dim;
+    viableS[i] = values[o + iSs] + values[o + iRs] + values[o + iQs];
+    volumeS[i] = (viableS[i] + values[o + iDs]) / rho;
+    viableL[i] = values[o + iSl] + values[o + iRl] + values[o + iQl];
+    volumeL[i] = (viableL[i] + values[o + iDl]) / rho;
   }
   const last = sol.final;
   const final = Object.fromEntries(model.spec.states.map((st, k) => [st.name, last[k]]));
