@@ -5,7 +5,7 @@ import { luFactor, luSolve } from "./lu.js";
 import { sparseLuFor, type SparseLu } from "./sparse-lu.js";
 import type { OdeSystem, SolverStats } from "./problem.js";
 import type { RosenbrockTableau } from "./rosenbrock-tableaus.js";
-import { combineStages } from "./stage-combination.js";
+import { combineStages, denseCoefficients } from "./stage-combination.js";
 import { Stepper } from "./stepper.js";
 
 const SAFE = 0.9;
@@ -411,18 +411,7 @@ export class RosenbrockStepper extends Stepper {
   private denseStale = true;
   private ensureDense(): void {
     if (!this.denseStale) return;
-    const n = this.n;
-    const s = this.s;
-    const Hd = this.Hd;
-    const K = this.K;
-    const dense = this.dense;
-    for (let r = 0; r < this.nDense; r++) {
-      for (let i = 0; i < n; i++) {
-        let v = 0;
-        for (let j = 0; j < s; j++) v += Hd[r * s + j] * K[j * n + i];
-        dense[r * n + i] = v;
-      }
-    }
+    denseCoefficients(this.dense, this.Hd, this.K, this.nDense, this.s, this.n);
     this.denseStale = false;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { combineStages } from "./stage-combination.js";
+import { combineStages, denseCoefficients } from "./stage-combination.js";
 
 /** A deterministic pseudo-random sequence spanning many magnitudes (so that the order of additions shows). */
 function values(count: number, seed: number): Float64Array {
@@ -44,5 +44,28 @@ describe("combineStages", () => {
     expect(out[0]).toBe(0); // (1e16 + 1) − 1e16 rounds the 1 away
     combineStages(out, new Float64Array(1), K, cf, Int32Array.from([0, 2, 1]), 3, 1);
     expect(out[0]).toBe(1);
+  });
+});
+
+describe("denseCoefficients", () => {
+  it("gives the same bits as the triple loop summing from 0 in the order of the stages, for 6 and 8 stages", () => {
+    const n = 11;
+    for (const s of [6, 8]) {
+      const nDense = 3;
+      const H = values(nDense * s, 300 + s);
+      H[1] = 0; // a zero coefficient, as Rodas4's rows have
+      const K = values(s * n, 400 + s);
+      K[n + 2] = -0;
+      const expected = new Float64Array(nDense * n);
+      for (let r = 0; r < nDense; r++)
+        for (let i = 0; i < n; i++) {
+          let v = 0;
+          for (let j = 0; j < s; j++) v += H[r * s + j] * K[j * n + i];
+          expected[r * n + i] = v;
+        }
+      const dense = new Float64Array(nDense * n).fill(NaN);
+      denseCoefficients(dense, H, K, nDense, s, n);
+      for (let k = 0; k < nDense * n; k++) expect(Object.is(dense[k], expected[k])).toBe(true);
+    }
   });
 });

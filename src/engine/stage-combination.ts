@@ -131,3 +131,49 @@ export function combineStages(
     out[i] = v;
   }
 }
+
+/**
+ * Dense-output coefficients D_r = Σ_j H[r][j]·k_j (row-major r × i into `dense`, H row-major nDense × s, stages the
+ * rows of K), each component summed from 0 in the order of j, as the plain triple loop does (bit-identical); the
+ * eight stages of Rodas5P unrolled with the coefficients in registers.
+ */
+export function denseCoefficients(
+  dense: Float64Array,
+  H: Float64Array,
+  K: Float64Array,
+  nDense: number,
+  s: number,
+  n: number,
+): void {
+  for (let r = 0; r < nDense; r++) {
+    const ro = r * n;
+    const ho = r * s;
+    if (s === 8) {
+      const h0 = H[ho];
+      const h1 = H[ho + 1];
+      const h2 = H[ho + 2];
+      const h3 = H[ho + 3];
+      const h4 = H[ho + 4];
+      const h5 = H[ho + 5];
+      const h6 = H[ho + 6];
+      const h7 = H[ho + 7];
+      for (let i = 0; i < n; i++)
+        dense[ro + i] =
+          0 +
+          h0 * K[i] +
+          h1 * K[n + i] +
+          h2 * K[2 * n + i] +
+          h3 * K[3 * n + i] +
+          h4 * K[4 * n + i] +
+          h5 * K[5 * n + i] +
+          h6 * K[6 * n + i] +
+          h7 * K[7 * n + i];
+      continue;
+    }
+    for (let i = 0; i < n; i++) {
+      let v = 0;
+      for (let j = 0; j < s; j++) v += H[ho + j] * K[j * n + i];
+      dense[ro + i] = v;
+    }
+  }
+}
