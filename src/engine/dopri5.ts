@@ -1,6 +1,6 @@
 import { DENSE_DOPRI5, type DenseRecord } from "./dense-record.js";
 import type { OdeSystem, SolverStats } from "./problem.js";
-import { Stepper } from "./stepper.js";
+import { Stepper, workArrays } from "./stepper.js";
 
 // Dormand & Prince (1980) 5(4) coefficients, with Shampine's (1986) order-4 dense output,
 // as tabulated in Hairer, Nørsett & Wanner, Solving ODE I, Table II.5.2 and DOPRI5.
@@ -71,17 +71,30 @@ export class Dopri5Stepper extends Stepper {
   constructor(system: OdeSystem, rtol: Float64Array, atol: Float64Array, stats: SolverStats) {
     super(system, rtol, atol, stats);
     const n = this.n;
-    this.k1 = new Float64Array(n);
-    this.k2 = new Float64Array(n);
-    this.k3 = new Float64Array(n);
-    this.k4 = new Float64Array(n);
-    this.k5 = new Float64Array(n);
-    this.k6 = new Float64Array(n);
-    this.k7 = new Float64Array(n);
-    this.ytmp = new Float64Array(n);
-    this.ysti = new Float64Array(n);
-    this.err = new Float64Array(n);
-    this.cont = new Float64Array(5 * n);
+    const [k1, k2, k3, k4, k5, k6, k7, ytmp, ysti, err, cont] = workArrays([
+      n,
+      n,
+      n,
+      n,
+      n,
+      n,
+      n,
+      n,
+      n,
+      n,
+      5 * n,
+    ]).f;
+    this.k1 = k1;
+    this.k2 = k2;
+    this.k3 = k3;
+    this.k4 = k4;
+    this.k5 = k5;
+    this.k6 = k6;
+    this.k7 = k7;
+    this.ytmp = ytmp;
+    this.ysti = ysti;
+    this.err = err;
+    this.cont = cont;
   }
 
   start(t0: number, tBound: number, h0: number): void {

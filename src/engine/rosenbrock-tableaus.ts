@@ -113,3 +113,58 @@ export const RODAS5P: RosenbrockTableau = {
     ],
   ],
 };
+
+/** A tableau's coefficients as the step reads them (read-only, shared by every stepper of the tableau). */
+export interface TableauArrays {
+  readonly A: Float64Array; // s×s, a[i][j]
+  readonly Cm: Float64Array; // s×s, C[i][j]
+  readonly B: Float64Array;
+  readonly cc: Float64Array;
+  readonly dd: Float64Array;
+  readonly nDense: number;
+  readonly Hd: Float64Array; // nDense×s
+  /**
+   * incremental[i] (2 ≤ i < s): row i of A is row i − 1 plus a 1 at column i − 1, so stage i's argument is stage
+   * i − 1's plus k_{i−1} (Rodas5P's last stages); incremental[s]: the same for b against the last row of A.
+   */
+  readonly incremental: Uint8Array;
+}
+const tableauCache = new WeakMap<RosenbrockTableau, TableauArrays>();
+
+export function tableauArrays(tableau: RosenbrockTableau): TableauArrays {
+  const cached = tableauCache.get(tableau);
+  if (cached) return cached;
+  const s = tableau.stages;
+  const A = new Float64Array(s * s);
+  const Cm = new Float64Array(s * s);
+  for (let i = 0; i < s; i++) {
+    for (let j = 0; j < i; j++) {
+      A[i * s + j] = tableau.a[i][j] ?? 0;
+      Cm[i * s + j] = tableau.C[i][j] ?? 0;
+    }
+  }
+  const nDense = tableau.H.length;
+  const Hd = new Float64Array(nDense * s);
+  tableau.H.forEach((row, r) => row.forEach((v, j) => (Hd[r * s + j] = v)));
+  const incremental = new Uint8Array(s + 1);
+  const row = (i: number): number[] => (i === s ? tableau.b : tableau.a[i]).slice();
+  for (let i = 2; i <= s; i++) {
+    const cur = row(i);
+    const prev = row(i - 1);
+    let same = cur.length === i && prev.length <= i - 1 && cur[i - 1] === 1;
+    for (let j = 0; same && j < i - 1; j++) same = (cur[j] ?? 0) === (prev[j] ?? 0);
+    incremental[i] = same ? 1 : 0;
+  }
+  const out = {
+    A,
+    Cm,
+    B: Float64Array.from(tableau.b),
+    cc: Float64Array.from(tableau.c),
+    dd: Float64Array.from(tableau.d),
+    nDense,
+    Hd,
+    incremental,
+  };
+  tableauCache.set(tableau, out);
+  return out;
+}

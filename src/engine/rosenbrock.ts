@@ -4,9 +4,9 @@ import { patternEntries, type RowSums } from "./jacobian-pattern.js";
 import { luFactor, luSolve } from "./lu.js";
 import { sparseLuFor, type SparseLu } from "./sparse-lu.js";
 import type { OdeSystem, SolverStats } from "./problem.js";
-import type { RosenbrockTableau } from "./rosenbrock-tableaus.js";
+import { tableauArrays, type RosenbrockTableau } from "./rosenbrock-tableaus.js";
 import { combineStages, denseCoefficients } from "./stage-combination.js";
-import { Stepper } from "./stepper.js";
+import { Stepper, workArrays } from "./stepper.js";
 
 const SAFE = 0.9;
 
@@ -34,10 +34,7 @@ export class RosenbrockStepper extends Stepper {
   private readonly K: Float64Array; // s×n stage vectors
   /** Views of the rows of K. */
   private readonly Krows: Float64Array[];
-  /**
-   * incremental[i] (2 ≤ i < s): row i of A is row i − 1 plus a 1 at column i − 1, so stage i's argument is stage
-   * i − 1's plus k_{i−1} (Rodas5P's last stages); incremental[s]: the same for b against the last row of A.
-   */
+  /** See TableauArrays. */
   private readonly incremental: Uint8Array;
   /** Scratch for combineStages: coefficients and stage offsets. */
   private readonly coef: Float64Array;
@@ -90,55 +87,45 @@ export class RosenbrockStepper extends Stepper {
     this.s = s;
     this.order = tableau.order;
     this.gamma = tableau.gamma;
-    this.A = new Float64Array(s * s);
-    this.Cm = new Float64Array(s * s);
-    for (let i = 0; i < s; i++) {
-      for (let j = 0; j < i; j++) {
-        this.A[i * s + j] = tableau.a[i][j] ?? 0;
-        this.Cm[i * s + j] = tableau.C[i][j] ?? 0;
-      }
-    }
-    this.B = Float64Array.from(tableau.b);
-    this.cc = Float64Array.from(tableau.c);
-    this.dd = Float64Array.from(tableau.d);
-    this.nDense = tableau.H.length;
-    this.Hd = new Float64Array(this.nDense * s);
-    tableau.H.forEach((row, r) => row.forEach((v, j) => (this.Hd[r * s + j] = v)));
-    this.K = new Float64Array(s * n);
-    this.Krows = Array.from({ length: s }, (_, st) => this.K.subarray(st * n, (st + 1) * n));
-    this.incremental = new Uint8Array(s + 1);
-    const row = (i: number): number[] => (i === s ? tableau.b : tableau.a[i]).slice();
-    for (let i = 2; i <= s; i++) {
-      const cur = row(i);
-      const prev = row(i - 1);
-      let same = cur.length === i && prev.length <= i - 1 && cur[i - 1] === 1;
-      for (let j = 0; same && j < i - 1; j++) same = (cur[j] ?? 0) === (prev[j] ?? 0);
-      this.incremental[i] = same ? 1 : 0;
-    }
-    this.coef = new Float64Array(s + 1);
-    this.coefOffset = new Int32Array(s + 1);
-    this.f0 = new Float64Array(n);
-    this.dfdt = new Float64Array(n);
-    this.ytmp = new Float64Array(n);
-    this.rhs = new Float64Array(n);
-    this.jac = new Float64Array(n * n);
-    this.w = new Float64Array(n * n);
-    this.pivots = new Int32Array(n);
-    this.dense = new Float64Array(this.nDense * n);
-    this.fdTmp = new Float64Array(n);
-    this.frozen = new Int32Array(n);
-    this.autonomous = system.timeDerivative === undefined;
+    const c = tableauArrays(tableau);
+    this.A = c.A;
+    this.Cm = c.Cm;
+    this.B = c.B;
+    this.cc = c.cc;
+    this.dd = c.dd;
+    this.nDense = c.nDense;
+    this.Hd = c.Hd;
+    this.incremental = c.incremental;
     const pattern = system.jacobian ? system.jacobianPattern : undefined;
     this.sparse = pattern ? sparseLuFor(n, pattern) : null;
-    this.luS = new Float64Array(this.sparse?.size ?? 0);
+    const { f, i } = workArrays(
+      [s * n, s + 1, n, n, n, n, n * n, n * n, this.nDense * n, n, this.sparse?.size ?? 0, n, n],
+      [s + 1, n, n],
+    );
+    this.K = f[0];
+    this.coef = f[1];
+    this.f0 = f[2];
+    this.dfdt = f[3];
+    this.ytmp = f[4];
+    this.rhs = f[5];
+    this.jac = f[6];
+    this.w = f[7];
+    this.dense = f[8];
+    this.fdTmp = f[9];
+    this.luS = f[10];
+    this.rowSum = f[11];
+    this.colScale = f[12];
+    this.coefOffset = i[0];
+    this.pivots = i[1];
+    this.frozen = i[2];
+    this.Krows = Array.from({ length: s }, (_, st) => this.K.subarray(st * n, (st + 1) * n));
+    this.autonomous = system.timeDerivative === undefined;
     // entries the Jacobian may set (all of them without a pattern)
     const nz = patternEntries(n, pattern ?? null);
     this.nzStart = nz.start;
     this.nzCol = nz.col;
     this.nzIdx = nz.idx;
     this.rowSumsOf = nz.rowSums;
-    this.rowSum = new Float64Array(n);
-    this.colScale = new Float64Array(n);
   }
 
   start(t0: number, tBound: number, h0: number): void {

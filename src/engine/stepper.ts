@@ -5,6 +5,33 @@ import type { OdeSystem, SolverStats } from "./problem.js";
 const EPS = 2.220446049250313e-16;
 
 /**
+ * Zero-filled work arrays, Float64Arrays of the lengths `f64` then Int32Arrays of the lengths `i32`, as views of one
+ * ArrayBuffer: one allocation per stepper instead of one per array (each array outside the heap costs an allocation
+ * and a sweep; a planning run constructs two steppers per simulation).
+ */
+export function workArrays(
+  f64: readonly number[],
+  i32: readonly number[] = [],
+): { readonly f: Float64Array[]; readonly i: Int32Array[] } {
+  let bytes = 0;
+  for (const l of f64) bytes += 8 * l;
+  for (const l of i32) bytes += 4 * l;
+  const buffer = new ArrayBuffer(bytes);
+  let o = 0;
+  const f = f64.map((l) => {
+    const a = new Float64Array(buffer, o, l);
+    o += 8 * l;
+    return a;
+  });
+  const i = i32.map((l) => {
+    const a = new Int32Array(buffer, o, l);
+    o += 4 * l;
+    return a;
+  });
+  return { f, i };
+}
+
+/**
  * What every one-step method shares: the system with its piecewise-constant input rates, tolerances,
  * the current and previous accepted states, statistics and the weighted RMS error norm.
  * A stepper integrates one segment at a time: `start` at a breakpoint, then `step` until `t === tBound`.
@@ -38,12 +65,13 @@ export abstract class Stepper {
   ) {
     const n = system.dimension;
     this.n = n;
-    this.y = new Float64Array(n);
-    this.yOld = new Float64Array(n);
-    this.rates = new Float64Array(n);
+    const [y, yOld, rates, scale] = workArrays([n, n, n, n]).f;
+    this.y = y;
+    this.yOld = yOld;
+    this.rates = rates;
     this.rtol = rtol;
     this.atol = atol;
-    this.scale = new Float64Array(n);
+    this.scale = scale;
   }
 
   /** The order used in step-size control (exponent 1/order). */
