@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const date = "2026-11-30";
   const ev = evaluateCase(c, date);
   let t = performance.now();
-  const clin = clinicalPersonalization(c, { startDate: date, samples: 100 })!;
+  const clin = (await clinicalPersonalization(c, { startDate: date, samples: 100, threads }))!;
   const tFit = (performance.now() - t) / 1000;
   t = performance.now();
   const set = generateCandidates(ev, c, clin.pers.patient, {

@@ -50,11 +50,12 @@ export async function runPatientCommand(kind: "run" | "compare", argv: string[],
   const seed = numberOption(values.seed, "seed", { min: 0, max: 2 ** 31 - 1 }) ?? 1;
   let personal;
   try {
-    personal = clinicalPersonalization(c, {
+    personal = await clinicalPersonalization(c, {
       startDate: date,
       samples: Math.round(samples),
       seed: Math.round(seed),
       vpopFile: values.vpop ? path.resolve(io.cwd, values.vpop) : undefined,
+      threads,
     });
   } catch (e) {
     if (e instanceof PersonalizationError) throw new UsageError(`${values.patient}: ${e.message}`);

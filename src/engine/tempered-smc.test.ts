@@ -18,7 +18,7 @@ describe("tempered SMC", () => {
     logNormal(y[0], centres[c][0], 1) + logNormal(y[1], centres[c][1], 1);
   const logLik = (y: Float64Array) => logNormal(x[0], y[0], sigma ** 2) + logNormal(x[1], y[1], sigma ** 2);
 
-  function run(seed: number, maxEvaluations = Infinity) {
+  async function run(seed: number, maxEvaluations = Infinity) {
     const rand = seededRandom(seed);
     const initial: SmcParticle<null>[] = [];
     for (let i = 0; i < 4000; i++) {
@@ -32,7 +32,7 @@ describe("tempered SMC", () => {
     return temperedSmc(
       {
         logPrior,
-        evaluate: (_c, y) => ({ logLik: logLik(y), payload: null }),
+        evaluate: async (points) => points.map((q) => ({ logLik: logLik(q.y), payload: null })),
         center: (c) => centres[c],
         scale: new Float64Array([1, 1]),
       },
@@ -41,8 +41,8 @@ describe("tempered SMC", () => {
     );
   }
 
-  it("reaches the posterior: component share, mean and variance, and the evidence (Monte Carlo tolerance)", () => {
-    const res = run(7);
+  it("reaches the posterior: component share, mean and variance, and the evidence (Monte Carlo tolerance)", async () => {
+    const res = await run(7);
     expect(res.complete).toBe(true);
     expect(res.stages.length).toBeGreaterThan(1);
     const p = res.particles;
@@ -68,16 +68,16 @@ describe("tempered SMC", () => {
     expect(res.stages.at(-1)!.distinct).toBeGreaterThan(1000);
   });
 
-  it("is reproducible with a seed, and stops short of β = 1 when the evaluation budget is spent", () => {
-    const a = run(3);
-    const b = run(3);
+  it("is reproducible with a seed, and stops short of β = 1 when the evaluation budget is spent", async () => {
+    const a = await run(3);
+    const b = await run(3);
     expect(a.particles.map((p) => p.y[0])).toEqual(b.particles.map((p) => p.y[0]));
-    const short = run(3, 100);
+    const short = await run(3, 100);
     expect(short.complete).toBe(false);
     expect(short.stages.length).toBe(1);
   });
 
-  it("gives no weight to particles that break a constraint (−∞) and never moves into them", () => {
+  it("gives no weight to particles that break a constraint (−∞) and never moves into them", async () => {
     const rand = seededRandom(5);
     const initial: SmcParticle<null>[] = [];
     const constrained = (y: Float64Array) => (y[0] < 0 ? -Infinity : logLik(y));
@@ -85,10 +85,10 @@ describe("tempered SMC", () => {
       const y = new Float64Array([standardNormal(rand), standardNormal(rand)]);
       initial.push({ component: 0, y, logPrior: logPrior(1, y), logLik: constrained(y), payload: null });
     }
-    const res = temperedSmc(
+    const res = await temperedSmc(
       {
         logPrior: (_c, y) => logPrior(1, y),
-        evaluate: (_c, y) => ({ logLik: constrained(y), payload: null }),
+        evaluate: async (points) => points.map((q) => ({ logLik: constrained(q.y), payload: null })),
         scale: new Float64Array([1, 1]),
       },
       initial,

@@ -23,8 +23,13 @@ export interface SmcParticle<P> {
 export interface TemperedSmcProblem<P> {
   /** log p(y | c), up to a constant; −∞ outside the support. */
   readonly logPrior: (component: number, y: Float64Array) => number;
-  /** The log-likelihood (−∞: a constraint broken) and what the caller keeps, or null when the evaluation failed. */
-  readonly evaluate: (component: number, y: Float64Array) => { logLik: number; payload: P } | null;
+  /**
+   * The log-likelihood (−∞: a constraint broken) and what the caller keeps, or null when the evaluation failed, of
+   * each point of a batch (one proposal per particle: the caller may evaluate them in parallel).
+   */
+  readonly evaluate: (
+    points: readonly { readonly component: number; readonly y: Float64Array }[],
+  ) => Promise<({ logLik: number; payload: P } | null)[]>;
   /** The centre of component c (proposal scale from the residuals y − centre); the coordinates' mean if absent. */
   readonly center?: (component: number) => Float64Array;
   /** The prior's own SD per coordinate within a component; 0: the coordinate is never moved. */
@@ -105,11 +110,11 @@ function systematic(w: Float64Array, n: number, u: number): Int32Array {
   return out;
 }
 
-export function temperedSmc<P>(
+export async function temperedSmc<P>(
   problem: TemperedSmcProblem<P>,
   initial: readonly SmcParticle<P>[],
   opts: TemperedSmcOptions,
-): TemperedSmcResult<P> {
+): Promise<TemperedSmcResult<P>> {
   const n = opts.particles ?? 500;
   const fraction = opts.essFraction ?? 0.5;
   const moves = opts.moves ?? 3;
@@ -166,27 +171,35 @@ export function temperedSmc<P>(
       const spread = Math.sqrt(v / n);
       sd[k] = spread > 0.05 * problem.scale[k] ? spread : problem.scale[k];
     }
+    // each move proposes one point per particle, evaluated as a batch; the particles' chains are independent
     let accepted = 0;
     let proposed = 0;
-    for (let i = 0; i < n; i++) {
-      let p = particles[i];
-      for (let m = 0; m < moves; m++) {
+    for (let m = 0; m < moves; m++) {
+      const points: { component: number; y: Float64Array; i: number; lp: number }[] = [];
+      for (let i = 0; i < n; i++) {
+        const p = particles[i];
         const y = new Float64Array(d);
         for (let k = 0; k < d; k++)
           y[k] = sd[k] > 0 ? p.y[k] + lambda * sd[k] * opts.normal(opts.rand) : p.y[k];
         proposed++;
         const lp = problem.logPrior(p.component, y);
         if (lp === -Infinity || Number.isNaN(lp)) continue;
-        const ev = problem.evaluate(p.component, y);
-        evaluations++;
+        points.push({ component: p.component, y, i, lp });
+      }
+      const results = await problem.evaluate(points);
+      evaluations += points.length;
+      for (let j = 0; j < points.length; j++) {
+        const { i, y, lp } = points[j];
+        const ev = results[j];
+        const u = opts.rand();
         if (!ev || Number.isNaN(ev.logLik) || ev.logLik === -Infinity) continue;
-        const logAlpha = lp - p.logPrior + beta * (ev.logLik - p.logLik);
-        if (Math.log(opts.rand()) < logAlpha) {
-          p = { component: p.component, y, logPrior: lp, logLik: ev.logLik, payload: ev.payload };
+        const p = particles[i];
+        if (Math.log(u) < lp - p.logPrior + beta * (ev.logLik - p.logLik)) {
+          particles[i] = { component: p.component, y, logPrior: lp, logLik: ev.logLik, payload: ev.payload };
           accepted++;
         }
       }
-      particles[i] = p;
+      if (evaluations >= maxEvaluations) break;
     }
     const acceptance = proposed ? accepted / proposed : 0;
     stages.push({

@@ -55,9 +55,9 @@ describe("new lesions in the clinical personalization", () => {
     expect(visibleOccultAsLesions(small)).toBe(small);
   });
 
-  it("scans without new lesions exclude the virtual patients whose occult metastases had reached 10 mm", () => {
+  it("scans without new lesions exclude the virtual patients whose occult metastases had reached 10 mm", async () => {
     // the synthetic case: four scans of untreated growth (48 → 65 mm over 139 days), no new lesion on any
-    const p = personalizeClinical(melanomaCase(), { startDate: DATE, samples: 40, draws: 300 })!;
+    const p = (await personalizeClinical(melanomaCase(), { startDate: DATE, samples: 40, draws: 300 }))!;
     const note = p.notes.find((n) => /by a scan that shows none: excluded/.test(n));
     expect(note).toBeDefined();
     const excluded = Number(/^(\d+) of (\d+)/.exec(note!)![1]);
@@ -70,7 +70,7 @@ describe("new lesions in the clinical personalization", () => {
         .find((s) => s.date === "2026-09-01")!
         .lesions.push({ id: "new-1", role: "new", nodal: false, state: "present", location: "liver" });
     });
-    const q = personalizeClinical(withNew, { startDate: DATE, samples: 40, draws: 300 })!;
+    const q = (await personalizeClinical(withNew, { startDate: DATE, samples: 40, draws: 300 }))!;
     expect(q.notes.join(" ")).toMatch(/the scans from 2026-09-01 show a new lesion/);
     expect(q.notes.join(" ")).not.toMatch(/excluded/);
     // without the condition about half the posterior carries a metastasis that is detectable on day 0 (139 days of

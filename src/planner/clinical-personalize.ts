@@ -18,7 +18,8 @@ import type { VirtualPatient } from "../population/virtual-patient.js";
 import type { Patient } from "../therapy/patient.js";
 import { conditionedPrior, type ConditionedPrior } from "./case-population.js";
 import type { HistoryProtocol } from "./history-protocol.js";
-import { patientHistory, LOOKBACK_DAYS, MODEL_SD, READER_SD, type HistoryRun } from "./history-likelihood.js";
+import { historyOf, LOOKBACK_DAYS, MODEL_SD, READER_SD } from "./history-likelihood.js";
+import { simulateHistories } from "./pool.js";
 import { LEAD_IN_AFTER_END_DAYS } from "./lead-in.js";
 import { SMC_MOVES, smcPosterior, type PriorDraw } from "./clinical-smc.js";
 import type { SmcStage } from "../engine/tempered-smc.js";
@@ -120,19 +121,26 @@ export interface ClinicalPersonalizeOptions {
    */
   readonly smc?: boolean;
   readonly smcOptions?: { particles?: number; moves?: number; maxSimulations?: number };
+  /** Worker threads for the simulations through the history (default: every core; 1: this thread). */
+  readonly threads?: number;
+  readonly signal?: AbortSignal;
 }
 
 /** The case's posterior on the calibrated model, or null when its cancer type has no calibrated population. */
-export function personalizeClinical(
+export async function personalizeClinical(
   c: CaseRecord,
   opts: ClinicalPersonalizeOptions,
-): ClinicalPersonalization | null {
+): Promise<ClinicalPersonalization | null> {
   const series = tumorSeries(c, opts.startDate).filter((o) => o.day <= 0);
   const anchorSld = series.find((o) => o.day >= -LOOKBACK_DAYS)?.sldMm;
   const prior = opts.prior ?? conditionedPrior(c, opts.startDate, opts.vpopFile, anchorSld || undefined);
   if (!prior) return null;
   const patient: Patient = { ...casePatient(c), gfr_ml_min: DEFAULT_GFR };
-  const h0 = patientHistory(c, series, opts.startDate, patient);
+  const historyInput = { caseRecord: c, startDate: opts.startDate, patient };
+  const h0 = historyOf(historyInput);
+  // the simulations through the history run on the planning pool's workers (pool.ts)
+  const simulate = (members: readonly VirtualPatient[]) =>
+    simulateHistories(historyInput, h0, members, { threads: opts.threads, signal: opts.signal });
   const {
     used,
     excluded,
@@ -189,18 +197,15 @@ export function personalizeClinical(
   let failures = 0;
   let unmatched = 0;
   const simulated: PriorDraw[] = [];
-  for (const d of draws) {
-    let r: HistoryRun | null = null;
-    try {
-      r = h0.run(d.vp);
-    } catch {
-      failures++;
-    }
+  const results = await simulate(draws.map((d) => d.vp));
+  draws.forEach((d, i) => {
+    const r = results[i];
+    if (!r) failures++;
     if (d.y) simulated.push({ member: d.member!, y: d.y, run: r });
-    if (!r) continue;
+    if (!r) return;
     if (!r.matched) unmatched++;
     runs.push({ vp: r.vp, course: r.course, ll: r.ll, prior: d.prior, newLesion: r.newLesion });
-  }
+  });
   if (!runs.length)
     throw new PersonalizationError("imaging", "every simulation of the patient's history failed");
   // a virtual patient with a new lesion the scans do not show is excluded, unless every one has one (then the
@@ -222,8 +227,8 @@ export function personalizeClinical(
   // too few effective patients: the posterior is sampled again by sequential Monte Carlo (clinical-smc.ts)
   const smc =
     kernel && isEss < MIN_POSTERIOR_ESS && (opts.smc ?? true)
-      ? smcPosterior(
-          h0,
+      ? await smcPosterior(
+          simulate,
           prior.patients,
           kernel,
           simulated,
@@ -283,6 +288,11 @@ export function personalizeClinical(
         : [
             `every virtual patient had an occult metastasis reach ${NEW_LESION_MM} mm (a new lesion) by a scan that shows none: the absence of new lesions on the scans is not used`,
           ]),
+    ...(smc
+      ? [
+          `the importance weights rested on ${isEss.toFixed(1)} effective patients: the posterior was sampled again by sequential Monte Carlo, whose ${smc.distinct} distinct final patients lie near ${smc.stages.at(-1)?.components ?? 0} member(s) of the population — the scans single out patients like them; other kinds of patient the population holds were not found to explain the scans`,
+        ]
+      : []),
     ...(firstNew >= 0
       ? [
           `the scans from ${later[firstNew].obs.date} show a new lesion: the posterior does not place it (only the measured target lesions)`,

@@ -9,7 +9,7 @@
 import { standardNormal } from "../engine/statistics.js";
 import { temperedSmc, type SmcParticle, type SmcStage } from "../engine/tempered-smc.js";
 import type { VirtualPatient } from "../population/virtual-patient.js";
-import type { HistoryRun, PatientHistory } from "./history-likelihood.js";
+import type { HistoryRun } from "./history-likelihood.js";
 import type { SmoothedPrior } from "./smoothed-prior.js";
 
 /** Particles of the sequential Monte Carlo [Immunoplan choice: 400; with 3 moves a stage ~1,200 simulations]. */
@@ -39,15 +39,16 @@ export interface SmcPosterior {
   readonly particles: number;
 }
 
-export function smcPosterior(
-  history: PatientHistory,
+export async function smcPosterior(
+  /** Simulates patients through the history (in parallel where it can), null where the solver failed. */
+  simulate: (patients: readonly VirtualPatient[]) => Promise<(HistoryRun | null)[]>,
   members: readonly VirtualPatient[],
   kernel: SmoothedPrior,
   draws: readonly PriorDraw[],
   useNewLesions: boolean,
   rand: () => number,
   opts: { particles?: number; moves?: number; maxSimulations?: number } = {},
-): SmcPosterior {
+): Promise<SmcPosterior> {
   const logLik = (r: HistoryRun | null) =>
     !r || (useNewLesions && r.newLesion) || !Number.isFinite(r.ll) ? -Infinity : r.ll;
   const centers = new Map<number, Float64Array>();
@@ -63,17 +64,12 @@ export function smcPosterior(
     logLik: logLik(d.run),
     payload: d.run,
   }));
-  const res = temperedSmc<HistoryRun>(
+  const res = await temperedSmc<HistoryRun>(
     {
       logPrior: (m, y) => kernel.logKernel(center(m), y),
-      evaluate: (m, y) => {
-        let run: HistoryRun;
-        try {
-          run = history.run(kernel.decode(members[m], y));
-        } catch {
-          return null;
-        }
-        return { logLik: logLik(run), payload: run };
+      evaluate: async (points) => {
+        const runs = await simulate(points.map((p) => kernel.decode(members[p.component], p.y)));
+        return runs.map((run) => (run ? { logLik: logLik(run), payload: run } : null));
       },
       center,
       // coordinates the kernel never moves for some member stay put for all (their scale is 0)

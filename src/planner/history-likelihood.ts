@@ -22,7 +22,8 @@ import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { historyProtocol, type HistoryProtocol } from "./history-protocol.js";
 import { fitLeadIn, leadInStart } from "./lead-in.js";
-import { PersonalizationError, type TumorObservation } from "./personalize.js";
+import { PersonalizationError, tumorSeries } from "./personalize-inputs.js";
+import type { TumorObservation } from "./personalize-types.js";
 
 /** Scans older than this before the plan's day 0 are not used [Immunoplan choice: one year of history]. */
 export const LOOKBACK_DAYS = 365;
@@ -198,4 +199,31 @@ export function patientHistory(
     dayIndex,
     run,
   };
+}
+
+/** What a worker thread needs to rebuild the history (simulate-worker.ts): the record, the plan's day, the patient. */
+export interface HistoryInput {
+  readonly caseRecord: CaseRecord;
+  readonly startDate: string;
+  readonly patient: Patient;
+}
+
+/** The patient's history from the record (the scans on or before the plan's day 0). */
+export function historyOf(input: HistoryInput): PatientHistory {
+  const series = tumorSeries(input.caseRecord, input.startDate).filter((o) => o.day <= 0);
+  return patientHistory(input.caseRecord, series, input.startDate, input.patient);
+}
+
+/** Every member simulated through the history; null where the solver failed. */
+export function runHistories(
+  history: PatientHistory,
+  members: readonly VirtualPatient[],
+): (HistoryRun | null)[] {
+  return members.map((m) => {
+    try {
+      return history.run(m);
+    } catch {
+      return null;
+    }
+  });
 }

@@ -78,7 +78,7 @@ describe("planning on the calibrated clinical model", () => {
     for (const n of plan.clinical!.priorOnlyDecisive) expect(plan.flags!.join(" ")).toContain(n);
   }, 240_000);
 
-  it("simulates the treatments the record gives between the scans (usual label regimen when no dose is given)", () => {
+  it("simulates the treatments the record gives between the scans (usual label regimen when no dose is given)", async () => {
     const c = melanomaCase((raw) => {
       (raw.treatments as unknown[]).push({
         kind: "medication",
@@ -87,7 +87,7 @@ describe("planning on the calibrated clinical model", () => {
         source: { kind: "manual" },
       });
     });
-    const p = personalizeClinical(c, { startDate: DATE, samples: 10, draws: 150 })!;
+    const p = (await personalizeClinical(c, { startDate: DATE, samples: 10, draws: 150 }))!;
     // the record's nivolumab (stopped 14 days before the first scan used) is simulated from its start (lead-in)
     expect(p.leadIn?.from).toBe("2025-09-01");
     expect(p.history.simulated).toHaveLength(2);
@@ -99,12 +99,12 @@ describe("planning on the calibrated clinical model", () => {
     expect(p.samples[0].start.modules).toContain("pd1");
   }, 120_000);
 
-  it("simulates chemotherapy that ended before the first scan used: the shrinkage after it is explained", () => {
+  it("simulates chemotherapy that ended before the first scan used: the shrinkage after it is explained", async () => {
     // the NSCLC example: carboplatin + pemetrexed July–October 2023, scans 68 → 39 → 8 mm from January to May 2024.
     // Until 2026-12-01 the chemotherapy (before the first scan used) was not simulated: the model predicted growth
     // (median 68.6 and 69.3 mm at the later scans) and the posterior could not explain the scans
     const nsclc = loadCase(path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synthetic.json"));
-    const p = personalizeClinical(nsclc, { startDate: "2024-05-10", samples: 10 })!;
+    const p = (await personalizeClinical(nsclc, { startDate: "2024-05-10", samples: 10 }))!;
     expect(p.leadIn).toEqual({ from: "2023-07-01", days: 193, unmatched: expect.any(Number) });
     expect(p.history.simulated.join(" ")).toMatch(/carboplatin 5 AUC .*pemetrexed 500 mg\/m2/);
     const [anchor, second, third] = p.ppc.scans;

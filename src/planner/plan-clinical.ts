@@ -61,11 +61,19 @@ export interface PriorSensitivity {
 }
 
 /** The clinical personalization and its view as the plan's `personalization`, or null without a calibrated population. */
-export function clinicalPersonalization(
+export async function clinicalPersonalization(
   c: CaseRecord,
-  opts: { startDate: string; samples?: number; seed?: number; draws?: number; vpopFile?: string },
-): { pers: Personalization; clin: ClinicalPersonalization } | null {
-  const clin = personalizeClinical(c, opts);
+  opts: {
+    startDate: string;
+    samples?: number;
+    seed?: number;
+    draws?: number;
+    vpopFile?: string;
+    threads?: number;
+    signal?: AbortSignal;
+  },
+): Promise<{ pers: Personalization; clin: ClinicalPersonalization } | null> {
+  const clin = await personalizeClinical(c, opts);
   if (!clin) return null;
   const patient = clin.patient;
   const pers: Personalization = {
@@ -155,10 +163,18 @@ export function decisiveOf(
 }
 
 /** The widened prior: every plausible patient of the population, with equal weights and no condition. */
-export function widenedPersonalization(
+export async function widenedPersonalization(
   c: CaseRecord,
-  opts: { startDate: string; samples?: number; seed?: number; draws?: number; vpopFile?: string },
-): ClinicalPersonalization | null {
+  opts: {
+    startDate: string;
+    samples?: number;
+    seed?: number;
+    draws?: number;
+    vpopFile?: string;
+    threads?: number;
+    signal?: AbortSignal;
+  },
+): Promise<ClinicalPersonalization | null> {
   const cond = conditionedPrior(c, opts.startDate, opts.vpopFile);
   if (!cond) return null;
   const n = cond.patients.length;

@@ -55,7 +55,12 @@ export async function clinicalSafeguards(
     : { decisive: [], priorOnlyDecisive: [] };
   let sensitivity: PriorSensitivity | null = null;
   if (top.length > 0) {
-    const wide = widenedPersonalization(c, { ...personalOpts, draws: WIDENED_DRAWS });
+    const wide = await widenedPersonalization(c, {
+      ...personalOpts,
+      draws: WIDENED_DRAWS,
+      threads: opts.threads,
+      signal: opts.signal,
+    });
     if (wide) {
       const outcomes = await simulateAll(
         top.map((t) => input(t.cand.protocol, wide.samples)),

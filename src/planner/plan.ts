@@ -68,7 +68,9 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     draws: opts.priorDraws,
     vpopFile: opts.vpopFile,
   };
-  const clinical = opts.coreModel ? null : clinicalPersonalization(c, personalOpts);
+  const clinical = opts.coreModel
+    ? null
+    : await clinicalPersonalization(c, { ...personalOpts, threads: opts.threads, signal: opts.signal });
   const pers =
     clinical?.pers ??
     personalizeCase(c, {

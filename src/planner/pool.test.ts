@@ -15,8 +15,13 @@ const protocols = ["tvec-intralesional", "pembrolizumab-q3w", "high-dose-il2"].m
   loadProtocol(path.resolve(import.meta.dirname, `../../examples/protocols/${f}.yaml`)),
 );
 
-const inputsOf = (seed: number, samples = 6) => {
-  const p = personalizeClinical(melanomaCase(), { startDate: "2026-11-30", samples, draws: 150, seed })!;
+const inputsOf = async (seed: number, samples = 6) => {
+  const p = (await personalizeClinical(melanomaCase(), {
+    startDate: "2026-11-30",
+    samples,
+    draws: 150,
+    seed,
+  }))!;
   const none: never[] = [];
   return protocols.map((protocol) => ({
     protocol,
@@ -29,7 +34,7 @@ const inputsOf = (seed: number, samples = 6) => {
 
 describe("simulateAll on worker threads", () => {
   it("shares the clinical samples with the workers and gives this thread's outcomes", async () => {
-    const shared = inputsOf(1);
+    const shared = await inputsOf(1);
     // the same inputs, each with copies of its own: nothing is shared
     const own = shared.map((x) => ({ ...x, samples: [], clinical: structuredClone(x.clinical) }));
     const local = await simulateAll(shared, { threads: 1 });
@@ -39,8 +44,8 @@ describe("simulateAll on worker threads", () => {
   }, 120_000);
 
   it("reuses its workers across calls with other samples, with this thread's outcomes", async () => {
-    const a = inputsOf(1);
-    const b = inputsOf(2, 8);
+    const a = await inputsOf(1);
+    const b = await inputsOf(2, 8);
     expect(b[0].clinical).not.toEqual(a[0].clinical);
     const localA = await simulateAll(a, { threads: 1 });
     const localB = await simulateAll(b, { threads: 1 });
@@ -55,7 +60,7 @@ describe("simulateAll on worker threads", () => {
   }, 120_000);
 
   it("rejects when a candidate fails or the call is cancelled, and the pool serves the next call", async () => {
-    const a = inputsOf(1);
+    const a = await inputsOf(1);
     const local = await simulateAll(a, { threads: 1 });
     // a candidate whose samples lack their start state fails in its worker
     const broken = [...a, { ...a[0], clinical: [{ vp: a[0].clinical[0].vp }] as never }];

@@ -12,7 +12,14 @@ import { serialize } from "node:v8";
 import { runTogether, sharedWorkerPool, workerPoolStats } from "../engine/worker-pool.js";
 import type { CandidateOutcome, SimulateCandidateInput } from "./simulate-candidate.js";
 import { simulatePlanCandidate } from "./simulate-any.js";
-import type { SharedSamples, WorkerMessage, WorkerTask } from "./simulate-worker.js";
+import type { HistoryMessage, SharedSamples, WorkerMessage, WorkerTask } from "./simulate-worker.js";
+import {
+  runHistories,
+  type HistoryInput,
+  type HistoryRun,
+  type PatientHistory,
+} from "./history-likelihood.js";
+import type { VirtualPatient } from "../population/virtual-patient.js";
 
 export interface PoolOptions {
   /** Worker threads (default: every core). 1 runs in this thread. */
@@ -100,4 +107,36 @@ export async function simulateAll(
 export async function simulateOffThread(input: SimulateCandidateInput): Promise<CandidateOutcome> {
   const message: WorkerMessage = { task: input };
   return (await sharedPool(Math.max(1, availableParallelism())).run(message)) as CandidateOutcome;
+}
+
+/** Virtual patients per task of simulateHistories [Immunoplan choice: a few hundred ms of work per task]. */
+const HISTORY_CHUNK = 50;
+/**
+ * Fewer virtual patients than this are simulated in this thread [Immunoplan choice]: starting the pool's workers
+ * costs seconds of CPU (each loads the catalog and compiles the model), more than a few hundred simulations save.
+ */
+export const HISTORY_PARALLEL_MIN = 300;
+let historyCalls = 0;
+
+/**
+ * Simulates virtual patients through a patient's history on the planning pool's workers (the same warm workers
+ * that then simulate the candidates), in chunks, the results in the order of `members` (null where the solver
+ * failed). One thread runs them here, on `local`.
+ */
+export async function simulateHistories(
+  input: HistoryInput,
+  local: PatientHistory,
+  members: readonly VirtualPatient[],
+  opts: { readonly threads?: number; readonly signal?: AbortSignal } = {},
+): Promise<(HistoryRun | null)[]> {
+  const threads = Math.max(1, opts.threads ?? availableParallelism());
+  if (threads <= 1 || members.length < HISTORY_PARALLEL_MIN) return runHistories(local, members);
+  const key = `${process.pid}-${historyCalls++}`;
+  const messages: HistoryMessage[] = [];
+  for (let i = 0; i < members.length; i += HISTORY_CHUNK)
+    messages.push({ history: input, key, members: members.slice(i, i + HISTORY_CHUNK) });
+  const chunks = await runTogether<(HistoryRun | null)[]>(sharedPool(threads), messages, {
+    signal: opts.signal,
+  });
+  return chunks.flat();
 }

@@ -20,8 +20,12 @@ const protocol = loadProtocol(
 );
 
 describe("simulateClinicalCandidate", () => {
-  it("simulates each distinct sample once; every copy gets that sample's figures", () => {
-    const p = personalizeClinical(melanomaCase(), { startDate: "2026-11-30", samples: 10, draws: 150 })!;
+  it("simulates each distinct sample once; every copy gets that sample's figures", async () => {
+    const p = (await personalizeClinical(melanomaCase(), {
+      startDate: "2026-11-30",
+      samples: 10,
+      draws: 150,
+    }))!;
     const a = p.samples[0];
     const b = p.samples.find((s) => sampleKey(s) !== sampleKey(a))!;
     const run = (clinical: readonly ClinicalSample[]) =>
@@ -48,8 +52,12 @@ describe("simulateClinicalCandidate", () => {
     expect(share(2)).toBeCloseTo(mixed.pElimination[1], 12);
   }, 120_000);
 
-  it("tells samples apart by every value, including the numbers JSON writes alike", () => {
-    const p = personalizeClinical(melanomaCase(), { startDate: "2026-11-30", samples: 4, draws: 150 })!;
+  it("tells samples apart by every value, including the numbers JSON writes alike", async () => {
+    const p = (await personalizeClinical(melanomaCase(), {
+      startDate: "2026-11-30",
+      samples: 4,
+      draws: 150,
+    }))!;
     const a = p.samples[0];
     expect(sampleKey(structuredClone(a))).toBe(sampleKey(a));
     const rho = a.vp.parameters.rho;

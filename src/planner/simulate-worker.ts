@@ -1,5 +1,13 @@
 /** Worker-thread entry of the planning pool: simulates one candidate on every posterior sample. */
 import { deserialize } from "node:v8";
+import type { VirtualPatient } from "../population/virtual-patient.js";
+import {
+  historyOf,
+  runHistories,
+  type HistoryInput,
+  type HistoryRun,
+  type PatientHistory,
+} from "./history-likelihood.js";
 import type { CandidateOutcome, SimulateCandidateInput } from "./simulate-candidate.js";
 import { simulatePlanCandidate } from "./simulate-any.js";
 
@@ -43,7 +51,28 @@ export function sharedSamples(key: number, buffer: SharedArrayBuffer): SharedSam
   return s;
 }
 
-export default function run({ task, key, shared: buffer }: WorkerMessage): CandidateOutcome {
+/**
+ * Virtual patients to simulate through a patient's history (the personalization's draws, clinical-personalize.ts):
+ * the worker rebuilds the history once per `key` (one personalization) and keeps the last one.
+ */
+export interface HistoryMessage {
+  readonly history: HistoryInput;
+  readonly key: string;
+  readonly members: readonly VirtualPatient[];
+}
+
+let lastHistory: { key: string; history: PatientHistory } | null = null;
+
+function runHistoryMessage(m: HistoryMessage): (HistoryRun | null)[] {
+  if (lastHistory?.key !== m.key) lastHistory = { key: m.key, history: historyOf(m.history) };
+  return runHistories(lastHistory.history, m.members);
+}
+
+export default function run(
+  message: WorkerMessage | HistoryMessage,
+): CandidateOutcome | (HistoryRun | null)[] {
+  if ("history" in message) return runHistoryMessage(message);
+  const { task, key, shared: buffer } = message;
   const shared = key !== undefined && buffer ? sharedSamples(key, buffer) : {};
   const samples = task.samples ?? shared.samples;
   if (!samples) throw new Error("simulate-worker: a task without samples and none shared");
