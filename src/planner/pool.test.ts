@@ -9,7 +9,12 @@ import { describe, expect, it } from "vitest";
 import { loadProtocol } from "../therapy/protocol-file.js";
 import { melanomaCase } from "../test-support/planning-case.js";
 import { personalizeClinical } from "./clinical-personalize.js";
-import { poolStats, simulateAll } from "./pool.js";
+import { seededRandom } from "../engine/statistics.js";
+import { conditionedPrior } from "./case-population.js";
+import { historyOf } from "./history-likelihood.js";
+import { casePatient } from "./personalize-inputs.js";
+import { HISTORY_PARALLEL_MIN, poolStats, simulateAll, simulateHistories } from "./pool.js";
+import { smoothedPrior } from "./smoothed-prior.js";
 
 const protocols = ["tvec-intralesional", "pembrolizumab-q3w", "high-dose-il2"].map((f) =>
   loadProtocol(path.resolve(import.meta.dirname, `../../examples/protocols/${f}.yaml`)),
@@ -76,4 +81,25 @@ describe("simulateAll on worker threads", () => {
     expect(await simulateAll(a, { threads: 2 })).toEqual(local);
     expect(poolStats().pools).toBe(1);
   }, 120_000);
+});
+
+describe("simulateHistories on worker threads", () => {
+  it("gives this thread's runs through the patient's history, in order, from the planning pool", async () => {
+    const c = melanomaCase();
+    const startDate = "2026-11-30";
+    const input = { caseRecord: c, startDate, patient: { ...casePatient(c), gfr_ml_min: 90 } };
+    const local = historyOf(input);
+    const prior = conditionedPrior(c, startDate)!;
+    const kernel = smoothedPrior(prior.patients, prior.weights);
+    const rand = seededRandom(5);
+    const members = Array.from({ length: HISTORY_PARALLEL_MIN }, (_, i) =>
+      kernel.jitter(prior.patients[i % prior.patients.length], rand),
+    );
+    const here = await simulateHistories(input, local, members, { threads: 1 });
+    const there = await simulateHistories(input, local, members, { threads: 2 });
+    expect(there.length).toBe(members.length);
+    expect(there.filter((r) => r !== null).length).toBeGreaterThan(0.9 * members.length);
+    expect(there.map((r) => r?.ll ?? null)).toEqual(here.map((r) => r?.ll ?? null));
+    expect(there.map((r) => r?.course.final ?? null)).toEqual(here.map((r) => r?.course.final ?? null));
+  }, 180_000);
 });
