@@ -100,3 +100,22 @@ export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<n
   }
   return prevVal;
 }
+
+/**
+ * Indices drawn by systematic resampling (Kitagawa 1996): positions (j + u)/n, u ∈ [0, 1) one uniform, on the
+ * normalized cumulative weights; empty when the weights sum to 0.
+ */
+export function systematicResample(w: ArrayLike<number>, n: number, u: number): number[] {
+  let total = 0;
+  for (let i = 0; i < w.length; i++) total += w[i];
+  const out: number[] = [];
+  if (!(total > 0)) return out;
+  let i = 0;
+  let cum = w[0] / total;
+  for (let j = 0; j < n; j++) {
+    const pos = (j + u) / n;
+    while (pos > cum && i < w.length - 1) cum += w[++i] / total;
+    out.push(i);
+  }
+  return out;
+}

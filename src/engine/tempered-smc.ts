@@ -11,6 +11,7 @@
  * Gelman & Gilks 1997). A likelihood of −∞ (a constraint the particle breaks) or a failed evaluation (null) has no
  * weight once β > 0 and is never accepted by a move.
  */
+import { kishEss, systematicResample } from "./statistics.js";
 
 export interface SmcParticle<P> {
   readonly component: number;
@@ -71,16 +72,6 @@ export interface TemperedSmcResult<P> {
   readonly logEvidence: number;
 }
 
-function kishEss(w: Float64Array): number {
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = 0; i < w.length; i++) {
-    s1 += w[i];
-    s2 += w[i] * w[i];
-  }
-  return s2 > 0 ? (s1 * s1) / s2 : 0;
-}
-
 /** Incremental weights exp(Δβ·ℓ) scaled by their largest; Δβ·(−∞) gives 0. */
 function incremental(logLik: ArrayLike<number>, dBeta: number, out: Float64Array): number {
   let max = -Infinity;
@@ -94,20 +85,6 @@ function incremental(logLik: ArrayLike<number>, dBeta: number, out: Float64Array
     out[i] = l === -Infinity || Number.isNaN(l) ? 0 : Math.exp(dBeta * (l - max));
   }
   return dBeta * max;
-}
-
-function systematic(w: Float64Array, n: number, u: number): Int32Array {
-  let total = 0;
-  for (let i = 0; i < w.length; i++) total += w[i];
-  const out = new Int32Array(n);
-  let i = 0;
-  let cum = w[0] / total;
-  for (let j = 0; j < n; j++) {
-    const pos = (j + u) / n;
-    while (pos > cum && i < w.length - 1) cum += w[++i] / total;
-    out[j] = i;
-  }
-  return out;
 }
 
 export async function temperedSmc<P>(
@@ -154,7 +131,7 @@ export async function temperedSmc<P>(
     logEvidence += shift + Math.log(mean);
     beta = next;
     const ess = kishEss(w);
-    const idx = systematic(w, n, opts.rand());
+    const idx = systematicResample(w, n, opts.rand());
     particles = Array.from(idx, (i) => particles[i]);
     // proposal SD per coordinate: the particles' spread around their centres, the prior's scale where collapsed
     const centers = particles.map((p) => problem.center?.(p.component));

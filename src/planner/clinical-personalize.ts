@@ -9,7 +9,7 @@
  * The posterior samples are the patients carried forward to the plan's day 0.
  */
 import type { CaseRecord } from "../clinic/case-schema.js";
-import { seededRandom, weightedQuantile } from "../engine/statistics.js";
+import { kishEss, seededRandom, systematicResample, weightedQuantile } from "../engine/statistics.js";
 import { drawWeighted } from "../population/arm-simulator.js";
 import { NEW_LESION_MM } from "../population/observe.js";
 import { carryForward, lesionsAt } from "../population/personal-patient.js";
@@ -24,7 +24,7 @@ import { LEAD_IN_AFTER_END_DAYS } from "./lead-in.js";
 import { SMC_MOVES, smcPosterior, type PriorDraw } from "./clinical-smc.js";
 import type { SmcStage } from "../engine/tempered-smc.js";
 import { smoothedPrior, SMOOTHING_H } from "./smoothed-prior.js";
-import { systematicResample, visibleOccultAsLesions, type ClinicalSample } from "./posterior-samples.js";
+import { visibleOccultAsLesions, type ClinicalSample } from "./posterior-samples.js";
 import { casePatient, PersonalizationError, tumorSeries, type TumorObservation } from "./personalize.js";
 import { posteriorSummary, type ClinicalPosteriorEntry } from "./clinical-posterior-summary.js";
 
@@ -217,13 +217,7 @@ export async function personalizeClinical(
   const w = Float64Array.from(runs, (r) => (kept(r) ? r.prior * Math.exp(r.ll - maxLl) : 0));
   const priorW = Float64Array.from(runs, (r) => r.prior);
   // Kish ESS over the distinct virtual patients: how many independent patients the posterior is worth
-  let s1 = 0;
-  let s2 = 0;
-  for (const v of w) {
-    s1 += v;
-    s2 += v * v;
-  }
-  const isEss = s2 > 0 ? (s1 * s1) / s2 : 0;
+  const isEss = kishEss(w);
   // too few effective patients: the posterior is sampled again by sequential Monte Carlo (clinical-smc.ts)
   const smc =
     kernel && isEss < MIN_POSTERIOR_ESS && (opts.smc ?? true)

@@ -11,7 +11,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { seededRandom, weightedQuantile } from "../engine/statistics.js";
+import { seededRandom, systematicResample, weightedQuantile } from "../engine/statistics.js";
 import { lesionsAt } from "../population/personal-patient.js";
 import {
   baselineStart,
@@ -34,7 +34,6 @@ import type {
   ExplorerParameter,
   ExplorerPopulation,
 } from "./explore-types.js";
-import { systematicResample } from "./posterior-samples.js";
 
 const TRIALS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../trials/calibration");
 

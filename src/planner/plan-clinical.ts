@@ -60,18 +60,21 @@ export interface PriorSensitivity {
   readonly message: string;
 }
 
+/** What the plan passes to the clinical personalization. */
+export interface ClinicalPersonalOptions {
+  readonly startDate: string;
+  readonly samples?: number;
+  readonly seed?: number;
+  readonly draws?: number;
+  readonly vpopFile?: string;
+  readonly threads?: number;
+  readonly signal?: AbortSignal;
+}
+
 /** The clinical personalization and its view as the plan's `personalization`, or null without a calibrated population. */
 export async function clinicalPersonalization(
   c: CaseRecord,
-  opts: {
-    startDate: string;
-    samples?: number;
-    seed?: number;
-    draws?: number;
-    vpopFile?: string;
-    threads?: number;
-    signal?: AbortSignal;
-  },
+  opts: ClinicalPersonalOptions,
 ): Promise<{ pers: Personalization; clin: ClinicalPersonalization } | null> {
   const clin = await personalizeClinical(c, opts);
   if (!clin) return null;
@@ -165,15 +168,7 @@ export function decisiveOf(
 /** The widened prior: every plausible patient of the population, with equal weights and no condition. */
 export async function widenedPersonalization(
   c: CaseRecord,
-  opts: {
-    startDate: string;
-    samples?: number;
-    seed?: number;
-    draws?: number;
-    vpopFile?: string;
-    threads?: number;
-    signal?: AbortSignal;
-  },
+  opts: ClinicalPersonalOptions,
 ): Promise<ClinicalPersonalization | null> {
   const cond = conditionedPrior(c, opts.startDate, opts.vpopFile);
   if (!cond) return null;

@@ -1,6 +1,6 @@
 /**
- * Posterior samples of the clinical personalization: systematic resampling of the importance weights, and the
- * occult metastases that a sample carries to day 0 at a detectable size (non-target lesions of its disease).
+ * Posterior samples of the clinical personalization: the occult metastases that a sample carries to day 0 at a
+ * detectable size (non-target lesions of its disease). Resampling is engine/statistics.ts systematicResample.
  */
 import { NEW_LESION_MM } from "../population/observe.js";
 import { lesionCells } from "../population/virtual-patient.js";
@@ -42,20 +42,4 @@ export function visibleOccultAsLesions(s: ClinicalSample): ClinicalSample {
     vp: { ...s.vp, lesions: [...s.vp.lesions, ...lesions] },
     start: { ...s.start, occult: s.start.occult.filter((o) => o.cells < detect) },
   };
-}
-
-/** Indices drawn by systematic resampling: positions (j + u)/n of the normalized cumulative weights. */
-export function systematicResample(w: ArrayLike<number>, n: number, u: number): number[] {
-  let total = 0;
-  for (let i = 0; i < w.length; i++) total += w[i];
-  const out: number[] = [];
-  if (!(total > 0)) return out;
-  let i = 0;
-  let cum = w[0] / total;
-  for (let j = 0; j < n; j++) {
-    const pos = (j + u) / n;
-    while (pos > cum && i < w.length - 1) cum += w[++i] / total;
-    out.push(i);
-  }
-  return out;
 }
