@@ -63,7 +63,7 @@ export function calibrationDisclosures(): string[] {
     "melanoma drug. ZUMA-1 keeps 1,817 of the 2,000 plausible patients (1,999 before); the rebuilt population fits it",
     "as before (ESS 339 → 461) and its left-out ORR moved from +10.8 to +10.1 points. A check the model then failed:",
     "SCHOLAR-1 (trials.md §5, ZUMA-1's historical comparator: refractory DLBCL, ORR 26 %, CR 7 % to the next line),",
-    "simulated with R-ICE as the salvage regimen (`trials/calibration/scholar-1.yaml`, then in `trials/checks/`), gave",
+    "simulated with R-ICE as the salvage regimen (then a check in `trials/checks/`, now `trials/calibration/scholar-1.yaml`), gave",
     "0.2 % ORR; tried as a calibration target, the weights reached 0.9 % (prior 0.1 %).",
     "",
     "**A prior range changed after that miss** (2026-12-01, eighth session; stated because the trials not in",
