@@ -101,5 +101,11 @@ describe("simulateHistories on worker threads", () => {
     expect(there.filter((r) => r !== null).length).toBeGreaterThan(0.9 * members.length);
     expect(there.map((r) => r?.ll ?? null)).toEqual(here.map((r) => r?.ll ?? null));
     expect(there.map((r) => r?.course.final ?? null)).toEqual(here.map((r) => r?.course.final ?? null));
+    // a cancelled plan stops at the next batch of its personalization
+    const stop = new AbortController();
+    stop.abort();
+    await expect(
+      simulateHistories(input, local, members.slice(0, 5), { threads: 1, signal: stop.signal }),
+    ).rejects.toThrow(/cancelled/);
   }, 180_000);
 });

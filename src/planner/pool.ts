@@ -129,8 +129,14 @@ export async function simulateHistories(
   members: readonly VirtualPatient[],
   opts: { readonly threads?: number; readonly signal?: AbortSignal } = {},
 ): Promise<(HistoryRun | null)[]> {
+  if (opts.signal?.aborted) throw new Error("planning cancelled");
   const threads = Math.max(1, opts.threads ?? availableParallelism());
-  if (threads <= 1 || members.length < HISTORY_PARALLEL_MIN) return runHistories(local, members);
+  if (threads <= 1 || members.length < HISTORY_PARALLEL_MIN) {
+    const runs = runHistories(local, members);
+    // let timers, I/O and cancellation run between batches
+    await new Promise((r) => setImmediate(r));
+    return runs;
+  }
   const key = `${process.pid}-${historyCalls++}`;
   const messages: HistoryMessage[] = [];
   for (let i = 0; i < members.length; i += HISTORY_CHUNK)
