@@ -20,6 +20,7 @@ import { personalizeCase } from "./personalize.js";
 import { clinicalCannotKnow, clinicalNadir, clinicalPersonalization } from "./plan-clinical.js";
 import { COMPONENTS, MODALITY_OF, present, stepAgents, without } from "./plan-explain.js";
 import { cannotKnow, unknownToxicityNote } from "./plan-notes.js";
+import { toxicityOrderFlag } from "./toxicity-order.js";
 import { burdenTailFlag, clinicalSafeguards } from "./plan-safeguards.js";
 import { planTies, posteriorEss } from "./plan-ties.js";
 import {
@@ -248,6 +249,17 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
       : []),
     ...(clinicalInfo?.sensitivity?.changed ? [clinicalInfo.sensitivity.message] : []),
     ...burdenTailFlag(clinicalInfo),
+    ...toxicityOrderFlag(
+      scored.map((x) => ({
+        id: x.cand.id,
+        name: x.cand.name,
+        outcome: x.outcome,
+        tox: x.tox,
+        score: x.score,
+      })),
+      explained[0]?.cand.id ?? null,
+      weights,
+    ),
     ...ev.findings.map((f) => `The record: ${f.what} — ${f.detail}.`),
   ];
   return {
