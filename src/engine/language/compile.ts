@@ -49,14 +49,19 @@ export class CompiledModel {
     return this.parameterNames.indexOf(name);
   }
 
-  /** The published parameter values, as a fresh vector. */
+  /** The published parameter values, as a fresh vector (a copy of one built on first use: the spec is not edited). */
   defaultParameters(): Float64Array {
-    return Float64Array.from(this.spec.parameters.map((p) => p.value));
+    this.parameterValues ??= Float64Array.from(this.spec.parameters.map((p) => p.value));
+    return this.parameterValues.slice();
   }
 
   defaultInitialState(): Float64Array {
-    return Float64Array.from(this.spec.states.map((s) => s.initial));
+    this.initialValues ??= Float64Array.from(this.spec.states.map((s) => s.initial));
+    return this.initialValues.slice();
   }
+
+  private parameterValues: Float64Array | undefined;
+  private initialValues: Float64Array | undefined;
 
   /** The ODE system bound to a parameter vector (kept by reference: later changes to `p` take effect). */
   system(p: Float64Array = this.defaultParameters()): OdeSystem {
