@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { luFactor, luSolve } from "./lu.js";
+import { luFactor, luSolve, luSolveFor } from "./lu.js";
 
 describe("dense LU with partial pivoting", () => {
   it("solves random well-conditioned systems to near machine precision", () => {
@@ -35,5 +35,27 @@ describe("dense LU with partial pivoting", () => {
   it("reports a singular matrix", () => {
     const a = Float64Array.from([1, 2, 2, 4]);
     expect(luFactor(a, 2, new Int32Array(2))).toBe(false);
+  });
+
+  it("luSolveFor (unrolled per size) gives luSolve's results to the last bit, pivoting or not", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 420, maxLength: 420 }),
+        (n, v) => {
+          // entries of many magnitudes and some exact zeros (a sparse matrix factored densely)
+          const a = Float64Array.from({ length: n * n }, (_, k) =>
+            k % 3 === 1 ? 0 : v[k] * 10 ** ((k % 7) - 3),
+          );
+          const piv = new Int32Array(n);
+          if (!luFactor(a, n, piv)) return;
+          const b = Float64Array.from({ length: n }, (_, i) => v[400 + i]);
+          const expected = b.slice();
+          luSolve(a, n, piv, expected);
+          luSolveFor(n)(a, piv, b);
+          for (let i = 0; i < n; i++) expect(Object.is(b[i], expected[i])).toBe(true);
+        },
+      ),
+    );
   });
 });

@@ -62,3 +62,36 @@ export function luSolve(lu: Float64Array, n: number, pivots: Int32Array, b: Floa
     b[i] = s / lu[ri + i];
   }
 }
+
+type LuSolve = (lu: Float64Array, pivots: Int32Array, b: Float64Array) => void;
+const unrolled = new Map<number, LuSolve>();
+
+/**
+ * luSolve for one size n, its substitutions unrolled as generated straight-line code (built once per n, for the
+ * stiff solver's dense fallback, eight solves per factorization): the same subtractions in the same order, on locals,
+ * so the results are bit-identical to luSolve's.
+ */
+export function luSolveFor(n: number): LuSolve {
+  let f = unrolled.get(n);
+  if (!f) {
+    const code = ['"use strict";', `for (let k = 0; k < ${n}; k++) {`];
+    code.push("const p = pivots[k];", "if (p !== k) { const tmp = b[k]; b[k] = b[p]; b[p] = tmp; }", "}");
+    for (let i = 0; i < n; i++) code.push(`let x${i} = b[${i}];`);
+    for (let i = 1; i < n; i++) {
+      const terms = Array.from({ length: i }, (_, j) => ` - lu[${i * n + j}] * x${j}`);
+      code.push(`x${i} = x${i}${terms.join("")};`);
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      const terms = Array.from(
+        { length: n - 1 - i },
+        (_, q) => ` - lu[${i * n + i + 1 + q}] * x${i + 1 + q}`,
+      );
+      code.push(`x${i} = (x${i}${terms.join("")}) / lu[${i * n + i}];`);
+    }
+    for (let i = 0; i < n; i++) code.push(`b[${i}] = x${i};`);
+    code.push("//# sourceURL=generated-dense-lu-solve.js");
+    f = new Function("lu", "pivots", "b", code.join("\n")) as LuSolve;
+    unrolled.set(n, f);
+  }
+  return f;
+}

@@ -1,7 +1,7 @@
 import { DENSE_ROSENBROCK, type DenseRecord } from "./dense-record.js";
 import { SolverError } from "./errors.js";
 import { patternEntries, type RowSums } from "./jacobian-pattern.js";
-import { luFactor, luSolve } from "./lu.js";
+import { luFactor, luSolveFor } from "./lu.js";
 import { sparseLuFor, type SparseLu } from "./sparse-lu.js";
 import type { OdeSystem, SolverStats } from "./problem.js";
 import { tableauArrays, type RosenbrockTableau } from "./rosenbrock-tableaus.js";
@@ -46,6 +46,8 @@ export class RosenbrockStepper extends Stepper {
   private readonly jac: Float64Array;
   private readonly w: Float64Array;
   private readonly pivots: Int32Array;
+  /** luSolve unrolled for this n (the dense fallback's solves). */
+  private readonly denseSolve: ReturnType<typeof luSolveFor>;
   private readonly dense: Float64Array; // (nDense)×n
   private readonly fdTmp: Float64Array;
   /** Sparse LU of the iteration matrix (null: dense), its compact storage, the entries J may set, row sums. */
@@ -118,6 +120,7 @@ export class RosenbrockStepper extends Stepper {
     this.coefOffset = i[0];
     this.pivots = i[1];
     this.frozen = i[2];
+    this.denseSolve = luSolveFor(n);
     this.Krows = Array.from({ length: s }, (_, st) => this.K.subarray(st * n, (st + 1) * n));
     this.autonomous = system.timeDerivative === undefined;
     // entries the Jacobian may set (all of them without a pattern)
@@ -330,7 +333,7 @@ export class RosenbrockStepper extends Stepper {
           for (let i = 0; i < n; i++) kst[i] += hd * dfdt[i];
         }
         if (sparseStep) sparse!.solve(luS, kst);
-        else luSolve(w, n, pivots, kst);
+        else this.denseSolve(w, pivots, kst);
         for (let q = 0; q < this.nFrozen; q++) kst[this.frozen[q]] = 0;
       }
       // new solution into ytmp, error estimate = last stage
