@@ -18,14 +18,21 @@ const cand = (
 });
 
 describe("the first choice ranked by a toxicity figure that is a lower bound", () => {
-  it("is flagged when a candidate with the same efficacy ranks below it by toxicity alone", () => {
+  it("is flagged when candidates with the same efficacy rank below it mainly by toxicity", () => {
     const ranked = [
       cand("virus-nk", 1, 1, 0, true, ["nk-cells-autologous", "radiotherapy"]),
       cand("pembro-nk", 1, 1, 0.27, true, ["nk-cells-autologous"]),
+      // a little more treatment burden besides the toxicity: still mainly the toxicity
+      {
+        ...cand("pembro-virus-nk", 1, 1, 0.27, true, ["nk-cells-autologous"]),
+        score: 2 - 0.5 * 0.27 - 0.002,
+      },
+      // much more treatment burden: not mainly the toxicity
+      { ...cand("slow", 1, 1, 0.01, true, ["nk-cells-autologous"]), score: 1.5 },
       cand("none", 0.8, 0.8, 0, false),
     ];
     const [flag] = toxicityOrderFlag(ranked, "virus-nk", w);
-    expect(flag).toMatch(/ranks above 1 candidate\(s\).*#2 pembro-nk/);
+    expect(flag).toMatch(/ranks above 2 candidate\(s\).*#2 pembro-nk; #3 pembro-virus-nk\)/);
     expect(flag).toMatch(/autologous.*NK/i);
     expect(flag).toMatch(/missing toxicity data/);
   });

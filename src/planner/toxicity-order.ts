@@ -1,7 +1,7 @@
 /**
  * A safeguard on the ranking: when the first choice's toxicity figure is a lower bound (an agent without a sourced
  * grade ≥ 3 rate, or only a floor: toxicity-risk.ts) and it ranks above candidates that the model predicts to
- * control or eliminate the tumour at least as well only because their toxicity figures are higher, the order rests
+ * control or eliminate the tumour at least as well mainly because their toxicity figures are higher, the order rests
  * on missing data — an agent of unknown toxicity counts as harmless in the score — and the plan says so.
  */
 import { therapyCatalog } from "../therapy/catalog.js";
@@ -42,8 +42,8 @@ export function toxicityOrderFlag(
         r.id !== "none" &&
         efficacy(r, w) >= e0 - 1e-12 &&
         r.tox.score > f.tox.score &&
-        // the toxicity terms alone account for the gap in score
-        w.toxicity * (r.tox.score - f.tox.score) >= f.score - r.score - 1e-12,
+        // the toxicity terms account for most of the gap in score (treatment burden for the rest)
+        w.toxicity * (r.tox.score - f.tox.score) >= 0.5 * (f.score - r.score) - 1e-12,
     );
   if (!below.length) return [];
   const names = f.tox.unknownAgents.map((a) => therapyCatalog().agents.get(a)?.name ?? a);
@@ -52,6 +52,6 @@ export function toxicityOrderFlag(
     .map(({ r, rank }) => `#${rank} ${r.name}`)
     .join("; ");
   return [
-    `The first choice (${f.name}) ranks above ${below.length} candidate(s) that the model predicts to control and eliminate the tumour at least as well (${shown}${below.length > 3 ? "; …" : ""}) by its lower toxicity figure alone, and that figure is a lower bound: no sourced grade ≥ 3 rate${f.tox.unknownAgents.length ? ` (or only a floor) for ${names.join(", ")}` : ""}. The order among them rests on missing toxicity data, not on evidence that the first choice is safer.`,
+    `The first choice (${f.name}) ranks above ${below.length} candidate(s) that the model predicts to control and eliminate the tumour at least as well (${shown}${below.length > 3 ? "; …" : ""}) mainly by its lower toxicity figure, and that figure is a lower bound: no sourced grade ≥ 3 rate${f.tox.unknownAgents.length ? ` (or only a floor) for ${names.join(", ")}` : ""}. The order among them rests on missing toxicity data, not on evidence that the first choice is safer.`,
   ];
 }
