@@ -90,7 +90,8 @@ export async function smcPosterior(
     stages: res.stages,
     simulations: res.evaluations,
     complete: res.complete,
-    distinct: new Set(runs).size,
+    // each particle holds its own simulation: the last stage's distinct particles are the distinct patients
+    distinct: res.stages.at(-1)?.distinct ?? 0,
     particles: res.particles.length,
   };
 }
