@@ -90,8 +90,17 @@ const SharedPriors = z
   .strict();
 export type SharedPriors = z.infer<typeof SharedPriors>;
 
+/** Priors of the targeted-agent parameters (not part of a population's priors hash: no calibration trial uses them). */
+const TargetedPriors = z
+  .object({ vegfr_sensitivity_sd: Prior, mtor_sensitivity_sd: Prior, adaptation_sd: Prior })
+  .strict();
+
 const PriorsFile = z
-  .object({ shared: SharedPriors, cancers: z.record(z.string(), CancerPriors) })
+  .object({
+    shared: SharedPriors,
+    targeted: TargetedPriors,
+    cancers: z.record(z.string(), CancerPriors),
+  })
   .strict()
   .refine((f) => CANCER_TYPES.every((c) => c in f.cancers), {
     message: `every cancer type needs priors: ${CANCER_TYPES.join(", ")}`,

@@ -186,6 +186,18 @@ export function simulatePatient(
   };
   for (const [k, v] of Object.entries(vp.parameters)) setParam(k, v);
   for (const [k, v] of Object.entries(inputs.set)) setParam(k, v);
+  const tg = vp.targeted;
+  if (tg && inputs.modules.includes("targeted")) {
+    // the patient's sensitivity and adaptation act on the model's potencies (models/immunoplan-clinical.yaml)
+    const scale = (k: string, f: number) => {
+      const i = known.parameterIndex.get(k);
+      if (i !== undefined) p[i] *= f;
+    };
+    scale("kv", tg.vegfr);
+    scale("km", tg.mtor);
+    scale("lam_v", tg.adaptation);
+    scale("lam_m", tg.adaptation);
+  }
 
   const local = localLesions(vp, inputs);
   const rho = vp.parameters.rho;

@@ -1,8 +1,9 @@
 /**
  * Targeted, hormonal and interferon agents of standard-of-care arms (catalog/agents.yaml): they load with a label
- * dose and sources, the clinical model gives them no effect, they stay out of the case evaluation, a trial that
- * names them parses with warnings saying so (also in refractory_to) and simulates — an everolimus arm being an
- * untreated arm. The trial here is synthetic (made-up arms and sizes), not a published trial.
+ * dose and sources and stay out of the case evaluation. VEGFR and mTOR inhibitors act through the clinical model's
+ * module `targeted`; the others have no modelled effect, and a trial that names them parses with warnings saying so
+ * (also in refractory_to) and simulates — an interferon arm being an untreated arm, an everolimus arm not. The trial
+ * here is synthetic (made-up arms and sizes), not a published trial.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -66,22 +67,40 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["interferon-alfa-2b", "IU/m2", 2e7], // adjuvant melanoma induction 20 MU/m²
 ];
 
+/** The agents with a modelled effect (module `targeted`) and their pathway. */
+const PATHWAY: Record<string, string> = {
+  sunitinib: "vegfr",
+  pazopanib: "vegfr",
+  axitinib: "vegfr",
+  cabozantinib: "vegfr",
+  lenvatinib: "vegfr",
+  everolimus: "mtor",
+  temsirolimus: "mtor",
+};
+
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const patient = { id: "test", weight_kg: 70, height_cm: 175, gfr_ml_min: 90 };
 
 describe("targeted, hormonal and interferon agents in the catalog", () => {
   const cat = therapyCatalog();
 
-  it("each loads with a label dose, sources, clinical input none and a note that it is simulated as not given", () => {
+  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, the others are simulated as not given", () => {
     for (const [id, [modality, cls]] of Object.entries(AGENTS)) {
       const a = cat.agents.get(id);
       expect(a, id).toBeDefined();
       expect(a!.modality, id).toBe(modality);
       expect(a!.class, id).toBe(cls);
-      expect(a!.clinical?.input, id).toBe("none");
-      expect(a!.clinical?.source, id).toMatch(/^\[assumption\]/);
+      if (PATHWAY[id]) {
+        expect(a!.clinical?.input, id).toBe("targeted");
+        expect(a!.clinical?.pathway, id).toBe(PATHWAY[id]);
+        expect(a!.clinical?.source, id).toMatch(/^\[Immunoplan assumption\] label dose .*calibrated by hand/);
+        expect(a!.model_note, id).toMatch(/module `targeted`/);
+      } else {
+        expect(a!.clinical?.input, id).toBe("none");
+        expect(a!.clinical?.source, id).toMatch(/^\[assumption\]/);
+        expect(a!.model_note, id).toMatch(/simulated as if .+ (were|was) not given/);
+      }
       expect(a!.model, id).toEqual({ state: null, conversion: "none" });
-      expect(a!.model_note, id).toMatch(/simulated as if .+ (were|was) not given/);
       expect(a!.doses.length, id).toBeGreaterThan(0);
       expect(a!.sources.join(" "), id).toMatch(/\[C[:\]]/);
       expect(
@@ -107,19 +126,23 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
       expect(cat.modalities.get(m)?.eligibility, m).toBe(false);
   });
 
-  it("the example protocols (sunitinib 4/2, everolimus daily) validate without problems and compile to nothing", () => {
-    for (const [f, agent, n] of [
-      ["sunitinib-50mg-4-2.yaml", "sunitinib", 6 * 28],
-      ["everolimus-10mg-daily.yaml", "everolimus", 364],
+  it("the example protocols (sunitinib 4/2, everolimus daily) validate and compile to one equivalent a day of their pathway", () => {
+    for (const [f, agent, n, state] of [
+      ["sunitinib-50mg-4-2.yaml", "sunitinib", 6 * 28, "Xvegf"],
+      ["everolimus-10mg-daily.yaml", "everolimus", 364, "Xmtor"],
     ] as const) {
       const p = parseProtocol(readFileSync(path.join(ROOT, "examples/protocols", f), "utf8"), f);
       expect(validateProtocol(p), f).toEqual([]);
       const administrations = p.phases.flatMap((ph) => ph.steps).filter((s) => s.agent === agent);
       expect(administrations.length, f).toBeGreaterThan(0);
       const c = compileClinical(p, patient);
-      expect(c.doses, f).toEqual([]);
-      expect(c.modules, f).toEqual([]);
-      expect(agentsWithoutEffect(p).map((x) => x.agent.id)).toEqual([agent]);
+      expect(c.modules, f).toEqual(["targeted"]);
+      expect(c.doses.length, f).toBe(n);
+      expect(
+        c.doses.every((d) => d.kind === "bolus" && d.state === state && d.amount === 1),
+        f,
+      ).toBe(true);
+      expect(agentsWithoutEffect(p), f).toEqual([]);
       // sunitinib: 28 days on, 14 off (cycle starts 42 days apart); everolimus every day
       const days = p.phases.flatMap((ph) =>
         ph.steps.flatMap((s) => {
@@ -132,7 +155,7 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
   });
 });
 
-// ---- a synthetic RCC trial (made-up arms and sizes): nivolumab vs everolimus vs no treatment, after sunitinib
+// ---- a synthetic RCC trial (made-up arms and sizes): nivolumab, everolimus, interferon alfa, no treatment
 const FILE = path.resolve("trials/synthetic-targeted.yaml"); // not read: the protocols are inline
 const N = 60;
 const TRIAL = `name: SYNTH-RCC-EVEROLIMUS
@@ -159,6 +182,15 @@ arms:
           start_day: 0
           steps:
             - { agent: everolimus, dose: { value: 10, unit: mg }, route: oral, days: { every: 1, count: 364 } }
+  - name: interferon
+    patients: ${N}
+    protocol:
+      name: interferon alfa
+      phases:
+        - name: treatment
+          start_day: 0
+          steps:
+            - { agent: interferon-alfa-2b, dose: { value: 9000000, unit: IU }, route: sc, days: { every: 2, count: 150 } }
   - name: untreated
     patients: ${N}
     protocol:
@@ -168,16 +200,17 @@ arms:
 assessment: { criteria: recist1.1, first_week: 8, every_weeks: 8, follow_up_weeks: 56, confirm: true }
 `;
 
-describe("a synthetic RCC trial with an everolimus arm on the shipped population", () => {
-  it("parses with warnings naming refractory_to and the everolimus step (not errors)", () => {
+describe("a synthetic RCC trial with everolimus and interferon arms on the shipped population", () => {
+  it("parses with warnings naming refractory_to and the interferon step (not errors)", () => {
     const t = parseTrial(TRIAL, FILE);
     const refr = t.warnings.find((w) => w.path === "population.refractory_to[0]");
-    expect(refr?.message).toBe(
-      "'sunitinib' has no modelled effect: progression on it is not used to select patients",
+    expect(refr?.message).toMatch(
+      /^'sunitinib' \(VEGFR tyrosine kinase inhibitor\) is not a class whose refractoriness the model tests .*: progression on it is not used to select patients$/,
     );
     expect(refr?.line).toBe(5);
-    const step = t.warnings.find((w) => /everolimus has no modelled effect/.test(w.message));
-    expect(step?.path).toBe("arms[1].protocol.phases[0].steps[0].agent");
+    expect(t.warnings.some((w) => /everolimus has no modelled effect/.test(w.message))).toBe(false);
+    const step = t.warnings.find((w) => /interferon alfa-2b has no modelled effect/i.test(w.message));
+    expect(step?.path).toBe("arms[2].protocol.phases[0].steps[0].agent");
     expect(step?.line).toBeGreaterThan(5);
     expect(t.warnings.every((w) => w.severity === "warning")).toBe(true);
     // an agent with a modelled effect but no refractoriness rule is a warning of its own kind
@@ -190,19 +223,22 @@ describe("a synthetic RCC trial with an everolimus arm on the shipped population
     expect(pd1.warnings.some((w) => w.path === "population.refractory_to[0]")).toBe(false);
   });
 
-  it("simulates to finite ORR and PFS; the everolimus arm is the untreated arm (same patients), nivolumab is not", async () => {
+  it("simulates to finite ORR and PFS; the interferon arm is the untreated arm (same patients), everolimus and nivolumab are not", async () => {
     const { vpop } = loadVpop(shippedVpopFile("renal-cell-carcinoma"));
     const r = await runTrial(parseTrial(TRIAL, FILE), populationSimulator(vpop, [], 1), {
       seed: 5,
       paired: true,
     });
-    expect(r.arms.map((a) => a.name)).toEqual(["nivolumab", "everolimus", "untreated"]);
+    expect(r.arms.map((a) => a.name)).toEqual(["nivolumab", "everolimus", "interferon", "untreated"]);
     expectWellFormedArms(r, N);
-    const [nivo, evero, none] = r.arms;
-    expect({ ...evero, name: "x" }).toEqual({ ...none, name: "x" });
-    // the pairing alone does not make arms equal: the arm with an effect differs from no treatment
+    const [nivo, evero, ifn, none] = r.arms;
+    expect({ ...ifn, name: "x" }).toEqual({ ...none, name: "x" });
+    // the pairing alone does not make arms equal: the arms with an effect differ from no treatment
     expect(nivo.waterfall).not.toEqual(none.waterfall);
-    expect(r.warnings.some((w) => /'sunitinib' has no modelled effect/.test(w))).toBe(true);
-    expect(r.warnings.some((w) => /everolimus has no modelled effect/.test(w))).toBe(true);
+    expect(evero.waterfall).not.toEqual(none.waterfall);
+    // everolimus slows growth (module targeted): later progression than without treatment, on the same patients
+    expect(evero.PFS_6mo.value!).toBeGreaterThan(none.PFS_6mo.value!);
+    expect(r.warnings.some((w) => /'sunitinib' \(VEGFR/.test(w))).toBe(true);
+    expect(r.warnings.some((w) => /interferon alfa-2b has no modelled effect/i.test(w))).toBe(true);
   }, 600_000);
 });

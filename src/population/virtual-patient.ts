@@ -5,7 +5,12 @@
  * at baseline (effectors at their quasi-steady state) equals the net growth ln 2 / VDT.
  */
 import { seededRandom, standardNormal } from "../engine/statistics.js";
-import { CHEMO_MECHANISMS, type ChemoMechanism } from "../therapy/catalog-schema.js";
+import {
+  CHEMO_MECHANISMS,
+  TARGETED_PATHWAYS,
+  type ChemoMechanism,
+  type TargetedPathway,
+} from "../therapy/catalog-schema.js";
 import { cancerPriors, sampleCategory, sampleNumber, vpopPriors } from "./priors.js";
 import type { CancerType, Covariates, Lesion, LesionSite } from "./types.js";
 
@@ -33,6 +38,11 @@ export interface VirtualPatient {
    * A dose's exposure equivalents are multiplied by its class's factor.
    */
   readonly chemoSensitivity?: Readonly<Record<ChemoMechanism, number>>;
+  /**
+   * Response to targeted agents (module `targeted`): the sensitivity to each pathway and the rate of adaptation,
+   * as factors (log-normal, mean 1) on the model's kv / km and lam_v / lam_m. Absent: 1.
+   */
+  readonly targeted?: Readonly<Record<TargetedPathway, number>> & { readonly adaptation: number };
   /** Seed of this patient's own randomness (reader noise, occult lesions). */
   readonly noiseSeed: number;
 }
@@ -194,6 +204,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   const chemoSensitivity = Object.fromEntries(
     CHEMO_MECHANISMS.map((m) => [m, Math.exp(sdChemo * standardNormal(chemoRand) - (sdChemo * sdChemo) / 2)]),
   ) as Record<ChemoMechanism, number>;
+  const targeted = targetedResponse(seed);
   const make = (role: Lesion["role"], k: number, d: number, site: LesionSite): Lesion => {
     const nodal = site === "node";
     const lesion = {
@@ -279,8 +290,27 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
     deadFraction: baseline.deadFraction,
     fImm: baseline.fImm,
     chemoSensitivity,
+    targeted,
     noiseSeed: Math.floor(rand() * 2 ** 31),
   };
+}
+
+/**
+ * A patient's response to targeted agents, from a random stream of its own (seed-derived), so that adding it left
+ * every other draw of every existing patient unchanged: sensitivity per pathway and adaptation rate, log-normal with
+ * mean 1 (catalog/vpop-priors.yaml `targeted`).
+ */
+export function targetedResponse(seed: number): NonNullable<VirtualPatient["targeted"]> {
+  const pri = vpopPriors().targeted;
+  const r = seededRandom(seed ^ 0x68e31da4);
+  const sdA = sampleNumber(pri.adaptation_sd.dist, r);
+  const out: Record<string, number> = {};
+  for (const p of TARGETED_PATHWAYS) {
+    const sd = sampleNumber(pri[`${p}_sensitivity_sd`].dist, r);
+    out[p] = Math.exp(sd * standardNormal(r) - (sd * sd) / 2);
+  }
+  out.adaptation = Math.exp(sdA * standardNormal(r) - (sdA * sdA) / 2);
+  return out as NonNullable<VirtualPatient["targeted"]>;
 }
 
 /** The median of a prior (for centring covariate links). */

@@ -89,6 +89,7 @@ export const CLINICAL_INPUTS = [
   "adcc_mab",
   "radiation",
   "surgery",
+  "targeted",
   "none",
 ] as const;
 export type ClinicalInput = (typeof CLINICAL_INPUTS)[number];
@@ -109,6 +110,13 @@ export const CHEMO_MECHANISMS = [
   "topoisomerase",
 ] as const;
 export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
+
+/**
+ * Pathways of targeted agents with a modelled effect (models/immunoplan-clinical.yaml module `targeted`): VEGFR
+ * tyrosine kinase inhibitors and mTOR inhibitors. A virtual patient draws one sensitivity per pathway.
+ */
+export const TARGETED_PATHWAYS = ["vegfr", "mtor"] as const;
+export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
 
 export const ClinicalBindingSchema = z
   .object({
@@ -137,6 +145,8 @@ export const ClinicalBindingSchema = z
      * cross-resistance, catalog/vpop-priors.yaml `chemo_class_sd`) and is shared within one.
      */
     mechanism: z.enum(CHEMO_MECHANISMS).optional(),
+    /** Targeted agents: the pathway inhibited (one exposure and one adaptation state per pathway). */
+    pathway: z.enum(TARGETED_PATHWAYS).optional(),
     /** IL-2: the plasma volume a bolus first distributes into. */
     volume_L: z.number().positive().optional(),
     set: z.record(z.string(), z.number()).optional(),
@@ -146,6 +156,10 @@ export const ClinicalBindingSchema = z
   .refine((b) => (b.input === "chemo") === (b.mechanism !== undefined), {
     message: "a chemotherapy binding needs a mechanism, and only a chemotherapy binding has one",
     path: ["mechanism"],
+  })
+  .refine((b) => (b.input === "targeted") === (b.pathway !== undefined), {
+    message: "a targeted binding needs a pathway, and only a targeted binding has one",
+    path: ["pathway"],
   })
   .refine((b) => b.source !== undefined || b.pk !== undefined, {
     message: "a clinical binding needs a source (or a pk block with its source)",

@@ -33,6 +33,7 @@ const MODULES: Record<ClinicalInput, readonly string[]> = {
   adcc_mab: ["nk", "adcc"],
   radiation: [],
   surgery: [],
+  targeted: ["targeted"],
   none: [],
 };
 
@@ -161,6 +162,17 @@ export function compileClinical(
         doses.push({
           kind: "bolus",
           state: "M",
+          amount: equivalents(a.agent, value, unit, patient, bsa),
+          at,
+          label,
+        });
+        break;
+      case "targeted":
+        // a daily label dose adds one equivalent to its pathway's exposure (the patient's sensitivity acts on the
+        // kill rate, src/population/simulate-patient.ts)
+        doses.push({
+          kind: "bolus",
+          state: binding.pathway === "mtor" ? "Xmtor" : "Xvegf",
           amount: equivalents(a.agent, value, unit, patient, bsa),
           at,
           label,
