@@ -11,6 +11,7 @@ import { NOISE_DRAWS } from "../population/calibrate.js";
 import { burdenCheckSection } from "./burden-check.js";
 import { calibrationDisclosures } from "./calibration-disclosures.js";
 import { doseCheckSection } from "./dose-check.js";
+import { labelTrialsSection } from "./label-trials-report.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
 import { readLabel } from "../population/published-read.js";
 import { pfsSvg, waterfallSvg } from "../population/trial-report.js";
@@ -166,6 +167,7 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     ...inSampleGap(results, vpops),
     ...(await burdenCheckSection(root)),
     ...(await doseCheckSection(root)),
+    ...(await labelTrialsSection(root)),
   );
   return { markdown: lines.join("\n") + "\n", results };
 }

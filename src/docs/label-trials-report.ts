@@ -1,0 +1,67 @@
+/**
+ * docs/calibration.md, "Targeted agents: hand calibration on label trials": the trials of trials/labels/ (one
+ * pivotal trial per pathway of module `targeted`) simulated on their cancer type's shipped population with
+ * MODEL_RUN_PATIENTS per arm, each published number beside the simulated one. They are not weighting targets:
+ * the pathways' potencies and adaptation rates were set by hand so that these numbers come out (disclosed here).
+ */
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { populationSimulator } from "../population/arm-simulator.js";
+import { loadTrial } from "../population/trial-file.js";
+import { runTrial, type Comparison } from "../population/trial-run.js";
+import { isProportion } from "../population/trial-schema.js";
+import { CANCER_TYPES, type CancerType } from "../population/types.js";
+import { loadVpop, shippedVpopFile } from "../population/vpop-file.js";
+
+const PATIENTS = 2000;
+
+function show(endpoint: string, x: number | null): string {
+  if (x === null) return "—";
+  return isProportion(endpoint) ? `${(100 * x).toFixed(1)} %` : x.toFixed(2);
+}
+
+function row(trial: string, c: Comparison): string {
+  const ci = c.ci ? ` (${show(c.endpoint, c.ci[0])}–${show(c.endpoint, c.ci[1])})` : "";
+  const sim = c.simulated === null ? "—" : show(c.endpoint, c.simulated);
+  const within = c.within === null ? "—" : c.within ? "yes" : "**no**";
+  return `| ${trial} | ${c.arm} | ${c.endpoint} | ${show(c.endpoint, c.published)}${ci} | ${sim} | ${within} |`;
+}
+
+export async function labelTrialsSection(root: string): Promise<string[]> {
+  const dir = path.join(root, "trials", "labels");
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
+  const lines = [
+    "## Targeted agents: hand calibration on label trials",
+    "",
+    "VEGFR and mTOR inhibitors (the comparators of renal-cell immunotherapy trials) act through the module",
+    "`targeted` of the clinical model (2026-12-01; before, such an arm was an untreated arm). Its potencies",
+    "(`kv`, `km`), adaptation rates (`lam_v`, `lam_m`) and the spreads of the patients' sensitivity and",
+    "adaptation (`targeted` in `catalog/vpop-priors.yaml`) were **set by hand** on one label trial per pathway, on",
+    "the shipped renal-cell population, about ten settings tried each: these rows are fitted, not predicted. They",
+    "are not weighting targets, so the populations were not rebuilt (a protocol without a targeted agent",
+    "simulates bit-identically). Every agent of a pathway is taken as equipotent at its label dose (an",
+    "assumption), and progression on a targeted agent cannot be selected in a virtual population (RECORD-1's",
+    "arms enrol unselected patients with prior lines). Not sourced and not fitted: the complete-response rate of",
+    `sunitinib (the model gives about 9 %). ${PATIENTS.toLocaleString("en")} patients per arm, seed 1:`,
+    "",
+    "| trial | arm | end point | published | model | within |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const f of files) {
+    const trial = loadTrial(path.join(dir, f));
+    const cancer = trial.document.population.cancer;
+    if (!(CANCER_TYPES as readonly string[]).includes(cancer)) continue;
+    const { vpop, warnings } = loadVpop(shippedVpopFile(cancer as CancerType));
+    const r = await runTrial(trial, populationSimulator(vpop, [...warnings], 1), {
+      seed: 1,
+      patients: PATIENTS,
+      paired: true,
+    });
+    for (const c of r.comparisons) lines.push(row(trial.document.name, c));
+  }
+  lines.push("");
+  return lines;
+}
