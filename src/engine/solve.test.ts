@@ -209,6 +209,44 @@ describe("solve: doses", () => {
     });
   }
 
+  it("auto: an infusion keeps its rate when the method switches inside the infusion", () => {
+    // y0 receives the infusion; y1 relaxes towards cos t at a rate that becomes stiff at t = 3 (inside the
+    // infusion on [1, 8)): the auto method starts explicit and switches to the stiff method mid-infusion
+    const kOf = (t: number): number => (t < 3 ? 1 : 1e5);
+    const switching: OdeSystem = {
+      dimension: 2,
+      rhs: (t, y, dy) => {
+        dy[0] = 0;
+        dy[1] = -kOf(t) * (y[1] - Math.cos(t));
+      },
+      jacobian: (t, _y, J) => {
+        J[0] = 0;
+        J[1] = 0;
+        J[2] = 0;
+        J[3] = -kOf(t);
+      },
+      timeDerivative: (t, _y, dfdt) => {
+        dfdt[0] = 0;
+        dfdt[1] = -kOf(t) * Math.sin(t);
+      },
+    };
+    const sol = solve(
+      {
+        system: switching,
+        y0: [0, 1],
+        t0: 0,
+        tEnd: 10,
+        doses: [{ kind: "infusion", index: 0, rate: 2, from: 1, to: 8 }],
+      },
+      { method: "auto", times: [0, 5, 8, 10] },
+    );
+    expect(sol.stats.methodSwitches).toBeGreaterThan(0);
+    // exact: y0 = 2 (t − 1) on [1, 8], 14 after
+    expect(sol.values[2]).toBeCloseTo(8, 6);
+    expect(sol.values[4]).toBeCloseTo(14, 6);
+    expect(sol.values[6]).toBeCloseTo(14, 6);
+  });
+
   it("a bolus at t0 shows in the first output; a bolus at tEnd in the last", () => {
     const sol = solve(
       {

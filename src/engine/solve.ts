@@ -342,6 +342,7 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): OdeSolut
           stats.methodSwitches++;
           hNext = explicit.hLast;
           y.set(explicit.y);
+          stiff.rates.set(explicit.rates); // the infusions active in this segment carry over
           stepper = stiff;
           nonStiffRun = 0;
           start(stepper, explicit.t);
@@ -351,6 +352,7 @@ export function solve(problem: OdeProblem, options: SolveOptions = {}): OdeSolut
             stats.methodSwitches++;
             hNext = stiff.hLast;
             y.set(stiff.y);
+            explicit.rates.set(stiff.rates);
             stepper = explicit;
             explicitSteps = 0;
             start(stepper, stiff.t);
