@@ -159,10 +159,14 @@ describe.skipIf(!available)("the record editor in Chromium", () => {
       await page.getByRole("button", { name: "edit Weights 1" }).click();
       await weights.getByLabel("Weight (kg)").fill("72");
       await weights.getByRole("button", { name: "Add" }).click();
+      // each add is seen in its table before the next form is filled (a re-render on a loaded machine can swallow
+      // a click: a clean CI run saved the record without its height, and the checklist never said 'present')
+      await page.getByRole("table", { name: "Weights" }).getByText("72", { exact: true }).waitFor();
       const heights = page.getByTestId("add-heights");
       await heights.getByLabel("Height (cm)").fill("171");
       await heights.getByLabel("Date").fill(TODAY);
       await heights.getByRole("button", { name: "Add" }).click();
+      await page.getByRole("table", { name: "Heights" }).getByText("171", { exact: true }).waitFor();
 
       const dx = page.getByTestId("add-diagnoses");
       await choose(page, dx, "Role", "primary");
