@@ -1,5 +1,5 @@
 /**
- * Who of a virtual population a trial arm enrols: hard criteria (allowed stages, PD-L1, ECOG, injectable lesions,
+ * Who of a virtual population a trial arm enrols: hard criteria (allowed stages, PD-L1, BRAF, ECOG, injectable lesions,
  * refractory to agents or classes) remove patients; distributions (stage fractions, share with
  * raised LDH) reweight those left so that the arm's baseline matches the trial's (post-stratification on the
  * population's own weights).
@@ -82,6 +82,8 @@ export function enrol(
     if (allowedStages && !allowedStages.some((s) => stageMatches(s, c.stage))) ok = false;
     if (population.pdl1 === "positive" && !(c.pdl1_tps >= 1)) ok = false;
     if (population.pdl1 === "high" && !(c.pdl1_tps >= 50)) ok = false;
+    if (population.braf === "mutant" && !c.braf_v600) ok = false;
+    if (population.braf === "wildtype" && c.braf_v600) ok = false;
     if (population.ecog && !population.ecog.includes(c.ecog)) ok = false;
     if (population.injectable && !c.injectable) ok = false;
     for (const r of refractory) if (r.c && !pool[i].refractory.includes(r.c)) ok = false;

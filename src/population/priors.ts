@@ -91,8 +91,21 @@ const SharedPriors = z
 export type SharedPriors = z.infer<typeof SharedPriors>;
 
 /** Priors of the targeted-agent parameters (not part of a population's priors hash: no calibration trial uses them). */
+const Prevalence = z.object({ value: z.number().min(0).max(1), source: z.string().min(1) }).strict();
 const TargetedPriors = z
-  .object({ vegfr_sensitivity_sd: Prior, mtor_sensitivity_sd: Prior, adaptation_sd: Prior })
+  .object({
+    vegfr_sensitivity_sd: Prior,
+    mtor_sensitivity_sd: Prior,
+    adaptation_sd: Prior,
+    braf_sensitivity_sd: Prior,
+    mek_sensitivity_sd: Prior,
+    braf_v600: z
+      .object({
+        description: z.string(),
+        ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
+      })
+      .strict(),
+  })
   .strict();
 
 const PriorsFile = z

@@ -187,8 +187,9 @@ export function simulatePatient(
   for (const [k, v] of Object.entries(vp.parameters)) setParam(k, v);
   for (const [k, v] of Object.entries(inputs.set)) setParam(k, v);
   const tg = vp.targeted;
-  if (tg && inputs.modules.includes("targeted")) {
-    // the patient's sensitivity and adaptation act on the model's potencies (models/immunoplan-clinical.yaml)
+  if (tg) {
+    // the patient's sensitivity and adaptation act on the model's potencies (models/immunoplan-clinical.yaml;
+    // parameters of modules not in this model are absent from the index)
     const scale = (k: string, f: number) => {
       const i = known.parameterIndex.get(k);
       if (i !== undefined) p[i] *= f;
@@ -197,6 +198,10 @@ export function simulatePatient(
     scale("km", tg.mtor);
     scale("lam_v", tg.adaptation);
     scale("lam_m", tg.adaptation);
+    // BRAF and MEK inhibitors: 0 in a BRAF wild-type tumour
+    scale("kb", tg.braf ?? 0);
+    scale("kk", tg.mek ?? 0);
+    scale("lam_b", tg.adaptation);
   }
 
   const local = localLesions(vp, inputs);

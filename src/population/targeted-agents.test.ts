@@ -1,7 +1,7 @@
 /**
  * Targeted, hormonal and interferon agents of standard-of-care arms (catalog/agents.yaml): they load with a label
  * dose and sources and stay out of the case evaluation. VEGFR and mTOR inhibitors act through the clinical model's
- * module `targeted`; the others have no modelled effect, and a trial that names them parses with warnings saying so
+ * module `targeted`, BRAF and MEK inhibitors through module `mapk` (braf-status.test.ts); the others have no modelled effect, and a trial that names them parses with warnings saying so
  * (also in refractory_to) and simulates — an interferon arm being an untreated arm, an everolimus arm not. The trial
  * here is synthetic (made-up arms and sizes), not a published trial.
  */
@@ -67,8 +67,14 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["interferon-alfa-2b", "IU/m2", 2e7], // adjuvant melanoma induction 20 MU/m²
 ];
 
-/** The agents with a modelled effect (module `targeted`) and their pathway. */
+/** The agents with a modelled effect (module `targeted` or `mapk`) and their pathway. */
 const PATHWAY: Record<string, string> = {
+  vemurafenib: "braf",
+  dabrafenib: "braf",
+  encorafenib: "braf",
+  trametinib: "mek",
+  cobimetinib: "mek",
+  binimetinib: "mek",
   sunitinib: "vegfr",
   pazopanib: "vegfr",
   axitinib: "vegfr",
@@ -84,7 +90,7 @@ const patient = { id: "test", weight_kg: 70, height_cm: 175, gfr_ml_min: 90 };
 describe("targeted, hormonal and interferon agents in the catalog", () => {
   const cat = therapyCatalog();
 
-  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, the others are simulated as not given", () => {
+  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, BRAF and MEK inhibitors through module mapk, the others are simulated as not given", () => {
     for (const [id, [modality, cls]] of Object.entries(AGENTS)) {
       const a = cat.agents.get(id);
       expect(a, id).toBeDefined();
@@ -94,7 +100,8 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
         expect(a!.clinical?.input, id).toBe("targeted");
         expect(a!.clinical?.pathway, id).toBe(PATHWAY[id]);
         expect(a!.clinical?.source, id).toMatch(/^\[Immunoplan assumption\] label dose .*calibrated by hand/);
-        expect(a!.model_note, id).toMatch(/module `targeted`/);
+        const module = PATHWAY[id] === "braf" || PATHWAY[id] === "mek" ? "mapk" : "targeted";
+        expect(a!.model_note, id).toMatch(new RegExp(`module \`${module}\``));
       } else {
         expect(a!.clinical?.input, id).toBe("none");
         expect(a!.clinical?.source, id).toMatch(/^\[assumption\]/);
@@ -126,17 +133,18 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
       expect(cat.modalities.get(m)?.eligibility, m).toBe(false);
   });
 
-  it("the example protocols (sunitinib 4/2, everolimus daily) validate and compile to one equivalent a day of their pathway", () => {
-    for (const [f, agent, n, state] of [
-      ["sunitinib-50mg-4-2.yaml", "sunitinib", 6 * 28, "Xvegf"],
-      ["everolimus-10mg-daily.yaml", "everolimus", 364, "Xmtor"],
+  it("the example protocols (sunitinib 4/2, everolimus daily, dabrafenib twice daily) validate and compile to one equivalent a day of their pathway", () => {
+    for (const [f, agent, n, state, module] of [
+      ["examples/protocols/sunitinib-50mg-4-2.yaml", "sunitinib", 6 * 28, "Xvegf", "targeted"],
+      ["examples/protocols/everolimus-10mg-daily.yaml", "everolimus", 364, "Xmtor", "targeted"],
+      ["trials/protocols/dabrafenib-150mg-bid-104w.yaml", "dabrafenib", 728, "Xbraf", "mapk"],
     ] as const) {
-      const p = parseProtocol(readFileSync(path.join(ROOT, "examples/protocols", f), "utf8"), f);
+      const p = parseProtocol(readFileSync(path.join(ROOT, f), "utf8"), f);
       expect(validateProtocol(p), f).toEqual([]);
       const administrations = p.phases.flatMap((ph) => ph.steps).filter((s) => s.agent === agent);
       expect(administrations.length, f).toBeGreaterThan(0);
       const c = compileClinical(p, patient);
-      expect(c.modules, f).toEqual(["targeted"]);
+      expect(c.modules, f).toEqual([module]);
       expect(c.doses.length, f).toBe(n);
       expect(
         c.doses.every((d) => d.kind === "bolus" && d.state === state && d.amount === 1),

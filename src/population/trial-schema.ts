@@ -66,6 +66,10 @@ export const TrialPopulationSchema = z.object({
     )
     .optional(),
   pdl1: z.enum(["any", "positive", "high"]).optional(),
+  braf: z
+    .enum(["any", "mutant", "wildtype"])
+    .describe("BRAF V600 status of the tumours: mutant (V600E/K) or wildtype enrol only those")
+    .optional(),
   ecog: z.array(z.number().int().min(0).max(4)).optional(),
   ldh_elevated: fraction.describe("fraction with LDH above the upper limit of normal").optional(),
   injectable: z.boolean().describe("all patients have injectable lesions").optional(),

@@ -28,6 +28,8 @@ export interface TrialPopulation {
   /** Catalog agent ids or classes (REFRACTORY_CLASSES) the population progressed on. */
   readonly refractory_to?: readonly string[];
   readonly pdl1?: "any" | "positive" | "high";
+  /** BRAF V600 status of the tumours (mutant: V600E/K). */
+  readonly braf?: "any" | "mutant" | "wildtype";
   readonly ecog?: readonly number[];
   /** Fraction with LDH above the upper limit of normal. */
   readonly ldh_elevated?: number;
@@ -123,4 +125,6 @@ export interface Covariates {
   readonly gfr_ml_min: number;
   readonly vdt_days: number;
   readonly sld_mm: number;
+  /** The tumour carries a BRAF V600 mutation (BRAF and MEK inhibitors act only then). */
+  readonly braf_v600: boolean;
 }

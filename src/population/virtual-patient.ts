@@ -5,12 +5,7 @@
  * at baseline (effectors at their quasi-steady state) equals the net growth ln 2 / VDT.
  */
 import { seededRandom, standardNormal } from "../engine/statistics.js";
-import {
-  CHEMO_MECHANISMS,
-  TARGETED_PATHWAYS,
-  type ChemoMechanism,
-  type TargetedPathway,
-} from "../therapy/catalog-schema.js";
+import { CHEMO_MECHANISMS, type ChemoMechanism, type TargetedPathway } from "../therapy/catalog-schema.js";
 import { cancerPriors, sampleCategory, sampleNumber, vpopPriors } from "./priors.js";
 import type { CancerType, Covariates, Lesion, LesionSite } from "./types.js";
 
@@ -204,7 +199,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   const chemoSensitivity = Object.fromEntries(
     CHEMO_MECHANISMS.map((m) => [m, Math.exp(sdChemo * standardNormal(chemoRand) - (sdChemo * sdChemo) / 2)]),
   ) as Record<ChemoMechanism, number>;
-  const targeted = targetedResponse(seed);
+  const { brafV600, ...targeted } = targetedResponse(seed, cancer);
   const make = (role: Lesion["role"], k: number, d: number, site: LesionSite): Lesion => {
     const nodal = site === "node";
     const lesion = {
@@ -280,6 +275,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
       gfr_ml_min: sampleNumber(shared.gfr_ml_min.dist, rand),
       vdt_days: vdt,
       sld_mm: lesions.filter((l) => l.role === "target").reduce((s, l) => s + l.diameterMm, 0),
+      braf_v600: brafV600,
     },
     lesions,
     parameters: p,
@@ -300,17 +296,33 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
  * every other draw of every existing patient unchanged: sensitivity per pathway and adaptation rate, log-normal with
  * mean 1 (catalog/vpop-priors.yaml `targeted`).
  */
-export function targetedResponse(seed: number): NonNullable<VirtualPatient["targeted"]> {
+export function targetedResponse(
+  seed: number,
+  cancer: CancerType,
+): NonNullable<VirtualPatient["targeted"]> & { readonly brafV600: boolean } {
   const pri = vpopPriors().targeted;
   const r = seededRandom(seed ^ 0x68e31da4);
   const sdA = sampleNumber(pri.adaptation_sd.dist, r);
   const out: Record<string, number> = {};
-  for (const p of TARGETED_PATHWAYS) {
+  const lognormal = (p: TargetedPathway): number => {
     const sd = sampleNumber(pri[`${p}_sensitivity_sd`].dist, r);
-    out[p] = Math.exp(sd * standardNormal(r) - (sd * sd) / 2);
-  }
+    return Math.exp(sd * standardNormal(r) - (sd * sd) / 2);
+  };
+  // the draws of the first pathways and of the adaptation come first, in their original order
+  out.vegfr = lognormal("vegfr");
+  out.mtor = lognormal("mtor");
   out.adaptation = Math.exp(sdA * standardNormal(r) - (sdA * sdA) / 2);
-  return out as NonNullable<VirtualPatient["targeted"]>;
+  // BRAF and MEK inhibitors act only in a tumour with a BRAF V600 mutation
+  const brafV600 = r() < brafV600Share(cancer);
+  out.braf = lognormal("braf") * (brafV600 ? 1 : 0);
+  out.mek = lognormal("mek") * (brafV600 ? 1 : 0);
+  return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600 };
+}
+
+/** The share of tumours of a cancer type with a BRAF V600 mutation (catalog/vpop-priors.yaml `targeted`). */
+export function brafV600Share(cancer: CancerType): number {
+  const table = vpopPriors().targeted.braf_v600 as unknown as Record<CancerType, { value: number }>;
+  return table[cancer]?.value ?? 0;
 }
 
 /** The median of a prior (for centring covariate links). */

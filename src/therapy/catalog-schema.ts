@@ -112,10 +112,11 @@ export const CHEMO_MECHANISMS = [
 export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
 
 /**
- * Pathways of targeted agents with a modelled effect (models/immunoplan-clinical.yaml module `targeted`): VEGFR
- * tyrosine kinase inhibitors and mTOR inhibitors. A virtual patient draws one sensitivity per pathway.
+ * Pathways of targeted agents with a modelled effect: VEGFR tyrosine kinase inhibitors and mTOR inhibitors
+ * (models/immunoplan-clinical.yaml module `targeted`), BRAF and MEK inhibitors (module `mapk`, acting only in
+ * tumours with a BRAF V600 mutation). A virtual patient draws one sensitivity per pathway.
  */
-export const TARGETED_PATHWAYS = ["vegfr", "mtor"] as const;
+export const TARGETED_PATHWAYS = ["vegfr", "mtor", "braf", "mek"] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
 
 export const ClinicalBindingSchema = z

@@ -8,7 +8,7 @@
  */
 import type { DoseSpec } from "../engine/language/index.js";
 import { survivingFraction } from "../models/radiotherapy.js";
-import type { Agent, ClinicalInput } from "./catalog-schema.js";
+import type { Agent, ClinicalInput, TargetedPathway } from "./catalog-schema.js";
 import { therapyCatalog, type TherapyCatalog } from "./catalog.js";
 import { absoluteAmount } from "./dose-amount.js";
 import { mostellerBsa, type Patient } from "./patient.js";
@@ -18,6 +18,14 @@ import { administrations } from "./validate-protocol.js";
 export const CLINICAL_MODEL = "immunoplan-clinical";
 
 /** Modules of the clinical model each input needs. */
+/** The exposure state a targeted pathway's doses go to (models/immunoplan-clinical.yaml). */
+const TARGETED_STATE: Record<TargetedPathway, string> = {
+  vegfr: "Xvegf",
+  mtor: "Xmtor",
+  braf: "Xbraf",
+  mek: "Xmek",
+};
+
 const MODULES: Record<ClinicalInput, readonly string[]> = {
   pd1: ["pd1"],
   ctla4: ["ctla4"],
@@ -115,7 +123,9 @@ export function compileClinical(
       continue;
     }
     lastDoseDay = Math.max(lastDoseDay, at);
-    for (const m of MODULES[binding.input]) modules.add(m);
+    // BRAF and MEK inhibitors share the MAPK pathway's module (its own states: other targeted arms are unchanged)
+    const mapk = binding.pathway === "braf" || binding.pathway === "mek";
+    for (const m of mapk ? ["mapk"] : MODULES[binding.input]) modules.add(m);
     for (const [k, v] of Object.entries(binding.set ?? {})) set[k] = v;
     const abs = absoluteAmount(value, unit, patient, bsa);
     switch (binding.input) {
@@ -172,7 +182,7 @@ export function compileClinical(
         // kill rate, src/population/simulate-patient.ts)
         doses.push({
           kind: "bolus",
-          state: binding.pathway === "mtor" ? "Xmtor" : "Xvegf",
+          state: TARGETED_STATE[binding.pathway ?? "vegfr"],
           amount: equivalents(a.agent, value, unit, patient, bsa),
           at,
           label,
