@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { melanomaCase } from "../test-support/planning-case.js";
-import { BURDEN_BANDWIDTH, conditionedPrior, MIN_PRIOR_ESS, RELAX_STEPS } from "./case-population.js";
+import {
+  BURDEN_BANDWIDTH,
+  conditionedPrior,
+  MIN_PRIOR_ESS,
+  readBrafStatus,
+  RELAX_STEPS,
+} from "./case-population.js";
 
 const DATE = "2026-11-30";
 const c = melanomaCase();
@@ -58,5 +64,56 @@ describe("conditionedPrior: relaxing the record's conditions", () => {
     // correlated with LDH, move them too: 10 % allowed)
     const odds = (x: number) => x / (1 - x);
     expect(odds(shared) / odds(base)).toBeGreaterThan(0.9 / soft!.eps);
+  });
+});
+
+describe("conditionedPrior: BRAF V600 status", () => {
+  const withBraf = (value: string, history: boolean) =>
+    melanomaCase((raw) => {
+      const b = (raw.biomarkers as { name: string; value: string }[]).find((x) => /BRAF/.test(x.name))!;
+      b.value = value;
+      if (history)
+        (raw.treatments as unknown[]).push({
+          kind: "medication",
+          name: "dabrafenib + trametinib",
+          start: "2025-01-10",
+          end: "2025-08-01",
+          bestResponse: "PR",
+          reasonStopped: "progression",
+          source: { kind: "manual" },
+        });
+    });
+
+  it("reads the record's wording: V600E / mutated / detected are mutant; wild type / negative / not detected are not", () => {
+    for (const v of ["V600E", "BRAF V600K mutation", "mutated", "positive", "detected"])
+      expect(readBrafStatus(v), v).toBe(true);
+    for (const v of ["wild type", "wild-type", "WT", "negative", "not detected", "no V600 mutation"])
+      expect(readBrafStatus(v), v).toBe(false);
+    for (const v of [undefined, "", "pending", 3]) expect(readBrafStatus(v), String(v)).toBeNull();
+  });
+
+  it("conditions the prior only when the history holds a BRAF or MEK inhibitor: then only patients of that status", () => {
+    // without a BRAF-inhibitor history the status changes nothing the model simulates: not applied
+    const plain = conditionedPrior(withBraf("V600E", false), DATE)!;
+    expect(plain.conditions.brafApplies).toBe(false);
+    expect([...plain.applied, ...plain.relaxed].some((a) => /BRAF/.test(a))).toBe(false);
+    for (const [value, mutant] of [
+      ["V600E", true],
+      ["wild type", false],
+    ] as const) {
+      const p = conditionedPrior(withBraf(value, true), DATE)!;
+      expect(p.conditions.brafV600).toBe(mutant);
+      expect(
+        p.conditions.sources.some((s) => s.startsWith(`BRAF V600 ${mutant ? "mutant" : "wild-type"}`)),
+      ).toBe(true);
+      const name = `BRAF V600 ${mutant ? "mutant" : "wild-type"}`;
+      if (p.applied.includes(name)) {
+        // kept: every virtual patient of the other status has no weight
+        p.weights.forEach((w, i) => {
+          if (p.patients[i].covariates.braf_v600 !== mutant) expect(w).toBe(0);
+        });
+        expect(p.ess).toBeGreaterThanOrEqual(MIN_PRIOR_ESS);
+      } else expect(p.relaxed.map(parse).some((r) => r.name === name)).toBe(true);
+    }
   });
 });

@@ -9,6 +9,7 @@
  */
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { latest, progressions } from "../clinic/evaluate.js";
+import { treatmentAgents } from "../clinic/progressions.js";
 import { caseTumorTypes } from "../clinic/tumor-types.js";
 import { kishEss } from "../engine/statistics.js";
 import { refractoryClass } from "../population/eligibility.js";
@@ -54,6 +55,13 @@ export interface CaseConditions {
   /** PD-L1 tumour proportion score, %, or null. */
   readonly pdl1Tps: number | null;
   readonly ecog: number | null;
+  /**
+   * BRAF V600 status from the biomarkers (null: not recorded or unreadable), and whether it conditions the prior:
+   * only when the treatment history holds a BRAF or MEK inhibitor, the one place where the model's outcome
+   * depends on it (no candidate is a targeted agent; elsewhere the condition would only thin the prior).
+   */
+  readonly brafV600: boolean | null;
+  readonly brafApplies: boolean;
   /** Classes of agents the patient progressed on (treatment history). */
   readonly refractory: readonly string[];
   /** Where each condition was read. */
@@ -98,6 +106,15 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
   if (Number.isFinite(tps)) sources.push(`PD-L1 ${tps} % (${pdl1!.scoreType ?? "score"})`);
   const perf = latest(c.performance.filter((p) => p.scale === "ECOG"));
   if (perf) sources.push(`ECOG ${perf.value}`);
+  const braf = latest(c.biomarkers.filter((b) => /\bBRAF\b/i.test(`${b.name} ${b.code.display ?? ""}`)));
+  const brafV600 = braf ? readBrafStatus(braf.value) : null;
+  const brafApplies =
+    brafV600 !== null &&
+    c.treatments.some((t) =>
+      treatmentAgents(t).some((a) => a.clinical?.pathway === "braf" || a.clinical?.pathway === "mek"),
+    );
+  if (brafApplies)
+    sources.push(`BRAF V600 ${brafV600 ? "mutant" : "wild-type"} (${braf!.name}: ${String(braf!.value)})`);
   const refractory = [...new Set(progressions(c).flatMap((p) => refractoryClass(p.agent.id) ?? []))].sort();
   if (refractory.length) sources.push(`progressed on ${refractory.join(", ")} (treatment history)`);
   return {
@@ -106,9 +123,22 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
     ldhElevated,
     pdl1Tps: Number.isFinite(tps) ? tps : null,
     ecog: perf?.value ?? null,
+    brafV600,
+    brafApplies,
     refractory,
     sources,
   };
+}
+
+/**
+ * A BRAF result as the record words it: "wild type", "negative", "not detected", "no mutation" are wild-type;
+ * "V600E", "V600K", "mutated", "positive", "detected" are mutant; anything else is unreadable (null).
+ */
+export function readBrafStatus(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (/wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(v600\s+)?mutation|absent/i.test(v)) return false;
+  if (/v600|mutat|mutant|positive|detected|present/i.test(v)) return true;
+  return null;
 }
 
 /** Whether a virtual patient's stage label covers the record's stage (M category, group, or III vs IV). */
@@ -198,6 +228,11 @@ export function conditionedPrior(
     criteria.push({
       name: `PD-L1 ${["< 1 %", "1–49 %", "≥ 50 %"][pdl1Category(cond.pdl1Tps)]}`,
       keep: (vp) => pdl1Category(vp.covariates.pdl1_tps) === pdl1Category(cond.pdl1Tps!),
+    });
+  if (cond.brafApplies)
+    criteria.push({
+      name: `BRAF V600 ${cond.brafV600 ? "mutant" : "wild-type"}`,
+      keep: (vp) => vp.covariates.braf_v600 === cond.brafV600,
     });
   if (cond.ecog !== null)
     criteria.push({
