@@ -119,10 +119,9 @@ const ROWS: OutcomeRow[] = [
     title: "patient 9, 2e7 cells, chemotherapy every 10 days: fails",
     escapes: true,
     nadir: [9.8e6, 2.8],
+    // T(30) was a documented discrepancy (7.45e8) until 2026-12-02: the day-long chemotherapy infusion lost its
+    // rate when the auto method switched inside it (engine fix 9e2ebdd); 6.47e8 since
     probes: [[30, 6.5e8, 0.02]],
-    knownProbe: {
-      30: "we get 7.45e8 with the schedule of §2.3 (v_M = 5 on the first day of each 10-day cycle); the nadir matches, so the difference is in the regrowth between doses; shifted or bolus schedules do not give 6.5e8 either — open",
-    },
   },
   {
     id: "p9-til-il2-large",
