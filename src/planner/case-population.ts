@@ -10,6 +10,7 @@
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { latest, progressions } from "../clinic/evaluate.js";
 import { treatmentAgents } from "../clinic/progressions.js";
+import { BRAF_V600_PATHWAYS } from "../therapy/catalog-schema.js";
 import { caseTumorTypes } from "../clinic/tumor-types.js";
 import { kishEss } from "../engine/statistics.js";
 import { refractoryClass } from "../population/eligibility.js";
@@ -111,7 +112,7 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
   const brafApplies =
     brafV600 !== null &&
     c.treatments.some((t) =>
-      treatmentAgents(t).some((a) => a.clinical?.pathway === "braf" || a.clinical?.pathway === "mek"),
+      treatmentAgents(t).some((a) => BRAF_V600_PATHWAYS.some((p) => p === a.clinical?.pathway)),
     );
   if (brafApplies)
     sources.push(`BRAF V600 ${brafV600 ? "mutant" : "wild-type"} (${braf!.name}: ${String(braf!.value)})`);

@@ -118,6 +118,8 @@ export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
  */
 export const TARGETED_PATHWAYS = ["vegfr", "mtor", "braf", "mek"] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
+/** The pathways whose inhibitors act only in tumours with a BRAF V600 mutation. */
+export const BRAF_V600_PATHWAYS: readonly TargetedPathway[] = ["braf", "mek"];
 
 export const ClinicalBindingSchema = z
   .object({

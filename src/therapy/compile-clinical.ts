@@ -17,15 +17,19 @@ import { administrations } from "./validate-protocol.js";
 
 export const CLINICAL_MODEL = "immunoplan-clinical";
 
-/** Modules of the clinical model each input needs. */
-/** The exposure state a targeted pathway's doses go to (models/immunoplan-clinical.yaml). */
-const TARGETED_STATE: Record<TargetedPathway, string> = {
-  vegfr: "Xvegf",
-  mtor: "Xmtor",
-  braf: "Xbraf",
-  mek: "Xmek",
+/**
+ * The module of the clinical model a targeted pathway needs and the exposure state its doses go to
+ * (models/immunoplan-clinical.yaml): BRAF and MEK inhibitors have the MAPK module of their own, so other targeted
+ * arms compile unchanged.
+ */
+export const TARGETED_BINDING: Readonly<Record<TargetedPathway, { module: string; state: string }>> = {
+  vegfr: { module: "targeted", state: "Xvegf" },
+  mtor: { module: "targeted", state: "Xmtor" },
+  braf: { module: "mapk", state: "Xbraf" },
+  mek: { module: "mapk", state: "Xmek" },
 };
 
+/** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */
 const MODULES: Record<ClinicalInput, readonly string[]> = {
   pd1: ["pd1"],
   ctla4: ["ctla4"],
@@ -123,9 +127,8 @@ export function compileClinical(
       continue;
     }
     lastDoseDay = Math.max(lastDoseDay, at);
-    // BRAF and MEK inhibitors share the MAPK pathway's module (its own states: other targeted arms are unchanged)
-    const mapk = binding.pathway === "braf" || binding.pathway === "mek";
-    for (const m of mapk ? ["mapk"] : MODULES[binding.input]) modules.add(m);
+    for (const m of binding.pathway ? [TARGETED_BINDING[binding.pathway].module] : MODULES[binding.input])
+      modules.add(m);
     for (const [k, v] of Object.entries(binding.set ?? {})) set[k] = v;
     const abs = absoluteAmount(value, unit, patient, bsa);
     switch (binding.input) {
@@ -182,7 +185,7 @@ export function compileClinical(
         // kill rate, src/population/simulate-patient.ts)
         doses.push({
           kind: "bolus",
-          state: TARGETED_STATE[binding.pathway ?? "vegfr"],
+          state: TARGETED_BINDING[binding.pathway ?? "vegfr"].state,
           amount: equivalents(a.agent, value, unit, patient, bsa),
           at,
           label,
