@@ -99,6 +99,7 @@ const TargetedPriors = z
     adaptation_sd: Prior,
     braf_sensitivity_sd: Prior,
     mek_sensitivity_sd: Prior,
+    ifn_sensitivity_sd: Prior,
     braf_v600: z
       .object({
         description: z.string(),

@@ -202,6 +202,8 @@ export function simulatePatient(
     scale("kb", tg.braf ?? 0);
     scale("kk", tg.mek ?? 0);
     scale("lam_b", tg.adaptation);
+    scale("ki", tg.ifn ?? 1);
+    scale("lam_i", tg.adaptation);
   }
 
   const local = localLesions(vp, inputs);

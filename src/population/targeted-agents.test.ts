@@ -1,9 +1,10 @@
 /**
  * Targeted, hormonal and interferon agents of standard-of-care arms (catalog/agents.yaml): they load with a label
  * dose and sources and stay out of the case evaluation. VEGFR and mTOR inhibitors act through the clinical model's
- * module `targeted`, BRAF and MEK inhibitors through module `mapk` (braf-status.test.ts); the others have no modelled effect, and a trial that names them parses with warnings saying so
- * (also in refractory_to) and simulates — an interferon arm being an untreated arm, an everolimus arm not. The trial
- * here is synthetic (made-up arms and sizes), not a published trial.
+ * module `targeted`, BRAF and MEK inhibitors through module `mapk` (braf-status.test.ts), interferon alfa through
+ * module `interferon`; the others have no modelled effect, and a trial that names them parses with warnings saying so
+ * (also in refractory_to) and simulates — a bevacizumab arm being an untreated arm, an everolimus or interferon arm
+ * not. The trial here is synthetic (made-up arms and sizes), not a published trial.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -82,6 +83,14 @@ const PATHWAY: Record<string, string> = {
   lenvatinib: "vegfr",
   everolimus: "mtor",
   temsirolimus: "mtor",
+  "interferon-alfa-2b": "ifn",
+};
+const MODULE: Record<string, string> = {
+  braf: "mapk",
+  mek: "mapk",
+  vegfr: "targeted",
+  mtor: "targeted",
+  ifn: "interferon",
 };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -90,7 +99,7 @@ const patient = { id: "test", weight_kg: 70, height_cm: 175, gfr_ml_min: 90 };
 describe("targeted, hormonal and interferon agents in the catalog", () => {
   const cat = therapyCatalog();
 
-  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, BRAF and MEK inhibitors through module mapk, the others are simulated as not given", () => {
+  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, BRAF and MEK inhibitors through module mapk, interferon alfa through module interferon, the others are simulated as not given", () => {
     for (const [id, [modality, cls]] of Object.entries(AGENTS)) {
       const a = cat.agents.get(id);
       expect(a, id).toBeDefined();
@@ -100,7 +109,7 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
         expect(a!.clinical?.input, id).toBe("targeted");
         expect(a!.clinical?.pathway, id).toBe(PATHWAY[id]);
         expect(a!.clinical?.source, id).toMatch(/^\[Immunoplan assumption\] label dose .*calibrated by hand/);
-        const module = PATHWAY[id] === "braf" || PATHWAY[id] === "mek" ? "mapk" : "targeted";
+        const module = MODULE[PATHWAY[id]];
         expect(a!.model_note, id).toMatch(new RegExp(`module \`${module}\``));
       } else {
         expect(a!.clinical?.input, id).toBe("none");
@@ -163,7 +172,7 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
   });
 });
 
-// ---- a synthetic RCC trial (made-up arms and sizes): nivolumab, everolimus, interferon alfa, no treatment
+// ---- a synthetic RCC trial (made-up arms and sizes): nivolumab, everolimus, bevacizumab, no treatment, interferon alfa
 const FILE = path.resolve("trials/synthetic-targeted.yaml"); // not read: the protocols are inline
 const N = 60;
 const TRIAL = `name: SYNTH-RCC-EVEROLIMUS
@@ -190,6 +199,21 @@ arms:
           start_day: 0
           steps:
             - { agent: everolimus, dose: { value: 10, unit: mg }, route: oral, days: { every: 1, count: 364 } }
+  - name: bevacizumab
+    patients: ${N}
+    protocol:
+      name: bevacizumab
+      phases:
+        - name: treatment
+          start_day: 0
+          steps:
+            - { agent: bevacizumab, dose: { value: 10, unit: mg/kg }, route: iv, days: { every: 14, count: 26 } }
+  - name: untreated
+    patients: ${N}
+    protocol:
+      name: no treatment
+      phases:
+        - { name: observation, start_day: 0, steps: [] }
   - name: interferon
     patients: ${N}
     protocol:
@@ -199,17 +223,11 @@ arms:
           start_day: 0
           steps:
             - { agent: interferon-alfa-2b, dose: { value: 9000000, unit: IU }, route: sc, days: { every: 2, count: 150 } }
-  - name: untreated
-    patients: ${N}
-    protocol:
-      name: no treatment
-      phases:
-        - { name: observation, start_day: 0, steps: [] }
 assessment: { criteria: recist1.1, first_week: 8, every_weeks: 8, follow_up_weeks: 56, confirm: true }
 `;
 
-describe("a synthetic RCC trial with everolimus and interferon arms on the shipped population", () => {
-  it("parses with warnings naming refractory_to and the interferon step (not errors)", () => {
+describe("a synthetic RCC trial with everolimus, bevacizumab and interferon arms on the shipped population", () => {
+  it("parses with warnings naming refractory_to and the bevacizumab step (not errors)", () => {
     const t = parseTrial(TRIAL, FILE);
     const refr = t.warnings.find((w) => w.path === "population.refractory_to[0]");
     expect(refr?.message).toMatch(
@@ -217,7 +235,8 @@ describe("a synthetic RCC trial with everolimus and interferon arms on the shipp
     );
     expect(refr?.line).toBe(5);
     expect(t.warnings.some((w) => /everolimus has no modelled effect/.test(w.message))).toBe(false);
-    const step = t.warnings.find((w) => /interferon alfa-2b has no modelled effect/i.test(w.message));
+    expect(t.warnings.some((w) => /interferon alfa-2b has no modelled effect/i.test(w.message))).toBe(false);
+    const step = t.warnings.find((w) => /bevacizumab has no modelled effect/i.test(w.message));
     expect(step?.path).toBe("arms[2].protocol.phases[0].steps[0].agent");
     expect(step?.line).toBeGreaterThan(5);
     expect(t.warnings.every((w) => w.severity === "warning")).toBe(true);
@@ -231,22 +250,31 @@ describe("a synthetic RCC trial with everolimus and interferon arms on the shipp
     expect(pd1.warnings.some((w) => w.path === "population.refractory_to[0]")).toBe(false);
   });
 
-  it("simulates to finite ORR and PFS; the interferon arm is the untreated arm (same patients), everolimus and nivolumab are not", async () => {
+  it("simulates to finite ORR and PFS; the bevacizumab arm is the untreated arm (same patients), everolimus, interferon and nivolumab are not", async () => {
     const { vpop } = loadVpop(shippedVpopFile("renal-cell-carcinoma"));
     const r = await runTrial(parseTrial(TRIAL, FILE), populationSimulator(vpop, [], 1), {
       seed: 5,
       paired: true,
     });
-    expect(r.arms.map((a) => a.name)).toEqual(["nivolumab", "everolimus", "interferon", "untreated"]);
+    expect(r.arms.map((a) => a.name)).toEqual([
+      "nivolumab",
+      "everolimus",
+      "bevacizumab",
+      "untreated",
+      "interferon",
+    ]);
     expectWellFormedArms(r, N);
-    const [nivo, evero, ifn, none] = r.arms;
-    expect({ ...ifn, name: "x" }).toEqual({ ...none, name: "x" });
+    const [nivo, evero, bev, none, ifn] = r.arms;
+    expect({ ...bev, name: "x" }).toEqual({ ...none, name: "x" });
     // the pairing alone does not make arms equal: the arms with an effect differ from no treatment
     expect(nivo.waterfall).not.toEqual(none.waterfall);
     expect(evero.waterfall).not.toEqual(none.waterfall);
     // everolimus slows growth (module targeted): later progression than without treatment, on the same patients
     expect(evero.PFS_6mo.value!).toBeGreaterThan(none.PFS_6mo.value!);
+    // interferon alfa (module interferon) too
+    expect(ifn.waterfall).not.toEqual(none.waterfall);
+    expect(ifn.PFS_6mo.value!).toBeGreaterThan(none.PFS_6mo.value!);
     expect(r.warnings.some((w) => /'sunitinib' \(VEGFR/.test(w))).toBe(true);
-    expect(r.warnings.some((w) => /interferon alfa-2b has no modelled effect/i.test(w))).toBe(true);
+    expect(r.warnings.some((w) => /bevacizumab has no modelled effect/i.test(w))).toBe(true);
   }, 600_000);
 });

@@ -316,6 +316,8 @@ export function targetedResponse(
   const brafV600 = r() < brafV600Share(cancer);
   out.braf = lognormal("braf") * (brafV600 ? 1 : 0);
   out.mek = lognormal("mek") * (brafV600 ? 1 : 0);
+  // interferon alfa (module interferon), drawn after the others so that their draws are unchanged
+  out.ifn = lognormal("ifn");
   return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600 };
 }
 

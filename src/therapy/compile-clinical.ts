@@ -27,6 +27,7 @@ export const TARGETED_BINDING: Readonly<Record<TargetedPathway, { module: string
   mtor: { module: "targeted", state: "Xmtor" },
   braf: { module: "mapk", state: "Xbraf" },
   mek: { module: "mapk", state: "Xmek" },
+  ifn: { module: "interferon", state: "Xifn" },
 };
 
 /** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */
