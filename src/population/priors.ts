@@ -100,6 +100,7 @@ const TargetedPriors = z
     braf_sensitivity_sd: Prior,
     mek_sensitivity_sd: Prior,
     ifn_sensitivity_sd: Prior,
+    ar_sensitivity_sd: Prior,
     braf_v600: z
       .object({
         description: z.string(),

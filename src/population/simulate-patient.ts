@@ -204,6 +204,8 @@ export function simulatePatient(
     scale("lam_b", tg.adaptation);
     scale("ki", tg.ifn ?? 1);
     scale("lam_i", tg.adaptation);
+    scale("ka", tg.ar ?? 1);
+    scale("lam_a", tg.adaptation);
   }
 
   const local = localLesions(vp, inputs);

@@ -2,7 +2,7 @@
  * Targeted, hormonal and interferon agents of standard-of-care arms (catalog/agents.yaml): they load with a label
  * dose and sources and stay out of the case evaluation. VEGFR and mTOR inhibitors act through the clinical model's
  * module `targeted`, BRAF and MEK inhibitors through module `mapk` (braf-status.test.ts), interferon alfa through
- * module `interferon`; the others have no modelled effect, and a trial that names them parses with warnings saying so
+ * module `interferon`, enzalutamide and abiraterone through module `ar`; the others have no modelled effect, and a trial that names them parses with warnings saying so
  * (also in refractory_to) and simulates — a bevacizumab arm being an untreated arm, an everolimus or interferon arm
  * not. The trial here is synthetic (made-up arms and sizes), not a published trial.
  */
@@ -84,6 +84,8 @@ const PATHWAY: Record<string, string> = {
   everolimus: "mtor",
   temsirolimus: "mtor",
   "interferon-alfa-2b": "ifn",
+  enzalutamide: "ar",
+  abiraterone: "ar",
 };
 const MODULE: Record<string, string> = {
   braf: "mapk",
@@ -91,6 +93,7 @@ const MODULE: Record<string, string> = {
   vegfr: "targeted",
   mtor: "targeted",
   ifn: "interferon",
+  ar: "ar",
 };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -99,7 +102,7 @@ const patient = { id: "test", weight_kg: 70, height_cm: 175, gfr_ml_min: 90 };
 describe("targeted, hormonal and interferon agents in the catalog", () => {
   const cat = therapyCatalog();
 
-  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, BRAF and MEK inhibitors through module mapk, interferon alfa through module interferon, the others are simulated as not given", () => {
+  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, BRAF and MEK inhibitors through module mapk, interferon alfa through module interferon, AR-pathway inhibitors through module ar, the others are simulated as not given", () => {
     for (const [id, [modality, cls]] of Object.entries(AGENTS)) {
       const a = cat.agents.get(id);
       expect(a, id).toBeDefined();

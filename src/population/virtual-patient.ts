@@ -318,6 +318,8 @@ export function targetedResponse(
   out.mek = lognormal("mek") * (brafV600 ? 1 : 0);
   // interferon alfa (module interferon), drawn after the others so that their draws are unchanged
   out.ifn = lognormal("ifn");
+  // androgen-receptor pathway inhibitors (module ar): drawn for every cancer type; only prostate cancer is treated with them
+  out.ar = lognormal("ar");
   return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600 };
 }
 

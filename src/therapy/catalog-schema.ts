@@ -115,9 +115,10 @@ export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
  * Pathways of targeted agents with a modelled effect: VEGFR tyrosine kinase inhibitors and mTOR inhibitors
  * (models/immunoplan-clinical.yaml module `targeted`), BRAF and MEK inhibitors (module `mapk`, acting only in
  * tumours with a BRAF V600 mutation), and interferon alfa's direct antiproliferative effect in the same form (module
- * `interferon`, pathway `ifn`). A virtual patient draws one sensitivity per pathway.
+ * `interferon`, pathway `ifn`) and androgen-receptor pathway inhibitors (module `ar`). A virtual patient draws one
+ * sensitivity per pathway.
  */
-export const TARGETED_PATHWAYS = ["vegfr", "mtor", "braf", "mek", "ifn"] as const;
+export const TARGETED_PATHWAYS = ["vegfr", "mtor", "braf", "mek", "ifn", "ar"] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
 /** The pathways whose inhibitors act only in tumours with a BRAF V600 mutation. */
 export const BRAF_V600_PATHWAYS: readonly TargetedPathway[] = ["braf", "mek"];

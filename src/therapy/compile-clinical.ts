@@ -28,6 +28,7 @@ export const TARGETED_BINDING: Readonly<Record<TargetedPathway, { module: string
   braf: { module: "mapk", state: "Xbraf" },
   mek: { module: "mapk", state: "Xmek" },
   ifn: { module: "interferon", state: "Xifn" },
+  ar: { module: "ar", state: "Xar" },
 };
 
 /** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */
