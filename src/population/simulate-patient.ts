@@ -206,6 +206,8 @@ export function simulatePatient(
     scale("lam_i", tg.adaptation);
     scale("ka", tg.ar ?? 1);
     scale("lam_a", tg.adaptation);
+    scale("kbev", tg.vegf ?? tg.vegfr);
+    scale("lam_bev", tg.adaptation);
   }
 
   const local = localLesions(vp, inputs);

@@ -2,8 +2,9 @@
  * Targeted, hormonal and interferon agents of standard-of-care arms (catalog/agents.yaml): they load with a label
  * dose and sources and stay out of the case evaluation. VEGFR and mTOR inhibitors act through the clinical model's
  * module `targeted`, BRAF and MEK inhibitors through module `mapk` (braf-status.test.ts), interferon alfa through
- * module `interferon`, enzalutamide and abiraterone through module `ar`; the others have no modelled effect, and a trial that names them parses with warnings saying so
- * (also in refractory_to) and simulates — a bevacizumab arm being an untreated arm, an everolimus or interferon arm
+ * module `interferon`, enzalutamide and abiraterone through module `ar`, bevacizumab through module `antivegf`; the
+ * EGFR inhibitors have no modelled effect, and a trial that names them parses with warnings saying so
+ * (also in refractory_to) and simulates — an erlotinib arm being an untreated arm, an everolimus or interferon arm
  * not. The trial here is synthetic (made-up arms and sizes), not a published trial.
  */
 import { readFileSync } from "node:fs";
@@ -86,6 +87,7 @@ const PATHWAY: Record<string, string> = {
   "interferon-alfa-2b": "ifn",
   enzalutamide: "ar",
   abiraterone: "ar",
+  bevacizumab: "vegf",
 };
 const MODULE: Record<string, string> = {
   braf: "mapk",
@@ -94,6 +96,7 @@ const MODULE: Record<string, string> = {
   mtor: "targeted",
   ifn: "interferon",
   ar: "ar",
+  vegf: "antivegf",
 };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -102,7 +105,7 @@ const patient = { id: "test", weight_kg: 70, height_cm: 175, gfr_ml_min: 90 };
 describe("targeted, hormonal and interferon agents in the catalog", () => {
   const cat = therapyCatalog();
 
-  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, BRAF and MEK inhibitors through module mapk, interferon alfa through module interferon, AR-pathway inhibitors through module ar, the others are simulated as not given", () => {
+  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, BRAF and MEK inhibitors through module mapk, interferon alfa through module interferon, AR-pathway inhibitors through module ar, bevacizumab through module antivegf, the others are simulated as not given", () => {
     for (const [id, [modality, cls]] of Object.entries(AGENTS)) {
       const a = cat.agents.get(id);
       expect(a, id).toBeDefined();
@@ -175,7 +178,7 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
   });
 });
 
-// ---- a synthetic RCC trial (made-up arms and sizes): nivolumab, everolimus, bevacizumab, no treatment, interferon alfa
+// ---- a synthetic RCC trial (made-up arms and sizes): nivolumab, everolimus, erlotinib, no treatment, interferon alfa
 const FILE = path.resolve("trials/synthetic-targeted.yaml"); // not read: the protocols are inline
 const N = 60;
 const TRIAL = `name: SYNTH-RCC-EVEROLIMUS
@@ -202,15 +205,15 @@ arms:
           start_day: 0
           steps:
             - { agent: everolimus, dose: { value: 10, unit: mg }, route: oral, days: { every: 1, count: 364 } }
-  - name: bevacizumab
+  - name: erlotinib
     patients: ${N}
     protocol:
-      name: bevacizumab
+      name: erlotinib
       phases:
         - name: treatment
           start_day: 0
           steps:
-            - { agent: bevacizumab, dose: { value: 10, unit: mg/kg }, route: iv, days: { every: 14, count: 26 } }
+            - { agent: erlotinib, dose: { value: 150, unit: mg }, route: oral, days: { every: 1, count: 364 } }
   - name: untreated
     patients: ${N}
     protocol:
@@ -229,8 +232,8 @@ arms:
 assessment: { criteria: recist1.1, first_week: 8, every_weeks: 8, follow_up_weeks: 56, confirm: true }
 `;
 
-describe("a synthetic RCC trial with everolimus, bevacizumab and interferon arms on the shipped population", () => {
-  it("parses with warnings naming refractory_to and the bevacizumab step (not errors)", () => {
+describe("a synthetic RCC trial with everolimus, erlotinib and interferon arms on the shipped population", () => {
+  it("parses with warnings naming refractory_to and the erlotinib step (not errors)", () => {
     const t = parseTrial(TRIAL, FILE);
     const refr = t.warnings.find((w) => w.path === "population.refractory_to[0]");
     expect(refr?.message).toMatch(
@@ -239,7 +242,7 @@ describe("a synthetic RCC trial with everolimus, bevacizumab and interferon arms
     expect(refr?.line).toBe(5);
     expect(t.warnings.some((w) => /everolimus has no modelled effect/.test(w.message))).toBe(false);
     expect(t.warnings.some((w) => /interferon alfa-2b has no modelled effect/i.test(w.message))).toBe(false);
-    const step = t.warnings.find((w) => /bevacizumab has no modelled effect/i.test(w.message));
+    const step = t.warnings.find((w) => /erlotinib has no modelled effect/i.test(w.message));
     expect(step?.path).toBe("arms[2].protocol.phases[0].steps[0].agent");
     expect(step?.line).toBeGreaterThan(5);
     expect(t.warnings.every((w) => w.severity === "warning")).toBe(true);
@@ -253,7 +256,7 @@ describe("a synthetic RCC trial with everolimus, bevacizumab and interferon arms
     expect(pd1.warnings.some((w) => w.path === "population.refractory_to[0]")).toBe(false);
   });
 
-  it("simulates to finite ORR and PFS; the bevacizumab arm is the untreated arm (same patients), everolimus, interferon and nivolumab are not", async () => {
+  it("simulates to finite ORR and PFS; the erlotinib arm is the untreated arm (same patients), everolimus, interferon and nivolumab are not", async () => {
     const { vpop } = loadVpop(shippedVpopFile("renal-cell-carcinoma"));
     const r = await runTrial(parseTrial(TRIAL, FILE), populationSimulator(vpop, [], 1), {
       seed: 5,
@@ -262,13 +265,13 @@ describe("a synthetic RCC trial with everolimus, bevacizumab and interferon arms
     expect(r.arms.map((a) => a.name)).toEqual([
       "nivolumab",
       "everolimus",
-      "bevacizumab",
+      "erlotinib",
       "untreated",
       "interferon",
     ]);
     expectWellFormedArms(r, N);
-    const [nivo, evero, bev, none, ifn] = r.arms;
-    expect({ ...bev, name: "x" }).toEqual({ ...none, name: "x" });
+    const [nivo, evero, erl, none, ifn] = r.arms;
+    expect({ ...erl, name: "x" }).toEqual({ ...none, name: "x" });
     // the pairing alone does not make arms equal: the arms with an effect differ from no treatment
     expect(nivo.waterfall).not.toEqual(none.waterfall);
     expect(evero.waterfall).not.toEqual(none.waterfall);
@@ -278,6 +281,6 @@ describe("a synthetic RCC trial with everolimus, bevacizumab and interferon arms
     expect(ifn.waterfall).not.toEqual(none.waterfall);
     expect(ifn.PFS_6mo.value!).toBeGreaterThan(none.PFS_6mo.value!);
     expect(r.warnings.some((w) => /'sunitinib' \(VEGFR/.test(w))).toBe(true);
-    expect(r.warnings.some((w) => /bevacizumab has no modelled effect/i.test(w))).toBe(true);
+    expect(r.warnings.some((w) => /erlotinib has no modelled effect/i.test(w))).toBe(true);
   }, 600_000);
 });

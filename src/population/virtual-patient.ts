@@ -304,7 +304,7 @@ export function targetedResponse(
   const r = seededRandom(seed ^ 0x68e31da4);
   const sdA = sampleNumber(pri.adaptation_sd.dist, r);
   const out: Record<string, number> = {};
-  const lognormal = (p: TargetedPathway): number => {
+  const lognormal = (p: Exclude<TargetedPathway, "vegf">): number => {
     const sd = sampleNumber(pri[`${p}_sensitivity_sd`].dist, r);
     return Math.exp(sd * standardNormal(r) - (sd * sd) / 2);
   };
@@ -320,6 +320,8 @@ export function targetedResponse(
   out.ifn = lognormal("ifn");
   // androgen-receptor pathway inhibitors (module ar): drawn for every cancer type; only prostate cancer is treated with them
   out.ar = lognormal("ar");
+  // the anti-VEGF antibody acts on the same VEGF dependence as the VEGFR inhibitors: no draw of its own
+  out.vegf = out.vegfr;
   return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600 };
 }
 

@@ -29,6 +29,7 @@ export const TARGETED_BINDING: Readonly<Record<TargetedPathway, { module: string
   mek: { module: "mapk", state: "Xmek" },
   ifn: { module: "interferon", state: "Xifn" },
   ar: { module: "ar", state: "Xar" },
+  vegf: { module: "antivegf", state: "Xbev" },
 };
 
 /** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */
