@@ -76,7 +76,7 @@ export async function labelTrialsSection(root: string): Promise<string[]> {
     "the patient's VEGFR sensitivity, no draw of its own) on Yang 2003 (10 mg/kg every two weeks vs placebo in",
     "metastatic RCC): the 4-month progression-free share is missed at every setting tried (about 56 % against 64 %:",
     "the population's insensitive tumours progress at the first scans). The VEGF pathway's potency is RCC's in every",
-    "cancer type (an assumption: RCC is the most VEGF-dependent). **Not tuned, for the record** (1,000 patients a",
+    "cancer type (an assumption: RCC is the most VEGF-dependent). **Not tuned, for the record** (1,000 patients an",
     "arm, seed 1, synthetic trial files not kept): bevacizumab + interferon alfa against interferon alfa in first-line",
     "RCC gave ORR 29.4 % against 12.1 % and a PFS HR of 0.65; carboplatin + paclitaxel with and without bevacizumab",
     "in NSCLC 47.0 % against 29.5 %, HR 0.68 (the model's carboplatin + paclitaxel responds more often than the",

@@ -13,9 +13,19 @@ import { describe, expect, it } from "vitest";
 import { populationSimulator } from "./arm-simulator.js";
 import { loadTrial } from "./trial-file.js";
 import { runTrial } from "./trial-run.js";
+import type { CancerType } from "./types.js";
 import { loadVpop, shippedVpopFile } from "./vpop-file.js";
 
 const DIR = path.resolve(import.meta.dirname, "../../trials/labels");
+
+/** A label trial at 1,000 patients per arm on its cancer type's shipped population, seed 1: which numbers are within. */
+async function simulateLabelTrial(file: string, cancer: CancerType) {
+  const trial = loadTrial(path.join(DIR, file));
+  const { vpop } = loadVpop(shippedVpopFile(cancer));
+  const r = await runTrial(trial, populationSimulator(vpop, [], 1), { seed: 1, patients: 1000 });
+  const within = Object.fromEntries(r.comparisons.map((c) => [`${c.arm} ${c.endpoint}`, c.within]));
+  return { r, within };
+}
 
 describe("label trials of the targeted pathways (hand calibration)", () => {
   const { vpop } = loadVpop(shippedVpopFile("renal-cell-carcinoma"));
@@ -45,10 +55,7 @@ describe("label trials of the targeted pathways (hand calibration)", () => {
   }
 
   it("BREAK-3 (dabrafenib vs dacarbazine): ORR of both arms and the PFS HR within tolerance; CR and the two medians missed as reported", async () => {
-    const mel = loadVpop(shippedVpopFile("melanoma")).vpop;
-    const trial = loadTrial(path.join(DIR, "break-3-dabrafenib.yaml"));
-    const r = await runTrial(trial, populationSimulator(mel, [], 1), { seed: 1, patients: 1000 });
-    const within = Object.fromEntries(r.comparisons.map((c) => [`${c.arm} ${c.endpoint}`, c.within]));
+    const { r, within } = await simulateLabelTrial("break-3-dabrafenib.yaml", "melanoma");
     expect(within).toEqual({
       "dabrafenib ORR": true,
       "dacarbazine ORR": true,
@@ -66,10 +73,7 @@ describe("label trials of the targeted pathways (hand calibration)", () => {
   }, 600_000);
 
   it("PREVAIL (enzalutamide vs placebo, prostate cancer): enzalutamide's ORR, CR and median PFS within tolerance; the placebo median and the HR missed as reported", async () => {
-    const pro = loadVpop(shippedVpopFile("prostate-cancer")).vpop;
-    const trial = loadTrial(path.join(DIR, "prevail-enzalutamide.yaml"));
-    const r = await runTrial(trial, populationSimulator(pro, [], 1), { seed: 1, patients: 1000 });
-    const within = Object.fromEntries(r.comparisons.map((c) => [`${c.arm} ${c.endpoint}`, c.within]));
+    const { r, within } = await simulateLabelTrial("prevail-enzalutamide.yaml", "prostate-cancer");
     expect(within).toEqual({
       "enzalutamide ORR": true,
       "enzalutamide CR": true,
@@ -86,9 +90,7 @@ describe("label trials of the targeted pathways (hand calibration)", () => {
   }, 600_000);
 
   it("Yang 2003 (bevacizumab vs placebo, RCC): ORR, 8-month PFS and the placebo arm within tolerance; the 4-month PFS of bevacizumab missed as reported", async () => {
-    const trial = loadTrial(path.join(DIR, "yang-2003-bevacizumab.yaml"));
-    const r = await runTrial(trial, populationSimulator(vpop, [], 1), { seed: 1, patients: 1000 });
-    const within = Object.fromEntries(r.comparisons.map((c) => [`${c.arm} ${c.endpoint}`, c.within]));
+    const { r, within } = await simulateLabelTrial("yang-2003-bevacizumab.yaml", "renal-cell-carcinoma");
     expect(within).toEqual({
       "bevacizumab 10 mg/kg ORR": true,
       // the renal-cell population's tumours insensitive to VEGF blockade progress at the first scans: 56 % vs 64 %
