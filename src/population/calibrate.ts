@@ -167,9 +167,8 @@ function covariateConstraints(
   if (population.ldh_elevated !== undefined)
     share("ldh_elevated", (i) => pool[i].covariates.ldh_elevated, population.ldh_elevated);
   if (population.stage && !Array.isArray(population.stage)) {
-    const target = population.stage as Readonly<Record<string, number>>;
-    const total = en.stageLabels.reduce((s, l) => s + target[l], 0);
-    en.stageLabels.forEach((l, k) => share(`stage ${l}`, (i) => en.stageOf[i] === k, target[l] / total));
+    const total = en.stageTargets.reduce((s, t) => s + t, 0);
+    en.stageLabels.forEach((l, k) => share(`stage ${l}`, (i) => en.stageOf[i] === k, en.stageTargets[k] / total));
   }
   return out;
 }

@@ -46,6 +46,41 @@ describe("enrolment of a virtual population into a trial arm", () => {
     expect(pool.every((m, i) => refr[i] > 0 === m.refractory.includes("anti-PD-1"))).toBe(true);
   });
 
+  it("covers lymphoma's grouped Ann Arbor stages with I, II, III and IV, and keeps a finer distribution's total", () => {
+    const lbcl: PoolMember[] = Array.from({ length: 1000 }, (_, i) => ({
+      covariates: sampleVirtualPatient("large-b-cell-lymphoma", i + 1).covariates,
+      refractory: [],
+    }));
+    const w = new Float64Array(lbcl.length).fill(1 / lbcl.length);
+    expect(new Set(lbcl.map((m) => m.covariates.stage))).toEqual(new Set(["I-II", "III-IV"]));
+    expect(stageMatches("III", "III-IV")).toBe(true);
+    expect(stageMatches("I", "I-II")).toBe(true);
+    expect(stageMatches("I", "III-IV")).toBe(false);
+    // a list: the allowed stages
+    const late = enrol(lbcl, { cancer: "large-b-cell-lymphoma", stage: ["III", "IV"] }, w);
+    expect(lbcl.every((m, i) => late.factor[i] > 0 === (m.covariates.stage === "III-IV"))).toBe(true);
+    // a distribution in single stages: III and IV are one stratum of 0.25 + 0.6
+    const en = enrol(
+      lbcl,
+      { cancer: "large-b-cell-lymphoma", stage: { I: 0.05, II: 0.1, III: 0.25, IV: 0.6 } },
+      w,
+    );
+    expect(en.stageLabels).toEqual(["I + II", "III + IV"]);
+    expect(en.stageTargets[0]).toBeCloseTo(0.15, 12);
+    expect(en.stageTargets[1]).toBeCloseTo(0.85, 12);
+    expect(en.notes).toEqual([]);
+    let late85 = 0;
+    let all = 0;
+    lbcl.forEach((m, i) => {
+      all += en.factor[i] * w[i];
+      if (m.covariates.stage === "III-IV") late85 += en.factor[i] * w[i];
+    });
+    expect(late85 / all).toBeCloseTo(0.85, 10);
+    // melanoma's stages are finer than a trial's III / IV: unchanged, one stratum a label
+    const mel = enrol(pool, { cancer: "melanoma", stage: { III: 0.1, IV: 0.9 } }, uniform);
+    expect(mel.stageLabels).toEqual(["III", "IV"]);
+  });
+
   it("says which criteria it cannot apply", () => {
     const { notes } = enrol(
       pool,

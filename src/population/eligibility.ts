@@ -15,10 +15,14 @@ export interface PoolMember {
   readonly refractory: readonly string[];
 }
 
+// Ann Arbor stages of lymphoma: the virtual patients carry "I-II" or "III-IV" (ZUMA-1's grouping), which a trial's
+// I, II, III or IV covers
 const STAGE_ALIASES: Record<string, readonly string[]> = {
-  III: ["IIIA", "IIIB", "IIIC", "IIID", "III"],
+  I: ["I-II"],
+  II: ["I-II"],
+  III: ["IIIA", "IIIB", "IIIC", "IIID", "III", "III-IV"],
   M0: ["IIIA", "IIIB", "IIIC", "IIID", "III"],
-  IV: ["M1", "M1a", "M1b", "M1c", "M1d", "IV"],
+  IV: ["M1", "M1a", "M1b", "M1c", "M1d", "IV", "III-IV"],
   "IIIB-IIIC": ["IIIB", "IIIC"],
   "III-IV": ["III-IV", "IIIA", "IIIB", "IIIC", "IV", "M1", "M1a", "M1b", "M1c"],
 };
@@ -51,8 +55,13 @@ export interface Enrolment {
   readonly factor: Float64Array;
   /** 1 when the member meets the hard criteria (before post-stratification). */
   readonly eligible: Uint8Array;
-  /** The stage labels of a stage distribution, each member's label index (-1: none), and the LDH share. */
+  /**
+   * The strata of a stage distribution (a trial's labels, those covering the same patients joined: lymphoma's
+   * III and IV are both the virtual patients' "III-IV"), their target fractions, and each member's stratum index
+   * (-1: none).
+   */
   readonly stageLabels: readonly string[];
+  readonly stageTargets: readonly number[];
   readonly stageOf: Int32Array;
   /** Criteria that could not be applied (unknown stage labels, refractory entries without a class). */
   readonly notes: string[];
@@ -92,27 +101,31 @@ export function enrol(
   const eligible = Uint8Array.from(factor, (f) => (f > 0 ? 1 : 0));
   const stageOf = new Int32Array(n).fill(-1);
   let stageLabels: string[] = [];
+  let stageTargets: number[] = [];
   // stage distribution: post-stratify the eligible patients' weights to the trial's fractions
   if (population.stage && !Array.isArray(population.stage)) {
     const target = population.stage as Readonly<Record<string, number>>;
-    const labels = Object.keys(target);
-    stageLabels = labels;
-    const mass = new Map<string, number>();
-    const labelOf = new Array<string | null>(n).fill(null);
+    const strata = stageStrata(
+      Object.keys(target),
+      target,
+      pool.filter((_, i) => factor[i] > 0).map((m) => m.covariates.stage),
+    );
+    stageLabels = strata.map((st) => st.name);
+    stageTargets = strata.map((st) => st.target);
+    const mass = new Float64Array(strata.length);
     for (let i = 0; i < n; i++) {
       if (factor[i] === 0) continue;
-      const label = labels.find((s) => stageMatches(s, pool[i].covariates.stage)) ?? null;
-      labelOf[i] = label;
-      stageOf[i] = label === null ? -1 : labels.indexOf(label);
-      if (label) mass.set(label, (mass.get(label) ?? 0) + weights[i]);
+      const k = strata.findIndex((st) => st.labels.some((s) => stageMatches(s, pool[i].covariates.stage)));
+      stageOf[i] = k;
+      if (k >= 0) mass[k] += weights[i];
       else factor[i] = 0;
     }
-    const missing = labels.filter((l) => target[l] > 0 && !(mass.get(l)! > 0));
+    const missing = strata.filter((st, k) => st.target > 0 && !(mass[k] > 0)).map((st) => st.name);
     if (missing.length) notes.push(`stage ${missing.join(", ")}: no virtual patient of that stage`);
-    const covered = labels.reduce((s, l) => s + (mass.get(l)! > 0 ? target[l] : 0), 0);
+    const covered = strata.reduce((s, st, k) => s + (mass[k] > 0 ? st.target : 0), 0);
     for (let i = 0; i < n; i++) {
-      const l = labelOf[i];
-      if (l && factor[i] > 0) factor[i] *= target[l] / covered / mass.get(l)!;
+      const k = stageOf[i];
+      if (k >= 0 && factor[i] > 0) factor[i] *= stageTargets[k] / covered / mass[k];
     }
   }
   // share with raised LDH
@@ -129,5 +142,34 @@ export function enrol(
       for (let i = 0; i < n; i++) factor[i] *= pool[i].covariates.ldh_elevated ? f / hi : (1 - f) / lo;
     } else notes.push("ldh_elevated: the eligible patients all have the same LDH status");
   }
-  return { factor, notes, eligible, stageLabels, stageOf };
+  return { factor, notes, eligible, stageLabels, stageTargets, stageOf };
+}
+
+/**
+ * A trial's stage labels as strata: labels that cover exactly the same virtual patients' stages are one stratum
+ * (named "III + IV", its target the sum), so that a finer staging than the population's is not lost to the first
+ * label that matches; otherwise one stratum a label, in the trial's order.
+ */
+export function stageStrata(
+  labels: readonly string[],
+  target: Readonly<Record<string, number>>,
+  stages: readonly string[],
+): { name: string; labels: string[]; target: number }[] {
+  const present = [...new Set(stages)];
+  const cover = (l: string) =>
+    present
+      .filter((s) => stageMatches(l, s))
+      .sort()
+      .join("|");
+  const out: { name: string; labels: string[]; target: number; key: string }[] = [];
+  for (const l of labels) {
+    const key = cover(l);
+    const same = key ? out.find((st) => st.key === key) : undefined;
+    if (same) {
+      same.labels.push(l);
+      same.name = `${same.name} + ${l}`;
+      same.target += target[l];
+    } else out.push({ name: l, labels: [l], target: target[l], key });
+  }
+  return out.map(({ name, labels: ls, target: t }) => ({ name, labels: ls, target: t }));
 }
