@@ -22,13 +22,40 @@ export const DaysSchema = z.union([
 
 export const DoseSchema = z.object({ value: z.number().positive(), unit: z.enum(DOSE_UNITS) }).strict();
 
+/**
+ * Usual spellings of the catalog's routes (catalog/routes.yaml), read as the route they name: a protocol or trial
+ * file may write "intravenous", "IV", "po" or "subcutaneous". Matched without case; anything else is kept as written
+ * (lower-cased) and checked against the agent's routes.
+ */
+const ROUTE_SYNONYMS: Readonly<Record<string, string>> = {
+  intravenous: "iv",
+  "i.v.": "iv",
+  subcutaneous: "sc",
+  "s.c.": "sc",
+  subq: "sc",
+  po: "oral",
+  "p.o.": "oral",
+  orally: "oral",
+  "by mouth": "oral",
+  intratumoural: "intratumoral",
+  intralesional: "intratumoral",
+  ommaya: "intrathecal",
+  intraventricular: "intrathecal",
+};
+
+export function normalizeRoute(route: unknown): unknown {
+  if (typeof route !== "string") return route;
+  const k = route.trim().toLowerCase();
+  return ROUTE_SYNONYMS[k] ?? k;
+}
+
 export const StepSchema = z
   .object({
     agent: z.string().min(1),
     dose: DoseSchema,
     /** Why the dose is above the label maximum of the catalog (without it, such a dose is an error). */
     dose_override_reason: z.string().trim().min(3).max(500).optional(),
-    route: z.string().min(1),
+    route: z.preprocess(normalizeRoute, z.string().min(1)),
     days: DaysSchema,
     infusion_hours: z
       .number()

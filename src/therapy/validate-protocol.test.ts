@@ -63,6 +63,25 @@ describe("protocol documents", () => {
     expect(byPath["phases[0].steps[2].agent"]).toMatch(/unknown agent 'pembro' \(did you mean pembrolizumab/);
   });
 
+  it("reads the usual spellings of a route (intravenous, IV, po, subcutaneous) as the catalog's route", () => {
+    const p = parseProtocol(
+      base(
+        "      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: Intravenous, days: [0] }\n" +
+          "      - { agent: aldesleukin, dose: { value: 250000, unit: IU/kg }, route: subcutaneous, days: [1] }\n" +
+          "      - { agent: everolimus, dose: { value: 10, unit: mg }, route: PO, days: [2] }\n" +
+          "      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: ' IV ', days: [21] }\n",
+      ),
+      "p.yaml",
+    );
+    expect(p.phases[0].steps.map((s) => s.route)).toEqual(["iv", "sc", "oral", "iv"]);
+    expect(validateProtocol(p).filter((x) => x.path.endsWith(".route"))).toEqual([]);
+    // an unknown route is still an error naming it
+    const bad = problems(
+      base("      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: nasal, days: [0] }\n"),
+    );
+    expect(bad.find((x) => x.path === "phases[0].steps[0].route")?.message).toMatch(/not given nasal/);
+  });
+
   it("a dose above the label maximum is an error unless the step gives a reason to override it", () => {
     const step = (extra: string) =>
       problems(
