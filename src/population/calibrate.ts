@@ -168,7 +168,9 @@ function covariateConstraints(
     share("ldh_elevated", (i) => pool[i].covariates.ldh_elevated, population.ldh_elevated);
   if (population.stage && !Array.isArray(population.stage)) {
     const total = en.stageTargets.reduce((s, t) => s + t, 0);
-    en.stageLabels.forEach((l, k) => share(`stage ${l}`, (i) => en.stageOf[i] === k, en.stageTargets[k] / total));
+    en.stageLabels.forEach((l, k) =>
+      share(`stage ${l}`, (i) => en.stageOf[i] === k, en.stageTargets[k] / total),
+    );
   }
   return out;
 }

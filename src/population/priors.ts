@@ -101,6 +101,7 @@ const TargetedPriors = z
     mek_sensitivity_sd: Prior,
     ifn_sensitivity_sd: Prior,
     ar_sensitivity_sd: Prior,
+    cd3_sensitivity_sd: Prior,
     braf_v600: z
       .object({
         description: z.string(),

@@ -208,6 +208,8 @@ export function simulatePatient(
     scale("lam_a", tg.adaptation);
     scale("kbev", tg.vegf ?? tg.vegfr);
     scale("lam_bev", tg.adaptation);
+    scale("kcd3", tg.cd3 ?? 0);
+    scale("lam_cd3", tg.adaptation);
   }
 
   const local = localLesions(vp, inputs);

@@ -322,6 +322,8 @@ export function targetedResponse(
   out.ar = lognormal("ar");
   // the anti-VEGF antibody acts on the same VEGF dependence as the VEGFR inhibitors: no draw of its own
   out.vegf = out.vegfr;
+  // CD20 × CD3 engagers: only B-cell lymphoma carries CD20 (drawn for every patient, to keep the stream's order)
+  out.cd3 = lognormal("cd3") * (cancer === "large-b-cell-lymphoma" ? 1 : 0);
   return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600 };
 }
 

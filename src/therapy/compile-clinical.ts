@@ -30,6 +30,7 @@ export const TARGETED_BINDING: Readonly<Record<TargetedPathway, { module: string
   ifn: { module: "interferon", state: "Xifn" },
   ar: { module: "ar", state: "Xar" },
   vegf: { module: "antivegf", state: "Xbev" },
+  cd3: { module: "bispecific", state: "Xcd3" },
 };
 
 /** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */

@@ -2,9 +2,9 @@
  * Agents added (2026-12-02) so that published immunotherapy trials' arms load: anti-PD-1 antibodies of other labels
  * (tislelizumab, toripalimab, sintilimab, camrelizumab, dostarlimab, retifanlimab) and tremelimumab act through the
  * clinical model's PD-1 and CTLA-4 modules with their own label clearance where one was read; oxaliplatin and
- * polatuzumab vedotin act as chemotherapy of a named class; bispecific engagers, epacadostat and
- * bempegaldesleukin are in the catalog without a modelled effect (an arm of them is simulated as if they were not
- * given, and the trial reader says so).
+ * polatuzumab vedotin act as chemotherapy of a named class; the CD20 × CD3 engagers act through module
+ * `bispecific` (in large B-cell lymphoma only); tebentafusp, epacadostat and bempegaldesleukin are in the catalog
+ * without a modelled effect (an arm of them is simulated as if they were not given, and the trial reader says so).
  */
 import { describe, expect, it } from "vitest";
 import { therapyCatalog } from "./catalog.js";
@@ -90,11 +90,22 @@ describe("chemotherapy and agents without a modelled effect", () => {
     expect(therapyCatalog().agents.get("polatuzumab-vedotin")!.clinical?.mechanism).toBe("vinca");
   });
 
-  it("bispecific engagers, epacadostat and bempegaldesleukin are simulated as not given, and say so", () => {
+  it("the CD20 × CD3 engagers load their exposure in label-dose-intensity equivalents with their own half-life", () => {
+    for (const [id, value, amount, halfLife] of [
+      ["glofitamab", 30, 21, 7.6],
+      ["epcoritamab", 48, 14, 23],
+      ["mosunetuzumab", 30, 21, 16],
+    ] as const) {
+      const c = compileClinical(protocol(id, value, "mg", [0]), patient);
+      expect(c.modules, id).toEqual(["bispecific"]);
+      expect(c.doses[0].kind === "bolus" && c.doses[0].state, id).toBe("Xcd3");
+      expect(c.doses[0].kind === "bolus" ? c.doses[0].amount : 0, id).toBeCloseTo(amount, 5);
+      expect(Math.log(2) / c.set.kXcd3, id).toBeCloseTo(halfLife, 0);
+    }
+  });
+
+  it("tebentafusp, epacadostat and bempegaldesleukin are simulated as not given, and say so", () => {
     for (const [id, value, unit] of [
-      ["glofitamab", 30, "mg"],
-      ["epcoritamab", 48, "mg"],
-      ["mosunetuzumab", 30, "mg"],
       ["tebentafusp", 68, "ug"],
       ["epacadostat", 200, "mg"],
       ["bempegaldesleukin", 0.006, "mg/kg"],
