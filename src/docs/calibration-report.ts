@@ -47,7 +47,7 @@ export function handCalibrated(root: string): { name: string; note: string }[] {
   const text = readFileSync(path.join(root, "models", "immunoplan-clinical.yaml"), "utf8");
   const out: { name: string; note: string }[] = [];
   for (const line of text.split("\n")) {
-    const m = /^\s+(\w+): \{ value: ([^,]+),.*CALIBRATED BY HAND: ([^"]*)"/.exec(line);
+    const m = /^\s+(\w+): \{ value: ([^,]+),.*CALIBRATED BY HAND:? ([^"]*)"/.exec(line);
     if (m) out.push({ name: `${m[1]} = ${m[2]}`, note: m[3] });
   }
   return out;
