@@ -1,8 +1,9 @@
 /**
  * The label trials of the targeted agents (trials/labels/): the clinical model's VEGFR and mTOR pathways (module
  * `targeted`), its BRAF and MEK inhibitors (module `mapk`), interferon alfa (module `interferon`), the
- * androgen-receptor pathway inhibitors (module `ar`), bevacizumab (module `antivegf`) and the CD20 × CD3 engagers
- * (module `bispecific`) were calibrated by hand on them (docs/calibration.md),
+ * androgen-receptor pathway inhibitors (module `ar`), bevacizumab (module `antivegf`), the CD20 × CD3 engagers
+ * (module `bispecific`) and LAG-3 blockade (g_lag3 of module `pd1`, set by nivolumab + relatlimab) were calibrated by
+ * hand on them (docs/calibration.md),
  * and this test keeps them there: 1,000 patients per arm on the shipped population, seed 1, every published number
  * within the trial runner's tolerance (inside the published 95 % CI; ±5 points for a proportion and ±1 month for a
  * median without one) — except the misses of BREAK-3, PREVAIL and Yang 2003, which are asserted as they stand (the report says
@@ -101,6 +102,17 @@ describe("label trials of the targeted pathways (hand calibration)", () => {
     });
     const pfs4 = r.comparisons.find((c) => c.arm === "bevacizumab 10 mg/kg" && c.endpoint === "PFS_4mo");
     expect(pfs4?.simulated).toBeGreaterThan(0.5);
+  }, 600_000);
+
+  it("RELATIVITY-047 (nivolumab + relatlimab vs nivolumab, melanoma): every published number within tolerance", async () => {
+    const { r, within } = await simulateLabelTrial("relativity-047.yaml", "melanoma");
+    expect(Object.keys(within).length).toBe(7);
+    expect(
+      Object.values(within).every((w) => w === true),
+      JSON.stringify(within),
+    ).toBe(true);
+    // the LAG-3 blockade (g_lag3, set by the combination) lengthens PFS; the nivolumab arm does not have it
+    expect(r.arms[0].median_PFS_months.value!).toBeGreaterThan(r.arms[1].median_PFS_months.value!);
   }, 600_000);
 
   it("NP30179 (glofitamab, large B-cell lymphoma): every published number within tolerance", async () => {
