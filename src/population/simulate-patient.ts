@@ -9,11 +9,21 @@ import { loadModelByName } from "../models/catalog.js";
 import type { DoseSpec } from "../engine/language/model-spec.js";
 import { therapyCatalog } from "../therapy/catalog.js";
 import type { ChemoMechanism } from "../therapy/catalog-schema.js";
-import { CLINICAL_MODEL, compileClinical, type ClinicalInputs } from "../therapy/compile-clinical.js";
+import {
+  CLINICAL_MODEL,
+  compileClinical,
+  TARGETED_BINDING,
+  type ClinicalInputs,
+} from "../therapy/compile-clinical.js";
 import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { occultLesions } from "./observe.js";
 import { lesionCells, type Lesion, type VirtualPatient } from "./virtual-patient.js";
+
+/** The targeted pathways' potency parameters with the sensitivity draw that scales each, and their adaptation rates
+ * (each once: BRAF and MEK share one), from TARGETED_BINDING. */
+const TARGETED_POTENCY = Object.values(TARGETED_BINDING).map((b) => [b.potency, b.sensitivity] as const);
+const TARGETED_ADAPTATION = [...new Set(Object.values(TARGETED_BINDING).map((b) => b.adaptation))];
 
 const models = new Map<string, CompiledModel>();
 
@@ -194,22 +204,8 @@ export function simulatePatient(
       const i = known.parameterIndex.get(k);
       if (i !== undefined) p[i] *= f;
     };
-    scale("kv", tg.vegfr);
-    scale("km", tg.mtor);
-    scale("lam_v", tg.adaptation);
-    scale("lam_m", tg.adaptation);
-    // BRAF and MEK inhibitors: 0 in a BRAF wild-type tumour
-    scale("kb", tg.braf ?? 0);
-    scale("kk", tg.mek ?? 0);
-    scale("lam_b", tg.adaptation);
-    scale("ki", tg.ifn ?? 1);
-    scale("lam_i", tg.adaptation);
-    scale("ka", tg.ar ?? 1);
-    scale("lam_a", tg.adaptation);
-    scale("kbev", tg.vegf ?? tg.vegfr);
-    scale("lam_bev", tg.adaptation);
-    scale("kcd3", tg.cd3 ?? 0);
-    scale("lam_cd3", tg.adaptation);
+    for (const [potency, sensitivity] of TARGETED_POTENCY) scale(potency, tg[sensitivity]);
+    for (const adaptation of TARGETED_ADAPTATION) scale(adaptation, tg.adaptation);
   }
 
   const local = localLesions(vp, inputs);

@@ -5,7 +5,7 @@
  * at baseline (effectors at their quasi-steady state) equals the net growth ln 2 / VDT.
  */
 import { seededRandom, standardNormal } from "../engine/statistics.js";
-import { CHEMO_MECHANISMS, type ChemoMechanism, type TargetedPathway } from "../therapy/catalog-schema.js";
+import { CHEMO_MECHANISMS, type ChemoMechanism, type SensitivityPathway } from "../therapy/catalog-schema.js";
 import { cancerPriors, sampleCategory, sampleNumber, vpopPriors } from "./priors.js";
 import type { CancerType, Covariates, Lesion, LesionSite } from "./types.js";
 
@@ -37,7 +37,7 @@ export interface VirtualPatient {
    * Response to targeted agents (module `targeted`): the sensitivity to each pathway and the rate of adaptation,
    * as factors (log-normal, mean 1) on the model's kv / km and lam_v / lam_m. Absent: 1.
    */
-  readonly targeted?: Readonly<Record<TargetedPathway, number>> & { readonly adaptation: number };
+  readonly targeted?: Readonly<Record<SensitivityPathway, number>> & { readonly adaptation: number };
   /** Seed of this patient's own randomness (reader noise, occult lesions). */
   readonly noiseSeed: number;
 }
@@ -304,7 +304,7 @@ export function targetedResponse(
   const r = seededRandom(seed ^ 0x68e31da4);
   const sdA = sampleNumber(pri.adaptation_sd.dist, r);
   const out: Record<string, number> = {};
-  const lognormal = (p: Exclude<TargetedPathway, "vegf">): number => {
+  const lognormal = (p: SensitivityPathway): number => {
     const sd = sampleNumber(pri[`${p}_sensitivity_sd`].dist, r);
     return Math.exp(sd * standardNormal(r) - (sd * sd) / 2);
   };
@@ -320,8 +320,6 @@ export function targetedResponse(
   out.ifn = lognormal("ifn");
   // androgen-receptor pathway inhibitors (module ar): drawn for every cancer type; only prostate cancer is treated with them
   out.ar = lognormal("ar");
-  // the anti-VEGF antibody acts on the same VEGF dependence as the VEGFR inhibitors: no draw of its own
-  out.vegf = out.vegfr;
   // CD20 × CD3 engagers: only B-cell lymphoma carries CD20 (drawn for every patient, to keep the stream's order)
   out.cd3 = lognormal("cd3") * (cancer === "large-b-cell-lymphoma" ? 1 : 0);
   return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600 };

@@ -117,11 +117,12 @@ export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
  * tumours with a BRAF V600 mutation), and interferon alfa's direct antiproliferative effect in the same form (module
  * `interferon`, pathway `ifn`), androgen-receptor pathway inhibitors (module `ar`) and the anti-VEGF antibody (module
  * `antivegf`, pathway `vegf`) and the CD20 × CD3 bispecific engagers (module `bispecific`, pathway `cd3`). A virtual
- * patient draws one sensitivity per pathway (the anti-VEGF antibody uses the VEGFR one: the same dependence of the
- * tumour on VEGF).
+ * patient draws one sensitivity per pathway, but for the anti-VEGF antibody (TARGETED_BINDING in compile-clinical.ts).
  */
 export const TARGETED_PATHWAYS = ["vegfr", "mtor", "braf", "mek", "ifn", "ar", "vegf", "cd3"] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
+/** The pathways with a sensitivity draw of their own (the anti-VEGF antibody uses the VEGFR one). */
+export type SensitivityPathway = Exclude<TargetedPathway, "vegf">;
 /** The pathways whose inhibitors act only in tumours with a BRAF V600 mutation. */
 export const BRAF_V600_PATHWAYS: readonly TargetedPathway[] = ["braf", "mek"];
 

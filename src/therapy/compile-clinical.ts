@@ -8,7 +8,7 @@
  */
 import type { DoseSpec } from "../engine/language/index.js";
 import { survivingFraction } from "../models/radiotherapy.js";
-import type { Agent, ClinicalInput, TargetedPathway } from "./catalog-schema.js";
+import type { Agent, ClinicalInput, SensitivityPathway, TargetedPathway } from "./catalog-schema.js";
 import { therapyCatalog, type TherapyCatalog } from "./catalog.js";
 import { absoluteAmount } from "./dose-amount.js";
 import { mostellerBsa, type Patient } from "./patient.js";
@@ -18,19 +18,33 @@ import { administrations } from "./validate-protocol.js";
 export const CLINICAL_MODEL = "immunoplan-clinical";
 
 /**
- * The module of the clinical model a targeted pathway needs and the exposure state its doses go to
- * (models/immunoplan-clinical.yaml): BRAF and MEK inhibitors have the MAPK module of their own, so other targeted
- * arms compile unchanged.
+ * Each targeted pathway in the clinical model (models/immunoplan-clinical.yaml): the module it needs, the exposure
+ * state its doses go to, its potency and adaptation parameters (scaled per patient by the sensitivity and the
+ * adaptation factor, src/population/simulate-patient.ts), and the patient's sensitivity draw it uses (its own, but
+ * the anti-VEGF antibody uses the VEGFR one: the same dependence of the tumour on VEGF). BRAF and MEK inhibitors
+ * share one adaptation (module mapk). Every pathway but the VEGFR/mTOR pair has a module of its own, so an arm
+ * without it compiles unchanged.
  */
-export const TARGETED_BINDING: Readonly<Record<TargetedPathway, { module: string; state: string }>> = {
-  vegfr: { module: "targeted", state: "Xvegf" },
-  mtor: { module: "targeted", state: "Xmtor" },
-  braf: { module: "mapk", state: "Xbraf" },
-  mek: { module: "mapk", state: "Xmek" },
-  ifn: { module: "interferon", state: "Xifn" },
-  ar: { module: "ar", state: "Xar" },
-  vegf: { module: "antivegf", state: "Xbev" },
-  cd3: { module: "bispecific", state: "Xcd3" },
+export const TARGETED_BINDING: Readonly<
+  Record<
+    TargetedPathway,
+    {
+      readonly module: string;
+      readonly state: string;
+      readonly potency: string;
+      readonly adaptation: string;
+      readonly sensitivity: SensitivityPathway;
+    }
+  >
+> = {
+  vegfr: { module: "targeted", state: "Xvegf", potency: "kv", adaptation: "lam_v", sensitivity: "vegfr" },
+  mtor: { module: "targeted", state: "Xmtor", potency: "km", adaptation: "lam_m", sensitivity: "mtor" },
+  braf: { module: "mapk", state: "Xbraf", potency: "kb", adaptation: "lam_b", sensitivity: "braf" },
+  mek: { module: "mapk", state: "Xmek", potency: "kk", adaptation: "lam_b", sensitivity: "mek" },
+  ifn: { module: "interferon", state: "Xifn", potency: "ki", adaptation: "lam_i", sensitivity: "ifn" },
+  ar: { module: "ar", state: "Xar", potency: "ka", adaptation: "lam_a", sensitivity: "ar" },
+  vegf: { module: "antivegf", state: "Xbev", potency: "kbev", adaptation: "lam_bev", sensitivity: "vegfr" },
+  cd3: { module: "bispecific", state: "Xcd3", potency: "kcd3", adaptation: "lam_cd3", sensitivity: "cd3" },
 };
 
 /** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */
