@@ -71,7 +71,7 @@ export async function labelTrialsSection(root: string): Promise<string[]> {
     "**Enzalutamide and abiraterone** (module `ar`; `ka`, `lam_a`, its sensitivity SD) on PREVAIL, on the shipped",
     "prostate-cancer population: enzalutamide's ORR, CR and median PFS fit, but the placebo arm progresses faster",
     "than PREVAIL's (3.7 against 5.4 months: the population's untreated course was calibrated on IMPACT's placebo arm,",
-    "time to progression 14.4 weeks), and the HR follows (0.12 against 0.32); both are misses as they stand, and",
+    "time to progression 14.4 weeks), and the HR follows (0.11 against 0.32); both are misses as they stand, and",
     "PSA and bone-scan progression are not modelled. Abiraterone is taken as equipotent with enzalutamide at its",
     "label dose (not checked against an abiraterone trial). **Bevacizumab** (module `antivegf`; `kbev`, `lam_bev`;",
     "the patient's VEGFR sensitivity, no draw of its own) on Yang 2003 (10 mg/kg every two weeks vs placebo in",
