@@ -69,7 +69,8 @@ const IRECIST_AS: Record<IrecistResponse, RecordedResponse> = {
   NE: "NE",
 };
 
-function targetSum(scan: SimulatedCourse["scans"][number]): number | null {
+/** Sum of the target lesions' measured diameters at a scan (null when one is not measured). */
+export function targetSum(scan: SimulatedCourse["scans"][number]): number | null {
   let s = 0;
   let any = false;
   for (const l of scan.lesions)

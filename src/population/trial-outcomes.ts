@@ -8,6 +8,7 @@
 import { coxHazardRatio, type HazardRatio } from "./cox.js";
 import { kaplanMeier, medianSurvival, survivalAt, survivalCurve, type KaplanMeier } from "./kaplan-meier.js";
 import { BOR_CATEGORIES, type Bor, type PatientOutcome } from "./patient-outcome.js";
+import type { SurvivalOutcome } from "./overall-survival.js";
 import { clopperPearson, wilson } from "./statistics.js";
 
 /** Days per month (365.25 / 12). */
@@ -43,7 +44,56 @@ export interface ArmOutcomes {
   readonly waterfall: number[];
   readonly pfs_curve: PfsPoint[];
   readonly progression_events: number;
+  /**
+   * Overall survival (overall-survival.ts: drawn from each patient's tumour dynamics by a model set on the
+   * calibration trials' survival), censored at `OS_follow_up_months`. Absent when not simulated.
+   */
+  readonly median_OS_months?: Estimate;
+  readonly OS_12mo?: Estimate;
+  readonly OS_24mo?: Estimate;
+  readonly OS_follow_up_months?: number;
+  readonly deaths?: number;
+  readonly os_curve?: PfsPoint[];
 }
+
+/** Overall survival of an arm censored at a follow-up (days). */
+export function osKaplanMeier(
+  deaths: readonly SurvivalOutcome[],
+  followUpDays: number,
+  level = 0.95,
+): KaplanMeier {
+  return kaplanMeier(
+    deaths.map((d) => ({
+      time: Math.min(d.deathDay, followUpDays) / DAYS_PER_MONTH,
+      event: d.deathDay <= followUpDays,
+    })),
+    level,
+  );
+}
+
+/** The OS hazard ratio of a against b (Cox, Efron ties), both censored at a follow-up (days). */
+export function osHazardRatio(
+  a: readonly SurvivalOutcome[],
+  b: readonly SurvivalOutcome[],
+  followUpDays: number,
+  level = 0.95,
+): HazardRatio | null {
+  const row = (d: SurvivalOutcome, x: 0 | 1) => ({
+    time: Math.min(d.deathDay, followUpDays),
+    event: d.deathDay <= followUpDays,
+    x,
+  });
+  return coxHazardRatio([...a.map((d) => row(d, 1)), ...b.map((d) => row(d, 0))], { level });
+}
+
+const curve = (km: KaplanMeier): PfsPoint[] =>
+  survivalCurve(km).map((p) => ({
+    months: r4(p.time)!,
+    pfs: r4(p.survival)!,
+    lower: r4(p.lower)!,
+    upper: r4(p.upper)!,
+    at_risk: p.atRisk,
+  }));
 
 const r4 = (x: number | null) => (x === null ? null : Math.round(x * 1e4) / 1e4);
 const proportion = (x: number, n: number, level: number): Estimate => {
@@ -65,7 +115,12 @@ export function pfsAt(km: KaplanMeier, months: number): Estimate {
   return { value: r4(s.value), ci: [r4(s.ci[0]), r4(s.ci[1])] };
 }
 
-export function summarizeArm(name: string, outcomes: readonly PatientOutcome[], level = 0.95): ArmOutcomes {
+export function summarizeArm(
+  name: string,
+  outcomes: readonly PatientOutcome[],
+  level = 0.95,
+  survival?: { readonly deaths: readonly SurvivalOutcome[]; readonly followUpDays: number },
+): ArmOutcomes {
   const n = outcomes.length;
   const bor = Object.fromEntries(BOR_CATEGORIES.map((c) => [c, 0])) as Record<Bor, number>;
   for (const o of outcomes) bor[o.bor]++;
@@ -88,14 +143,22 @@ export function summarizeArm(name: string, outcomes: readonly PatientOutcome[], 
       .filter((x): x is number => x !== null)
       .map((x) => Math.round(x * 10) / 10)
       .sort((a, b) => b - a),
-    pfs_curve: survivalCurve(km).map((p) => ({
-      months: r4(p.time)!,
-      pfs: r4(p.survival)!,
-      lower: r4(p.lower)!,
-      upper: r4(p.upper)!,
-      at_risk: p.atRisk,
-    })),
+    pfs_curve: curve(km),
     progression_events: km.events,
+    ...(survival ? osSummary(survival.deaths, survival.followUpDays, level) : {}),
+  };
+}
+
+function osSummary(deaths: readonly SurvivalOutcome[], followUpDays: number, level: number) {
+  const km = osKaplanMeier(deaths, followUpDays, level);
+  const med = medianSurvival(km);
+  return {
+    median_OS_months: { value: r4(med.value), ci: [r4(med.ci[0]), r4(med.ci[1])] } as Estimate,
+    OS_12mo: pfsAt(km, 12),
+    OS_24mo: pfsAt(km, 24),
+    OS_follow_up_months: r4(followUpDays / DAYS_PER_MONTH)!,
+    deaths: km.events,
+    os_curve: curve(km),
   };
 }
 

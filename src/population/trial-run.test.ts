@@ -63,7 +63,7 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
     expect(d.PFS_HR.value!).toBeGreaterThan(1);
   });
 
-  it("comparisons: inside the CI, within the tolerance, pooled arms, HR of the named pair, OS not simulated", () => {
+  it("comparisons: inside the CI, within the tolerance, pooled arms, HR of the named pair, OS from the survival model (±10 % for a median)", () => {
     const c = (endpoint: string, arm = "A") =>
       r.comparisons.find((x) => x.endpoint === endpoint && x.arm === arm)!;
     expect(c("ORR")).toMatchObject({ published: 0.3, ci: [0.1, 0.6], within: true });
@@ -82,7 +82,14 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
     expect(c("PFS_HR", "B").versus).toBe("A");
     expect(c("ORR", "A + B").simulated).toBeCloseTo(10 / 24, 4);
     expect(c("ORR", "A + B").within).toBe(true);
-    expect(c("median_OS_months")).toMatchObject({ simulated: null, within: null });
+    const os = c("median_OS_months");
+    expect(os.simulated).not.toBeNull();
+    expect(os.within).toBe(Math.abs(os.simulated! - 20) <= 2);
+    expect(os.rule).toBe(
+      "within ±2 of the published value (overall survival: the tumour-dynamics survival model, catalog/survival.yaml)",
+    );
+    expect(r.arms[0].median_OS_months!.value).toBe(os.simulated);
+    expect(r.arms[0].OS_follow_up_months).toBeCloseTo((261 * 7) / DAYS_PER_MONTH, 3);
   });
 
   it("the JSON has the issue's shape", () => {

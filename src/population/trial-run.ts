@@ -4,17 +4,25 @@
  * (trial-outcomes.ts), and every published end point set against its simulated value.
  *
  * `within`: inside the published confidence interval when one is published; otherwise within `tolerance`
- * (default ±0.05 for proportions — issue 13's "±5 points" —, ±1 month for medians, ±0.1 for hazard ratios).
+ * (default ±0.05 for proportions — issue 13's "±5 points" —, ±1 month for median PFS, ±10 % (at least 1 month) for
+ * median OS, ±0.1 for hazard ratios).
+ *
+ * Overall survival (median_OS_months, OS_<n>mo, OS_HR) comes from overall-survival.ts, censored at the published
+ * number's data cut, else at the trial's `assessment.os_follow_up_weeks`, else at catalog/survival.yaml's default.
  */
 import { reviewEffect, toCentral } from "./central-review.js";
 import { readKey, readOf, readSettings } from "./published-read.js";
 import { LANDMARK, isProportion, type PublishedEndpoint } from "./trial-schema.js";
 import type { Trial } from "./trial-file.js";
+import { medianSurvival } from "./kaplan-meier.js";
+import { overallSurvival, survivalModel, type SurvivalOutcome } from "./overall-survival.js";
 import { evaluateCourse, type PatientOutcome } from "./patient-outcome.js";
 import { scanDays } from "./scan-schedule.js";
 import {
   compareArms,
   hazardRatio,
+  osHazardRatio,
+  osKaplanMeier,
   pfsAt,
   pfsKaplanMeier,
   summarizeArm,
@@ -92,10 +100,40 @@ export class TrialInputError extends Error {
   override readonly name = "TrialInputError";
 }
 
-function defaultTolerance(endpoint: string): number {
+function defaultTolerance(endpoint: string, value: number): number {
   if (isProportion(endpoint)) return 0.05;
   if (endpoint.endsWith("_HR")) return 0.1;
+  if (endpoint === "median_OS_months") return Math.max(1, 0.1 * value);
   return 1;
+}
+
+/** Each arm's simulated deaths and the follow-up (days) at which overall survival is read. */
+interface SurvivalRead {
+  readonly deaths: ReadonlyMap<string, SurvivalOutcome[]>;
+  readonly followUpDays: number;
+}
+
+function survivalValue(
+  p: PublishedEndpoint,
+  names: readonly string[],
+  os: SurvivalRead,
+): { value: number | null; ci: [number | null, number | null] | null } {
+  const cut = dataCutWeeks(p);
+  const fu = cut !== undefined ? cut * 7 : os.followUpDays;
+  const pooled = names.flatMap((n) => os.deaths.get(n) ?? []);
+  if (pooled.length === 0) return { value: null, ci: null };
+  if (p.endpoint === "OS_HR") {
+    const hr = p.versus !== undefined ? osHazardRatio(pooled, os.deaths.get(p.versus) ?? [], fu) : null;
+    return hr ? { value: hr.value, ci: hr.ci } : { value: null, ci: null };
+  }
+  const km = osKaplanMeier(pooled, fu);
+  if (p.endpoint === "median_OS_months") {
+    const m = medianSurvival(km);
+    return { value: m.value, ci: [m.ci[0], m.ci[1]] };
+  }
+  const lm = LANDMARK.exec(p.endpoint);
+  if (lm && lm[1] === "OS") return pfsAt(km, Number(lm[2]));
+  return { value: null, ci: null };
 }
 
 function simulatedValue(
@@ -118,7 +156,7 @@ function simulatedValue(
     const hr = hazardRatio(pooled, byArm.get(p.versus) ?? []);
     return hr ? { value: hr.value, ci: hr.ci } : { value: null, ci: null };
   }
-  return { value: null, ci: null }; // OS end points: not simulated
+  return { value: null, ci: null }; // OS end points: survivalValue
 }
 
 /** The data cut of a published number (weeks), when the file gives one. */
@@ -129,10 +167,11 @@ function compare(
   p: PublishedEndpoint,
   byArm: ReadonlyMap<string, PatientOutcome[]>,
   reviewer: string | undefined,
+  os: SurvivalRead,
 ): Comparison {
   const names = Array.isArray(p.arm) ? p.arm : [p.arm];
   const pooled = names.flatMap((n) => byArm.get(n) ?? []);
-  const read = simulatedValue(p, pooled, byArm);
+  const read = /OS/.test(p.endpoint) ? survivalValue(p, names, os) : simulatedValue(p, pooled, byArm);
   // a centrally reviewed number is set against the simulated (investigator-read) one on the central scale
   const review = reviewEffect(p, reviewer);
   const central = (x: number | null) => (x === null || !review ? x : toCentral(x, review));
@@ -142,7 +181,7 @@ function compare(
         ci: read.ci && ([central(read.ci[0]), central(read.ci[1])] as [number | null, number | null]),
       }
     : read;
-  const tol = p.tolerance ?? defaultTolerance(p.endpoint);
+  const tol = p.tolerance ?? defaultTolerance(p.endpoint, p.value);
   let within: boolean | null = null;
   let rule: string;
   if (p.ci) {
@@ -150,13 +189,14 @@ function compare(
     rule = `inside the published ${+((p.ci_level ?? 0.95) * 100).toPrecision(3)} % CI`;
     if (sim.value !== null) within = sim.value >= lo && (hi === null || sim.value <= hi);
     // a median not reached is inside an interval whose upper limit is not reached
-    else if (p.endpoint.startsWith("median_") && !/OS/.test(p.endpoint)) within = hi === null;
+    else if (p.endpoint.startsWith("median_")) within = hi === null;
   } else {
     rule = `within ±${tol} of the published value`;
     if (sim.value !== null) within = Math.abs(sim.value - p.value) <= tol + 1e-12;
-    else if (p.endpoint === "median_PFS_months") within = false;
+    else if (p.endpoint.startsWith("median_")) within = false;
   }
-  if (/OS/.test(p.endpoint)) rule = "not simulated (overall survival)";
+  if (/OS/.test(p.endpoint))
+    rule += " (overall survival: the tumour-dynamics survival model, catalog/survival.yaml)";
   const atMedian = p.endpoint === "median_PFS_months" ? pfsAt(pfsKaplanMeier(pooled), p.value) : null;
   return {
     arm: names.join(" + "),
@@ -211,6 +251,9 @@ export async function runTrial(
   const byArm = new Map<string, PatientOutcome[]>();
   const coursesByArm = new Map<string, SimulatedCourse[]>();
   const settings = { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 };
+  const survival = survivalModel(population.cancer);
+  const osFollowUpDays = (a.os_follow_up_weeks ?? survival.follow_up_weeks) * 7;
+  const deathsByArm = new Map<string, SurvivalOutcome[]>();
   const arms: ArmOutcomes[] = [];
   for (let i = 0; i < trial.arms.length; i++) {
     const arm = trial.arms[i];
@@ -228,7 +271,9 @@ export async function runTrial(
     const outcomes = courses.map((c) => evaluateCourse(c, settings));
     byArm.set(arm.name, outcomes);
     coursesByArm.set(arm.name, courses);
-    arms.push(summarizeArm(arm.name, outcomes));
+    const deaths = overallSurvival(courses, outcomes, survival, seed);
+    deathsByArm.set(arm.name, deaths);
+    arms.push(summarizeArm(arm.name, outcomes, 0.95, { deaths, followUpDays: osFollowUpDays }));
   }
   const cuts = new Map<string, Map<string, PatientOutcome[]>>();
   const differences: ArmDifference[] = [];
@@ -244,9 +289,10 @@ export async function runTrial(
     scan_days: days,
     arms,
     comparisons: trial.published.map((p) => {
+      const os = { deaths: deathsByArm, followUpDays: osFollowUpDays };
       // every data cut is kept here (the calibration drops one at or after the follow-up)
       const read = readOf(p, a.criteria, Infinity);
-      if (read === undefined) return compare(p, byArm, a.reviewer);
+      if (read === undefined) return compare(p, byArm, a.reviewer, os);
       // the outcomes as the analysis at the data cut, with its criteria, saw them (cached per read)
       const key = readKey(read);
       let atCut = cuts.get(key);
@@ -259,7 +305,7 @@ export async function runTrial(
         );
         cuts.set(key, atCut);
       }
-      return compare(p, atCut, a.reviewer);
+      return compare(p, atCut, a.reviewer, os);
     }),
     differences,
     warnings: trial.warnings.map(

@@ -24,7 +24,10 @@ export const SIMULATED_ENDPOINTS = [
   "median_PFS_months",
   "PFS_HR",
 ] as const;
-/** End points a trial file may record but the arm simulator does not produce (no deaths are simulated). */
+/**
+ * Overall-survival end points: drawn from each simulated patient's tumour dynamics (overall-survival.ts), not from
+ * the clinical model itself (it simulates no deaths).
+ */
 export const RECORDED_ENDPOINTS = ["median_OS_months", "OS_HR"] as const;
 export const LANDMARK = /^(PFS|OS)_(\d+(?:\.\d+)?)mo$/;
 
@@ -101,6 +104,8 @@ export const AssessmentSchema = z.object({
   until_week: z.number().positive().max(1040).optional(),
   every_weeks_after: z.number().positive().max(520).optional(),
   follow_up_weeks: z.number().positive().max(1040),
+  /** Follow-up of overall survival, weeks (default: catalog/survival.yaml, 5 years); deaths after it are censored. */
+  os_follow_up_weeks: z.number().positive().max(1040).optional(),
   confirm: z.boolean().default(false).describe("responses need a confirming scan ≥ 4 weeks later"),
   /** Minimum time from the start of treatment for a best response of SD (weeks; default 6). */
   min_sd_weeks: z.number().nonnegative().max(104).optional(),
@@ -112,7 +117,7 @@ export const AssessmentSchema = z.object({
 export const PublishedSchema = z.object({
   /** An arm of this file, or a list of arms whose patients are pooled. */
   arm: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  /** ORR, CR, PR, SD, PD, DCR, DRR, median_PFS_months, PFS_<n>mo, PFS_HR; recorded only: median_OS_months, OS_<n>mo, OS_HR. */
+  /** ORR, CR, PR, SD, PD, DCR, DRR, median_PFS_months, PFS_<n>mo, PFS_HR, median_OS_months, OS_<n>mo, OS_HR. */
   endpoint: z.string().min(1),
   value: z.number().nonnegative(),
   /** [lower, upper]; an upper limit of null is "not reached" (medians). */
@@ -121,7 +126,7 @@ export const PublishedSchema = z.object({
   ci_level: z.number().gt(0).lt(1).optional(),
   /** Hazard ratios: the reference arm (the ratio is `arm` against `versus`). */
   versus: z.string().min(1).optional(),
-  /** Allowed distance when no CI is published (default ±0.05 for proportions, ±1 month, ±0.1 for HR). */
+  /** Allowed distance when no CI is published (default ±0.05 for proportions, ±1 month (median OS: ±10 %), ±0.1 for HR). */
   tolerance: z.number().positive().optional(),
   /** Certainty tag of the number in shared/research/trials.md: C confirmed in a source, H from memory, M moderate. */
   certainty: z.enum(["C", "H", "M"]).optional(),

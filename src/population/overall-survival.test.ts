@@ -1,0 +1,101 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { armSimulatorFor } from "./arm-simulator.js";
+import {
+  logSurvivalMean,
+  survivalDraw,
+  survivalFile,
+  survivalModel,
+  overallSurvival,
+} from "./overall-survival.js";
+import { loadTrial } from "./trial-file.js";
+import { runTrial } from "./trial-run.js";
+import { CANCER_TYPES, type SimulatedCourse } from "./types.js";
+import type { PatientOutcome } from "./patient-outcome.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+describe("the survival model's parameters (catalog/survival.yaml)", () => {
+  it("every parameter has a value inside its range, a unit and a source; every cancer type has an intercept", () => {
+    const f = survivalFile();
+    const params = [...Object.values(f.shared), ...CANCER_TYPES.map((c) => f.cancers[c].theta0)];
+    for (const p of params) {
+      expect(p.value).toBeGreaterThanOrEqual(p.range[0]);
+      expect(p.value).toBeLessThanOrEqual(p.range[1]);
+      expect(p.unit.length).toBeGreaterThan(0);
+      expect(p.source).toMatch(/CALIBRATED BY HAND|\[assumption\]/);
+    }
+  });
+});
+
+const course = (id: string, sums: number[], covariates: Record<string, string | number | boolean> = {}) =>
+  ({
+    id,
+    covariates: { ecog: 0, ldh_elevated: false, sld_mm: 60, ...covariates },
+    scans: sums.map((s, k) => ({
+      day: k * 42,
+      lesions: [{ id: "L1", role: "target", site: "lung", nodal: false, diameterMm: s }],
+    })),
+    trueSumMm: sums,
+  }) as unknown as SimulatedCourse;
+const outcome = (id: string, pfsDays: number): PatientOutcome => ({
+  id,
+  bor: "SD",
+  pfsDays,
+  progressed: true,
+  bestChangePct: 0,
+  durable: false,
+});
+
+describe("survival from tumour dynamics", () => {
+  const m = survivalModel("melanoma");
+
+  it("the log-normal AFT: theta0 at the reference; slower regrowth, normal LDH, lower ECOG, smaller burden live longer", () => {
+    expect(
+      logSurvivalMean(m, m.kg_ref, { ecog: 0, ldh_elevated: false, sld_mm: m.sld_ref_mm }, null),
+    ).toBeCloseTo(m.theta0, 12);
+    const base = { ecog: 0, ldh_elevated: false, sld_mm: 60 };
+    const at = (kg: number, c = {}) => logSurvivalMean(m, kg, { ...base, ...c }, null);
+    expect(at(0.001)).toBeGreaterThan(at(0.004));
+    expect(at(0.002, { ldh_elevated: true })).toBeCloseTo(at(0.002) + m.theta_ldh, 12);
+    expect(at(0.002, { ecog: 1 })).toBeCloseTo(at(0.002) + m.theta_ecog, 12);
+    expect(at(0.002, { sld_mm: 120 })).toBeLessThan(at(0.002));
+    // a tumour that no longer grows is read at the floor: long, finite survival
+    expect(at(0)).toBeCloseTo(at(m.kg_floor), 12);
+  });
+
+  it("each patient's draw depends on the seed and the id only (paired arms share it)", () => {
+    expect(survivalDraw(3, "p1-vp9")).toBe(survivalDraw(3, "p1-vp9"));
+    expect(survivalDraw(3, "p1-vp9")).not.toBe(survivalDraw(4, "p1-vp9"));
+    const regrowing = course("a", [60, 70, 85, 100]);
+    const shrinking = course("a", [60, 30, 15, 12]);
+    const [r] = overallSurvival([regrowing], [outcome("a", 126)], m, 1);
+    const [s] = overallSurvival([shrinking], [outcome("a", 126)], m, 1);
+    expect(r.kg!).toBeGreaterThan(0.003);
+    expect(s.deathDay).toBeGreaterThan(r.deathDay);
+  });
+
+  it("KG reads the scans up to progression only (what the trial measured before the patient left the study)", () => {
+    const c = course("b", [60, 30, 20, 40, 200]);
+    const early = overallSurvival([c], [outcome("b", 126)], m, 1)[0];
+    const all = overallSurvival([c], [outcome("b", 168)], m, 1)[0];
+    expect(all.kg!).toBeGreaterThan(early.kg!);
+  });
+});
+
+describe("CheckMate 067 (calibration trial) at 1,000 patients an arm, seed 1", async () => {
+  const trial = loadTrial(path.join(ROOT, "trials/calibration/checkmate-067.yaml"));
+  const sim = await armSimulatorFor("melanoma");
+  const r = await runTrial(trial, sim, { patients: 1000, seed: 1 });
+  const c = (endpoint: string, arm: string) =>
+    r.comparisons.find((x) => x.endpoint === endpoint && x.arm === arm)!;
+
+  it("its five OS figures within: median OS 36.9 (28.2–58.7) and 19.9 (16.8–24.6), HR 0.63 (0.52–0.76), 5-year OS 44 and 26 % (±5 points)", () => {
+    const os = r.comparisons.filter((x) => /OS/.test(x.endpoint));
+    expect(os).toHaveLength(5);
+    for (const x of os) expect({ ...x, within: x.within }).toMatchObject({ within: true });
+    expect(c("OS_HR", "nivolumab").simulated!).toBeLessThan(0.76);
+    expect(r.arms[0].deaths!).toBeGreaterThan(100);
+    expect(r.arms[0].OS_follow_up_months).toBeCloseTo((520 * 7) / 30.4375, 3);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * Overall survival of simulated trial patients (catalog/survival.yaml has the model, its parameters and their
+ * sources). The clinical model simulates tumours, not deaths: each patient's survival time is drawn from their
+ * simulated course by a log-normal accelerated-failure-time model in their tumour-dynamics growth rate KG (the
+ * "observation-level bridge" of shared/research/clinical-model.md §8.2, the form of Claret 2018 and Chan 2021):
+ *
+ *   ln T (months) = θ0[cancer] + θ_kg·ln(max(KG, floor)/ref) + θ_ldh·LDH + θ_ecog·ECOG + θ_sld·ln(SLD0/ref) + σ·z
+ *
+ * KG is estimated (src/models/tumor-rates.ts) from the measured sums of target diameters from the baseline to the
+ * progression scan (to the last scan without progression), as a trial's tumour-dynamics analysis sees them. z is
+ * the patient's own standard normal draw from (seed, patient id): arms given to the same patients (paired runs)
+ * share it. Progression-free survival is unchanged by this: the model's PFS stays a time to progression.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as yamlParse } from "yaml";
+import { z } from "zod";
+import { seededRandom, standardNormal } from "../engine/statistics.js";
+import { tumorRates } from "../models/tumor-rates.js";
+import { CATALOG_DIR } from "../therapy/catalog.js";
+import { targetSum, type PatientOutcome } from "./patient-outcome.js";
+import { CANCER_TYPES, type CancerType, type SimulatedCourse } from "./types.js";
+
+const Param = z
+  .object({
+    value: z.number(),
+    unit: z.string(),
+    range: z.tuple([z.number(), z.number()]),
+    source: z.string().min(1),
+  })
+  .strict();
+export type SurvivalParam = z.infer<typeof Param>;
+
+const SharedParams = z
+  .object({
+    theta_kg: Param,
+    sigma: Param,
+    kg_ref: Param,
+    kg_floor: Param,
+    theta_ldh: Param,
+    theta_ecog: Param,
+    theta_sld: Param,
+    sld_ref_mm: Param,
+    follow_up_weeks: Param,
+  })
+  .strict();
+
+const SurvivalFile = z
+  .object({
+    shared: SharedParams,
+    cancers: z.object(
+      Object.fromEntries(CANCER_TYPES.map((c) => [c, z.object({ theta0: Param }).strict()])) as Record<
+        CancerType,
+        z.ZodObject<{ theta0: typeof Param }>
+      >,
+    ),
+  })
+  .strict();
+export type SurvivalFile = z.infer<typeof SurvivalFile>;
+
+/** The numbers of the model for one cancer type. */
+export interface SurvivalModel {
+  readonly theta0: number;
+  readonly theta_kg: number;
+  readonly sigma: number;
+  readonly kg_ref: number;
+  readonly kg_floor: number;
+  readonly theta_ldh: number;
+  readonly theta_ecog: number;
+  readonly theta_sld: number;
+  readonly sld_ref_mm: number;
+  /** Default follow-up of overall survival, weeks. */
+  readonly follow_up_weeks: number;
+}
+
+const SHIPPED = path.join(CATALOG_DIR, "survival.yaml");
+let cached: SurvivalFile | undefined;
+
+/** The shipped survival model (catalog/survival.yaml), validated. */
+export function survivalFile(file = SHIPPED): SurvivalFile {
+  if (cached && file === SHIPPED) return cached;
+  const parsed = SurvivalFile.safeParse(yamlParse(readFileSync(file, "utf8")));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new Error(`${file}: ${i.path.join(".")}: ${i.message}`);
+  }
+  if (file === SHIPPED) cached = parsed.data;
+  return parsed.data;
+}
+
+export function survivalModel(cancer: CancerType, file?: SurvivalFile): SurvivalModel {
+  const f = file ?? survivalFile();
+  const s = f.shared;
+  return {
+    theta0: f.cancers[cancer].theta0.value,
+    theta_kg: s.theta_kg.value,
+    sigma: s.sigma.value,
+    kg_ref: s.kg_ref.value,
+    kg_floor: s.kg_floor.value,
+    theta_ldh: s.theta_ldh.value,
+    theta_ecog: s.theta_ecog.value,
+    theta_sld: s.theta_sld.value,
+    sld_ref_mm: s.sld_ref_mm.value,
+    follow_up_weeks: s.follow_up_weeks.value,
+  };
+}
+
+/** One patient's simulated survival: the day of death (not censored here; censor at the analysis' follow-up). */
+export interface SurvivalOutcome {
+  readonly id: string;
+  readonly deathDay: number;
+  /** The growth rate constant KG read from the patient's scans, 1/day (null without two readings). */
+  readonly kg: number | null;
+}
+
+const DAYS_PER_MONTH = 30.4375;
+
+/** FNV-1a of a string: the seed of a patient's own survival draw. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** The patient's standard normal survival draw: a function of the trial seed and the patient id only. */
+export function survivalDraw(seed: number, id: string): number {
+  return standardNormal(seededRandom(hash(`os:${seed}:${id}`)));
+}
+
+/** KG of a course from its measured target sums, baseline to the progression scan (or to the last scan). */
+export function courseGrowthRate(course: SimulatedCourse, outcome: PatientOutcome): number | null {
+  const t: number[] = [];
+  const y: number[] = [];
+  for (const s of course.scans) {
+    if (s.day > outcome.pfsDays + 1e-9) break;
+    const sum = targetSum(s);
+    if (sum === null) continue;
+    t.push(s.day);
+    y.push(sum);
+  }
+  return tumorRates(t, y)?.kg ?? null;
+}
+
+const num = (x: unknown, fallback: number): number =>
+  typeof x === "number" && Number.isFinite(x) ? x : fallback;
+
+/** ln T of a patient without the noise term (months). */
+export function logSurvivalMean(
+  m: SurvivalModel,
+  kg: number | null,
+  covariates: SimulatedCourse["covariates"],
+  baselineSumMm: number | null,
+): number {
+  const k = Math.max(kg ?? m.kg_ref, m.kg_floor);
+  const sld = num(covariates.sld_mm, baselineSumMm ?? m.sld_ref_mm);
+  return (
+    m.theta0 +
+    m.theta_kg * Math.log(k / m.kg_ref) +
+    (covariates.ldh_elevated === true ? m.theta_ldh : 0) +
+    m.theta_ecog * num(covariates.ecog, 0) +
+    m.theta_sld * Math.log(Math.max(sld, 1) / m.sld_ref_mm)
+  );
+}
+
+/** Each patient's day of death, from their course and outcome (same order). */
+export function overallSurvival(
+  courses: readonly SimulatedCourse[],
+  outcomes: readonly PatientOutcome[],
+  model: SurvivalModel,
+  seed: number,
+): SurvivalOutcome[] {
+  return courses.map((c, i) => {
+    const kg = courseGrowthRate(c, outcomes[i]);
+    const base = c.scans.length ? targetSum(c.scans[0]) : null;
+    const mu = logSurvivalMean(model, kg, c.covariates, base);
+    const months = Math.exp(mu + model.sigma * survivalDraw(seed, c.id));
+    return { id: c.id, deathDay: months * DAYS_PER_MONTH, kg };
+  });
+}
