@@ -12,7 +12,7 @@ import { burdenCheckSection } from "./burden-check.js";
 import { calibrationDisclosures } from "./calibration-disclosures.js";
 import { doseCheckSection } from "./dose-check.js";
 import { labelTrialsSection } from "./label-trials-report.js";
-import { survivalSection } from "./survival-report.js";
+import { survivalFitSection, survivalSection } from "./survival-report.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
 import { readLabel } from "../population/published-read.js";
 import { pfsSvg, waterfallSvg } from "../population/trial-report.js";
@@ -164,7 +164,7 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     lines.push(...leaveOneOutSection(vpop));
   }
   lines.push(...targetsSummary(results));
-  lines.push(...survivalSection(results, MODEL_RUN_PATIENTS));
+  lines.push(...survivalSection(results, MODEL_RUN_PATIENTS), ...(await survivalFitSection(root)));
   lines.push(
     ...inSampleGap(results, vpops),
     ...(await burdenCheckSection(root)),
