@@ -60,11 +60,11 @@ export function trialSummary(r: TrialResult): string {
   ];
   for (const a of r.arms)
     lines.push(
-      `${a.name} (n = ${a.patients}): ORR ${show(a.ORR.value, "%")} (${show(a.ORR.ci[0], "%")}–${show(a.ORR.ci[1], "%")}), CR ${show(a.CR.value, "%")}, DCR ${show(a.DCR.value, "%")}; median PFS ${a.median_PFS_months.value === null ? "not reached" : `${show(a.median_PFS_months.value)} months`}; PFS 6 mo ${show(a.PFS_6mo.value, "%")}, 12 mo ${show(a.PFS_12mo.value, "%")}`,
+      `${a.name} (n = ${a.patients}): ORR ${show(a.ORR.value, "%")} (${show(a.ORR.ci[0], "%")}–${show(a.ORR.ci[1], "%")}), CR ${show(a.CR.value, "%")}, DCR ${show(a.DCR.value, "%")}; median PFS ${a.median_PFS_months.value === null ? "not reached" : `${show(a.median_PFS_months.value)} months`}; PFS 6 mo ${show(a.PFS_6mo.value, "%")}, 12 mo ${show(a.PFS_12mo.value, "%")}${a.median_OS_months ? `; median OS ${a.median_OS_months.value === null ? "not reached" : `${show(a.median_OS_months.value)} months`} (survival model)` : ""}`,
     );
   for (const d of r.differences)
     lines.push(
-      `${d.arm} vs ${d.versus}: ORR difference ${show(d.ORR.value, "%")}; PFS HR ${show(d.PFS_HR.value)} (${show(d.PFS_HR.ci[0])}–${show(d.PFS_HR.ci[1])})`,
+      `${d.arm} vs ${d.versus}: ORR difference ${show(d.ORR.value, "%")}; PFS HR ${show(d.PFS_HR.value)} (${show(d.PFS_HR.ci[0])}–${show(d.PFS_HR.ci[1])})${d.OS_HR ? `; OS HR ${show(d.OS_HR.value)} (${show(d.OS_HR.ci[0])}–${show(d.OS_HR.ci[1])})` : ""}`,
     );
   if (r.comparisons.length) {
     lines.push("", "published vs simulated:");

@@ -189,6 +189,8 @@ export interface ArmDifference {
   readonly median_PFS_months: number | null;
   /** Hazard ratio of progression, `arm` against `versus` (Cox, Efron ties); null when not estimable. */
   readonly PFS_HR: Estimate & { method: string };
+  /** Hazard ratio of death (the survival model's), `arm` against `versus`; absent when survival is not simulated. */
+  readonly OS_HR?: Estimate;
 }
 
 export function hazardRatio(

@@ -65,20 +65,23 @@ export function waterfallSvg(
   return parts.join("\n") + "\n";
 }
 
-/** Kaplan–Meier PFS curves (steps) with pointwise 95 % intervals. */
+/** Kaplan–Meier PFS (or, with `which: "os"`, overall survival) curves (steps) with pointwise 95 % intervals. */
 export function pfsSvg(
   arms: readonly ArmOutcomes[],
   title = "Progression-free survival (Kaplan–Meier)",
+  which: "pfs" | "os" = "pfs",
 ): string {
-  const end = Math.max(1, ...arms.flatMap((a) => a.pfs_curve.map((p) => p.months)));
+  const curveOf = (a: ArmOutcomes) => (which === "os" ? (a.os_curve ?? []) : a.pfs_curve);
+  const end = Math.max(1, ...arms.flatMap((a) => curveOf(a).map((p) => p.months)));
   const series = arms.map((arm, k) => {
     const x: number[] = [];
     const v: number[] = [];
     const lower: number[] = [];
     const upper: number[] = [];
-    arm.pfs_curve.forEach((p, i) => {
+    const curve = curveOf(arm);
+    curve.forEach((p, i) => {
       if (i > 0) {
-        const prev = arm.pfs_curve[i - 1];
+        const prev = curve[i - 1];
         x.push(p.months);
         v.push(prev.pfs);
         lower.push(prev.lower);
@@ -97,7 +100,7 @@ export function pfsSvg(
     series,
     yLinear: { min: 0, max: 1 },
     xLabel: "months since the start of treatment",
-    yLabel: "progression-free",
+    yLabel: which === "os" ? "alive" : "progression-free",
   });
 }
 
@@ -116,14 +119,16 @@ export function trialHtml(r: TrialResult): string {
       (a) =>
         `<tr><td>${esc(a.name)}</td><td>${a.patients}</td><td>${rate(a.ORR)}</td><td>${rate(a.CR)}</td><td>${rate(a.DCR)}</td>` +
         `<td>${a.bor.CR} / ${a.bor.PR} / ${a.bor.SD} / ${a.bor["NON-CR/NON-PD"]} / ${a.bor.PD} / ${a.bor.NE}</td>` +
-        `<td>${months(a.median_PFS_months)}</td><td>${rate(a.PFS_6mo)}</td><td>${rate(a.PFS_12mo)}</td></tr>`,
+        `<td>${months(a.median_PFS_months)}</td><td>${rate(a.PFS_6mo)}</td><td>${rate(a.PFS_12mo)}</td>` +
+        `<td>${a.median_OS_months ? months(a.median_OS_months) : "—"}</td><td>${a.OS_24mo ? rate(a.OS_24mo) : "—"}</td></tr>`,
     )
     .join("\n");
   const diffRows = r.differences
     .map(
       (d) =>
         `<tr><td>${esc(d.arm)} vs ${esc(d.versus)}</td><td>${rate(d.ORR)}</td><td>${rate(d.CR)}</td><td>${rate(d.DCR)}</td>` +
-        `<td>${d.median_PFS_months === null ? "—" : d.median_PFS_months.toFixed(2)}</td><td>${num(d.PFS_HR.value)} (${num(d.PFS_HR.ci[0])}–${num(d.PFS_HR.ci[1])})</td></tr>`,
+        `<td>${d.median_PFS_months === null ? "—" : d.median_PFS_months.toFixed(2)}</td><td>${num(d.PFS_HR.value)} (${num(d.PFS_HR.ci[0])}–${num(d.PFS_HR.ci[1])})</td>` +
+        `<td>${d.OS_HR ? `${num(d.OS_HR.value)} (${num(d.OS_HR.ci[0])}–${num(d.OS_HR.ci[1])})` : "—"}</td></tr>`,
     )
     .join("\n");
   const fmt = (endpoint: string, v: number | null) =>
@@ -149,16 +154,23 @@ th { background: #f3f3f3 } tr.ok td { background: #eef8ee } tr.off td { backgrou
 ${esc(r.criteria)}${r.confirm ? " with confirmation ≥ 4 weeks" : ""} at the trial's scans (days ${r.scan_days.join(", ")}).
 Research model output — decision support only, not a clinical prediction.</p>
 <h2>Arms</h2>
-<table><tr><th>arm</th><th>n</th><th>ORR (95 % CI)</th><th>CR</th><th>DCR</th><th>BOR CR / PR / SD / non-CR/non-PD / PD / NE</th><th>median PFS, months</th><th>PFS 6 months</th><th>PFS 12 months</th></tr>
+<table><tr><th>arm</th><th>n</th><th>ORR (95 % CI)</th><th>CR</th><th>DCR</th><th>BOR CR / PR / SD / non-CR/non-PD / PD / NE</th><th>median PFS, months</th><th>PFS 6 months</th><th>PFS 12 months</th><th>median OS, months</th><th>OS 24 months</th></tr>
 ${armRows}
 </table>
-${r.differences.length ? `<h2>Differences between arms</h2>\n<table><tr><th>arms</th><th>ORR</th><th>CR</th><th>DCR</th><th>median PFS, months</th><th>PFS hazard ratio</th></tr>\n${diffRows}\n</table>` : ""}
+${r.differences.length ? `<h2>Differences between arms</h2>\n<table><tr><th>arms</th><th>ORR</th><th>CR</th><th>DCR</th><th>median PFS, months</th><th>PFS hazard ratio</th><th>OS hazard ratio</th></tr>\n${diffRows}\n</table>` : ""}
 <h2>Published and simulated</h2>
 ${r.comparisons.length ? `<table><tr><th>arm</th><th>end point</th><th>published (CI) [certainty]</th><th>simulated</th><th>within</th><th>rule</th></tr>\n${compRows}\n</table>` : "<p>The trial file lists no published end points.</p>"}
 <h2>Waterfall</h2>
 ${waterfallSvg(r.arms)}
 <h2>Progression-free survival</h2>
 ${pfsSvg(r.arms)}
+${
+  r.arms.some((a) => a.os_curve)
+    ? `<h2>Overall survival</h2>
+${pfsSvg(r.arms, "Overall survival (Kaplan–Meier)", "os")}
+<p class="note">Overall survival is not simulated by the clinical model: it is drawn from each patient's tumour growth rate constant (KG, read from their scans up to progression) by a log-normal survival model set by hand on the calibration trials' survival (catalog/survival.yaml). It does not see treatment after progression.</p>`
+    : ""
+}
 <h2>Methods</h2>
 <p class="note">Rates: exact Clopper–Pearson 95 % intervals. PFS: Kaplan–Meier; progression recorded at the first scan
 showing it (interval-censored on the scan grid), censoring at the last scan; pointwise intervals from Greenwood's variance on

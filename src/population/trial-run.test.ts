@@ -61,6 +61,7 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
     expect([d.arm, d.versus]).toEqual(["A", "B"]);
     expect(d.ORR.value).toBeCloseTo(4 / 12 - 0.5, 4);
     expect(d.PFS_HR.value!).toBeGreaterThan(1);
+    expect(d.OS_HR!.ci[0]!).toBeLessThan(d.OS_HR!.value!);
   });
 
   it("comparisons: inside the CI, within the tolerance, pooled arms, HR of the named pair, OS from the survival model (±10 % for a median)", () => {
@@ -123,10 +124,12 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
     expect(small.arms.map((a) => a.patients)).toEqual([6, 6]);
   });
 
-  it("report: waterfalls, PFS curves and the comparison table", () => {
+  it("report: waterfalls, PFS and OS curves and the comparison table", () => {
     const html = trialHtml(r);
     expect(html).toContain("<h1>FAKE-1 — in-silico trial</h1>");
-    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html).toContain("<h2>Overall survival</h2>");
+    expect(html).toContain("<th>median OS, months</th>");
     expect(html).toContain("median_PFS_months");
     expect(waterfallSvg(r.arms).match(/<rect x=/g)!.length).toBeGreaterThanOrEqual(24);
   });

@@ -278,8 +278,19 @@ export async function runTrial(
   const cuts = new Map<string, Map<string, PatientOutcome[]>>();
   const differences: ArmDifference[] = [];
   for (let i = 0; i < arms.length; i++)
-    for (let j = i + 1; j < arms.length; j++)
-      differences.push(compareArms(arms[i], byArm.get(arms[i].name)!, arms[j], byArm.get(arms[j].name)!));
+    for (let j = i + 1; j < arms.length; j++) {
+      const d = compareArms(arms[i], byArm.get(arms[i].name)!, arms[j], byArm.get(arms[j].name)!);
+      const os = osHazardRatio(
+        deathsByArm.get(arms[i].name)!,
+        deathsByArm.get(arms[j].name)!,
+        osFollowUpDays,
+      );
+      const r4 = (x: number | null) => (x === null ? null : Math.round(x * 1e4) / 1e4);
+      differences.push({
+        ...d,
+        OS_HR: { value: r4(os?.value ?? null), ci: [r4(os?.ci[0] ?? null), r4(os?.ci[1] ?? null)] },
+      });
+    }
   return {
     trial: trial.document.name,
     source: trial.document.source,
