@@ -150,6 +150,13 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
     expect(trialHtml(cut)).toContain("<td>ORR (week 12)</td>");
   });
 
+  it("an OS landmark beyond the default 5-year follow-up extends it (10-year OS is read, not censored away)", async () => {
+    const published = [{ arm: "A", endpoint: "OS_120mo", value: 0.2 }] as unknown as typeof trial.published;
+    const long = await runTrial({ ...trial, published }, fakeArmSimulator, { seed: 5 });
+    expect(long.arms[0].OS_follow_up_months!).toBeGreaterThan(120);
+    expect(long.comparisons[0].simulated).not.toBeNull();
+  });
+
   it("a cancer type without a virtual population cannot be simulated", async () => {
     const aml = parseTrial(
       TRIAL.replace("cancer: melanoma", "cancer: acute-myeloid-leukemia"),

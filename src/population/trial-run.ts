@@ -8,7 +8,8 @@
  * median OS, ±0.1 for hazard ratios).
  *
  * Overall survival (median_OS_months, OS_<n>mo, OS_HR) comes from overall-survival.ts, censored at the published
- * number's data cut, else at the trial's `assessment.os_follow_up_weeks`, else at catalog/survival.yaml's default.
+ * number's data cut, else at the trial's `assessment.os_follow_up_weeks`, else at catalog/survival.yaml's default
+ * (5 years) or just after the latest published OS landmark, whichever is later.
  */
 import { reviewEffect, toCentral } from "./central-review.js";
 import { readKey, readOf, readSettings } from "./published-read.js";
@@ -28,6 +29,7 @@ import {
   summarizeArm,
   type ArmDifference,
   type ArmOutcomes,
+  DAYS_PER_MONTH,
 } from "./trial-outcomes.js";
 import { CANCER_TYPES, type ArmSimulator, type SimulatedCourse, type TrialPopulation } from "./types.js";
 
@@ -252,7 +254,14 @@ export async function runTrial(
   const coursesByArm = new Map<string, SimulatedCourse[]>();
   const settings = { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 };
   const survival = survivalModel(population.cancer);
-  const osFollowUpDays = (a.os_follow_up_weeks ?? survival.follow_up_weeks) * 7;
+  // default follow-up: the model's, or longer when a published OS landmark lies beyond it
+  const landmarkDays = trial.published.map((p) => {
+    const lm = LANDMARK.exec(p.endpoint);
+    return lm && lm[1] === "OS" ? Number(lm[2]) * DAYS_PER_MONTH + 1 : 0;
+  });
+  const osFollowUpDays = a.os_follow_up_weeks
+    ? a.os_follow_up_weeks * 7
+    : Math.max(survival.follow_up_weeks * 7, ...landmarkDays);
   const deathsByArm = new Map<string, SurvivalOutcome[]>();
   const arms: ArmOutcomes[] = [];
   for (let i = 0; i < trial.arms.length; i++) {
