@@ -120,6 +120,8 @@ const fmt = (endpoint: string, x: number | null | undefined): string => {
 };
 const ci = (endpoint: string, c: readonly [number | null, number | null] | null | undefined): string =>
   c ? ` (${fmt(endpoint, c[0])}–${c[1] === null ? "NR" : fmt(endpoint, c[1])})` : "";
+/** A published number's note up to its first clause (e.g. "5-year report", "cross-over-adjusted"). */
+const shortNote = (note: string): string => note.split(/[;(]/)[0].trim();
 const yes = (w: boolean | null) => (w === null ? "—" : w ? "yes" : "**no**");
 
 export function survivalSection(
@@ -133,7 +135,7 @@ export function survivalSection(
     for (const c of r.model.comparisons.filter((x) => /OS/.test(x.endpoint))) {
       all.push({ ...c, trial: r.model.trial });
       rows.push(
-        `| ${r.model.trial} | ${c.arm}${c.versus ? ` vs ${c.versus}` : ""} | ${c.endpoint} | ${fmt(c.endpoint, c.published)}${ci(c.endpoint, c.ci)}${c.certainty ? ` [${c.certainty}]` : ""} | ${fmt(c.endpoint, c.simulated)}${ci(c.endpoint, c.simulated_ci)} | ${yes(c.within)} |`,
+        `| ${r.model.trial} | ${c.arm}${c.versus ? ` vs ${c.versus}` : ""}${c.note ? ` (${shortNote(c.note)})` : ""} | ${c.endpoint} | ${fmt(c.endpoint, c.published)}${ci(c.endpoint, c.ci)}${c.certainty ? ` [${c.certainty}]` : ""} | ${fmt(c.endpoint, c.simulated)}${ci(c.endpoint, c.simulated_ci)} | ${yes(c.within)} |`,
       );
     }
   const judged = all.filter((c) => c.within !== null);
@@ -164,7 +166,8 @@ export function survivalSection(
     "survival is computed after the fact, so no ORR, CR or PFS figure moved.",
     "",
     "**What it cannot see.** Treatment after progression (cross-over to anti-PD-1 in CheckMate 066 and KEYNOTE-024,",
-    "later lines) acts only through the intercepts. A survival effect without a tumour effect (sipuleucel-T in",
+    "later lines) acts only through the intercepts; KEYNOTE-024's cross-over-adjusted hazard ratio is listed beside the",
+    "intention-to-treat one as the like-for-like figure for a model without cross-over. A survival effect without a tumour effect (sipuleucel-T in",
     "IMPACT) cannot come out: the model gives IMPACT's two arms nearly the same survival. The progression-free",
     "survival of the model remains a time to progression (deaths without progression are in overall survival only).",
     "The out-of-sample reading is the leave-one-trial-out table below (melanoma); the trials of the other cancer",

@@ -60,6 +60,8 @@ export interface Comparison {
   readonly versus?: string;
   readonly ci_level?: number;
   readonly certainty?: string;
+  /** The trial file's note on the published number. */
+  readonly note?: string;
   /** The published number's data cut: the simulated value reads only the scans up to it. */
   readonly data_cut_weeks?: number;
   /** Response criteria of the published number, when the file names them (they may differ from the trial's). */
@@ -212,6 +214,7 @@ function compare(
     ...(p.versus !== undefined ? { versus: p.versus } : {}),
     ...(p.ci_level !== undefined ? { ci_level: p.ci_level } : {}),
     ...(p.certainty !== undefined ? { certainty: p.certainty } : {}),
+    ...(p.note !== undefined ? { note: p.note } : {}),
     ...(dataCutWeeks(p) !== undefined ? { data_cut_weeks: dataCutWeeks(p) } : {}),
     ...(p.criteria !== undefined ? { criteria: p.criteria } : {}),
     ...(atMedian ? { pfs_at_published_median: { value: atMedian.value, ci: atMedian.ci } } : {}),
