@@ -12,6 +12,7 @@ import { burdenCheckSection } from "./burden-check.js";
 import { calibrationDisclosures } from "./calibration-disclosures.js";
 import { doseCheckSection } from "./dose-check.js";
 import { labelTrialsSection } from "./label-trials-report.js";
+import { interval, num, pct, value } from "./report-format.js";
 import { survivalFitSection, survivalSection } from "./survival-report.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
 import { readLabel } from "../population/published-read.js";
@@ -19,29 +20,6 @@ import { pfsSvg, waterfallSvg } from "../population/trial-report.js";
 import { runTrial, type Comparison, type TrialResult } from "../population/trial-run.js";
 import { CANCER_TYPES } from "../population/types.js";
 import { loadVpop, shippedVpopFile, type VpopFile } from "../population/vpop-file.js";
-
-const pct = (x: number | null | undefined) =>
-  x === null || x === undefined ? "—" : `${(100 * x).toFixed(1)} %`;
-const num = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? "—" : x.toFixed(d));
-
-function value(endpoint: string, x: number | null | undefined): string {
-  if (endpoint.includes("months")) return x === null || x === undefined ? "not reached" : `${num(x)} mo`;
-  if (endpoint.endsWith("_HR")) return num(x, 2);
-  return pct(x);
-}
-
-function interval(endpoint: string, ci: readonly [number | null, number | null] | null | undefined): string {
-  if (!ci) return "";
-  const f = (x: number | null) =>
-    x === null
-      ? "NR"
-      : endpoint.includes("months")
-        ? num(x)
-        : endpoint.endsWith("_HR")
-          ? num(x, 2)
-          : (100 * x).toFixed(1);
-  return ` (${f(ci[0])}–${f(ci[1])})`;
-}
 
 /** Parameters of the clinical model whose value was set by hand on a published number. */
 export function handCalibrated(root: string): { name: string; note: string }[] {

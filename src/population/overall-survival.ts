@@ -19,6 +19,7 @@ import { seededRandom, standardNormal } from "../engine/statistics.js";
 import { tumorRates } from "../models/tumor-rates.js";
 import { CATALOG_DIR } from "../therapy/catalog.js";
 import { targetSum, type PatientOutcome } from "./patient-outcome.js";
+import { DAYS_PER_MONTH } from "./trial-outcomes.js";
 import { CANCER_TYPES, type CancerType, type SimulatedCourse } from "./types.js";
 
 const Param = z
@@ -113,8 +114,6 @@ export interface SurvivalOutcome {
   readonly kg: number | null;
 }
 
-const DAYS_PER_MONTH = 30.4375;
-
 /** FNV-1a of a string: the seed of a patient's own survival draw. */
 function hash(s: string): number {
   let h = 0x811c9dc5;
@@ -165,6 +164,34 @@ export function logSurvivalMean(
   );
 }
 
+/** What a patient's survival time depends on, read from their course (the model's parameters aside). */
+export interface SurvivalInput {
+  readonly id: string;
+  /** Growth rate constant KG from the scans up to progression, 1/day (null without two readings). */
+  readonly kg: number | null;
+  readonly covariates: SimulatedCourse["covariates"];
+  /** Measured baseline sum of target diameters, mm. */
+  readonly base: number | null;
+  /** The patient's standard normal draw. */
+  readonly z: number;
+}
+
+export function survivalInput(course: SimulatedCourse, outcome: PatientOutcome, seed: number): SurvivalInput {
+  return {
+    id: course.id,
+    kg: courseGrowthRate(course, outcome),
+    covariates: course.covariates,
+    base: course.scans.length ? targetSum(course.scans[0]) : null,
+    z: survivalDraw(seed, course.id),
+  };
+}
+
+/** The patient's day of death under a model. */
+export function deathOf(m: SurvivalModel, p: SurvivalInput): SurvivalOutcome {
+  const months = Math.exp(logSurvivalMean(m, p.kg, p.covariates, p.base) + m.sigma * p.z);
+  return { id: p.id, deathDay: months * DAYS_PER_MONTH, kg: p.kg };
+}
+
 /** Each patient's day of death, from their course and outcome (same order). */
 export function overallSurvival(
   courses: readonly SimulatedCourse[],
@@ -172,11 +199,5 @@ export function overallSurvival(
   model: SurvivalModel,
   seed: number,
 ): SurvivalOutcome[] {
-  return courses.map((c, i) => {
-    const kg = courseGrowthRate(c, outcomes[i]);
-    const base = c.scans.length ? targetSum(c.scans[0]) : null;
-    const mu = logSurvivalMean(model, kg, c.covariates, base);
-    const months = Math.exp(mu + model.sigma * survivalDraw(seed, c.id));
-    return { id: c.id, deathDay: months * DAYS_PER_MONTH, kg };
-  });
+  return courses.map((c, i) => deathOf(model, survivalInput(c, outcomes[i], seed)));
 }

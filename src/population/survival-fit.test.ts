@@ -8,7 +8,8 @@ import type { PublishedEndpoint } from "./trial-schema.js";
 function synthetic(published: PublishedEndpoint[]): TrialSurvivalInputs {
   const rand = seededRandom(11);
   const arm = (kg: number) =>
-    Array.from({ length: 800 }, () => ({
+    Array.from({ length: 800 }, (_, i) => ({
+      id: `p${i}`,
       kg,
       covariates: { ecog: 0, ldh_elevated: false, sld_mm: 60 },
       base: 60,

@@ -213,6 +213,11 @@ export function compareArms(
   versus: ArmOutcomes,
   b: readonly PatientOutcome[],
   level = 0.95,
+  survival?: {
+    readonly a: readonly SurvivalOutcome[];
+    readonly b: readonly SurvivalOutcome[];
+    readonly followUpDays: number;
+  },
 ): ArmDifference {
   const count = (o: readonly PatientOutcome[], cats: readonly Bor[]) =>
     o.filter((x) => cats.includes(x.bor)).length;
@@ -233,5 +238,11 @@ export function compareArms(
       ci: hr ? [r4(hr.ci[0]), r4(hr.ci[1])] : [null, null],
       method: "Cox partial likelihood, Efron ties, Newton–Raphson; Wald interval",
     },
+    ...(survival ? { OS_HR: osHr(osHazardRatio(survival.a, survival.b, survival.followUpDays, level)) } : {}),
   };
 }
+
+const osHr = (hr: HazardRatio | null): Estimate => ({
+  value: hr ? r4(hr.value) : null,
+  ci: hr ? [r4(hr.ci[0]), r4(hr.ci[1])] : [null, null],
+});

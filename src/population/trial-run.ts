@@ -15,21 +15,18 @@ import { reviewEffect, toCentral } from "./central-review.js";
 import { readKey, readOf, readSettings } from "./published-read.js";
 import { LANDMARK, isProportion, type PublishedEndpoint } from "./trial-schema.js";
 import type { Trial } from "./trial-file.js";
-import { medianSurvival } from "./kaplan-meier.js";
 import { overallSurvival, survivalModel, type SurvivalOutcome } from "./overall-survival.js";
 import { evaluateCourse, type PatientOutcome } from "./patient-outcome.js";
 import { scanDays } from "./scan-schedule.js";
+import { osFollowUpDays, survivalValue, type SurvivalRead } from "./trial-survival.js";
 import {
   compareArms,
   hazardRatio,
-  osHazardRatio,
-  osKaplanMeier,
   pfsAt,
   pfsKaplanMeier,
   summarizeArm,
   type ArmDifference,
   type ArmOutcomes,
-  DAYS_PER_MONTH,
 } from "./trial-outcomes.js";
 import { CANCER_TYPES, type ArmSimulator, type SimulatedCourse, type TrialPopulation } from "./types.js";
 
@@ -111,33 +108,20 @@ function defaultTolerance(endpoint: string, value: number): number {
   return 1;
 }
 
-/** Each arm's simulated deaths and the follow-up (days) at which overall survival is read. */
-interface SurvivalRead {
-  readonly deaths: ReadonlyMap<string, SurvivalOutcome[]>;
-  readonly followUpDays: number;
-}
-
-function survivalValue(
-  p: PublishedEndpoint,
-  names: readonly string[],
-  os: SurvivalRead,
-): { value: number | null; ci: [number | null, number | null] | null } {
-  const cut = dataCutWeeks(p);
-  const fu = cut !== undefined ? cut * 7 : os.followUpDays;
-  const pooled = names.flatMap((n) => os.deaths.get(n) ?? []);
-  if (pooled.length === 0) return { value: null, ci: null };
-  if (p.endpoint === "OS_HR") {
-    const hr = p.versus !== undefined ? osHazardRatio(pooled, os.deaths.get(p.versus) ?? [], fu) : null;
-    return hr ? { value: hr.value, ci: hr.ci } : { value: null, ci: null };
+/**
+ * Whether a simulated value meets a published number: inside its CI when one is published (a median not reached is
+ * inside an interval whose upper limit is not reached), else within its tolerance; null when there is nothing to
+ * judge (a value not simulated).
+ */
+export function withinPublished(p: PublishedEndpoint, value: number | null): boolean | null {
+  if (p.ci) {
+    const [lo, hi] = p.ci;
+    if (value !== null) return value >= lo && (hi === null || value <= hi);
+    return p.endpoint.startsWith("median_") ? hi === null : null;
   }
-  const km = osKaplanMeier(pooled, fu);
-  if (p.endpoint === "median_OS_months") {
-    const m = medianSurvival(km);
-    return { value: m.value, ci: [m.ci[0], m.ci[1]] };
-  }
-  const lm = LANDMARK.exec(p.endpoint);
-  if (lm && lm[1] === "OS") return pfsAt(km, Number(lm[2]));
-  return { value: null, ci: null };
+  const tol = p.tolerance ?? defaultTolerance(p.endpoint, p.value);
+  if (value !== null) return Math.abs(value - p.value) <= tol + 1e-12;
+  return p.endpoint.startsWith("median_") ? false : null;
 }
 
 function simulatedValue(
@@ -185,22 +169,13 @@ function compare(
         ci: read.ci && ([central(read.ci[0]), central(read.ci[1])] as [number | null, number | null]),
       }
     : read;
-  const tol = p.tolerance ?? defaultTolerance(p.endpoint, p.value);
-  let within: boolean | null = null;
-  let rule: string;
-  if (p.ci) {
-    const [lo, hi] = p.ci;
-    rule = `inside the published ${+((p.ci_level ?? 0.95) * 100).toPrecision(3)} % CI`;
-    if (sim.value !== null) within = sim.value >= lo && (hi === null || sim.value <= hi);
-    // a median not reached is inside an interval whose upper limit is not reached
-    else if (p.endpoint.startsWith("median_")) within = hi === null;
-  } else {
-    rule = `within ±${tol} of the published value`;
-    if (sim.value !== null) within = Math.abs(sim.value - p.value) <= tol + 1e-12;
-    else if (p.endpoint.startsWith("median_")) within = false;
-  }
-  if (/OS/.test(p.endpoint))
-    rule += " (overall survival: the tumour-dynamics survival model, catalog/survival.yaml)";
+  const within = withinPublished(p, sim.value);
+  const rule = p.ci
+    ? `inside the published ${+((p.ci_level ?? 0.95) * 100).toPrecision(3)} % CI`
+    : `within ±${p.tolerance ?? defaultTolerance(p.endpoint, p.value)} of the published value`;
+  const ruleText = /OS/.test(p.endpoint)
+    ? `${rule} (overall survival: the tumour-dynamics survival model, catalog/survival.yaml)`
+    : rule;
   const atMedian = p.endpoint === "median_PFS_months" ? pfsAt(pfsKaplanMeier(pooled), p.value) : null;
   return {
     arm: names.join(" + "),
@@ -210,7 +185,7 @@ function compare(
     simulated: sim.value === null ? null : Math.round(sim.value * 1e4) / 1e4,
     within,
     simulated_ci: sim.ci,
-    rule,
+    rule: ruleText,
     ...(p.versus !== undefined ? { versus: p.versus } : {}),
     ...(p.ci_level !== undefined ? { ci_level: p.ci_level } : {}),
     ...(p.certainty !== undefined ? { certainty: p.certainty } : {}),
@@ -241,67 +216,91 @@ export function simulatorPopulation(trial: Trial): TrialPopulation {
   return rest as TrialPopulation;
 }
 
-export async function runTrial(
+/** One simulated arm: its patients' courses and their outcomes as the trial reads them. */
+export interface SimulatedArm {
+  readonly name: string;
+  readonly courses: SimulatedCourse[];
+  readonly outcomes: PatientOutcome[];
+}
+
+/** The evaluation settings of a trial's assessment block (criteria, confirmation, minimum time for SD). */
+export const assessmentSettings = (a: Trial["document"]["assessment"]) => ({
+  criteria: a.criteria,
+  confirm: a.confirm,
+  minSdDays: (a.min_sd_weeks ?? 6) * 7,
+});
+
+/**
+ * Every arm of a trial simulated at the trial's scans and read with its criteria; arms draw different patients from
+ * the seed unless paired.
+ */
+export async function simulateTrialArms(
   trial: Trial,
   simulator: ArmSimulator,
   opts: TrialRunOptions = {},
-): Promise<TrialResult> {
+): Promise<SimulatedArm[]> {
   const population = simulatorPopulation(trial);
   const a = trial.document.assessment;
   const days = scanDays(a);
   const seed = opts.seed ?? 1;
   const sizes = trial.arms.map((arm) => opts.patients ?? arm.patients);
   const total = sizes.reduce((s, n) => s + n, 0);
+  const settings = assessmentSettings(a);
+  const out: SimulatedArm[] = [];
   let before = 0;
-  const byArm = new Map<string, PatientOutcome[]>();
-  const coursesByArm = new Map<string, SimulatedCourse[]>();
-  const settings = { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 };
-  const survival = survivalModel(population.cancer);
-  // default follow-up: the model's, or longer when a published OS landmark lies beyond it
-  const landmarkDays = trial.published.map((p) => {
-    const lm = LANDMARK.exec(p.endpoint);
-    return lm && lm[1] === "OS" ? Number(lm[2]) * DAYS_PER_MONTH + 1 : 0;
-  });
-  const osFollowUpDays = a.os_follow_up_weeks
-    ? a.os_follow_up_weeks * 7
-    : Math.max(survival.follow_up_weeks * 7, ...landmarkDays);
-  const deathsByArm = new Map<string, SurvivalOutcome[]>();
-  const arms: ArmOutcomes[] = [];
   for (let i = 0; i < trial.arms.length; i++) {
-    const arm = trial.arms[i];
     const offset = before;
     const courses = await simulator.simulateArm({
       population,
-      protocol: arm.protocol,
+      protocol: trial.arms[i].protocol,
       scanDays: days,
       patients: sizes[i],
-      // arms draw different patients from the same seed, unless paired
       seed: opts.paired ? seed : (seed + 7919 * i) >>> 0,
       onProgress: opts.onProgress ? (done) => opts.onProgress!(offset + done, total) : undefined,
     });
     before += sizes[i];
-    const outcomes = courses.map((c) => evaluateCourse(c, settings));
-    byArm.set(arm.name, outcomes);
-    coursesByArm.set(arm.name, courses);
+    out.push({
+      name: trial.arms[i].name,
+      courses,
+      outcomes: courses.map((c) => evaluateCourse(c, settings)),
+    });
+  }
+  return out;
+}
+
+export async function runTrial(
+  trial: Trial,
+  simulator: ArmSimulator,
+  opts: TrialRunOptions = {},
+): Promise<TrialResult> {
+  const a = trial.document.assessment;
+  const seed = opts.seed ?? 1;
+  const byArm = new Map<string, PatientOutcome[]>();
+  const coursesByArm = new Map<string, SimulatedCourse[]>();
+  const settings = assessmentSettings(a);
+  const survival = survivalModel(simulatorPopulation(trial).cancer);
+  const followUpDays = osFollowUpDays(trial, survival);
+  const deathsByArm = new Map<string, SurvivalOutcome[]>();
+  const arms: ArmOutcomes[] = [];
+  for (const { name, courses, outcomes } of await simulateTrialArms(trial, simulator, opts)) {
+    byArm.set(name, outcomes);
+    coursesByArm.set(name, courses);
     const deaths = overallSurvival(courses, outcomes, survival, seed);
-    deathsByArm.set(arm.name, deaths);
-    arms.push(summarizeArm(arm.name, outcomes, 0.95, { deaths, followUpDays: osFollowUpDays }));
+    deathsByArm.set(name, deaths);
+    arms.push(summarizeArm(name, outcomes, 0.95, { deaths, followUpDays }));
   }
   const cuts = new Map<string, Map<string, PatientOutcome[]>>();
   const differences: ArmDifference[] = [];
   for (let i = 0; i < arms.length; i++)
     for (let j = i + 1; j < arms.length; j++) {
-      const d = compareArms(arms[i], byArm.get(arms[i].name)!, arms[j], byArm.get(arms[j].name)!);
-      const os = osHazardRatio(
-        deathsByArm.get(arms[i].name)!,
-        deathsByArm.get(arms[j].name)!,
-        osFollowUpDays,
+      const [a1, a2] = [arms[i].name, arms[j].name];
+      differences.push(
+        compareArms(arms[i], byArm.get(a1)!, arms[j], byArm.get(a2)!, 0.95, {
+          a: deathsByArm.get(a1)!,
+          b: deathsByArm.get(a2)!,
+          followUpDays,
+        }),
       );
-      const r4 = (x: number | null) => (x === null ? null : Math.round(x * 1e4) / 1e4);
-      differences.push({
-        ...d,
-        OS_HR: { value: r4(os?.value ?? null), ci: [r4(os?.ci[0] ?? null), r4(os?.ci[1] ?? null)] },
-      });
     }
   return {
     trial: trial.document.name,
@@ -309,10 +308,10 @@ export async function runTrial(
     criteria: a.criteria,
     confirm: a.confirm,
     seed,
-    scan_days: days,
+    scan_days: scanDays(a),
     arms,
     comparisons: trial.published.map((p) => {
-      const os = { deaths: deathsByArm, followUpDays: osFollowUpDays };
+      const os = { deaths: deathsByArm, followUpDays };
       // every data cut is kept here (the calibration drops one at or after the follow-up)
       const read = readOf(p, a.criteria, Infinity);
       if (read === undefined) return compare(p, byArm, a.reviewer, os);
