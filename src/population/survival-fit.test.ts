@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom, standardNormal } from "../engine/statistics.js";
 import { survivalModel } from "./overall-survival.js";
-import { fitSurvival, survivalFigures, type TrialSurvivalInputs } from "./survival-fit.js";
+import {
+  bestInTable,
+  fitSurvival,
+  survivalFigures,
+  survivalLossTable,
+  type TrialSurvivalInputs,
+} from "./survival-fit.js";
 import type { PublishedEndpoint } from "./trial-schema.js";
 
 /** Two arms of synthetic patients: one regrowing fast (KG 0.004/day), one slowly (0.0008/day). */
@@ -63,5 +69,42 @@ describe("fitting the survival model to published overall survival", () => {
     };
     const [f] = survivalFigures([short], truth);
     expect(f).toMatchObject({ simulated: null, loss: 1, inside: false });
+  });
+
+  it("the KG floor is recovered where tumours stop growing (KG 0 reads as the floor)", () => {
+    const base = synthetic(placeholder);
+    const stopped = {
+      ...base,
+      arms: new Map(
+        [...base.arms].map(([name, ps]) => [name, name === "slow" ? ps.map((p) => ({ ...p, kg: 0 })) : ps]),
+      ),
+    };
+    const floorTruth = { ...truth, kg_floor: 0.0006 };
+    const figs = survivalFigures([stopped], floorTruth);
+    const withFloor = [
+      { ...stopped, published: placeholder.map((p, i) => ({ ...p, value: figs[i].simulated! })) },
+    ];
+    const fit = fitSurvival(withFloor, survivalModel("melanoma"), {
+      kg_floor: [0.0001, 0.0003, 0.0006, 0.001],
+      theta_kg: [-1.0, -0.8, -0.6],
+      sigma: [0.9],
+      theta0: [3.2],
+    });
+    expect([fit.model.kg_floor, fit.model.theta_kg]).toEqual([0.0006, -0.8]);
+    expect(fit.loss).toBeLessThan(1e-20);
+  });
+
+  it("a fit on a subset of the trials read from the loss table equals the fit on that subset (leave one out)", () => {
+    const other = synthetic(published.map((p) => ({ ...p, value: p.value * 1.3 })));
+    const two = [inputs[0], { ...other, trial: "SYN-2" }];
+    const grid = { theta_kg: [-1.0, -0.8, -0.6], sigma: [0.7, 0.9], theta0: [3.0, 3.2, 3.4] };
+    const table = survivalLossTable(two, truth, grid);
+    for (let i = 0; i < 2; i++) {
+      const loo = bestInTable(table, (k) => k !== i);
+      const direct = fitSurvival([two[1 - i]], truth, grid);
+      expect(loo.model).toEqual(direct.model);
+      expect(loo.loss).toBeCloseTo(direct.loss, 12);
+    }
+    expect(bestInTable(table).loss).toBeCloseTo(fitSurvival(two, truth, grid).loss, 12);
   });
 });

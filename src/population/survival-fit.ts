@@ -5,7 +5,8 @@
  *
  * Loss: over every published OS figure, (ln simulated/published)² for medians and hazard ratios and
  * ((simulated − published)/0.1)² for landmarks; a median not reached counts 1. Minimised over a grid of θ_kg, σ
- * and the intercept θ0 (the covariate coefficients stay at their assumed values); the five best points are kept
+ * and the intercept θ0, and of the KG floor when the grid names it (the covariate coefficients stay at their
+ * assumed values); the five best points are kept
  * (how flat the optimum is).
  */
 import {
@@ -96,22 +97,67 @@ export interface SurvivalGrid {
   readonly theta_kg: readonly number[];
   readonly sigma: readonly number[];
   readonly theta0: readonly number[];
+  /** The KG floor (1/day); absent: the base model's. */
+  readonly kg_floor?: readonly number[];
 }
 
-/** θ_kg, σ, θ0 of the grid with the least loss on these trials (ties: the first). */
+/** Every grid point's loss on each trial: evaluated once, then any subset of the trials is fitted from it. */
+export interface SurvivalLossTable {
+  readonly points: readonly SurvivalModel[];
+  /** losses[p][t]: point p on trial t (the order of the inputs). */
+  readonly losses: readonly Float64Array[];
+}
+
+export function survivalLossTable(
+  inputs: readonly TrialSurvivalInputs[],
+  base: SurvivalModel,
+  grid: SurvivalGrid,
+): SurvivalLossTable {
+  const points: SurvivalModel[] = [];
+  const losses: Float64Array[] = [];
+  for (const kg_floor of grid.kg_floor ?? [base.kg_floor])
+    for (const theta_kg of grid.theta_kg)
+      for (const sigma of grid.sigma)
+        for (const theta0 of grid.theta0) {
+          const model = { ...base, kg_floor, theta_kg, sigma, theta0 };
+          points.push(model);
+          losses.push(
+            Float64Array.from(inputs, (t) => survivalFigures([t], model).reduce((s, f) => s + f.loss, 0)),
+          );
+        }
+  return { points, losses };
+}
+
+export interface SurvivalFit {
+  readonly model: SurvivalModel;
+  readonly loss: number;
+  /** The five best grid points (how flat the optimum is). */
+  readonly ranked: { model: SurvivalModel; loss: number }[];
+}
+
+/** The grid point with the least loss on the trials `use` keeps (ties: the first). */
+export function bestInTable(
+  table: SurvivalLossTable,
+  use: (trial: number) => boolean = () => true,
+): SurvivalFit {
+  const all = table.points.map((model, i) => {
+    let loss = 0;
+    table.losses[i].forEach((l, t) => {
+      if (use(t)) loss += l;
+    });
+    return { model, loss, i };
+  });
+  // stable: among equal losses the first grid point
+  const ranked = all.sort((a, b) => a.loss - b.loss || a.i - b.i);
+  return { ...ranked[0], ranked: ranked.slice(0, 5).map(({ model, loss }) => ({ model, loss })) };
+}
+
+/** θ_kg, σ, θ0 (and the KG floor, when the grid has it) of the grid with the least loss on these trials. */
 export function fitSurvival(
   inputs: readonly TrialSurvivalInputs[],
   base: SurvivalModel,
   grid: SurvivalGrid,
-): { model: SurvivalModel; loss: number; ranked: { model: SurvivalModel; loss: number }[] } {
-  const all: { model: SurvivalModel; loss: number }[] = [];
-  for (const theta_kg of grid.theta_kg)
-    for (const sigma of grid.sigma)
-      for (const theta0 of grid.theta0) {
-        const model = { ...base, theta_kg, sigma, theta0 };
-        all.push({ model, loss: survivalFigures(inputs, model).reduce((s, f) => s + f.loss, 0) });
-      }
-  // stable: among equal losses the first grid point
-  const ranked = all.map((x, i) => ({ ...x, i })).sort((a, b) => a.loss - b.loss || a.i - b.i);
-  return { ...ranked[0], ranked: ranked.slice(0, 5).map(({ model, loss }) => ({ model, loss })) };
+): SurvivalFit {
+  const { model, loss, ranked } = bestInTable(survivalLossTable(inputs, base, grid));
+  return { model, loss, ranked };
 }
