@@ -4,7 +4,7 @@
  * check), the ranking with response, control, elimination and toxicity probabilities, the flags, the decisive
  * parameters and the prior sensitivity line. Each figure is what `immunoplan plan` computes for the case.
  */
-import { COMBINATION_CAVEAT } from "../planner/patients-like-this.js";
+import { COMBINATION_CAVEAT, months, SURVIVAL_CAVEAT } from "../planner/patients-like-this.js";
 import path from "node:path";
 import { loadCase } from "../clinic/case-file.js";
 import { planCase, type Plan } from "../planner/plan.js";
@@ -104,13 +104,13 @@ function caseSection(plan: Plan, what: string, file: string, seconds: number): s
     out.push(
       "### Patients like this",
       "",
-      `The first choices on ${c.population.patients} virtual patients of the calibrated population conditioned on ${c.population.conditions.join(", ") || "none of the record's covariates exactly"}${c.population.relaxed.length ? ` (relaxed: ${c.population.relaxed.join(", ")})` : ""}, each with their own tumours — not this patient's burden or scans — read as a trial reads them (${c.population.assessment}). The distance to the personalized figures above is what the patient's burden and scans add, through the model's dependence on burden. ${COMBINATION_CAVEAT}`,
+      `The first choices on ${c.population.patients} virtual patients of the calibrated population conditioned on ${c.population.conditions.join(", ") || "none of the record's covariates exactly"}${c.population.relaxed.length ? ` (relaxed: ${c.population.relaxed.join(", ")})` : ""}, each with their own tumours — not this patient's burden or scans — read as a trial reads them (${c.population.assessment}). The distance to the personalized figures above is what the patient's burden and scans add, through the model's dependence on burden. ${SURVIVAL_CAVEAT} ${COMBINATION_CAVEAT}`,
       "",
-      "| # | candidate | response (95 % CI) | progression-free at 12 months (95 % CI) |",
-      "| ---: | --- | --- | --- |",
+      "| # | candidate | response (95 % CI) | progression-free at 12 months (95 % CI) | alive at 24 months (95 % CI) | median survival, months (95 % CI) |",
+      "| ---: | --- | --- | --- | --- | --- |",
       ...c.population.figures.map(
         (f, i) =>
-          `| ${i + 1} | ${f.name} | ${pct(f.orr.value ?? NaN)} (${pct(f.orr.ci[0] ?? NaN)}–${pct(f.orr.ci[1] ?? NaN)}) | ${pct(f.pfs12.value ?? NaN)} (${pct(f.pfs12.ci[0] ?? NaN)}–${pct(f.pfs12.ci[1] ?? NaN)}) |`,
+          `| ${i + 1} | ${f.name} | ${pct(f.orr.value ?? NaN)} (${pct(f.orr.ci[0] ?? NaN)}–${pct(f.orr.ci[1] ?? NaN)}) | ${pct(f.pfs12.value ?? NaN)} (${pct(f.pfs12.ci[0] ?? NaN)}–${pct(f.pfs12.ci[1] ?? NaN)}) | ${pct(f.os24.value ?? NaN)} (${pct(f.os24.ci[0] ?? NaN)}–${pct(f.os24.ci[1] ?? NaN)}) | ${months(f.medianOsMonths, c.population!.survivalFollowUpDays)} |`,
       ),
       "",
     );

@@ -27,6 +27,15 @@ describe("patientsLikeThis", () => {
     expect(p.orr.value!).toBeLessThan(0.1);
     expect(r.message).toMatch(/#1 pembrolizumab: response \d+ %/);
     expect(r.message).toContain("#2 no treatment: response 0 %");
+    // overall survival from the survival model: untreated, a median within the 5-year follow-up, with its CI around it
+    expect(n.medianOsMonths.value!).toBeGreaterThan(1);
+    expect(n.medianOsMonths.ci[0]!).toBeLessThanOrEqual(n.medianOsMonths.value!);
+    expect(n.os24.value!).toBeGreaterThanOrEqual(0);
+    expect(n.os24.value!).toBeLessThanOrEqual(1);
+    // the same patients and draws: a treatment that shrinks no tumour cannot shorten survival much below untreated
+    expect(p.os24.value!).toBeGreaterThanOrEqual(n.os24.value! - 0.05);
+    expect(r.message).toMatch(/alive at 24 months \d+ %.*median survival [\d.]+ months/);
+    expect(r.message).toContain("does not see treatment after progression");
     // seeded: the same call gives the same figures
     const again = (await patientsLikeThis(c, DATE, cands, { patients: 60, threads: 1 }))!;
     expect(again.figures).toEqual(r.figures);
