@@ -18,8 +18,8 @@ export const POPULATION_USAGE = `       immunoplan run PROTOCOL --cancer ${CANCE
                       [--pdl1 positive|high] [--refractory-to CLASS,…] [--vpop FILE] [--json] [--out result.json] [--plot pfs.svg]
        immunoplan compare P1 P2 … --cancer C [same options]   # the same virtual patients under every protocol
 On the calibrated virtual population of the cancer type (clinical model; vpops/CANCER.json): ORR, CR, DCR,
-PFS (RECIST 1.1 with confirmation, scans every 8 weeks to week 48, then every 12 weeks), differences against the
-first protocol with the PFS hazard ratio.
+PFS (RECIST 1.1 with confirmation, scans every 8 weeks to week 48, then every 12 weeks), overall survival (the
+survival model of trial simulate), differences against the first protocol with the PFS and OS hazard ratios.
        immunoplan run PROTOCOL --patient case.json [--date D] [--samples N] [--horizon DAYS] [--json] [--model core]
        immunoplan compare P1 P2 … --patient case.json [same options]
 On the patient's own calibrated model (the population of the case's cancer type conditioned on the record and
@@ -30,26 +30,37 @@ const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}
 const range = (c: [number | null, number | null]) =>
   `${c[0] === null ? "—" : (100 * c[0]).toFixed(1)}–${c[1] === null ? "—" : (100 * c[1]).toFixed(1)}`;
 
+const months = (x: number | null) => (x === null ? "not reached" : `${x.toFixed(1)} mo`);
+/** A hazard ratio of the first protocol against a later one, read as the later one's against the first. */
+const inverseHr = (e: { value: number | null; ci: [number | null, number | null] } | undefined) =>
+  !e || e.value === null
+    ? "—"
+    : `${(1 / e.value).toFixed(2)} (${e.ci[1] === null ? "—" : (1 / e.ci[1]).toFixed(2)}–${e.ci[0] === null ? "—" : (1 / e.ci[0]).toFixed(2)})`;
+
 function table(r: PopulationRun): string {
   const lines = [
     `${r.cancer}: ${r.patients} virtual patients per protocol (seed ${r.seed}), the same patients in every arm; calibrated on ${r.calibration.trials.length} trial(s), effective sample size ${r.calibration.effective_sample_size}`,
     "",
-    "protocol | ORR (95 % CI) | CR | DCR | median PFS | PFS 6 mo | PFS 12 mo",
+    "protocol | ORR (95 % CI) | CR | DCR | median PFS | PFS 6 mo | PFS 12 mo | median OS | OS 24 mo",
   ];
   for (const a of r.arms)
     lines.push(
-      `${a.name} | ${pct(a.ORR.value)} (${range(a.ORR.ci)}) | ${pct(a.CR.value)} | ${pct(a.DCR.value)} | ${a.median_PFS_months.value === null ? "not reached" : `${a.median_PFS_months.value.toFixed(1)} mo`} | ${pct(a.PFS_6mo.value)} | ${pct(a.PFS_12mo.value)}`,
+      `${a.name} | ${pct(a.ORR.value)} (${range(a.ORR.ci)}) | ${pct(a.CR.value)} | ${pct(a.DCR.value)} | ${a.median_PFS_months.value === null ? "not reached" : `${a.median_PFS_months.value.toFixed(1)} mo`} | ${pct(a.PFS_6mo.value)} | ${pct(a.PFS_12mo.value)} | ${months(a.median_OS_months?.value ?? null)} | ${pct(a.OS_24mo?.value ?? null)}`,
     );
   if (r.differences.length) {
-    lines.push("", "against the first protocol: ORR difference (95 % CI) | PFS hazard ratio (95 % CI)");
+    lines.push(
+      "",
+      "against the first protocol: ORR difference (95 % CI) | PFS hazard ratio (95 % CI) | OS hazard ratio (95 % CI)",
+    );
     for (const d of r.differences)
       lines.push(
-        `${d.versus}: ${d.ORR.value === null ? "—" : (100 * -d.ORR.value).toFixed(1)} points (${d.ORR.ci[1] === null ? "—" : (-100 * d.ORR.ci[1]).toFixed(1)} to ${d.ORR.ci[0] === null ? "—" : (-100 * d.ORR.ci[0]).toFixed(1)}) | ${d.PFS_HR.value === null ? "—" : (1 / d.PFS_HR.value).toFixed(2)} (${d.PFS_HR.ci[1] === null ? "—" : (1 / d.PFS_HR.ci[1]).toFixed(2)}–${d.PFS_HR.ci[0] === null ? "—" : (1 / d.PFS_HR.ci[0]).toFixed(2)})`,
+        `${d.versus}: ${d.ORR.value === null ? "—" : (100 * -d.ORR.value).toFixed(1)} points (${d.ORR.ci[1] === null ? "—" : (-100 * d.ORR.ci[1]).toFixed(1)} to ${d.ORR.ci[0] === null ? "—" : (-100 * d.ORR.ci[0]).toFixed(1)}) | ${d.PFS_HR.value === null ? "—" : (1 / d.PFS_HR.value).toFixed(2)} (${d.PFS_HR.ci[1] === null ? "—" : (1 / d.PFS_HR.ci[1]).toFixed(2)}–${d.PFS_HR.ci[0] === null ? "—" : (1 / d.PFS_HR.ci[0]).toFixed(2)}) | ${inverseHr(d.OS_HR)}`,
       );
   }
   lines.push(
     "",
     "Research model output, not a clinical prediction: protocols outside the calibration set (docs/calibration.md) are extrapolations.",
+    "Overall survival: from each virtual patient's tumour dynamics by the survival model set by hand on the calibration trials (catalog/survival.yaml); it does not see treatment after progression, so survival differences between protocols tend to be larger than a trial's.",
   );
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines.join("\n") + "\n";

@@ -7,6 +7,7 @@
 import { agentsWithoutEffect } from "../therapy/compile-clinical.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { populationSimulator } from "./arm-simulator.js";
+import { overallSurvival, survivalModel, type SurvivalOutcome } from "./overall-survival.js";
 import { evaluateCourse, type PatientOutcome } from "./patient-outcome.js";
 import { scanDays } from "./scan-schedule.js";
 import { compareArms, summarizeArm, type ArmDifference, type ArmOutcomes } from "./trial-outcomes.js";
@@ -61,7 +62,10 @@ export async function runOnPopulation(opts: PopulationRunOptions): Promise<Popul
   const seed = opts.seed ?? 1;
   const days = scanDays(STANDARD_ASSESSMENT);
   const population: TrialPopulation = { ...(opts.population ?? {}), cancer: opts.cancer };
-  const runs: { arm: ArmOutcomes; outcomes: PatientOutcome[] }[] = [];
+  // overall survival from each course (overall-survival.ts), followed as catalog/survival.yaml says (5 years)
+  const survival = survivalModel(opts.cancer);
+  const followUpDays = survival.follow_up_weeks * 7;
+  const runs: { arm: ArmOutcomes; outcomes: PatientOutcome[]; deaths: SurvivalOutcome[] }[] = [];
   let done = 0;
   const total = patients * opts.protocols.length;
   for (const protocol of opts.protocols) {
@@ -78,9 +82,20 @@ export async function runOnPopulation(opts: PopulationRunOptions): Promise<Popul
     const outcomes = courses.map((c) =>
       evaluateCourse(c, { criteria: "recist1.1", confirm: true, minSdDays: 42 }),
     );
-    runs.push({ arm: summarizeArm(protocol.name, outcomes), outcomes });
+    const deaths = overallSurvival(courses, outcomes, survival, seed);
+    runs.push({
+      arm: summarizeArm(protocol.name, outcomes, 0.95, { deaths, followUpDays }),
+      outcomes,
+      deaths,
+    });
   }
-  const differences = runs.slice(1).map((r) => compareArms(runs[0].arm, runs[0].outcomes, r.arm, r.outcomes));
+  const differences = runs.slice(1).map((r) =>
+    compareArms(runs[0].arm, runs[0].outcomes, r.arm, r.outcomes, 0.95, {
+      a: runs[0].deaths,
+      b: r.deaths,
+      followUpDays,
+    }),
+  );
   return {
     cancer: opts.cancer,
     patients,
