@@ -172,7 +172,7 @@ function compare(
   const within = withinPublished(p, sim.value);
   const rule = p.ci
     ? `inside the published ${+((p.ci_level ?? 0.95) * 100).toPrecision(3)} % CI`
-    : `within ±${p.tolerance ?? defaultTolerance(p.endpoint, p.value)} of the published value`;
+    : `within ±${Number((p.tolerance ?? defaultTolerance(p.endpoint, p.value)).toPrecision(6))} of the published value`;
   const ruleText = /OS/.test(p.endpoint)
     ? `${rule} (overall survival: the tumour-dynamics survival model, catalog/survival.yaml)`
     : rule;
