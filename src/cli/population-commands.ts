@@ -54,7 +54,7 @@ function table(r: PopulationRun): string {
     );
     for (const d of r.differences)
       lines.push(
-        `${d.versus}: ${d.ORR.value === null ? "—" : (100 * -d.ORR.value).toFixed(1)} points (${d.ORR.ci[1] === null ? "—" : (-100 * d.ORR.ci[1]).toFixed(1)} to ${d.ORR.ci[0] === null ? "—" : (-100 * d.ORR.ci[0]).toFixed(1)}) | ${d.PFS_HR.value === null ? "—" : (1 / d.PFS_HR.value).toFixed(2)} (${d.PFS_HR.ci[1] === null ? "—" : (1 / d.PFS_HR.ci[1]).toFixed(2)}–${d.PFS_HR.ci[0] === null ? "—" : (1 / d.PFS_HR.ci[0]).toFixed(2)}) | ${inverseHr(d.OS_HR)}`,
+        `${d.versus}: ${d.ORR.value === null ? "—" : (100 * -d.ORR.value).toFixed(1)} points (${d.ORR.ci[1] === null ? "—" : (-100 * d.ORR.ci[1]).toFixed(1)} to ${d.ORR.ci[0] === null ? "—" : (-100 * d.ORR.ci[0]).toFixed(1)}) | ${inverseHr(d.PFS_HR)} | ${inverseHr(d.OS_HR)}`,
       );
   }
   lines.push(

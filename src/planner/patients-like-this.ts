@@ -14,7 +14,8 @@ import { overallSurvival, survivalModel } from "../population/overall-survival.j
 import { STANDARD_ASSESSMENT } from "../population/population-run.js";
 import { scanDays } from "../population/scan-schedule.js";
 import { runBatches } from "../population/simulate-batch.js";
-import { summarizeArm, type Estimate } from "../population/trial-outcomes.js";
+import { DAYS_PER_MONTH, summarizeArm, type Estimate } from "../population/trial-outcomes.js";
+import { defaultOsFollowUpDays } from "../population/trial-survival.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { conditionedPrior } from "./case-population.js";
 
@@ -59,7 +60,7 @@ const pct = (e: Estimate) =>
 /** A median survival in months with its CI; "not reached" within the follow-up. */
 export function months(e: Estimate, followUpDays: number): string {
   const r = (x: number | null) => (x === null ? "not reached" : x.toFixed(1));
-  if (e.value === null) return `not reached in ${Math.round(followUpDays / 30.4375)} months`;
+  if (e.value === null) return `not reached in ${Math.round(followUpDays / DAYS_PER_MONTH)} months`;
   return `${r(e.value)} months (${r(e.ci[0])}–${r(e.ci[1])})`;
 }
 
@@ -79,7 +80,7 @@ export async function patientsLikeThis(
   const noiseSeeds = drawn.map(() => Math.floor(rand() * 2 ** 31));
   const days = scanDays(STANDARD_ASSESSMENT);
   const survival = survivalModel(prior.cancer);
-  const followUpDays = survival.follow_up_weeks * 7;
+  const followUpDays = defaultOsFollowUpDays(survival);
   const results = await runBatches(
     candidates.map((cand) => ({
       cancer: prior.cancer,

@@ -5,8 +5,8 @@
 import { logOrSd, toInvestigator, type ReviewEffect } from "./central-review.js";
 import { isResponder, type PatientOutcome } from "./patient-outcome.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
+import { DAYS_PER_MONTH } from "./trial-outcomes.js";
 
-export const DAYS_PER_MONTH = 30.4375;
 /** Model-discrepancy floor of every tolerance, in quadrature (CALIBRATION_METHOD). */
 const DISCREPANCY = 0.03;
 

@@ -10,6 +10,7 @@ import { populationSimulator } from "./arm-simulator.js";
 import { overallSurvival, survivalModel, type SurvivalOutcome } from "./overall-survival.js";
 import { evaluateCourse, type PatientOutcome } from "./patient-outcome.js";
 import { scanDays } from "./scan-schedule.js";
+import { defaultOsFollowUpDays } from "./trial-survival.js";
 import { compareArms, summarizeArm, type ArmDifference, type ArmOutcomes } from "./trial-outcomes.js";
 import type { CancerType, TrialPopulation } from "./types.js";
 import { loadVpop, shippedVpopFile } from "./vpop-file.js";
@@ -64,7 +65,7 @@ export async function runOnPopulation(opts: PopulationRunOptions): Promise<Popul
   const population: TrialPopulation = { ...(opts.population ?? {}), cancer: opts.cancer };
   // overall survival from each course (overall-survival.ts), followed as catalog/survival.yaml says (5 years)
   const survival = survivalModel(opts.cancer);
-  const followUpDays = survival.follow_up_weeks * 7;
+  const followUpDays = defaultOsFollowUpDays(survival);
   const runs: { arm: ArmOutcomes; outcomes: PatientOutcome[]; deaths: SurvivalOutcome[] }[] = [];
   let done = 0;
   const total = patients * opts.protocols.length;

@@ -15,6 +15,9 @@ export interface SurvivalRead {
   readonly followUpDays: number;
 }
 
+/** Overall survival's follow-up (days) where nothing else sets it: the survival model's default (5 years). */
+export const defaultOsFollowUpDays = (model: SurvivalModel): number => model.follow_up_weeks * 7;
+
 /**
  * The trial's OS follow-up (days): `assessment.os_follow_up_weeks`, else the model's default or just past the
  * latest published OS landmark, whichever is later.
@@ -26,7 +29,7 @@ export function osFollowUpDays(trial: Trial, model: SurvivalModel): number {
     const lm = LANDMARK.exec(p.endpoint);
     return lm && lm[1] === "OS" ? Number(lm[2]) * DAYS_PER_MONTH + 1 : 0;
   });
-  return Math.max(model.follow_up_weeks * 7, ...landmarkDays);
+  return Math.max(defaultOsFollowUpDays(model), ...landmarkDays);
 }
 
 /** A published OS figure's simulated value, censored at its data cut or else at the read's follow-up. */
