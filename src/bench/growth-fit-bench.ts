@@ -22,7 +22,8 @@ import { parseArgs } from "node:util";
 import { parseSeriesCsv } from "../cli/series-csv.js";
 import { classicalForecast, LALEH_MODELS, lalehVolume, lalehWeeks } from "../models/forecast-baselines.js";
 import { splitSeries, summarizeForecasts } from "../models/forecast.js";
-import { fitGrowth, growthModel, type GrowthFit, type Series } from "../models/growth-fit.js";
+import { fitGrowth, type GrowthFit, type Series } from "../models/growth-fit.js";
+import { growthModel } from "../models/growth-models.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const S6 = path.resolve(

@@ -1,16 +1,15 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { parseCsv } from "../clinic/csv.js";
+import { parseSeriesCsv } from "./series-csv.js";
 import {
   fitGrowth,
-  growthModel,
-  growthModels,
   parseErrorModel,
   summarizeFits,
   type GrowthFit,
   type Series,
 } from "../models/growth-fit.js";
+import { growthModel, growthModels } from "../models/growth-models.js";
 import { bayesFitGrowth, predictionBand, type Prior } from "../models/bayes-fit.js";
 import { loadModelByName } from "../models/catalog.js";
 import { fitMechanistic } from "../models/mechanistic-fit.js";
@@ -24,58 +23,17 @@ export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data se
        immunoplan fit --model CATALOG_MODEL --free a,suppression=0..0.9,init.T --observe sld --data series.csv
                       [--error-model …] [--…-column C] [--json]
   Fits growth models to each subject of a CSV by weighted least squares (Levenberg–Marquardt, multi-start), with
-  standard errors and AIC/BIC, then the population summary; several models are compared by AIC. Columns: an
-  optional id (id, ID, subject), a time (time, Time, t, day) and a value (value, Vol, volume, size, sld), or those
-  named by the --…-column options. V(t0) = v0 is fixed (default t0 = 0, v0 = 1), or fitted with --fit-v0
-  (t0 = the first time; clinical series). --bayes samples the posterior (random-walk Metropolis, 4 chains;
+  standard errors and AIC/BIC, then the population summary; several models are compared by AIC. Columns (any
+  case): an optional id (id, subject, PatientID, … with StudyArm joined), a time (time, t, day, TreatmentDay) and a
+  value (value, volume, size, sld, TargetLesionLongDiam_mm), or those named by the --…-column options (--id-column
+  A,B joins two); TOO SMALL TO MEASURE is 5 mm, NOT EVALUABLE or empty no reading (as forecast). V(t0) = v0 is
+  fixed (default t0 = 0, v0 = 1), or fitted with --fit-v0 (t0 = the first time; clinical series). --bayes samples the posterior (random-walk Metropolis, 4 chains;
   log-normal priors, weak by default) and prints medians, 95 % credible intervals, R-hat and effective sample
   sizes. A catalog model (second form) has the named parameters or initial states fitted, the rest published.
   Growth models: ${growthModels()
     .map((m) => m.name)
     .join(", ")}
 ${POPULATION_USAGE}`;
-
-const pick = (header: string[], names: string[]) => header.find((h) => names.includes(h.trim()));
-
-interface Columns {
-  id?: string;
-  time?: string;
-  value?: string;
-}
-
-function readSeries(file: string, text: string, cols: Columns): Series[] {
-  const rows = parseCsv(text);
-  if (rows.length === 0) throw new UsageError(`${file}: no data rows`);
-  const header = Object.keys(rows[0]);
-  for (const [k, c] of Object.entries(cols))
-    if (c !== undefined && !header.includes(c))
-      throw new UsageError(`--${k}-column: '${c}' is not a column of ${file} (${header.join(",")})`);
-  const idCol = cols.id ?? pick(header, ["id", "ID", "subject", "USUBJID", "patient"]);
-  const tCol = cols.time ?? pick(header, ["time", "Time", "t", "day", "days"]);
-  const yCol = cols.value ?? pick(header, ["value", "Vol", "vol", "volume", "size", "sld", "y"]);
-  if (!tCol)
-    throw new UsageError(`${file}: no time column (time, Time, t, day) in header ${header.join(",")}`);
-  if (!yCol)
-    throw new UsageError(
-      `${file}: no value column (value, Vol, volume, size, sld) in header ${header.join(",")}`,
-    );
-  const by = new Map<string, { t: number[]; y: number[] }>();
-  rows.forEach((r, i) => {
-    const line = i + 2;
-    const t = Number(r[tCol]);
-    const y = Number(r[yCol]);
-    if (r[tCol].trim() === "" || !Number.isFinite(t))
-      throw new UsageError(`${file}:${line}: ${tCol} '${r[tCol]}' is not a number`);
-    if (r[yCol].trim() === "" || !Number.isFinite(y) || y < 0)
-      throw new UsageError(`${file}:${line}: ${yCol} '${r[yCol]}' is not a non-negative number`);
-    const id = idCol ? r[idCol] : "1";
-    const s = by.get(id) ?? { t: [], y: [] };
-    by.set(id, s);
-    s.t.push(t);
-    s.y.push(y);
-  });
-  return [...by].map(([id, s]) => ({ id, ...s }));
-}
 
 /** Reads the series of a CSV file, with the column options of the command. */
 function readSeriesFile(
@@ -89,11 +47,11 @@ function readSeriesFile(
   } catch {
     throw new UsageError(`${file}: cannot read the file`);
   }
-  return readSeries(file, text, {
+  return parseSeriesCsv(file, text, {
     id: values["id-column"],
     time: values["time-column"],
     value: values["value-column"],
-  });
+  }).series;
 }
 
 const num = (v: string | undefined, name: string, fallback: number): number =>

@@ -2,7 +2,8 @@
  * `immunoplan forecast`: forecast each patient's later readings from the first K, beside classical models.
  */
 import { parseArgs } from "node:util";
-import { growthModels, type Series } from "../models/growth-fit.js";
+import { type Series } from "../models/growth-fit.js";
+import { growthModels } from "../models/growth-models.js";
 import { classicalForecast, LALEH_MODELS } from "../models/forecast-baselines.js";
 import {
   populationForecast,

@@ -1,5 +1,5 @@
 /** The usage text of `immunoplan forecast` (--help), naming the models it offers. */
-import { growthModels } from "../models/growth-fit.js";
+import { growthModels } from "../models/growth-models.js";
 import { populationModels } from "../models/population-models.js";
 
 export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --train-points K [--min-points M]

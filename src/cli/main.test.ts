@@ -449,7 +449,20 @@ describe("immunoplan case, evaluate, recist", () => {
     writeFileSync(path.join(dir, "bad.csv"), "id,time,value\n1,1,2\n1,2,lots\n");
     const bad = run(["fit", "--model", "gompertz", "--data", path.join(dir, "bad.csv")]);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/bad\.csv:3: value 'lots' is not a non-negative number/);
+    expect(bad.err).toMatch(/bad\.csv:3: value 'lots' is neither a non-negative number/);
+    // one reader for every series command: the Laleh 2022 S6 layout as it is, text readings read as a radiologist would
+    writeFileSync(
+      path.join(dir, "s6.csv"),
+      "source_file,PatientID,TreatmentDay,TargetLesionLongDiam_mm,StudyArm\r\n" +
+        "study1.xlsx,7,40,30,Study_1_Arm_1\r\nstudy1.xlsx,7,-3,20,Study_1_Arm_1\r\n" +
+        "study1.xlsx,7,80,TOO SMALL TO MEASURE,Study_1_Arm_1\r\nstudy1.xlsx,7,120,NOT EVALUABLE,Study_1_Arm_1\r\n",
+    );
+    const s6 = JSON.parse(
+      run(["fit", "--model", "exponential", "--data", path.join(dir, "s6.csv"), "--json"]).out,
+    );
+    expect(s6.results[0].fits.map((f: { id: string; n: number }) => [f.id, f.n])).toEqual([
+      ["7/Study_1_Arm_1", 3],
+    ]);
     expect(run(["fit", "--model", "cubic", "--data", csv]).err).toMatch(/unknown growth model 'cubic'/);
     writeFileSync(
       path.join(dir, "clinic.csv"),

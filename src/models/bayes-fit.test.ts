@@ -3,7 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../clinic/csv.js";
 import { bayesFitGrowth, predictionBand } from "./bayes-fit.js";
-import { fitGrowth, growthModel, parseErrorModel, type Series } from "./growth-fit.js";
+import { fitGrowth, parseErrorModel, type Series } from "./growth-fit.js";
+import { growthModel } from "./growth-models.js";
 
 const DATA = path.resolve(
   import.meta.dirname,

@@ -7,7 +7,8 @@
 import { levenbergMarquardt, multiStartLeastSquares } from "../engine/least-squares.js";
 import { metropolis } from "../engine/mcmc.js";
 import { quantileSorted } from "../engine/statistics.js";
-import { growthResiduals, type FitOptions, type GrowthModel, type Series } from "./growth-fit.js";
+import { growthResiduals, type FitOptions, type Series } from "./growth-fit.js";
+import { type GrowthModel } from "./growth-models.js";
 
 export interface Prior {
   /** Median (log-normal) or mean (normal) of the prior. */

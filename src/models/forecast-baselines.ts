@@ -7,7 +7,8 @@
  * none when n ≤ k (no residual degrees of freedom).
  */
 import { studentTQuantile } from "../engine/student-t.js";
-import { growthModel, leastSquaresGrowth, type Series } from "./growth-fit.js";
+import { leastSquaresGrowth, type Series } from "./growth-fit.js";
+import { growthModel } from "./growth-models.js";
 import type { ForecastReading } from "./forecast.js";
 
 /** Laleh 2022's six models, by our names (exponential, logistic, classic/general Bertalanffy, classic/general Gompertz). */

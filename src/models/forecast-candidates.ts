@@ -16,7 +16,8 @@
 import { analogForecast, type AnalogCourse, type AnalogOptions } from "./forecast-analog.js";
 import { classicalForecast } from "./forecast-baselines.js";
 import { populationForecast, type ForecastReading } from "./forecast.js";
-import { growthModels, type Series } from "./growth-fit.js";
+import { type Series } from "./growth-fit.js";
+import { growthModels } from "./growth-models.js";
 import type { PopulationParameters } from "./population-fit.js";
 import { populationModels } from "./population-models.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { integrateScalar } from "../engine/scalar-ode.js";
 import { seededRandom } from "../engine/statistics.js";
 import { generalGompertzLog, scaledEi } from "./general-gompertz.js";
-import { growthModel } from "./growth-fit.js";
+import { growthModel } from "./growth-models.js";
 
 describe("scaled exponential integral H(z) = e^(−z)·Ei(z)", () => {
   // references: mpmath 1.3 (30 digits), exp(-z)*ei(z)

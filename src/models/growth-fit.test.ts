@@ -3,14 +3,8 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../clinic/csv.js";
-import {
-  fitGrowth,
-  growthModel,
-  growthModels,
-  parseErrorModel,
-  summarizeFits,
-  type Series,
-} from "./growth-fit.js";
+import { fitGrowth, parseErrorModel, summarizeFits, type Series } from "./growth-fit.js";
+import { growthModel, growthModels } from "./growth-models.js";
 
 const DATA = path.resolve(
   import.meta.dirname,

@@ -8,7 +8,8 @@
  */
 import path from "node:path";
 import { entropyWeights } from "../engine/entropy-weights.js";
-import { enrol, type Enrolment, type PoolMember } from "./eligibility.js";
+import { enrol, type PoolMember } from "./eligibility.js";
+import { covariateConstraints, type CovariateConstraint } from "./calibration-covariates.js";
 import type { PatientOutcome } from "./patient-outcome.js";
 import {
   REFERENCE_REGIMENS,
@@ -26,7 +27,7 @@ import { DAYS_PER_MONTH } from "./trial-outcomes.js";
 import { reviewEffect, toCentral, type ReviewEffect } from "./central-review.js";
 import { distinctReads, readKey, readOf, type Read } from "./published-read.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
-import type { CancerType, TrialPopulation } from "./types.js";
+import type { CancerType } from "./types.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
 import {
   modelHash,
@@ -133,47 +134,6 @@ function fillColumn(c: Constraint, col: number, k: number, a: Float64Array, u: A
     for (const [i, os] of outcomes)
       a[i * k + col] += (share * arm.factor[i] * (featureMean(c.f, os) - c.target)) / mass;
   }
-}
-
-/** A constraint on the enrolled baseline of a trial (share with raised LDH, stage fractions). */
-interface CovariateConstraint {
-  readonly trial: number;
-  readonly name: string;
-  /** a_i for every pool member. */
-  readonly column: Float64Array;
-  readonly sigma: number;
-}
-
-/** Tolerance of a baseline share: two points [Immunoplan choice]. */
-const COVARIATE_SIGMA = 0.02;
-
-function covariateConstraints(
-  trial: number,
-  en: Enrolment,
-  pool: readonly PoolMember[],
-  population: TrialPopulation,
-): CovariateConstraint[] {
-  const n = pool.length;
-  const elig = Float64Array.from(en.eligible, (e, i) =>
-    e && (en.stageLabels.length === 0 || en.stageOf[i] >= 0) ? 1 : 0,
-  );
-  const mass = elig.reduce((a, b) => a + b, 0) / n;
-  if (mass <= 0) return [];
-  const out: CovariateConstraint[] = [];
-  const share = (name: string, has: (i: number) => boolean, target: number) => {
-    const column = new Float64Array(n);
-    for (let i = 0; i < n; i++) if (elig[i]) column[i] = ((has(i) ? 1 : 0) - target) / mass;
-    out.push({ trial, name, column, sigma: COVARIATE_SIGMA });
-  };
-  if (population.ldh_elevated !== undefined)
-    share("ldh_elevated", (i) => pool[i].covariates.ldh_elevated, population.ldh_elevated);
-  if (population.stage && !Array.isArray(population.stage)) {
-    const total = en.stageTargets.reduce((s, t) => s + t, 0);
-    en.stageLabels.forEach((l, k) =>
-      share(`stage ${l}`, (i) => en.stageOf[i] === k, en.stageTargets[k] / total),
-    );
-  }
-  return out;
 }
 
 function solve(constraints: readonly Constraint[], covariates: readonly CovariateConstraint[], n: number) {
