@@ -13,6 +13,8 @@ import type { ArmSimulator, CancerType } from "../population/types.js";
 import { armSimulatorFor } from "../population/arm-simulator.js";
 import { VpopError } from "../population/vpop-file.js";
 import { readLabel } from "../population/published-read.js";
+import { describeModelError } from "../population/model-error.js";
+import type { Estimate } from "../population/trial-outcomes.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const TRIAL_USAGE = `immunoplan trial simulate TRIAL [options]   an in-silico trial from a trial file (trials/calibration/)
@@ -58,19 +60,28 @@ export function trialSummary(r: TrialResult): string {
     `${r.criteria}${r.confirm ? ", confirmed responses" : ""}; seed ${r.seed}`,
     "",
   ];
+  const pi = (e: Estimate, unit = "") =>
+    e.pi
+      ? `; prediction ${show(e.pi[0], unit)}–${e.pi[1] === null ? "not reached" : show(e.pi[1], unit)}`
+      : "";
   for (const a of r.arms)
     lines.push(
-      `${a.name} (n = ${a.patients}): ORR ${show(a.ORR.value, "%")} (${show(a.ORR.ci[0], "%")}–${show(a.ORR.ci[1], "%")}), CR ${show(a.CR.value, "%")}, DCR ${show(a.DCR.value, "%")}; median PFS ${a.median_PFS_months.value === null ? "not reached" : `${show(a.median_PFS_months.value)} months`}; PFS 6 mo ${show(a.PFS_6mo.value, "%")}, 12 mo ${show(a.PFS_12mo.value, "%")}${a.median_OS_months ? `; median OS ${a.median_OS_months.value === null ? "not reached" : `${show(a.median_OS_months.value)} months`} (survival model)` : ""}`,
+      `${a.name} (n = ${a.patients}): ORR ${show(a.ORR.value, "%")} (${show(a.ORR.ci[0], "%")}–${show(a.ORR.ci[1], "%")}${pi(a.ORR, "%")}), CR ${show(a.CR.value, "%")}, DCR ${show(a.DCR.value, "%")}; median PFS ${a.median_PFS_months.value === null ? "not reached" : `${show(a.median_PFS_months.value)} months`}${a.median_PFS_months.pi ? ` (${pi(a.median_PFS_months).slice(2)})` : ""}; PFS 6 mo ${show(a.PFS_6mo.value, "%")}, 12 mo ${show(a.PFS_12mo.value, "%")}${a.median_OS_months ? `; median OS ${a.median_OS_months.value === null ? "not reached" : `${show(a.median_OS_months.value)} months`} (survival model)` : ""}`,
     );
   for (const d of r.differences)
     lines.push(
       `${d.arm} vs ${d.versus}: ORR difference ${show(d.ORR.value, "%")}; PFS HR ${show(d.PFS_HR.value)} (${show(d.PFS_HR.ci[0])}–${show(d.PFS_HR.ci[1])})${d.OS_HR ? `; OS HR ${show(d.OS_HR.value)} (${show(d.OS_HR.ci[0])}–${show(d.OS_HR.ci[1])})` : ""}`,
     );
+  if (r.arms.some((a) => a.ORR.pi))
+    lines.push(
+      "",
+      `prediction: 95 % interval of what the trial, at its published size, would report — the simulation widened by the model's error on trials left out of its calibration (${describeModelError(r.model_error)}); none for hazard ratios and overall survival`,
+    );
   if (r.comparisons.length) {
     lines.push("", "published vs simulated:");
     for (const c of r.comparisons)
       lines.push(
-        `  ${c.arm} ${c.endpoint}${readLabel(c)}: published ${c.published}${c.ci ? ` [${c.ci[0]}, ${c.ci[1] ?? "NR"}]` : ""}, simulated ${c.simulated === null ? "—" : +c.simulated.toPrecision(3)} — ${c.within === null ? c.rule : `${c.within ? "within" : "OUTSIDE"} (${c.rule})`}`,
+        `  ${c.arm} ${c.endpoint}${readLabel(c)}: published ${c.published}${c.ci ? ` [${c.ci[0]}, ${c.ci[1] ?? "NR"}]` : ""}, simulated ${c.simulated === null ? "—" : +c.simulated.toPrecision(3)} — ${c.within === null ? c.rule : `${c.within ? "within" : "OUTSIDE"} (${c.rule})`}${c.prediction_interval ? `; prediction [${c.prediction_interval.map((x) => (x === null ? "NR" : +x.toPrecision(3))).join(", ")}] ${c.within_prediction ? "holds it" : "misses it"}` : ""}`,
       );
   }
   return lines.join("\n") + "\n";

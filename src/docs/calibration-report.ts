@@ -4,6 +4,8 @@
  * size would report it), set against the published value; the leave-one-trial-out predictions; the parameters
  * that calibration moved; waterfall and PFS plots per trial.
  */
+import { modelErrorOf } from "../population/model-error.js";
+import { predictionSection } from "./prediction-report.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { populationSimulator } from "../population/arm-simulator.js";
@@ -141,7 +143,7 @@ export async function calibrationReport(root: string, imagesDir: string): Promis
     }
     lines.push(...leaveOneOutSection(vpop));
   }
-  lines.push(...targetsSummary(results));
+  lines.push(...targetsSummary(results), ...predictionSection(results, modelErrorOf([...vpops.values()])));
   lines.push(...survivalSection(results, MODEL_RUN_PATIENTS), ...(await survivalFitSection(root)));
   lines.push(
     ...inSampleGap(results, vpops),

@@ -36,6 +36,9 @@ describe("patientsLikeThis", () => {
     expect(p.os24.value!).toBeGreaterThanOrEqual(n.os24.value! - 0.05);
     expect(r.message).toMatch(/alive at 24 months \d+ %.*median survival [\d.]+ months/);
     expect(r.message).toContain("does not see treatment after progression");
+    expect(r.message).toMatch(
+      /own error on trials left out of its calibration .*ORR SD \d+\.\d points over \d+ left-out figures/,
+    );
     // seeded: the same call gives the same figures
     const again = (await patientsLikeThis(c, DATE, cands, { patients: 60, threads: 1 }))!;
     expect(again.figures).toEqual(r.figures);

@@ -10,6 +10,7 @@
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { seededRandom } from "../engine/statistics.js";
 import { drawWeighted } from "../population/arm-simulator.js";
+import { describeModelError, shippedModelError } from "../population/model-error.js";
 import { overallSurvival, survivalModel } from "../population/overall-survival.js";
 import { STANDARD_ASSESSMENT } from "../population/population-run.js";
 import { scanDays } from "../population/scan-schedule.js";
@@ -125,7 +126,8 @@ export async function patientsLikeThis(
             `#${i + 1} ${f.name}: response ${pct(f.orr)}, progression-free at 12 months ${pct(f.pfs12)}, alive at 24 months ${pct(f.os24)}, median survival ${months(f.medianOsMonths, followUpDays)}`,
         )
         .join("; ") +
-      ". Where the personalized figures lie far from these, they rest on the patient's burden and scans and on the model's burden dependence more than on the trials. " +
+      `. The model's own error on trials left out of its calibration (SD, as a trial would report the figure): ${describeModelError(shippedModelError())} (docs/trials.md). ` +
+      "Where the personalized figures lie far from these, they rest on the patient's burden and scans and on the model's burden dependence more than on the trials. " +
       SURVIVAL_CAVEAT +
       " " +
       COMBINATION_CAVEAT,

@@ -17,6 +17,11 @@ export const DAYS_PER_MONTH = 30.4375;
 export interface Estimate {
   readonly value: number | null;
   readonly ci: [number | null, number | null];
+  /**
+   * 95 % prediction interval of what the published trial (its own number of patients) would report: the
+   * simulation's CI widened by the model's leave-one-trial-out error (model-error.ts). ORR, CR and PFS only.
+   */
+  readonly pi?: [number | null, number | null];
 }
 
 export interface PfsPoint {

@@ -5,6 +5,7 @@
  * points. Standalone HTML, no scripts.
  */
 import { renderSvgPlot } from "../plot/svg.js";
+import { describeModelError } from "./model-error.js";
 import type { ArmOutcomes, Estimate } from "./trial-outcomes.js";
 import type { TrialResult } from "./trial-run.js";
 import { readLabel } from "./published-read.js";
@@ -106,11 +107,14 @@ export function pfsSvg(
 
 const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)} %`);
 const num = (x: number | null) => (x === null ? "NR" : x.toFixed(2));
+/** The prediction interval under an estimate, when it has one. */
+const predicted = (e: Estimate, f: (x: number | null) => string) =>
+  e.pi ? `<br><span class="pi">prediction ${f(e.pi[0])}–${f(e.pi[1])}</span>` : "";
 function rate(e: Estimate): string {
-  return `${pct(e.value)} (${pct(e.ci[0])}–${pct(e.ci[1])})`;
+  return `${pct(e.value)} (${pct(e.ci[0])}–${pct(e.ci[1])})${predicted(e, pct)}`;
 }
 function months(e: Estimate): string {
-  return `${num(e.value)} (${num(e.ci[0])}–${num(e.ci[1])})`;
+  return `${num(e.value)} (${num(e.ci[0])}–${num(e.ci[1])})${predicted(e, num)}`;
 }
 
 export function trialHtml(r: TrialResult): string {
@@ -138,7 +142,8 @@ export function trialHtml(r: TrialResult): string {
       (c) =>
         `<tr class="${c.within === null ? "" : c.within ? "ok" : "off"}"><td>${esc(c.arm)}${c.versus ? ` vs ${esc(c.versus)}` : ""}</td><td>${esc(c.endpoint)}${esc(readLabel(c))}</td>` +
         `<td>${fmt(c.endpoint, c.published)}${c.ci ? ` (${fmt(c.endpoint, c.ci[0])}–${c.ci[1] === null ? "NR" : fmt(c.endpoint, c.ci[1])})` : ""}${c.certainty ? ` [${c.certainty}]` : ""}</td>` +
-        `<td>${fmt(c.endpoint, c.simulated)}</td><td>${c.within === null ? "not simulated" : c.within ? "yes" : "no"}</td><td>${esc(c.rule)}</td></tr>`,
+        `<td>${fmt(c.endpoint, c.simulated)}</td><td>${c.within === null ? "not simulated" : c.within ? "yes" : "no"}</td><td>${esc(c.rule)}</td>` +
+        `<td>${c.prediction_interval ? `${fmt(c.endpoint, c.prediction_interval[0])}–${c.prediction_interval[1] === null ? "NR" : fmt(c.endpoint, c.prediction_interval[1])} (${c.within_prediction ? "holds it" : "misses it"})` : "—"}</td></tr>`,
     )
     .join("\n");
   return `<!doctype html>
@@ -147,6 +152,7 @@ export function trialHtml(r: TrialResult): string {
 body { font-family: Helvetica, Arial, sans-serif; margin: 2em; color: #222; max-width: 1000px }
 table { border-collapse: collapse; margin: 1em 0 } td, th { border: 1px solid #ccc; padding: 4px 8px; text-align: left }
 th { background: #f3f3f3 } tr.ok td { background: #eef8ee } tr.off td { background: #fbeeee } .note { color: #555; font-size: 90% }
+.pi { color: #555; font-size: 85% }
 </style></head><body>
 <h1>${esc(r.trial)} — in-silico trial</h1>
 <p>${esc(r.source)}</p>
@@ -159,7 +165,7 @@ ${armRows}
 </table>
 ${r.differences.length ? `<h2>Differences between arms</h2>\n<table><tr><th>arms</th><th>ORR</th><th>CR</th><th>DCR</th><th>median PFS, months</th><th>PFS hazard ratio</th><th>OS hazard ratio</th></tr>\n${diffRows}\n</table>` : ""}
 <h2>Published and simulated</h2>
-${r.comparisons.length ? `<table><tr><th>arm</th><th>end point</th><th>published (CI) [certainty]</th><th>simulated</th><th>within</th><th>rule</th></tr>\n${compRows}\n</table>` : "<p>The trial file lists no published end points.</p>"}
+${r.comparisons.length ? `<table><tr><th>arm</th><th>end point</th><th>published (CI) [certainty]</th><th>simulated</th><th>within</th><th>rule</th><th>prediction interval</th></tr>\n${compRows}\n</table>` : "<p>The trial file lists no published end points.</p>"}
 <h2>Waterfall</h2>
 ${waterfallSvg(r.arms)}
 <h2>Progression-free survival</h2>
@@ -172,6 +178,11 @@ ${pfsSvg(r.arms, "Overall survival (Kaplan–Meier)", "os")}
     : ""
 }
 <h2>Methods</h2>
+<p class="note"><b>Prediction intervals</b> (“prediction”): the 95 % range of what the trial, at its published size,
+would report if the model erred as it does on the trials left out of its calibration — the simulation's value widened
+by the trial's own sampling error and the model's leave-one-trial-out error (${esc(describeModelError(r.model_error))}). A confidence
+interval alone assumes the model is right. None for hazard ratios and overall survival (no out-of-sample error
+measured); a new combination or a cancer type predicted from its priors alone may be wrong by more.</p>
 <p class="note">Rates: exact Clopper–Pearson 95 % intervals. PFS: Kaplan–Meier; progression recorded at the first scan
 showing it (interval-censored on the scan grid), censoring at the last scan; pointwise intervals from Greenwood's variance on
 the log-log scale; the median's interval by Brookmeyer–Crowley on the same scale. Differences of proportions: Newcombe's

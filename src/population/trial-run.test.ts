@@ -4,6 +4,7 @@ import { parseTrial } from "./trial-file.js";
 import { trialHtml, waterfallSvg } from "./trial-report.js";
 import { runTrial, TrialInputError } from "./trial-run.js";
 import { DAYS_PER_MONTH } from "./trial-outcomes.js";
+import { proportionInterval } from "./model-error.js";
 
 const protocol = (name: string) => `
       name: ${name}
@@ -119,6 +120,33 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
       expect(Object.keys(c)).toEqual(
         expect.arrayContaining(["arm", "endpoint", "published", "ci", "simulated", "within"]),
       );
+  });
+
+  it("prediction intervals: the simulation widened by the model's leave-one-trial-out error, at the published size", async () => {
+    const sd = r.model_error.families.ORR!.sd;
+    expect(sd).toBeGreaterThan(0);
+    const a = r.arms[0];
+    expect(a.ORR.pi).toEqual(proportionInterval(a.ORR.value!, 12, 12, sd));
+    expect(a.CR.pi).toEqual(proportionInterval(a.CR.value!, 12, 12, r.model_error.families.CR!.sd));
+    expect(a.median_PFS_months.pi![0]!).toBeLessThanOrEqual(a.median_PFS_months.value!);
+    expect(a.PFS_6mo.pi![1]!).toBeGreaterThanOrEqual(a.PFS_6mo.value!);
+    const c = (endpoint: string, arm = "A") =>
+      r.comparisons.find((x) => x.endpoint === endpoint && x.arm === arm)!;
+    expect(c("ORR").prediction_interval).toEqual(a.ORR.pi);
+    expect(c("ORR").within_prediction).toBe(true);
+    // CR published 20 %, simulated 0 of 12: outside the ±5-point tolerance, inside the prediction
+    expect(c("CR").within).toBe(false);
+    expect(c("CR").within_prediction).toBe(true);
+    // pooled arms: 24 patients simulated and published
+    const pooled = c("ORR", "A + B").prediction_interval!;
+    proportionInterval(10 / 24, 24, 24, sd).forEach((x, k) => expect(pooled[k]!).toBeCloseTo(x, 3));
+    for (const e of ["PFS_HR", "median_OS_months"])
+      expect(c(e, e === "PFS_HR" ? "B" : "A").prediction_interval).toBeUndefined();
+    // fewer simulated patients than published: the interval is still for a trial of the published size
+    const small = await runTrial(trial, fakeArmSimulator, { patients: 6, seed: 5 });
+    const s0 = small.arms[0];
+    expect(s0.ORR.pi).toEqual(proportionInterval(s0.ORR.value!, 6, 12, sd));
+    expect(trialHtml(r)).toContain("prediction interval");
   });
 
   it("progress runs over both arms; --patients overrides each arm's N", async () => {

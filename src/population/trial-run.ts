@@ -12,6 +12,12 @@
  * (5 years) or just after the latest published OS landmark, whichever is later.
  */
 import { reviewEffect, toCentral } from "./central-review.js";
+import {
+  predictionInterval,
+  shippedModelError,
+  withPredictions,
+  type OutOfSampleError,
+} from "./model-error.js";
 import { readKey, readOf, readSettings } from "./published-read.js";
 import { LANDMARK, isProportion, type PublishedEndpoint } from "./trial-schema.js";
 import type { Trial } from "./trial-file.js";
@@ -53,6 +59,13 @@ export interface Comparison {
   /** Whether the simulated value is within the published CI (or the tolerance); null when not simulated. */
   readonly within: boolean | null;
   readonly simulated_ci: [number | null, number | null] | null;
+  /**
+   * 95 % prediction interval of the published number from the model (model-error.ts): the simulation at the
+   * trial's own size widened by the model's leave-one-trial-out error; absent for hazard ratios, OS, DCR and DRR.
+   */
+  readonly prediction_interval?: [number | null, number | null];
+  /** Whether the published value lies inside the prediction interval (null when there is none). */
+  readonly within_prediction?: boolean | null;
   readonly rule: string;
   readonly versus?: string;
   readonly ci_level?: number;
@@ -93,6 +106,8 @@ export interface TrialResult {
   readonly comparisons: Comparison[];
   /** Every pair of arms, the first listed against the later one. */
   readonly differences: ArmDifference[];
+  /** The model's out-of-sample error behind the prediction intervals (model-error.ts). */
+  readonly model_error: OutOfSampleError;
   readonly warnings: string[];
 }
 
@@ -122,6 +137,12 @@ export function withinPublished(p: PublishedEndpoint, value: number | null): boo
   const tol = p.tolerance ?? defaultTolerance(p.endpoint, p.value);
   if (value !== null) return Math.abs(value - p.value) <= tol + 1e-12;
   return p.endpoint.startsWith("median_") ? false : null;
+}
+
+/** Whether a published value lies inside an interval (a median's open upper end: not reached). */
+function withinInterval(p: PublishedEndpoint, [lo, hi]: [number | null, number | null]): boolean | null {
+  if (lo === null && hi === null) return null;
+  return (lo === null || p.value >= lo - 1e-12) && (hi === null || p.value <= hi + 1e-12);
 }
 
 function simulatedValue(
@@ -156,6 +177,7 @@ function compare(
   byArm: ReadonlyMap<string, PatientOutcome[]>,
   reviewer: string | undefined,
   os: SurvivalRead,
+  prediction: { readonly sizes: ReadonlyMap<string, number>; readonly error: OutOfSampleError },
 ): Comparison {
   const names = Array.isArray(p.arm) ? p.arm : [p.arm];
   const pooled = names.flatMap((n) => byArm.get(n) ?? []);
@@ -177,6 +199,18 @@ function compare(
     ? `${rule} (overall survival: the tumour-dynamics survival model, catalog/survival.yaml)`
     : rule;
   const atMedian = p.endpoint === "median_PFS_months" ? pfsAt(pfsKaplanMeier(pooled), p.value) : null;
+  const trialN = names.reduce((s, n) => s + (prediction.sizes.get(n) ?? 0), 0);
+  const pi = /OS/.test(p.endpoint)
+    ? null
+    : predictionInterval(
+        p.endpoint,
+        { value: read.value, ci: read.ci ?? [null, null] },
+        p.endpoint === "median_PFS_months" ? summarizeArm("pooled", pooled).pfs_curve : null,
+        pooled.length,
+        trialN,
+        prediction.error,
+      );
+  const piReported = pi && ([central(pi[0]), central(pi[1])] as [number | null, number | null]);
   return {
     arm: names.join(" + "),
     endpoint: p.endpoint,
@@ -185,6 +219,12 @@ function compare(
     simulated: sim.value === null ? null : Math.round(sim.value * 1e4) / 1e4,
     within,
     simulated_ci: sim.ci,
+    ...(piReported
+      ? {
+          prediction_interval: piReported,
+          within_prediction: withinInterval(p, piReported),
+        }
+      : {}),
     rule: ruleText,
     ...(p.versus !== undefined ? { versus: p.versus } : {}),
     ...(p.ci_level !== undefined ? { ci_level: p.ci_level } : {}),
@@ -282,13 +322,18 @@ export async function runTrial(
   const followUpDays = osFollowUpDays(trial, survival);
   const deathsByArm = new Map<string, SurvivalOutcome[]>();
   const arms: ArmOutcomes[] = [];
+  const error = shippedModelError();
+  // the published trial's own arm sizes (the simulated ones may differ: --patients)
+  const sizes = new Map(trial.arms.map((arm) => [arm.name, arm.patients]));
   for (const { name, courses, outcomes } of await simulateTrialArms(trial, simulator, opts)) {
     byArm.set(name, outcomes);
     coursesByArm.set(name, courses);
     const deaths = overallSurvival(courses, outcomes, survival, seed);
     deathsByArm.set(name, deaths);
-    arms.push(summarizeArm(name, outcomes, 0.95, { deaths, followUpDays }));
+    const arm = summarizeArm(name, outcomes, 0.95, { deaths, followUpDays });
+    arms.push(withPredictions(arm, sizes.get(name) ?? outcomes.length, error));
   }
+  const prediction = { sizes, error };
   const cuts = new Map<string, Map<string, PatientOutcome[]>>();
   const differences: ArmDifference[] = [];
   for (let i = 0; i < arms.length; i++)
@@ -314,7 +359,7 @@ export async function runTrial(
       const os = { deaths: deathsByArm, followUpDays };
       // every data cut is kept here (the calibration drops one at or after the follow-up)
       const read = readOf(p, a.criteria, Infinity);
-      if (read === undefined) return compare(p, byArm, a.reviewer, os);
+      if (read === undefined) return compare(p, byArm, a.reviewer, os, prediction);
       // the outcomes as the analysis at the data cut, with its criteria, saw them (cached per read)
       const key = readKey(read);
       let atCut = cuts.get(key);
@@ -327,9 +372,10 @@ export async function runTrial(
         );
         cuts.set(key, atCut);
       }
-      return compare(p, atCut, a.reviewer, os);
+      return compare(p, atCut, a.reviewer, os, prediction);
     }),
     differences,
+    model_error: error,
     warnings: trial.warnings.map(
       (w) => `${w.file}${w.line !== undefined ? `:${w.line}` : ""}: ${w.path}: ${w.message}`,
     ),

@@ -1,0 +1,44 @@
+/**
+ * The calibration report's section on prediction intervals (src/population/model-error.ts): the model's
+ * leave-one-trial-out error per family of end points, and how many published figures of the calibration trials
+ * fall inside the intervals.
+ */
+import type { ReportedTrial } from "./calibration-report.js";
+import { MODEL_ERROR_METHOD, type OutOfSampleError } from "../population/model-error.js";
+
+const pts = (x: number) => (x * 100).toFixed(1);
+
+export function predictionSection(results: readonly ReportedTrial[], error: OutOfSampleError): string[] {
+  const rows = (["ORR", "CR", "PFS"] as const).flatMap((k) => {
+    const f = error.families[k];
+    return f
+      ? [
+          `| ${k === "PFS" ? "PFS (landmarks; PFS at the published median against 50 %)" : k} | ${f.n} | ${f.trials} | ${f.bias >= 0 ? "+" : ""}${pts(f.bias)} | ${pts(f.rms)} | ${pts(f.published_se)} | **${pts(f.sd)}** | ${f.covered} of ${f.n} |`,
+        ]
+      : [];
+  });
+  const inside = (run: "trial" | "model") => {
+    const cs = results.flatMap((r) => r[run].comparisons).filter((c) => c.within_prediction != null);
+    return `${cs.filter((c) => c.within_prediction).length} of ${cs.length}`;
+  };
+  return [
+    "## Prediction intervals: the model's out-of-sample error",
+    "",
+    "A simulated trial's confidence interval assumes the model is right. `trial simulate` also gives a 95 % **prediction",
+    "interval**: what the trial, at its published size, would report if the model erred as it does on the trials left",
+    `out of its calibration (${MODEL_ERROR_METHOD}; docs/trials.md). The model SD per family, from the`,
+    `leave-one-trial-out tables above (populations: ${error.populations.join(", ")}; errors in points):`,
+    "",
+    "| family | left-out figures | trials | bias | RMS error | published SE | model SD | inside their own 95 % interval |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    "The last column is a consistency check, not a test: the SD is estimated on those same figures. Hazard ratios and",
+    "overall survival have no interval (no leave-one-trial-out error is stored for them). The figures measure the",
+    "error on agents and populations the calibration has seen; a new combination, or a cancer type predicted from its",
+    "priors alone, may be wrong by more. Published ORR, CR and PFS figures of the calibration trials inside their",
+    `prediction interval: ${inside("model")} on the model's value (2,000 patients an arm), ${inside("trial")} at`,
+    "trial size (seed 1) — in-sample for the populations' weights, so not an out-of-sample figure either.",
+    "",
+  ];
+}
