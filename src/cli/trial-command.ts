@@ -66,7 +66,7 @@ export function trialSummary(r: TrialResult): string {
       : "";
   for (const a of r.arms)
     lines.push(
-      `${a.name} (n = ${a.patients}): ORR ${show(a.ORR.value, "%")} (${show(a.ORR.ci[0], "%")}–${show(a.ORR.ci[1], "%")}${pi(a.ORR, "%")}), CR ${show(a.CR.value, "%")}, DCR ${show(a.DCR.value, "%")}; median PFS ${a.median_PFS_months.value === null ? "not reached" : `${show(a.median_PFS_months.value)} months`}${a.median_PFS_months.pi ? ` (${pi(a.median_PFS_months).slice(2)})` : ""}; PFS 6 mo ${show(a.PFS_6mo.value, "%")}, 12 mo ${show(a.PFS_12mo.value, "%")}${a.median_OS_months ? `; median OS ${a.median_OS_months.value === null ? "not reached" : `${show(a.median_OS_months.value)} months`} (survival model)` : ""}`,
+      `${a.name} (n = ${a.patients}): ORR ${show(a.ORR.value, "%")} (${show(a.ORR.ci[0], "%")}–${show(a.ORR.ci[1], "%")}${pi(a.ORR, "%")}), CR ${show(a.CR.value, "%")}, DCR ${show(a.DCR.value, "%")}; median PFS ${a.median_PFS_months.value === null ? "not reached" : `${show(a.median_PFS_months.value)} months`}${a.median_PFS_months.pi ? ` (${pi(a.median_PFS_months).slice(2)})` : ""}; PFS 6 mo ${show(a.PFS_6mo.value, "%")}, 12 mo ${show(a.PFS_12mo.value, "%")}${a.median_OS_months ? `; median OS ${a.median_OS_months.value === null ? "not reached" : `${show(a.median_OS_months.value)} months`} (survival model${pi(a.median_OS_months)})` : ""}`,
     );
   for (const d of r.differences)
     lines.push(
@@ -75,7 +75,7 @@ export function trialSummary(r: TrialResult): string {
   if (r.arms.some((a) => a.ORR.pi))
     lines.push(
       "",
-      `prediction: 95 % interval of what the trial, at its published size, would report — the simulation widened by the model's error on trials left out of its calibration (${describeModelError(r.model_error)}); none for hazard ratios and overall survival`,
+      `prediction: 95 % interval of what the trial, at its published size, would report — the simulation widened by the model's error on trials left out of its calibration (${describeModelError(r.model_error)}); overall survival from the survival model's own leave-one-trial-out error (catalog/survival.yaml out_of_sample); none for PFS hazard ratios`,
     );
   if (r.comparisons.length) {
     lines.push("", "published vs simulated:");

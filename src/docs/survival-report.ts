@@ -6,6 +6,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { armSimulatorFor } from "../population/arm-simulator.js";
+import { survivalErrorOf, type FamilyError } from "../population/model-error.js";
 import { survivalFile, survivalModel, type SurvivalModel } from "../population/overall-survival.js";
 import {
   bestInTable,
@@ -14,6 +15,7 @@ import {
   survivalLossTable,
   survivalInputs,
   type FigureFit,
+  type SurvivalLossTable,
   type TrialSurvivalInputs,
 } from "../population/survival-fit.js";
 import { loadTrial } from "../population/trial-file.js";
@@ -103,22 +105,42 @@ export async function survivalFitSection(root: string): Promise<string[]> {
     "| left out | arm | end point | published | predicted | within |",
     "| --- | --- | --- | --- | --- | --- |",
   );
-  let inside = 0;
-  let judged = 0;
-  for (let i = 0; i < mel.length; i++) {
-    const fit = bestInTable(table, (k) => k !== i);
-    for (const f of survivalFigures([mel[i]], fit.model)) {
-      lines.push(figureRow(f));
-      judged++;
-      if (f.inside) inside++;
-    }
-  }
+  const left = leftOutFigures(mel, table);
+  for (const f of left) lines.push(figureRow(f));
   lines.push(
     "",
-    `Left-out figures within (the published CI; without one ±5 points, ±10 % for a median, ±0.1 for a hazard ratio): ${inside} of ${judged}.`,
+    `Left-out figures within (the published CI; without one ±5 points, ±10 % for a median, ±0.1 for a hazard ratio): ${left.filter((f) => f.inside).length} of ${left.length}.`,
     "",
+    ...survivalErrorLines(left),
   );
   return lines;
+}
+
+/** Each melanoma trial's OS figures predicted by the fit without it. */
+function leftOutFigures(mel: readonly TrialSurvivalInputs[], table: SurvivalLossTable): FigureFit[] {
+  return mel.flatMap((t, i) => survivalFigures([t], bestInTable(table, (k) => k !== i).model));
+}
+
+/** The out-of-sample error of the left-out figures, against the values catalog/survival.yaml ships. */
+function survivalErrorLines(left: readonly FigureFit[]): string[] {
+  const e = survivalErrorOf(left);
+  const shipped = survivalFile().out_of_sample;
+  if (!e) return ["Too few left-out figures for an out-of-sample error.", ""];
+  const row = (name: string, f: FamilyError, ship: number | undefined, unit: string) =>
+    `| ${name} | ${f.n} | ${f.bias >= 0 ? "+" : ""}${f.bias.toFixed(3)} | ${f.rms.toFixed(3)} | ${f.published_se.toFixed(3)} | **${f.sd.toFixed(3)}** ${unit} | ${ship === undefined ? "none" : ship.toFixed(3)} | ${f.covered} of ${f.n} |`;
+  return [
+    "**The survival model's out-of-sample error**, from the left-out figures above (model-error.ts `survivalErrorOf`:",
+    "model SD² = mean(error²) − mean(published SE²), the SE from the figure's CI, 0 without one). `trial simulate` widens",
+    "every simulated OS figure by the shipped SDs (`out_of_sample` in catalog/survival.yaml, copied from this table) into",
+    "its prediction interval. Melanoma's trials only: the other cancer types use the same SDs.",
+    "",
+    "| figure | left-out | bias | RMS error | published SE | model SD | shipped | inside their own 95 % interval |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    row("ln(median OS)", e.median_log, shipped?.median_log_sd.value, "(log)"),
+    row("OS landmark", e.landmark, shipped?.landmark_sd.value, "(probability)"),
+    row("ln(OS hazard ratio)", e.hr_log, shipped?.hr_log_sd.value, "(log)"),
+    "",
+  ];
 }
 
 /** A published number's note up to its first clause (e.g. "5-year report", "cross-over-adjusted"). */

@@ -6,7 +6,11 @@ import {
   modelErrorOf,
   proportionInterval,
   shippedModelError,
+  shippedSurvivalError,
+  survivalErrorOf,
+  survivalInterval,
 } from "./model-error.js";
+import type { FigureFit } from "./survival-fit.js";
 import type { CalibrationTarget, VpopFile } from "./vpop-file.js";
 
 const target = (trial: string, endpoint: string, published: number, calibrated: number, sigma: number) =>
@@ -135,5 +139,54 @@ describe("prediction intervals", () => {
     expect(medianInterval(curve, 1e6, 1e6, 0.01)).toEqual([5.5, 5.5]);
     // a wide δ: the curve never falls to 0.5 − δ
     expect(medianInterval(curve, 10, 10, 0.1)[1]).toBeNull();
+  });
+});
+
+describe("the survival model's out-of-sample error", () => {
+  const fig = (endpoint: string, published: number, simulated: number, ci: [number, number] | null = null) =>
+    ({
+      trial: `t-${endpoint}-${published}`,
+      arm: "a",
+      endpoint,
+      published,
+      ci,
+      simulated,
+      inside: true,
+      loss: 0,
+    }) as FigureFit;
+
+  it("medians and hazard ratios on the log scale, landmarks in probability; the SE from a CI, 0 without", () => {
+    const e = survivalErrorOf([
+      fig("median_OS_months", 10, 12),
+      fig("median_OS_months", 20, 20 / 1.2),
+      fig("median_OS_months", 30, 30, [20, 45]),
+      fig("OS_12mo", 0.5, 0.55),
+      fig("OS_24mo", 0.4, 0.35),
+      fig("OS_60mo", 0.3, 0.3),
+      fig("OS_HR", 0.7, 0.7 * Math.exp(0.2), [0.5, 0.98]),
+      fig("OS_HR", 0.6, 0.6 * Math.exp(-0.2)),
+      fig("OS_HR", 0.8, 0.8),
+    ])!;
+    const l = Math.log(1.2);
+    const seMed = Math.log(45 / 20) / 3.919928;
+    expect(e.median_log.sd).toBeCloseTo(Math.sqrt(Math.max((2 * l * l) / 3 - (seMed * seMed) / 3, 0)), 4);
+    expect(e.landmark.sd).toBeCloseTo(Math.sqrt((2 * 0.05 ** 2) / 3), 4);
+    const seHr = Math.log(0.98 / 0.5) / 3.919928;
+    expect(e.hr_log.rms).toBeCloseTo(Math.sqrt((2 * 0.04) / 3), 4);
+    expect(e.hr_log.sd).toBeCloseTo(Math.sqrt((2 * 0.04) / 3 - (seHr * seHr) / 3), 4);
+    expect(survivalErrorOf([fig("OS_HR", 0.7, 0.8)])).toBeNull();
+  });
+
+  it("the shipped SDs (catalog/survival.yaml) widen a median on the log scale and a landmark in probability", () => {
+    const sds = shippedSurvivalError()!;
+    expect(sds.median_log).toBeGreaterThan(0);
+    const [lo, hi] = survivalInterval("median_OS_months", { value: 20, ci: [16, 25] }, 200, 200, sds)!;
+    expect(Math.log(20 / lo!)).toBeCloseTo(Math.log(hi! / 20), 3);
+    const half = 1.959964 * Math.sqrt(sds.median_log ** 2 + 2 * (Math.log(25 / 16) / 3.919928) ** 2);
+    expect(Math.log(hi! / 20)).toBeCloseTo(half, 3);
+    const lm = survivalInterval("OS_24mo", { value: 0.5, ci: [0.45, 0.55] }, 2000, 200, sds)!;
+    const seSim = 0.1 / 3.919928;
+    expect(lm[1]! - 0.5).toBeCloseTo(1.959964 * Math.sqrt(sds.landmark ** 2 + seSim ** 2 * 11), 3);
+    expect(survivalInterval("OS_24mo", { value: 0.5, ci: [null, 0.6] }, 10, 10, sds)).toBeNull();
   });
 });

@@ -20,8 +20,11 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { survivalFile } from "./overall-survival.js";
+import type { FigureFit } from "./survival-fit.js";
+import type { SurvivalRead } from "./trial-survival.js";
 import type { ArmOutcomes, Estimate } from "./trial-outcomes.js";
-import { LANDMARK } from "./trial-schema.js";
+import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import { loadVpop, VPOPS_DIR, type VpopFile } from "./vpop-file.js";
 
 /** The discrepancy floor of the calibration's tolerance (calibration-targets.ts, in quadrature). */
@@ -203,7 +206,22 @@ export function withPredictions(arm: ArmOutcomes, trialN: number, err: OutOfSamp
     median_PFS_months: f.PFS
       ? { ...arm.median_PFS_months, pi: medianInterval(arm.pfs_curve, n, trialN, f.PFS.sd) }
       : arm.median_PFS_months,
+    ...survivalPredictions(arm, trialN),
   };
+}
+
+/** The arm's OS estimates with their prediction intervals (shippedSurvivalError), where there is an estimate. */
+function survivalPredictions(arm: ArmOutcomes, trialN: number): Partial<ArmOutcomes> {
+  const sds = shippedSurvivalError();
+  if (!sds) return {};
+  const out: { median_OS_months?: Estimate; OS_12mo?: Estimate; OS_24mo?: Estimate } = {};
+  for (const k of ["median_OS_months", "OS_12mo", "OS_24mo"] as const) {
+    const e = arm[k];
+    if (!e) continue;
+    const pi = survivalInterval(k, e, arm.patients, trialN, sds);
+    out[k] = pi ? { ...e, pi } : e;
+  }
+  return out;
 }
 
 /**
@@ -226,4 +244,103 @@ export function predictionInterval(
   if (endpoint === "median_PFS_months") return curve ? medianInterval(curve, simN, trialN, fe.sd) : null;
   const se = seOf(sim);
   return se === null ? null : landmarkInterval(sim.value, se, trialN, fe.sd);
+}
+
+/**
+ * The survival model's out-of-sample error (catalog/survival.yaml `out_of_sample`, from the leave-one-trial-out
+ * predictions of src/docs/survival-report.ts): SDs of ln(median OS), of OS landmarks (probability) and of ln(OS HR).
+ */
+export interface SurvivalError {
+  readonly median_log: FamilyError;
+  readonly landmark: FamilyError;
+  readonly hr_log: FamilyError;
+}
+
+/**
+ * The error of left-out survival figures, as modelErrorOf: model SD² = mean(e²) − mean(SE²), e = ln(predicted /
+ * published) for medians and hazard ratios, predicted − published for landmarks; the published SE from the
+ * figure's CI (on the log scale for medians and hazard ratios), 0 without one (all of its error counted as the
+ * model's). A figure not simulated is left out.
+ */
+export function survivalErrorOf(figures: readonly FigureFit[]): SurvivalError | null {
+  const fam = (pick: (f: FigureFit) => boolean, log: boolean): FamilyError | null => {
+    const r = figures
+      .filter((f) => pick(f) && f.simulated !== null && f.simulated > 0)
+      .map((f) => {
+        const e = log ? Math.log(f.simulated! / f.published) : f.simulated! - f.published;
+        const [lo, hi] = f.ci ?? [null, null];
+        const se =
+          lo === null || hi === null || !(lo > 0)
+            ? 0
+            : log
+              ? Math.log(hi / lo) / (2 * Z95)
+              : (hi - lo) / (2 * Z95);
+        return { e, se2: se * se, trial: f.trial };
+      });
+    if (r.length < 3) return null;
+    const mean = (g: (x: (typeof r)[number]) => number) => r.reduce((s, x) => s + g(x), 0) / r.length;
+    const ms = mean((x) => x.e * x.e);
+    const sd = Math.sqrt(Math.max(ms - mean((x) => x.se2), 0));
+    return {
+      n: r.length,
+      trials: new Set(r.map((x) => x.trial)).size,
+      bias: round(mean((x) => x.e)),
+      rms: round(Math.sqrt(ms)),
+      published_se: round(Math.sqrt(mean((x) => x.se2))),
+      sd: round(sd),
+      covered: r.filter((x) => Math.abs(x.e) <= Z95 * Math.sqrt(sd * sd + x.se2)).length,
+    };
+  };
+  const median_log = fam((f) => f.endpoint === "median_OS_months", true);
+  const landmark = fam((f) => /^OS_\d+mo$/.test(f.endpoint), false);
+  const hr_log = fam((f) => f.endpoint === "OS_HR", true);
+  return median_log && landmark && hr_log ? { median_log, landmark, hr_log } : null;
+}
+
+/** The shipped survival model's out-of-sample SDs (catalog/survival.yaml), or null when the file has none. */
+export function shippedSurvivalError(): { median_log: number; landmark: number; hr_log: number } | null {
+  const o = survivalFile().out_of_sample;
+  return o
+    ? { median_log: o.median_log_sd.value, landmark: o.landmark_sd.value, hr_log: o.hr_log_sd.value }
+    : null;
+}
+
+/**
+ * 95 % prediction interval of an overall-survival figure a trial of `trialN` patients would report, from the
+ * simulated estimate and its CI at `simN` patients: the simulation's SE scaled to the trial's size (√(simN/trialN))
+ * stands for the trial's sampling error. Medians and hazard ratios on the log scale. Null without a CI.
+ */
+export function survivalInterval(
+  endpoint: string,
+  sim: Estimate,
+  simN: number,
+  trialN: number,
+  sds: { median_log: number; landmark: number; hr_log: number },
+): [number | null, number | null] | null {
+  const [lo, hi] = sim.ci;
+  if (sim.value === null || lo === null || hi === null) return null;
+  const log = endpoint === "median_OS_months" || endpoint === "OS_HR";
+  if (log && !(lo > 0 && sim.value > 0)) return null;
+  const se = log ? Math.log(hi / lo) / (2 * Z95) : (hi - lo) / (2 * Z95);
+  const sd =
+    endpoint === "median_OS_months" ? sds.median_log : endpoint === "OS_HR" ? sds.hr_log : sds.landmark;
+  const half = Z95 * Math.sqrt(sd * sd + se * se * (1 + Math.max(simN, 1) / Math.max(trialN, 1)));
+  if (log) return [round(sim.value * Math.exp(-half)), round(sim.value * Math.exp(half))];
+  return [round(clamp01(sim.value - half)), round(clamp01(sim.value + half))];
+}
+
+/** The prediction interval of an OS figure (survivalInterval), both arms' sizes for a hazard ratio. */
+export function survivalPrediction(
+  p: PublishedEndpoint,
+  names: readonly string[],
+  read: { value: number | null; ci: [number | null, number | null] | null },
+  os: SurvivalRead,
+  sizes: ReadonlyMap<string, number>,
+): [number | null, number | null] | null {
+  const sds = shippedSurvivalError();
+  if (!sds || !read.ci) return null;
+  const arms = p.endpoint === "OS_HR" && p.versus !== undefined ? [...names, p.versus] : names;
+  const simN = arms.reduce((s, n) => s + (os.deaths.get(n)?.length ?? 0), 0);
+  const trialN = arms.reduce((s, n) => s + (sizes.get(n) ?? 0), 0);
+  return survivalInterval(p.endpoint, { value: read.value, ci: read.ci }, simN, trialN, sds);
 }

@@ -46,9 +46,19 @@ const SharedParams = z
   })
   .strict();
 
+/** The survival model's error on left-out trials (src/docs/survival-report.ts; model-error.ts reads it). */
+const OutOfSample = z
+  .object({
+    median_log_sd: Param,
+    landmark_sd: Param,
+    hr_log_sd: Param,
+  })
+  .strict();
+
 const SurvivalFile = z
   .object({
     shared: SharedParams,
+    out_of_sample: OutOfSample.optional(),
     cancers: z.object(
       Object.fromEntries(CANCER_TYPES.map((c) => [c, z.object({ theta0: Param }).strict()])) as Record<
         CancerType,

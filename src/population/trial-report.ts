@@ -181,8 +181,8 @@ ${pfsSvg(r.arms, "Overall survival (Kaplan–Meier)", "os")}
 <p class="note"><b>Prediction intervals</b> (“prediction”): the 95 % range of what the trial, at its published size,
 would report if the model erred as it does on the trials left out of its calibration — the simulation's value widened
 by the trial's own sampling error and the model's leave-one-trial-out error (${esc(describeModelError(r.model_error))}). A confidence
-interval alone assumes the model is right. None for hazard ratios and overall survival (no out-of-sample error
-measured); a new combination or a cancer type predicted from its priors alone may be wrong by more.</p>
+interval alone assumes the model is right. Overall survival: from the survival model's own leave-one-trial-out
+error (catalog/survival.yaml, out_of_sample). None for PFS hazard ratios (no out-of-sample error measured); a new combination or a cancer type predicted from its priors alone may be wrong by more.</p>
 <p class="note">Rates: exact Clopper–Pearson 95 % intervals. PFS: Kaplan–Meier; progression recorded at the first scan
 showing it (interval-censored on the scan grid), censoring at the last scan; pointwise intervals from Greenwood's variance on
 the log-log scale; the median's interval by Brookmeyer–Crowley on the same scale. Differences of proportions: Newcombe's

@@ -15,6 +15,7 @@ import { reviewEffect, toCentral } from "./central-review.js";
 import {
   predictionInterval,
   shippedModelError,
+  survivalPrediction,
   withPredictions,
   type OutOfSampleError,
 } from "./model-error.js";
@@ -201,7 +202,7 @@ function compare(
   const atMedian = p.endpoint === "median_PFS_months" ? pfsAt(pfsKaplanMeier(pooled), p.value) : null;
   const trialN = names.reduce((s, n) => s + (prediction.sizes.get(n) ?? 0), 0);
   const pi = /OS/.test(p.endpoint)
-    ? null
+    ? survivalPrediction(p, names, read, os, prediction.sizes)
     : predictionInterval(
         p.endpoint,
         { value: read.value, ci: read.ci ?? [null, null] },
