@@ -60,6 +60,31 @@ export const MODEL_ERROR_METHOD =
   "model SD² = mean(error²) − mean(published SE²); prediction interval = value ± 1.96·√(model SD² + the trial's " +
   "sampling variance + the simulation's)";
 
+/** One left-out figure: its error, its published sampling variance, its trial. */
+interface LeftOutError {
+  readonly e: number;
+  readonly se2: number;
+  readonly trial: string;
+}
+
+/** Model SD² = mean(e²) − mean(SE²) (floored at 0) and the rest of a family's figures; null below 3 figures. */
+function summarizeErrors(r: readonly LeftOutError[]): FamilyError | null {
+  if (r.length < 3) return null;
+  const mean = (f: (x: LeftOutError) => number) => r.reduce((s, x) => s + f(x), 0) / r.length;
+  const ms = mean((x) => x.e * x.e);
+  const se2 = mean((x) => x.se2);
+  const sd = Math.sqrt(Math.max(ms - se2, 0));
+  return {
+    n: r.length,
+    trials: new Set(r.map((x) => x.trial)).size,
+    bias: round(mean((x) => x.e)),
+    rms: round(Math.sqrt(ms)),
+    published_se: round(Math.sqrt(se2)),
+    sd: round(sd),
+    covered: r.filter((x) => Math.abs(x.e) <= Z95 * Math.sqrt(sd * sd + x.se2)).length,
+  };
+}
+
 /** The family of a published end point, or null (hazard ratios, OS, DCR, DRR: no model error). */
 export function errorFamily(endpoint: string): ErrorFamily | null {
   if (endpoint === "ORR" || endpoint === "CR") return endpoint;
@@ -70,7 +95,7 @@ export function errorFamily(endpoint: string): ErrorFamily | null {
 
 /** The model error of the left-out predictions of some populations. */
 export function modelErrorOf(vpops: readonly VpopFile[]): OutOfSampleError {
-  const rows: Record<ErrorFamily, { e: number; se2: number; trial: string }[]> = { ORR: [], CR: [], PFS: [] };
+  const rows: Record<ErrorFamily, LeftOutError[]> = { ORR: [], CR: [], PFS: [] };
   for (const v of vpops)
     for (const l of v.calibration.leave_one_out)
       for (const p of l.predictions) {
@@ -85,21 +110,8 @@ export function modelErrorOf(vpops: readonly VpopFile[]): OutOfSampleError {
       }
   const families: Partial<Record<ErrorFamily, FamilyError>> = {};
   for (const fam of Object.keys(rows) as ErrorFamily[]) {
-    const r = rows[fam];
-    if (r.length < 3) continue;
-    const mean = (f: (x: (typeof r)[number]) => number) => r.reduce((s, x) => s + f(x), 0) / r.length;
-    const ms = mean((x) => x.e * x.e);
-    const se2 = mean((x) => x.se2);
-    const sd = Math.sqrt(Math.max(ms - se2, 0));
-    families[fam] = {
-      n: r.length,
-      trials: new Set(r.map((x) => x.trial)).size,
-      bias: round(mean((x) => x.e)),
-      rms: round(Math.sqrt(ms)),
-      published_se: round(Math.sqrt(se2)),
-      sd: round(sd),
-      covered: r.filter((x) => Math.abs(x.e) <= Z95 * Math.sqrt(sd * sd + x.se2)).length,
-    };
+    const f = summarizeErrors(rows[fam]);
+    if (f) families[fam] = f;
   }
   return {
     families,
@@ -277,19 +289,7 @@ export function survivalErrorOf(figures: readonly FigureFit[]): SurvivalError | 
               : (hi - lo) / (2 * Z95);
         return { e, se2: se * se, trial: f.trial };
       });
-    if (r.length < 3) return null;
-    const mean = (g: (x: (typeof r)[number]) => number) => r.reduce((s, x) => s + g(x), 0) / r.length;
-    const ms = mean((x) => x.e * x.e);
-    const sd = Math.sqrt(Math.max(ms - mean((x) => x.se2), 0));
-    return {
-      n: r.length,
-      trials: new Set(r.map((x) => x.trial)).size,
-      bias: round(mean((x) => x.e)),
-      rms: round(Math.sqrt(ms)),
-      published_se: round(Math.sqrt(mean((x) => x.se2))),
-      sd: round(sd),
-      covered: r.filter((x) => Math.abs(x.e) <= Z95 * Math.sqrt(sd * sd + x.se2)).length,
-    };
+    return summarizeErrors(r);
   };
   const median_log = fam((f) => f.endpoint === "median_OS_months", true);
   const landmark = fam((f) => /^OS_\d+mo$/.test(f.endpoint), false);
