@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadVpop, shippedVpopFile } from "../population/vpop-file.js";
-import { essWarning, MIN_POPULATION_ESS } from "./vpop-command.js";
+import { essWarning, MIN_POPULATION_ESS, runVpopCommand } from "./vpop-command.js";
+import type { CliIO } from "./io.js";
 
 describe("immunoplan vpop build: the effective sample size", () => {
   it("warns when the weights leave fewer effective patients than a conditioned prior needs, and says how many to sample", () => {
@@ -17,5 +18,22 @@ describe("immunoplan vpop build: the effective sample size", () => {
     const w = essWarning(thin)!;
     expect(w).toMatch(/^melanoma: .* effective sample size of 133 of 4000 plausible patients/);
     expect(w).toMatch(/--plausible 7000 would give 200$/);
+  });
+});
+
+describe("immunoplan vpop show", () => {
+  it("lists the calibration, the left-out predictions and this population's out-of-sample error", async () => {
+    let out = "";
+    const io = {
+      cwd: process.cwd(),
+      out: (s: string) => (out += s),
+      err: () => undefined,
+    } as unknown as CliIO;
+    expect(await runVpopCommand(["show", shippedVpopFile("melanoma")], io)).toBe(0);
+    expect(out).toMatch(/^virtual population: melanoma, \d+ plausible patients/);
+    expect(out).toContain("leave one trial out: trial | arm | endpoint | published | predicted");
+    expect(out).toMatch(
+      /out-of-sample error of this population's left-out trials .*: ORR SD \d+\.\d points over \d+ left-out figures/,
+    );
   });
 });

@@ -3,6 +3,7 @@
  * samples plausible patients, simulates them under every arm of the calibration trials of that cancer type and
  * writes the calibrated population with its provenance. `immunoplan vpop show FILE` prints its summary.
  */
+import { describeModelError, modelErrorOf } from "../population/model-error.js";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { MIN_PRIOR_ESS } from "../planner/case-population.js";
@@ -39,6 +40,10 @@ function summary(v: VpopFile): string {
         const pub = t.endpoint === "median_PFS_months" ? `${t.published} mo` : pct(t.published);
         lines.push(`${l.trial} | ${t.arm} | ${t.endpoint} | ${pub} | ${pct(t.calibrated)}`);
       }
+    lines.push(
+      "",
+      `out-of-sample error of this population's left-out trials (model SD; trial simulate pools every shipped population): ${describeModelError(modelErrorOf([v]))}`,
+    );
   }
   for (const n of c.notes) lines.push(`note: ${n}`);
   return lines.join("\n") + "\n";
