@@ -37,7 +37,7 @@ export function predictionSection(results: readonly ReportedTrial[], error: OutO
     "have no interval (no leave-one-trial-out error is stored for them); overall survival takes the survival model's",
     "own (Overall survival, below). The figures measure the",
     "error on agents and populations the calibration has seen; a new combination, or a cancer type predicted from its",
-    "priors alone, may be wrong by more. Published ORR, CR and PFS figures of the calibration trials inside their",
+    "priors alone, may be wrong by more. Published ORR, CR, PFS and OS figures of the calibration trials inside their",
     `prediction interval: ${inside("model")} on the model's value (2,000 patients an arm), ${inside("trial")} at`,
     "trial size (seed 1) — in-sample for the populations' weights, so not an out-of-sample figure either.",
     "",
