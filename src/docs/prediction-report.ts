@@ -13,7 +13,7 @@ export function predictionSection(results: readonly ReportedTrial[], error: OutO
     const f = error.families[k];
     return f
       ? [
-          `| ${k === "PFS" ? "PFS (landmarks; PFS at the published median against 50 %)" : k} | ${f.n} | ${f.trials} | ${f.bias >= 0 ? "+" : ""}${pts(f.bias)} | ${pts(f.rms)} | ${pts(f.published_se)} | **${pts(f.sd)}** | ${f.covered} of ${f.n} |`,
+          `| ${k === "PFS" ? "PFS (landmarks; PFS at the published median against 50 %)" : k} | ${f.n} | ${f.trials} | ${f.bias >= 0 ? "+" : ""}${pts(f.bias)} | ${pts(f.rms)} | ${pts(f.published_se)} | **${pts(f.sd)}** | ${f.covered} of ${f.n} | ${f.covered_out_of_sample} of ${f.n} |`,
         ]
       : [];
   });
@@ -29,11 +29,13 @@ export function predictionSection(results: readonly ReportedTrial[], error: OutO
     `out of its calibration (${MODEL_ERROR_METHOD}; docs/trials.md). The model SD per family, from the`,
     `leave-one-trial-out tables above (populations: ${error.populations.join(", ")}; errors in points):`,
     "",
-    "| family | left-out figures | trials | bias | RMS error | published SE | model SD | inside their own 95 % interval |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| family | left-out figures | trials | bias | RMS error | published SE | model SD | inside their own 95 % interval | inside the interval fitted without their trial |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
     "",
-    "The last column is a consistency check, not a test: the SD is estimated on those same figures. PFS hazard ratios",
+    "The next-to-last column is a consistency check, not a test: the SD is estimated on those same figures. The last is",
+    "the intervals' own out-of-sample check: each figure against the interval whose SD was estimated without its trial",
+    "(95 % expected). PFS hazard ratios",
     "have no interval (no leave-one-trial-out error is stored for them); overall survival takes the survival model's",
     "own (Overall survival, below). The figures measure the",
     "error on agents and populations the calibration has seen; a new combination, or a cancer type predicted from its",

@@ -127,15 +127,15 @@ function survivalErrorLines(left: readonly FigureFit[]): string[] {
   const shipped = survivalFile().out_of_sample;
   if (!e) return ["Too few left-out figures for an out-of-sample error.", ""];
   const row = (name: string, f: FamilyError, ship: number | undefined, unit: string) =>
-    `| ${name} | ${f.n} | ${f.bias >= 0 ? "+" : ""}${f.bias.toFixed(3)} | ${f.rms.toFixed(3)} | ${f.published_se.toFixed(3)} | **${f.sd.toFixed(3)}** ${unit} | ${ship === undefined ? "none" : ship.toFixed(3)} | ${f.covered} of ${f.n} |`;
+    `| ${name} | ${f.n} | ${f.bias >= 0 ? "+" : ""}${f.bias.toFixed(3)} | ${f.rms.toFixed(3)} | ${f.published_se.toFixed(3)} | **${f.sd.toFixed(3)}** ${unit} | ${ship === undefined ? "none" : ship.toFixed(3)} | ${f.covered} of ${f.n} | ${f.covered_out_of_sample} of ${f.n} |`;
   return [
     "**The survival model's out-of-sample error**, from the left-out figures above (model-error.ts `survivalErrorOf`:",
     "model SD² = mean(error²) − mean(published SE²), the SE from the figure's CI, 0 without one). `trial simulate` widens",
     "every simulated OS figure by the shipped SDs (`out_of_sample` in catalog/survival.yaml, copied from this table) into",
     "its prediction interval. Melanoma's trials only: the other cancer types use the same SDs.",
     "",
-    "| figure | left-out | bias | RMS error | published SE | model SD | shipped | inside their own 95 % interval |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| figure | left-out | bias | RMS error | published SE | model SD | shipped | inside their own 95 % interval | inside the interval fitted without their trial |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     row("ln(median OS)", e.median_log, shipped?.median_log_sd.value, "(log)"),
     row("OS landmark", e.landmark, shipped?.landmark_sd.value, "(probability)"),
     row("ln(OS hazard ratio)", e.hr_log, shipped?.hr_log_sd.value, "(log)"),

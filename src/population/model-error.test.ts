@@ -61,6 +61,19 @@ describe("the model's out-of-sample error (leave-one-trial-out)", () => {
     expect(e.families.CR).toBeUndefined(); // fewer than 3 figures
   });
 
+  it("coverage out of sample: each figure against the interval whose SD was estimated without its trial", () => {
+    const rows = [
+      target("t1", "ORR", 0.3, 0.31, 0.03),
+      target("t2", "ORR", 0.3, 0.29, 0.03),
+      target("t3", "ORR", 0.3, 0.6, 0.03),
+    ];
+    const e = modelErrorOf([vpopWith(rows)]).families.ORR!;
+    // SD 0.173 from all three holds every error; without t3 the SD is 0.01, and t3's 30 points lie far outside
+    expect(e.sd).toBeCloseTo(Math.sqrt((0.0001 + 0.0001 + 0.09) / 3), 4);
+    expect(e.covered).toBe(3);
+    expect(e.covered_out_of_sample).toBe(2);
+  });
+
   it("errors no larger than the published numbers' own sampling error give a model SD of 0", () => {
     const rows = ["t1", "t2", "t3"].map((t) => target(t, "CR", 0.1, 0.11, 0.05));
     expect(modelErrorOf([vpopWith(rows)]).families.CR!.sd).toBe(0);

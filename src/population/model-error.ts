@@ -47,6 +47,11 @@ export interface FamilyError {
   readonly sd: number;
   /** Left-out figures inside their own 95 % prediction interval (a consistency check: sd is set on them). */
   readonly covered: number;
+  /**
+   * Left-out figures inside the 95 % interval whose SD was estimated without their trial (the interval's own
+   * out-of-sample check).
+   */
+  readonly covered_out_of_sample: number;
 }
 
 export interface OutOfSampleError {
@@ -74,6 +79,12 @@ function summarizeErrors(r: readonly LeftOutError[]): FamilyError | null {
   const ms = mean((x) => x.e * x.e);
   const se2 = mean((x) => x.se2);
   const sd = Math.sqrt(Math.max(ms - se2, 0));
+  const sdWithout = (trial: string): number => {
+    const rest = r.filter((x) => x.trial !== trial);
+    if (rest.length === 0) return 0;
+    const m = (f: (x: LeftOutError) => number) => rest.reduce((s, x) => s + f(x), 0) / rest.length;
+    return Math.sqrt(Math.max(m((x) => x.e * x.e) - m((x) => x.se2), 0));
+  };
   return {
     n: r.length,
     trials: new Set(r.map((x) => x.trial)).size,
@@ -82,6 +93,8 @@ function summarizeErrors(r: readonly LeftOutError[]): FamilyError | null {
     published_se: round(Math.sqrt(se2)),
     sd: round(sd),
     covered: r.filter((x) => Math.abs(x.e) <= Z95 * Math.sqrt(sd * sd + x.se2)).length,
+    covered_out_of_sample: r.filter((x) => Math.abs(x.e) <= Z95 * Math.sqrt(sdWithout(x.trial) ** 2 + x.se2))
+      .length,
   };
 }
 
