@@ -46,6 +46,9 @@ describe("model explorer endpoints", () => {
     for (let i = 0; i < band.sldBands[0].length; i++)
       for (let q = 1; q < 5; q++) expect(band.sldBands[q][i]).toBeGreaterThanOrEqual(band.sldBands[q - 1][i]);
     expect(band.pResponse).toBeGreaterThanOrEqual(0);
+    expect((b.json() as { modelError: string }).modelError).toMatch(
+      /^ORR SD \d+\.\d points over \d+ left-out figures/,
+    );
   }, 120_000);
 
   it("answers a bad request with 400 naming the field", async () => {

@@ -1,3 +1,4 @@
+import { describeModelError, shippedModelError } from "../../population/model-error.js";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -138,6 +139,8 @@ export async function explorerRoutes(base: FastifyInstance, _ctx: AppContext): P
         sldBands: o.sldBands ?? null,
         pResponse: o.pResponse ?? null,
         pComplete: o.pComplete ?? null,
+        // how wrong the model is on trials left out of its calibration (model-error.ts)
+        modelError: describeModelError(shippedModelError()),
         quantiles: BAND_QUANTILES,
         milestones: MILESTONES,
         pControl: o.pControl,

@@ -16,6 +16,8 @@ export interface PopulationRun {
   milestones: number[];
   pControl: number[];
   medianTtpDays: number | null;
+  /** The model's error on trials left out of its calibration, in words (model-error.ts). */
+  modelError: string;
   published: PublishedFigure[];
   ms: number;
 }
@@ -62,7 +64,9 @@ export function PopulationPanel(props: { readonly band: PopulationRun | null; re
             Not a trial simulation: the whole calibrated population (not the trial's eligibility), dosed for a
             75 kg adult, lesions without reader noise and without confirmation scans; simulated in{" "}
             {Math.round(band.ms)} ms. The trial as run — enrolment, scan schedule, RECIST with confirmation —
-            is `immunoplan trial simulate`, compared with the published figures in docs/calibration.md.
+            is `immunoplan trial simulate`, compared with the published figures in docs/calibration.md. The
+            model's own error on trials left out of its calibration (a trial's figure may lie that far from
+            the model's): {band.modelError}.
           </Text>
           <LogPlot
             title="Sum of diameters (mm): median, 25–75 % band, 5 % and 95 %"
