@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   errorFamily,
@@ -11,7 +14,7 @@ import {
   survivalInterval,
 } from "./model-error.js";
 import type { FigureFit } from "./survival-fit.js";
-import type { CalibrationTarget, VpopFile } from "./vpop-file.js";
+import { VPOPS_DIR, type CalibrationTarget, type VpopFile } from "./vpop-file.js";
 
 const target = (trial: string, endpoint: string, published: number, calibrated: number, sigma: number) =>
   ({
@@ -101,6 +104,15 @@ describe("the model's out-of-sample error (leave-one-trial-out)", () => {
     ]);
     for (const e of ["PFS_HR", "OS_HR", "median_OS_months", "OS_12mo", "DCR"])
       expect(errorFamily(e)).toBeNull();
+  });
+
+  it("a population file that cannot be read is left out, not fatal", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-vpops-"));
+    copyFileSync(path.join(VPOPS_DIR, "melanoma.json"), path.join(dir, "melanoma.json"));
+    writeFileSync(path.join(dir, "broken.json"), "{ not json");
+    const e = shippedModelError(dir);
+    expect(e.populations).toEqual(["melanoma"]);
+    expect(e.families.ORR!.n).toBeGreaterThan(10);
   });
 
   it("the shipped populations: every family measured, and their 95 % intervals hold most left-out figures", () => {

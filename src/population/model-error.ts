@@ -139,7 +139,14 @@ let shipped: OutOfSampleError | null = null;
 export function shippedModelError(dir: string = VPOPS_DIR): OutOfSampleError {
   if (shipped && dir === VPOPS_DIR) return shipped;
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
-  const vpops = files.sort().map((f) => loadVpop(path.join(dir, f)).vpop);
+  // a population file that cannot be read is left out (it is the simulation's business to refuse it, not this one's)
+  const vpops = files.sort().flatMap((f) => {
+    try {
+      return [loadVpop(path.join(dir, f)).vpop];
+    } catch {
+      return [];
+    }
+  });
   const err = modelErrorOf(vpops);
   if (dir === VPOPS_DIR) shipped = err;
   return err;
