@@ -8,7 +8,7 @@ import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import { DAYS_PER_MONTH } from "./trial-outcomes.js";
 
 /** Model-discrepancy floor of every tolerance, in quadrature (CALIBRATION_METHOD). */
-const DISCREPANCY = 0.03;
+export const DISCREPANCY = 0.03;
 
 /** The indicator a published end point averages over patients, or null when it is not a proportion of patients. */
 export function feature(endpoint: string, value: number): ((o: PatientOutcome) => number) | null {

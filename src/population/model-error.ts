@@ -24,12 +24,19 @@ import { survivalFile } from "./overall-survival.js";
 import type { FigureFit } from "./survival-fit.js";
 import type { SurvivalRead } from "./trial-survival.js";
 import type { ArmOutcomes, Estimate } from "./trial-outcomes.js";
+import { DISCREPANCY } from "./calibration-targets.js";
+import { normalQuantile } from "./statistics.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import { loadVpop, VPOPS_DIR, type VpopFile } from "./vpop-file.js";
 
-/** The discrepancy floor of the calibration's tolerance (calibration-targets.ts, in quadrature). */
-const DISCREPANCY = 0.03;
-const Z95 = 1.959963984540054;
+const Z95 = normalQuantile(0.975);
+
+/** Standard error from a 95 % interval, on the log scale for ratios (null when an end is missing or not positive). */
+function seFromCi(lo: number | null, hi: number | null, log: boolean): number | null {
+  if (lo === null || hi === null) return null;
+  if (log) return lo > 0 ? Math.log(hi / lo) / (2 * Z95) : null;
+  return (hi - lo) / (2 * Z95);
+}
 
 export type ErrorFamily = "ORR" | "CR" | "PFS";
 
@@ -211,8 +218,7 @@ export function medianInterval(
 }
 
 /** Standard error of an estimate from its 95 % interval (null when an end is missing). */
-const seOf = (e: Estimate): number | null =>
-  e.ci[0] === null || e.ci[1] === null ? null : (e.ci[1] - e.ci[0]) / (2 * Z95);
+const seOf = (e: Estimate): number | null => seFromCi(e.ci[0], e.ci[1], false);
 
 /**
  * An arm's outcomes with the 95 % prediction intervals (`pi`) of what a trial of `trialN` patients would report:
@@ -300,13 +306,7 @@ export function survivalErrorOf(figures: readonly FigureFit[]): SurvivalError | 
       .filter((f) => pick(f) && f.simulated !== null && f.simulated > 0)
       .map((f) => {
         const e = log ? Math.log(f.simulated! / f.published) : f.simulated! - f.published;
-        const [lo, hi] = f.ci ?? [null, null];
-        const se =
-          lo === null || hi === null || !(lo > 0)
-            ? 0
-            : log
-              ? Math.log(hi / lo) / (2 * Z95)
-              : (hi - lo) / (2 * Z95);
+        const se = seFromCi(f.ci?.[0] ?? null, f.ci?.[1] ?? null, log) ?? 0;
         return { e, se2: se * se, trial: f.trial };
       });
     return summarizeErrors(r);
@@ -337,11 +337,9 @@ export function survivalInterval(
   trialN: number,
   sds: { median_log: number; landmark: number; hr_log: number },
 ): [number | null, number | null] | null {
-  const [lo, hi] = sim.ci;
-  if (sim.value === null || lo === null || hi === null) return null;
   const log = endpoint === "median_OS_months" || endpoint === "OS_HR";
-  if (log && !(lo > 0 && sim.value > 0)) return null;
-  const se = log ? Math.log(hi / lo) / (2 * Z95) : (hi - lo) / (2 * Z95);
+  const se = seFromCi(sim.ci[0], sim.ci[1], log);
+  if (sim.value === null || se === null || (log && !(sim.value > 0))) return null;
   const sd =
     endpoint === "median_OS_months" ? sds.median_log : endpoint === "OS_HR" ? sds.hr_log : sds.landmark;
   const half = Z95 * Math.sqrt(sd * sd + se * se * (1 + Math.max(simN, 1) / Math.max(trialN, 1)));

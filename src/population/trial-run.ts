@@ -149,10 +149,10 @@ function withinInterval(p: PublishedEndpoint, [lo, hi]: [number | null, number |
 function simulatedValue(
   p: PublishedEndpoint,
   pooled: readonly PatientOutcome[],
+  arm: ArmOutcomes,
   byArm: ReadonlyMap<string, PatientOutcome[]>,
 ): { value: number | null; ci: [number | null, number | null] | null } {
   const e = p.endpoint;
-  const arm = summarizeArm("pooled", pooled);
   const est = (x: { value: number | null; ci: [number | null, number | null] }) => ({
     value: x.value,
     ci: x.ci,
@@ -182,7 +182,9 @@ function compare(
 ): Comparison {
   const names = Array.isArray(p.arm) ? p.arm : [p.arm];
   const pooled = names.flatMap((n) => byArm.get(n) ?? []);
-  const read = /OS/.test(p.endpoint) ? survivalValue(p, names, os) : simulatedValue(p, pooled, byArm);
+  // the pooled arm's outcomes, summarized once (its value and, for a median, its curve)
+  const pooledArm = /OS/.test(p.endpoint) ? null : summarizeArm("pooled", pooled);
+  const read = pooledArm ? simulatedValue(p, pooled, pooledArm, byArm) : survivalValue(p, names, os);
   // a centrally reviewed number is set against the simulated (investigator-read) one on the central scale
   const review = reviewEffect(p, reviewer);
   const central = (x: number | null) => (x === null || !review ? x : toCentral(x, review));
@@ -206,7 +208,7 @@ function compare(
     : predictionInterval(
         p.endpoint,
         { value: read.value, ci: read.ci ?? [null, null] },
-        p.endpoint === "median_PFS_months" ? summarizeArm("pooled", pooled).pfs_curve : null,
+        p.endpoint === "median_PFS_months" ? pooledArm!.pfs_curve : null,
         pooled.length,
         trialN,
         prediction.error,
