@@ -33,6 +33,11 @@ export function predictionSection(results: readonly ReportedTrial[], error: OutO
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows,
     "",
+    `Bias (predicted − published, mean): ${(["ORR", "CR", "PFS"] as const)
+      .filter((k) => error.families[k])
+      .map((k) => `${k} ${error.families[k]!.bias >= 0 ? "+" : ""}${pts(error.families[k]!.bias)} points`)
+      .join(", ")}; the intervals are centred on the model's value and do not correct for it.`,
+    "",
     "The next-to-last column is a consistency check, not a test: the SD is estimated on those same figures. The last is",
     "the intervals' own out-of-sample check: each figure against the interval whose SD was estimated without its trial",
     "(95 % expected). PFS hazard ratios",
