@@ -75,4 +75,32 @@ assessment: { criteria: recist1.1, first_week: 8, every_weeks: 8, follow_up_week
       /synthetic-braf\.yaml:3:\d+: population\.braf: Invalid option: expected one of "any"\|"mutant"\|"wildtype"/,
     );
   });
+
+  it("a trial giving a BRAF or MEK inhibitor without a BRAF status enrols mutant patients, with a warning naming the field", () => {
+    const unsaid = parseTrial(trial("mutant").replace(", braf: mutant", ""), FILE);
+    expect(unsaid.document.population.braf).toBe("mutant");
+    const w = unsaid.warnings.filter((i) => i.path === "population.braf");
+    expect(w).toHaveLength(1);
+    expect(w[0].severity).toBe("warning");
+    expect(w[0].message).toMatch(
+      /arm 'dabrafenib' gives dabrafenib.*BRAF V600-mutant patients only.*braf: any/,
+    );
+    // said explicitly: kept as written, no warning
+    const any = parseTrial(trial("any"), FILE);
+    expect(any.document.population.braf).toBe("any");
+    expect(any.warnings.some((i) => i.path === "population.braf")).toBe(false);
+    // no BRAF or MEK inhibitor in any arm: the population is left unselected
+    const noBraf = parseTrial(
+      trial("mutant")
+        .replace(", braf: mutant", "")
+        .replace("agent: dabrafenib", "agent: pembrolizumab")
+        .replace(
+          "value: 300, unit: mg }, route: oral, days: { every: 1, count: 336 }",
+          "value: 200, unit: mg }, route: iv, days: { every: 21, count: 16 }",
+        ),
+      FILE,
+    );
+    expect(noBraf.document.population.braf).toBeUndefined();
+    expect(noBraf.warnings.some((i) => i.path === "population.braf")).toBe(false);
+  });
 });

@@ -30,7 +30,7 @@ import {
   type PublishedEndpoint,
   type TrialDocument,
 } from "./trial-schema.js";
-import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
+import { BRAF_V600_PATHWAYS, CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import { refractoryClass } from "./eligibility.js";
 import { REFRACTORY_CLASSES } from "./types.js";
 
@@ -271,13 +271,49 @@ export function parseTrial(text: string, file = "<trial>", opts: TrialReadOption
       arms.push({ name: arm.name, patients: arm.patients, protocol: arm.protocol });
     }
   });
+  const population = inferBrafStatus(doc, arms, opts.catalog ?? therapyCatalog(), reader);
   const issues = [...byPosition(reader.issues), ...extra];
   if (issues.some((i) => i.severity === "error"))
     throw new ModelError([
       ...issues.filter((i) => i.severity === "error"),
       ...issues.filter((i) => i.severity !== "error"),
     ]);
-  return { file, document: doc, arms, published: doc.published ?? [], warnings: issues };
+  return {
+    file,
+    document: population === doc.population ? doc : { ...doc, population },
+    arms,
+    published: doc.published ?? [],
+    warnings: issues,
+  };
+}
+
+/**
+ * A trial whose arms give a BRAF or MEK inhibitor and whose file does not say the tumours' BRAF status enrols
+ * BRAF V600-mutant patients only: these agents are indicated, and were trialled, in BRAF V600-mutant tumours (their
+ * labels' indications, catalog/agents.yaml), and the model gives them no effect in wild-type ones, so an unselected
+ * population would dilute the arm with patients no such trial enrols. A warning says so; `braf: any` keeps
+ * everyone.
+ */
+function inferBrafStatus(
+  doc: TrialDocument,
+  arms: readonly TrialArm[],
+  catalog: TherapyCatalog,
+  reader: Reader,
+): TrialDocument["population"] {
+  if (doc.population.braf !== undefined) return doc.population;
+  for (const arm of arms)
+    for (const phase of arm.protocol.phases)
+      for (const step of phase.steps) {
+        const agent = catalog.agents.get(step.agent);
+        const pathway = agent?.clinical?.pathway;
+        if (!agent || !pathway || !BRAF_V600_PATHWAYS.includes(pathway)) continue;
+        reader.warn(
+          ["population", "braf"],
+          `not given: arm '${arm.name}' gives ${agent.name}, a ${pathway.toUpperCase()} inhibitor indicated in BRAF V600-mutant tumours, so BRAF V600-mutant patients only are enrolled (write braf: any to enrol every patient)`,
+        );
+        return { ...doc.population, braf: "mutant" };
+      }
+  return doc.population;
 }
 
 /** Reads a trial file from disk (a missing file is a ModelError naming it). */

@@ -71,7 +71,9 @@ export const TrialPopulationSchema = z.object({
   pdl1: z.enum(["any", "positive", "high"]).optional(),
   braf: z
     .enum(["any", "mutant", "wildtype"])
-    .describe("BRAF V600 status of the tumours: mutant (V600E/K) or wildtype enrol only those")
+    .describe(
+      "BRAF V600 status of the tumours: mutant (V600E/K) or wildtype enrol only those; not given and an arm gives a BRAF or MEK inhibitor: mutant (their labels' indication), with a warning",
+    )
     .optional(),
   ecog: z.array(z.number().int().min(0).max(4)).optional(),
   ldh_elevated: fraction.describe("fraction with LDH above the upper limit of normal").optional(),
