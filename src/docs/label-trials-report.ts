@@ -1,6 +1,6 @@
 /**
  * docs/calibration.md, "Targeted agents: hand calibration on label trials": the trials of trials/labels/ (the
- * pivotal trials of the pathways of modules `targeted`, `mapk`, `interferon`, `ar`, `antivegf` and `bispecific`, and of
+ * pivotal trials of the pathways of modules `targeted`, `mapk`, `interferon`, `ar`, `antivegf`, `bispecific` and `egfr`, and of
  * LAG-3 blockade) simulated on their cancer type's shipped population with
  * MODEL_RUN_PATIENTS per arm, each published number beside the simulated one. They are not weighting targets:
  * the pathways' potencies and adaptation rates were set by hand so that these numbers come out (disclosed here).
@@ -94,6 +94,17 @@ export async function labelTrialsSection(root: string): Promise<string[]> {
     "RCC gave ORR 29.4 % against 12.1 % and a PFS HR of 0.65; carboplatin + paclitaxel with and without bevacizumab",
     "in NSCLC 47.0 % against 29.5 %, HR 0.68 (the model's carboplatin + paclitaxel responds more often than the",
     "15 % of E4599's control arm, Sandler 2006, which is not a calibration target).",
+    "",
+    "**EGFR inhibitors** (module `egfr`, 2026-12-03) act only in EGFR-mutant tumours (17 % of the virtual NSCLC",
+    "patients, Rosell 2009's screening [C]; a trial enrols them with `population.egfr`). The potency `ke`, the",
+    "adaptation rate `lam_e` and the sensitivity SD were **set by hand** on erlotinib's EURTAC (eight settings",
+    "tried); gefitinib and afatinib are taken as equipotent with erlotinib at their label dose. Osimertinib too, per",
+    "equivalent; its slower adaptation is not fitted but follows from the module's split of the adaptation by route:",
+    "EGFR T790M, 63 % of the acquired resistance to erlotinib and gefitinib (Yu 2013 [C]), does not escape",
+    "osimertinib, so only the other routes act (37 % of the rate). That is a prediction no osimertinib trial was used",
+    "to check or set: on the same virtual patients osimertinib's median PFS is not reached within two years where",
+    "erlotinib's is about 10 months, which is likely longer than any trial reports (the other routes are assumed to",
+    "arise at the first generation's rate, and its central nervous system activity is not modelled).",
     "",
     `${PATIENTS.toLocaleString("en")} patients per arm, seed 1:`,
     "",

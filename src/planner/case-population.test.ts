@@ -9,8 +9,12 @@ import {
   conditionedPrior,
   MIN_PRIOR_ESS,
   readBrafStatus,
+  readEgfrStatus,
   RELAX_STEPS,
 } from "./case-population.js";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { CaseSchema } from "../clinic/case-schema.js";
 
 const DATE = "2026-11-30";
 const c = melanomaCase();
@@ -111,6 +115,62 @@ describe("conditionedPrior: BRAF V600 status", () => {
         // kept: every virtual patient of the other status has no weight
         p.weights.forEach((w, i) => {
           if (p.patients[i].covariates.braf_v600 !== mutant) expect(w).toBe(0);
+        });
+        expect(p.ess).toBeGreaterThanOrEqual(MIN_PRIOR_ESS);
+      } else expect(p.relaxed.map(parse).some((r) => r.name === name)).toBe(true);
+    }
+  });
+});
+
+describe("conditionedPrior: EGFR status", () => {
+  const NSCLC = path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synthetic.json");
+  const withEgfr = (value: string, history: boolean) => {
+    const raw = JSON.parse(readFileSync(NSCLC, "utf8")) as Record<string, unknown[]>;
+    raw.biomarkers.push({
+      name: "EGFR mutation",
+      code: { system: "http://loinc.org", code: "21667-1", display: "EGFR gene mutations analysis" },
+      value,
+      date: "2023-06-20",
+      source: { kind: "document", ref: "pathology-2023-06-20" },
+    });
+    if (history)
+      raw.treatments.push({
+        kind: "medication",
+        name: "osimertinib",
+        start: "2023-11-01",
+        end: "2024-09-01",
+        bestResponse: "PR",
+        reasonStopped: "progression",
+        source: { kind: "manual" },
+      });
+    return CaseSchema.parse(raw);
+  };
+
+  it("reads the record's wording: exon 19 deletion / L858R / mutated are mutant; wild type / negative are not", () => {
+    for (const v of ["exon 19 deletion", "L858R", "EGFR del19", "mutated", "positive", "detected"])
+      expect(readEgfrStatus(v), v).toBe(true);
+    for (const v of ["wild type", "WT", "negative", "not detected", "no mutation"])
+      expect(readEgfrStatus(v), v).toBe(false);
+    for (const v of [undefined, "", "pending", 3]) expect(readEgfrStatus(v), String(v)).toBeNull();
+  });
+
+  it("conditions the prior only when the history holds an EGFR inhibitor: then only patients of that status", () => {
+    const plain = conditionedPrior(withEgfr("exon 19 deletion", false), DATE)!;
+    expect(plain.conditions.egfrApplies).toBe(false);
+    expect([...plain.applied, ...plain.relaxed].some((a) => /EGFR/.test(a))).toBe(false);
+    for (const [value, mutant] of [
+      ["L858R", true],
+      ["wild type", false],
+    ] as const) {
+      const p = conditionedPrior(withEgfr(value, true), DATE)!;
+      expect(p.conditions.egfrMutant).toBe(mutant);
+      expect(p.conditions.sources.some((x) => x.startsWith(`EGFR ${mutant ? "mutant" : "wild-type"}`))).toBe(
+        true,
+      );
+      const name = `EGFR ${mutant ? "mutant" : "wild-type"}`;
+      if (p.applied.includes(name)) {
+        p.weights.forEach((w, i) => {
+          if (p.patients[i].covariates.egfr_mutant !== mutant) expect(w).toBe(0);
         });
         expect(p.ess).toBeGreaterThanOrEqual(MIN_PRIOR_ESS);
       } else expect(p.relaxed.map(parse).some((r) => r.name === name)).toBe(true);

@@ -10,7 +10,7 @@
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { latest, progressions } from "../clinic/evaluate.js";
 import { treatmentAgents } from "../clinic/progressions.js";
-import { BRAF_V600_PATHWAYS } from "../therapy/catalog-schema.js";
+import { BRAF_V600_PATHWAYS, EGFR_MUTANT_PATHWAYS } from "../therapy/catalog-schema.js";
 import { caseTumorTypes } from "../clinic/tumor-types.js";
 import { kishEss } from "../engine/statistics.js";
 import { refractoryClass } from "../population/eligibility.js";
@@ -63,6 +63,9 @@ export interface CaseConditions {
    */
   readonly brafV600: boolean | null;
   readonly brafApplies: boolean;
+  /** The same for a sensitizing EGFR mutation (exon 19 deletion, L858R), when the history holds an EGFR inhibitor. */
+  readonly egfrMutant: boolean | null;
+  readonly egfrApplies: boolean;
   /** Classes of agents the patient progressed on (treatment history). */
   readonly refractory: readonly string[];
   /** Where each condition was read. */
@@ -116,6 +119,15 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
     );
   if (brafApplies)
     sources.push(`BRAF V600 ${brafV600 ? "mutant" : "wild-type"} (${braf!.name}: ${String(braf!.value)})`);
+  const egfr = latest(c.biomarkers.filter((b) => /\bEGFR\b/i.test(`${b.name} ${b.code.display ?? ""}`)));
+  const egfrMutant = egfr ? readEgfrStatus(egfr.value) : null;
+  const egfrApplies =
+    egfrMutant !== null &&
+    c.treatments.some((t) =>
+      treatmentAgents(t).some((a) => EGFR_MUTANT_PATHWAYS.some((p) => p === a.clinical?.pathway)),
+    );
+  if (egfrApplies)
+    sources.push(`EGFR ${egfrMutant ? "mutant" : "wild-type"} (${egfr!.name}: ${String(egfr!.value)})`);
   const refractory = [...new Set(progressions(c).flatMap((p) => refractoryClass(p.agent.id) ?? []))].sort();
   if (refractory.length) sources.push(`progressed on ${refractory.join(", ")} (treatment history)`);
   return {
@@ -126,6 +138,8 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
     ecog: perf?.value ?? null,
     brafV600,
     brafApplies,
+    egfrMutant,
+    egfrApplies,
     refractory,
     sources,
   };
@@ -139,6 +153,18 @@ export function readBrafStatus(value: string | number | undefined): boolean | nu
   const v = String(value ?? "").trim();
   if (/wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(v600\s+)?mutation|absent/i.test(v)) return false;
   if (/v600|mutat|mutant|positive|detected|present/i.test(v)) return true;
+  return null;
+}
+
+/**
+ * An EGFR result as the record words it: "wild type", "negative", "not detected", "no mutation" are wild-type; a
+ * sensitizing mutation named (exon 19 deletion, L858R) or "mutated", "positive", "detected" is mutant; anything
+ * else is unreadable (null).
+ */
+export function readEgfrStatus(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (/wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+mutation|absent/i.test(v)) return false;
+  if (/exon\s*19|del(etion)?\s*19|l858r|mutat|mutant|positive|detected|present/i.test(v)) return true;
   return null;
 }
 
@@ -234,6 +260,11 @@ export function conditionedPrior(
     criteria.push({
       name: `BRAF V600 ${cond.brafV600 ? "mutant" : "wild-type"}`,
       keep: (vp) => vp.covariates.braf_v600 === cond.brafV600,
+    });
+  if (cond.egfrApplies)
+    criteria.push({
+      name: `EGFR ${cond.egfrMutant ? "mutant" : "wild-type"}`,
+      keep: (vp) => vp.covariates.egfr_mutant === cond.egfrMutant,
     });
   if (cond.ecog !== null)
     criteria.push({

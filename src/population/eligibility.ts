@@ -93,6 +93,8 @@ export function enrol(
     if (population.pdl1 === "high" && !(c.pdl1_tps >= 50)) ok = false;
     if (population.braf === "mutant" && !c.braf_v600) ok = false;
     if (population.braf === "wildtype" && c.braf_v600) ok = false;
+    if (population.egfr === "mutant" && !c.egfr_mutant) ok = false;
+    if (population.egfr === "wildtype" && c.egfr_mutant) ok = false;
     if (population.ecog && !population.ecog.includes(c.ecog)) ok = false;
     if (population.injectable && !c.injectable) ok = false;
     for (const r of refractory) if (r.c && !pool[i].refractory.includes(r.c)) ok = false;

@@ -2,7 +2,7 @@
  * The label trials of the targeted agents (trials/labels/): the clinical model's VEGFR and mTOR pathways (module
  * `targeted`), its BRAF and MEK inhibitors (module `mapk`), interferon alfa (module `interferon`), the
  * androgen-receptor pathway inhibitors (module `ar`), bevacizumab (module `antivegf`), the CD20 × CD3 engagers
- * (module `bispecific`) and LAG-3 blockade (g_lag3 of module `pd1`, set by nivolumab + relatlimab) were calibrated by
+ * (module `bispecific`), the EGFR inhibitors (module `egfr`) and LAG-3 blockade (g_lag3 of module `pd1`, set by nivolumab + relatlimab) were calibrated by
  * hand on them (docs/calibration.md),
  * and this test keeps them there: 1,000 patients per arm on the shipped population, seed 1, every published number
  * within the trial runner's tolerance (inside the published 95 % CI; ±5 points for a proportion and ±1 month for a
@@ -113,6 +113,18 @@ describe("label trials of the targeted pathways (hand calibration)", () => {
     ).toBe(true);
     // the LAG-3 blockade (g_lag3, set by the combination) lengthens PFS; the nivolumab arm does not have it
     expect(r.arms[0].median_PFS_months.value!).toBeGreaterThan(r.arms[1].median_PFS_months.value!);
+  }, 600_000);
+
+  it("EURTAC (erlotinib vs platinum doublet, EGFR-mutant NSCLC): every published number within tolerance", async () => {
+    const { r, within } = await simulateLabelTrial("eurtac-erlotinib.yaml", "nsclc");
+    expect(within).toEqual({
+      "erlotinib median_PFS_months": true,
+      "chemotherapy median_PFS_months": true,
+      "erlotinib PFS_HR": true,
+      "erlotinib ORR": true,
+      "chemotherapy ORR": true,
+    });
+    expect(r.arms[0].ORR.value!).toBeGreaterThan(r.arms[1].ORR.value!);
   }, 600_000);
 
   it("NP30179 (glofitamab, large B-cell lymphoma): every published number within tolerance", async () => {

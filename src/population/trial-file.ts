@@ -30,9 +30,16 @@ import {
   type PublishedEndpoint,
   type TrialDocument,
 } from "./trial-schema.js";
-import { BRAF_V600_PATHWAYS, CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
+import {
+  BRAF_V600_PATHWAYS,
+  CHEMO_MECHANISMS,
+  EGFR_MUTANT_PATHWAYS,
+  type Agent,
+  type TargetedPathway,
+} from "../therapy/catalog-schema.js";
 import { refractoryClass } from "./eligibility.js";
-import { REFRACTORY_CLASSES } from "./types.js";
+import { brafV600Share, egfrMutantShare } from "./virtual-patient.js";
+import { REFRACTORY_CLASSES, type CancerType } from "./types.js";
 
 export interface TrialArm {
   readonly name: string;
@@ -271,7 +278,7 @@ export function parseTrial(text: string, file = "<trial>", opts: TrialReadOption
       arms.push({ name: arm.name, patients: arm.patients, protocol: arm.protocol });
     }
   });
-  const population = inferBrafStatus(doc, arms, opts.catalog ?? therapyCatalog(), reader);
+  const population = inferMarkerStatus(doc, arms, opts.catalog ?? therapyCatalog(), reader);
   const issues = [...byPosition(reader.issues), ...extra];
   if (issues.some((i) => i.severity === "error"))
     throw new ModelError([
@@ -287,33 +294,72 @@ export function parseTrial(text: string, file = "<trial>", opts: TrialReadOption
   };
 }
 
+/** The tumour markers a targeted agent's label requires, with the population field that states them. */
+const MARKERS = [
+  {
+    field: "braf",
+    pathways: BRAF_V600_PATHWAYS,
+    what: "BRAF V600-mutant",
+    label: (p: string) => `a ${p.toUpperCase()} inhibitor`,
+    share: brafV600Share,
+  },
+  {
+    field: "egfr",
+    pathways: EGFR_MUTANT_PATHWAYS,
+    what: "EGFR-mutant",
+    label: () => "an EGFR tyrosine kinase inhibitor",
+    share: egfrMutantShare,
+  },
+] as const;
+
 /**
- * A trial whose arms give a BRAF or MEK inhibitor and whose file does not say the tumours' BRAF status enrols
- * BRAF V600-mutant patients only: these agents are indicated, and were trialled, in BRAF V600-mutant tumours (their
- * labels' indications, catalog/agents.yaml), and the model gives them no effect in wild-type ones, so an unselected
- * population would dilute the arm with patients no such trial enrols. A warning says so; `braf: any` keeps
- * everyone.
+ * A trial whose arms give a BRAF or MEK inhibitor (an EGFR tyrosine kinase inhibitor) and whose file does not say
+ * the tumours' BRAF (EGFR) status enrols mutant patients only: these agents are indicated, and were trialled, in
+ * mutant tumours (their labels' indications, catalog/agents.yaml), and the model gives them no effect in wild-type
+ * ones, so an unselected population would dilute the arm with patients no such trial enrols. A warning says so;
+ * `braf: any` (`egfr: any`) keeps everyone.
  */
-function inferBrafStatus(
+function inferMarkerStatus(
   doc: TrialDocument,
   arms: readonly TrialArm[],
   catalog: TherapyCatalog,
   reader: Reader,
 ): TrialDocument["population"] {
-  if (doc.population.braf !== undefined) return doc.population;
+  let population = doc.population;
+  for (const m of MARKERS) {
+    if (population[m.field] !== undefined) continue;
+    const found = firstAgentOf(arms, catalog, m.pathways);
+    if (!found) continue;
+    if (m.share(population.cancer as CancerType) === 0) {
+      reader.warn(
+        ["population", m.field],
+        `not given: arm '${found.arm}' gives ${found.agent.name}, ${m.label(found.pathway)} that acts only in ${m.what} tumours, and the model's ${population.cancer} patients have none: it is simulated as if it were not given`,
+      );
+      continue;
+    }
+    reader.warn(
+      ["population", m.field],
+      `not given: arm '${found.arm}' gives ${found.agent.name}, ${m.label(found.pathway)} indicated in ${m.what} tumours, so ${m.what} patients only are enrolled (write ${m.field}: any to enrol every patient)`,
+    );
+    population = { ...population, [m.field]: "mutant" };
+  }
+  return population;
+}
+
+/** The first agent of the arms (in order) whose targeted pathway is one of these. */
+function firstAgentOf(
+  arms: readonly TrialArm[],
+  catalog: TherapyCatalog,
+  pathways: readonly TargetedPathway[],
+): { arm: string; agent: Agent; pathway: TargetedPathway } | undefined {
   for (const arm of arms)
     for (const phase of arm.protocol.phases)
       for (const step of phase.steps) {
         const agent = catalog.agents.get(step.agent);
         const pathway = agent?.clinical?.pathway;
-        if (!agent || !pathway || !BRAF_V600_PATHWAYS.includes(pathway)) continue;
-        reader.warn(
-          ["population", "braf"],
-          `not given: arm '${arm.name}' gives ${agent.name}, a ${pathway.toUpperCase()} inhibitor indicated in BRAF V600-mutant tumours, so BRAF V600-mutant patients only are enrolled (write braf: any to enrol every patient)`,
-        );
-        return { ...doc.population, braf: "mutant" };
+        if (agent && pathway && pathways.includes(pathway)) return { arm: arm.name, agent, pathway };
       }
-  return doc.population;
+  return undefined;
 }
 
 /** Reads a trial file from disk (a missing file is a ModelError naming it). */

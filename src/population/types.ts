@@ -30,6 +30,8 @@ export interface TrialPopulation {
   readonly pdl1?: "any" | "positive" | "high";
   /** BRAF V600 status of the tumours (mutant: V600E/K). */
   readonly braf?: "any" | "mutant" | "wildtype";
+  /** EGFR status of the tumours (mutant: a sensitizing mutation, exon 19 deletion or L858R). */
+  readonly egfr?: "any" | "mutant" | "wildtype";
   readonly ecog?: readonly number[];
   /** Fraction with LDH above the upper limit of normal. */
   readonly ldh_elevated?: number;
@@ -127,4 +129,6 @@ export interface Covariates {
   readonly sld_mm: number;
   /** The tumour carries a BRAF V600 mutation (BRAF and MEK inhibitors act only then). */
   readonly braf_v600: boolean;
+  /** The tumour carries a sensitizing EGFR mutation, exon 19 deletion or L858R (EGFR inhibitors act only then). */
+  readonly egfr_mutant: boolean;
 }

@@ -199,7 +199,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   const chemoSensitivity = Object.fromEntries(
     CHEMO_MECHANISMS.map((m) => [m, Math.exp(sdChemo * standardNormal(chemoRand) - (sdChemo * sdChemo) / 2)]),
   ) as Record<ChemoMechanism, number>;
-  const { brafV600, ...targeted } = targetedResponse(seed, cancer);
+  const { brafV600, egfrMutant, ...targeted } = targetedResponse(seed, cancer);
   const make = (role: Lesion["role"], k: number, d: number, site: LesionSite): Lesion => {
     const nodal = site === "node";
     const lesion = {
@@ -276,6 +276,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
       vdt_days: vdt,
       sld_mm: lesions.filter((l) => l.role === "target").reduce((s, l) => s + l.diameterMm, 0),
       braf_v600: brafV600,
+      egfr_mutant: egfrMutant,
     },
     lesions,
     parameters: p,
@@ -299,7 +300,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
 export function targetedResponse(
   seed: number,
   cancer: CancerType,
-): NonNullable<VirtualPatient["targeted"]> & { readonly brafV600: boolean } {
+): NonNullable<VirtualPatient["targeted"]> & { readonly brafV600: boolean; readonly egfrMutant: boolean } {
   const pri = vpopPriors().targeted;
   const r = seededRandom(seed ^ 0x68e31da4);
   const sdA = sampleNumber(pri.adaptation_sd.dist, r);
@@ -322,7 +323,16 @@ export function targetedResponse(
   out.ar = lognormal("ar");
   // CD20 × CD3 engagers: only B-cell lymphoma carries CD20 (drawn for every patient, to keep the stream's order)
   out.cd3 = lognormal("cd3") * (cancer === "large-b-cell-lymphoma" ? 1 : 0);
-  return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600 };
+  // EGFR inhibitors act only in a tumour with a sensitizing EGFR mutation (appended: the draws above are unchanged)
+  const egfrMutant = r() < egfrMutantShare(cancer);
+  out.egfr = lognormal("egfr") * (egfrMutant ? 1 : 0);
+  return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600, egfrMutant };
+}
+
+/** The share of tumours of a cancer type with a sensitizing EGFR mutation (catalog/vpop-priors.yaml `targeted`). */
+export function egfrMutantShare(cancer: CancerType): number {
+  const table = vpopPriors().targeted.egfr_mutant as unknown as Record<CancerType, { value: number }>;
+  return table[cancer]?.value ?? 0;
 }
 
 /** The share of tumours of a cancer type with a BRAF V600 mutation (catalog/vpop-priors.yaml `targeted`). */

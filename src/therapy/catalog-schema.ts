@@ -116,15 +116,20 @@ export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
  * (models/immunoplan-clinical.yaml module `targeted`), BRAF and MEK inhibitors (module `mapk`, acting only in
  * tumours with a BRAF V600 mutation), and interferon alfa's direct antiproliferative effect in the same form (module
  * `interferon`, pathway `ifn`), androgen-receptor pathway inhibitors (module `ar`) and the anti-VEGF antibody (module
- * `antivegf`, pathway `vegf`) and the CD20 × CD3 bispecific engagers (module `bispecific`, pathway `cd3`). A virtual
- * patient draws one sensitivity per pathway, but for the anti-VEGF antibody (TARGETED_BINDING in compile-clinical.ts).
+ * `antivegf`, pathway `vegf`), the CD20 × CD3 bispecific engagers (module `bispecific`, pathway `cd3`) and the EGFR
+ * tyrosine kinase inhibitors (module `egfr`: `egfr` the first and second generation, `egfr3` the third, osimertinib,
+ * which also inhibits EGFR T790M; both act only in tumours with a sensitizing EGFR mutation). A virtual patient draws
+ * one sensitivity per pathway, but for the anti-VEGF antibody (the VEGFR one) and the third-generation EGFR inhibitor
+ * (the EGFR one) (TARGETED_BINDING in compile-clinical.ts).
  */
-export const TARGETED_PATHWAYS = ["vegfr", "mtor", "braf", "mek", "ifn", "ar", "vegf", "cd3"] as const;
+export const TARGETED_PATHWAYS = ["vegfr", "mtor", "braf", "mek", "ifn", "ar", "vegf", "cd3", "egfr", "egfr3"] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
-/** The pathways with a sensitivity draw of their own (the anti-VEGF antibody uses the VEGFR one). */
-export type SensitivityPathway = Exclude<TargetedPathway, "vegf">;
+/** The pathways with a sensitivity draw of their own (the anti-VEGF antibody uses the VEGFR one, osimertinib the EGFR one). */
+export type SensitivityPathway = Exclude<TargetedPathway, "vegf" | "egfr3">;
 /** The pathways whose inhibitors act only in tumours with a BRAF V600 mutation. */
 export const BRAF_V600_PATHWAYS: readonly TargetedPathway[] = ["braf", "mek"];
+/** The pathways whose inhibitors act only in tumours with a sensitizing EGFR mutation (exon 19 deletion, L858R). */
+export const EGFR_MUTANT_PATHWAYS: readonly TargetedPathway[] = ["egfr", "egfr3"];
 
 export const ClinicalBindingSchema = z
   .object({
