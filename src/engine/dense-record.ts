@@ -75,11 +75,31 @@ export class DenseRecord {
       }
     } else {
       // [y0, y1, D_0..D_{r-1}]
-      for (let i = 0; i < n; i++) {
-        let inner = b[d + (2 + r - 1) * n + i];
-        for (let q = r - 2; q >= 0; q--) inner = b[d + (2 + q) * n + i] + th * inner;
-        out[i] = th1 * b[d + i] + th * (b[d + n + i] + th1 * inner);
-      }
+      rosenbrockDense(th, b, d, b, d + n, b, d + 2 * n, r, n, out);
     }
+  }
+}
+
+/**
+ * Rosenbrock dense output at θ = (t − t_old)/h: (1 − θ)·y0 + θ·(y1 + (1 − θ)·Σ_q θ^q·D_q), the arrays read from
+ * their offsets (y0 at o0, y1 at o1, D_0 … D_{r−1} at oD, each n long) — the stepper's and the record's.
+ */
+export function rosenbrockDense(
+  th: number,
+  y0: Float64Array,
+  o0: number,
+  y1: Float64Array,
+  o1: number,
+  D: Float64Array,
+  oD: number,
+  r: number,
+  n: number,
+  out: Float64Array,
+): void {
+  const th1 = 1 - th;
+  for (let i = 0; i < n; i++) {
+    let inner = D[oD + (r - 1) * n + i];
+    for (let q = r - 2; q >= 0; q--) inner = D[oD + q * n + i] + th * inner;
+    out[i] = th1 * y0[o0 + i] + th * (y1[o1 + i] + th1 * inner);
   }
 }

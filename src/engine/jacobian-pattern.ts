@@ -3,6 +3,7 @@
  * the Rosenbrock stepper's per-step pass over them: the row sums Σ_j |J_ij|·c_j (its stiffness measure and the
  * finiteness check of J), generated as straight-line code once per pattern.
  */
+import { SolverError } from "./errors.js";
 
 /** rowSum[i] ← Σ_j |J_ij|·c_j over row i's entries, added in their order; false when one of the sums is not finite. */
 export type RowSums = (jac: Float64Array, c: Float64Array, rowSum: Float64Array) => boolean;
@@ -62,4 +63,51 @@ function rowSumsFunction(n: number, idx: Int32Array, col: Int32Array, start: Int
   }
   code.push("return ok;", "//# sourceURL=generated-jacobian-row-sums.js");
   return new Function("J", "c", "rowSum", code.join("\n")) as RowSums;
+}
+
+/**
+ * The states that are exactly 0 with f_i = 0 and no coupling to the others (J_ij = 0 for j ≠ i, over the pattern's
+ * entries, or over the whole row when `entries` is null) written to `frozen`; returns how many.
+ */
+export function invariantZeros(
+  y: Float64Array,
+  f0: Float64Array,
+  J: Float64Array,
+  n: number,
+  entries: { readonly start: Int32Array; readonly col: Int32Array; readonly idx: Int32Array } | null,
+  frozen: Int32Array,
+): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    let zero = y[i] === 0 && f0[i] === 0;
+    if (!zero) continue;
+    if (!entries) for (let j = 0; zero && j < n; j++) zero = j === i || J[i * n + j] === 0;
+    else
+      for (let k = entries.start[i]; zero && k < entries.start[i + 1]; k++)
+        zero = entries.col[k] === i || J[entries.idx[k]] === 0;
+    if (zero) frozen[m++] = i;
+  }
+  return m;
+}
+
+/** Throws a typed solver error naming the first non-finite entry of J (row-major n × n), if there is one. */
+export function assertFiniteJacobian(
+  J: Float64Array,
+  n: number,
+  t: number,
+  y: Float64Array,
+  names: readonly string[] | undefined,
+): void {
+  for (let k = 0; k < n * n; k++) {
+    if (Number.isFinite(J[k])) continue;
+    const i = Math.floor(k / n);
+    const j = k % n;
+    throw new SolverError(
+      "non-finite-derivative",
+      t,
+      Array.from(y),
+      `Jacobian entry d(d${names?.[i] ?? `y[${i}]`}/dt)/d${names?.[j] ?? `y[${j}]`} = ${J[k]}`,
+      names,
+    );
+  }
 }

@@ -1,6 +1,5 @@
-import { DENSE_ROSENBROCK, type DenseRecord } from "./dense-record.js";
-import { SolverError } from "./errors.js";
-import { patternEntries, type RowSums } from "./jacobian-pattern.js";
+import { DENSE_ROSENBROCK, rosenbrockDense, type DenseRecord } from "./dense-record.js";
+import { assertFiniteJacobian, invariantZeros, patternEntries, type RowSums } from "./jacobian-pattern.js";
 import { luFactor, luSolveFor } from "./lu.js";
 import { sparseLuFor, type SparseLu } from "./sparse-lu.js";
 import type { OdeSystem, SolverStats } from "./problem.js";
@@ -175,7 +174,8 @@ export class RosenbrockStepper extends Stepper {
     this.offPattern = false;
     if (this.system.jacobian) this.system.jacobian(t, y, J);
     else for (let j = 0; j < n; j++) this.differenceColumn(j);
-    if (!this.rowSums()) {
+    // Σ_j |J_ij|·sk_j over the pattern into rowSum (sk = colScale); false when one of them is not finite
+    if (!this.rowSumsOf(J, sk, rowSum)) {
       // an infinite partial derivative (e.g. x^λ with λ < 1 at x = 0) is replaced by a difference quotient
       if (this.system.jacobian) {
         for (let j = 0; j < n; j++) {
@@ -189,21 +189,8 @@ export class RosenbrockStepper extends Stepper {
           }
         }
       }
-      for (let k = 0; k < n * n; k++) {
-        if (!Number.isFinite(J[k])) {
-          const names = this.system.stateNames;
-          const i = Math.floor(k / n);
-          const j = k % n;
-          throw new SolverError(
-            "non-finite-derivative",
-            t,
-            Array.from(y),
-            `Jacobian entry d(d${names?.[i] ?? `y[${i}]`}/dt)/d${names?.[j] ?? `y[${j}]`} = ${J[k]}`,
-            names,
-          );
-        }
-      }
-      this.rowSums();
+      assertFiniteJacobian(J, n, t, y, this.system.stateNames);
+      this.rowSumsOf(J, sk, rowSum);
     }
     if (!this.autonomous) this.system.timeDerivative!(t, y, this.dfdt);
     let norm = 0;
@@ -217,31 +204,15 @@ export class RosenbrockStepper extends Stepper {
 
   private jacNorm = 0;
 
-  /** Σ_j |J_ij|·sk_j over the pattern into rowSum (sk = colScale); false when one of them is not finite. */
-  private rowSums(): boolean {
-    return this.rowSumsOf(this.jac, this.colScale, this.rowSum);
-  }
-
   /**
    * A state that is exactly 0, with f_i = 0 and no coupling to the others (J_ij = 0, j ≠ i), stays 0 exactly
    * (e.g. an eliminated tumor: dT/dt ∝ T). The linear solves would otherwise leave rounding noise of the size
    * of the other states in it, which a growing state could amplify into a spurious regrowth.
    */
   private markInvariantZeros(): void {
-    const n = this.n;
-    const J = this.jac;
-    let m = 0;
     // entries outside the pattern are 0, unless difference columns were written into J
-    const { nzStart, nzCol, nzIdx } = this;
-    for (let i = 0; i < n; i++) {
-      let zero = this.y[i] === 0 && this.f0[i] === 0;
-      if (!zero) continue;
-      if (this.offPattern) for (let j = 0; zero && j < n; j++) zero = j === i || J[i * n + j] === 0;
-      else
-        for (let k = nzStart[i]; zero && k < nzStart[i + 1]; k++) zero = nzCol[k] === i || J[nzIdx[k]] === 0;
-      if (zero) this.frozen[m++] = i;
-    }
-    this.nFrozen = m;
+    const entries = this.offPattern ? null : { start: this.nzStart, col: this.nzCol, idx: this.nzIdx };
+    this.nFrozen = invariantZeros(this.y, this.f0, this.jac, this.n, entries, this.frozen);
   }
 
   /** Column j of the Jacobian by a forward difference (f0 must hold f(t, y)). */
@@ -421,18 +392,8 @@ export class RosenbrockStepper extends Stepper {
 
   interpolate(t: number, out: Float64Array): void {
     this.ensureDense();
-    const n = this.n;
     const h = this.t - this.tOld;
     const th = h === 0 ? 1 : (t - this.tOld) / h;
-    const th1 = 1 - th;
-    const y0 = this.yOld;
-    const y1 = this.y;
-    const D = this.dense;
-    const r = this.nDense;
-    for (let i = 0; i < n; i++) {
-      let inner = D[(r - 1) * n + i];
-      for (let q = r - 2; q >= 0; q--) inner = D[q * n + i] + th * inner;
-      out[i] = th1 * y0[i] + th * (y1[i] + th1 * inner);
-    }
+    rosenbrockDense(th, this.yOld, 0, this.y, 0, this.dense, 0, this.nDense, this.n, out);
   }
 }
