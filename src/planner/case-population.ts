@@ -10,7 +10,7 @@
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { latest, progressions } from "../clinic/evaluate.js";
 import { treatmentAgents } from "../clinic/progressions.js";
-import { BRAF_V600_PATHWAYS, EGFR_MUTANT_PATHWAYS } from "../therapy/catalog-schema.js";
+import { BRAF_V600_PATHWAYS, EGFR_MUTANT_PATHWAYS, type TargetedPathway } from "../therapy/catalog-schema.js";
 import { caseTumorTypes } from "../clinic/tumor-types.js";
 import { kishEss } from "../engine/statistics.js";
 import { refractoryClass } from "../population/eligibility.js";
@@ -110,24 +110,8 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
   if (Number.isFinite(tps)) sources.push(`PD-L1 ${tps} % (${pdl1!.scoreType ?? "score"})`);
   const perf = latest(c.performance.filter((p) => p.scale === "ECOG"));
   if (perf) sources.push(`ECOG ${perf.value}`);
-  const braf = latest(c.biomarkers.filter((b) => /\bBRAF\b/i.test(`${b.name} ${b.code.display ?? ""}`)));
-  const brafV600 = braf ? readBrafStatus(braf.value) : null;
-  const brafApplies =
-    brafV600 !== null &&
-    c.treatments.some((t) =>
-      treatmentAgents(t).some((a) => BRAF_V600_PATHWAYS.some((p) => p === a.clinical?.pathway)),
-    );
-  if (brafApplies)
-    sources.push(`BRAF V600 ${brafV600 ? "mutant" : "wild-type"} (${braf!.name}: ${String(braf!.value)})`);
-  const egfr = latest(c.biomarkers.filter((b) => /\bEGFR\b/i.test(`${b.name} ${b.code.display ?? ""}`)));
-  const egfrMutant = egfr ? readEgfrStatus(egfr.value) : null;
-  const egfrApplies =
-    egfrMutant !== null &&
-    c.treatments.some((t) =>
-      treatmentAgents(t).some((a) => EGFR_MUTANT_PATHWAYS.some((p) => p === a.clinical?.pathway)),
-    );
-  if (egfrApplies)
-    sources.push(`EGFR ${egfrMutant ? "mutant" : "wild-type"} (${egfr!.name}: ${String(egfr!.value)})`);
+  const braf = markerStatus(c, /\bBRAF\b/i, readBrafStatus, BRAF_V600_PATHWAYS, "BRAF V600", sources);
+  const egfr = markerStatus(c, /\bEGFR\b/i, readEgfrStatus, EGFR_MUTANT_PATHWAYS, "EGFR", sources);
   const refractory = [...new Set(progressions(c).flatMap((p) => refractoryClass(p.agent.id) ?? []))].sort();
   if (refractory.length) sources.push(`progressed on ${refractory.join(", ")} (treatment history)`);
   return {
@@ -136,13 +120,36 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
     ldhElevated,
     pdl1Tps: Number.isFinite(tps) ? tps : null,
     ecog: perf?.value ?? null,
-    brafV600,
-    brafApplies,
-    egfrMutant,
-    egfrApplies,
+    brafV600: braf.status,
+    brafApplies: braf.applies,
+    egfrMutant: egfr.status,
+    egfrApplies: egfr.applies,
     refractory,
     sources,
   };
+}
+
+/**
+ * A tumour marker from the biomarkers (the latest whose name matches; null: not recorded or unreadable) and whether
+ * it conditions the prior: only when the treatment history holds an agent of one of its pathways, the one place
+ * the model's outcome depends on it. When it applies, where it was read goes into `sources`.
+ */
+function markerStatus(
+  c: CaseRecord,
+  name: RegExp,
+  read: (value: string | number | undefined) => boolean | null,
+  pathways: readonly TargetedPathway[],
+  label: string,
+  sources: string[],
+): { status: boolean | null; applies: boolean } {
+  const marker = latest(c.biomarkers.filter((b) => name.test(`${b.name} ${b.code.display ?? ""}`)));
+  const status = marker ? read(marker.value) : null;
+  const applies =
+    status !== null &&
+    c.treatments.some((t) => treatmentAgents(t).some((a) => pathways.some((p) => p === a.clinical?.pathway)));
+  if (applies)
+    sources.push(`${label} ${status ? "mutant" : "wild-type"} (${marker!.name}: ${String(marker!.value)})`);
+  return { status, applies };
 }
 
 /**

@@ -331,13 +331,17 @@ export function targetedResponse(
 
 /** The share of tumours of a cancer type with a sensitizing EGFR mutation (catalog/vpop-priors.yaml `targeted`). */
 export function egfrMutantShare(cancer: CancerType): number {
-  const table = vpopPriors().targeted.egfr_mutant as unknown as Record<CancerType, { value: number }>;
-  return table[cancer]?.value ?? 0;
+  return prevalence("egfr_mutant", cancer);
 }
 
 /** The share of tumours of a cancer type with a BRAF V600 mutation (catalog/vpop-priors.yaml `targeted`). */
 export function brafV600Share(cancer: CancerType): number {
-  const table = vpopPriors().targeted.braf_v600 as unknown as Record<CancerType, { value: number }>;
+  return prevalence("braf_v600", cancer);
+}
+
+/** A tumour marker's share by cancer type, from its table in catalog/vpop-priors.yaml `targeted` (0 when absent). */
+function prevalence(marker: "braf_v600" | "egfr_mutant", cancer: CancerType): number {
+  const table = vpopPriors().targeted[marker] as unknown as Record<CancerType, { value: number }>;
   return table[cancer]?.value ?? 0;
 }
 
