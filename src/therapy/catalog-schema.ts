@@ -122,7 +122,18 @@ export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
  * one sensitivity per pathway, but for the anti-VEGF antibody (the VEGFR one) and the third-generation EGFR inhibitor
  * (the EGFR one) (TARGETED_BINDING in compile-clinical.ts).
  */
-export const TARGETED_PATHWAYS = ["vegfr", "mtor", "braf", "mek", "ifn", "ar", "vegf", "cd3", "egfr", "egfr3"] as const;
+export const TARGETED_PATHWAYS = [
+  "vegfr",
+  "mtor",
+  "braf",
+  "mek",
+  "ifn",
+  "ar",
+  "vegf",
+  "cd3",
+  "egfr",
+  "egfr3",
+] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
 /** The pathways with a sensitivity draw of their own (the anti-VEGF antibody uses the VEGFR one, osimertinib the EGFR one). */
 export type SensitivityPathway = Exclude<TargetedPathway, "vegf" | "egfr3">;
