@@ -8,6 +8,7 @@ import {
   BURDEN_BANDWIDTH,
   conditionedPrior,
   MIN_PRIOR_ESS,
+  readAlkStatus,
   readBrafStatus,
   readEgfrStatus,
   RELAX_STEPS,
@@ -171,6 +172,66 @@ describe("conditionedPrior: EGFR status", () => {
       if (p.applied.includes(name)) {
         p.weights.forEach((w, i) => {
           if (p.patients[i].covariates.egfr_mutant !== mutant) expect(w).toBe(0);
+        });
+        expect(p.ess).toBeGreaterThanOrEqual(MIN_PRIOR_ESS);
+      } else expect(p.relaxed.map(parse).some((r) => r.name === name)).toBe(true);
+    }
+  });
+});
+
+describe("conditionedPrior: ALK status", () => {
+  const NSCLC = path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synthetic.json");
+  const withAlk = (value: string, history: boolean) => {
+    const raw = JSON.parse(readFileSync(NSCLC, "utf8")) as Record<string, unknown[]>;
+    raw.biomarkers.push({
+      name: "ALK rearrangement (FISH)",
+      code: { system: "http://loinc.org", code: "46993-2", display: "ALK gene rearrangement" },
+      value,
+      date: "2023-06-20",
+      source: { kind: "document", ref: "pathology-2023-06-20" },
+    });
+    if (history)
+      raw.treatments.push({
+        kind: "medication",
+        name: "alectinib",
+        start: "2023-11-01",
+        end: "2024-09-01",
+        bestResponse: "PR",
+        reasonStopped: "progression",
+        source: { kind: "manual" },
+      });
+    return CaseSchema.parse(raw);
+  };
+
+  it("reads the record's wording: rearranged / EML4-ALK fusion / positive are rearranged; negative / no rearrangement are not", () => {
+    for (const v of [
+      "rearranged",
+      "EML4-ALK fusion",
+      "ALK rearrangement detected",
+      "positive",
+      "translocation",
+    ])
+      expect(readAlkStatus(v), v).toBe(true);
+    for (const v of ["negative", "not detected", "no rearrangement", "wild type", "no fusion"])
+      expect(readAlkStatus(v), v).toBe(false);
+    for (const v of [undefined, "", "pending", 3]) expect(readAlkStatus(v), String(v)).toBeNull();
+  });
+
+  it("conditions the prior only when the history holds an ALK inhibitor: then only patients of that status", () => {
+    const plain = conditionedPrior(withAlk("rearranged", false), DATE)!;
+    expect(plain.conditions.alkApplies).toBe(false);
+    expect([...plain.applied, ...plain.relaxed].some((a) => /ALK/.test(a))).toBe(false);
+    for (const [value, rearranged] of [
+      ["EML4-ALK fusion", true],
+      ["negative", false],
+    ] as const) {
+      const p = conditionedPrior(withAlk(value, true), DATE)!;
+      expect(p.conditions.alkRearranged).toBe(rearranged);
+      const name = `ALK ${rearranged ? "rearranged" : "negative"}`;
+      expect(p.conditions.sources.some((x) => x.startsWith(name))).toBe(true);
+      if (p.applied.includes(name)) {
+        p.weights.forEach((w, i) => {
+          if (p.patients[i].covariates.alk_rearranged !== rearranged) expect(w).toBe(0);
         });
         expect(p.ess).toBeGreaterThanOrEqual(MIN_PRIOR_ESS);
       } else expect(p.relaxed.map(parse).some((r) => r.name === name)).toBe(true);

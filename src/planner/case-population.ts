@@ -10,7 +10,12 @@
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { latest, progressions } from "../clinic/evaluate.js";
 import { treatmentAgents } from "../clinic/progressions.js";
-import { BRAF_V600_PATHWAYS, EGFR_MUTANT_PATHWAYS, type TargetedPathway } from "../therapy/catalog-schema.js";
+import {
+  ALK_REARRANGED_PATHWAYS,
+  BRAF_V600_PATHWAYS,
+  EGFR_MUTANT_PATHWAYS,
+  type TargetedPathway,
+} from "../therapy/catalog-schema.js";
 import { caseTumorTypes } from "../clinic/tumor-types.js";
 import { kishEss } from "../engine/statistics.js";
 import { refractoryClass } from "../population/eligibility.js";
@@ -66,6 +71,9 @@ export interface CaseConditions {
   /** The same for a sensitizing EGFR mutation (exon 19 deletion, L858R), when the history holds an EGFR inhibitor. */
   readonly egfrMutant: boolean | null;
   readonly egfrApplies: boolean;
+  /** The same for an ALK rearrangement, when the history holds an ALK inhibitor. */
+  readonly alkRearranged: boolean | null;
+  readonly alkApplies: boolean;
   /** Classes of agents the patient progressed on (treatment history). */
   readonly refractory: readonly string[];
   /** Where each condition was read. */
@@ -112,6 +120,10 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
   if (perf) sources.push(`ECOG ${perf.value}`);
   const braf = markerStatus(c, /\bBRAF\b/i, readBrafStatus, BRAF_V600_PATHWAYS, "BRAF V600", sources);
   const egfr = markerStatus(c, /\bEGFR\b/i, readEgfrStatus, EGFR_MUTANT_PATHWAYS, "EGFR", sources);
+  const alk = markerStatus(c, /\bALK\b/i, readAlkStatus, ALK_REARRANGED_PATHWAYS, "ALK", sources, [
+    "rearranged",
+    "negative",
+  ]);
   const refractory = [...new Set(progressions(c).flatMap((p) => refractoryClass(p.agent.id) ?? []))].sort();
   if (refractory.length) sources.push(`progressed on ${refractory.join(", ")} (treatment history)`);
   return {
@@ -124,6 +136,8 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
     brafApplies: braf.applies,
     egfrMutant: egfr.status,
     egfrApplies: egfr.applies,
+    alkRearranged: alk.status,
+    alkApplies: alk.applies,
     refractory,
     sources,
   };
@@ -141,6 +155,7 @@ function markerStatus(
   pathways: readonly TargetedPathway[],
   label: string,
   sources: string[],
+  words: readonly [string, string] = ["mutant", "wild-type"],
 ): { status: boolean | null; applies: boolean } {
   const marker = latest(c.biomarkers.filter((b) => name.test(`${b.name} ${b.code.display ?? ""}`)));
   const status = marker ? read(marker.value) : null;
@@ -148,7 +163,7 @@ function markerStatus(
     status !== null &&
     c.treatments.some((t) => treatmentAgents(t).some((a) => pathways.some((p) => p === a.clinical?.pathway)));
   if (applies)
-    sources.push(`${label} ${status ? "mutant" : "wild-type"} (${marker!.name}: ${String(marker!.value)})`);
+    sources.push(`${label} ${status ? words[0] : words[1]} (${marker!.name}: ${String(marker!.value)})`);
   return { status, applies };
 }
 
@@ -172,6 +187,21 @@ export function readEgfrStatus(value: string | number | undefined): boolean | nu
   const v = String(value ?? "").trim();
   if (/wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+mutation|absent/i.test(v)) return false;
   if (/exon\s*19|del(etion)?\s*19|l858r|mutat|mutant|positive|detected|present/i.test(v)) return true;
+  return null;
+}
+
+/**
+ * An ALK result as the record words it: "negative", "not detected", "no rearrangement", "wild type" are negative; a
+ * rearrangement or fusion named (EML4-ALK), "rearranged", "positive", "detected" is rearranged; anything else is
+ * unreadable (null).
+ */
+export function readAlkStatus(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (
+    /wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(rearrangement|fusion|translocation)|absent/i.test(v)
+  )
+    return false;
+  if (/rearrang|fusion|translocat|eml4|positive|detected|present/i.test(v)) return true;
   return null;
 }
 
@@ -267,6 +297,11 @@ export function conditionedPrior(
     criteria.push({
       name: `BRAF V600 ${cond.brafV600 ? "mutant" : "wild-type"}`,
       keep: (vp) => vp.covariates.braf_v600 === cond.brafV600,
+    });
+  if (cond.alkApplies)
+    criteria.push({
+      name: `ALK ${cond.alkRearranged ? "rearranged" : "negative"}`,
+      keep: (vp) => vp.covariates.alk_rearranged === cond.alkRearranged,
     });
   if (cond.egfrApplies)
     criteria.push({

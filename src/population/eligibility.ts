@@ -95,6 +95,8 @@ export function enrol(
     if (population.braf === "wildtype" && c.braf_v600) ok = false;
     if (population.egfr === "mutant" && !c.egfr_mutant) ok = false;
     if (population.egfr === "wildtype" && c.egfr_mutant) ok = false;
+    if (population.alk === "mutant" && !c.alk_rearranged) ok = false;
+    if (population.alk === "wildtype" && c.alk_rearranged) ok = false;
     if (population.ecog && !population.ecog.includes(c.ecog)) ok = false;
     if (population.injectable && !c.injectable) ok = false;
     for (const r of refractory) if (r.c && !pool[i].refractory.includes(r.c)) ok = false;

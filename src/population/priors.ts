@@ -103,6 +103,7 @@ const TargetedPriors = z
     ar_sensitivity_sd: Prior,
     cd3_sensitivity_sd: Prior,
     egfr_sensitivity_sd: Prior,
+    alk_sensitivity_sd: Prior,
     braf_v600: z
       .object({
         description: z.string(),
@@ -110,6 +111,12 @@ const TargetedPriors = z
       })
       .strict(),
     egfr_mutant: z
+      .object({
+        description: z.string(),
+        ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
+      })
+      .strict(),
+    alk_rearranged: z
       .object({
         description: z.string(),
         ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),

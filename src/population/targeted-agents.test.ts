@@ -29,6 +29,7 @@ const AGENTS: Record<string, [modality: string, cls: string]> = {
   axitinib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
   cabozantinib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
   lenvatinib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
+  sorafenib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
   everolimus: ["targeted-therapy", "mTOR inhibitor"],
   temsirolimus: ["targeted-therapy", "mTOR inhibitor"],
   bevacizumab: ["targeted-therapy", "anti-VEGF antibody"],
@@ -42,6 +43,11 @@ const AGENTS: Record<string, [modality: string, cls: string]> = {
   erlotinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
   gefitinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
   afatinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
+  crizotinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
+  alectinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
+  brigatinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
+  lorlatinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
+  ceritinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
   enzalutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
   abiraterone: ["hormone-therapy", "CYP17 inhibitor"],
   "interferon-alfa-2b": ["interferon", "type I interferon"],
@@ -54,6 +60,7 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["axitinib", "mg", 10], // 5 mg twice daily
   ["cabozantinib", "mg", 60],
   ["lenvatinib", "mg", 20],
+  ["sorafenib", "mg", 800], // 400 mg twice daily
   ["everolimus", "mg", 10],
   ["temsirolimus", "mg", 25],
   ["bevacizumab", "mg/kg", 15],
@@ -67,6 +74,11 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["erlotinib", "mg", 150],
   ["gefitinib", "mg", 250],
   ["afatinib", "mg", 40],
+  ["crizotinib", "mg", 500], // 250 mg twice daily
+  ["alectinib", "mg", 1200], // 600 mg twice daily
+  ["brigatinib", "mg", 180], // after 90 mg for 7 days
+  ["lorlatinib", "mg", 100],
+  ["ceritinib", "mg", 450],
   ["enzalutamide", "mg", 160],
   ["abiraterone", "mg", 1000],
   ["interferon-alfa-2b", "IU", 9e6], // RCC 9 MU three times weekly
@@ -86,6 +98,7 @@ const PATHWAY: Record<string, string> = {
   axitinib: "vegfr",
   cabozantinib: "vegfr",
   lenvatinib: "vegfr",
+  sorafenib: "vegfr",
   everolimus: "mtor",
   temsirolimus: "mtor",
   "interferon-alfa-2b": "ifn",
@@ -96,6 +109,11 @@ const PATHWAY: Record<string, string> = {
   gefitinib: "egfr",
   afatinib: "egfr",
   osimertinib: "egfr3",
+  crizotinib: "alk",
+  alectinib: "alk2",
+  brigatinib: "alk2",
+  lorlatinib: "alk2",
+  ceritinib: "alk2",
 };
 const MODULE: Record<string, string> = {
   braf: "mapk",
@@ -107,6 +125,8 @@ const MODULE: Record<string, string> = {
   vegf: "antivegf",
   egfr: "egfr",
   egfr3: "egfr",
+  alk: "alk",
+  alk2: "alk",
 };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -160,11 +180,12 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
       expect(cat.modalities.get(m)?.eligibility, m).toBe(false);
   });
 
-  it("the example protocols (sunitinib 4/2, everolimus daily, dabrafenib twice daily) validate and compile to one equivalent a day of their pathway", () => {
+  it("the example protocols (sunitinib 4/2, everolimus daily, dabrafenib and crizotinib twice daily) validate and compile to one equivalent a day of their pathway", () => {
     for (const [f, agent, n, state, module] of [
       ["examples/protocols/sunitinib-50mg-4-2.yaml", "sunitinib", 6 * 28, "Xvegf", "targeted"],
       ["examples/protocols/everolimus-10mg-daily.yaml", "everolimus", 364, "Xmtor", "targeted"],
       ["trials/protocols/dabrafenib-150mg-bid-104w.yaml", "dabrafenib", 728, "Xbraf", "mapk"],
+      ["trials/protocols/crizotinib-250mg-bid-104w.yaml", "crizotinib", 728, "Xalk", "alk"],
     ] as const) {
       const p = parseProtocol(readFileSync(path.join(ROOT, f), "utf8"), f);
       expect(validateProtocol(p), f).toEqual([]);

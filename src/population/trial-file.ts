@@ -31,6 +31,7 @@ import {
   type TrialDocument,
 } from "./trial-schema.js";
 import {
+  ALK_REARRANGED_PATHWAYS,
   BRAF_V600_PATHWAYS,
   CHEMO_MECHANISMS,
   EGFR_MUTANT_PATHWAYS,
@@ -38,7 +39,7 @@ import {
   type TargetedPathway,
 } from "../therapy/catalog-schema.js";
 import { refractoryClass } from "./eligibility.js";
-import { brafV600Share, egfrMutantShare } from "./virtual-patient.js";
+import { alkRearrangedShare, brafV600Share, egfrMutantShare } from "./virtual-patient.js";
 import { REFRACTORY_CLASSES, type CancerType } from "./types.js";
 
 export interface TrialArm {
@@ -310,14 +311,21 @@ const MARKERS = [
     label: () => "an EGFR tyrosine kinase inhibitor",
     share: egfrMutantShare,
   },
+  {
+    field: "alk",
+    pathways: ALK_REARRANGED_PATHWAYS,
+    what: "ALK-rearranged",
+    label: () => "an ALK tyrosine kinase inhibitor",
+    share: alkRearrangedShare,
+  },
 ] as const;
 
 /**
- * A trial whose arms give a BRAF or MEK inhibitor (an EGFR tyrosine kinase inhibitor) and whose file does not say
- * the tumours' BRAF (EGFR) status enrols mutant patients only: these agents are indicated, and were trialled, in
+ * A trial whose arms give a BRAF or MEK inhibitor (an EGFR or ALK tyrosine kinase inhibitor) and whose file does not
+ * say the tumours' BRAF (EGFR, ALK) status enrols mutant (ALK-rearranged) patients only: these agents are indicated, and were trialled, in
  * mutant tumours (their labels' indications, catalog/agents.yaml), and the model gives them no effect in wild-type
  * ones, so an unselected population would dilute the arm with patients no such trial enrols. A warning says so;
- * `braf: any` (`egfr: any`) keeps everyone.
+ * `braf: any` (`egfr: any`, `alk: any`) keeps everyone.
  */
 function inferMarkerStatus(
   doc: TrialDocument,

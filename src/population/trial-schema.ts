@@ -81,6 +81,12 @@ export const TrialPopulationSchema = z.object({
       "EGFR status of the tumours: mutant (a sensitizing mutation, exon 19 deletion or L858R) or wildtype enrol only those; not given and an arm gives an EGFR tyrosine kinase inhibitor: mutant (their labels' indication), with a warning",
     )
     .optional(),
+  alk: z
+    .enum(["any", "mutant", "wildtype"])
+    .describe(
+      "ALK status of the tumours: mutant (an ALK rearrangement, ALK-positive) or wildtype (ALK-negative) enrol only those; not given and an arm gives an ALK tyrosine kinase inhibitor: mutant (their labels' indication), with a warning",
+    )
+    .optional(),
   ecog: z.array(z.number().int().min(0).max(4)).optional(),
   ldh_elevated: fraction.describe("fraction with LDH above the upper limit of normal").optional(),
   injectable: z.boolean().describe("all patients have injectable lesions").optional(),

@@ -32,6 +32,8 @@ export interface TrialPopulation {
   readonly braf?: "any" | "mutant" | "wildtype";
   /** EGFR status of the tumours (mutant: a sensitizing mutation, exon 19 deletion or L858R). */
   readonly egfr?: "any" | "mutant" | "wildtype";
+  /** ALK status of the tumours (mutant: an ALK rearrangement; the field's values are shared with braf and egfr). */
+  readonly alk?: "any" | "mutant" | "wildtype";
   readonly ecog?: readonly number[];
   /** Fraction with LDH above the upper limit of normal. */
   readonly ldh_elevated?: number;
@@ -131,4 +133,6 @@ export interface Covariates {
   readonly braf_v600: boolean;
   /** The tumour carries a sensitizing EGFR mutation, exon 19 deletion or L858R (EGFR inhibitors act only then). */
   readonly egfr_mutant: boolean;
+  /** The tumour carries an ALK rearrangement (ALK inhibitors act only then). */
+  readonly alk_rearranged: boolean;
 }

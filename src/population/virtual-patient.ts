@@ -199,7 +199,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   const chemoSensitivity = Object.fromEntries(
     CHEMO_MECHANISMS.map((m) => [m, Math.exp(sdChemo * standardNormal(chemoRand) - (sdChemo * sdChemo) / 2)]),
   ) as Record<ChemoMechanism, number>;
-  const { brafV600, egfrMutant, ...targeted } = targetedResponse(seed, cancer);
+  const { brafV600, egfrMutant, alkRearranged, ...targeted } = targetedResponse(seed, cancer);
   const make = (role: Lesion["role"], k: number, d: number, site: LesionSite): Lesion => {
     const nodal = site === "node";
     const lesion = {
@@ -277,6 +277,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
       sld_mm: lesions.filter((l) => l.role === "target").reduce((s, l) => s + l.diameterMm, 0),
       braf_v600: brafV600,
       egfr_mutant: egfrMutant,
+      alk_rearranged: alkRearranged,
     },
     lesions,
     parameters: p,
@@ -300,7 +301,11 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
 export function targetedResponse(
   seed: number,
   cancer: CancerType,
-): NonNullable<VirtualPatient["targeted"]> & { readonly brafV600: boolean; readonly egfrMutant: boolean } {
+): NonNullable<VirtualPatient["targeted"]> & {
+  readonly brafV600: boolean;
+  readonly egfrMutant: boolean;
+  readonly alkRearranged: boolean;
+} {
   const pri = vpopPriors().targeted;
   const r = seededRandom(seed ^ 0x68e31da4);
   const sdA = sampleNumber(pri.adaptation_sd.dist, r);
@@ -326,7 +331,17 @@ export function targetedResponse(
   // EGFR inhibitors act only in a tumour with a sensitizing EGFR mutation (appended: the draws above are unchanged)
   const egfrMutant = r() < egfrMutantShare(cancer);
   out.egfr = lognormal("egfr") * (egfrMutant ? 1 : 0);
-  return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600, egfrMutant };
+  // ALK inhibitors act only in a tumour with an ALK rearrangement, drawn among the EGFR wild-type ones so that the
+  // population's share is the table's (appended: the draws above are unchanged; the uniform is drawn for everyone)
+  const uAlk = r();
+  const alkRearranged = !egfrMutant && uAlk < alkRearrangedShare(cancer) / (1 - egfrMutantShare(cancer));
+  out.alk = lognormal("alk") * (alkRearranged ? 1 : 0);
+  return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600, egfrMutant, alkRearranged };
+}
+
+/** The share of tumours of a cancer type with an ALK rearrangement (catalog/vpop-priors.yaml `targeted`). */
+export function alkRearrangedShare(cancer: CancerType): number {
+  return prevalence("alk_rearranged", cancer);
 }
 
 /** The share of tumours of a cancer type with a sensitizing EGFR mutation (catalog/vpop-priors.yaml `targeted`). */
@@ -340,7 +355,7 @@ export function brafV600Share(cancer: CancerType): number {
 }
 
 /** A tumour marker's share by cancer type, from its table in catalog/vpop-priors.yaml `targeted` (0 when absent). */
-function prevalence(marker: "braf_v600" | "egfr_mutant", cancer: CancerType): number {
+function prevalence(marker: "braf_v600" | "egfr_mutant" | "alk_rearranged", cancer: CancerType): number {
   const table = vpopPriors().targeted[marker] as unknown as Record<CancerType, { value: number }>;
   return table[cancer]?.value ?? 0;
 }

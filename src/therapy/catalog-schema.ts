@@ -118,9 +118,11 @@ export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
  * `interferon`, pathway `ifn`), androgen-receptor pathway inhibitors (module `ar`) and the anti-VEGF antibody (module
  * `antivegf`, pathway `vegf`), the CD20 × CD3 bispecific engagers (module `bispecific`, pathway `cd3`) and the EGFR
  * tyrosine kinase inhibitors (module `egfr`: `egfr` the first and second generation, `egfr3` the third, osimertinib,
- * which also inhibits EGFR T790M; both act only in tumours with a sensitizing EGFR mutation). A virtual patient draws
- * one sensitivity per pathway, but for the anti-VEGF antibody (the VEGFR one) and the third-generation EGFR inhibitor
- * (the EGFR one) (TARGETED_BINDING in compile-clinical.ts).
+ * which also inhibits EGFR T790M; both act only in tumours with a sensitizing EGFR mutation) and the ALK tyrosine
+ * kinase inhibitors (module `alk`: `alk` the first generation, crizotinib, `alk2` the next ones, which overcome most
+ * of crizotinib's resistance; both act only in tumours with an ALK rearrangement). A virtual patient draws one
+ * sensitivity per pathway, but for the anti-VEGF antibody (the VEGFR one), the third-generation EGFR inhibitor (the
+ * EGFR one) and the next-generation ALK inhibitors (the ALK one) (TARGETED_BINDING in compile-clinical.ts).
  */
 export const TARGETED_PATHWAYS = [
   "vegfr",
@@ -133,14 +135,18 @@ export const TARGETED_PATHWAYS = [
   "cd3",
   "egfr",
   "egfr3",
+  "alk",
+  "alk2",
 ] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
 /** The pathways with a sensitivity draw of their own (the anti-VEGF antibody uses the VEGFR one, osimertinib the EGFR one). */
-export type SensitivityPathway = Exclude<TargetedPathway, "vegf" | "egfr3">;
+export type SensitivityPathway = Exclude<TargetedPathway, "vegf" | "egfr3" | "alk2">;
 /** The pathways whose inhibitors act only in tumours with a BRAF V600 mutation. */
 export const BRAF_V600_PATHWAYS: readonly TargetedPathway[] = ["braf", "mek"];
 /** The pathways whose inhibitors act only in tumours with a sensitizing EGFR mutation (exon 19 deletion, L858R). */
 export const EGFR_MUTANT_PATHWAYS: readonly TargetedPathway[] = ["egfr", "egfr3"];
+/** The pathways whose inhibitors act only in tumours with an ALK rearrangement. */
+export const ALK_REARRANGED_PATHWAYS: readonly TargetedPathway[] = ["alk", "alk2"];
 
 export const ClinicalBindingSchema = z
   .object({

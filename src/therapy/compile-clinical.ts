@@ -21,9 +21,10 @@ export const CLINICAL_MODEL = "immunoplan-clinical";
  * Each targeted pathway in the clinical model (models/immunoplan-clinical.yaml): the module it needs, the exposure
  * state its doses go to, its potency and adaptation parameters (scaled per patient by the sensitivity and the
  * adaptation factor, src/population/simulate-patient.ts), and the patient's sensitivity draw it uses (its own, but
- * the anti-VEGF antibody uses the VEGFR one: the same dependence of the tumour on VEGF; osimertinib the EGFR one).
+ * the anti-VEGF antibody uses the VEGFR one: the same dependence of the tumour on VEGF; osimertinib the EGFR one; the
+ * next-generation ALK inhibitors the ALK one).
  * BRAF and MEK inhibitors share one adaptation (module mapk); the EGFR inhibitors share a potency and an adaptation
- * rate (module egfr, which splits the adaptation by resistance route). Every pathway but the VEGFR/mTOR pair has a module of its own, so an arm
+ * rate (module egfr, which splits the adaptation by resistance route), and so do the ALK inhibitors (module alk). Every pathway but the VEGFR/mTOR pair has a module of its own, so an arm
  * without it compiles unchanged.
  */
 export const TARGETED_BINDING: Readonly<
@@ -48,6 +49,8 @@ export const TARGETED_BINDING: Readonly<
   cd3: { module: "bispecific", state: "Xcd3", potency: "kcd3", adaptation: "lam_cd3", sensitivity: "cd3" },
   egfr: { module: "egfr", state: "Xegfr", potency: "ke", adaptation: "lam_e", sensitivity: "egfr" },
   egfr3: { module: "egfr", state: "Xosi", potency: "ke", adaptation: "lam_e", sensitivity: "egfr" },
+  alk: { module: "alk", state: "Xalk", potency: "kalk", adaptation: "lam_alk", sensitivity: "alk" },
+  alk2: { module: "alk", state: "Xalk2", potency: "kalk", adaptation: "lam_alk", sensitivity: "alk" },
 };
 
 /** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */
