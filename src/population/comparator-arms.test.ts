@@ -29,6 +29,7 @@ const NEW_CHEMO: Record<string, string> = {
   cabazitaxel: "taxane",
   "nab-paclitaxel": "taxane",
   mitoxantrone: "anthracycline",
+  bendamustine: "alkylating",
 };
 const SUPPORTIVE = ["prednisone", "dexamethasone"];
 

