@@ -10,6 +10,7 @@ import {
   MIN_PRIOR_ESS,
   readAlkStatus,
   readBrafStatus,
+  readKrasG12cStatus,
   readEgfrStatus,
   RELAX_STEPS,
 } from "./case-population.js";
@@ -236,5 +237,16 @@ describe("conditionedPrior: ALK status", () => {
         expect(p.ess).toBeGreaterThanOrEqual(MIN_PRIOR_ESS);
       } else expect(p.relaxed.map(parse).some((r) => r.name === name)).toBe(true);
     }
+  });
+});
+
+describe("conditionedPrior: KRAS G12C status", () => {
+  it("reads the record's wording: G12C is G12C; wild type, negative or another variant is not; a bare 'mutated' is unreadable", () => {
+    for (const v of ["G12C", "KRAS p.G12C", "c.34G>T (p.Gly12Cys) G12C"])
+      expect(readKrasG12cStatus(v), v).toBe(true);
+    for (const v of ["wild type", "negative", "not detected", "G12D", "p.G12V", "G13D", "Q61H"])
+      expect(readKrasG12cStatus(v), v).toBe(false);
+    for (const v of [undefined, "", "mutated", "pending", 3])
+      expect(readKrasG12cStatus(v), String(v)).toBeNull();
   });
 });

@@ -14,6 +14,7 @@ import {
   ALK_REARRANGED_PATHWAYS,
   BRAF_V600_PATHWAYS,
   EGFR_MUTANT_PATHWAYS,
+  KRAS_G12C_PATHWAYS,
   type TargetedPathway,
 } from "../therapy/catalog-schema.js";
 import { caseTumorTypes } from "../clinic/tumor-types.js";
@@ -74,6 +75,9 @@ export interface CaseConditions {
   /** The same for an ALK rearrangement, when the history holds an ALK inhibitor. */
   readonly alkRearranged: boolean | null;
   readonly alkApplies: boolean;
+  /** The same for a KRAS G12C mutation, when the history holds a KRAS G12C inhibitor. */
+  readonly krasG12c: boolean | null;
+  readonly krasApplies: boolean;
   /** Classes of agents the patient progressed on (treatment history). */
   readonly refractory: readonly string[];
   /** Where each condition was read. */
@@ -124,6 +128,10 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
     "rearranged",
     "negative",
   ]);
+  const kras = markerStatus(c, /\bKRAS\b/i, readKrasG12cStatus, KRAS_G12C_PATHWAYS, "KRAS", sources, [
+    "G12C",
+    "not G12C",
+  ]);
   const refractory = [...new Set(progressions(c).flatMap((p) => refractoryClass(p.agent.id) ?? []))].sort();
   if (refractory.length) sources.push(`progressed on ${refractory.join(", ")} (treatment history)`);
   return {
@@ -138,6 +146,8 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
     egfrApplies: egfr.applies,
     alkRearranged: alk.status,
     alkApplies: alk.applies,
+    krasG12c: kras.status,
+    krasApplies: kras.applies,
     refractory,
     sources,
   };
@@ -202,6 +212,19 @@ export function readAlkStatus(value: string | number | undefined): boolean | nul
   )
     return false;
   if (/rearrang|fusion|translocat|eml4|positive|detected|present/i.test(v)) return true;
+  return null;
+}
+
+/**
+ * A KRAS result as the record words it, for G12C: "G12C" (p.G12C, c.34G>T) is G12C; "wild type", "negative", "not
+ * detected", "no mutation" or another KRAS variant named (G12D, G12V, G13D, Q61H...) is not; anything else
+ * (a bare "mutated") is unreadable (null): it does not say which variant.
+ */
+export function readKrasG12cStatus(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (/g12c|c\.34g>t/i.test(v)) return true;
+  if (/wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+mutation|absent/i.test(v)) return false;
+  if (/\b(g12[a-bd-z]|g13[a-z]|q61[a-z]|a146[a-z]|k117[a-z])\b/i.test(v)) return false;
   return null;
 }
 
@@ -297,6 +320,11 @@ export function conditionedPrior(
     criteria.push({
       name: `BRAF V600 ${cond.brafV600 ? "mutant" : "wild-type"}`,
       keep: (vp) => vp.covariates.braf_v600 === cond.brafV600,
+    });
+  if (cond.krasApplies)
+    criteria.push({
+      name: `KRAS ${cond.krasG12c ? "G12C" : "not G12C"}`,
+      keep: (vp) => vp.covariates.kras_g12c === cond.krasG12c,
     });
   if (cond.alkApplies)
     criteria.push({

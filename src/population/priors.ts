@@ -104,6 +104,7 @@ const TargetedPriors = z
     cd3_sensitivity_sd: Prior,
     egfr_sensitivity_sd: Prior,
     alk_sensitivity_sd: Prior,
+    kras_sensitivity_sd: Prior,
     braf_v600: z
       .object({
         description: z.string(),
@@ -117,6 +118,12 @@ const TargetedPriors = z
       })
       .strict(),
     alk_rearranged: z
+      .object({
+        description: z.string(),
+        ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
+      })
+      .strict(),
+    kras_g12c: z
       .object({
         description: z.string(),
         ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),

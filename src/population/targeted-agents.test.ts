@@ -48,6 +48,8 @@ const AGENTS: Record<string, [modality: string, cls: string]> = {
   brigatinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
   lorlatinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
   ceritinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
+  sotorasib: ["targeted-therapy", "KRAS G12C inhibitor"],
+  adagrasib: ["targeted-therapy", "KRAS G12C inhibitor"],
   enzalutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
   apalutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
   darolutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
@@ -81,6 +83,8 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["brigatinib", "mg", 180], // after 90 mg for 7 days
   ["lorlatinib", "mg", 100],
   ["ceritinib", "mg", 450],
+  ["sotorasib", "mg", 960],
+  ["adagrasib", "mg", 1200], // 600 mg twice daily
   ["enzalutamide", "mg", 160],
   ["apalutamide", "mg", 240],
   ["darolutamide", "mg", 1200], // 600 mg twice daily
@@ -120,6 +124,8 @@ const PATHWAY: Record<string, string> = {
   brigatinib: "alk2",
   lorlatinib: "alk2",
   ceritinib: "alk2",
+  sotorasib: "kras",
+  adagrasib: "kras",
 };
 const MODULE: Record<string, string> = {
   braf: "mapk",
@@ -133,6 +139,7 @@ const MODULE: Record<string, string> = {
   egfr3: "egfr",
   alk: "alk",
   alk2: "alk",
+  kras: "kras",
 };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

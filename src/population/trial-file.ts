@@ -35,11 +35,12 @@ import {
   BRAF_V600_PATHWAYS,
   CHEMO_MECHANISMS,
   EGFR_MUTANT_PATHWAYS,
+  KRAS_G12C_PATHWAYS,
   type Agent,
   type TargetedPathway,
 } from "../therapy/catalog-schema.js";
 import { refractoryClass } from "./eligibility.js";
-import { alkRearrangedShare, brafV600Share, egfrMutantShare } from "./virtual-patient.js";
+import { alkRearrangedShare, brafV600Share, egfrMutantShare, krasG12cShare } from "./virtual-patient.js";
 import { REFRACTORY_CLASSES, type CancerType } from "./types.js";
 
 export interface TrialArm {
@@ -318,14 +319,21 @@ const MARKERS = [
     label: () => "an ALK tyrosine kinase inhibitor",
     share: alkRearrangedShare,
   },
+  {
+    field: "kras",
+    pathways: KRAS_G12C_PATHWAYS,
+    what: "KRAS G12C-mutant",
+    label: () => "a KRAS G12C inhibitor",
+    share: krasG12cShare,
+  },
 ] as const;
 
 /**
- * A trial whose arms give a BRAF or MEK inhibitor (an EGFR or ALK tyrosine kinase inhibitor) and whose file does not
- * say the tumours' BRAF (EGFR, ALK) status enrols mutant (ALK-rearranged) patients only: these agents are indicated, and were trialled, in
+ * A trial whose arms give a BRAF or MEK inhibitor (an EGFR or ALK tyrosine kinase inhibitor, a KRAS G12C inhibitor)
+ * and whose file does not say the tumours' BRAF (EGFR, ALK, KRAS) status enrols mutant (ALK-rearranged) patients only: these agents are indicated, and were trialled, in
  * mutant tumours (their labels' indications, catalog/agents.yaml), and the model gives them no effect in wild-type
  * ones, so an unselected population would dilute the arm with patients no such trial enrols. A warning says so;
- * `braf: any` (`egfr: any`, `alk: any`) keeps everyone.
+ * `braf: any` (`egfr: any`, `alk: any`, `kras: any`) keeps everyone.
  */
 function inferMarkerStatus(
   doc: TrialDocument,

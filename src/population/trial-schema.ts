@@ -87,6 +87,12 @@ export const TrialPopulationSchema = z.object({
       "ALK status of the tumours: mutant (an ALK rearrangement, ALK-positive) or wildtype (ALK-negative) enrol only those; not given and an arm gives an ALK tyrosine kinase inhibitor: mutant (their labels' indication), with a warning",
     )
     .optional(),
+  kras: z
+    .enum(["any", "mutant", "wildtype"])
+    .describe(
+      "KRAS G12C status of the tumours: mutant (KRAS p.G12C) or wildtype (no G12C mutation) enrol only those; not given and an arm gives a KRAS G12C inhibitor: mutant (their labels' indication), with a warning",
+    )
+    .optional(),
   ecog: z.array(z.number().int().min(0).max(4)).optional(),
   ldh_elevated: fraction.describe("fraction with LDH above the upper limit of normal").optional(),
   injectable: z.boolean().describe("all patients have injectable lesions").optional(),

@@ -34,6 +34,8 @@ export interface TrialPopulation {
   readonly egfr?: "any" | "mutant" | "wildtype";
   /** ALK status of the tumours (mutant: an ALK rearrangement; the field's values are shared with braf and egfr). */
   readonly alk?: "any" | "mutant" | "wildtype";
+  /** KRAS G12C status of the tumours (mutant: KRAS p.G12C). */
+  readonly kras?: "any" | "mutant" | "wildtype";
   readonly ecog?: readonly number[];
   /** Fraction with LDH above the upper limit of normal. */
   readonly ldh_elevated?: number;
@@ -135,4 +137,6 @@ export interface Covariates {
   readonly egfr_mutant: boolean;
   /** The tumour carries an ALK rearrangement (ALK inhibitors act only then). */
   readonly alk_rearranged: boolean;
+  /** The tumour carries a KRAS G12C mutation (KRAS G12C inhibitors act only then). */
+  readonly kras_g12c: boolean;
 }

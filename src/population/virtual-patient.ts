@@ -199,7 +199,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   const chemoSensitivity = Object.fromEntries(
     CHEMO_MECHANISMS.map((m) => [m, Math.exp(sdChemo * standardNormal(chemoRand) - (sdChemo * sdChemo) / 2)]),
   ) as Record<ChemoMechanism, number>;
-  const { brafV600, egfrMutant, alkRearranged, ...targeted } = targetedResponse(seed, cancer);
+  const { brafV600, egfrMutant, alkRearranged, krasG12c, ...targeted } = targetedResponse(seed, cancer);
   const make = (role: Lesion["role"], k: number, d: number, site: LesionSite): Lesion => {
     const nodal = site === "node";
     const lesion = {
@@ -278,6 +278,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
       braf_v600: brafV600,
       egfr_mutant: egfrMutant,
       alk_rearranged: alkRearranged,
+      kras_g12c: krasG12c,
     },
     lesions,
     parameters: p,
@@ -305,6 +306,7 @@ export function targetedResponse(
   readonly brafV600: boolean;
   readonly egfrMutant: boolean;
   readonly alkRearranged: boolean;
+  readonly krasG12c: boolean;
 } {
   const pri = vpopPriors().targeted;
   const r = seededRandom(seed ^ 0x68e31da4);
@@ -336,7 +338,24 @@ export function targetedResponse(
   const uAlk = r();
   const alkRearranged = !egfrMutant && uAlk < alkRearrangedShare(cancer) / (1 - egfrMutantShare(cancer));
   out.alk = lognormal("alk") * (alkRearranged ? 1 : 0);
-  return { ...(out as NonNullable<VirtualPatient["targeted"]>), brafV600, egfrMutant, alkRearranged };
+  // KRAS G12C inhibitors act only in a tumour with a KRAS G12C mutation, drawn among the tumours with neither an
+  // EGFR mutation nor an ALK rearrangement (appended, as ALK)
+  const uKras = r();
+  const others = 1 - egfrMutantShare(cancer) - alkRearrangedShare(cancer);
+  const krasG12c = !egfrMutant && !alkRearranged && others > 0 && uKras < krasG12cShare(cancer) / others;
+  out.kras = lognormal("kras") * (krasG12c ? 1 : 0);
+  return {
+    ...(out as NonNullable<VirtualPatient["targeted"]>),
+    brafV600,
+    egfrMutant,
+    alkRearranged,
+    krasG12c,
+  };
+}
+
+/** The share of tumours of a cancer type with a KRAS G12C mutation (catalog/vpop-priors.yaml `targeted`). */
+export function krasG12cShare(cancer: CancerType): number {
+  return prevalence("kras_g12c", cancer);
 }
 
 /** The share of tumours of a cancer type with an ALK rearrangement (catalog/vpop-priors.yaml `targeted`). */
@@ -355,7 +374,10 @@ export function brafV600Share(cancer: CancerType): number {
 }
 
 /** A tumour marker's share by cancer type, from its table in catalog/vpop-priors.yaml `targeted` (0 when absent). */
-function prevalence(marker: "braf_v600" | "egfr_mutant" | "alk_rearranged", cancer: CancerType): number {
+function prevalence(
+  marker: "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c",
+  cancer: CancerType,
+): number {
   const table = vpopPriors().targeted[marker] as unknown as Record<CancerType, { value: number }>;
   return table[cancer]?.value ?? 0;
 }

@@ -120,7 +120,8 @@ export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
  * tyrosine kinase inhibitors (module `egfr`: `egfr` the first and second generation, `egfr3` the third, osimertinib,
  * which also inhibits EGFR T790M; both act only in tumours with a sensitizing EGFR mutation) and the ALK tyrosine
  * kinase inhibitors (module `alk`: `alk` the first generation, crizotinib, `alk2` the next ones, which overcome most
- * of crizotinib's resistance; both act only in tumours with an ALK rearrangement). A virtual patient draws one
+ * of crizotinib's resistance; both act only in tumours with an ALK rearrangement) and the KRAS G12C inhibitors
+ * (module `kras`, pathway `kras`, acting only in tumours with a KRAS G12C mutation). A virtual patient draws one
  * sensitivity per pathway, but for the anti-VEGF antibody (the VEGFR one), the third-generation EGFR inhibitor (the
  * EGFR one) and the next-generation ALK inhibitors (the ALK one) (TARGETED_BINDING in compile-clinical.ts).
  */
@@ -137,6 +138,7 @@ export const TARGETED_PATHWAYS = [
   "egfr3",
   "alk",
   "alk2",
+  "kras",
 ] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
 /** The pathways with a sensitivity draw of their own (the anti-VEGF antibody uses the VEGFR one, osimertinib the EGFR one). */
@@ -147,6 +149,8 @@ export const BRAF_V600_PATHWAYS: readonly TargetedPathway[] = ["braf", "mek"];
 export const EGFR_MUTANT_PATHWAYS: readonly TargetedPathway[] = ["egfr", "egfr3"];
 /** The pathways whose inhibitors act only in tumours with an ALK rearrangement. */
 export const ALK_REARRANGED_PATHWAYS: readonly TargetedPathway[] = ["alk", "alk2"];
+/** The pathways whose inhibitors act only in tumours with a KRAS G12C mutation. */
+export const KRAS_G12C_PATHWAYS: readonly TargetedPathway[] = ["kras"];
 
 export const ClinicalBindingSchema = z
   .object({

@@ -51,6 +51,7 @@ export const TARGETED_BINDING: Readonly<
   egfr3: { module: "egfr", state: "Xosi", potency: "ke", adaptation: "lam_e", sensitivity: "egfr" },
   alk: { module: "alk", state: "Xalk", potency: "kalk", adaptation: "lam_alk", sensitivity: "alk" },
   alk2: { module: "alk", state: "Xalk2", potency: "kalk", adaptation: "lam_alk", sensitivity: "alk" },
+  kras: { module: "kras", state: "Xkras", potency: "kkr", adaptation: "lam_kr", sensitivity: "kras" },
 };
 
 /** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */
