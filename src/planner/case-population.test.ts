@@ -8,15 +8,13 @@ import {
   BURDEN_BANDWIDTH,
   conditionedPrior,
   MIN_PRIOR_ESS,
-  readAlkStatus,
-  readBrafStatus,
-  readKrasG12cStatus,
-  readEgfrStatus,
+  type ConditionedPrior,
   RELAX_STEPS,
 } from "./case-population.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { CaseSchema } from "../clinic/case-schema.js";
+import { CaseSchema, type CaseRecord } from "../clinic/case-schema.js";
+import type { VirtualPatient } from "../population/virtual-patient.js";
 
 const DATE = "2026-11-30";
 const c = melanomaCase();
@@ -73,180 +71,114 @@ describe("conditionedPrior: relaxing the record's conditions", () => {
   });
 });
 
-describe("conditionedPrior: BRAF V600 status", () => {
-  const withBraf = (value: string, history: boolean) =>
-    melanomaCase((raw) => {
-      const b = (raw.biomarkers as { name: string; value: string }[]).find((x) => /BRAF/.test(x.name))!;
-      b.value = value;
-      if (history)
-        (raw.treatments as unknown[]).push({
-          kind: "medication",
-          name: "dabrafenib + trametinib",
-          start: "2025-01-10",
-          end: "2025-08-01",
-          bestResponse: "PR",
-          reasonStopped: "progression",
-          source: { kind: "manual" },
-        });
-    });
-
-  it("reads the record's wording: V600E / mutated / detected are mutant; wild type / negative / not detected are not", () => {
-    for (const v of ["V600E", "BRAF V600K mutation", "mutated", "positive", "detected"])
-      expect(readBrafStatus(v), v).toBe(true);
-    for (const v of ["wild type", "wild-type", "WT", "negative", "not detected", "no V600 mutation"])
-      expect(readBrafStatus(v), v).toBe(false);
-    for (const v of [undefined, "", "pending", 3]) expect(readBrafStatus(v), String(v)).toBeNull();
-  });
-
-  it("conditions the prior only when the history holds a BRAF or MEK inhibitor: then only patients of that status", () => {
-    // without a BRAF-inhibitor history the status changes nothing the model simulates: not applied
-    const plain = conditionedPrior(withBraf("V600E", false), DATE)!;
-    expect(plain.conditions.brafApplies).toBe(false);
-    expect([...plain.applied, ...plain.relaxed].some((a) => /BRAF/.test(a))).toBe(false);
-    for (const [value, mutant] of [
-      ["V600E", true],
-      ["wild type", false],
-    ] as const) {
-      const p = conditionedPrior(withBraf(value, true), DATE)!;
-      expect(p.conditions.brafV600).toBe(mutant);
-      expect(
-        p.conditions.sources.some((s) => s.startsWith(`BRAF V600 ${mutant ? "mutant" : "wild-type"}`)),
-      ).toBe(true);
-      const name = `BRAF V600 ${mutant ? "mutant" : "wild-type"}`;
-      if (p.applied.includes(name)) {
-        // kept: every virtual patient of the other status has no weight
-        p.weights.forEach((w, i) => {
-          if (p.patients[i].covariates.braf_v600 !== mutant) expect(w).toBe(0);
-        });
-        expect(p.ess).toBeGreaterThanOrEqual(MIN_PRIOR_ESS);
-      } else expect(p.relaxed.map(parse).some((r) => r.name === name)).toBe(true);
-    }
-  });
-});
-
-describe("conditionedPrior: EGFR status", () => {
-  const NSCLC = path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synthetic.json");
-  const withEgfr = (value: string, history: boolean) => {
-    const raw = JSON.parse(readFileSync(NSCLC, "utf8")) as Record<string, unknown[]>;
-    raw.biomarkers.push({
-      name: "EGFR mutation",
-      code: { system: "http://loinc.org", code: "21667-1", display: "EGFR gene mutations analysis" },
-      value,
-      date: "2023-06-20",
-      source: { kind: "document", ref: "pathology-2023-06-20" },
-    });
-    if (history)
-      raw.treatments.push({
+/** A case record with a tumour-marker result and, when `agent` is given, a line of that agent it progressed on. */
+function withMarker(
+  base: "melanoma" | "nsclc",
+  marker: { readonly name: string; readonly code: string; readonly display: string },
+  value: string,
+  agent: string | null,
+): CaseRecord {
+  const edit = (raw: Record<string, unknown>) => {
+    const biomarkers = raw.biomarkers as { name: string; value: string }[];
+    const key = marker.name.split(" ")[0];
+    const existing = biomarkers.find((x) => x.name.includes(key));
+    if (existing) existing.value = value;
+    else
+      (raw.biomarkers as unknown[]).push({
+        name: marker.name,
+        code: { system: "http://loinc.org", code: marker.code, display: marker.display },
+        value,
+        date: "2023-06-20",
+        source: { kind: "document", ref: "pathology-2023-06-20" },
+      });
+    if (agent)
+      (raw.treatments as unknown[]).push({
         kind: "medication",
-        name: "osimertinib",
+        name: agent,
         start: "2023-11-01",
         end: "2024-09-01",
         bestResponse: "PR",
         reasonStopped: "progression",
         source: { kind: "manual" },
       });
-    return CaseSchema.parse(raw);
   };
+  if (base === "melanoma") return melanomaCase(edit);
+  const raw = JSON.parse(readFileSync(NSCLC, "utf8")) as Record<string, unknown>;
+  edit(raw);
+  return CaseSchema.parse(raw);
+}
+const NSCLC = path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synthetic.json");
 
-  it("reads the record's wording: exon 19 deletion / L858R / mutated are mutant; wild type / negative are not", () => {
-    for (const v of ["exon 19 deletion", "L858R", "EGFR del19", "mutated", "positive", "detected"])
-      expect(readEgfrStatus(v), v).toBe(true);
-    for (const v of ["wild type", "WT", "negative", "not detected", "no mutation"])
-      expect(readEgfrStatus(v), v).toBe(false);
-    for (const v of [undefined, "", "pending", 3]) expect(readEgfrStatus(v), String(v)).toBeNull();
-  });
+/** Each marker the case prior reads: its record, the agent whose history makes it apply, and its two statuses. */
+const MARKERS = [
+  {
+    label: "BRAF V600",
+    base: "melanoma",
+    marker: { name: "BRAF V600", code: "58415-6", display: "BRAF gene mutations" },
+    agent: "dabrafenib + trametinib",
+    statuses: [
+      ["V600E", true, "BRAF V600 mutant"],
+      ["wild type", false, "BRAF V600 wild-type"],
+    ],
+    read: (p: ConditionedPrior) => [p.conditions.brafApplies, p.conditions.brafV600] as const,
+    covariate: (vp: VirtualPatient) => vp.covariates.braf_v600,
+  },
+  {
+    label: "EGFR",
+    base: "nsclc",
+    marker: { name: "EGFR mutation", code: "21667-1", display: "EGFR gene mutations analysis" },
+    agent: "osimertinib",
+    statuses: [
+      ["L858R", true, "EGFR mutant"],
+      ["wild type", false, "EGFR wild-type"],
+    ],
+    read: (p: ConditionedPrior) => [p.conditions.egfrApplies, p.conditions.egfrMutant] as const,
+    covariate: (vp: VirtualPatient) => vp.covariates.egfr_mutant,
+  },
+  {
+    label: "ALK",
+    base: "nsclc",
+    marker: { name: "ALK rearrangement (FISH)", code: "46993-2", display: "ALK gene rearrangement" },
+    agent: "alectinib",
+    statuses: [
+      ["EML4-ALK fusion", true, "ALK rearranged"],
+      ["negative", false, "ALK negative"],
+    ],
+    read: (p: ConditionedPrior) => [p.conditions.alkApplies, p.conditions.alkRearranged] as const,
+    covariate: (vp: VirtualPatient) => vp.covariates.alk_rearranged,
+  },
+  {
+    label: "KRAS",
+    base: "nsclc",
+    marker: { name: "KRAS mutation", code: "21702-6", display: "KRAS gene mutations analysis" },
+    agent: "sotorasib",
+    statuses: [
+      ["G12C", true, "KRAS G12C"],
+      ["G12D", false, "KRAS not G12C"],
+    ],
+    read: (p: ConditionedPrior) => [p.conditions.krasApplies, p.conditions.krasG12c] as const,
+    covariate: (vp: VirtualPatient) => vp.covariates.kras_g12c,
+  },
+] as const;
 
-  it("conditions the prior only when the history holds an EGFR inhibitor: then only patients of that status", () => {
-    const plain = conditionedPrior(withEgfr("exon 19 deletion", false), DATE)!;
-    expect(plain.conditions.egfrApplies).toBe(false);
-    expect([...plain.applied, ...plain.relaxed].some((a) => /EGFR/.test(a))).toBe(false);
-    for (const [value, mutant] of [
-      ["L858R", true],
-      ["wild type", false],
-    ] as const) {
-      const p = conditionedPrior(withEgfr(value, true), DATE)!;
-      expect(p.conditions.egfrMutant).toBe(mutant);
-      expect(p.conditions.sources.some((x) => x.startsWith(`EGFR ${mutant ? "mutant" : "wild-type"}`))).toBe(
-        true,
-      );
-      const name = `EGFR ${mutant ? "mutant" : "wild-type"}`;
-      if (p.applied.includes(name)) {
-        p.weights.forEach((w, i) => {
-          if (p.patients[i].covariates.egfr_mutant !== mutant) expect(w).toBe(0);
-        });
-        expect(p.ess).toBeGreaterThanOrEqual(MIN_PRIOR_ESS);
-      } else expect(p.relaxed.map(parse).some((r) => r.name === name)).toBe(true);
-    }
-  });
-});
-
-describe("conditionedPrior: ALK status", () => {
-  const NSCLC = path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synthetic.json");
-  const withAlk = (value: string, history: boolean) => {
-    const raw = JSON.parse(readFileSync(NSCLC, "utf8")) as Record<string, unknown[]>;
-    raw.biomarkers.push({
-      name: "ALK rearrangement (FISH)",
-      code: { system: "http://loinc.org", code: "46993-2", display: "ALK gene rearrangement" },
-      value,
-      date: "2023-06-20",
-      source: { kind: "document", ref: "pathology-2023-06-20" },
+for (const m of MARKERS)
+  describe(`conditionedPrior: ${m.label} status`, () => {
+    it(`conditions the prior only when the history holds ${m.agent}'s class: then only patients of that status`, () => {
+      // without such a history the status changes nothing the model simulates: not applied
+      const plain = conditionedPrior(withMarker(m.base, m.marker, m.statuses[0][0], null), DATE)!;
+      expect(m.read(plain)[0]).toBe(false);
+      expect([...plain.applied, ...plain.relaxed].some((a) => a.startsWith(m.label))).toBe(false);
+      for (const [value, status, name] of m.statuses) {
+        const p = conditionedPrior(withMarker(m.base, m.marker, value, m.agent), DATE)!;
+        expect(m.read(p)).toEqual([true, status]);
+        expect(p.conditions.sources.some((x) => x.startsWith(name))).toBe(true);
+        if (p.applied.includes(name)) {
+          // kept: every virtual patient of the other status has no weight
+          p.weights.forEach((w, i) => {
+            if (m.covariate(p.patients[i]) !== status) expect(w).toBe(0);
+          });
+          expect(p.ess).toBeGreaterThanOrEqual(MIN_PRIOR_ESS);
+        } else expect(p.relaxed.map(parse).some((r) => r.name === name)).toBe(true);
+      }
     });
-    if (history)
-      raw.treatments.push({
-        kind: "medication",
-        name: "alectinib",
-        start: "2023-11-01",
-        end: "2024-09-01",
-        bestResponse: "PR",
-        reasonStopped: "progression",
-        source: { kind: "manual" },
-      });
-    return CaseSchema.parse(raw);
-  };
-
-  it("reads the record's wording: rearranged / EML4-ALK fusion / positive are rearranged; negative / no rearrangement are not", () => {
-    for (const v of [
-      "rearranged",
-      "EML4-ALK fusion",
-      "ALK rearrangement detected",
-      "positive",
-      "translocation",
-    ])
-      expect(readAlkStatus(v), v).toBe(true);
-    for (const v of ["negative", "not detected", "no rearrangement", "wild type", "no fusion"])
-      expect(readAlkStatus(v), v).toBe(false);
-    for (const v of [undefined, "", "pending", 3]) expect(readAlkStatus(v), String(v)).toBeNull();
   });
-
-  it("conditions the prior only when the history holds an ALK inhibitor: then only patients of that status", () => {
-    const plain = conditionedPrior(withAlk("rearranged", false), DATE)!;
-    expect(plain.conditions.alkApplies).toBe(false);
-    expect([...plain.applied, ...plain.relaxed].some((a) => /ALK/.test(a))).toBe(false);
-    for (const [value, rearranged] of [
-      ["EML4-ALK fusion", true],
-      ["negative", false],
-    ] as const) {
-      const p = conditionedPrior(withAlk(value, true), DATE)!;
-      expect(p.conditions.alkRearranged).toBe(rearranged);
-      const name = `ALK ${rearranged ? "rearranged" : "negative"}`;
-      expect(p.conditions.sources.some((x) => x.startsWith(name))).toBe(true);
-      if (p.applied.includes(name)) {
-        p.weights.forEach((w, i) => {
-          if (p.patients[i].covariates.alk_rearranged !== rearranged) expect(w).toBe(0);
-        });
-        expect(p.ess).toBeGreaterThanOrEqual(MIN_PRIOR_ESS);
-      } else expect(p.relaxed.map(parse).some((r) => r.name === name)).toBe(true);
-    }
-  });
-});
-
-describe("conditionedPrior: KRAS G12C status", () => {
-  it("reads the record's wording: G12C is G12C; wild type, negative or another variant is not; a bare 'mutated' is unreadable", () => {
-    for (const v of ["G12C", "KRAS p.G12C", "c.34G>T (p.Gly12Cys) G12C"])
-      expect(readKrasG12cStatus(v), v).toBe(true);
-    for (const v of ["wild type", "negative", "not detected", "G12D", "p.G12V", "G13D", "Q61H"])
-      expect(readKrasG12cStatus(v), v).toBe(false);
-    for (const v of [undefined, "", "mutated", "pending", 3])
-      expect(readKrasG12cStatus(v), String(v)).toBeNull();
-  });
-});

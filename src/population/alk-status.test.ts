@@ -13,32 +13,14 @@ import { parseTrial } from "./trial-file.js";
 import { runTrial } from "./trial-run.js";
 import { alkRearrangedShare, sampleVirtualPatient, targetedResponse } from "./virtual-patient.js";
 import { loadVpop, shippedVpopFile } from "./vpop-file.js";
+import { dailyArm, markerTrial, untreatedArm } from "../test-support/marker-trial.js";
 
-const daily = (agent: string, mg: number) => `
-    protocol:
-      name: ${agent}
-      phases:
-        - name: treatment
-          start_day: 0
-          steps:
-            - { agent: ${agent}, dose: { value: ${mg}, unit: mg }, route: oral, days: { every: 1, count: 728 } }`;
-
-const trial = (alk: string | null) => `name: SYNTH-ALK
-source: "synthetic (tests of src/population/alk-status.test.ts), not a published trial"
-population: { cancer: nsclc${alk === null ? "" : `, alk: ${alk}`} }
-arms:
-  - name: crizotinib
-    patients: 150${daily("crizotinib", 500)}
-  - name: alectinib
-    patients: 150${daily("alectinib", 1200)}
-  - name: untreated
-    patients: 150
-    protocol:
-      name: no treatment
-      phases:
-        - { name: observation, start_day: 0, steps: [] }
-assessment: { criteria: recist1.1, first_week: 6, every_weeks: 6, follow_up_weeks: 104, confirm: true }
-`;
+const trial = (alk: string | null) =>
+  markerTrial("SYNTH-ALK", "src/population/alk-status.test.ts", "nsclc", { field: "alk", value: alk }, [
+    dailyArm("crizotinib", "crizotinib", 500, 150),
+    dailyArm("alectinib", "alectinib", 1200, 150),
+    untreatedArm(150),
+  ]);
 const FILE = path.resolve("trials/synthetic-alk.yaml"); // not read: the protocols are inline
 
 describe("ALK status and the ALK inhibitors", () => {

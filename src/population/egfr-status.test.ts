@@ -12,32 +12,14 @@ import { parseTrial } from "./trial-file.js";
 import { runTrial } from "./trial-run.js";
 import { egfrMutantShare, sampleVirtualPatient } from "./virtual-patient.js";
 import { loadVpop, shippedVpopFile } from "./vpop-file.js";
+import { dailyArm, markerTrial, untreatedArm } from "../test-support/marker-trial.js";
 
-const daily = (agent: string, mg: number) => `
-    protocol:
-      name: ${agent}
-      phases:
-        - name: treatment
-          start_day: 0
-          steps:
-            - { agent: ${agent}, dose: { value: ${mg}, unit: mg }, route: oral, days: { every: 1, count: 728 } }`;
-
-const trial = (egfr: string | null) => `name: SYNTH-EGFR
-source: "synthetic (tests of src/population/egfr-status.test.ts), not a published trial"
-population: { cancer: nsclc${egfr === null ? "" : `, egfr: ${egfr}`} }
-arms:
-  - name: erlotinib
-    patients: 150${daily("erlotinib", 150)}
-  - name: osimertinib
-    patients: 150${daily("osimertinib", 80)}
-  - name: untreated
-    patients: 150
-    protocol:
-      name: no treatment
-      phases:
-        - { name: observation, start_day: 0, steps: [] }
-assessment: { criteria: recist1.1, first_week: 6, every_weeks: 6, follow_up_weeks: 104, confirm: true }
-`;
+const trial = (egfr: string | null) =>
+  markerTrial("SYNTH-EGFR", "src/population/egfr-status.test.ts", "nsclc", { field: "egfr", value: egfr }, [
+    dailyArm("erlotinib", "erlotinib", 150, 150),
+    dailyArm("osimertinib", "osimertinib", 80, 150),
+    untreatedArm(150),
+  ]);
 const FILE = path.resolve("trials/synthetic-egfr.yaml"); // not read: the protocols are inline
 
 describe("EGFR status and the EGFR inhibitors", () => {

@@ -12,28 +12,13 @@ import { parseTrial } from "./trial-file.js";
 import { runTrial } from "./trial-run.js";
 import { krasG12cShare, sampleVirtualPatient, targetedResponse } from "./virtual-patient.js";
 import { loadVpop, shippedVpopFile } from "./vpop-file.js";
+import { dailyArm, markerTrial, untreatedArm } from "../test-support/marker-trial.js";
 
-const trial = (kras: string | null) => `name: SYNTH-KRAS
-source: "synthetic (tests of src/population/kras-status.test.ts), not a published trial"
-population: { cancer: nsclc${kras === null ? "" : `, kras: ${kras}`} }
-arms:
-  - name: sotorasib
-    patients: 150
-    protocol:
-      name: sotorasib
-      phases:
-        - name: treatment
-          start_day: 0
-          steps:
-            - { agent: sotorasib, dose: { value: 960, unit: mg }, route: oral, days: { every: 1, count: 728 } }
-  - name: untreated
-    patients: 150
-    protocol:
-      name: no treatment
-      phases:
-        - { name: observation, start_day: 0, steps: [] }
-assessment: { criteria: recist1.1, first_week: 6, every_weeks: 6, follow_up_weeks: 104, confirm: true }
-`;
+const trial = (kras: string | null) =>
+  markerTrial("SYNTH-KRAS", "src/population/kras-status.test.ts", "nsclc", { field: "kras", value: kras }, [
+    dailyArm("sotorasib", "sotorasib", 960, 150),
+    untreatedArm(150),
+  ]);
 const FILE = path.resolve("trials/synthetic-kras.yaml"); // not read: the protocols are inline
 
 describe("KRAS G12C status and the KRAS G12C inhibitors", () => {

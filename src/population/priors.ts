@@ -92,6 +92,13 @@ export type SharedPriors = z.infer<typeof SharedPriors>;
 
 /** Priors of the targeted-agent parameters (not part of a population's priors hash: no calibration trial uses them). */
 const Prevalence = z.object({ value: z.number().min(0).max(1), source: z.string().min(1) }).strict();
+/** A tumour marker's share by cancer type (catalog/vpop-priors.yaml `targeted`). */
+const PrevalenceTable = z
+  .object({
+    description: z.string(),
+    ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
+  })
+  .strict();
 const TargetedPriors = z
   .object({
     vegfr_sensitivity_sd: Prior,
@@ -105,30 +112,10 @@ const TargetedPriors = z
     egfr_sensitivity_sd: Prior,
     alk_sensitivity_sd: Prior,
     kras_sensitivity_sd: Prior,
-    braf_v600: z
-      .object({
-        description: z.string(),
-        ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
-      })
-      .strict(),
-    egfr_mutant: z
-      .object({
-        description: z.string(),
-        ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
-      })
-      .strict(),
-    alk_rearranged: z
-      .object({
-        description: z.string(),
-        ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
-      })
-      .strict(),
-    kras_g12c: z
-      .object({
-        description: z.string(),
-        ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
-      })
-      .strict(),
+    braf_v600: PrevalenceTable,
+    egfr_mutant: PrevalenceTable,
+    alk_rearranged: PrevalenceTable,
+    kras_g12c: PrevalenceTable,
   })
   .strict();
 

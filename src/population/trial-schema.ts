@@ -51,6 +51,9 @@ export function knownEndpoint(endpoint: string): boolean {
 
 const fraction = z.number().min(0).max(1);
 const lines = z.array(z.number().int().min(0).max(20));
+/** A tumour marker's status in the enrolled population (braf, egfr, alk, kras). */
+const markerStatus = (description: string) =>
+  z.enum(["any", "mutant", "wildtype"]).describe(description).optional();
 
 export const TrialPopulationSchema = z.object({
   cancer: z.enum(TRIAL_CANCER_TYPES, {
@@ -69,30 +72,18 @@ export const TrialPopulationSchema = z.object({
     )
     .optional(),
   pdl1: z.enum(["any", "positive", "high"]).optional(),
-  braf: z
-    .enum(["any", "mutant", "wildtype"])
-    .describe(
-      "BRAF V600 status of the tumours: mutant (V600E/K) or wildtype enrol only those; not given and an arm gives a BRAF or MEK inhibitor: mutant (their labels' indication), with a warning",
-    )
-    .optional(),
-  egfr: z
-    .enum(["any", "mutant", "wildtype"])
-    .describe(
-      "EGFR status of the tumours: mutant (a sensitizing mutation, exon 19 deletion or L858R) or wildtype enrol only those; not given and an arm gives an EGFR tyrosine kinase inhibitor: mutant (their labels' indication), with a warning",
-    )
-    .optional(),
-  alk: z
-    .enum(["any", "mutant", "wildtype"])
-    .describe(
-      "ALK status of the tumours: mutant (an ALK rearrangement, ALK-positive) or wildtype (ALK-negative) enrol only those; not given and an arm gives an ALK tyrosine kinase inhibitor: mutant (their labels' indication), with a warning",
-    )
-    .optional(),
-  kras: z
-    .enum(["any", "mutant", "wildtype"])
-    .describe(
-      "KRAS G12C status of the tumours: mutant (KRAS p.G12C) or wildtype (no G12C mutation) enrol only those; not given and an arm gives a KRAS G12C inhibitor: mutant (their labels' indication), with a warning",
-    )
-    .optional(),
+  braf: markerStatus(
+    "BRAF V600 status of the tumours: mutant (V600E/K) or wildtype enrol only those; not given and an arm gives a BRAF or MEK inhibitor: mutant (their labels' indication), with a warning",
+  ),
+  egfr: markerStatus(
+    "EGFR status of the tumours: mutant (a sensitizing mutation, exon 19 deletion or L858R) or wildtype enrol only those; not given and an arm gives an EGFR tyrosine kinase inhibitor: mutant (their labels' indication), with a warning",
+  ),
+  alk: markerStatus(
+    "ALK status of the tumours: mutant (an ALK rearrangement, ALK-positive) or wildtype (ALK-negative) enrol only those; not given and an arm gives an ALK tyrosine kinase inhibitor: mutant (their labels' indication), with a warning",
+  ),
+  kras: markerStatus(
+    "KRAS G12C status of the tumours: mutant (KRAS p.G12C) or wildtype (no G12C mutation) enrol only those; not given and an arm gives a KRAS G12C inhibitor: mutant (their labels' indication), with a warning",
+  ),
   ecog: z.array(z.number().int().min(0).max(4)).optional(),
   ldh_elevated: fraction.describe("fraction with LDH above the upper limit of normal").optional(),
   injectable: z.boolean().describe("all patients have injectable lesions").optional(),

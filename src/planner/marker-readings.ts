@@ -1,0 +1,56 @@
+/**
+ * Tumour-marker results as a case record words them (biomarkers[].value: free text from a pathology or molecular
+ * report), read as the status the virtual patients carry: true (mutant, rearranged), false (wild type, negative,
+ * another variant), null (unreadable: the condition is not applied). Used by the case prior (case-population.ts).
+ */
+
+/**
+ * A BRAF result as the record words it: "wild type", "negative", "not detected", "no mutation" are wild-type;
+ * "V600E", "V600K", "mutated", "positive", "detected" are mutant; anything else is unreadable (null).
+ */
+export function readBrafStatus(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (/wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(v600\s+)?mutation|absent/i.test(v)) return false;
+  if (/v600|mutat|mutant|positive|detected|present/i.test(v)) return true;
+  return null;
+}
+
+/**
+ * An EGFR result as the record words it: "wild type", "negative", "not detected", "no mutation" are wild-type; a
+ * sensitizing mutation named (exon 19 deletion, L858R) or "mutated", "positive", "detected" is mutant; anything
+ * else is unreadable (null).
+ */
+export function readEgfrStatus(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (/wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+mutation|absent/i.test(v)) return false;
+  if (/exon\s*19|del(etion)?\s*19|l858r|mutat|mutant|positive|detected|present/i.test(v)) return true;
+  return null;
+}
+
+/**
+ * An ALK result as the record words it: "negative", "not detected", "no rearrangement", "wild type" are negative; a
+ * rearrangement or fusion named (EML4-ALK), "rearranged", "positive", "detected" is rearranged; anything else is
+ * unreadable (null).
+ */
+export function readAlkStatus(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (
+    /wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(rearrangement|fusion|translocation)|absent/i.test(v)
+  )
+    return false;
+  if (/rearrang|fusion|translocat|eml4|positive|detected|present/i.test(v)) return true;
+  return null;
+}
+
+/**
+ * A KRAS result as the record words it, for G12C: "G12C" (p.G12C, c.34G>T) is G12C; "wild type", "negative", "not
+ * detected", "no mutation" or another KRAS variant named (G12D, G12V, G13D, Q61H...) is not; anything else
+ * (a bare "mutated") is unreadable (null): it does not say which variant.
+ */
+export function readKrasG12cStatus(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (/g12c|c\.34g>t/i.test(v)) return true;
+  if (/wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+mutation|absent/i.test(v)) return false;
+  if (/\b(g12[a-bd-z]|g13[a-z]|q61[a-z]|a146[a-z]|k117[a-z])\b/i.test(v)) return false;
+  return null;
+}
