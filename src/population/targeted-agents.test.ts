@@ -33,6 +33,7 @@ const AGENTS: Record<string, [modality: string, cls: string]> = {
   everolimus: ["targeted-therapy", "mTOR inhibitor"],
   temsirolimus: ["targeted-therapy", "mTOR inhibitor"],
   bevacizumab: ["targeted-therapy", "anti-VEGF antibody"],
+  ramucirumab: ["targeted-therapy", "anti-VEGFR2 antibody"],
   vemurafenib: ["targeted-therapy", "BRAF inhibitor"],
   dabrafenib: ["targeted-therapy", "BRAF inhibitor"],
   encorafenib: ["targeted-therapy", "BRAF inhibitor"],
@@ -68,6 +69,7 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["everolimus", "mg", 10],
   ["temsirolimus", "mg", 25],
   ["bevacizumab", "mg/kg", 15],
+  ["ramucirumab", "mg/kg", 10],
   ["vemurafenib", "mg", 1920], // 960 mg twice daily
   ["dabrafenib", "mg", 300], // 150 mg twice daily
   ["trametinib", "mg", 2],
@@ -115,6 +117,7 @@ const PATHWAY: Record<string, string> = {
   apalutamide: "ar",
   darolutamide: "ar",
   bevacizumab: "vegf",
+  ramucirumab: "vegf",
   erlotinib: "egfr",
   gefitinib: "egfr",
   afatinib: "egfr",
@@ -169,7 +172,7 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
       expect(a!.doses.length, id).toBeGreaterThan(0);
       // gefitinib, afatinib, apalutamide and darolutamide (added 2026-12-03 as equipotent members of their classes)
       // cite their labels from memory
-      if (!["gefitinib", "afatinib", "apalutamide", "darolutamide"].includes(id))
+      if (!["gefitinib", "afatinib", "apalutamide", "darolutamide", "ramucirumab"].includes(id))
         expect(a!.sources.join(" "), id).toMatch(/\[C[:\]]/);
       else expect(a!.verify, id).toBe(true);
       expect(
