@@ -43,14 +43,14 @@ export function readAlkStatus(value: string | number | undefined): boolean | nul
 }
 
 /**
- * A KRAS result as the record words it, for G12C: "G12C" (p.G12C, c.34G>T) is G12C; "wild type", "negative", "not
- * detected", "no mutation" or another KRAS variant named (G12D, G12V, G13D, Q61H...) is not; anything else
- * (a bare "mutated") is unreadable (null): it does not say which variant.
+ * A KRAS result as the record words it, for G12C: "wild type", "negative", "not detected", "no mutation" are not G12C
+ * (also "G12C not detected"); "G12C" (p.G12C, c.34G>T) otherwise is; another KRAS variant named (G12D, G12V, G13D,
+ * Q61H...) is not; anything else (a bare "mutated") is unreadable (null): it does not say which variant.
  */
 export function readKrasG12cStatus(value: string | number | undefined): boolean | null {
   const v = String(value ?? "").trim();
-  if (/g12c|c\.34g>t/i.test(v)) return true;
   if (/wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+mutation|absent/i.test(v)) return false;
+  if (/g12c|c\.34g>t/i.test(v)) return true;
   if (/\b(g12[a-bd-z]|g13[a-z]|q61[a-z]|a146[a-z]|k117[a-z])\b/i.test(v)) return false;
   return null;
 }
