@@ -75,9 +75,20 @@ describe("ALK status and the ALK inhibitors", () => {
     expect(parseTrial(trial("any"), FILE).document.population.alk).toBe("any");
   });
 
+  it("reads positive and negative as reports word them (ALK-positive: rearranged), without a warning", () => {
+    for (const [value, status] of [
+      ["positive", "mutant"],
+      ["negative", "wildtype"],
+    ] as const) {
+      const t = parseTrial(trial(value), FILE);
+      expect(t.document.population.alk).toBe(status);
+      expect(t.warnings.filter((i) => i.path === "population.alk")).toEqual([]);
+    }
+  });
+
   it("rejects an ALK status the trial file does not know, naming the field and line", () => {
-    expect(() => parseTrial(trial("positive"), FILE)).toThrow(
-      /synthetic-alk\.yaml:3:\d+: population\.alk: Invalid option: expected one of "any"\|"mutant"\|"wildtype"/,
+    expect(() => parseTrial(trial("rearranged"), FILE)).toThrow(
+      /synthetic-alk\.yaml:3:\d+: population\.alk: Invalid option: expected one of "any"\|"mutant"\|"wildtype"\|"positive"\|"negative"/,
     );
   });
 });

@@ -24,6 +24,7 @@ import {
   FIELDS,
   isProportion,
   knownEndpoint,
+  MARKER_STATUS_ALIASES,
   RECORDED_ENDPOINTS,
   SIMULATED_ENDPOINTS,
   TrialSchema,
@@ -343,7 +344,12 @@ function inferMarkerStatus(
 ): TrialDocument["population"] {
   let population = doc.population;
   for (const m of MARKERS) {
-    if (population[m.field] !== undefined) continue;
+    const given = population[m.field];
+    if (given === "positive" || given === "negative") {
+      population = { ...population, [m.field]: MARKER_STATUS_ALIASES[given] };
+      continue;
+    }
+    if (given !== undefined) continue;
     const found = firstAgentOf(arms, catalog, m.pathways);
     if (!found) continue;
     if (m.share(population.cancer as CancerType) === 0) {

@@ -51,9 +51,16 @@ export function knownEndpoint(endpoint: string): boolean {
 
 const fraction = z.number().min(0).max(1);
 const lines = z.array(z.number().int().min(0).max(20));
-/** A tumour marker's status in the enrolled population (braf, egfr, alk, kras). */
+/**
+ * A tumour marker's status in the enrolled population (braf, egfr, alk, kras): any, mutant or wildtype; positive and
+ * negative are read as mutant and wildtype (as reports word them: "ALK-positive", "EGFR-negative").
+ */
+export const MARKER_STATUS_ALIASES = { positive: "mutant", negative: "wildtype" } as const;
 const markerStatus = (description: string) =>
-  z.enum(["any", "mutant", "wildtype"]).describe(description).optional();
+  z
+    .enum(["any", "mutant", "wildtype", "positive", "negative"])
+    .describe(`${description} (positive = mutant, negative = wildtype)`)
+    .optional();
 
 export const TrialPopulationSchema = z.object({
   cancer: z.enum(TRIAL_CANCER_TYPES, {
