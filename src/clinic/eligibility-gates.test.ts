@@ -88,4 +88,37 @@ describe("eligibility from the treatment history and the tumor type (issue 14 §
     expect(agentFitsCase(a("pembrolizumab"), prostate)).toBe(true);
     expect(agentFitsCase(a("nivolumab"), prostate)).toBe(false); // its MSI-H label is colorectal only
   });
+
+  it("a sensitizing EGFR mutation or an ALK rearrangement is a caution for checkpoint inhibitors; wild type or unreadable is not", () => {
+    const withMarker = (name: string, value: string) => {
+      const c = nsclc();
+      c.biomarkers.push({ name, code: {}, value, date: "2026-11-01", source: manual });
+      return c;
+    };
+    expect(rules(nsclc(), "checkpoint-inhibitor")).not.toContain("icb-driver-positive");
+    for (const [name, value] of [
+      ["EGFR mutation", "exon 19 deletion"],
+      ["EGFR", "L858R"],
+      ["ALK rearrangement (FISH)", "EML4-ALK fusion"],
+    ] as const) {
+      const icb = verdict(withMarker(name, value), "checkpoint-inhibitor");
+      expect(icb.verdict).toBe("caution");
+      const r = icb.reasons.find((x) => x.rule === "icb-driver-positive")!;
+      expect(r.reason).toMatch(/3\.6 % against 23\.3 %/);
+      expect(r.source).toMatch(/Gainor JF/);
+      // the caution is the checkpoint inhibitors' only
+      expect(rules(withMarker(name, value), "chemotherapy")).not.toContain("icb-driver-positive");
+    }
+    for (const [name, value] of [
+      ["EGFR mutation", "wild type"],
+      ["ALK", "negative"],
+      ["EGFR", "pending"],
+      ["KRAS", "G12C"],
+    ] as const)
+      expect(rules(withMarker(name, value), "checkpoint-inhibitor")).not.toContain("icb-driver-positive");
+    // the latest result counts: a later wild-type re-test lifts the caution
+    const c = withMarker("EGFR", "L858R");
+    c.biomarkers.push({ name: "EGFR", code: {}, value: "not detected", date: "2026-11-15", source: manual });
+    expect(rules(c, "checkpoint-inhibitor")).not.toContain("icb-driver-positive");
+  });
 });

@@ -6,6 +6,7 @@ import { evaluationData, type EvaluationData } from "./evaluation-data.js";
 import { progressions, type Progression } from "./progressions.js";
 import { caseTumorTypes } from "./tumor-types.js";
 import { normalizeUnit } from "./units.js";
+import { MARKER_READERS } from "./marker-readings.js";
 
 // the evaluation catalog, the burden and the progressions, importable from here as before the split
 export { evaluationData, type EvaluationData } from "./evaluation-data.js";
@@ -167,6 +168,13 @@ function ruleHolds(rule: EvaluationData["rules"][number], c: CaseRecord): boolea
         return true;
       }),
     );
+  }
+  if (w.marker_positive) {
+    return w.marker_positive.some((m) => {
+      const { name, read } = MARKER_READERS[m];
+      const b = latest(c.biomarkers.filter((x) => name.test(`${x.name} ${x.code.display ?? ""}`)));
+      return b !== undefined && read(b.value) === true;
+    });
   }
   if (w.cancer_none_of) {
     return !c.cancers.some((x) =>

@@ -28,6 +28,8 @@ const When = z
       .strict()
       .optional(),
     biomarker_none_of: z.array(Gate).optional(),
+    /** The latest result of one of these markers reads positive (mutant, rearranged; clinic/marker-readings.ts). */
+    marker_positive: z.array(z.enum(["braf", "egfr", "alk", "kras"])).optional(),
     cancer_none_of: z.array(z.string()).optional(),
     /** None of the case's cancers is one of these tumor types (catalog/tumor-types.yaml ids). */
     tumor_type_none_of: z.array(z.string()).optional(),

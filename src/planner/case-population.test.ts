@@ -113,6 +113,7 @@ const NSCLC = path.resolve(import.meta.dirname, "../../examples/cases/nsclc-synt
 const MARKERS = [
   {
     label: "BRAF V600",
+    immune: false,
     base: "melanoma",
     marker: { name: "BRAF V600", code: "58415-6", display: "BRAF gene mutations" },
     agent: "dabrafenib + trametinib",
@@ -125,6 +126,7 @@ const MARKERS = [
   },
   {
     label: "EGFR",
+    immune: true,
     base: "nsclc",
     marker: { name: "EGFR mutation", code: "21667-1", display: "EGFR gene mutations analysis" },
     agent: "osimertinib",
@@ -137,6 +139,7 @@ const MARKERS = [
   },
   {
     label: "ALK",
+    immune: true,
     base: "nsclc",
     marker: { name: "ALK rearrangement (FISH)", code: "46993-2", display: "ALK gene rearrangement" },
     agent: "alectinib",
@@ -149,6 +152,7 @@ const MARKERS = [
   },
   {
     label: "KRAS",
+    immune: false,
     base: "nsclc",
     marker: { name: "KRAS mutation", code: "21702-6", display: "KRAS gene mutations analysis" },
     agent: "sotorasib",
@@ -163,11 +167,12 @@ const MARKERS = [
 
 for (const m of MARKERS)
   describe(`conditionedPrior: ${m.label} status`, () => {
-    it(`conditions the prior only when the history holds ${m.agent}'s class: then only patients of that status`, () => {
-      // without such a history the status changes nothing the model simulates: not applied
+    it(`conditions the prior when the history holds ${m.agent}'s class${m.immune ? " or not (it moves immunity)" : " only"}: then only patients of that status`, () => {
+      // without such a history the status changes nothing the model simulates (not applied), except EGFR and ALK
+      // in NSCLC, whose driver-positive tumours are immunologically colder (f_imm_driver_factor)
       const plain = conditionedPrior(withMarker(m.base, m.marker, m.statuses[0][0], null), DATE)!;
-      expect(m.read(plain)[0]).toBe(false);
-      expect([...plain.applied, ...plain.relaxed].some((a) => a.startsWith(m.label))).toBe(false);
+      expect(m.read(plain)).toEqual(m.immune ? [true, m.statuses[0][1]] : [false, m.statuses[0][1]]);
+      expect([...plain.applied, ...plain.relaxed].some((a) => a.startsWith(m.label))).toBe(m.immune);
       for (const [value, status, name] of m.statuses) {
         const p = conditionedPrior(withMarker(m.base, m.marker, value, m.agent), DATE)!;
         expect(m.read(p)).toEqual([true, status]);

@@ -18,9 +18,15 @@ import {
   type TargetedPathway,
 } from "../therapy/catalog-schema.js";
 import { caseTumorTypes } from "../clinic/tumor-types.js";
-import { readAlkStatus, readBrafStatus, readEgfrStatus, readKrasG12cStatus } from "./marker-readings.js";
+import {
+  readAlkStatus,
+  readBrafStatus,
+  readEgfrStatus,
+  readKrasG12cStatus,
+} from "../clinic/marker-readings.js";
 import { kishEss } from "../engine/statistics.js";
 import { refractoryClass } from "../population/eligibility.js";
+import { cancerPriors } from "../population/priors.js";
 import { sampleVirtualPatient, type VirtualPatient } from "../population/virtual-patient.js";
 import { loadVpop, shippedVpopFile, type VpopFile } from "../population/vpop-file.js";
 import type { CancerType } from "../population/types.js";
@@ -124,11 +130,28 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
   const perf = latest(c.performance.filter((p) => p.scale === "ECOG"));
   if (perf) sources.push(`ECOG ${perf.value}`);
   const braf = markerStatus(c, /\bBRAF\b/i, readBrafStatus, BRAF_V600_PATHWAYS, "BRAF V600", sources);
-  const egfr = markerStatus(c, /\bEGFR\b/i, readEgfrStatus, EGFR_MUTANT_PATHWAYS, "EGFR", sources);
-  const alk = markerStatus(c, /\bALK\b/i, readAlkStatus, ALK_REARRANGED_PATHWAYS, "ALK", sources, [
-    "rearranged",
-    "negative",
-  ]);
+  // where the cancer's priors make driver-positive tumours immunologically colder, EGFR and ALK move every outcome
+  const drivers = cancerPriors(cancer).f_imm_driver_factor !== undefined;
+  const egfr = markerStatus(
+    c,
+    /\bEGFR\b/i,
+    readEgfrStatus,
+    EGFR_MUTANT_PATHWAYS,
+    "EGFR",
+    sources,
+    undefined,
+    drivers,
+  );
+  const alk = markerStatus(
+    c,
+    /\bALK\b/i,
+    readAlkStatus,
+    ALK_REARRANGED_PATHWAYS,
+    "ALK",
+    sources,
+    ["rearranged", "negative"],
+    drivers,
+  );
   const kras = markerStatus(c, /\bKRAS\b/i, readKrasG12cStatus, KRAS_G12C_PATHWAYS, "KRAS", sources, [
     "G12C",
     "not G12C",
@@ -156,8 +179,9 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
 
 /**
  * A tumour marker from the biomarkers (the latest whose name matches; null: not recorded or unreadable) and whether
- * it conditions the prior: only when the treatment history holds an agent of one of its pathways, the one place
- * the model's outcome depends on it. When it applies, where it was read goes into `sources`.
+ * it conditions the prior: when the treatment history holds an agent of one of its pathways, or (`always`) when the
+ * status moves the virtual patient's immunity too (EGFR and ALK where the cancer's priors have f_imm_driver_factor).
+ * When it applies, where it was read goes into `sources`.
  */
 function markerStatus(
   c: CaseRecord,
@@ -167,12 +191,16 @@ function markerStatus(
   label: string,
   sources: string[],
   words: readonly [string, string] = ["mutant", "wild-type"],
+  always = false,
 ): { status: boolean | null; applies: boolean } {
   const marker = latest(c.biomarkers.filter((b) => name.test(`${b.name} ${b.code.display ?? ""}`)));
   const status = marker ? read(marker.value) : null;
   const applies =
     status !== null &&
-    c.treatments.some((t) => treatmentAgents(t).some((a) => pathways.some((p) => p === a.clinical?.pathway)));
+    (always ||
+      c.treatments.some((t) =>
+        treatmentAgents(t).some((a) => pathways.some((p) => p === a.clinical?.pathway)),
+      ));
   if (applies)
     sources.push(`${label} ${status ? words[0] : words[1]} (${marker!.name}: ${String(marker!.value)})`);
   return { status, applies };

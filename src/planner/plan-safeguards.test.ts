@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { priorChangeReason } from "./plan-safeguards.js";
+import { ppcFlag, priorChangeReason } from "./plan-safeguards.js";
 
 describe("priorChangeReason (the prior sensitivity line when the first choice changes)", () => {
   const tied = { value: 0.02, se: 0.03, tiedWithFirst: true };
@@ -24,6 +24,39 @@ describe("priorChangeReason (the prior sensitivity line when the first choice ch
     expect(r).not.toContain("separated on the widened one");
     expect(priorChangeReason("A", "B", undefined, null)).toBe(
       ": the ranking depends on the calibrated prior.",
+    );
+  });
+});
+
+describe("ppcFlag (the patient's own scans the model does not reproduce)", () => {
+  const scan = (date: string, observedSldMm: number, median: number, inside: boolean) => ({
+    date,
+    day: 0,
+    observedSldMm,
+    median,
+    lower90: median * 0.9,
+    upper90: median * 1.1,
+    inside,
+  });
+
+  it("says nothing when every scan is inside its band, or when there is no check", () => {
+    expect(ppcFlag({ ppc: { scans: [scan("2024-01-10", 68, 68, true)], coverage90: 1 } })).toEqual([]);
+    expect(ppcFlag(undefined)).toEqual([]);
+  });
+
+  it("names every scan outside its band with the observed and predicted sums", () => {
+    const [flag] = ppcFlag({
+      ppc: {
+        scans: [
+          scan("2024-01-10", 68, 68, true),
+          scan("2024-03-06", 39, 50, false),
+          scan("2024-05-02", 8, 14.31, false),
+        ],
+        coverage90: 0,
+      },
+    });
+    expect(flag).toBe(
+      "The model does not reproduce 2 of the patient's scans (posterior predictive check: 2024-03-06: 39 mm observed, 50 mm predicted (90 %: 45 mm–55 mm); 2024-05-02: 8 mm observed, 14.3 mm predicted (90 %: 12.9 mm–15.7 mm)): the posterior's figures rest on a course the model does not explain.",
     );
   });
 });

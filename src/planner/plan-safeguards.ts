@@ -165,3 +165,24 @@ export function burdenTailFlag(info: Pick<ClinicalPlanInfo, "prior"> | undefined
     `The patient's sum of diameters at the first scan used (${b.sldMm} mm) is ${b.percentile < BURDEN_TAIL ? "smaller" : "larger"} than that of ${share} % of the calibrated population: the predicted effects rest on the model's dependence on tumour burden (effector-to-target ratio), which the trials constrained only on average.`,
   ];
 }
+
+/**
+ * A posterior predictive check that failed: the patient's own later scans the model does not reproduce (the
+ * observed sum of diameters outside the posterior's 90 % band widened by the reader's limits of agreement). The
+ * figures then rest on a model that does not explain this patient's course, and every page that shows the plan
+ * says so.
+ */
+export function ppcFlag(info: Pick<ClinicalPlanInfo, "ppc"> | undefined): string[] {
+  const missed = info?.ppc.scans.filter((s) => !s.inside) ?? [];
+  if (missed.length === 0) return [];
+  const mm = (x: number) => `${Math.round(x * 10) / 10} mm`;
+  const list = missed
+    .map(
+      (s) =>
+        `${s.date}: ${mm(s.observedSldMm)} observed, ${mm(s.median)} predicted (90 %: ${mm(s.lower90)}–${mm(s.upper90)})`,
+    )
+    .join("; ");
+  return [
+    `The model does not reproduce ${missed.length === 1 ? "one of the patient's scans" : `${missed.length} of the patient's scans`} (posterior predictive check: ${list}): the posterior's figures rest on a course the model does not explain.`,
+  ];
+}

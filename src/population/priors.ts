@@ -56,6 +56,8 @@ const CancerPriors = z
     n_target: Prior,
     stage: Prior,
     f_imm: Prior,
+    /** Factor on f_imm in tumours with a sensitizing EGFR mutation or an ALK rearrangement (1 when absent). */
+    f_imm_driver_factor: Prior.optional(),
     beta_pd1: Prior,
     r0: Prior,
     kc: Prior,

@@ -7,7 +7,10 @@
 import { seededRandom, standardNormal } from "../engine/statistics.js";
 import { CHEMO_MECHANISMS, type ChemoMechanism, type SensitivityPathway } from "../therapy/catalog-schema.js";
 import { cancerPriors, sampleCategory, sampleNumber, vpopPriors } from "./priors.js";
+import { alkRearrangedShare, brafV600Share, egfrMutantShare, krasG12cShare } from "./marker-prevalence.js";
 import type { CancerType, Covariates, Lesion, LesionSite } from "./types.js";
+
+export { alkRearrangedShare, brafV600Share, egfrMutantShare, krasG12cShare } from "./marker-prevalence.js";
 
 export type { Covariates, Lesion, LesionSite } from "./types.js";
 
@@ -240,7 +243,12 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
     burst: sampleNumber(shared.burst.dist, rand),
   };
   const gNet = Math.LN2 / vdt;
-  const baseline = immuneBaseline(cells0, gNet, sampleNumber(pri.f_imm.dist, rand), p);
+  // EGFR- or ALK-driven tumours are immunologically colder: f_imm scaled (f_imm_driver_factor, own stream)
+  const driverFactor =
+    (egfrMutant || alkRearranged) && pri.f_imm_driver_factor
+      ? sampleNumber(pri.f_imm_driver_factor.dist, seededRandom(seed ^ 0x1b873593))
+      : 1;
+  const baseline = immuneBaseline(cells0, gNet, sampleNumber(pri.f_imm.dist, rand) * driverFactor, p);
   const N0 = baseline.viable;
   p.imm = baseline.imm;
   // the plateau lies well above the baseline burden: at least 3 L, and at least three times the baseline volume
@@ -351,35 +359,6 @@ export function targetedResponse(
     alkRearranged,
     krasG12c,
   };
-}
-
-/** The share of tumours of a cancer type with a KRAS G12C mutation (catalog/vpop-priors.yaml `targeted`). */
-export function krasG12cShare(cancer: CancerType): number {
-  return prevalence("kras_g12c", cancer);
-}
-
-/** The share of tumours of a cancer type with an ALK rearrangement (catalog/vpop-priors.yaml `targeted`). */
-export function alkRearrangedShare(cancer: CancerType): number {
-  return prevalence("alk_rearranged", cancer);
-}
-
-/** The share of tumours of a cancer type with a sensitizing EGFR mutation (catalog/vpop-priors.yaml `targeted`). */
-export function egfrMutantShare(cancer: CancerType): number {
-  return prevalence("egfr_mutant", cancer);
-}
-
-/** The share of tumours of a cancer type with a BRAF V600 mutation (catalog/vpop-priors.yaml `targeted`). */
-export function brafV600Share(cancer: CancerType): number {
-  return prevalence("braf_v600", cancer);
-}
-
-/** A tumour marker's share by cancer type, from its table in catalog/vpop-priors.yaml `targeted` (0 when absent). */
-function prevalence(
-  marker: "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c",
-  cancer: CancerType,
-): number {
-  const table = vpopPriors().targeted[marker] as unknown as Record<CancerType, { value: number }>;
-  return table[cancer]?.value ?? 0;
 }
 
 /** The median of a prior (for centring covariate links). */

@@ -83,7 +83,15 @@ export const modelHash = (): string =>
  */
 export const priorsHash = (cancer: CancerType): string => {
   const p = vpopPriors();
-  return sha256(JSON.stringify({ shared: p.shared, cancer: p.cancers[cancer] }));
+  const own = p.cancers[cancer];
+  // where the driver mutations move immunity (f_imm_driver_factor), their shares are part of the population's priors
+  const share = (t: object) => (t as Record<CancerType, unknown>)[cancer];
+  const drivers = own.f_imm_driver_factor
+    ? { egfr_mutant: share(p.targeted.egfr_mutant), alk_rearranged: share(p.targeted.alk_rearranged) }
+    : undefined;
+  return sha256(
+    JSON.stringify(drivers ? { shared: p.shared, cancer: own, drivers } : { shared: p.shared, cancer: own }),
+  );
 };
 
 /** The shipped population of a cancer type (vpops/<cancer>.json). */

@@ -1,7 +1,7 @@
 /**
  * Tumour-marker results as a case record words them (biomarkers[].value: free text from a pathology or molecular
  * report), read as the status the virtual patients carry: true (mutant, rearranged), false (wild type, negative,
- * another variant), null (unreadable: the condition is not applied). Used by the case prior (case-population.ts).
+ * another variant), null (unreadable: the condition is not applied). Used by the case prior (planner/case-population.ts) and the evaluation rules (evaluate.ts).
  */
 
 /**
@@ -54,3 +54,12 @@ export function readKrasG12cStatus(value: string | number | undefined): boolean 
   if (/\b(g12[a-bd-z]|g13[a-z]|q61[a-z]|a146[a-z]|k117[a-z])\b/i.test(v)) return false;
   return null;
 }
+
+/** The tumour markers a record's biomarkers are read for: the name a result goes by, and its reader. */
+export const MARKER_READERS = {
+  braf: { name: /\bBRAF\b/i, read: readBrafStatus },
+  egfr: { name: /\bEGFR\b/i, read: readEgfrStatus },
+  alk: { name: /\bALK\b/i, read: readAlkStatus },
+  kras: { name: /\bKRAS\b/i, read: readKrasG12cStatus },
+} as const;
+export type MarkerId = keyof typeof MARKER_READERS;

@@ -1,0 +1,32 @@
+/** Tumour markers' shares by cancer type (catalog/vpop-priors.yaml `targeted`): what a virtual patient's draws use. */
+import { vpopPriors } from "./priors.js";
+import type { CancerType } from "./types.js";
+
+/** The share of tumours of a cancer type with a KRAS G12C mutation (catalog/vpop-priors.yaml `targeted`). */
+export function krasG12cShare(cancer: CancerType): number {
+  return prevalence("kras_g12c", cancer);
+}
+
+/** The share of tumours of a cancer type with an ALK rearrangement (catalog/vpop-priors.yaml `targeted`). */
+export function alkRearrangedShare(cancer: CancerType): number {
+  return prevalence("alk_rearranged", cancer);
+}
+
+/** The share of tumours of a cancer type with a sensitizing EGFR mutation (catalog/vpop-priors.yaml `targeted`). */
+export function egfrMutantShare(cancer: CancerType): number {
+  return prevalence("egfr_mutant", cancer);
+}
+
+/** The share of tumours of a cancer type with a BRAF V600 mutation (catalog/vpop-priors.yaml `targeted`). */
+export function brafV600Share(cancer: CancerType): number {
+  return prevalence("braf_v600", cancer);
+}
+
+/** A tumour marker's share by cancer type, from its table in catalog/vpop-priors.yaml `targeted` (0 when absent). */
+function prevalence(
+  marker: "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c",
+  cancer: CancerType,
+): number {
+  const table = vpopPriors().targeted[marker] as unknown as Record<CancerType, { value: number }>;
+  return table[cancer]?.value ?? 0;
+}
