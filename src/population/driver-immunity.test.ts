@@ -84,4 +84,37 @@ describe("driver mutations and immunity", () => {
     expect(w).toBeGreaterThan(0.1);
     expect(m).toBeLessThan(0.4 * w);
   }, 600_000);
+
+  it("a first-line checkpoint-inhibitor trial in NSCLC that does not say enrols EGFR wild-type, ALK-negative patients, with a warning", () => {
+    const file = (population: string) => `name: SYNTH-FIRST-LINE
+source: "synthetic (tests of src/population/driver-immunity.test.ts), not a published trial"
+population: { ${population} }
+arms:
+${nivolumabArm}assessment: { criteria: recist1.1, first_week: 6, every_weeks: 6, follow_up_weeks: 104, confirm: true }
+`;
+    const first = parseTrial(file("cancer: nsclc, prior_lines: [0]"), FILE);
+    expect(first.document.population).toMatchObject({ egfr: "wildtype", alk: "wildtype" });
+    const w = first.warnings.filter((i) => i.path === "population.egfr");
+    expect(w).toHaveLength(1);
+    expect(w[0].message).toMatch(
+      /^not given: arm 'nivolumab' gives a checkpoint inhibitor in first line, .* \(write egfr: any and alk: any to enrol every patient\)$/,
+    );
+    // not first line, said otherwise, or another cancer type: as written
+    for (const population of [
+      "cancer: nsclc, prior_lines: [1, 2]",
+      "cancer: nsclc",
+      "cancer: nsclc, prior_lines: [0], egfr: any",
+      "cancer: nsclc, prior_lines: [0], alk: wildtype",
+      "cancer: melanoma, prior_lines: [0]",
+    ]) {
+      const t = parseTrial(file(population), FILE);
+      expect(
+        t.warnings.filter((i) => i.path === "population.egfr"),
+        population,
+      ).toHaveLength(0);
+      expect(t.document.population.egfr === "wildtype" && t.document.population.alk === "wildtype").toBe(
+        false,
+      );
+    }
+  });
 });

@@ -24,24 +24,15 @@ import {
   FIELDS,
   isProportion,
   knownEndpoint,
-  MARKER_STATUS_ALIASES,
   RECORDED_ENDPOINTS,
   SIMULATED_ENDPOINTS,
   TrialSchema,
   type PublishedEndpoint,
   type TrialDocument,
 } from "./trial-schema.js";
-import {
-  ALK_REARRANGED_PATHWAYS,
-  BRAF_V600_PATHWAYS,
-  CHEMO_MECHANISMS,
-  EGFR_MUTANT_PATHWAYS,
-  KRAS_G12C_PATHWAYS,
-  type Agent,
-  type TargetedPathway,
-} from "../therapy/catalog-schema.js";
+import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
+import { inferMarkerStatus } from "./trial-markers.js";
 import { refractoryClass } from "./eligibility.js";
-import { alkRearrangedShare, brafV600Share, egfrMutantShare, krasG12cShare } from "./virtual-patient.js";
 import { REFRACTORY_CLASSES, type CancerType } from "./types.js";
 
 export interface TrialArm {
@@ -295,93 +286,6 @@ export function parseTrial(text: string, file = "<trial>", opts: TrialReadOption
     published: doc.published ?? [],
     warnings: issues,
   };
-}
-
-/** The tumour markers a targeted agent's label requires, with the population field that states them. */
-const MARKERS = [
-  {
-    field: "braf",
-    pathways: BRAF_V600_PATHWAYS,
-    what: "BRAF V600-mutant",
-    label: (p: string) => `a ${p.toUpperCase()} inhibitor`,
-    share: brafV600Share,
-  },
-  {
-    field: "egfr",
-    pathways: EGFR_MUTANT_PATHWAYS,
-    what: "EGFR-mutant",
-    label: () => "an EGFR tyrosine kinase inhibitor",
-    share: egfrMutantShare,
-  },
-  {
-    field: "alk",
-    pathways: ALK_REARRANGED_PATHWAYS,
-    what: "ALK-rearranged",
-    label: () => "an ALK tyrosine kinase inhibitor",
-    share: alkRearrangedShare,
-  },
-  {
-    field: "kras",
-    pathways: KRAS_G12C_PATHWAYS,
-    what: "KRAS G12C-mutant",
-    label: () => "a KRAS G12C inhibitor",
-    share: krasG12cShare,
-  },
-] as const;
-
-/**
- * A trial whose arms give a BRAF or MEK inhibitor (an EGFR or ALK tyrosine kinase inhibitor, a KRAS G12C inhibitor)
- * and whose file does not say the tumours' BRAF (EGFR, ALK, KRAS) status enrols mutant (ALK-rearranged) patients only: these agents are indicated, and were trialled, in
- * mutant tumours (their labels' indications, catalog/agents.yaml), and the model gives them no effect in wild-type
- * ones, so an unselected population would dilute the arm with patients no such trial enrols. A warning says so;
- * `braf: any` (`egfr: any`, `alk: any`, `kras: any`) keeps everyone.
- */
-function inferMarkerStatus(
-  doc: TrialDocument,
-  arms: readonly TrialArm[],
-  catalog: TherapyCatalog,
-  reader: Reader,
-): TrialDocument["population"] {
-  let population = doc.population;
-  for (const m of MARKERS) {
-    const given = population[m.field];
-    if (given === "positive" || given === "negative") {
-      population = { ...population, [m.field]: MARKER_STATUS_ALIASES[given] };
-      continue;
-    }
-    if (given !== undefined) continue;
-    const found = firstAgentOf(arms, catalog, m.pathways);
-    if (!found) continue;
-    if (m.share(population.cancer as CancerType) === 0) {
-      reader.warn(
-        ["population", m.field],
-        `not given: arm '${found.arm}' gives ${found.agent.name}, ${m.label(found.pathway)} that acts only in ${m.what} tumours, and the model's ${population.cancer} patients have none: it is simulated as if it were not given`,
-      );
-      continue;
-    }
-    reader.warn(
-      ["population", m.field],
-      `not given: arm '${found.arm}' gives ${found.agent.name}, ${m.label(found.pathway)} indicated in ${m.what} tumours, so ${m.what} patients only are enrolled (write ${m.field}: any to enrol every patient)`,
-    );
-    population = { ...population, [m.field]: "mutant" };
-  }
-  return population;
-}
-
-/** The first agent of the arms (in order) whose targeted pathway is one of these. */
-function firstAgentOf(
-  arms: readonly TrialArm[],
-  catalog: TherapyCatalog,
-  pathways: readonly TargetedPathway[],
-): { arm: string; agent: Agent; pathway: TargetedPathway } | undefined {
-  for (const arm of arms)
-    for (const phase of arm.protocol.phases)
-      for (const step of phase.steps) {
-        const agent = catalog.agents.get(step.agent);
-        const pathway = agent?.clinical?.pathway;
-        if (agent && pathway && pathways.includes(pathway)) return { arm: arm.name, agent, pathway };
-      }
-  return undefined;
 }
 
 /** Reads a trial file from disk (a missing file is a ModelError naming it). */
