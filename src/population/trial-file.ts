@@ -33,7 +33,7 @@ import {
 import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import { inferMarkerStatus } from "./trial-markers.js";
 import { refractoryClass } from "./eligibility.js";
-import { REFRACTORY_CLASSES, type CancerType } from "./types.js";
+import { REFRACTORY_CLASSES } from "./types.js";
 
 export interface TrialArm {
   readonly name: string;
