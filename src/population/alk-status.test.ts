@@ -75,10 +75,14 @@ describe("ALK status and the ALK inhibitors", () => {
     expect(parseTrial(trial("any"), FILE).document.population.alk).toBe("any");
   });
 
-  it("reads positive and negative as reports word them (ALK-positive: rearranged), without a warning", () => {
+  it("reads positive, rearranged, negative, wild-type as reports word them (ALK-positive: rearranged), without a warning", () => {
     for (const [value, status] of [
       ["positive", "mutant"],
+      ["rearranged", "mutant"],
+      ["mutated", "mutant"],
       ["negative", "wildtype"],
+      ["wild-type", "wildtype"],
+      ["wt", "wildtype"],
     ] as const) {
       const t = parseTrial(trial(value), FILE);
       expect(t.document.population.alk).toBe(status);
@@ -87,8 +91,8 @@ describe("ALK status and the ALK inhibitors", () => {
   });
 
   it("rejects an ALK status the trial file does not know, naming the field and line", () => {
-    expect(() => parseTrial(trial("rearranged"), FILE)).toThrow(
-      /synthetic-alk\.yaml:3:\d+: population\.alk: Invalid option: expected one of "any"\|"mutant"\|"wildtype"\|"positive"\|"negative"/,
+    expect(() => parseTrial(trial("fusion"), FILE)).toThrow(
+      /synthetic-alk\.yaml:3:\d+: population\.alk: Invalid option: expected one of "any"\|"mutant"\|"wildtype"\|"positive"\|"mutated"\|"rearranged"\|"negative"\|"wild-type"\|"wt"/,
     );
   });
 });

@@ -72,7 +72,7 @@ assessment: { criteria: recist1.1, first_week: 8, every_weeks: 8, follow_up_week
 
   it("rejects a BRAF status the trial file does not know, naming the field and line", () => {
     expect(() => parseTrial(trial("v600e"), FILE)).toThrow(
-      /synthetic-braf\.yaml:3:\d+: population\.braf: Invalid option: expected one of "any"\|"mutant"\|"wildtype"\|"positive"\|"negative"/,
+      /synthetic-braf\.yaml:3:\d+: population\.braf: Invalid option: expected one of "any"\|"mutant"\|"wildtype"\|"positive"\|"mutated"\|"rearranged"\|"negative"\|"wild-type"\|"wt"/,
     );
   });
 

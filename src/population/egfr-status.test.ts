@@ -72,7 +72,7 @@ describe("EGFR status and the EGFR inhibitors", () => {
 
   it("rejects an EGFR status the trial file does not know, naming the field and line", () => {
     expect(() => parseTrial(trial("exon19"), FILE)).toThrow(
-      /synthetic-egfr\.yaml:3:\d+: population\.egfr: Invalid option: expected one of "any"\|"mutant"\|"wildtype"\|"positive"\|"negative"/,
+      /synthetic-egfr\.yaml:3:\d+: population\.egfr: Invalid option: expected one of "any"\|"mutant"\|"wildtype"\|"positive"\|"mutated"\|"rearranged"\|"negative"\|"wild-type"\|"wt"/,
     );
   });
 });

@@ -67,7 +67,7 @@ describe("KRAS G12C status and the KRAS G12C inhibitors", () => {
 
   it("rejects a KRAS status the trial file does not know, naming the field and line", () => {
     expect(() => parseTrial(trial("G12C"), FILE)).toThrow(
-      /synthetic-kras\.yaml:3:\d+: population\.kras: Invalid option: expected one of "any"\|"mutant"\|"wildtype"\|"positive"\|"negative"/,
+      /synthetic-kras\.yaml:3:\d+: population\.kras: Invalid option: expected one of "any"\|"mutant"\|"wildtype"\|"positive"\|"mutated"\|"rearranged"\|"negative"\|"wild-type"\|"wt"/,
     );
   });
 });

@@ -67,8 +67,11 @@ export function inferMarkerStatus(
   let population = doc.population;
   for (const m of MARKERS) {
     const given = population[m.field];
-    if (given === "positive" || given === "negative") {
-      population = { ...population, [m.field]: MARKER_STATUS_ALIASES[given] };
+    if (given !== undefined && given in MARKER_STATUS_ALIASES) {
+      population = {
+        ...population,
+        [m.field]: MARKER_STATUS_ALIASES[given as keyof typeof MARKER_STATUS_ALIASES],
+      };
       continue;
     }
     if (given !== undefined) continue;

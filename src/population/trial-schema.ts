@@ -55,11 +55,24 @@ const lines = z.array(z.number().int().min(0).max(20));
  * A tumour marker's status in the enrolled population (braf, egfr, alk, kras): any, mutant or wildtype; positive and
  * negative are read as mutant and wildtype (as reports word them: "ALK-positive", "EGFR-negative").
  */
-export const MARKER_STATUS_ALIASES = { positive: "mutant", negative: "wildtype" } as const;
+/** How reports word a marker status (ALK-positive, EGFR-mutated, BRAF wild-type), read as mutant or wildtype. */
+export const MARKER_STATUS_ALIASES = {
+  positive: "mutant",
+  mutated: "mutant",
+  rearranged: "mutant",
+  negative: "wildtype",
+  "wild-type": "wildtype",
+  wt: "wildtype",
+} as const;
 const markerStatus = (description: string) =>
   z
-    .enum(["any", "mutant", "wildtype", "positive", "negative"])
-    .describe(`${description} (positive = mutant, negative = wildtype)`)
+    .enum([
+      "any",
+      "mutant",
+      "wildtype",
+      ...(Object.keys(MARKER_STATUS_ALIASES) as (keyof typeof MARKER_STATUS_ALIASES)[]),
+    ])
+    .describe(`${description} (positive, mutated, rearranged = mutant; negative, wild-type, wt = wildtype)`)
     .optional();
 
 export const TrialPopulationSchema = z.object({
