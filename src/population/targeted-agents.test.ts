@@ -30,6 +30,7 @@ const AGENTS: Record<string, [modality: string, cls: string]> = {
   cabozantinib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
   lenvatinib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
   sorafenib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
+  tivozanib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
   everolimus: ["targeted-therapy", "mTOR inhibitor"],
   temsirolimus: ["targeted-therapy", "mTOR inhibitor"],
   bevacizumab: ["targeted-therapy", "anti-VEGF antibody"],
@@ -44,6 +45,7 @@ const AGENTS: Record<string, [modality: string, cls: string]> = {
   erlotinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
   gefitinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
   afatinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
+  dacomitinib: ["targeted-therapy", "EGFR tyrosine kinase inhibitor"],
   crizotinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
   alectinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
   brigatinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
@@ -66,6 +68,7 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["cabozantinib", "mg", 60],
   ["lenvatinib", "mg", 20],
   ["sorafenib", "mg", 800], // 400 mg twice daily
+  ["tivozanib", "mg", 1.34],
   ["everolimus", "mg", 10],
   ["temsirolimus", "mg", 25],
   ["bevacizumab", "mg/kg", 15],
@@ -80,6 +83,7 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["erlotinib", "mg", 150],
   ["gefitinib", "mg", 250],
   ["afatinib", "mg", 40],
+  ["dacomitinib", "mg", 45],
   ["crizotinib", "mg", 500], // 250 mg twice daily
   ["alectinib", "mg", 1200], // 600 mg twice daily
   ["brigatinib", "mg", 180], // after 90 mg for 7 days
@@ -109,6 +113,7 @@ const PATHWAY: Record<string, string> = {
   cabozantinib: "vegfr",
   lenvatinib: "vegfr",
   sorafenib: "vegfr",
+  tivozanib: "vegfr",
   everolimus: "mtor",
   temsirolimus: "mtor",
   "interferon-alfa-2b": "ifn",
@@ -121,6 +126,7 @@ const PATHWAY: Record<string, string> = {
   erlotinib: "egfr",
   gefitinib: "egfr",
   afatinib: "egfr",
+  dacomitinib: "egfr",
   osimertinib: "egfr3",
   crizotinib: "alk",
   alectinib: "alk2",
@@ -170,9 +176,19 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
       }
       expect(a!.model, id).toEqual({ state: null, conversion: "none" });
       expect(a!.doses.length, id).toBeGreaterThan(0);
-      // gefitinib, afatinib, apalutamide and darolutamide (added 2026-12-03 as equipotent members of their classes)
-      // cite their labels from memory
-      if (!["gefitinib", "afatinib", "apalutamide", "darolutamide", "ramucirumab"].includes(id))
+      // gefitinib, afatinib, dacomitinib, tivozanib, apalutamide and darolutamide (added 2026-12-03 as equipotent
+      // members of their classes) cite their labels from memory
+      if (
+        ![
+          "gefitinib",
+          "afatinib",
+          "dacomitinib",
+          "tivozanib",
+          "apalutamide",
+          "darolutamide",
+          "ramucirumab",
+        ].includes(id)
+      )
         expect(a!.sources.join(" "), id).toMatch(/\[C[:\]]/);
       else expect(a!.verify, id).toBe(true);
       expect(
