@@ -12,6 +12,7 @@ import { approvedSimulationInput } from "./approved.js";
 import { MIN_POSTERIOR_ESS, personalizeClinical } from "./clinical-personalize.js";
 import { planCase } from "./plan.js";
 import { ppcFlag } from "./plan-safeguards.js";
+import { driverNote } from "./plan-clinical.js";
 import { simulatePlanCandidate } from "./simulate-any.js";
 import { loadVpop, shippedVpopFile } from "../population/vpop-file.js";
 
@@ -128,6 +129,10 @@ describe("planning on the calibrated clinical model", () => {
     expect(second.inside).toBe(true);
     expect(third.inside).toBe(false);
     expect(p.ppc.coverage90).toBe(0.5);
+    // no EGFR or ALK result in the record: the plan says how many samples carry a driver (colder tumours)
+    expect(driverNote(p)).toMatch(
+      /^The record gives no EGFR or ALK result: \d+ % of the posterior samples carry a sensitizing EGFR mutation or an ALK rearrangement/,
+    );
     expect(ppcFlag(p)).toEqual([
       expect.stringMatching(
         /^The model does not reproduce one of the patient's scans \(posterior predictive check: 2024-05-02: 8 mm observed, [\d.]+ mm predicted \(90 %: [\d.]+ mm–[\d.]+ mm\)\)/,
@@ -135,4 +140,19 @@ describe("planning on the calibrated clinical model", () => {
     ]);
     expect(p.notes[0]).toMatch(/^treatment before the first scan used: simulated from 2023-07-01/);
   }, 300_000);
+
+  it("driverNote: only where drivers move immunity, and only when the record gives neither result", () => {
+    const vp = (egfr: boolean) => ({ vp: { covariates: { egfr_mutant: egfr, alk_rearranged: false } } });
+    const clin = (cancer: string, applied: string[], relaxed: string[] = []) =>
+      ({
+        prior: { cancer, applied, relaxed },
+        samples: [vp(true), vp(false), vp(false), vp(false)],
+      }) as unknown as Parameters<typeof driverNote>[0];
+    expect(driverNote(clin("nsclc", ["stage IIIC"]))).toMatch(
+      /^The record gives no EGFR or ALK result: 25 % of/,
+    );
+    expect(driverNote(clin("nsclc", ["EGFR wild-type"]))).toBeNull();
+    expect(driverNote(clin("nsclc", [], ["ALK negative (others keep 0.1 of their weight)"]))).toBeNull();
+    expect(driverNote(clin("melanoma", []))).toBeNull();
+  });
 });

@@ -8,6 +8,7 @@
 import type { CaseRecord } from "../clinic/case-schema.js";
 import type { Evaluation } from "../clinic/evaluate.js";
 import { lesionsAt } from "../population/personal-patient.js";
+import { cancerPriors } from "../population/priors.js";
 import { simulatePatient } from "../population/simulate-patient.js";
 import type { Patient } from "../therapy/patient.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
@@ -145,11 +146,27 @@ export function clinicalCannotKnow(
     `Toxicity is not simulated: the probability of grade ≥ 3 adverse events comes from the label and trial rates of the agents (in those trials' patients, not this patient's), ${INDEPENDENCE_ASSUMPTION}.`,
     `${clin.observations.length} scan(s) from ${clin.anchor.date} were used, with ${clin.history.simulated.length ? `the recorded treatments simulated (${clin.history.simulated.join("; ")})` : "no treatment in that window"}.`,
   ];
+  const drivers = driverNote(clin);
+  if (drivers) out.push(drivers);
   const missing = ev.checklist.filter((i) => i.status !== "present");
   if (missing.length)
     out.push(`Records missing or outdated: ${missing.map((i) => `${i.what} (${i.status})`).join("; ")}.`);
   for (const n of notes) if (/not represented|assumption/i.test(n)) out.push(`Model note: ${n}`);
   return out;
+}
+
+/**
+ * Where driver-positive tumours are immunologically colder (the cancer's f_imm_driver_factor: NSCLC) and the record
+ * gives neither an EGFR nor an ALK result, the posterior mixes them in at their shares: the note says how many of
+ * the patient's samples carry one, since they respond to checkpoint inhibitors far less often.
+ */
+export function driverNote(clin: Pick<ClinicalPersonalization, "prior" | "samples">): string | null {
+  if (cancerPriors(clin.prior.cancer).f_imm_driver_factor === undefined) return null;
+  const named = [...clin.prior.applied, ...clin.prior.relaxed].some((c) => /^(EGFR|ALK) /.test(c));
+  if (named || clin.samples.length === 0) return null;
+  const positive = clin.samples.filter((x) => x.vp.covariates.egfr_mutant || x.vp.covariates.alk_rearranged);
+  const share = Math.round((100 * positive.length) / clin.samples.length);
+  return `The record gives no EGFR or ALK result: ${share} % of the posterior samples carry a sensitizing EGFR mutation or an ALK rearrangement (drawn at their shares in ${clin.prior.cancer}), which respond to checkpoint inhibitors far less often (Gainor 2016: 3.6 % against 23.3 %); a result would narrow the prior.`;
 }
 
 /** The decisive parameters of the first choice (from its per-sample final burdens). */
