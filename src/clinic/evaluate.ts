@@ -6,7 +6,7 @@ import { evaluationData, type EvaluationData } from "./evaluation-data.js";
 import { progressions, type Progression } from "./progressions.js";
 import { caseTumorTypes } from "./tumor-types.js";
 import { normalizeUnit } from "./units.js";
-import { MARKER_READERS } from "./marker-readings.js";
+import { MARKER_READERS, type MarkerId } from "./marker-readings.js";
 
 // the evaluation catalog, the burden and the progressions, importable from here as before the split
 export { evaluationData, type EvaluationData } from "./evaluation-data.js";
@@ -51,6 +51,16 @@ const ageDays = (date: string | undefined, today: string): number | null => {
   return Number.isFinite(t) ? (Date.parse(today) - t) / 86_400_000 : null;
 };
 /** The newest of dated entries (undated ones last). */
+/** The latest result of a tumour marker in the record and its reading (status null: none, or unreadable). */
+export function latestMarker(
+  c: CaseRecord,
+  id: MarkerId,
+): { result: CaseRecord["biomarkers"][number] | undefined; status: boolean | null } {
+  const { name, read } = MARKER_READERS[id];
+  const result = latest(c.biomarkers.filter((b) => name.test(`${b.name} ${b.code.display ?? ""}`)));
+  return { result, status: result ? read(result.value) : null };
+}
+
 export const latest = <T extends { date?: string }>(xs: readonly T[]): T | undefined =>
   [...xs].sort((a, b) => (b.date ?? "").localeCompare(a.date ?? ""))[0];
 
@@ -169,13 +179,7 @@ function ruleHolds(rule: EvaluationData["rules"][number], c: CaseRecord): boolea
       }),
     );
   }
-  if (w.marker_positive) {
-    return w.marker_positive.some((m) => {
-      const { name, read } = MARKER_READERS[m];
-      const b = latest(c.biomarkers.filter((x) => name.test(`${x.name} ${x.code.display ?? ""}`)));
-      return b !== undefined && read(b.value) === true;
-    });
-  }
+  if (w.marker_positive) return w.marker_positive.some((m) => latestMarker(c, m).status === true);
   if (w.cancer_none_of) {
     return !c.cancers.some((x) =>
       w.cancer_none_of!.some((p) =>

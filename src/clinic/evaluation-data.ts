@@ -1,4 +1,5 @@
 /** catalog/evaluation.yaml: checklist, eligibility rules and burden windows, checked against the catalogs. */
+import { MARKER_IDS } from "./marker-readings.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -29,7 +30,7 @@ const When = z
       .optional(),
     biomarker_none_of: z.array(Gate).optional(),
     /** The latest result of one of these markers reads positive (mutant, rearranged; clinic/marker-readings.ts). */
-    marker_positive: z.array(z.enum(["braf", "egfr", "alk", "kras"])).optional(),
+    marker_positive: z.array(z.enum(MARKER_IDS)).optional(),
     cancer_none_of: z.array(z.string()).optional(),
     /** None of the case's cancers is one of these tumor types (catalog/tumor-types.yaml ids). */
     tumor_type_none_of: z.array(z.string()).optional(),

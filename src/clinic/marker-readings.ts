@@ -1,7 +1,8 @@
 /**
  * Tumour-marker results as a case record words them (biomarkers[].value: free text from a pathology or molecular
  * report), read as the status the virtual patients carry: true (mutant, rearranged), false (wild type, negative,
- * another variant), null (unreadable: the condition is not applied). Used by the case prior (planner/case-population.ts) and the evaluation rules (evaluate.ts).
+ * another variant), null (unreadable: the condition is not applied). Used by the case prior
+ * (planner/case-population.ts) and the evaluation rules (evaluate.ts).
  */
 
 /**
@@ -63,3 +64,4 @@ export const MARKER_READERS = {
   kras: { name: /\bKRAS\b/i, read: readKrasG12cStatus },
 } as const;
 export type MarkerId = keyof typeof MARKER_READERS;
+export const MARKER_IDS = Object.keys(MARKER_READERS) as [MarkerId, ...MarkerId[]];

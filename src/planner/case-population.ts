@@ -8,7 +8,7 @@
  * and the plan says which, with the fraction.
  */
 import type { CaseRecord } from "../clinic/case-schema.js";
-import { latest, progressions } from "../clinic/evaluate.js";
+import { latest, latestMarker, progressions } from "../clinic/evaluate.js";
 import { treatmentAgents } from "../clinic/progressions.js";
 import {
   ALK_REARRANGED_PATHWAYS,
@@ -18,12 +18,7 @@ import {
   type TargetedPathway,
 } from "../therapy/catalog-schema.js";
 import { caseTumorTypes } from "../clinic/tumor-types.js";
-import {
-  readAlkStatus,
-  readBrafStatus,
-  readEgfrStatus,
-  readKrasG12cStatus,
-} from "../clinic/marker-readings.js";
+import type { MarkerId } from "../clinic/marker-readings.js";
 import { kishEss } from "../engine/statistics.js";
 import { refractoryClass } from "../population/eligibility.js";
 import { cancerPriors } from "../population/priors.js";
@@ -129,33 +124,20 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
   if (Number.isFinite(tps)) sources.push(`PD-L1 ${tps} % (${pdl1!.scoreType ?? "score"})`);
   const perf = latest(c.performance.filter((p) => p.scale === "ECOG"));
   if (perf) sources.push(`ECOG ${perf.value}`);
-  const braf = markerStatus(c, /\bBRAF\b/i, readBrafStatus, BRAF_V600_PATHWAYS, "BRAF V600", sources);
+  const braf = markerStatus(c, "braf", BRAF_V600_PATHWAYS, "BRAF V600", sources);
   // where the cancer's priors make driver-positive tumours immunologically colder, EGFR and ALK move every outcome
   const drivers = cancerPriors(cancer).f_imm_driver_factor !== undefined;
-  const egfr = markerStatus(
-    c,
-    /\bEGFR\b/i,
-    readEgfrStatus,
-    EGFR_MUTANT_PATHWAYS,
-    "EGFR",
-    sources,
-    undefined,
-    drivers,
-  );
+  const egfr = markerStatus(c, "egfr", EGFR_MUTANT_PATHWAYS, "EGFR", sources, undefined, drivers);
   const alk = markerStatus(
     c,
-    /\bALK\b/i,
-    readAlkStatus,
+    "alk",
     ALK_REARRANGED_PATHWAYS,
     "ALK",
     sources,
     ["rearranged", "negative"],
     drivers,
   );
-  const kras = markerStatus(c, /\bKRAS\b/i, readKrasG12cStatus, KRAS_G12C_PATHWAYS, "KRAS", sources, [
-    "G12C",
-    "not G12C",
-  ]);
+  const kras = markerStatus(c, "kras", KRAS_G12C_PATHWAYS, "KRAS", sources, ["G12C", "not G12C"]);
   const refractory = [...new Set(progressions(c).flatMap((p) => refractoryClass(p.agent.id) ?? []))].sort();
   if (refractory.length) sources.push(`progressed on ${refractory.join(", ")} (treatment history)`);
   return {
@@ -185,16 +167,14 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
  */
 function markerStatus(
   c: CaseRecord,
-  name: RegExp,
-  read: (value: string | number | undefined) => boolean | null,
+  id: MarkerId,
   pathways: readonly TargetedPathway[],
   label: string,
   sources: string[],
   words: readonly [string, string] = ["mutant", "wild-type"],
   always = false,
 ): { status: boolean | null; applies: boolean } {
-  const marker = latest(c.biomarkers.filter((b) => name.test(`${b.name} ${b.code.display ?? ""}`)));
-  const status = marker ? read(marker.value) : null;
+  const { result: marker, status } = latestMarker(c, id);
   const applies =
     status !== null &&
     (always ||

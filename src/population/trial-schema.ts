@@ -51,10 +51,6 @@ export function knownEndpoint(endpoint: string): boolean {
 
 const fraction = z.number().min(0).max(1);
 const lines = z.array(z.number().int().min(0).max(20));
-/**
- * A tumour marker's status in the enrolled population (braf, egfr, alk, kras): any, mutant or wildtype; positive and
- * negative are read as mutant and wildtype (as reports word them: "ALK-positive", "EGFR-negative").
- */
 /** How reports word a marker status (ALK-positive, EGFR-mutated, BRAF wild-type), read as mutant or wildtype. */
 export const MARKER_STATUS_ALIASES = {
   positive: "mutant",
@@ -64,6 +60,7 @@ export const MARKER_STATUS_ALIASES = {
   "wild-type": "wildtype",
   wt: "wildtype",
 } as const;
+/** A tumour marker's status in the enrolled population (braf, egfr, alk, kras): any, mutant, wildtype or an alias. */
 const markerStatus = (description: string) =>
   z
     .enum([
