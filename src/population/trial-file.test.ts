@@ -113,10 +113,10 @@ describe("trial file", () => {
   const cases: [string, (s: string) => string, RegExp][] = [
     [
       "an unknown agent (inline protocol)",
-      (s) => s.replace("agent: pembrolizumab, dose: { value: 10", "agent: pembro, dose: { value: 10"),
+      (s) => s.replace("agent: pembrolizumab, dose: { value: 10", "agent: pembrolizumav, dose: { value: 10"),
       at(
         "value: 10, unit: mg/kg",
-        String.raw`arms\[1\]\.protocol\.phases\[0\]\.steps\[0\]\.agent: unknown agent 'pembro'`,
+        String.raw`arms\[1\]\.protocol\.phases\[0\]\.steps\[0\]\.agent: unknown agent 'pembrolizumav'`,
       ),
     ],
     [
@@ -183,8 +183,8 @@ describe("trial file", () => {
     ],
     [
       "an unknown refractory class",
-      (s) => s.replace("refractory_to: []", "refractory_to: [anti-PD1]"),
-      /population\.refractory_to\[0\]: unknown agent or class 'anti-PD1'/,
+      (s) => s.replace("refractory_to: []", "refractory_to: [anti-PD-9]"),
+      /population\.refractory_to\[0\]: unknown agent or class 'anti-PD-9'/,
     ],
     [
       "an unknown criteria",
@@ -287,5 +287,35 @@ describe("trial file", () => {
       ),
       { numRuns: 600 },
     );
+  });
+});
+
+describe("agent names as written in published arms", () => {
+  it("reads brands, aliases and class words as catalog ids and classes, with a warning", () => {
+    const text = GOOD.replace(
+      "agent: pembrolizumab, dose: { value: 10",
+      "agent: Keytruda, dose: { value: 10",
+    ).replace("refractory_to: []", 'refractory_to: ["Yervoy", "PD-1 inhibitor", "anti-PDL1", "chemo"]');
+    const t = parseTrial(text, path.join(dir, "names.yaml"));
+    expect(t.arms[1].protocol.phases[0].steps[0].agent).toBe("pembrolizumab");
+    expect(t.document.population.refractory_to).toEqual([
+      "ipilimumab",
+      "anti-PD-1",
+      "anti-PD-L1",
+      "chemotherapy",
+    ]);
+    const warned = t.warnings.map((w) => `${w.path}: ${w.message}`);
+    expect(warned).toContain(
+      "arms[1].protocol.phases[0].steps[0].agent: 'Keytruda' is read as the catalog agent 'pembrolizumab'",
+    );
+    expect(warned).toContain("population.refractory_to[1]: 'PD-1 inhibitor' is read as 'anti-PD-1'");
+  });
+
+  it("an agent no name of the catalog matches is still an error naming the field", () => {
+    const text = GOOD.replace(
+      "agent: pembrolizumab, dose: { value: 10",
+      "agent: pembro-lizumabb, dose: { value: 10",
+    );
+    expect(() => parseTrial(text, path.join(dir, "unknown.yaml"))).toThrow(/unknown agent 'pembro-lizumabb'/);
   });
 });

@@ -17,6 +17,7 @@ import {
   type Reader,
 } from "../engine/language/yaml-reader.js";
 import { therapyCatalog, type TherapyCatalog } from "../therapy/catalog.js";
+import { canonicalAgentNames, nameKey, resolveAgentName } from "../therapy/agent-names.js";
 import { agentsWithoutEffect } from "../therapy/compile-clinical.js";
 import { ProtocolSchema, type Protocol } from "../therapy/protocol-schema.js";
 import { validateProtocol } from "../therapy/validate-protocol.js";
@@ -127,8 +128,8 @@ function readProtocolFile(
   }
   try {
     const { reader, data } = openDocument(text, file);
-    const protocol = checkSchema(ProtocolSchema, data, reader);
-    if (protocol) checkProtocol(protocol, reader, [], opts);
+    const written = checkSchema(ProtocolSchema, data, reader);
+    const protocol = written && checkProtocol(written, reader, [], opts);
     const where = `(protocol of arm '${armName}' of ${trial.file})`;
     for (const i of reader.issues) issues.push({ ...i, message: `${i.message} ${where}` });
     return reader.hasErrors ? undefined : protocol;
@@ -140,15 +141,22 @@ function readProtocolFile(
   }
 }
 
-/** The catalog's checks of a protocol, with the trial file's leniency. */
-function checkProtocol(protocol: Protocol, reader: Reader, at: Path, opts: TrialReadOptions): void {
+/**
+ * The catalog's checks of a protocol, with the trial file's leniency: agents written by name, brand or alias are
+ * read as their catalog id (a warning says so). Returns the protocol with catalog ids.
+ */
+function checkProtocol(written: Protocol, reader: Reader, at: Path, opts: TrialReadOptions): Protocol {
   const catalog = opts.catalog ?? therapyCatalog();
+  const { protocol, renamed } = canonicalAgentNames(written, catalog);
+  for (const r of renamed)
+    reader.warn([...at, ...parsePath(r.path)], `'${r.from}' is read as the catalog agent '${r.to}'`);
   for (const p of validateProtocol(protocol, catalog)) {
     const where = [...at, ...parsePath(p.path)];
     if (p.severity === "error" && !trialWarning(p.message, p.rule)) reader.error(where, p.message);
     else reader.warn(where, `${p.message}${p.severity === "error" ? " (allowed in a trial file)" : ""}`);
   }
   warnNotModelled(protocol, reader, at, catalog);
+  return protocol;
 }
 
 /** Agents the clinical model gives no effect (prednisone, ...): the arm is simulated as if they were not given. */
@@ -212,6 +220,34 @@ function warnUntestedRefractory(id: string, catalog: TherapyCatalog, reader: Rea
   );
 }
 
+/** A class as written without `anti`, `inhibitor(s)`, `antibody`, `blockade`, `therapy`: `PD-1 inhibitor` → `pd1`. */
+const classKey = (s: string) =>
+  nameKey(s)
+    .replace(/^anti/, "")
+    .replace(/(inhibitors?|antibody|antibodies|blockade|therapy|blocker)$/, "");
+
+/**
+ * refractory_to entries written by agent name, brand or alias (`Yervoy`) or as a class in other words (`PD-1
+ * inhibitor`, `anti-PD1`, `chemo`) are read as the catalog id or class, with a warning.
+ */
+function canonicalRefractory(doc: TrialDocument, reader: Reader, catalog: TherapyCatalog): TrialDocument {
+  const list = doc.population.refractory_to;
+  if (!list?.length) return doc;
+  const classes = [...REFRACTORY_CLASSES, ...CHEMO_MECHANISMS] as string[];
+  let changed = false;
+  const out = list.map((r, i) => {
+    if (catalog.agents.has(r) || classes.includes(r)) return r;
+    const cls = classes.find((c) => classKey(c) === classKey(r) && classKey(r).length > 0);
+    const m = resolveAgentName(r, catalog);
+    const to = cls ?? (m.kind === "name" ? m.id : undefined);
+    if (to === undefined) return r;
+    reader.warn(["population", "refractory_to", i], `'${r}' is read as '${to}'`);
+    changed = true;
+    return to;
+  });
+  return changed ? { ...doc, population: { ...doc.population, refractory_to: out } } : doc;
+}
+
 function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOptions): void {
   const catalog = opts.catalog ?? therapyCatalog();
   const names = new Map<string, number>();
@@ -256,8 +292,9 @@ function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOption
 export function parseTrial(text: string, file = "<trial>", opts: TrialReadOptions = {}): Trial {
   const { reader, data } = openDocument(text, file);
   warnUnknownFields(data, reader);
-  const doc = checkSchema(TrialSchema, data, reader);
-  if (!doc) throw new ModelError(byPosition(reader.issues));
+  const written = checkSchema(TrialSchema, data, reader);
+  if (!written) throw new ModelError(byPosition(reader.issues));
+  const doc = canonicalRefractory(written, reader, opts.catalog ?? therapyCatalog());
   checkDocument(doc, reader, opts);
   const extra: ModelIssue[] = [];
   const arms: TrialArm[] = [];
@@ -268,8 +305,8 @@ export function parseTrial(text: string, file = "<trial>", opts: TrialReadOption
       const protocol = readProtocolFile(protocolFile, at, arm.name, reader, opts, extra);
       if (protocol) arms.push({ name: arm.name, patients: arm.patients, protocol, protocolFile });
     } else {
-      checkProtocol(arm.protocol, reader, at, opts);
-      arms.push({ name: arm.name, patients: arm.patients, protocol: arm.protocol });
+      const protocol = checkProtocol(arm.protocol, reader, at, opts);
+      arms.push({ name: arm.name, patients: arm.patients, protocol });
     }
   });
   const population = inferMarkerStatus(doc, arms, opts.catalog ?? therapyCatalog(), reader);

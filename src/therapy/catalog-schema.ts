@@ -206,6 +206,8 @@ export const AgentSchema = z
     id: z.string().regex(/^[a-z0-9-]+$/, "lower-case letters, digits and -"),
     name: z.string().min(1),
     brand: z.string().optional(),
+    /** Other names in use (abbreviations such as T-VEC, axi-cel, DTIC), read by trial files (agent-names.ts). */
+    aliases: z.array(z.string().min(1)).optional(),
     modality: z.string().min(1),
     class: z.string().min(1),
     targets: z.array(z.string()),

@@ -1,3 +1,4 @@
+import { nearAgentIds, resolveAgentName } from "./agent-names.js";
 import type { Agent, Rule } from "./catalog-schema.js";
 import { matches, therapyCatalog, type TherapyCatalog } from "./catalog.js";
 import { stepDays, type Protocol, type Step } from "./protocol-schema.js";
@@ -54,9 +55,13 @@ export function validateProtocol(
       const p = `phases[${pi}].steps[${si}]`;
       const agent = catalog.agents.get(step.agent);
       if (!agent) {
-        const near = [...catalog.agents.keys()]
-          .filter((k) => k.includes(step.agent) || step.agent.includes(k))
-          .slice(0, 3);
+        const m = resolveAgentName(step.agent, catalog);
+        const near =
+          m.kind === "name"
+            ? [m.id]
+            : m.kind === "ambiguous"
+              ? [...m.ids]
+              : nearAgentIds(step.agent, catalog);
         problems.push({
           path: `${p}.agent`,
           severity: "error",
