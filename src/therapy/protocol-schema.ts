@@ -20,7 +20,26 @@ export const DaysSchema = z.union([
     .strict(),
 ]);
 
-export const DoseSchema = z.object({ value: z.number().positive(), unit: z.enum(DOSE_UNITS) }).strict();
+/**
+ * Usual spellings of the dose units, read as the unit they name: `mg/m²`, `mg/m^2`, `MG/KG`, `mcg`, `µg`,
+ * `mg per kg`, `auc`, `gray`. Anything else is kept as written and the enum reports it.
+ */
+export function normalizeDoseUnit(unit: unknown): unknown {
+  if (typeof unit !== "string") return unit;
+  const k = unit
+    .trim()
+    .toLowerCase()
+    .replace(/\s*per\s*/g, "/")
+    .replace(/\s+/g, "")
+    .replace(/²|\^2|\*\*2/g, "2")
+    .replace(/^(µ|μ|mc)g/, "ug")
+    .replace(/^gray$/, "gy");
+  return DOSE_UNITS.find((u) => u.toLowerCase() === k) ?? unit;
+}
+
+export const DoseSchema = z
+  .object({ value: z.number().positive(), unit: z.preprocess(normalizeDoseUnit, z.enum(DOSE_UNITS)) })
+  .strict();
 
 /**
  * Usual spellings of the catalog's routes (catalog/routes.yaml), read as the route they name: a protocol or trial

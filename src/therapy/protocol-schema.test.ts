@@ -1,0 +1,39 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DOSE_UNITS } from "./catalog-schema.js";
+import { DoseSchema, normalizeDoseUnit } from "./protocol-schema.js";
+
+describe("dose units as written", () => {
+  it("reads the usual spellings as the catalog's unit", () => {
+    const cases: [string, string][] = [
+      ["mg/m²", "mg/m2"],
+      ["mg/m^2", "mg/m2"],
+      ["MG/M2", "mg/m2"],
+      ["mg per kg", "mg/kg"],
+      ["mg / kg", "mg/kg"],
+      ["mcg", "ug"],
+      ["µg/m²", "ug/m2"],
+      ["auc", "AUC"],
+      ["pfu", "PFU"],
+      ["gray", "Gy"],
+      ["IU/kg", "IU/kg"],
+      ["cells/kg", "cells/kg"],
+    ];
+    for (const [written, unit] of cases) expect(normalizeDoseUnit(written), written).toBe(unit);
+  });
+
+  it("keeps an unknown unit as written, so that the schema names it", () => {
+    expect(normalizeDoseUnit("furlongs")).toBe("furlongs");
+    expect(DoseSchema.safeParse({ value: 1, unit: "furlongs" }).success).toBe(false);
+    expect(DoseSchema.parse({ value: 75, unit: "mg/m²" })).toEqual({ value: 75, unit: "mg/m2" });
+  });
+
+  it("every unit reads as itself in any case (property); arbitrary text never throws", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...DOSE_UNITS), fc.boolean(), (u, upper) => {
+        return normalizeDoseUnit(upper ? u.toUpperCase() : u.toLowerCase()) === u;
+      }),
+    );
+    fc.assert(fc.property(fc.anything(), (x) => (normalizeDoseUnit(x), true)));
+  });
+});
