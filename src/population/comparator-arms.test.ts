@@ -30,6 +30,10 @@ const NEW_CHEMO: Record<string, string> = {
   "nab-paclitaxel": "taxane",
   mitoxantrone: "anthracycline",
   bendamustine: "alkylating",
+  // added 2026-12-03 (BEAM conditioning, CVD biochemotherapy)
+  carmustine: "alkylating",
+  melphalan: "alkylating",
+  vinblastine: "vinca",
 };
 const SUPPORTIVE = ["prednisone", "dexamethasone"];
 

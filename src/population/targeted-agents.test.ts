@@ -31,6 +31,7 @@ const AGENTS: Record<string, [modality: string, cls: string]> = {
   lenvatinib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
   sorafenib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
   tivozanib: ["targeted-therapy", "VEGFR tyrosine kinase inhibitor"],
+  belzutifan: ["targeted-therapy", "HIF-2α inhibitor"],
   everolimus: ["targeted-therapy", "mTOR inhibitor"],
   temsirolimus: ["targeted-therapy", "mTOR inhibitor"],
   bevacizumab: ["targeted-therapy", "anti-VEGF antibody"],
@@ -69,6 +70,7 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["lenvatinib", "mg", 20],
   ["sorafenib", "mg", 800], // 400 mg twice daily
   ["tivozanib", "mg", 1.34],
+  ["belzutifan", "mg", 120],
   ["everolimus", "mg", 10],
   ["temsirolimus", "mg", 25],
   ["bevacizumab", "mg/kg", 15],
@@ -114,6 +116,7 @@ const PATHWAY: Record<string, string> = {
   lenvatinib: "vegfr",
   sorafenib: "vegfr",
   tivozanib: "vegfr",
+  belzutifan: "vegfr",
   everolimus: "mtor",
   temsirolimus: "mtor",
   "interferon-alfa-2b": "ifn",
@@ -176,7 +179,7 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
       }
       expect(a!.model, id).toEqual({ state: null, conversion: "none" });
       expect(a!.doses.length, id).toBeGreaterThan(0);
-      // gefitinib, afatinib, dacomitinib, tivozanib, apalutamide and darolutamide (added 2026-12-03 as equipotent
+      // gefitinib, afatinib, dacomitinib, tivozanib, belzutifan, apalutamide and darolutamide (added 2026-12-03 as equipotent
       // members of their classes) cite their labels from memory
       if (
         ![
@@ -184,6 +187,7 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
           "afatinib",
           "dacomitinib",
           "tivozanib",
+          "belzutifan",
           "apalutamide",
           "darolutamide",
           "ramucirumab",

@@ -104,11 +104,23 @@ describe("chemotherapy and agents without a modelled effect", () => {
     }
   });
 
-  it("tebentafusp, epacadostat and bempegaldesleukin are simulated as not given, and say so", () => {
+  it("loncastuximab tesirine is an alkylating chemotherapy, tafasitamab an ADCC antibody like rituximab (added 2026-12-03)", () => {
+    const lonca = compileClinical(protocol("loncastuximab-tesirine", 0.15, "mg/kg", [0, 21]), patient);
+    expect(lonca.modules).toEqual(["chemo"]);
+    expect(lonca.doses.every((d) => d.kind === "bolus" && Math.abs(d.amount - 1) < 1e-12)).toBe(true);
+    expect(therapyCatalog().agents.get("loncastuximab-tesirine")!.clinical?.mechanism).toBe("alkylating");
+    const tafa = compileClinical(protocol("tafasitamab", 12, "mg/kg", [0]), patient);
+    const ritux = compileClinical(protocol("rituximab", 375, "mg/m2", [0]), patient);
+    expect(tafa.modules).toEqual(ritux.modules);
+    expect(tafa.modules.length).toBeGreaterThan(0);
+  });
+
+  it("tebentafusp, epacadostat, bempegaldesleukin and lenalidomide are simulated as not given, and say so", () => {
     for (const [id, value, unit] of [
       ["tebentafusp", 68, "ug"],
       ["epacadostat", 200, "mg"],
       ["bempegaldesleukin", 0.006, "mg/kg"],
+      ["lenalidomide", 25, "mg"],
     ] as const) {
       const p = protocol(id, value, unit, [0]);
       expect(
