@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { parseSeriesCsv } from "./series-csv.js";
+import { parseSeriesCsv, timeUnitOption } from "./series-csv.js";
 import {
   fitGrowth,
   parseErrorModel,
@@ -18,7 +18,7 @@ import { POPULATION_USAGE, runPopulationFit } from "./fit-population.js";
 
 export const FIT_USAGE = `usage: immunoplan fit --model NAME[,NAME…] --data series.csv [--error-model proportional|constant|log|power:α]
                       [--t0 T --v0 V | --fit-v0] [--starts N] [--seed S] [--json]
-                      [--id-column C] [--time-column C] [--value-column C]
+                      [--id-column C] [--time-column C] [--value-column C] [--time-unit U]
                       [--bayes [--samples N] [--prior NAME=CENTER:SD]…]
        immunoplan fit --model CATALOG_MODEL --free a,suppression=0..0.9,init.T --observe sld --data series.csv
                       [--error-model …] [--…-column C] [--json]
@@ -39,7 +39,7 @@ ${POPULATION_USAGE}`;
 function readSeriesFile(
   io: CliIO,
   file: string,
-  values: { "id-column"?: string; "time-column"?: string; "value-column"?: string },
+  values: { "id-column"?: string; "time-column"?: string; "value-column"?: string; "time-unit"?: string },
 ): Series[] {
   let text: string;
   try {
@@ -51,6 +51,7 @@ function readSeriesFile(
     id: values["id-column"],
     time: values["time-column"],
     value: values["value-column"],
+    timeUnit: timeUnitOption(values["time-unit"]),
   }).series;
 }
 
@@ -77,6 +78,7 @@ export function runFitCommand(argv: string[], io: CliIO): number {
       "id-column": { type: "string" },
       "time-column": { type: "string" },
       "value-column": { type: "string" },
+      "time-unit": { type: "string" },
       starts: { type: "string" },
       seed: { type: "string" },
       json: { type: "boolean" },

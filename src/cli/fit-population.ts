@@ -3,12 +3,12 @@ import path from "node:path";
 import { fitPopulation, type PopulationFit, type ResidualModel } from "../models/population-fit.js";
 import { populationModels } from "../models/population-models.js";
 import { UsageError, type CliIO } from "./io.js";
-import { parseSeriesCsv } from "./series-csv.js";
+import { parseSeriesCsv, timeUnitOption } from "./series-csv.js";
 
 export const POPULATION_USAGE = `       immunoplan fit --population --model ${populationModels()
   .map((m) => m.name)
   .join("|")} --data FILE.csv
-                      [--id-column A[,B]] [--time-column C] [--value-column C] [--error-model log|constant|combined|log-time]
+                      [--id-column A[,B]] [--time-column C] [--value-column C] [--time-unit U] [--error-model log|constant|combined|log-time]
                       [--covariance diagonal|full] [--random P,Q] [--min-points N] [--json]
   Population (nonlinear mixed-effects) fit, Lindstrom–Bates as in R nlme: typical values, log-normal random effects
   (diagonal or full covariance), residual error on ln y (log, default), on y (constant) or combined (on ln y,
@@ -25,6 +25,7 @@ export interface PopulationValues {
   "id-column"?: string;
   "time-column"?: string;
   "value-column"?: string;
+  "time-unit"?: string;
   json?: boolean;
 }
 
@@ -59,6 +60,7 @@ export function runPopulationFit(io: CliIO, values: PopulationValues): number {
     id: values["id-column"],
     time: values["time-column"],
     value: values["value-column"],
+    timeUnit: timeUnitOption(values["time-unit"]),
   });
   const series = data.series.filter((s) => s.t.length >= minPoints);
   let fit: PopulationFit;

@@ -26,7 +26,7 @@ import {
 import { enough, fitOrFail, readData, readPopulation } from "./forecast-inputs.js";
 import { FORECAST_USAGE } from "./forecast-usage.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
-import type { ReadSeries } from "./series-csv.js";
+import { timeUnitOption, type ReadSeries } from "./series-csv.js";
 
 // importable from here as before the split
 export { FORECAST_USAGE } from "./forecast-usage.js";
@@ -54,6 +54,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       "id-column": { type: "string" },
       "time-column": { type: "string" },
       "value-column": { type: "string" },
+      "time-unit": { type: "string" },
       seed: { type: "string" },
       covariance: { type: "string" },
       "error-model": { type: "string" },
@@ -80,7 +81,12 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     throw new UsageError("give one of --population, --population-from and --hold-out-column");
   if (values.population !== undefined && values.model !== undefined)
     throw new UsageError("--model and --population exclude each other (the population file names its model)");
-  const cols = { id: values["id-column"], time: values["time-column"], value: values["value-column"] };
+  const cols = {
+    id: values["id-column"],
+    time: values["time-column"],
+    value: values["value-column"],
+    timeUnit: timeUnitOption(values["time-unit"]),
+  };
   const data = readData(io, values.data, cols);
   const splits = splitSeries(data.series, K, M);
   if (splits.length === 0)

@@ -4,7 +4,8 @@ import { populationModels } from "../models/population-models.js";
 
 export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --train-points K [--min-points M]
                       [--model M | --population FILE.json] [--population-from TRAIN.csv] [--hold-out-column C]
-                      [--id-column A[,B]] [--time-column C] [--value-column C] [--covariance full|diagonal]
+                      [--id-column A[,B]] [--time-column C] [--value-column C] [--time-unit U]
+                      [--covariance full|diagonal]
                       [--error-model log|combined|log-time|constant] [--posterior importance|laplace]
                       [--seed S] [--json]
   For every patient with at least M readings (default K + 1), fits the first K readings and predicts every later
@@ -33,4 +34,7 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
   corExp, range estimated by maximum likelihood) and forecasts by the conditional prediction given all the
   patient's training residuals;
   'analog' forecasts from the nearest training courses. Without --model and --population: gompertz/full/log/carry.
-  Readings: TOO SMALL TO MEASURE = 5 mm (RECIST 1.1), NOT EVALUABLE or empty = no reading (docs/forecasting.md).`;
+  Readings: TOO SMALL TO MEASURE = 5 mm (RECIST 1.1), NOT EVALUABLE or empty = no reading (docs/forecasting.md).
+  Columns: named by the options, else found by their usual names (PatientID, Subject ID, TreatmentDay, Time_weeks,
+  SLD_mm, sum of diameters, …); the time is read in days unless the column's name states weeks, months, years or
+  hours (or --time-unit days|weeks|months|years|hours says so); a value column whose name ends in cm is read as cm.`;

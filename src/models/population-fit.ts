@@ -162,6 +162,9 @@ export function toSubject(s: Series, errorModel: ResidualModel, floor: number): 
   };
 }
 
+/** The SD (on the log or logit scale) below which a random effect's variance is taken to be 0. */
+export const BOUNDARY_SD = 1e-3;
+
 export function fitPopulation(
   modelName: string,
   series: readonly Series[],
@@ -190,6 +193,8 @@ export function fitPopulation(
     start,
     random,
     covariance,
+    // between-patient SDs below 0.1 % on the log (logit) scale are a variance at its boundary, 0
+    boundarySd: random.map((j) => (m.transform[j] === "none" ? 0 : BOUNDARY_SD)),
     // κ starts at an additive SD of about σ·1 (unit of y), or an SD doubling in about 1,000 time units
     kappa: errorModel === "log-time" ? 1e-3 : 1,
     ...(opts.correlation ? { correlation: opts.correlation } : {}),
@@ -197,6 +202,20 @@ export function fitPopulation(
   const rc = fit.residualCorrelation;
   const names = m.parameters;
   const rnames = random.map((j) => names[j]);
+  if (!fit.converged && fit.collapsed.length && fit.collapsed.length < random.length) {
+    // a variance at 0: the model without that random effect is the one the data support (it is nested)
+    const dropped = fit.collapsed.map((k) => rnames[k]);
+    const refit = fitPopulation(modelName, series, {
+      ...opts,
+      random: rnames.filter((r) => !dropped.includes(r)),
+    });
+    const label = `without the random effect on ${dropped.join(", ")} (its SD went to 0)`;
+    return {
+      ...refit,
+      attempts: [...attempts, ...refit.attempts.map((a) => ({ ...a, start: `${label}: ${a.start}` }))],
+      chosenAttempt: attempts.length + refit.chosenAttempt,
+    };
+  }
   return {
     model: m.name,
     equation: m.equation,

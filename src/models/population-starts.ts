@@ -33,6 +33,8 @@ export interface FitAttempt {
 const UNIDENTIFIED =
   "no standard errors: a singular information matrix, a parameter the data do not identify";
 const ABOVE_DIAGONAL = "stopped above the nested diagonal fit's −2LL: not the maximum";
+const COLLAPSED = "a random effect's SD went to 0 (the boundary): stopped";
+const STALLED = "still moving by more than 0.01 after 60 iterations: stopped";
 
 export function fitFromStarts(
   model: MixedModel,
@@ -62,6 +64,7 @@ export function fitFromStarts(
       converged: f.converged && identified,
       objective: f.objective,
       ...(f.converged && !identified ? { note: UNIDENTIFIED } : {}),
+      ...(f.collapsed.length ? { note: COLLAPSED } : f.stalled ? { note: STALLED } : {}),
     });
     fits.push(f);
     mark(attempts.length - 1);
