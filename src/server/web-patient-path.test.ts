@@ -236,7 +236,7 @@ describe.skipIf(!available)("the patient path in Chromium", () => {
         await page.getByRole("table", { name: "Heights" }).getByText("172").waitFor();
 
         const dx = page.getByTestId("add-diagnoses");
-        await choose(page, dx, "Role", "primary");
+        await dx.getByRole("radio", { name: "primary", exact: true }).check();
         await choose(page, dx, "Diagnosis (SNOMED CT, ICD-10-CM)", /^Malignant melanoma of skin/, "melanoma");
         await choose(page, dx, "Histology (ICD-O-3)", /^Malignant melanoma, NOS/, "melanoma");
         await dx.getByLabel("Diagnosed").fill(day(-400));
@@ -280,7 +280,7 @@ describe.skipIf(!available)("the patient path in Chromium", () => {
           const les = page.getByTestId(`add-lesions-${scan.date}`);
           for (const [id, organ, mm] of scan.lesions) {
             await les.getByLabel("Lesion id (same on every scan)").fill(id);
-            await choose(page, les, "Role", "target");
+            await les.getByRole("radio", { name: "target", exact: true }).check();
             await les.getByLabel("Organ").fill(organ);
             await les.getByLabel("Diameter mm (longest; short axis for nodes)").fill(String(mm));
             await les.getByRole("button", { name: "Add" }).click();

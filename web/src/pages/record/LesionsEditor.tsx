@@ -35,7 +35,7 @@ export function LesionsEditor({
           {
             key: "role",
             label: "Role",
-            kind: "select",
+            kind: "choice",
             options: ["target", "non-target", "new"],
             required: true,
             width: 120,

@@ -3,7 +3,7 @@
  * by me"), value-set pickers that fill codes from the shipped value sets, and a generic form for the entries of
  * one section of the record.
  */
-import { Button, Checkbox, Group, NumberInput, Select, Table, Text, TextInput } from "@mantine/core";
+import { Button, Checkbox, Group, NumberInput, Radio, Select, Table, Text, TextInput } from "@mantine/core";
 import { useCallback, useEffect, useRef, useState, type ReactNode, type SetStateAction } from "react";
 import type { Coding, Source } from "../../../../src/clinic/case-schema.js";
 import { get } from "../../api";
@@ -46,7 +46,8 @@ export function sourceText(s: Source | undefined): string {
   return s.kind;
 }
 
-export type FieldKind = "text" | "number" | "date" | "select" | "check" | "valueset";
+/** "choice": a short closed list (two or three options) shown as radio buttons, all visible and one click away. */
+export type FieldKind = "text" | "number" | "date" | "select" | "choice" | "check" | "valueset";
 export interface Field {
   readonly key: string;
   readonly label: string;
@@ -102,6 +103,21 @@ function FieldInput({
           onChange={(v) => onChange(v ?? undefined)}
           allowDeselect
         />
+      );
+    case "choice":
+      return (
+        <Radio.Group
+          label={f.label}
+          size="xs"
+          value={typeof value === "string" ? value : ""}
+          onChange={(v) => onChange(v || undefined)}
+        >
+          <Group gap="xs" mt={6} wrap="nowrap">
+            {(f.options ?? []).map((o) => (
+              <Radio key={o} value={o} label={o} size="xs" />
+            ))}
+          </Group>
+        </Radio.Group>
       );
     case "check":
       return (

@@ -131,7 +131,7 @@ export function RecordSections({
               {
                 key: "role",
                 label: "Role",
-                kind: "select",
+                kind: "choice",
                 options: ["primary", "secondary"],
                 required: true,
                 width: 110,
