@@ -1,7 +1,13 @@
 /** Tumour-marker results as case records word them, read as the virtual patients' statuses. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readAlkStatus, readBrafStatus, readEgfrStatus, readKrasG12cStatus } from "./marker-readings.js";
+import {
+  readAlkStatus,
+  readBrafStatus,
+  readBrcaStatus,
+  readEgfrStatus,
+  readKrasG12cStatus,
+} from "./marker-readings.js";
 
 const READERS = [
   {
@@ -32,6 +38,19 @@ const READERS = [
     yes: ["G12C", "KRAS p.G12C", "c.34G>T (p.Gly12Cys) G12C"],
     no: ["wild type", "negative", "not detected", "G12C not detected", "G12D", "p.G12V", "G13D", "Q61H"],
     unreadable: [undefined, "", "mutated", "pending", 3],
+  },
+  {
+    name: "BRCA1/2",
+    read: readBrcaStatus,
+    yes: [
+      "BRCA2 pathogenic variant",
+      "likely pathogenic",
+      "deleterious BRCA1 mutation",
+      "c.5946delT",
+      "positive",
+    ],
+    no: ["negative", "no pathogenic variant detected", "wild type", "not detected", "benign"],
+    unreadable: [undefined, "", "variant of uncertain significance", "VUS", "pending", 3],
   },
 ] as const;
 

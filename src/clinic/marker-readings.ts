@@ -56,12 +56,33 @@ export function readKrasG12cStatus(value: string | number | undefined): boolean 
   return null;
 }
 
+/**
+ * A BRCA1/2 result as the record words it: "wild type", "negative", "not detected", "no pathogenic variant" are
+ * negative (a negation wins, as for the other markers); a variant of uncertain significance ("VUS") is unreadable
+ * (null); a deleterious alteration ("pathogenic", "likely pathogenic", "deleterious", "mutated", "positive",
+ * "detected", a named variant such as c.5946delT) is positive; anything else is unreadable (null).
+ */
+export function readBrcaStatus(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (
+    /wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(pathogenic\s+)?(variant|mutation|alteration)|benign|absent/i.test(
+      v,
+    )
+  )
+    return false;
+  if (/uncertain|\bvus\b/i.test(v)) return null;
+  if (/pathogenic|deleterious|mutat|mutant|positive|detected|present|\bc\.\d|\bp\.[a-z]/i.test(v))
+    return true;
+  return null;
+}
+
 /** The tumour markers a record's biomarkers are read for: the name a result goes by, and its reader. */
 export const MARKER_READERS = {
   braf: { name: /\bBRAF\b/i, read: readBrafStatus },
   egfr: { name: /\bEGFR\b/i, read: readEgfrStatus },
   alk: { name: /\bALK\b/i, read: readAlkStatus },
   kras: { name: /\bKRAS\b/i, read: readKrasG12cStatus },
+  brca: { name: /\bBRCA[12]?\b/i, read: readBrcaStatus },
 } as const;
 export type MarkerId = keyof typeof MARKER_READERS;
 export const MARKER_IDS = Object.keys(MARKER_READERS) as [MarkerId, ...MarkerId[]];

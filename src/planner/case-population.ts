@@ -15,6 +15,7 @@ import {
   BRAF_V600_PATHWAYS,
   EGFR_MUTANT_PATHWAYS,
   KRAS_G12C_PATHWAYS,
+  BRCA_PATHWAYS,
   type TargetedPathway,
 } from "../therapy/catalog-schema.js";
 import { caseTumorTypes } from "../clinic/tumor-types.js";
@@ -80,6 +81,9 @@ export interface CaseConditions {
   /** The same for a KRAS G12C mutation, when the history holds a KRAS G12C inhibitor. */
   readonly krasG12c: boolean | null;
   readonly krasApplies: boolean;
+  /** The same for a BRCA1/2 alteration, when the history holds a PARP inhibitor. */
+  readonly brcaMutant: boolean | null;
+  readonly brcaApplies: boolean;
   /** Classes of agents the patient progressed on (treatment history). */
   readonly refractory: readonly string[];
   /** Where each condition was read. */
@@ -138,6 +142,7 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
     drivers,
   );
   const kras = markerStatus(c, "kras", KRAS_G12C_PATHWAYS, "KRAS", sources, ["G12C", "not G12C"]);
+  const brca = markerStatus(c, "brca", BRCA_PATHWAYS, "BRCA1/2", sources, ["altered", "not altered"]);
   const refractory = [...new Set(progressions(c).flatMap((p) => refractoryClass(p.agent.id) ?? []))].sort();
   if (refractory.length) sources.push(`progressed on ${refractory.join(", ")} (treatment history)`);
   return {
@@ -154,6 +159,8 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
     alkApplies: alk.applies,
     krasG12c: kras.status,
     krasApplies: kras.applies,
+    brcaMutant: brca.status,
+    brcaApplies: brca.applies,
     refractory,
     sources,
   };
@@ -283,6 +290,11 @@ export function conditionedPrior(
     criteria.push({
       name: `KRAS ${cond.krasG12c ? "G12C" : "not G12C"}`,
       keep: (vp) => vp.covariates.kras_g12c === cond.krasG12c,
+    });
+  if (cond.brcaApplies)
+    criteria.push({
+      name: `BRCA1/2 ${cond.brcaMutant ? "altered" : "not altered"}`,
+      keep: (vp) => vp.covariates.brca_mutant === cond.brcaMutant,
     });
   if (cond.alkApplies)
     criteria.push({

@@ -99,6 +99,8 @@ export function enrol(
     if (population.alk === "wildtype" && c.alk_rearranged) ok = false;
     if (population.kras === "mutant" && !c.kras_g12c) ok = false;
     if (population.kras === "wildtype" && c.kras_g12c) ok = false;
+    if (population.brca === "mutant" && !c.brca_mutant) ok = false;
+    if (population.brca === "wildtype" && c.brca_mutant) ok = false;
     if (population.ecog && !population.ecog.includes(c.ecog)) ok = false;
     if (population.injectable && !c.injectable) ok = false;
     for (const r of refractory) if (r.c && !pool[i].refractory.includes(r.c)) ok = false;

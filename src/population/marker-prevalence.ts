@@ -22,9 +22,14 @@ export function brafV600Share(cancer: CancerType): number {
   return prevalence("braf_v600", cancer);
 }
 
+/** The share of tumours of a cancer type with a deleterious BRCA1 or BRCA2 alteration (germline or somatic). */
+export function brcaMutantShare(cancer: CancerType): number {
+  return prevalence("brca_mutant", cancer);
+}
+
 /** A tumour marker's share by cancer type, from its table in catalog/vpop-priors.yaml `targeted` (0 when absent). */
 function prevalence(
-  marker: "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c",
+  marker: "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c" | "brca_mutant",
   cancer: CancerType,
 ): number {
   const table = vpopPriors().targeted[marker] as unknown as Record<CancerType, { value: number }>;

@@ -114,10 +114,12 @@ const TargetedPriors = z
     egfr_sensitivity_sd: Prior,
     alk_sensitivity_sd: Prior,
     kras_sensitivity_sd: Prior,
+    parp_sensitivity_sd: Prior,
     braf_v600: PrevalenceTable,
     egfr_mutant: PrevalenceTable,
     alk_rearranged: PrevalenceTable,
     kras_g12c: PrevalenceTable,
+    brca_mutant: PrevalenceTable,
   })
   .strict();
 

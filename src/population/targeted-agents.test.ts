@@ -54,6 +54,10 @@ const AGENTS: Record<string, [modality: string, cls: string]> = {
   ceritinib: ["targeted-therapy", "ALK tyrosine kinase inhibitor"],
   sotorasib: ["targeted-therapy", "KRAS G12C inhibitor"],
   adagrasib: ["targeted-therapy", "KRAS G12C inhibitor"],
+  rucaparib: ["targeted-therapy", "PARP inhibitor"],
+  olaparib: ["targeted-therapy", "PARP inhibitor"],
+  niraparib: ["targeted-therapy", "PARP inhibitor"],
+  talazoparib: ["targeted-therapy", "PARP inhibitor"],
   enzalutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
   apalutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
   darolutamide: ["hormone-therapy", "androgen-receptor inhibitor"],
@@ -93,6 +97,10 @@ const LABEL: [id: string, unit: string, usual: number][] = [
   ["ceritinib", "mg", 450],
   ["sotorasib", "mg", 960],
   ["adagrasib", "mg", 1200], // 600 mg twice daily
+  ["rucaparib", "mg", 1200], // 600 mg twice daily
+  ["olaparib", "mg", 600], // 300 mg twice daily
+  ["niraparib", "mg", 200],
+  ["talazoparib", "mg", 0.5], // with enzalutamide
   ["enzalutamide", "mg", 160],
   ["apalutamide", "mg", 240],
   ["darolutamide", "mg", 1200], // 600 mg twice daily
@@ -138,6 +146,10 @@ const PATHWAY: Record<string, string> = {
   ceritinib: "alk2",
   sotorasib: "kras",
   adagrasib: "kras",
+  rucaparib: "parp",
+  olaparib: "parp",
+  niraparib: "parp",
+  talazoparib: "parp",
 };
 const MODULE: Record<string, string> = {
   braf: "mapk",
@@ -152,6 +164,7 @@ const MODULE: Record<string, string> = {
   alk: "alk",
   alk2: "alk",
   kras: "kras",
+  parp: "parp",
 };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -188,6 +201,9 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
           "dacomitinib",
           "tivozanib",
           "belzutifan",
+          "olaparib",
+          "niraparib",
+          "talazoparib",
           "apalutamide",
           "darolutamide",
           "ramucirumab",

@@ -1,5 +1,5 @@
 /**
- * The tumour markers a trial's population has when its file does not say (population.braf, egfr, alk, kras): what
+ * The tumour markers a trial's population has when its file does not say (population.braf, egfr, alk, kras, brca): what
  * its arms imply. A targeted agent's arm enrols the marker's patients; a first-line checkpoint-inhibitor trial in
  * NSCLC enrols tumours without a sensitizing EGFR mutation or an ALK rearrangement. Each inference is a warning.
  */
@@ -10,6 +10,7 @@ import {
   BRAF_V600_PATHWAYS,
   EGFR_MUTANT_PATHWAYS,
   KRAS_G12C_PATHWAYS,
+  BRCA_PATHWAYS,
   type Agent,
   type TargetedPathway,
 } from "../therapy/catalog-schema.js";
@@ -17,7 +18,13 @@ import { cancerPriors } from "./priors.js";
 import type { TrialArm } from "./trial-file.js";
 import { MARKER_STATUS_ALIASES, type TrialDocument } from "./trial-schema.js";
 import type { CancerType } from "./types.js";
-import { alkRearrangedShare, brafV600Share, egfrMutantShare, krasG12cShare } from "./marker-prevalence.js";
+import {
+  alkRearrangedShare,
+  brafV600Share,
+  brcaMutantShare,
+  egfrMutantShare,
+  krasG12cShare,
+} from "./marker-prevalence.js";
 
 /** The tumour markers a targeted agent's label requires, with the population field that states them. */
 const MARKERS = [
@@ -48,6 +55,13 @@ const MARKERS = [
     what: "KRAS G12C-mutant",
     label: () => "a KRAS G12C inhibitor",
     share: krasG12cShare,
+  },
+  {
+    field: "brca",
+    pathways: BRCA_PATHWAYS,
+    what: "BRCA1/2-altered",
+    label: () => "a PARP inhibitor",
+    share: brcaMutantShare,
   },
 ] as const;
 

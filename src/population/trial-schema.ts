@@ -60,7 +60,7 @@ export const MARKER_STATUS_ALIASES = {
   "wild-type": "wildtype",
   wt: "wildtype",
 } as const;
-/** A tumour marker's status in the enrolled population (braf, egfr, alk, kras): any, mutant, wildtype or an alias. */
+/** A tumour marker's status in the enrolled population (braf, egfr, alk, kras, brca): any, mutant, wildtype or an alias. */
 const markerStatus = (description: string) =>
   z
     .enum([
@@ -100,6 +100,9 @@ export const TrialPopulationSchema = z.object({
   ),
   kras: markerStatus(
     "KRAS G12C status of the tumours: mutant (KRAS p.G12C) or wildtype (no G12C mutation) enrol only those; not given and an arm gives a KRAS G12C inhibitor: mutant (their labels' indication), with a warning",
+  ),
+  brca: markerStatus(
+    "BRCA1/2 status of the tumours: mutant (a deleterious germline or somatic BRCA1 or BRCA2 alteration) or wildtype enrol only those; not given and an arm gives a PARP inhibitor: mutant (their labels' indication in prostate cancer), with a warning",
   ),
   ecog: z.array(z.number().int().min(0).max(4)).optional(),
   ldh_elevated: fraction.describe("fraction with LDH above the upper limit of normal").optional(),

@@ -36,6 +36,8 @@ export interface TrialPopulation {
   readonly alk?: "any" | "mutant" | "wildtype";
   /** KRAS G12C status of the tumours (mutant: KRAS p.G12C). */
   readonly kras?: "any" | "mutant" | "wildtype";
+  /** BRCA1/2 status of the tumours (mutant: a deleterious germline or somatic BRCA1 or BRCA2 alteration). */
+  readonly brca?: "any" | "mutant" | "wildtype";
   readonly ecog?: readonly number[];
   /** Fraction with LDH above the upper limit of normal. */
   readonly ldh_elevated?: number;
@@ -139,4 +141,6 @@ export interface Covariates {
   readonly alk_rearranged: boolean;
   /** The tumour carries a KRAS G12C mutation (KRAS G12C inhibitors act only then). */
   readonly kras_g12c: boolean;
+  /** The tumour carries a deleterious BRCA1 or BRCA2 alteration (PARP inhibitors act only then). */
+  readonly brca_mutant: boolean;
 }

@@ -7,7 +7,13 @@
 import { seededRandom, standardNormal } from "../engine/statistics.js";
 import { CHEMO_MECHANISMS, type ChemoMechanism, type SensitivityPathway } from "../therapy/catalog-schema.js";
 import { cancerPriors, sampleCategory, sampleNumber, vpopPriors } from "./priors.js";
-import { alkRearrangedShare, brafV600Share, egfrMutantShare, krasG12cShare } from "./marker-prevalence.js";
+import {
+  alkRearrangedShare,
+  brafV600Share,
+  brcaMutantShare,
+  egfrMutantShare,
+  krasG12cShare,
+} from "./marker-prevalence.js";
 import type { CancerType, Covariates, Lesion, LesionSite } from "./types.js";
 
 export { alkRearrangedShare, brafV600Share, egfrMutantShare, krasG12cShare } from "./marker-prevalence.js";
@@ -202,7 +208,10 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   const chemoSensitivity = Object.fromEntries(
     CHEMO_MECHANISMS.map((m) => [m, Math.exp(sdChemo * standardNormal(chemoRand) - (sdChemo * sdChemo) / 2)]),
   ) as Record<ChemoMechanism, number>;
-  const { brafV600, egfrMutant, alkRearranged, krasG12c, ...targeted } = targetedResponse(seed, cancer);
+  const { brafV600, egfrMutant, alkRearranged, krasG12c, brcaMutant, ...targeted } = targetedResponse(
+    seed,
+    cancer,
+  );
   const make = (role: Lesion["role"], k: number, d: number, site: LesionSite): Lesion => {
     const nodal = site === "node";
     const lesion = {
@@ -287,6 +296,7 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
       egfr_mutant: egfrMutant,
       alk_rearranged: alkRearranged,
       kras_g12c: krasG12c,
+      brca_mutant: brcaMutant,
     },
     lesions,
     parameters: p,
@@ -315,6 +325,7 @@ export function targetedResponse(
   readonly egfrMutant: boolean;
   readonly alkRearranged: boolean;
   readonly krasG12c: boolean;
+  readonly brcaMutant: boolean;
 } {
   const pri = vpopPriors().targeted;
   const r = seededRandom(seed ^ 0x68e31da4);
@@ -352,12 +363,16 @@ export function targetedResponse(
   const others = 1 - egfrMutantShare(cancer) - alkRearrangedShare(cancer);
   const krasG12c = !egfrMutant && !alkRearranged && others > 0 && uKras < krasG12cShare(cancer) / others;
   out.kras = lognormal("kras") * (krasG12c ? 1 : 0);
+  // PARP inhibitors act only in a tumour with a BRCA1/2 alteration (appended: the draws above are unchanged)
+  const brcaMutant = r() < brcaMutantShare(cancer);
+  out.parp = lognormal("parp") * (brcaMutant ? 1 : 0);
   return {
     ...(out as NonNullable<VirtualPatient["targeted"]>),
     brafV600,
     egfrMutant,
     alkRearranged,
     krasG12c,
+    brcaMutant,
   };
 }
 

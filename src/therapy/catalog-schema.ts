@@ -121,7 +121,8 @@ export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
  * which also inhibits EGFR T790M; both act only in tumours with a sensitizing EGFR mutation) and the ALK tyrosine
  * kinase inhibitors (module `alk`: `alk` the first generation, crizotinib, `alk2` the next ones, which overcome most
  * of crizotinib's resistance; both act only in tumours with an ALK rearrangement) and the KRAS G12C inhibitors
- * (module `kras`, pathway `kras`, acting only in tumours with a KRAS G12C mutation). A virtual patient draws one
+ * (module `kras`, pathway `kras`, acting only in tumours with a KRAS G12C mutation) and the PARP inhibitors (module
+ * `parp`, pathway `parp`, acting only in tumours with a BRCA1/2 alteration). A virtual patient draws one
  * sensitivity per pathway, but for the anti-VEGF antibody (the VEGFR one), the third-generation EGFR inhibitor (the
  * EGFR one) and the next-generation ALK inhibitors (the ALK one) (TARGETED_BINDING in compile-clinical.ts).
  */
@@ -139,6 +140,8 @@ export const TARGETED_PATHWAYS = [
   "alk",
   "alk2",
   "kras",
+  // appended 2026-12-03: PARP inhibitors (module parp, only in tumours with a BRCA1/2 alteration)
+  "parp",
 ] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
 /** The pathways with a sensitivity draw of their own (the anti-VEGF antibody uses the VEGFR one, osimertinib the EGFR one). */
@@ -151,6 +154,8 @@ export const EGFR_MUTANT_PATHWAYS: readonly TargetedPathway[] = ["egfr", "egfr3"
 export const ALK_REARRANGED_PATHWAYS: readonly TargetedPathway[] = ["alk", "alk2"];
 /** The pathways whose inhibitors act only in tumours with a KRAS G12C mutation. */
 export const KRAS_G12C_PATHWAYS: readonly TargetedPathway[] = ["kras"];
+/** The pathways whose inhibitors act only in tumours with a deleterious BRCA1 or BRCA2 alteration. */
+export const BRCA_PATHWAYS: readonly TargetedPathway[] = ["parp"];
 
 export const ClinicalBindingSchema = z
   .object({

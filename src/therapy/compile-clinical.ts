@@ -52,6 +52,7 @@ export const TARGETED_BINDING: Readonly<
   alk: { module: "alk", state: "Xalk", potency: "kalk", adaptation: "lam_alk", sensitivity: "alk" },
   alk2: { module: "alk", state: "Xalk2", potency: "kalk", adaptation: "lam_alk", sensitivity: "alk" },
   kras: { module: "kras", state: "Xkras", potency: "kkr", adaptation: "lam_kr", sensitivity: "kras" },
+  parp: { module: "parp", state: "Xparp", potency: "kparp", adaptation: "lam_parp", sensitivity: "parp" },
 };
 
 /** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */
