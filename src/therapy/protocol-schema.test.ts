@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DOSE_UNITS } from "./catalog-schema.js";
-import { DoseSchema, normalizeDoseUnit } from "./protocol-schema.js";
+import { DaysSchema, DoseSchema, normalizeDoseUnit } from "./protocol-schema.js";
 
 describe("dose units as written", () => {
   it("reads the usual spellings as the catalog's unit", () => {
@@ -35,5 +35,28 @@ describe("dose units as written", () => {
       }),
     );
     fc.assert(fc.property(fc.anything(), (x) => (normalizeDoseUnit(x), true)));
+  });
+});
+
+describe("days of a step", () => {
+  it("reads the three forms", () => {
+    expect(DaysSchema.parse([0, 7, 14])).toEqual([0, 7, 14]);
+    expect(DaysSchema.parse({ every: 21, count: 6 })).toEqual({ every: 21, count: 6 });
+    expect(DaysSchema.parse({ every: 7, until: 84, from: 7 })).toEqual({ every: 7, until: 84, from: 7 });
+  });
+
+  it("a wrong form is an error that says which forms are accepted, not zod's 'Invalid input'", () => {
+    for (const bad of [{ list: [1, 2] }, "daily", { every: 7 }, 14]) {
+      const r = DaysSchema.safeParse(bad);
+      expect(r.success, JSON.stringify(bad)).toBe(false);
+      const msg = r.error?.issues[0].message ?? "";
+      expect(msg, JSON.stringify(bad)).toMatch(
+        /a list of days .* \{ every: N, count: K \} or \{ every: N, until: D \}/,
+      );
+    }
+    expect(DaysSchema.safeParse(undefined).error?.issues[0].message).toMatch(/^is required: /);
+    // a list that is a list but wrong keeps the list's own message
+    expect(DaysSchema.safeParse([]).success).toBe(false);
+    expect(DaysSchema.safeParse([-1]).success).toBe(false);
   });
 });

@@ -1,24 +1,33 @@
 import { z } from "zod";
 import { DOSE_UNITS } from "./catalog-schema.js";
 
+const DAYS_FORMS =
+  "a list of days ([0, 7, 14]), { every: N, count: K } or { every: N, until: D }, each with an optional from: D";
+
 /** Days of a step, relative to its phase's start: a list, or every N days × count, or every N days until a day. */
-export const DaysSchema = z.union([
-  z.array(z.number().nonnegative()).min(1),
-  z
-    .object({
-      every: z.number().positive(),
-      count: z.number().int().positive().max(10000),
-      from: z.number().nonnegative().optional(),
-    })
-    .strict(),
-  z
-    .object({
-      every: z.number().positive(),
-      until: z.number().nonnegative(),
-      from: z.number().nonnegative().optional(),
-    })
-    .strict(),
-]);
+export const DaysSchema = z.union(
+  [
+    z.array(z.number().nonnegative()).min(1),
+    z
+      .object({
+        every: z.number().positive(),
+        count: z.number().int().positive().max(10000),
+        from: z.number().nonnegative().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        every: z.number().positive(),
+        until: z.number().nonnegative(),
+        from: z.number().nonnegative().optional(),
+      })
+      .strict(),
+  ],
+  {
+    // one message for the three forms, saying what is accepted (zod's own is "Invalid input")
+    error: (iss) => (iss.input === undefined ? `is required: ${DAYS_FORMS}` : `must be ${DAYS_FORMS}`),
+  },
+);
 
 /**
  * Usual spellings of the dose units, read as the unit they name: `mg/m²`, `mg/m^2`, `MG/KG`, `mcg`, `µg`,
