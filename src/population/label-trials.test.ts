@@ -2,7 +2,7 @@
  * The label trials of the targeted agents (trials/labels/): the clinical model's VEGFR and mTOR pathways (module
  * `targeted`), its BRAF and MEK inhibitors (module `mapk`), interferon alfa (module `interferon`), the
  * androgen-receptor pathway inhibitors (module `ar`), bevacizumab (module `antivegf`), the CD20 × CD3 engagers
- * (module `bispecific`), the EGFR inhibitors (module `egfr`), the ALK inhibitors (module `alk`), the KRAS G12C inhibitors (module `kras`), the PARP inhibitors (module `parp`) and LAG-3 blockade (g_lag3 of module `pd1`, set by nivolumab + relatlimab) were calibrated by
+ * (module `bispecific`), the EGFR inhibitors (module `egfr`), the ALK inhibitors (module `alk`), the KRAS G12C inhibitors (module `kras`), the PARP inhibitors (module `parp`), the VEGF pathway's dependence in NSCLC (Socinski 2008) and LAG-3 blockade (g_lag3 of module `pd1`, set by nivolumab + relatlimab) were calibrated by
  * hand on them (docs/calibration.md),
  * and this test keeps them there: 1,000 patients per arm on the shipped population, seed 1, every published number
  * within the trial runner's tolerance (inside the published 95 % CI; ±5 points for a proportion and ±1 month for a
@@ -190,6 +190,13 @@ describe("label trials of the targeted pathways (hand calibration)", () => {
     });
     const kr = await simulateLabelTrial("krystal-1-adagrasib.yaml", "nsclc");
     expect(kr.within).toEqual({ "adagrasib ORR": true, "adagrasib median_PFS_months": true });
+  }, 600_000);
+
+  it("Socinski 2008 (sunitinib 4/2 after platinum, NSCLC; the VEGF pathway's NSCLC factor set on it) and Novello 2009 (37.5 mg continuous; run beside it): every published number within tolerance", async () => {
+    const so = await simulateLabelTrial("socinski-2008-sunitinib.yaml", "nsclc");
+    expect(so.within).toEqual({ "sunitinib ORR": true, "sunitinib median_PFS_months": true });
+    const no = await simulateLabelTrial("novello-2009-sunitinib.yaml", "nsclc");
+    expect(no.within).toEqual({ "sunitinib ORR": true, "sunitinib median_PFS_months": true });
   }, 600_000);
 
   it("TRITON2 (rucaparib, BRCA1/2-altered mCRPC; set on it): every published number within tolerance", async () => {

@@ -27,6 +27,16 @@ export function brcaMutantShare(cancer: CancerType): number {
   return prevalence("brca_mutant", cancer);
 }
 
+/**
+ * How much tumours of a cancer type depend on the VEGF pathway: a factor on every patient's VEGF-pathway sensitivity
+ * (the VEGFR tyrosine kinase inhibitors and the anti-VEGF antibodies share that draw); 1 in renal-cell carcinoma, on
+ * which the pathway was calibrated (catalog/vpop-priors.yaml `targeted.vegf_dependence`).
+ */
+export function vegfDependence(cancer: CancerType): number {
+  const table = vpopPriors().targeted.vegf_dependence as unknown as Record<CancerType, { value: number }>;
+  return table[cancer]?.value ?? 1;
+}
+
 /** A tumour marker's share by cancer type, from its table in catalog/vpop-priors.yaml `targeted` (0 when absent). */
 function prevalence(
   marker: "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c" | "brca_mutant",

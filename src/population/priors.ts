@@ -101,6 +101,14 @@ const PrevalenceTable = z
     ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
   })
   .strict();
+/** A pathway's dependence by cancer type: a factor on every patient's sensitivity (catalog/vpop-priors.yaml `targeted`). */
+const Factor = z.object({ value: z.number().min(0).max(10), source: z.string().min(1) }).strict();
+const FactorTable = z
+  .object({
+    description: z.string(),
+    ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Factor])),
+  })
+  .strict();
 const TargetedPriors = z
   .object({
     vegfr_sensitivity_sd: Prior,
@@ -120,6 +128,7 @@ const TargetedPriors = z
     alk_rearranged: PrevalenceTable,
     kras_g12c: PrevalenceTable,
     brca_mutant: PrevalenceTable,
+    vegf_dependence: FactorTable,
   })
   .strict();
 

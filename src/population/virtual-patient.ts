@@ -13,6 +13,7 @@ import {
   brcaMutantShare,
   egfrMutantShare,
   krasG12cShare,
+  vegfDependence,
 } from "./marker-prevalence.js";
 import type { CancerType, Covariates, Lesion, LesionSite } from "./types.js";
 
@@ -336,7 +337,8 @@ export function targetedResponse(
     return Math.exp(sd * standardNormal(r) - (sd * sd) / 2);
   };
   // the draws of the first pathways and of the adaptation come first, in their original order
-  out.vegfr = lognormal("vegfr");
+  // times the cancer type's dependence on the VEGF pathway (a factor, no draw: the stream is unchanged)
+  out.vegfr = lognormal("vegfr") * vegfDependence(cancer);
   out.mtor = lognormal("mtor");
   out.adaptation = Math.exp(sdA * standardNormal(r) - (sdA * sdA) / 2);
   // BRAF and MEK inhibitors act only in a tumour with a BRAF V600 mutation
