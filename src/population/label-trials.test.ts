@@ -192,7 +192,7 @@ describe("label trials of the targeted pathways (hand calibration)", () => {
     expect(kr.within).toEqual({ "adagrasib ORR": true, "adagrasib median_PFS_months": true });
   }, 600_000);
 
-  it("Socinski 2008 (sunitinib 4/2 after platinum, NSCLC; the VEGF pathway's NSCLC factor set on it) and Novello 2009 (37.5 mg continuous; run beside it): every published number within tolerance", async () => {
+  it("Socinski 2008 (sunitinib 4/2 after platinum, NSCLC; the VEGF pathway's NSCLC factor set on it) and Novello 2009 (37.5 mg continuous; run beside the setting, not an independent check): every published number within tolerance", async () => {
     const so = await simulateLabelTrial("socinski-2008-sunitinib.yaml", "nsclc");
     expect(so.within).toEqual({ "sunitinib ORR": true, "sunitinib median_PFS_months": true });
     const no = await simulateLabelTrial("novello-2009-sunitinib.yaml", "nsclc");
