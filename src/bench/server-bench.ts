@@ -69,8 +69,14 @@ async function main(): Promise<void> {
         body: JSON.stringify({ filename: "big.pdf", size }),
       })
     ).json()) as { id: string };
+    // a PDF as the server judges one by its content: its header first and its end-of-file marker in the last chunk
     const chunk = Buffer.alloc(8 * 1024 * 1024, 7);
     Buffer.from("%PDF-1.4\n").copy(chunk);
+    const lastChunk = (n: number) => {
+      const b = Buffer.alloc(n, 7);
+      Buffer.from("\n%%EOF\n").copy(b, n - 7);
+      return b;
+    };
     const t = performance.now();
     let offset = 0;
     while (offset < size) {
@@ -78,7 +84,7 @@ async function main(): Promise<void> {
       const r = await fetch(`${base}/api/uploads/${up.id}`, {
         method: "PUT",
         headers: { ...ph, "content-type": "application/octet-stream", "upload-offset": String(offset) },
-        body: chunk.subarray(0, n),
+        body: offset + n < size ? chunk.subarray(0, n) : lastChunk(n),
       });
       if (!r.ok) throw new Error(`upload: ${r.status} ${await r.text()}`);
       offset += n;
