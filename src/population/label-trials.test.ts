@@ -199,6 +199,11 @@ describe("label trials of the targeted pathways (hand calibration)", () => {
     expect(no.within).toEqual({ "sunitinib ORR": true, "sunitinib median_PFS_months": true });
   }, 600_000);
 
+  it("Eisen 2006 (sorafenib in melanoma; a check of RCC's VEGF factor there, nothing set on it): both numbers within tolerance", async () => {
+    const { within } = await simulateLabelTrial("eisen-2006-sorafenib-melanoma.yaml", "melanoma");
+    expect(within).toEqual({ "sorafenib ORR": true, "sorafenib median_PFS_months": true });
+  }, 600_000);
+
   it("TRITON2 (rucaparib, BRCA1/2-altered mCRPC; set on it): every published number within tolerance", async () => {
     const { within } = await simulateLabelTrial("triton2-rucaparib.yaml", "prostate-cancer");
     expect(within).toEqual({ "rucaparib ORR": true, "rucaparib median_PFS_months": true });
