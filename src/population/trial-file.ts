@@ -33,6 +33,7 @@ import {
 } from "./trial-schema.js";
 import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import { inferMarkerStatus } from "./trial-markers.js";
+import { warnRetreatment } from "./trial-retreatment.js";
 import { refractoryClass } from "./eligibility.js";
 import { REFRACTORY_CLASSES } from "./types.js";
 
@@ -309,6 +310,7 @@ export function parseTrial(text: string, file = "<trial>", opts: TrialReadOption
       arms.push({ name: arm.name, patients: arm.patients, protocol });
     }
   });
+  warnRetreatment(doc, arms, opts.catalog ?? therapyCatalog(), reader);
   const population = inferMarkerStatus(doc, arms, opts.catalog ?? therapyCatalog(), reader);
   const issues = [...byPosition(reader.issues), ...extra];
   if (issues.some((i) => i.severity === "error"))
