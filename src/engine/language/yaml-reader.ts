@@ -204,11 +204,23 @@ export function checkSchema<T>(
   for (const issue of r.error.issues) {
     const path = [...at, ...keys(issue.path)];
     const branch = matchedBranch(issue);
-    if (branch) for (const i of branch) reader.error([...path, ...keys(i.path)], i.message);
-    else reader.error(path, issue.message);
+    if (branch) for (const i of branch) reader.error([...path, ...keys(i.path)], readable(i));
+    else reader.error(path, readable(issue));
   }
   return undefined;
 }
+
+/**
+ * A schema's message as the other readers word it: a missing field "is required (a string)" rather than zod's
+ * "Invalid input: expected string, received undefined".
+ */
+function readable(issue: IssueLike): string {
+  const missing = /^Invalid input: expected (\w+), received undefined$/.exec(issue.message);
+  if (issue.code === "invalid_type" && missing) return `is required (${article(missing[1])})`;
+  return issue.message;
+}
+
+const article = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
 
 interface IssueLike {
   readonly path: readonly PropertyKey[];
