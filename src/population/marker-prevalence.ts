@@ -33,8 +33,7 @@ export function brcaMutantShare(cancer: CancerType): number {
  * which the pathway was calibrated (catalog/vpop-priors.yaml `targeted.vegf_dependence`).
  */
 export function vegfDependence(cancer: CancerType): number {
-  const table = vpopPriors().targeted.vegf_dependence as unknown as Record<CancerType, { value: number }>;
-  return table[cancer]?.value ?? 1;
+  return byCancer("vegf_dependence", cancer, 1);
 }
 
 /** A tumour marker's share by cancer type, from its table in catalog/vpop-priors.yaml `targeted` (0 when absent). */
@@ -42,6 +41,15 @@ function prevalence(
   marker: "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c" | "brca_mutant",
   cancer: CancerType,
 ): number {
-  const table = vpopPriors().targeted[marker] as unknown as Record<CancerType, { value: number }>;
-  return table[cancer]?.value ?? 0;
+  return byCancer(marker, cancer, 0);
+}
+
+/** A cancer type's value in a by-cancer table of catalog/vpop-priors.yaml `targeted` (`absent` when missing). */
+function byCancer(
+  table: "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c" | "brca_mutant" | "vegf_dependence",
+  cancer: CancerType,
+  absent: number,
+): number {
+  const t = vpopPriors().targeted[table] as unknown as Record<CancerType, { value: number }>;
+  return t[cancer]?.value ?? absent;
 }

@@ -92,23 +92,24 @@ const SharedPriors = z
   .strict();
 export type SharedPriors = z.infer<typeof SharedPriors>;
 
-/** Priors of the targeted-agent parameters (not part of a population's priors hash: no calibration trial uses them). */
-const Prevalence = z.object({ value: z.number().min(0).max(1), source: z.string().min(1) }).strict();
-/** A tumour marker's share by cancer type (catalog/vpop-priors.yaml `targeted`). */
-const PrevalenceTable = z
-  .object({
-    description: z.string(),
-    ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Prevalence])),
-  })
-  .strict();
-/** A pathway's dependence by cancer type: a factor on every patient's sensitivity (catalog/vpop-priors.yaml `targeted`). */
-const Factor = z.object({ value: z.number().min(0).max(10), source: z.string().min(1) }).strict();
-const FactorTable = z
-  .object({
-    description: z.string(),
-    ...Object.fromEntries(CANCER_TYPES.map((c) => [c, Factor])),
-  })
-  .strict();
+// Priors of the targeted-agent parameters (not part of a population's priors hash: no calibration trial uses them).
+/** A value by cancer type, each with its source (catalog/vpop-priors.yaml `targeted`). */
+const byCancer = (max: number) =>
+  z
+    .object({
+      description: z.string(),
+      ...Object.fromEntries(
+        CANCER_TYPES.map((c) => [
+          c,
+          z.object({ value: z.number().min(0).max(max), source: z.string().min(1) }).strict(),
+        ]),
+      ),
+    })
+    .strict();
+/** A tumour marker's share by cancer type. */
+const PrevalenceTable = byCancer(1);
+/** A pathway's dependence by cancer type: a factor on every patient's sensitivity. */
+const FactorTable = byCancer(10);
 const TargetedPriors = z
   .object({
     vegfr_sensitivity_sd: Prior,
