@@ -4,6 +4,12 @@
  */
 export function calibrationDisclosures(): string[] {
   return [
+    "**Priors set by hand on one trial** (`catalog/vpop-priors.yaml`, not model parameters, so not in the list",
+    "above): `targeted.vegf_dependence` for NSCLC = 0.3 (2026-12-04), set on Socinski 2008 (sunitinib after",
+    "platinum: ORR 11.1 %, median PFS 12.0 weeks; with RCC's factor of 1 the model gave 36 % and 8.4 months), five",
+    "settings tried, with Novello 2009 run at every one (not an independent check); `f_imm_driver_factor` = 0.15, set",
+    "on Gainor 2016's response ratio (below). Both are discussed with their figures in the sections that follow.",
+    "",
     "Everything else in the populations is moved only by the prevalence weights (their effective sample size and",
     "divergence from the priors are given per population).",
     "",
