@@ -14,7 +14,8 @@ import { describeModelError, shippedModelError } from "../population/model-error
 import { overallSurvival, survivalModel } from "../population/overall-survival.js";
 import { STANDARD_ASSESSMENT } from "../population/population-run.js";
 import { scanDays } from "../population/scan-schedule.js";
-import { runBatches } from "../population/simulate-batch.js";
+import { carriedStates } from "../population/eligibility.js";
+import { carryOf, runBatches } from "../population/simulate-batch.js";
 import { DAYS_PER_MONTH, summarizeArm, type Estimate } from "../population/trial-outcomes.js";
 import { defaultOsFollowUpDays } from "../population/trial-survival.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
@@ -82,6 +83,8 @@ export async function patientsLikeThis(
   const days = scanDays(STANDARD_ASSESSMENT);
   const survival = survivalModel(prior.cancer);
   const followUpDays = defaultOsFollowUpDays(survival);
+  const progressedOn = { cancer: prior.cancer, refractory_to: prior.conditions.refractory };
+  const carry = drawn.map((i) => carriedStates(prior.vpop.patients[i], progressedOn));
   const results = await runBatches(
     candidates.map((cand) => ({
       cancer: prior.cancer,
@@ -92,6 +95,9 @@ export async function patientsLikeThis(
       days,
       settings: { criteria: "recist1.1" as const, confirm: true, minSdDays: 42 },
       courses: true,
+      // the adaptation a patient carries from the classes the record says they progressed on (an AR-pathway
+      // inhibitor's cross-resistance; reference-regimens.ts)
+      ...carryOf(carry),
     })),
     { threads: opts.threads },
   );

@@ -5,8 +5,8 @@
  * model and measured at the trial's scans with fresh reader noise.
  */
 import { seededRandom } from "../engine/statistics.js";
-import { enrol, type PoolMember } from "./eligibility.js";
-import { runBatches } from "./simulate-batch.js";
+import { carriedStates, enrol, type PoolMember } from "./eligibility.js";
+import { carryOf, runBatches } from "./simulate-batch.js";
 import type { ArmSimulator, CancerType, SimulateArmRequest, SimulatedCourse } from "./types.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
 import { loadVpop, shippedVpopFile, VpopError, type VpopFile } from "./vpop-file.js";
@@ -45,6 +45,7 @@ export function populationSimulator(
   const pool: PoolMember[] = vpop.patients.map((p) => ({
     covariates: sampleVirtualPatient(vpop.cancer, p.seed).covariates,
     refractory: p.refractory,
+    ...(p.carry ? { carry: p.carry } : {}),
   }));
   const weights = vpop.patients.map((p) => p.weight);
   return {
@@ -74,6 +75,7 @@ export function populationSimulator(
             days,
             settings: { criteria: "recist1.1", confirm: false },
             courses: true,
+            ...carryOf(drawn.map((i) => carriedStates(pool[i], req.population))),
           },
         ],
         { threads, onProgress: req.onProgress },

@@ -8,18 +8,19 @@
  */
 import path from "node:path";
 import { entropyWeights } from "../engine/entropy-weights.js";
-import { enrol, type PoolMember } from "./eligibility.js";
+import { carriedStates, enrol, type PoolMember } from "./eligibility.js";
 import { covariateConstraints, type CovariateConstraint } from "./calibration-covariates.js";
 import type { PatientOutcome } from "./patient-outcome.js";
 import {
   REFERENCE_REGIMENS,
+  classAppliesTo,
   isRefractory,
   referenceRegimen,
   refractoryRule,
   refractoryScanDays,
 } from "./reference-regimens.js";
 import { scanDays } from "./scan-schedule.js";
-import { runBatches, type BatchTask } from "./simulate-batch.js";
+import { carryOf, runBatches, type BatchTask } from "./simulate-batch.js";
 import type { Trial } from "./trial-file.js";
 import { simulatorPopulation } from "./trial-run.js";
 import { feature, sigmaOf, targetOf } from "./calibration-targets.js";
@@ -148,6 +149,15 @@ function solve(constraints: readonly Constraint[], covariates: readonly Covariat
   return entropyWeights(a, n, k, [...constraints.map((c) => c.sigma), ...covariates.map((c) => c.sigma)]);
 }
 
+/** Carried states as the population file keeps them: finite values to 6 significant digits. */
+function roundedStates(states: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(states)
+      .filter(([, v]) => Number.isFinite(v))
+      .map(([k, v]) => [k, Number(v.toPrecision(6))]),
+  );
+}
+
 export interface BuildOptions {
   readonly cancer: CancerType;
   readonly trials: readonly Trial[];
@@ -165,7 +175,9 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const notes: string[] = [];
 
   // 1. refractoriness: the reference regimen of each class, scans every 8 weeks (24 weeks or a year: its rule)
-  const classes = Object.keys(REFERENCE_REGIMENS).filter((c) => c !== "anti-PD-L1");
+  const classes = Object.keys(REFERENCE_REGIMENS).filter(
+    (c) => c !== "anti-PD-L1" && classAppliesTo(c, cancer),
+  );
   const refTasks: BatchTask[] = classes.map((c, ci) => ({
     cancer,
     seeds,
@@ -173,6 +185,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     protocol: referenceRegimen(c, cancer),
     days: refractoryScanDays(refractoryRule(c)),
     settings: { criteria: "recist1.1", confirm: false },
+    ...(refractoryRule(c).carry ? { keep: refractoryRule(c).carry } : {}),
   }));
   const refResults = await runBatches(refTasks, {
     threads: opts.threads,
@@ -180,12 +193,18 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   });
   const pool: PoolMember[] = vps.map((vp, i) => {
     const refractory: string[] = [];
+    const carry: Record<string, Record<string, number>> = {};
     classes.forEach((c, ci) => {
       const o = refResults[ci].outcomes[i];
-      if (isRefractory(o, refractoryRule(c))) refractory.push(c);
+      if (!isRefractory(o, refractoryRule(c))) return;
+      refractory.push(c);
+      const kept = refResults[ci].kept?.[i];
+      if (kept) carry[c] = roundedStates(kept);
     });
     if (refractory.includes("anti-PD-1")) refractory.push("anti-PD-L1");
-    return { covariates: vp.covariates, refractory };
+    return Object.keys(carry).length
+      ? { covariates: vp.covariates, refractory, carry }
+      : { covariates: vp.covariates, refractory };
   });
 
   // 2. every arm of every calibration trial on the enrolled patients
@@ -233,6 +252,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
           days,
           settings: { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 },
           reads,
+          ...carryOf(idx.map((i) => carriedStates(pool[i], population))),
         });
       }
     });
@@ -354,7 +374,12 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
     model_sha256: modelHash(),
     priors_sha256: priorsHash(cancer),
     plausible: n,
-    patients: seeds.map((s, i) => ({ seed: s, weight: fit.weights[i], refractory: [...pool[i].refractory] })),
+    patients: seeds.map((s, i) => ({
+      seed: s,
+      weight: fit.weights[i],
+      refractory: [...pool[i].refractory],
+      ...(pool[i].carry ? { carry: pool[i].carry } : {}),
+    })),
     calibration: {
       method: CALIBRATION_METHOD,
       trials: opts.trials.map((t) => ({ name: t.document.name, file: path.relative(ROOT, t.file) })),

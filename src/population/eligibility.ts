@@ -7,12 +7,34 @@
 import { therapyCatalog, type TherapyCatalog } from "../therapy/catalog.js";
 import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import type { Covariates } from "./virtual-patient.js";
-import { REFRACTORY_CLASSES, type TrialPopulation } from "./types.js";
+import { ARPI_CLASS, REFRACTORY_CLASSES, type TrialPopulation } from "./types.js";
 
 export interface PoolMember {
   readonly covariates: Covariates;
   /** Classes the patient is refractory to (its simulated reference regimen failed). */
   readonly refractory: readonly string[];
+  /** Per refractory class, the model states the patient keeps from its progression (reference-regimens.ts). */
+  readonly carry?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/**
+ * The model states a patient enrolled in a trial population starts from: those it carries from its progression on
+ * each class the population is refractory to (null: none). A patient of a population that never received the
+ * class starts with its default states.
+ */
+export function carriedStates(
+  member: Pick<PoolMember, "carry">,
+  population: TrialPopulation,
+  catalog: TherapyCatalog = therapyCatalog(),
+): Record<string, number> | null {
+  if (!member.carry) return null;
+  let out: Record<string, number> | null = null;
+  for (const entry of population.refractory_to ?? []) {
+    const cls = refractoryClass(entry, catalog);
+    const states = cls ? member.carry[cls] : undefined;
+    if (states) out = { ...(out ?? {}), ...states };
+  }
+  return out;
 }
 
 // Ann Arbor stages of lymphoma: the virtual patients carry "I-II" or "III-IV" (ZUMA-1's grouping), which a trial's
@@ -46,6 +68,8 @@ export function refractoryClass(entry: string, catalog: TherapyCatalog = therapy
   const agent = catalog.agents.get(entry);
   if (!agent) return null;
   if ((REFRACTORY_CLASSES as readonly string[]).includes(agent.class)) return agent.class;
+  // enzalutamide, apalutamide, darolutamide (androgen-receptor inhibitors) and abiraterone (a CYP17 inhibitor)
+  if (agent.clinical?.input === "targeted" && agent.clinical.pathway === "ar") return ARPI_CLASS;
   if (agent.modality === "chemotherapy") return "chemotherapy";
   return null;
 }

@@ -14,6 +14,16 @@
  *   class, catalog/vpop-priors.yaml `chemo_class_sd`). Until 2026-11-30 (third session) chemotherapy had the
  *   checkpoint inhibitors' definition, with dacarbazine for every cancer type; docs/trials.md says why it changed.
  *
+ * - androgen-receptor pathway inhibitors (prostate cancer only): progression within 160 weeks of continuous
+ *   enzalutamide 160 mg daily, responders included (acquired resistance, as "progressed on abiraterone or
+ *   enzalutamide" is meant in mCRPC trials), and the tumour's adaptation to the pathway at that progression (state
+ *   Aar of module `ar`: AR amplification and splice variants, lasting changes of the tumour) is carried into the
+ *   next trial: the patient starts from its baseline burden with that adaptation, so a second AR-pathway inhibitor
+ *   meets the cross-resistance the first one built. Added 2026-12-04 (session 22) with the rule fixed before any
+ *   simulation of an ARPI-refractory population: 160 weeks (20 scans 8 weeks apart, about 37 months) is almost twice
+ *   PREVAIL's median rPFS (20 months), so that most patients who progress on the drug count, and no decay of the adaptation off drug
+ *   [Immunoplan assumption].
+ *
  * Chemotherapy's reference: the platinum doublet for NSCLC (KEYNOTE-024's control arm), docetaxel for prostate
  * cancer, R-CHOP for large B-cell lymphoma (trials/protocols/r-chop.yaml; dacarbazine until 2026-11-30, sixth
  * session — a melanoma drug no lymphoma patient is given), dacarbazine for melanoma and, as a single-agent
@@ -23,21 +33,36 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadProtocol } from "../therapy/protocol-file.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
-import type { CancerType } from "./types.js";
+import { ARPI_CLASS, type CancerType } from "./types.js";
 
 const PROTOCOLS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../trials/protocols");
 
 export const REFRACTORY_SCAN_WEEKS = 8;
 
-/** How a class's reference regimen is read: the weeks within which a progression counts, and whether a response first excludes. */
+/**
+ * How a class's reference regimen is read: the weeks within which a progression counts, whether a response first
+ * excludes, and the model states whose value at the progression the patient keeps into the next trial.
+ */
 export interface RefractoryRule {
   readonly weeks: number;
   readonly primaryOnly: boolean;
+  readonly carry?: readonly string[];
 }
 
 export function refractoryRule(cls: string): RefractoryRule {
-  return cls === "chemotherapy" ? { weeks: 48, primaryOnly: false } : { weeks: 24, primaryOnly: true };
+  if (cls === "chemotherapy") return { weeks: 48, primaryOnly: false };
+  if (cls === ARPI_CLASS) return { weeks: 160, primaryOnly: false, carry: ["Aar"] };
+  return { weeks: 24, primaryOnly: true };
 }
+
+/** The cancer types a class can be tested in (its reference regimen acts there); every type when absent. */
+const CLASS_CANCERS: Readonly<Record<string, readonly CancerType[]>> = {
+  [ARPI_CLASS]: ["prostate-cancer"],
+};
+
+/** Whether refractoriness to a class is tested in a cancer type's virtual population. */
+export const classAppliesTo = (cls: string, cancer: string): boolean =>
+  CLASS_CANCERS[cls]?.includes(cancer as CancerType) ?? true;
 
 /** Whether an outcome on the reference regimen (read on its rule's scans) makes the patient refractory. */
 export function isRefractory(o: { progressed: boolean; bor: string }, rule: RefractoryRule): boolean {
@@ -77,6 +102,10 @@ export const REFERENCE_REGIMENS: Readonly<Record<string, Protocol>> = {
   "anti-PD-L1": { ...NIVOLUMAB, name: `${NIVOLUMAB.name} (PD-1 axis)` },
   "anti-CTLA-4": regimen("ipilimumab 3 mg/kg every 3 weeks × 4", step("ipilimumab", 3, "mg/kg", 21, 4)),
   chemotherapy: DACARBAZINE,
+  [ARPI_CLASS]: regimen("enzalutamide 160 mg daily for 160 weeks", {
+    ...step("enzalutamide", 160, "mg", 1, 1120),
+    route: "oral",
+  } as Step),
 };
 
 /** A protocol of trials/protocols, read once when first needed. */

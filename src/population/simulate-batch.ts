@@ -9,10 +9,10 @@ import { runTogether, sharedWorkerPool, workerPoolStats } from "../engine/worker
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { observeCourse } from "./observe.js";
 import { evaluateCourse, type EvaluationSettings, type PatientOutcome } from "./patient-outcome.js";
-import { simulatePatient } from "./simulate-patient.js";
+import { baselineStart, simulatePatient, type GroupCourse } from "./simulate-patient.js";
 import { readSettings, type Read } from "./published-read.js";
 import type { CancerType, SimulatedCourse } from "./types.js";
-import { sampleVirtualPatient } from "./virtual-patient.js";
+import { sampleVirtualPatient, type VirtualPatient } from "./virtual-patient.js";
 
 export interface BatchTask {
   readonly cancer: CancerType;
@@ -32,6 +32,14 @@ export interface BatchTask {
   readonly reads?: readonly Read[];
   /** Each patient's scans fall within ± this many days of the schedule (default SCAN_WINDOW_DAYS). */
   readonly scanWindowDays?: number;
+  /**
+   * Model states each patient starts from instead of their default (null: none), e.g. the adaptation to a pathway
+   * that a patient refractory to it carries (src/population/refractory-carry.ts); states absent from the protocol's
+   * model variant are ignored.
+   */
+  readonly carry?: readonly (Readonly<Record<string, number>> | null)[];
+  /** Model states to return at each patient's progression scan (BatchResult.kept; null without progression). */
+  readonly keep?: readonly string[];
 }
 
 /**
@@ -56,6 +64,37 @@ export interface BatchResult {
   readonly courses?: SimulatedCourse[];
   /** outcomesRead[r][i]: patient i evaluated with read r. */
   readonly outcomesRead?: PatientOutcome[][];
+  /** With BatchTask.keep: each patient's values of those states at its progression scan (null: no progression). */
+  readonly kept?: (Record<string, number> | null)[];
+}
+
+/** The values of `names` in a course's trajectory at the scan nearest `day` (NaN for a state the model lacks). */
+export function statesAt(group: GroupCourse, day: number, names: readonly string[]): Record<string, number> {
+  let k = 0;
+  for (let i = 1; i < group.days.length; i++)
+    if (Math.abs(group.days[i] - day) < Math.abs(group.days[k] - day)) k = i;
+  const tr = group.trajectory;
+  const dim = tr?.names.length ?? 0;
+  return Object.fromEntries(
+    names.map((n) => {
+      const j = tr ? tr.names.indexOf(n) : -1;
+      return [n, tr && j >= 0 ? tr.values[k * dim + j] : Number.NaN];
+    }),
+  );
+}
+
+/** A batch task's `carry`, only when some patient carries states (so that other tasks stay as they were). */
+export function carryOf(carry: readonly (Record<string, number> | null)[]): {
+  carry?: readonly (Record<string, number> | null)[];
+} {
+  return carry.some((c) => c !== null) ? { carry } : {};
+}
+
+/** The start of a patient that carries model states into a trial (null: its own baseline). */
+function carriedStart(vp: VirtualPatient, carry: Readonly<Record<string, number>> | null | undefined) {
+  if (!carry) return undefined;
+  const base = baselineStart(vp);
+  return { ...base, others: { ...base.others, ...carry } };
 }
 
 export function runBatch(task: BatchTask): BatchResult {
@@ -63,6 +102,7 @@ export function runBatch(task: BatchTask): BatchResult {
   const courses: SimulatedCourse[] = [];
   const reads = task.reads ?? [];
   const outcomesRead: PatientOutcome[][] = reads.map(() => []);
+  const kept: (Record<string, number> | null)[] = [];
   task.seeds.forEach((seed, i) => {
     const vp = sampleVirtualPatient(task.cancer, seed);
     const days = patientScanDays(
@@ -70,9 +110,11 @@ export function runBatch(task: BatchTask): BatchResult {
       task.scanWindowDays ?? SCAN_WINDOW_DAYS,
       seededRandom(task.noiseSeeds[i] ^ 0x2545f491),
     );
-    const group = simulatePatient(vp, task.protocol, days);
+    const group = simulatePatient(vp, task.protocol, days, undefined, carriedStart(vp, task.carry?.[i]));
     const course = observeCourse(vp, group, task.noiseSeeds[i], task.ids?.[i]);
-    outcomes.push(evaluateCourse(course, task.settings));
+    const outcome = evaluateCourse(course, task.settings);
+    outcomes.push(outcome);
+    if (task.keep) kept.push(outcome.progressed ? statesAt(group, outcome.pfsDays, task.keep) : null);
     reads.forEach((r, c) => outcomesRead[c].push(evaluateCourse(course, readSettings(task.settings, r))));
     if (task.courses) courses.push(course);
   });
@@ -80,6 +122,7 @@ export function runBatch(task: BatchTask): BatchResult {
     outcomes,
     ...(task.courses ? { courses } : {}),
     ...(reads.length ? { outcomesRead } : {}),
+    ...(task.keep ? { kept } : {}),
   };
 }
 
@@ -115,6 +158,7 @@ export async function runBatches(
       seeds: t.seeds.slice(p.from, p.to),
       noiseSeeds: t.noiseSeeds.slice(p.from, p.to),
       ids: t.ids?.slice(p.from, p.to),
+      carry: t.carry?.slice(p.from, p.to),
     };
   };
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), pieces.length));
@@ -143,6 +187,7 @@ export async function runBatches(
       outcomes,
       ...(t.courses ? { courses: mine.flatMap(({ k }) => results[k].courses ?? []) } : {}),
       ...(t.reads?.length ? { outcomesRead } : {}),
+      ...(t.keep ? { kept: mine.flatMap(({ k }) => results[k].kept ?? []) } : {}),
     };
   });
 }

@@ -311,6 +311,28 @@ describe("agent names as written in published arms", () => {
     expect(warned).toContain("population.refractory_to[1]: 'PD-1 inhibitor' is read as 'anti-PD-1'");
   });
 
+  it("reads the names of the androgen-receptor pathway inhibitors as their class", () => {
+    const text = GOOD.replace(
+      "refractory_to: []",
+      'refractory_to: ["ARPI", "novel hormonal agent", "Androgen receptor signaling inhibitors", "Zytiga"]',
+    );
+    const t = parseTrial(text, path.join(dir, "arpi.yaml"));
+    expect(t.document.population.refractory_to).toEqual([
+      "androgen-receptor pathway inhibitor",
+      "androgen-receptor pathway inhibitor",
+      "androgen-receptor pathway inhibitor",
+      "abiraterone",
+    ]);
+    expect(t.warnings.map((w) => w.message)).toContain(
+      "'ARPI' is read as 'androgen-receptor pathway inhibitor'",
+    );
+    expect(refractoryClass("abiraterone")).toBe("androgen-receptor pathway inhibitor");
+    // GOOD is a melanoma trial: the class is tested in prostate cancer only, and the reader says so
+    expect(t.warnings.map((w) => w.message)).toContain(
+      "progression on 'abiraterone' (androgen-receptor pathway inhibitor) is tested only in prostate-cancer: no virtual patient of melanoma will be enrolled",
+    );
+  });
+
   it("an agent no name of the catalog matches is still an error naming the field", () => {
     const text = GOOD.replace(
       "agent: pembrolizumab, dose: { value: 10",

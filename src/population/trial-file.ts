@@ -35,7 +35,8 @@ import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import { inferMarkerStatus } from "./trial-markers.js";
 import { warnRetreatment } from "./trial-retreatment.js";
 import { refractoryClass } from "./eligibility.js";
-import { REFRACTORY_CLASSES } from "./types.js";
+import { classAppliesTo } from "./reference-regimens.js";
+import { ARPI_CLASS, CANCER_TYPES, REFRACTORY_CLASSES } from "./types.js";
 
 export interface TrialArm {
   readonly name: string;
@@ -228,6 +229,32 @@ const classKey = (s: string) =>
     .replace(/(inhibitors?|antibody|antibodies|blockade|therapy|blocker)$/, "");
 
 /**
+ * Other names of the refractory classes (by classKey): the androgen-receptor pathway inhibitors go by many
+ * (ARPI, ARSI, novel hormonal agent, androgen-receptor inhibitor — the catalog's class of enzalutamide —, …).
+ */
+const CLASS_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    "ARPI",
+    "ARPIs",
+    "ARSI",
+    "ARSIs",
+    "ARTA",
+    "AR-targeted agent",
+    "androgen-receptor inhibitor",
+    "androgen receptor signaling inhibitor",
+    "androgen receptor signalling inhibitor",
+    "androgen receptor-targeted agent",
+    "AR pathway inhibitor",
+    "novel hormonal agent",
+    "novel hormonal therapy",
+    "NHA",
+    "NHT",
+    "next-generation antiandrogen",
+    "second-generation antiandrogen",
+  ].map((a) => [classKey(a), ARPI_CLASS]),
+);
+
+/**
  * refractory_to entries written by agent name, brand or alias (`Yervoy`) or as a class in other words (`PD-1
  * inhibitor`, `anti-PD1`, `chemo`) are read as the catalog id or class, with a warning.
  */
@@ -238,7 +265,9 @@ function canonicalRefractory(doc: TrialDocument, reader: Reader, catalog: Therap
   let changed = false;
   const out = list.map((r, i) => {
     if (catalog.agents.has(r) || classes.includes(r)) return r;
-    const cls = classes.find((c) => classKey(c) === classKey(r) && classKey(r).length > 0);
+    const cls =
+      classes.find((c) => classKey(c) === classKey(r) && classKey(r).length > 0) ??
+      CLASS_ALIASES[classKey(r)];
     const m = resolveAgentName(r, catalog);
     const to = cls ?? (m.kind === "name" ? m.id : undefined);
     if (to === undefined) return r;
@@ -275,6 +304,11 @@ function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOption
         `unknown agent or class '${r}' (a catalog agent id, one of ${REFRACTORY_CLASSES.join(", ")}, or a class of chemotherapy: ${CHEMO_MECHANISMS.join(", ")})`,
       );
     else if (refractoryClass(r, catalog) === null) warnUntestedRefractory(r, catalog, reader, i);
+    else if (!classAppliesTo(refractoryClass(r, catalog)!, pop.cancer))
+      reader.warn(
+        ["population", "refractory_to", i],
+        `progression on '${r}' (${refractoryClass(r, catalog)}) is tested only in ${CANCER_TYPES.filter((c) => classAppliesTo(refractoryClass(r, catalog)!, c)).join(", ")}: no virtual patient of ${pop.cancer} will be enrolled`,
+      );
   });
   const a = doc.assessment;
   if (a.until_week !== undefined && a.until_week < a.first_week)

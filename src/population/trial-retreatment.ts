@@ -1,10 +1,11 @@
 /**
  * An arm that treats the population again with what it progressed on, where the model cannot select that
- * progression: `refractory_to` names an agent whose class has no reference regimen (an androgen-receptor pathway
- * inhibitor, a VEGFR or EGFR tyrosine kinase inhibitor, …), so the virtual patients are not chosen among those who
- * progressed on it, and a trial starts from the untreated baseline, with no memory of an earlier course. Such an arm
- * is simulated as a first course of the agent's pathway: its figures are too favourable (enzalutamide after
- * abiraterone responds in the model as in PREVAIL). The reader says so, naming the arm, the agent and the entry.
+ * progression: `refractory_to` names an agent whose class has no reference regimen (a VEGFR, EGFR or ALK tyrosine
+ * kinase inhibitor, …), so the virtual patients are not chosen among those who progressed on it, and a trial starts
+ * from the untreated baseline, with no memory of an earlier course. Such an arm is simulated as a first course of the
+ * agent's pathway: its figures are too favourable (axitinib after sunitinib responds in the model as sunitinib does
+ * first-line). The androgen-receptor pathway inhibitors have had a reference regimen and a carried adaptation since
+ * 2026-12-04 (reference-regimens.ts), so enzalutamide after abiraterone is no longer such a case. The reader says so, naming the arm, the agent and the entry.
  */
 import type { Path, Reader } from "../engine/language/yaml-reader.js";
 import type { TherapyCatalog } from "../therapy/catalog.js";

@@ -16,8 +16,17 @@ export const CANCER_TYPES = [
 ] as const;
 export type CancerType = (typeof CANCER_TYPES)[number];
 
+/** The class of the androgen-receptor pathway inhibitors (enzalutamide, abiraterone, apalutamide, darolutamide). */
+export const ARPI_CLASS = "androgen-receptor pathway inhibitor";
+
 /** Agent classes a population may be refractory to (besides catalog agent ids). */
-export const REFRACTORY_CLASSES = ["anti-PD-1", "anti-PD-L1", "anti-CTLA-4", "chemotherapy"] as const;
+export const REFRACTORY_CLASSES = [
+  "anti-PD-1",
+  "anti-PD-L1",
+  "anti-CTLA-4",
+  "chemotherapy",
+  "androgen-receptor pathway inhibitor",
+] as const;
 
 /** Who a trial arm enrolled: the `population` block of a trial file. */
 export interface TrialPopulation {

@@ -58,6 +58,8 @@ export const VpopFileSchema = z.object({
       seed: z.number().int().nonnegative(),
       weight: z.number().nonnegative(),
       refractory: z.array(z.string()),
+      /** Per refractory class, the model states kept from the progression on it (reference-regimens.ts). */
+      carry: z.record(z.string(), z.record(z.string(), z.number())).optional(),
     }),
   ),
   calibration: z.object({
