@@ -66,7 +66,7 @@ export function trialSummary(r: TrialResult): string {
       : "";
   for (const a of r.arms)
     lines.push(
-      `${a.name} (n = ${a.patients}): ORR ${show(a.ORR.value, "%")} (${show(a.ORR.ci[0], "%")}–${show(a.ORR.ci[1], "%")}${pi(a.ORR, "%")}), CR ${show(a.CR.value, "%")}, DCR ${show(a.DCR.value, "%")}; median PFS ${a.median_PFS_months.value === null ? "not reached" : `${show(a.median_PFS_months.value)} months`}${a.median_PFS_months.pi ? ` (${pi(a.median_PFS_months).slice(2)})` : ""}; PFS 6 mo ${show(a.PFS_6mo.value, "%")}, 12 mo ${show(a.PFS_12mo.value, "%")}${a.median_OS_months ? `; median OS ${a.median_OS_months.value === null ? "not reached" : `${show(a.median_OS_months.value)} months`} (survival model${pi(a.median_OS_months)})` : ""}`,
+      `${a.name} (n = ${a.patients}): ORR ${show(a.ORR.value, "%")} (${show(a.ORR.ci[0], "%")}–${show(a.ORR.ci[1], "%")}${pi(a.ORR, "%")}), CR ${show(a.CR.value, "%")}, DCR ${show(a.DCR.value, "%")}; median PFS ${a.median_PFS_months.value === null ? "not reached" : `${show(a.median_PFS_months.value)} months`}${a.median_PFS_months.pi ? ` (${pi(a.median_PFS_months).slice(2)})` : ""}; PFS 6 mo ${show(a.PFS_6mo.value, "%")}, 12 mo ${show(a.PFS_12mo.value, "%")}${a.bor.CR + a.bor.PR > 0 ? `; median duration of response ${a.median_DOR_months.value === null ? "not reached" : `${show(a.median_DOR_months.value)} months`}` : ""}${a.median_OS_months ? `; median OS ${a.median_OS_months.value === null ? "not reached" : `${show(a.median_OS_months.value)} months`} (survival model${pi(a.median_OS_months)})` : ""}`,
     );
   for (const d of r.differences)
     lines.push(

@@ -43,4 +43,52 @@ describe("patientsLikeThis", () => {
     const again = (await patientsLikeThis(c, DATE, cands, { patients: 60, threads: 1 }))!;
     expect(again.figures).toEqual(r.figures);
   }, 60_000);
+
+  it("a prostate case that progressed on abiraterone: enzalutamide meets the adaptation its virtual patients carry", async () => {
+    const prostate = (progressedOn: string | null) =>
+      melanomaCase((raw) => {
+        raw.cancers = [
+          {
+            role: "primary",
+            code: { display: "Adenocarcinoma of prostate, metastatic castration-resistant" },
+            source: { kind: "manual" },
+          },
+        ];
+        raw.staging = [
+          {
+            kind: "clinical",
+            item: "stage-group",
+            value: { display: "IV (M1b)" },
+            source: { kind: "manual" },
+          },
+        ];
+        raw.biomarkers = [];
+        raw.treatments = progressedOn
+          ? [
+              {
+                kind: "medication",
+                name: progressedOn,
+                start: "2025-01-10",
+                end: "2026-08-01",
+                bestResponse: "PR",
+                reasonStopped: "progression",
+                source: { kind: "manual" },
+              },
+            ]
+          : [];
+      });
+    const enzalutamide = loadProtocol(
+      new URL("../../trials/protocols/enzalutamide-160mg-daily-104w.yaml", import.meta.url).pathname,
+    );
+    const cands = [{ id: "e", name: "enzalutamide", protocol: enzalutamide }];
+    const after = (await patientsLikeThis(prostate("abiraterone"), DATE, cands, {
+      patients: 80,
+      threads: 1,
+    }))!;
+    const naive = (await patientsLikeThis(prostate(null), DATE, cands, { patients: 80, threads: 1 }))!;
+    expect(after.conditions).toContain("refractory to androgen-receptor pathway inhibitor");
+    // cross-resistance: a second AR-pathway inhibitor responds rarely; in ARPI-naive patients often (PREVAIL 59 %)
+    expect(after.figures[0].orr.value!).toBeLessThan(0.15);
+    expect(naive.figures[0].orr.value!).toBeGreaterThan(0.35);
+  }, 120_000);
 });

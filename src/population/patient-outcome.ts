@@ -45,6 +45,11 @@ export interface PatientOutcome {
   readonly bestChangePct: number | null;
   /** Durable response (OPTiM): CR/PR starting within 12 months and lasting continuously ≥ 6 months. */
   readonly durable: boolean;
+  /**
+   * Day of the first scan showing CR or PR, for a patient whose best overall response is CR or PR (null otherwise):
+   * the duration of response runs from it to the progression (RECIST 1.1: from when the criteria are first met).
+   */
+  readonly responseDays?: number | null;
 }
 
 const EPOCH = Date.UTC(2000, 0, 1);
@@ -152,7 +157,12 @@ export function evaluateCourse(course: SimulatedCourse, settings: EvaluationSett
     for (let j = i; j < records.length && isResponse(records[j].response); j++)
       if (post[j] - post[i] >= 182) durable = true;
   }
-  return { id: course.id, bor, pfsDays, progressed, bestChangePct: bestChange, durable };
+  let responseDays: number | null = null;
+  if (bor === "CR" || bor === "PR") {
+    const first = records.findIndex((r) => isResponse(r.response));
+    if (first >= 0 && (pdIndex < 0 || first < pdIndex)) responseDays = post[first];
+  }
+  return { id: course.id, bor, pfsDays, progressed, bestChangePct: bestChange, durable, responseDays };
 }
 
 const isResponse = (r: RecordedResponse) => r === "CR" || r === "PR";

@@ -18,7 +18,7 @@ import { populationSimulator } from "./arm-simulator.js";
 import { refractoryClass } from "./eligibility.js";
 import { parseTrial } from "./trial-file.js";
 import { runTrial } from "./trial-run.js";
-import { REFRACTORY_CLASSES } from "./types.js";
+import { ARPI_CLASS, REFRACTORY_CLASSES } from "./types.js";
 import { loadVpop, shippedVpopFile } from "./vpop-file.js";
 import { expectWellFormedArms } from "../test-support/trial-arms.js";
 
@@ -215,9 +215,12 @@ describe("targeted, hormonal and interferon agents in the catalog", () => {
         a!.routes.every((r) => cat.routes.has(r)),
         id,
       ).toBe(true);
-      // not a class the refractoriness rules or the chemotherapy cross-resistance know
+      // not a class the refractoriness rules or the chemotherapy cross-resistance know — except the AR-pathway
+      // inhibitors, whose progression is selected and carried since 2026-12-04 (reference-regimens.ts)
       expect((REFRACTORY_CLASSES as readonly string[]).includes(a!.class), id).toBe(false);
-      expect(refractoryClass(id), id).toBeNull();
+      if (a!.clinical?.input === "targeted" && a!.clinical.pathway === "ar")
+        expect(refractoryClass(id), id).toBe(ARPI_CLASS);
+      else expect(refractoryClass(id), id).toBeNull();
     }
   });
 

@@ -200,6 +200,19 @@ describe("trial file", () => {
       expect(line).not.toContain("\n");
     });
 
+  it("duration of response: median_DOR_months and DOR_<n>mo are end points; a DOR landmark is a proportion", () => {
+    const text = GOOD.replace(
+      "  - { arm: pembrolizumab q3w, endpoint: ORR, value: 0.329, ci: [0.274, 0.388] }",
+      "  - { arm: pembrolizumab q3w, endpoint: ORR, value: 0.329, ci: [0.274, 0.388] }\n" +
+        "  - { arm: pembrolizumab q3w, endpoint: median_DOR_months, value: 18.2, ci: [12.1, null] }\n" +
+        "  - { arm: pembrolizumab q3w, endpoint: DOR_12mo, value: 0.7 }",
+    );
+    expect(parseTrial(text, file).published.map((p) => p.endpoint)).toContain("DOR_12mo");
+    expect(() => parseTrial(text.replace("value: 0.7 }", "value: 70 }"), file)).toThrow(
+      /DOR_12mo is a proportion between 0 and 1, not 70/,
+    );
+  });
+
   it("unknown fields are warnings (typos), not errors", () => {
     const t = parseTrial(GOOD.replace("  confirm: true", "  confirm: true\n  confirmm: true"), file);
     expect(t.warnings.some((w) => w.path === "assessment.confirmm" && w.severity === "warning")).toBe(true);

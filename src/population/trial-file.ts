@@ -172,7 +172,9 @@ function warnNotModelled(protocol: Protocol, reader: Reader, at: Path, catalog: 
 
 function checkPublished(doc: TrialDocument, reader: Reader): void {
   const arms = new Set(doc.arms.map((a) => a.name));
-  const all = [...SIMULATED_ENDPOINTS, "PFS_<n>mo", ...RECORDED_ENDPOINTS, "OS_<n>mo"].join(", ");
+  const all = [...SIMULATED_ENDPOINTS, "PFS_<n>mo", "DOR_<n>mo", ...RECORDED_ENDPOINTS, "OS_<n>mo"].join(
+    ", ",
+  );
   (doc.published ?? []).forEach((p, i) => {
     const at: Path = ["published", i];
     for (const a of Array.isArray(p.arm) ? p.arm : [p.arm])

@@ -3,7 +3,13 @@ import type { LesionMeasurement } from "../clinic/recist.js";
 import { luganoTimepoints } from "./lugano.js";
 import { dayToDate, evaluateCourse, type PatientOutcome } from "./patient-outcome.js";
 import { clopperPearson } from "./statistics.js";
-import { compareArms, DAYS_PER_MONTH, newcombeDifference, summarizeArm } from "./trial-outcomes.js";
+import {
+  compareArms,
+  DAYS_PER_MONTH,
+  dorKaplanMeier,
+  newcombeDifference,
+  summarizeArm,
+} from "./trial-outcomes.js";
 import type { SimulatedCourse } from "./types.js";
 
 const DAYS = [0, 84, 126, 168, 210]; // baseline, weeks 12, 18, 24, 30
@@ -59,6 +65,8 @@ describe("one patient's outcome (RECIST 1.1)", () => {
     expect(o.progressed).toBe(true);
     expect(o.pfsDays).toBe(210);
     expect(o.bestChangePct).toBeCloseTo(-40, 10);
+    // the response is first met at week 12 (day 84): duration of response 210 − 84 days
+    expect(o.responseDays).toBe(84);
   });
 
   it("an unconfirmed PR (PR at week 12, PD at week 18) is SD when confirmation is required, PR when not", () => {
@@ -66,6 +74,9 @@ describe("one patient's outcome (RECIST 1.1)", () => {
     expect(evaluateCourse(c, recist).bor).toBe("SD");
     expect(evaluateCourse(c, { ...recist, confirm: false }).bor).toBe("PR");
     expect(evaluateCourse(c, recist).pfsDays).toBe(126);
+    // no response when confirmation is required, so no duration of response
+    expect(evaluateCourse(c, recist).responseDays).toBeNull();
+    expect(evaluateCourse(c, { ...recist, confirm: false }).responseDays).toBe(84);
   });
 
   it("a confirmed CR: every target gone at two scans 6 weeks apart; censored at the last scan", () => {
@@ -191,6 +202,24 @@ describe("arm outcomes", () => {
     expect(s.PFS_12mo.value).toBeCloseTo(0.3, 4);
     expect(s.pfs_curve[0]).toEqual({ months: 0, pfs: 1, lower: 1, upper: 1, at_risk: 10 });
     expect(s.progression_events).toBe(7);
+  });
+
+  it("duration of response: Kaplan–Meier over the responders from their first response", () => {
+    const r = (months: number, from: number, progressed: boolean): PatientOutcome => ({
+      ...out("PR", months, progressed, -50),
+      responseDays: from * DAYS_PER_MONTH,
+    });
+    // durations 2, 4, 6 (censored), 8, 10 months; the SD patient does not count
+    const dor = [r(4, 2, true), r(6, 2, true), r(8, 2, false), r(11, 3, true), r(12, 2, true)];
+    const s = summarizeArm("A", [...dor, out("SD", 3, true, 5)]);
+    // S(2) = 4/5, S(4) = 3/5, 6 censored, S(8) = 3/5 · 1/2 = 0.3: the median is 8 months
+    expect(s.median_DOR_months.value).toBeCloseTo(8, 4);
+    expect(dorKaplanMeier([...dor, out("SD", 3, true, 5)]).n).toBe(5);
+    // without responders there is no duration
+    expect(summarizeArm("B", [out("SD", 3, true, 5)]).median_DOR_months).toEqual({
+      value: null,
+      ci: [null, null],
+    });
   });
 
   it("two arms: Newcombe differences (Newcombe 1998 example: 56/70 − 48/80 = 0.2, 0.0524 to 0.3339) and a hazard ratio", () => {

@@ -50,6 +50,11 @@ export interface ArmOutcomes {
   readonly pfs_curve: PfsPoint[];
   readonly progression_events: number;
   /**
+   * Duration of response (Kaplan–Meier over the responders, from the first scan showing CR or PR to progression,
+   * censored at the last scan): its median; null without responders or when not reached.
+   */
+  readonly median_DOR_months: Estimate;
+  /**
    * Overall survival (overall-survival.ts: drawn from each patient's tumour dynamics by a model set on the
    * calibration trials' survival), censored at `OS_follow_up_months`. Absent when not simulated.
    */
@@ -114,6 +119,21 @@ export function pfsKaplanMeier(outcomes: readonly PatientOutcome[], level = 0.95
   );
 }
 
+/** Duration of response of the responders (CR or PR with a response day), months, by Kaplan–Meier. */
+export function dorKaplanMeier(outcomes: readonly PatientOutcome[], level = 0.95): KaplanMeier {
+  const responders = outcomes.filter(
+    (o): o is PatientOutcome & { responseDays: number } =>
+      (o.bor === "CR" || o.bor === "PR") && typeof o.responseDays === "number",
+  );
+  return kaplanMeier(
+    responders.map((o) => ({
+      time: Math.max(0, o.pfsDays - o.responseDays) / DAYS_PER_MONTH,
+      event: o.progressed,
+    })),
+    level,
+  );
+}
+
 /** PFS at a landmark (months) with its interval. */
 export function pfsAt(km: KaplanMeier, months: number): Estimate {
   const s = survivalAt(km, months);
@@ -131,6 +151,8 @@ export function summarizeArm(
   for (const o of outcomes) bor[o.bor]++;
   const km = pfsKaplanMeier(outcomes, level);
   const med = medianSurvival(km);
+  const dorKm = dorKaplanMeier(outcomes, level);
+  const dor = dorKm.n > 0 ? medianSurvival(dorKm) : { value: null, ci: [null, null] as const };
   return {
     name,
     patients: n,
@@ -150,6 +172,7 @@ export function summarizeArm(
       .sort((a, b) => b - a),
     pfs_curve: curve(km),
     progression_events: km.events,
+    median_DOR_months: { value: r4(dor.value), ci: [r4(dor.ci[0]), r4(dor.ci[1])] },
     ...(survival ? osSummary(survival.deaths, survival.followUpDays, level) : {}),
   };
 }

@@ -124,6 +124,7 @@ export function trialHtml(r: TrialResult): string {
         `<tr><td>${esc(a.name)}</td><td>${a.patients}</td><td>${rate(a.ORR)}</td><td>${rate(a.CR)}</td><td>${rate(a.DCR)}</td>` +
         `<td>${a.bor.CR} / ${a.bor.PR} / ${a.bor.SD} / ${a.bor["NON-CR/NON-PD"]} / ${a.bor.PD} / ${a.bor.NE}</td>` +
         `<td>${months(a.median_PFS_months)}</td><td>${rate(a.PFS_6mo)}</td><td>${rate(a.PFS_12mo)}</td>` +
+        `<td>${a.median_DOR_months.value === null && a.bor.CR + a.bor.PR > 0 ? "not reached" : months(a.median_DOR_months)}</td>` +
         `<td>${a.median_OS_months ? months(a.median_OS_months) : "—"}</td><td>${a.OS_24mo ? rate(a.OS_24mo) : "—"}</td></tr>`,
     )
     .join("\n");
@@ -160,7 +161,7 @@ th { background: #f3f3f3 } tr.ok td { background: #eef8ee } tr.off td { backgrou
 ${esc(r.criteria)}${r.confirm ? " with confirmation ≥ 4 weeks" : ""} at the trial's scans (days ${r.scan_days.join(", ")}).
 Research model output — decision support only, not a clinical prediction.</p>
 <h2>Arms</h2>
-<table><tr><th>arm</th><th>n</th><th>ORR (95 % CI)</th><th>CR</th><th>DCR</th><th>BOR CR / PR / SD / non-CR/non-PD / PD / NE</th><th>median PFS, months</th><th>PFS 6 months</th><th>PFS 12 months</th><th>median OS, months</th><th>OS 24 months</th></tr>
+<table><tr><th>arm</th><th>n</th><th>ORR (95 % CI)</th><th>CR</th><th>DCR</th><th>BOR CR / PR / SD / non-CR/non-PD / PD / NE</th><th>median PFS, months</th><th>PFS 6 months</th><th>PFS 12 months</th><th>median duration of response, months</th><th>median OS, months</th><th>OS 24 months</th></tr>
 ${armRows}
 </table>
 ${r.differences.length ? `<h2>Differences between arms</h2>\n<table><tr><th>arms</th><th>ORR</th><th>CR</th><th>DCR</th><th>median PFS, months</th><th>PFS hazard ratio</th><th>OS hazard ratio</th></tr>\n${diffRows}\n</table>` : ""}

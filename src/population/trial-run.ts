@@ -28,6 +28,7 @@ import { scanDays } from "./scan-schedule.js";
 import { osFollowUpDays, survivalValue, type SurvivalRead } from "./trial-survival.js";
 import {
   compareArms,
+  dorKaplanMeier,
   hazardRatio,
   pfsAt,
   pfsKaplanMeier,
@@ -120,7 +121,7 @@ export class TrialInputError extends Error {
 function defaultTolerance(endpoint: string, value: number): number {
   if (isProportion(endpoint)) return 0.05;
   if (endpoint.endsWith("_HR")) return 0.1;
-  if (endpoint === "median_OS_months") return Math.max(1, 0.1 * value);
+  if (endpoint === "median_OS_months" || endpoint === "median_DOR_months") return Math.max(1, 0.1 * value);
   return 1;
 }
 
@@ -160,8 +161,13 @@ function simulatedValue(
   if (e === "ORR" || e === "CR" || e === "PR" || e === "DCR" || e === "DRR") return est(arm[e]);
   if (e === "SD" || e === "PD") return { value: pooled.length ? arm.bor[e] / pooled.length : null, ci: null };
   if (e === "median_PFS_months") return est(arm.median_PFS_months);
+  if (e === "median_DOR_months") return est(arm.median_DOR_months);
   const lm = LANDMARK.exec(e);
   if (lm && lm[1] === "PFS") return est(pfsAt(pfsKaplanMeier(pooled), Number(lm[2])));
+  if (lm && lm[1] === "DOR") {
+    const km = dorKaplanMeier(pooled);
+    return km.n > 0 ? est(pfsAt(km, Number(lm[2]))) : { value: null, ci: null };
+  }
   if (e === "PFS_HR" && p.versus !== undefined) {
     const hr = hazardRatio(pooled, byArm.get(p.versus) ?? []);
     return hr ? { value: hr.value, ci: hr.ci } : { value: null, ci: null };

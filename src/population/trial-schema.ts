@@ -12,7 +12,11 @@ import { CANCER_TYPES } from "./types.js";
  */
 export const TRIAL_CANCER_TYPES = [...CANCER_TYPES, "acute-myeloid-leukemia"] as const;
 
-/** End points computed from the simulated arms. `PFS_<n>mo` is any landmark (PFS_6mo, PFS_12mo, PFS_48mo). */
+/**
+ * End points computed from the simulated arms. `PFS_<n>mo` is any landmark (PFS_6mo, PFS_12mo, PFS_48mo);
+ * `median_DOR_months` and `DOR_<n>mo` are the duration of response among the responders (Kaplan–Meier from the
+ * first scan showing CR or PR to progression; DOR_12mo: the share of responses lasting 12 months or more).
+ */
 export const SIMULATED_ENDPOINTS = [
   "ORR",
   "CR",
@@ -23,13 +27,14 @@ export const SIMULATED_ENDPOINTS = [
   "DRR",
   "median_PFS_months",
   "PFS_HR",
+  "median_DOR_months",
 ] as const;
 /**
  * Overall-survival end points: drawn from each simulated patient's tumour dynamics (overall-survival.ts), not from
  * the clinical model itself (it simulates no deaths).
  */
 export const RECORDED_ENDPOINTS = ["median_OS_months", "OS_HR"] as const;
-export const LANDMARK = /^(PFS|OS)_(\d+(?:\.\d+)?)mo$/;
+export const LANDMARK = /^(PFS|OS|DOR)_(\d+(?:\.\d+)?)mo$/;
 
 /** Proportions (0–1), as opposed to months and hazard ratios. */
 export function isProportion(endpoint: string): boolean {
