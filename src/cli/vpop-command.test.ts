@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadVpop, shippedVpopFile } from "../population/vpop-file.js";
-import { essWarning, MIN_POPULATION_ESS, runVpopCommand } from "./vpop-command.js";
+import { essWarning, MIN_POPULATION_ESS, refractoryLine, runVpopCommand } from "./vpop-command.js";
 import type { CliIO } from "./io.js";
 
 describe("immunoplan vpop build: the effective sample size", () => {
@@ -35,5 +35,14 @@ describe("immunoplan vpop show", () => {
     expect(out).toMatch(
       /out-of-sample error of this population's left-out trials .*: ORR SD \d+\.\d points over \d+ left-out figures/,
     );
+  });
+
+  it("says which classes the patients are refractory to, and which carry a state from their progression", () => {
+    const line = refractoryLine(loadVpop(shippedVpopFile("prostate-cancer")).vpop);
+    expect(line).toMatch(
+      /androgen-receptor pathway inhibitor \d+\.\d % \(carrying Aar from the progression\)/,
+    );
+    expect(line).toMatch(/chemotherapy \d+\.\d %;/);
+    expect(refractoryLine(loadVpop(shippedVpopFile("melanoma")).vpop)).not.toContain("androgen");
   });
 });

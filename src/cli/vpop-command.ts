@@ -19,11 +19,29 @@ immunoplan vpop show FILE [--json]`;
 
 const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)} %`);
 
+/** The classes the patients are refractory to (share of the plausible patients), and the states some carry. */
+export function refractoryLine(v: VpopFile): string {
+  const counts = new Map<string, number>();
+  const carried = new Map<string, Set<string>>();
+  for (const p of v.patients) {
+    for (const r of p.refractory) counts.set(r, (counts.get(r) ?? 0) + 1);
+    for (const [cls, states] of Object.entries(p.carry ?? {}))
+      for (const s of Object.keys(states)) carried.set(cls, (carried.get(cls) ?? new Set()).add(s));
+  }
+  const n = v.patients.length || 1;
+  const parts = [...counts].map(([cls, k]) => {
+    const states = carried.get(cls);
+    return `${cls} ${pct(k / n)}${states ? ` (carrying ${[...states].join(", ")} from the progression)` : ""}`;
+  });
+  return `refractory (progressed on the class's reference course): ${parts.join("; ") || "none"}`;
+}
+
 function summary(v: VpopFile): string {
   const c = v.calibration;
   const lines = [
     `virtual population: ${v.cancer}, ${v.plausible} plausible patients (seed ${v.seed}), effective sample size ${c.effective_sample_size}, KL ${c.divergence_nats} nats, ${c.converged ? "converged" : "NOT converged"}`,
     `trials: ${c.trials.map((t) => t.name).join(", ") || "none"}`,
+    refractoryLine(v),
     "",
     "trial | arm | endpoint | published | prior | calibrated",
   ];

@@ -3,6 +3,8 @@
  * reference course of enzalutamide, and the tumour's adaptation at that progression (state Aar of module `ar`)
  * carried into the next trial. The trials here are synthetic (made-up arms and sizes), not published trials.
  */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { populationSimulator } from "./arm-simulator.js";
@@ -105,6 +107,18 @@ describe("a second AR-pathway inhibitor on the shipped prostate population (synt
         expect(a).toBeLessThanOrEqual(1);
       } else expect(a).toBeUndefined();
     }
+  });
+
+  it("a population file whose carried state is not a fraction is refused, naming the field", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "vpop-"));
+    const file = path.join(dir, "bad.json");
+    const bad = structuredClone(vpop);
+    const i = bad.patients.findIndex((p) => p.carry);
+    bad.patients[i].carry = { [ARPI_CLASS]: { Aar: 5 } };
+    writeFileSync(file, JSON.stringify(bad));
+    expect(() => loadVpop(file)).toThrow(
+      new RegExp(`bad\\.json: patients\\.${i}\\.carry\\.${ARPI_CLASS}\\.Aar: .*1`),
+    );
   });
 
   const text = (refractory: string) => `name: synthetic ARPI switch

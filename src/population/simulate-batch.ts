@@ -9,7 +9,7 @@ import { runTogether, sharedWorkerPool, workerPoolStats } from "../engine/worker
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { observeCourse } from "./observe.js";
 import { evaluateCourse, type EvaluationSettings, type PatientOutcome } from "./patient-outcome.js";
-import { baselineStart, simulatePatient, type GroupCourse } from "./simulate-patient.js";
+import { baselineStart, isTumourState, simulatePatient, type GroupCourse } from "./simulate-patient.js";
 import { readSettings, type Read } from "./published-read.js";
 import type { CancerType, SimulatedCourse } from "./types.js";
 import { sampleVirtualPatient, type VirtualPatient } from "./virtual-patient.js";
@@ -94,7 +94,9 @@ export function carryOf(carry: readonly (Record<string, number> | null)[]): {
 function carriedStart(vp: VirtualPatient, carry: Readonly<Record<string, number>> | null | undefined) {
   if (!carry) return undefined;
   const base = baselineStart(vp);
-  return { ...base, others: { ...base.others, ...carry } };
+  // the tumour's cells start from the patient's baseline lesions: a carried state never replaces them
+  const kept = Object.entries(carry).filter(([k, v]) => !isTumourState(k) && Number.isFinite(v));
+  return { ...base, others: { ...base.others, ...Object.fromEntries(kept) } };
 }
 
 export function runBatch(task: BatchTask): BatchResult {

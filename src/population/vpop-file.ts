@@ -58,8 +58,11 @@ export const VpopFileSchema = z.object({
       seed: z.number().int().nonnegative(),
       weight: z.number().nonnegative(),
       refractory: z.array(z.string()),
-      /** Per refractory class, the model states kept from the progression on it (reference-regimens.ts). */
-      carry: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+      /**
+       * Per refractory class, the model states kept from the progression on it (reference-regimens.ts): adaptation
+       * states, fractions between 0 and 1; tumour cell states are never carried (simulate-batch.ts).
+       */
+      carry: z.record(z.string(), z.record(z.string(), z.number().min(0).max(1))).optional(),
     }),
   ),
   calibration: z.object({
