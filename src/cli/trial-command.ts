@@ -81,7 +81,7 @@ export function trialSummary(r: TrialResult): string {
     lines.push("", "published vs simulated:");
     for (const c of r.comparisons)
       lines.push(
-        `  ${c.arm} ${c.endpoint}${readLabel(c)}: published ${c.published}${c.ci ? ` [${c.ci[0]}, ${c.ci[1] ?? "NR"}]` : ""}, simulated ${c.simulated === null ? "—" : +c.simulated.toPrecision(3)} — ${c.within === null ? c.rule : `${c.within ? "within" : "OUTSIDE"} (${c.rule})`}${c.prediction_interval ? `; prediction [${c.prediction_interval.map((x) => (x === null ? "NR" : +x.toPrecision(3))).join(", ")}] ${c.within_prediction ? "holds it" : "misses it"}` : ""}`,
+        `  ${c.arm} ${c.endpoint}${readLabel(c)}: published ${c.not_reached ? "not reached" : c.published}${c.ci ? ` [${c.ci[0]}, ${c.ci[1] ?? "NR"}]` : ""}, simulated ${c.simulated === null ? "—" : +c.simulated.toPrecision(3)} — ${c.within === null ? c.rule : `${c.within ? "within" : "OUTSIDE"} (${c.rule})`}${c.prediction_interval ? `; prediction [${c.prediction_interval.map((x) => (x === null ? "NR" : +x.toPrecision(3))).join(", ")}] ${c.within_prediction ? "holds it" : "misses it"}` : ""}`,
       );
   }
   return lines.join("\n") + "\n";

@@ -251,7 +251,10 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
         const pub = r[run].comparisons.filter((c) => c.endpoint === "ORR");
         const a = pub.find((c) => c.arm === d.arm);
         const b = pub.find((c) => c.arm === d.versus);
-        return { d, pubDiff: a && b ? a.published - b.published : null };
+        return {
+          d,
+          pubDiff: a?.published != null && b?.published != null ? a.published - b.published : null,
+        };
       }),
     );
     const judged = diffs.filter((x) => x.pubDiff !== null);

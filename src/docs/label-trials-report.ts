@@ -25,7 +25,7 @@ function row(trial: string, c: Comparison): string {
   const ci = c.ci ? ` (${show(c.endpoint, c.ci[0])}–${show(c.endpoint, c.ci[1])})` : "";
   const sim = c.simulated === null ? "—" : show(c.endpoint, c.simulated);
   const within = c.within === null ? "—" : c.within ? "yes" : "**no**";
-  return `| ${trial} | ${c.arm} | ${c.endpoint} | ${show(c.endpoint, c.published)}${ci} | ${sim} | ${within} |`;
+  return `| ${trial} | ${c.arm} | ${c.endpoint} | ${c.not_reached ? "not reached" : show(c.endpoint, c.published)}${ci} | ${sim} | ${within} |`;
 }
 
 export async function labelTrialsSection(root: string): Promise<string[]> {

@@ -278,7 +278,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const constraints: Constraint[] = [];
   opts.trials.forEach((trial, ti) => {
     for (const p of trial.published) {
-      const f = feature(p.endpoint, p.value);
+      const f = p.not_reached ? null : feature(p.endpoint, p.value);
       if (!f) continue;
       const followUp = trial.document.assessment.follow_up_weeks * 7;
       const read = readOf(p, trial.document.assessment.criteria, followUp);

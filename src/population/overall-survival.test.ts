@@ -103,7 +103,7 @@ describe("CheckMate 067 (calibration trial) at 1,000 patients an arm, seed 1", a
     const se = (ci: readonly (number | null)[]) => Math.log(ci[1]! / ci[0]!) / (2 * 1.96);
     for (const arm of ["nivolumab", "ipilimumab"]) {
       const x = c("median_OS_months", arm);
-      const z = Math.log(x.simulated! / x.published) / Math.hypot(se(x.ci!), se(x.simulated_ci!));
+      const z = Math.log(x.simulated! / x.published!) / Math.hypot(se(x.ci!), se(x.simulated_ci!));
       expect({ arm, z: Math.abs(z) < 1.96 }).toEqual({ arm, z: true });
     }
     expect(c("median_OS_months", "nivolumab").simulated!).toBeGreaterThan(

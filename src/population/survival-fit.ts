@@ -43,7 +43,8 @@ export async function survivalInputs(
   return {
     trial: trial.document.name,
     followUpDays: osFollowUpDays(trial, survivalModel(simulatorPopulation(trial).cancer)),
-    published: trial.published.filter((p) => /OS/.test(p.endpoint)),
+    // a median not reached says where the median is not: not a figure to fit (published-not-reached.ts)
+    published: trial.published.filter((p) => /OS/.test(p.endpoint) && !p.not_reached),
     arms: new Map(
       arms.map((a) => [a.name, a.courses.map((c, i) => survivalInput(c, a.outcomes[i], opts.seed))]),
     ),

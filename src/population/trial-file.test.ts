@@ -213,6 +213,39 @@ describe("trial file", () => {
     );
   });
 
+  it("a median not reached: not_reached, or value null / NR / not reached, medians only, no upper limit", () => {
+    const line = (entry: string) =>
+      GOOD.replace(
+        "  - { arm: pembrolizumab q3w, endpoint: ORR, value: 0.329, ci: [0.274, 0.388] }",
+        `  - { arm: pembrolizumab q3w, endpoint: ORR, value: 0.329, ci: [0.274, 0.388] }\n  - ${entry}`,
+      );
+    for (const v of ["value: NR", "value: null", "value: not reached", "not_reached: true"]) {
+      const t = parseTrial(
+        line(`{ arm: pembrolizumab q3w, endpoint: median_DOR_months, ${v}, ci: [16.6, null] }`),
+        file,
+      );
+      const p = t.published.find((x) => x.endpoint === "median_DOR_months")!;
+      expect({ v, not_reached: p.not_reached, value: p.value }).toEqual({
+        v,
+        not_reached: true,
+        value: 16.6,
+      });
+    }
+    expect(() => parseTrial(line("{ arm: pembrolizumab q3w, endpoint: ORR, value: NR }"), file)).toThrow(
+      /published\[1\]\.value: 'not reached' applies to medians only, not to ORR/,
+    );
+    expect(() =>
+      parseTrial(
+        line("{ arm: pembrolizumab q3w, endpoint: median_OS_months, value: NR, ci: [20, 30] }"),
+        file,
+      ),
+    ).toThrow(/a median not reached has no upper limit: write the interval as \[20, null\]/);
+    // any other text is still the schema's error on the field
+    expect(() =>
+      parseTrial(line("{ arm: pembrolizumab q3w, endpoint: median_OS_months, value: soon }"), file),
+    ).toThrow(/published\[1\]\.value/);
+  });
+
   it("unknown fields are warnings (typos), not errors", () => {
     const t = parseTrial(GOOD.replace("  confirm: true", "  confirm: true\n  confirmm: true"), file);
     expect(t.warnings.some((w) => w.path === "assessment.confirmm" && w.severity === "warning")).toBe(true);

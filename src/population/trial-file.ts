@@ -33,6 +33,7 @@ import {
 } from "./trial-schema.js";
 import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import { inferMarkerStatus } from "./trial-markers.js";
+import { checkNotReached, readNotReached } from "./published-not-reached.js";
 import { warnRetreatment } from "./trial-retreatment.js";
 import { refractoryClass } from "./eligibility.js";
 import { classAppliesTo } from "./reference-regimens.js";
@@ -192,6 +193,7 @@ function checkPublished(doc: TrialDocument, reader: Reader): void {
     }
     if (isProportion(p.endpoint) && p.value > 1)
       reader.error([...at, "value"], `${p.endpoint} is a proportion between 0 and 1, not ${p.value}`);
+    checkNotReached(p, at, reader);
     if (p.ci) {
       const [lo, hi] = p.ci;
       const shown = `[${lo}, ${hi ?? "not reached"}]`;
@@ -328,6 +330,7 @@ function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOption
 /** Parses and checks a trial document; throws a ModelError with every problem (errors first by position). */
 export function parseTrial(text: string, file = "<trial>", opts: TrialReadOptions = {}): Trial {
   const { reader, data } = openDocument(text, file);
+  readNotReached(data);
   warnUnknownFields(data, reader);
   const written = checkSchema(TrialSchema, data, reader);
   if (!written) throw new ModelError(byPosition(reader.issues));

@@ -142,7 +142,7 @@ export function trialHtml(r: TrialResult): string {
     .map(
       (c) =>
         `<tr class="${c.within === null ? "" : c.within ? "ok" : "off"}"><td>${esc(c.arm)}${c.versus ? ` vs ${esc(c.versus)}` : ""}</td><td>${esc(c.endpoint)}${esc(readLabel(c))}</td>` +
-        `<td>${fmt(c.endpoint, c.published)}${c.ci ? ` (${fmt(c.endpoint, c.ci[0])}–${c.ci[1] === null ? "NR" : fmt(c.endpoint, c.ci[1])})` : ""}${c.certainty ? ` [${c.certainty}]` : ""}</td>` +
+        `<td>${c.not_reached ? "not reached" : fmt(c.endpoint, c.published)}${c.ci ? ` (${fmt(c.endpoint, c.ci[0])}–${c.ci[1] === null ? "NR" : fmt(c.endpoint, c.ci[1])})` : ""}${c.certainty ? ` [${c.certainty}]` : ""}</td>` +
         `<td>${fmt(c.endpoint, c.simulated)}</td><td>${c.within === null ? "not simulated" : c.within ? "yes" : "no"}</td><td>${esc(c.rule)}</td>` +
         `<td>${c.prediction_interval ? `${fmt(c.endpoint, c.prediction_interval[0])}–${c.prediction_interval[1] === null ? "NR" : fmt(c.endpoint, c.prediction_interval[1])} (${c.within_prediction ? "holds it" : "misses it"})` : "—"}</td></tr>`,
     )

@@ -185,6 +185,20 @@ describe("in-silico trial on a simulator with known outcomes", async () => {
     expect(trialHtml(cut)).toContain("<td>ORR (week 12)</td>");
   });
 
+  it("a median not reached is met by a simulated median not reached at the same data cut, and only by it", async () => {
+    const published = [
+      { arm: "A", endpoint: "median_PFS_months", value: 0, not_reached: true, data_cut_weeks: 20 },
+      { arm: "A", endpoint: "median_PFS_months", value: 3, not_reached: true, ci: [3, null] },
+    ] as unknown as typeof trial.published;
+    const nr = await runTrial({ ...trial, published }, fakeArmSimulator, { seed: 5 });
+    // week 20: half the arm has not progressed yet; the whole follow-up: the median is 6.2 months
+    expect(nr.comparisons.map((c) => [c.published, c.not_reached, c.simulated, c.within])).toEqual([
+      [null, true, null, true],
+      [null, true, 6.2094, false],
+    ]);
+    expect(trialHtml(nr)).toContain("<td>not reached (3.00–NR)");
+  });
+
   it("an OS landmark beyond the default 5-year follow-up extends it (10-year OS is read, not censored away)", async () => {
     const published = [{ arm: "A", endpoint: "OS_120mo", value: 0.2 }] as unknown as typeof trial.published;
     const long = await runTrial({ ...trial, published }, fakeArmSimulator, { seed: 5 });

@@ -55,7 +55,9 @@ export interface Comparison {
   /** The arm, or the pooled arms joined by " + ". */
   readonly arm: string;
   readonly endpoint: string;
-  readonly published: number;
+  /** The published value; null for a median not reached (`not_reached`). */
+  readonly published: number | null;
+  readonly not_reached?: true;
   readonly ci: [number, number | null] | null;
   readonly simulated: number | null;
   /** Whether the simulated value is within the published CI (or the tolerance); null when not simulated. */
@@ -131,6 +133,8 @@ function defaultTolerance(endpoint: string, value: number): number {
  * judge (a value not simulated).
  */
 export function withinPublished(p: PublishedEndpoint, value: number | null): boolean | null {
+  // a median not reached is met by a simulated median not reached in the same follow-up
+  if (p.not_reached) return value === null;
   if (p.ci) {
     const [lo, hi] = p.ci;
     if (value !== null) return value >= lo && (hi === null || value <= hi);
@@ -201,13 +205,16 @@ function compare(
       }
     : read;
   const within = withinPublished(p, sim.value);
-  const rule = p.ci
-    ? `inside the published ${+((p.ci_level ?? 0.95) * 100).toPrecision(3)} % CI`
-    : `within ±${Number((p.tolerance ?? defaultTolerance(p.endpoint, p.value)).toPrecision(6))} of the published value`;
+  const rule = p.not_reached
+    ? "needs a simulated median not reached too"
+    : p.ci
+      ? `inside the published ${+((p.ci_level ?? 0.95) * 100).toPrecision(3)} % CI`
+      : `within ±${Number((p.tolerance ?? defaultTolerance(p.endpoint, p.value)).toPrecision(6))} of the published value`;
   const ruleText = /OS/.test(p.endpoint)
     ? `${rule} (overall survival: the tumour-dynamics survival model, catalog/survival.yaml)`
     : rule;
-  const atMedian = p.endpoint === "median_PFS_months" ? pfsAt(pfsKaplanMeier(pooled), p.value) : null;
+  const atMedian =
+    p.endpoint === "median_PFS_months" && !p.not_reached ? pfsAt(pfsKaplanMeier(pooled), p.value) : null;
   const trialN = names.reduce((s, n) => s + (prediction.sizes.get(n) ?? 0), 0);
   const pi = /OS/.test(p.endpoint)
     ? survivalPrediction(p, names, read, os, prediction.sizes)
@@ -223,7 +230,8 @@ function compare(
   return {
     arm: names.join(" + "),
     endpoint: p.endpoint,
-    published: p.value,
+    published: p.not_reached ? null : p.value,
+    ...(p.not_reached ? { not_reached: true as const } : {}),
     ci: p.ci ?? null,
     simulated: sim.value === null ? null : Math.round(sim.value * 1e4) / 1e4,
     within,
@@ -231,7 +239,8 @@ function compare(
     ...(piReported
       ? {
           prediction_interval: piReported,
-          within_prediction: withinInterval(p, piReported),
+          // a median not reached lies in a prediction interval that is open above
+          within_prediction: p.not_reached ? piReported[1] === null : withinInterval(p, piReported),
         }
       : {}),
     rule: ruleText,

@@ -156,6 +156,12 @@ export const PublishedSchema = z.object({
   /** ORR, CR, PR, SD, PD, DCR, DRR, median_PFS_months, PFS_<n>mo, PFS_HR, median_OS_months, OS_<n>mo, OS_HR. */
   endpoint: z.string().min(1),
   value: z.number().nonnegative(),
+  /**
+   * The median was not reached at the analysis (shorthands `value: null`, `value: NR`, `value: not reached`;
+   * published-not-reached.ts): it compares with a simulated median not reached in the same follow-up; `value` is
+   * then the CI's lower limit (or 0).
+   */
+  not_reached: z.boolean().optional(),
   /** [lower, upper]; an upper limit of null is "not reached" (medians). */
   ci: z.tuple([z.number().nonnegative(), z.number().nonnegative().nullable()]).optional(),
   /** Confidence level of `ci` (default 0.95; Fyfe 1995 published a 90 % interval). */
@@ -209,10 +215,28 @@ export const FIELDS = {
   published: Object.keys(PublishedSchema.shape),
 } as const;
 
+/**
+ * How a file may write a median not reached (published-not-reached.ts): NR, N.R., NE, not reached, not estimable,
+ * in any case — spelled out per letter, as JSON Schema patterns have no case-insensitive flag.
+ */
+export const NOT_REACHED_PATTERN =
+  "^\\s*(?:[Nn]\\.?[Rr]\\.?|[Nn][Ee]|[Nn][Oo][Tt] [Rr][Ee][Aa][Cc][Hh][Ee][Dd]|[Nn][Oo][Tt] [Ee][Ss][Tt][Ii][Mm][Aa][Bb][Ll][Ee])\\s*$";
+
 /** The published JSON Schema of trial files (schemas/trial.schema.json). */
 export function trialJsonSchema(): unknown {
+  const schema = z.toJSONSchema(TrialSchema, { io: "input" }) as unknown as {
+    properties: { published: { items: { properties: Record<string, unknown> } } };
+  };
+  // the file may write a median not reached as `value: null`, `NR` or `not reached` (published-not-reached.ts),
+  // which the reader turns into `not_reached: true` before the schema above reads the number
+  const props = schema.properties.published.items.properties;
+  props.value = {
+    anyOf: [props.value, { type: "null" }, { type: "string", pattern: NOT_REACHED_PATTERN }],
+    description:
+      "the published value; for a median not reached: null, NR or not reached (or not_reached: true)",
+  };
   return {
-    ...(z.toJSONSchema(TrialSchema, { io: "input" }) as object),
+    ...schema,
     $id: "https://immunoplan.example/schemas/trial.schema.json",
     title: "Immunoplan trial",
     description:
