@@ -99,7 +99,7 @@ export function explorerArms(cancer: CancerType): ExplorerArm[] {
           .filter((p) => p.arm === a.name)
           .map((p) => ({
             endpoint: p.endpoint,
-            value: p.value,
+            value: p.not_reached ? null : p.value,
             ci: p.ci ? [p.ci[0], p.ci[1]] : null,
           })),
         protocol: a.protocol,

@@ -7,7 +7,8 @@ import type { Protocol } from "../therapy/protocol-schema.js";
 
 export interface PublishedFigure {
   readonly endpoint: string;
-  readonly value: number;
+  /** The published value; null for a median that was not reached. */
+  readonly value: number | null;
   /** 95 % CI; an open upper end (e.g. a median PFS not reached) is null. */
   readonly ci: readonly [number, number | null] | null;
 }

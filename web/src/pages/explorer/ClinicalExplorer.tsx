@@ -42,9 +42,11 @@ const ci = (c: PublishedFigure["ci"], f: (x: number) => string) =>
   c ? ` (95 % CI ${f(c[0])}–${c[1] === null ? "not reached" : f(c[1])})` : "";
 /** A published end point as the trial reported it: a median in months, every other one a proportion. */
 const published = (p: PublishedFigure) =>
-  /median/i.test(p.endpoint)
-    ? `${p.endpoint.replace(/_/g, " ")} ${fmt(p.value)}${ci(p.ci, fmt)}`
-    : `${p.endpoint.replace(/_/g, " ")} ${pct(p.value)}${ci(p.ci, pct)}`;
+  p.value === null
+    ? `${p.endpoint.replace(/_/g, " ")} not reached${ci(p.ci, fmt)}`
+    : /median/i.test(p.endpoint)
+      ? `${p.endpoint.replace(/_/g, " ")} ${fmt(p.value)}${ci(p.ci, fmt)}`
+      : `${p.endpoint.replace(/_/g, " ")} ${pct(p.value)}${ci(p.ci, pct)}`;
 
 /**
  * The calibrated clinical model: a virtual patient of a cancer type's calibrated population under a published trial
