@@ -379,6 +379,25 @@ describe("agent names as written in published arms", () => {
     );
   });
 
+  it("androgen deprivation in a prostate trial's refractory_to selects no one and is dropped, with a warning", () => {
+    const prostate = GOOD.replace("cancer: melanoma", "cancer: prostate-cancer").replace(
+      "refractory_to: []",
+      'refractory_to: ["ADT", "Lupron", "GnRH antagonist", "abiraterone"]',
+    );
+    const t = parseTrial(prostate, path.join(dir, "adt.yaml"));
+    expect(t.document.population.refractory_to).toEqual(["abiraterone"]);
+    const dropped = t.warnings.filter((w) => /castration-resistant .* the entry is dropped/.test(w.message));
+    expect(dropped.map((w) => w.path)).toEqual([
+      "population.refractory_to[0]",
+      "population.refractory_to[1]",
+      "population.refractory_to[2]",
+    ]);
+    // outside prostate cancer the word means nothing the model knows
+    expect(() =>
+      parseTrial(GOOD.replace("refractory_to: []", "refractory_to: [ADT]"), path.join(dir, "adt2.yaml")),
+    ).toThrow(/population\.refractory_to\[0\]: unknown agent or class 'ADT'/);
+  });
+
   it("an agent no name of the catalog matches is still an error naming the field", () => {
     const text = GOOD.replace(
       "agent: pembrolizumab, dose: { value: 10",

@@ -17,7 +17,7 @@ import {
   type Reader,
 } from "../engine/language/yaml-reader.js";
 import { therapyCatalog, type TherapyCatalog } from "../therapy/catalog.js";
-import { canonicalAgentNames, nameKey, resolveAgentName } from "../therapy/agent-names.js";
+import { canonicalAgentNames } from "../therapy/agent-names.js";
 import { agentsWithoutEffect } from "../therapy/compile-clinical.js";
 import { ProtocolSchema, type Protocol } from "../therapy/protocol-schema.js";
 import { validateProtocol } from "../therapy/validate-protocol.js";
@@ -31,13 +31,10 @@ import {
   type PublishedEndpoint,
   type TrialDocument,
 } from "./trial-schema.js";
-import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import { inferMarkerStatus } from "./trial-markers.js";
 import { checkNotReached, readNotReached } from "./published-not-reached.js";
+import { canonicalRefractory, checkRefractory } from "./trial-refractory.js";
 import { warnRetreatment } from "./trial-retreatment.js";
-import { refractoryClass } from "./eligibility.js";
-import { classAppliesTo } from "./reference-regimens.js";
-import { ARPI_CLASS, CANCER_TYPES, REFRACTORY_CLASSES } from "./types.js";
 
 export interface TrialArm {
   readonly name: string;
@@ -209,79 +206,6 @@ function checkPublished(doc: TrialDocument, reader: Reader): void {
   });
 }
 
-/**
- * A catalog agent in refractory_to whose progression the model cannot test (a targeted, hormonal or
- * interferon agent without modelled effect; an agent of a class without a reference regimen): enrolment does
- * not use it, which the trial's warnings say.
- */
-function warnUntestedRefractory(id: string, catalog: TherapyCatalog, reader: Reader, i: number): void {
-  const agent = catalog.agents.get(id)!;
-  const why =
-    !agent.clinical || agent.clinical.input === "none"
-      ? "has no modelled effect"
-      : `(${agent.class}) is not a class whose refractoriness the model tests (${REFRACTORY_CLASSES.join(", ")})`;
-  reader.warn(
-    ["population", "refractory_to", i],
-    `'${id}' ${why}: progression on it is not used to select patients`,
-  );
-}
-
-/** A class as written without `anti`, `inhibitor(s)`, `antibody`, `blockade`, `therapy`: `PD-1 inhibitor` → `pd1`. */
-const classKey = (s: string) =>
-  nameKey(s)
-    .replace(/^anti/, "")
-    .replace(/(inhibitors?|antibody|antibodies|blockade|therapy|blocker)$/, "");
-
-/**
- * Other names of the refractory classes (by classKey): the androgen-receptor pathway inhibitors go by many
- * (ARPI, ARSI, novel hormonal agent, androgen-receptor inhibitor — the catalog's class of enzalutamide —, …).
- */
-const CLASS_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
-  [
-    "ARPI",
-    "ARPIs",
-    "ARSI",
-    "ARSIs",
-    "ARTA",
-    "AR-targeted agent",
-    "androgen-receptor inhibitor",
-    "androgen receptor signaling inhibitor",
-    "androgen receptor signalling inhibitor",
-    "androgen receptor-targeted agent",
-    "AR pathway inhibitor",
-    "novel hormonal agent",
-    "novel hormonal therapy",
-    "NHA",
-    "NHT",
-    "next-generation antiandrogen",
-    "second-generation antiandrogen",
-  ].map((a) => [classKey(a), ARPI_CLASS]),
-);
-
-/**
- * refractory_to entries written by agent name, brand or alias (`Yervoy`) or as a class in other words (`PD-1
- * inhibitor`, `anti-PD1`, `chemo`) are read as the catalog id or class, with a warning.
- */
-function canonicalRefractory(doc: TrialDocument, reader: Reader, catalog: TherapyCatalog): TrialDocument {
-  const list = doc.population.refractory_to;
-  if (!list?.length) return doc;
-  const classes = [...REFRACTORY_CLASSES, ...CHEMO_MECHANISMS] as string[];
-  let changed = false;
-  const out = list.map((r, i) => {
-    if (catalog.agents.has(r) || classes.includes(r)) return r;
-    const cls =
-      classes.find((c) => classKey(c) === classKey(r) && classKey(r).length > 0) ??
-      CLASS_ALIASES[classKey(r)];
-    const m = resolveAgentName(r, catalog);
-    const to = cls ?? (m.kind === "name" ? m.id : undefined);
-    if (to === undefined) return r;
-    reader.warn(["population", "refractory_to", i], `'${r}' is read as '${to}'`);
-    changed = true;
-    return to;
-  });
-  return changed ? { ...doc, population: { ...doc.population, refractory_to: out } } : doc;
-}
-
 function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOptions): void {
   const catalog = opts.catalog ?? therapyCatalog();
   const names = new Map<string, number>();
@@ -296,24 +220,7 @@ function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOption
     if (Math.abs(sum - 1) > 0.02)
       reader.error(["population", "stage"], `fractions sum to ${Math.round(sum * 1000) / 1000}, not 1`);
   }
-  (pop.refractory_to ?? []).forEach((r, i) => {
-    if ((CHEMO_MECHANISMS as readonly string[]).includes(r))
-      reader.warn(
-        ["population", "refractory_to", i],
-        `'${r}' (a class of chemotherapy) is read as chemotherapy: progression on the cancer type's first-line chemotherapy`,
-      );
-    else if (!catalog.agents.has(r) && !(REFRACTORY_CLASSES as readonly string[]).includes(r))
-      reader.error(
-        ["population", "refractory_to", i],
-        `unknown agent or class '${r}' (a catalog agent id, one of ${REFRACTORY_CLASSES.join(", ")}, or a class of chemotherapy: ${CHEMO_MECHANISMS.join(", ")})`,
-      );
-    else if (refractoryClass(r, catalog) === null) warnUntestedRefractory(r, catalog, reader, i);
-    else if (!classAppliesTo(refractoryClass(r, catalog)!, pop.cancer))
-      reader.warn(
-        ["population", "refractory_to", i],
-        `progression on '${r}' (${refractoryClass(r, catalog)}) is tested only in ${CANCER_TYPES.filter((c) => classAppliesTo(refractoryClass(r, catalog)!, c)).join(", ")}: no virtual patient of ${pop.cancer} will be enrolled`,
-      );
-  });
+  checkRefractory(pop, reader, catalog);
   const a = doc.assessment;
   if (a.until_week !== undefined && a.until_week < a.first_week)
     reader.error(["assessment", "until_week"], `is before first_week (${a.first_week})`);

@@ -61,6 +61,8 @@ const ROUTE_SYNONYMS: Readonly<Record<string, string>> = {
   subcutaneous: "sc",
   "s.c.": "sc",
   subq: "sc",
+  intramuscular: "im",
+  "i.m.": "im",
   po: "oral",
   "p.o.": "oral",
   orally: "oral",

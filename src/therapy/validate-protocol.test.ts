@@ -69,11 +69,12 @@ describe("protocol documents", () => {
         "      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: Intravenous, days: [0] }\n" +
           "      - { agent: aldesleukin, dose: { value: 250000, unit: IU/kg }, route: subcutaneous, days: [1] }\n" +
           "      - { agent: everolimus, dose: { value: 10, unit: mg }, route: PO, days: [2] }\n" +
-          "      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: ' IV ', days: [21] }\n",
+          "      - { agent: pembrolizumab, dose: { value: 200, unit: mg }, route: ' IV ', days: [21] }\n" +
+          "      - { agent: leuprolide, dose: { value: 22.5, unit: mg }, route: intramuscular, days: [0] }\n",
       ),
       "p.yaml",
     );
-    expect(p.phases[0].steps.map((s) => s.route)).toEqual(["iv", "sc", "oral", "iv"]);
+    expect(p.phases[0].steps.map((s) => s.route)).toEqual(["iv", "sc", "oral", "iv", "im"]);
     expect(validateProtocol(p).filter((x) => x.path.endsWith(".route"))).toEqual([]);
     // an unknown route is still an error naming it
     const bad = problems(
