@@ -1,6 +1,6 @@
 /**
  * docs/calibration.md, "Targeted agents: hand calibration on label trials": the trials of trials/labels/ (the
- * pivotal trials of the pathways of modules `targeted`, `mapk`, `interferon`, `ar`, `antivegf`, `bispecific`, `egfr`, `alk`, `kras` and `parp`, and of
+ * pivotal trials of the pathways of modules `targeted`, `mapk`, `interferon`, `ar`, `antivegf`, `bispecific`, `egfr`, `alk`, `kras`, `parp` and `radioligand`, and of
  * LAG-3 blockade) simulated on their cancer type's shipped population with
  * MODEL_RUN_PATIENTS per arm, each published number beside the simulated one. They are not weighting targets:
  * the pathways' potencies and adaptation rates were set by hand so that these numbers come out (disclosed here).
@@ -201,6 +201,18 @@ export async function labelTrialsSection(root: string): Promise<string[]> {
     "insensitive — a trial of an HRR-mutated population (BRCA, ATM and others) should give `brca: any` with its BRCA",
     "share in mind. No trial of the module was used as a check: every PARP-inhibitor figure beyond TRITON2 is a",
     "prediction.",
+    "",
+    "**PSMA-targeted radioligand** (module `radioligand`, 2026-12-05): 177Lu-PSMA-617 is dosed in GBq (MBq and mCi",
+    "are converted; 1 mCi = 0.037 GBq) and one label activity of 7.4 GBq is one equivalent, cleared with an assumed",
+    "effective half-life of 3 days. Its kill `klu` acts on every subpopulation of prostate-cancer cells (radiation does",
+    "not share chemotherapy's resistance), scaled by a log-normal sensitivity (SD 0.6, an assumption resting on the",
+    "several-fold spread of tumour absorbed dose per GBq, Ells 2024); other cancer types have none. `klu` was **set",
+    "by hand** on the single-arm LuPSMA phase 2 (Violet 2020: ORR 15/27, 55.6 %, exact CI 35.3–74.5 %), trying 0.3,",
+    "0.4, 0.5, 0.6 and 1.0 (ORR 21.3, 34.4, 44.3, 53.9 and 79.2 % at 1,000 patients, seed 1) and keeping 0.6 (CR",
+    "10.3 %, median PFS 11.1 months there, neither a target). The model's patients are all PSMA-selected: PSMA-negative",
+    "or FDG-discordant disease, excluded from the label trials by PSMA PET, is not represented, nor is acquired",
+    "resistance during the course (no adaptation), nor the dose to kidneys, salivary glands and marrow. No randomized",
+    "trial of the radioligand was used: every other 177Lu-PSMA figure is a prediction.",
     "",
     `${PATIENTS.toLocaleString("en")} patients per arm, seed 1:`,
     "",

@@ -2,7 +2,7 @@
  * The label trials of the targeted agents (trials/labels/): the clinical model's VEGFR and mTOR pathways (module
  * `targeted`), its BRAF and MEK inhibitors (module `mapk`), interferon alfa (module `interferon`), the
  * androgen-receptor pathway inhibitors (module `ar`), bevacizumab (module `antivegf`), the CD20 × CD3 engagers
- * (module `bispecific`), the EGFR inhibitors (module `egfr`), the ALK inhibitors (module `alk`), the KRAS G12C inhibitors (module `kras`), the PARP inhibitors (module `parp`), the VEGF pathway's dependence in NSCLC (Socinski 2008) and LAG-3 blockade (g_lag3 of module `pd1`, set by nivolumab + relatlimab) were calibrated by
+ * (module `bispecific`), the EGFR inhibitors (module `egfr`), the ALK inhibitors (module `alk`), the KRAS G12C inhibitors (module `kras`), the PARP inhibitors (module `parp`), 177Lu-PSMA-617 (module `radioligand`), the VEGF pathway's dependence in NSCLC (Socinski 2008) and LAG-3 blockade (g_lag3 of module `pd1`, set by nivolumab + relatlimab) were calibrated by
  * hand on them (docs/calibration.md),
  * and this test keeps them there: 1,000 patients per arm on the shipped population, seed 1, every published number
  * within the trial runner's tolerance (inside the published 95 % CI; ±5 points for a proportion and ±1 month for a
@@ -207,6 +207,11 @@ describe("label trials of the targeted pathways (hand calibration)", () => {
   it("TRITON2 (rucaparib, BRCA1/2-altered mCRPC; set on it): every published number within tolerance", async () => {
     const { within } = await simulateLabelTrial("triton2-rucaparib.yaml", "prostate-cancer");
     expect(within).toEqual({ "rucaparib ORR": true, "rucaparib median_PFS_months": true });
+  }, 600_000);
+
+  it("LuPSMA (177Lu-PSMA-617, Violet 2020; set on it): the objective response within its CI", async () => {
+    const { within } = await simulateLabelTrial("lupsma-violet-2020.yaml", "prostate-cancer");
+    expect(within).toEqual({ "177Lu-PSMA-617 ORR": true });
   }, 600_000);
 
   it("NP30179 (glofitamab, large B-cell lymphoma): every published number within tolerance", async () => {

@@ -124,6 +124,7 @@ const TargetedPriors = z
     alk_sensitivity_sd: Prior,
     kras_sensitivity_sd: Prior,
     parp_sensitivity_sd: Prior,
+    psma_sensitivity_sd: Prior,
     braf_v600: PrevalenceTable,
     egfr_mutant: PrevalenceTable,
     alk_rearranged: PrevalenceTable,

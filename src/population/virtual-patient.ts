@@ -368,6 +368,8 @@ export function targetedResponse(
   // PARP inhibitors act only in a tumour with a BRCA1/2 alteration (appended: the draws above are unchanged)
   const brcaMutant = r() < brcaMutantShare(cancer);
   out.parp = lognormal("parp") * (brcaMutant ? 1 : 0);
+  // PSMA-targeted radioligands: PSMA is expressed by prostate cancer (appended: the draws above are unchanged)
+  out.psma = lognormal("psma") * (cancer === "prostate-cancer" ? 1 : 0);
   return {
     ...(out as NonNullable<VirtualPatient["targeted"]>),
     brafV600,

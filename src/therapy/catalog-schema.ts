@@ -16,6 +16,10 @@ export const DOSE_UNITS = [
   "PFU",
   "Gy",
   "fraction",
+  // appended 2026-12-05: radioligands (177Lu-PSMA-617), by administered activity
+  "GBq",
+  "MBq",
+  "mCi",
 ] as const;
 export type DoseUnit = (typeof DOSE_UNITS)[number];
 
@@ -122,7 +126,8 @@ export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
  * kinase inhibitors (module `alk`: `alk` the first generation, crizotinib, `alk2` the next ones, which overcome most
  * of crizotinib's resistance; both act only in tumours with an ALK rearrangement) and the KRAS G12C inhibitors
  * (module `kras`, pathway `kras`, acting only in tumours with a KRAS G12C mutation) and the PARP inhibitors (module
- * `parp`, pathway `parp`, acting only in tumours with a BRCA1/2 alteration). A virtual patient draws one
+ * `parp`, pathway `parp`, acting only in tumours with a BRCA1/2 alteration) and the PSMA-targeted radioligand
+ * lutetium-177 PSMA-617 (module `radioligand`, pathway `psma`, acting only in prostate cancer). A virtual patient draws one
  * sensitivity per pathway, but for the anti-VEGF antibody (the VEGFR one), the third-generation EGFR inhibitor (the
  * EGFR one) and the next-generation ALK inhibitors (the ALK one) (TARGETED_BINDING in compile-clinical.ts).
  */
@@ -142,6 +147,8 @@ export const TARGETED_PATHWAYS = [
   "kras",
   // appended 2026-12-03: PARP inhibitors (module parp, only in tumours with a BRCA1/2 alteration)
   "parp",
+  // appended 2026-12-05: PSMA-targeted radioligands (module radioligand, only in prostate cancer)
+  "psma",
 ] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
 /** The pathways with a sensitivity draw of their own (the anti-VEGF antibody uses the VEGFR one, osimertinib the EGFR one). */

@@ -53,6 +53,7 @@ export const TARGETED_BINDING: Readonly<
   alk2: { module: "alk", state: "Xalk2", potency: "kalk", adaptation: "lam_alk", sensitivity: "alk" },
   kras: { module: "kras", state: "Xkras", potency: "kkr", adaptation: "lam_kr", sensitivity: "kras" },
   parp: { module: "parp", state: "Xparp", potency: "kparp", adaptation: "lam_parp", sensitivity: "parp" },
+  psma: { module: "radioligand", state: "Xlu", potency: "klu", adaptation: "lam_lu", sensitivity: "psma" },
 };
 
 /** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */

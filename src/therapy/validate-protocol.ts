@@ -1,6 +1,7 @@
 import { nearAgentIds, resolveAgentName } from "./agent-names.js";
 import type { Agent, Rule } from "./catalog-schema.js";
 import { matches, therapyCatalog, type TherapyCatalog } from "./catalog.js";
+import { activityGBq } from "./dose-amount.js";
 import { stepDays, type Protocol, type Step } from "./protocol-schema.js";
 
 export interface ProtocolProblem {
@@ -76,19 +77,25 @@ export function validateProtocol(
           message: `${agent.name} is not given ${step.route} (routes: ${agent.routes.join(", ")})`,
         });
       }
-      const form = agent.doses.find((d) => d.unit === step.dose.unit);
+      // an activity (MBq, mCi) is compared with a label dose in GBq
+      const gbq = activityGBq(step.dose.value, step.dose.unit);
+      const asGBq =
+        gbq !== null && step.dose.unit !== "GBq" && !agent.doses.some((d) => d.unit === step.dose.unit);
+      const form = agent.doses.find((d) => d.unit === (asGBq ? "GBq" : step.dose.unit));
+      const value = asGBq ? gbq : step.dose.value;
       if (!form) {
         problems.push({
           path: `${p}.dose.unit`,
           severity: "error",
           message: `${agent.name} is not dosed in ${step.dose.unit} (units: ${agent.doses.map((d) => d.unit).join(", ")})`,
         });
-      } else if (step.dose.value > form.max * (1 + 1e-9)) {
+      } else if (value > form.max * (1 + 1e-9)) {
         const reason = step.dose_override_reason;
+        const written = `${step.dose.value} ${step.dose.unit}${asGBq ? ` (${Number(value.toPrecision(4))} GBq)` : ""}`;
         problems.push({
           path: `${p}.dose.value`,
           severity: reason ? "warning" : "error",
-          message: `${step.dose.value} ${step.dose.unit} is above the label maximum of ${form.max} ${step.dose.unit} for ${agent.name} (${form.schedule})${reason ? `; overridden: ${reason}` : "; give dose_override_reason to override"}`,
+          message: `${written} is above the label maximum of ${form.max} ${form.unit} for ${agent.name} (${form.schedule})${reason ? `; overridden: ${reason}` : "; give dose_override_reason to override"}`,
         });
       }
       if (step.field_fraction !== undefined && agent.model.conversion !== "radiation") {
