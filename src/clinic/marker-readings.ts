@@ -76,6 +76,38 @@ export function readBrcaStatus(value: string | number | undefined): boolean | nu
   return null;
 }
 
+/**
+ * A MET result as the record words it, for exon 14 skipping (the alteration MET inhibitors are indicated in):
+ * "wild type", "negative", "not detected", "no alteration" are negative; exon 14 named ("exon 14 skipping",
+ * "METex14", "ex14") is positive; an amplification or overexpression without exon 14 is not exon 14 skipping
+ * (negative); anything else (a bare "positive", which may be an IHC score) is unreadable (null).
+ */
+export function readMetEx14Status(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (/wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(mutation|alteration|skipping)|absent/i.test(v))
+    return false;
+  if (/exon\s*14|ex14|skipping/i.test(v)) return true;
+  if (/amplif|overexpress|copy\s*number|\bgcn\b|ihc/i.test(v)) return false;
+  return null;
+}
+
+/**
+ * A RET result as the record words it, for a fusion: "wild type", "negative", "not detected", "no fusion" are
+ * negative; a fusion or rearrangement named (KIF5B-RET, CCDC6-RET, "fusion", "rearranged"), "positive" or
+ * "detected" is positive; a point mutation named (M918T: medullary thyroid cancer's) is not a fusion (negative);
+ * anything else is unreadable (null).
+ */
+export function readRetFusionStatus(value: string | number | undefined): boolean | null {
+  const v = String(value ?? "").trim();
+  if (
+    /wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(rearrangement|fusion|translocation)|absent/i.test(v)
+  )
+    return false;
+  if (/fusion|rearrang|translocat|kif5b|ccdc6|ncoa4|positive|detected|present/i.test(v)) return true;
+  if (/\b[a-z]\d{3,4}[a-z]\b|mutat/i.test(v)) return false;
+  return null;
+}
+
 /** The tumour markers a record's biomarkers are read for: the name a result goes by, and its reader. */
 export const MARKER_READERS = {
   braf: { name: /\bBRAF\b/i, read: readBrafStatus },
@@ -83,6 +115,8 @@ export const MARKER_READERS = {
   alk: { name: /\bALK\b/i, read: readAlkStatus },
   kras: { name: /\bKRAS\b/i, read: readKrasG12cStatus },
   brca: { name: /\bBRCA[12]?\b/i, read: readBrcaStatus },
+  met: { name: /\bMET\b/i, read: readMetEx14Status },
+  ret: { name: /\bRET\b/i, read: readRetFusionStatus },
 } as const;
 export type MarkerId = keyof typeof MARKER_READERS;
 export const MARKER_IDS = Object.keys(MARKER_READERS) as [MarkerId, ...MarkerId[]];

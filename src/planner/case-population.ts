@@ -16,6 +16,8 @@ import {
   EGFR_MUTANT_PATHWAYS,
   KRAS_G12C_PATHWAYS,
   BRCA_PATHWAYS,
+  MET_EX14_PATHWAYS,
+  RET_FUSION_PATHWAYS,
   type TargetedPathway,
 } from "../therapy/catalog-schema.js";
 import { caseTumorTypes } from "../clinic/tumor-types.js";
@@ -84,6 +86,12 @@ export interface CaseConditions {
   /** The same for a BRCA1/2 alteration, when the history holds a PARP inhibitor. */
   readonly brcaMutant: boolean | null;
   readonly brcaApplies: boolean;
+  /** The same for a MET exon 14 skipping alteration, when the history holds a MET inhibitor. */
+  readonly metEx14: boolean | null;
+  readonly metApplies: boolean;
+  /** The same for a RET fusion, when the history holds a RET inhibitor. */
+  readonly retFusion: boolean | null;
+  readonly retApplies: boolean;
   /** Classes of agents the patient progressed on (treatment history). */
   readonly refractory: readonly string[];
   /** Where each condition was read. */
@@ -143,6 +151,11 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
   );
   const kras = markerStatus(c, "kras", KRAS_G12C_PATHWAYS, "KRAS", sources, ["G12C", "not G12C"]);
   const brca = markerStatus(c, "brca", BRCA_PATHWAYS, "BRCA1/2", sources, ["altered", "not altered"]);
+  const met = markerStatus(c, "met", MET_EX14_PATHWAYS, "MET", sources, [
+    "exon 14 skipping",
+    "no exon 14 skipping",
+  ]);
+  const ret = markerStatus(c, "ret", RET_FUSION_PATHWAYS, "RET", sources, ["fusion", "no fusion"]);
   const refractory = [...new Set(progressions(c).flatMap((p) => refractoryClass(p.agent.id) ?? []))].sort();
   if (refractory.length) sources.push(`progressed on ${refractory.join(", ")} (treatment history)`);
   return {
@@ -161,6 +174,10 @@ export function caseConditions(c: CaseRecord, cancer: CancerType, date: string):
     krasApplies: kras.applies,
     brcaMutant: brca.status,
     brcaApplies: brca.applies,
+    metEx14: met.status,
+    metApplies: met.applies,
+    retFusion: ret.status,
+    retApplies: ret.applies,
     refractory,
     sources,
   };
@@ -295,6 +312,16 @@ export function conditionedPrior(
     criteria.push({
       name: `BRCA1/2 ${cond.brcaMutant ? "altered" : "not altered"}`,
       keep: (vp) => vp.covariates.brca_mutant === cond.brcaMutant,
+    });
+  if (cond.metApplies)
+    criteria.push({
+      name: `MET ${cond.metEx14 ? "exon 14 skipping" : "no exon 14 skipping"}`,
+      keep: (vp) => vp.covariates.met_ex14 === cond.metEx14,
+    });
+  if (cond.retApplies)
+    criteria.push({
+      name: `RET ${cond.retFusion ? "fusion" : "no fusion"}`,
+      keep: (vp) => vp.covariates.ret_fusion === cond.retFusion,
     });
   if (cond.alkApplies)
     criteria.push({

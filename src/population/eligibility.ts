@@ -125,6 +125,10 @@ export function enrol(
     if (population.kras === "wildtype" && c.kras_g12c) ok = false;
     if (population.brca === "mutant" && !c.brca_mutant) ok = false;
     if (population.brca === "wildtype" && c.brca_mutant) ok = false;
+    if (population.met === "mutant" && !c.met_ex14) ok = false;
+    if (population.met === "wildtype" && c.met_ex14) ok = false;
+    if (population.ret === "mutant" && !c.ret_fusion) ok = false;
+    if (population.ret === "wildtype" && c.ret_fusion) ok = false;
     if (population.ecog && !population.ecog.includes(c.ecog)) ok = false;
     if (population.injectable && !c.injectable) ok = false;
     for (const r of refractory) if (r.c && !pool[i].refractory.includes(r.c)) ok = false;

@@ -27,6 +27,16 @@ export function brcaMutantShare(cancer: CancerType): number {
   return prevalence("brca_mutant", cancer);
 }
 
+/** The share of tumours of a cancer type with a MET exon 14 skipping alteration (catalog/vpop-priors.yaml `targeted`). */
+export function metEx14Share(cancer: CancerType): number {
+  return prevalence("met_ex14", cancer);
+}
+
+/** The share of tumours of a cancer type with a RET fusion (catalog/vpop-priors.yaml `targeted`). */
+export function retFusionShare(cancer: CancerType): number {
+  return prevalence("ret_fusion", cancer);
+}
+
 /**
  * How much tumours of a cancer type depend on the VEGF pathway: a factor on every patient's VEGF-pathway sensitivity
  * (the VEGFR tyrosine kinase inhibitors and the anti-VEGF antibodies share that draw); 1 in renal-cell carcinoma, on
@@ -36,20 +46,16 @@ export function vegfDependence(cancer: CancerType): number {
   return byCancer("vegf_dependence", cancer, 1);
 }
 
+type Marker =
+  "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c" | "brca_mutant" | "met_ex14" | "ret_fusion";
+
 /** A tumour marker's share by cancer type, from its table in catalog/vpop-priors.yaml `targeted` (0 when absent). */
-function prevalence(
-  marker: "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c" | "brca_mutant",
-  cancer: CancerType,
-): number {
+function prevalence(marker: Marker, cancer: CancerType): number {
   return byCancer(marker, cancer, 0);
 }
 
 /** A cancer type's value in a by-cancer table of catalog/vpop-priors.yaml `targeted` (`absent` when missing). */
-function byCancer(
-  table: "braf_v600" | "egfr_mutant" | "alk_rearranged" | "kras_g12c" | "brca_mutant" | "vegf_dependence",
-  cancer: CancerType,
-  absent: number,
-): number {
+function byCancer(table: Marker | "vegf_dependence", cancer: CancerType, absent: number): number {
   const t = vpopPriors().targeted[table] as unknown as Record<CancerType, { value: number }>;
   return t[cancer]?.value ?? absent;
 }

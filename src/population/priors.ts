@@ -125,11 +125,15 @@ const TargetedPriors = z
     kras_sensitivity_sd: Prior,
     parp_sensitivity_sd: Prior,
     psma_sensitivity_sd: Prior,
+    met_sensitivity_sd: Prior,
+    ret_sensitivity_sd: Prior,
     braf_v600: PrevalenceTable,
     egfr_mutant: PrevalenceTable,
     alk_rearranged: PrevalenceTable,
     kras_g12c: PrevalenceTable,
     brca_mutant: PrevalenceTable,
+    met_ex14: PrevalenceTable,
+    ret_fusion: PrevalenceTable,
     vegf_dependence: FactorTable,
   })
   .strict();

@@ -1,5 +1,5 @@
 /**
- * The tumour markers a trial's population has when its file does not say (population.braf, egfr, alk, kras, brca): what
+ * The tumour markers a trial's population has when its file does not say (population.braf, egfr, alk, kras, brca, met, ret): what
  * its arms imply. A targeted agent's arm enrols the marker's patients; a first-line checkpoint-inhibitor trial in
  * NSCLC enrols tumours without a sensitizing EGFR mutation or an ALK rearrangement. Each inference is a warning.
  */
@@ -11,6 +11,8 @@ import {
   EGFR_MUTANT_PATHWAYS,
   KRAS_G12C_PATHWAYS,
   BRCA_PATHWAYS,
+  MET_EX14_PATHWAYS,
+  RET_FUSION_PATHWAYS,
   type Agent,
   type TargetedPathway,
 } from "../therapy/catalog-schema.js";
@@ -24,6 +26,8 @@ import {
   brcaMutantShare,
   egfrMutantShare,
   krasG12cShare,
+  metEx14Share,
+  retFusionShare,
 } from "./marker-prevalence.js";
 
 /** The tumour markers a targeted agent's label requires, with the population field that states them. */
@@ -62,6 +66,20 @@ const MARKERS = [
     what: "BRCA1/2-altered",
     label: () => "a PARP inhibitor",
     share: brcaMutantShare,
+  },
+  {
+    field: "met",
+    pathways: MET_EX14_PATHWAYS,
+    what: "MET exon 14-altered",
+    label: () => "a MET inhibitor",
+    share: metEx14Share,
+  },
+  {
+    field: "ret",
+    pathways: RET_FUSION_PATHWAYS,
+    what: "RET fusion-positive",
+    label: () => "a RET inhibitor",
+    share: retFusionShare,
   },
 ] as const;
 

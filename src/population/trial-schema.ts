@@ -65,7 +65,7 @@ export const MARKER_STATUS_ALIASES = {
   "wild-type": "wildtype",
   wt: "wildtype",
 } as const;
-/** A tumour marker's status in the enrolled population (braf, egfr, alk, kras, brca): any, mutant, wildtype or an alias. */
+/** A tumour marker's status in the enrolled population (braf, egfr, alk, kras, brca, met, ret): any, mutant, wildtype or an alias. */
 const markerStatus = (description: string) =>
   z
     .enum([
@@ -108,6 +108,12 @@ export const TrialPopulationSchema = z.object({
   ),
   brca: markerStatus(
     "BRCA1/2 status of the tumours: mutant (a deleterious germline or somatic BRCA1 or BRCA2 alteration) or wildtype enrol only those; not given and an arm gives a PARP inhibitor: mutant (their labels' indication in prostate cancer), with a warning",
+  ),
+  met: markerStatus(
+    "MET status of the tumours: mutant (a MET exon 14 skipping alteration, METex14) or wildtype enrol only those; not given and an arm gives a MET inhibitor: mutant (their labels' indication), with a warning",
+  ),
+  ret: markerStatus(
+    "RET status of the tumours: mutant (a RET fusion, RET-rearranged) or wildtype enrol only those; not given and an arm gives a RET inhibitor: mutant (their labels' indication), with a warning",
   ),
   ecog: z.array(z.number().int().min(0).max(4)).optional(),
   ldh_elevated: fraction.describe("fraction with LDH above the upper limit of normal").optional(),

@@ -47,6 +47,10 @@ export interface TrialPopulation {
   readonly kras?: "any" | "mutant" | "wildtype";
   /** BRCA1/2 status of the tumours (mutant: a deleterious germline or somatic BRCA1 or BRCA2 alteration). */
   readonly brca?: "any" | "mutant" | "wildtype";
+  /** MET status of the tumours (mutant: a MET exon 14 skipping alteration). */
+  readonly met?: "any" | "mutant" | "wildtype";
+  /** RET status of the tumours (mutant: a RET fusion, RET-rearranged). */
+  readonly ret?: "any" | "mutant" | "wildtype";
   readonly ecog?: readonly number[];
   /** Fraction with LDH above the upper limit of normal. */
   readonly ldh_elevated?: number;
@@ -152,4 +156,8 @@ export interface Covariates {
   readonly kras_g12c: boolean;
   /** The tumour carries a deleterious BRCA1 or BRCA2 alteration (PARP inhibitors act only then). */
   readonly brca_mutant: boolean;
+  /** The tumour carries a MET exon 14 skipping alteration (MET inhibitors act only then). */
+  readonly met_ex14: boolean;
+  /** The tumour carries a RET fusion (RET inhibitors act only then). */
+  readonly ret_fusion: boolean;
 }

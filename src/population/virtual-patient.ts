@@ -13,6 +13,8 @@ import {
   brcaMutantShare,
   egfrMutantShare,
   krasG12cShare,
+  metEx14Share,
+  retFusionShare,
   vegfDependence,
 } from "./marker-prevalence.js";
 import type { CancerType, Covariates, Lesion, LesionSite } from "./types.js";
@@ -209,10 +211,8 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
   const chemoSensitivity = Object.fromEntries(
     CHEMO_MECHANISMS.map((m) => [m, Math.exp(sdChemo * standardNormal(chemoRand) - (sdChemo * sdChemo) / 2)]),
   ) as Record<ChemoMechanism, number>;
-  const { brafV600, egfrMutant, alkRearranged, krasG12c, brcaMutant, ...targeted } = targetedResponse(
-    seed,
-    cancer,
-  );
+  const { brafV600, egfrMutant, alkRearranged, krasG12c, brcaMutant, metEx14, retFusion, ...targeted } =
+    targetedResponse(seed, cancer);
   const make = (role: Lesion["role"], k: number, d: number, site: LesionSite): Lesion => {
     const nodal = site === "node";
     const lesion = {
@@ -298,6 +298,8 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
       alk_rearranged: alkRearranged,
       kras_g12c: krasG12c,
       brca_mutant: brcaMutant,
+      met_ex14: metEx14,
+      ret_fusion: retFusion,
     },
     lesions,
     parameters: p,
@@ -327,6 +329,8 @@ export function targetedResponse(
   readonly alkRearranged: boolean;
   readonly krasG12c: boolean;
   readonly brcaMutant: boolean;
+  readonly metEx14: boolean;
+  readonly retFusion: boolean;
 } {
   const pri = vpopPriors().targeted;
   const r = seededRandom(seed ^ 0x68e31da4);
@@ -370,6 +374,16 @@ export function targetedResponse(
   out.parp = lognormal("parp") * (brcaMutant ? 1 : 0);
   // PSMA-targeted radioligands: PSMA is expressed by prostate cancer (appended: the draws above are unchanged)
   out.psma = lognormal("psma") * (cancer === "prostate-cancer" ? 1 : 0);
+  // MET and RET inhibitors act only in a tumour with a MET exon 14 skipping alteration or a RET fusion, drawn (one
+  // uniform for both) among the tumours with none of the drivers above, so that the population's shares are the
+  // tables' (appended: the draws above are unchanged)
+  const uDriver = r();
+  const rest = others - krasG12cShare(cancer);
+  const free = !egfrMutant && !alkRearranged && !krasG12c && rest > 0;
+  const metEx14 = free && uDriver < metEx14Share(cancer) / rest;
+  const retFusion = free && !metEx14 && uDriver < (metEx14Share(cancer) + retFusionShare(cancer)) / rest;
+  out.met = lognormal("met") * (metEx14 ? 1 : 0);
+  out.ret = lognormal("ret") * (retFusion ? 1 : 0);
   return {
     ...(out as NonNullable<VirtualPatient["targeted"]>),
     brafV600,
@@ -377,6 +391,8 @@ export function targetedResponse(
     alkRearranged,
     krasG12c,
     brcaMutant,
+    metEx14,
+    retFusion,
   };
 }
 

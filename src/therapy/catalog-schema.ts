@@ -127,7 +127,9 @@ export type ChemoMechanism = (typeof CHEMO_MECHANISMS)[number];
  * of crizotinib's resistance; both act only in tumours with an ALK rearrangement) and the KRAS G12C inhibitors
  * (module `kras`, pathway `kras`, acting only in tumours with a KRAS G12C mutation) and the PARP inhibitors (module
  * `parp`, pathway `parp`, acting only in tumours with a BRCA1/2 alteration) and the PSMA-targeted radioligand
- * lutetium-177 PSMA-617 (module `radioligand`, pathway `psma`, acting only in prostate cancer). A virtual patient draws one
+ * lutetium-177 PSMA-617 (module `radioligand`, pathway `psma`, acting only in prostate cancer) and the MET and RET
+ * tyrosine kinase inhibitors (module `driver_tki`, pathways `met` and `ret`, acting only in tumours with a MET exon 14
+ * skipping alteration or a RET fusion). A virtual patient draws one
  * sensitivity per pathway, but for the anti-VEGF antibody (the VEGFR one), the third-generation EGFR inhibitor (the
  * EGFR one) and the next-generation ALK inhibitors (the ALK one) (TARGETED_BINDING in compile-clinical.ts).
  */
@@ -149,6 +151,10 @@ export const TARGETED_PATHWAYS = [
   "parp",
   // appended 2026-12-05: PSMA-targeted radioligands (module radioligand, only in prostate cancer)
   "psma",
+  // appended 2026-12-05: MET and RET tyrosine kinase inhibitors (module driver_tki, only in tumours with a MET exon 14
+  // skipping alteration or a RET fusion)
+  "met",
+  "ret",
 ] as const;
 export type TargetedPathway = (typeof TARGETED_PATHWAYS)[number];
 /** The pathways with a sensitivity draw of their own (the anti-VEGF antibody uses the VEGFR one, osimertinib the EGFR one). */
@@ -163,6 +169,10 @@ export const ALK_REARRANGED_PATHWAYS: readonly TargetedPathway[] = ["alk", "alk2
 export const KRAS_G12C_PATHWAYS: readonly TargetedPathway[] = ["kras"];
 /** The pathways whose inhibitors act only in tumours with a deleterious BRCA1 or BRCA2 alteration. */
 export const BRCA_PATHWAYS: readonly TargetedPathway[] = ["parp"];
+/** The pathways whose inhibitors act only in tumours with a MET exon 14 skipping alteration. */
+export const MET_EX14_PATHWAYS: readonly TargetedPathway[] = ["met"];
+/** The pathways whose inhibitors act only in tumours with a RET fusion. */
+export const RET_FUSION_PATHWAYS: readonly TargetedPathway[] = ["ret"];
 
 export const ClinicalBindingSchema = z
   .object({

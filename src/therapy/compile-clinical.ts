@@ -54,6 +54,8 @@ export const TARGETED_BINDING: Readonly<
   kras: { module: "kras", state: "Xkras", potency: "kkr", adaptation: "lam_kr", sensitivity: "kras" },
   parp: { module: "parp", state: "Xparp", potency: "kparp", adaptation: "lam_parp", sensitivity: "parp" },
   psma: { module: "radioligand", state: "Xlu", potency: "klu", adaptation: "lam_lu", sensitivity: "psma" },
+  met: { module: "driver_tki", state: "Xmet", potency: "kmet", adaptation: "lam_met", sensitivity: "met" },
+  ret: { module: "driver_tki", state: "Xret", potency: "kret", adaptation: "lam_ret", sensitivity: "ret" },
 };
 
 /** Modules of the clinical model each input needs (a targeted input: its pathway's, TARGETED_BINDING). */
