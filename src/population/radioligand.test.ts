@@ -143,3 +143,31 @@ describe("the radioligand on virtual patients", () => {
     expect({ ...lung.arms[0], name: "x" }).toEqual({ ...lung.arms[1], name: "x" });
   }, 600_000);
 });
+
+describe("radium-223 (catalogued, not modelled)", () => {
+  const cat = therapyCatalog();
+  const raYaml = (value: number, count = 6) => `name: radium-223
+phases:
+  - name: treatment
+    start_day: 0
+    steps:
+      - { agent: radium-223-dichloride, dose: { value: ${value}, unit: kBq/kg }, route: iv, days: { every: 28, count: ${count} } }
+`;
+
+  it("is dosed at 55 kBq per kg every 4 weeks for at most 6 injections, and answers to its brand", () => {
+    const a = cat.agents.get("radium-223-dichloride")!;
+    expect(a.doses[0]).toMatchObject({ unit: "kBq/kg", usual: 55, max: 55 });
+    expect(a.clinical?.input).toBe("none");
+    for (const name of ["Xofigo", "radium-223", "Ra-223", "radium Ra 223 dichloride"])
+      expect(resolveAgentName(name, cat), name).toEqual({ kind: "name", id: "radium-223-dichloride" });
+    expect(validateProtocol(parseProtocol(raYaml(55), "ra.yaml"))).toEqual([]);
+    const seven = validateProtocol(parseProtocol(raYaml(55, 7), "ra.yaml"));
+    expect(seven.some((i) => /at most 6 per course/.test(i.message))).toBe(true);
+  });
+
+  it("compiles to no modelled effect, with a note saying so (a trial of it simulates the arm untreated)", () => {
+    const c = compileClinical(parseProtocol(raYaml(55), "ra.yaml"), patient);
+    expect(c.doses).toHaveLength(0);
+    expect(c.notes.join("\n")).toMatch(/radium-223 dichloride is not represented in the clinical model/);
+  });
+});

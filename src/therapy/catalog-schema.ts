@@ -20,6 +20,8 @@ export const DOSE_UNITS = [
   "GBq",
   "MBq",
   "mCi",
+  // appended 2026-12-05: radiopharmaceuticals dosed by weight (radium-223: 55 kBq per kg)
+  "kBq/kg",
 ] as const;
 export type DoseUnit = (typeof DOSE_UNITS)[number];
 
