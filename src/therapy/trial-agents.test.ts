@@ -132,3 +132,42 @@ describe("chemotherapy and agents without a modelled effect", () => {
     }
   });
 });
+
+describe("agents added 2026-12-05 so that more published arms load", () => {
+  const routed = (p: Protocol, route: string): Protocol => ({
+    ...p,
+    phases: p.phases.map((ph) => ({
+      ...ph,
+      steps: ph.steps.map((st) => ({ ...st, route: route as never })),
+    })),
+  });
+
+  it("lazertinib acts through the third-generation EGFR pathway like osimertinib, one equivalent per label dose", () => {
+    const laz = compileClinical(protocol("lazertinib", 240, "mg", [0, 1, 2]), patient);
+    const osi = compileClinical(protocol("osimertinib", 80, "mg", [0, 1, 2]), patient);
+    expect(laz.modules).toEqual(osi.modules);
+    expect(laz.doses.map((d) => ({ ...d, label: "" }))).toEqual(osi.doses.map((d) => ({ ...d, label: "" })));
+    expect(validateProtocol(routed(protocol("lazertinib", 240, "mg", [0]), "oral"))).toEqual([]);
+  });
+
+  it("amivantamab, capivasertib, ipatasertib, entrectinib and radium-223 load without a modelled effect", () => {
+    for (const [id, value, unit, route] of [
+      ["amivantamab", 1050, "mg", "iv"],
+      ["capivasertib", 800, "mg", "oral"],
+      ["ipatasertib", 400, "mg", "oral"],
+      ["entrectinib", 600, "mg", "oral"],
+      ["radium-223-dichloride", 55, "kBq/kg", "iv"],
+    ] as const) {
+      const p = routed(protocol(id, value, unit, [0]), route);
+      expect(validateProtocol(p), id).toEqual([]);
+      expect(
+        agentsWithoutEffect(p).map((o) => o.agent.id),
+        id,
+      ).toEqual([id]);
+      expect(therapyCatalog().agents.get(id)!.model_note, id).toMatch(
+        /^Not represented as a treatment effect: /,
+      );
+      expect(compileClinical(p, patient).modules, id).toEqual([]);
+    }
+  });
+});
