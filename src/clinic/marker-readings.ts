@@ -28,6 +28,10 @@ export function readEgfrStatus(value: string | number | undefined): boolean | nu
   return null;
 }
 
+/** A fusion marker's negative result (ALK, RET): wild type, negative, not detected, no rearrangement or fusion. */
+const NO_FUSION =
+  /wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(rearrangement|fusion|translocation)|absent/i;
+
 /**
  * An ALK result as the record words it: "negative", "not detected", "no rearrangement", "wild type" are negative; a
  * rearrangement or fusion named (EML4-ALK), "rearranged", "positive", "detected" is rearranged; anything else is
@@ -35,10 +39,7 @@ export function readEgfrStatus(value: string | number | undefined): boolean | nu
  */
 export function readAlkStatus(value: string | number | undefined): boolean | null {
   const v = String(value ?? "").trim();
-  if (
-    /wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(rearrangement|fusion|translocation)|absent/i.test(v)
-  )
-    return false;
+  if (NO_FUSION.test(v)) return false;
   if (/rearrang|fusion|translocat|eml4|positive|detected|present/i.test(v)) return true;
   return null;
 }
@@ -99,10 +100,7 @@ export function readMetEx14Status(value: string | number | undefined): boolean |
  */
 export function readRetFusionStatus(value: string | number | undefined): boolean | null {
   const v = String(value ?? "").trim();
-  if (
-    /wild[\s-]?type|\bwt\b|negative|not\s+detected|no\s+(rearrangement|fusion|translocation)|absent/i.test(v)
-  )
-    return false;
+  if (NO_FUSION.test(v)) return false;
   if (/fusion|rearrang|translocat|kif5b|ccdc6|ncoa4|positive|detected|present/i.test(v)) return true;
   if (/\b[a-z]\d{3,4}[a-z]\b|mutat/i.test(v)) return false;
   return null;

@@ -91,6 +91,17 @@ export interface Enrolment {
   readonly notes: string[];
 }
 
+/** The trial-file fields of tumour markers and the virtual patient's covariate each one selects on. */
+const MARKER_COVARIATES = [
+  ["braf", "braf_v600"],
+  ["egfr", "egfr_mutant"],
+  ["alk", "alk_rearranged"],
+  ["kras", "kras_g12c"],
+  ["brca", "brca_mutant"],
+  ["met", "met_ex14"],
+  ["ret", "ret_fusion"],
+] as const satisfies readonly (readonly [keyof TrialPopulation, keyof Covariates])[];
+
 /** Enrolment factors of every pool member for a trial population, given the population's weights. */
 export function enrol(
   pool: readonly PoolMember[],
@@ -109,26 +120,19 @@ export function enrol(
       "prior_lines: earlier lines are represented only through refractory_to; not used to select patients",
     );
   const allowedStages = Array.isArray(population.stage) ? (population.stage as readonly string[]) : null;
+  // each tumour marker the trial states (mutant or wildtype) and the covariate that must match it
+  const markers = MARKER_COVARIATES.flatMap(([field, covariate]) =>
+    population[field] === "mutant" || population[field] === "wildtype"
+      ? [[covariate, population[field] === "mutant"] as const]
+      : [],
+  );
   for (let i = 0; i < n; i++) {
     const c = pool[i].covariates;
     let ok = true;
     if (allowedStages && !allowedStages.some((s) => stageMatches(s, c.stage))) ok = false;
     if (population.pdl1 === "positive" && !(c.pdl1_tps >= 1)) ok = false;
     if (population.pdl1 === "high" && !(c.pdl1_tps >= 50)) ok = false;
-    if (population.braf === "mutant" && !c.braf_v600) ok = false;
-    if (population.braf === "wildtype" && c.braf_v600) ok = false;
-    if (population.egfr === "mutant" && !c.egfr_mutant) ok = false;
-    if (population.egfr === "wildtype" && c.egfr_mutant) ok = false;
-    if (population.alk === "mutant" && !c.alk_rearranged) ok = false;
-    if (population.alk === "wildtype" && c.alk_rearranged) ok = false;
-    if (population.kras === "mutant" && !c.kras_g12c) ok = false;
-    if (population.kras === "wildtype" && c.kras_g12c) ok = false;
-    if (population.brca === "mutant" && !c.brca_mutant) ok = false;
-    if (population.brca === "wildtype" && c.brca_mutant) ok = false;
-    if (population.met === "mutant" && !c.met_ex14) ok = false;
-    if (population.met === "wildtype" && c.met_ex14) ok = false;
-    if (population.ret === "mutant" && !c.ret_fusion) ok = false;
-    if (population.ret === "wildtype" && c.ret_fusion) ok = false;
+    for (const [covariate, want] of markers) if (c[covariate] !== want) ok = false;
     if (population.ecog && !population.ecog.includes(c.ecog)) ok = false;
     if (population.injectable && !c.injectable) ok = false;
     for (const r of refractory) if (r.c && !pool[i].refractory.includes(r.c)) ok = false;
