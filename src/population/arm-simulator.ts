@@ -6,6 +6,7 @@
  */
 import { seededRandom } from "../engine/statistics.js";
 import { carriedStates, enrol, type PoolMember } from "./eligibility.js";
+import { trialPatientPretreated } from "./line-of-therapy.js";
 import { carryOf, runBatches } from "./simulate-batch.js";
 import type { ArmSimulator, CancerType, SimulateArmRequest, SimulatedCourse } from "./types.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
@@ -75,6 +76,9 @@ export function populationSimulator(
             days,
             settings: { criteria: "recist1.1", confirm: false },
             courses: true,
+            pretreated: drawn.map((i) =>
+              trialPatientPretreated(req.population.prior_lines, pool[i].covariates.prior_lines),
+            ),
             ...carryOf(drawn.map((i) => carriedStates(pool[i], req.population))),
           },
         ],

@@ -113,11 +113,12 @@ export function enrol(
   const notes: string[] = [];
   const refractory = (population.refractory_to ?? []).map((e) => ({ e, c: refractoryClass(e) }));
   for (const r of refractory) if (!r.c) notes.push(`refractory_to '${r.e}': not a class the model can test`);
-  // the model has no biology of earlier lines besides refractoriness: prior_lines does not select patients (else
-  // patients enrolled by no other trial would keep their prior weights and bias the trials that admit them)
+  // the model has no biology of earlier lines besides refractoriness and the driver pathways' line shift
+  // (line-of-therapy.ts): prior_lines does not select patients (else patients enrolled by no other trial would keep
+  // their prior weights and bias the trials that admit them)
   if (population.prior_lines && population.prior_lines.some((l) => l > 0))
     notes.push(
-      "prior_lines: earlier lines are represented only through refractory_to; not used to select patients",
+      "prior_lines: earlier lines are represented through refractory_to and a lower sensitivity to driver kinase inhibitors set on first-line trials; not used to select patients",
     );
   const allowedStages = Array.isArray(population.stage) ? (population.stage as readonly string[]) : null;
   // each tumour marker the trial states (mutant or wildtype) and the covariate that must match it

@@ -135,6 +135,16 @@ const TargetedPriors = z
     met_ex14: PrevalenceTable,
     ret_fusion: PrevalenceTable,
     vegf_dependence: FactorTable,
+    line_of_therapy: z
+      .object({
+        description: z.string(),
+        shift_sd: Prior,
+        reference: z.record(
+          z.enum(["egfr", "alk", "kras", "braf", "mek", "met", "ret"]),
+          z.enum(["naive", "pretreated"]),
+        ),
+      })
+      .strict(),
   })
   .strict();
 

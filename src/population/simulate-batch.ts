@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { seededRandom } from "../engine/statistics.js";
 import { runTogether, sharedWorkerPool, workerPoolStats } from "../engine/worker-pool.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
+import { withLineOfTherapy } from "./line-of-therapy.js";
 import { observeCourse } from "./observe.js";
 import { evaluateCourse, type EvaluationSettings, type PatientOutcome } from "./patient-outcome.js";
 import { baselineStart, isTumourState, simulatePatient, type GroupCourse } from "./simulate-patient.js";
@@ -38,6 +39,11 @@ export interface BatchTask {
    * model variant are ignored.
    */
   readonly carry?: readonly (Readonly<Record<string, number>> | null)[];
+  /**
+   * Whether each patient has had a prior systemic line (src/population/line-of-therapy.ts: a factor on the driver
+   * pathways' sensitivities); absent: every patient as sampled.
+   */
+  readonly pretreated?: readonly boolean[];
   /** Model states to return at each patient's progression scan (BatchResult.kept; null without progression). */
   readonly keep?: readonly string[];
 }
@@ -106,7 +112,8 @@ export function runBatch(task: BatchTask): BatchResult {
   const outcomesRead: PatientOutcome[][] = reads.map(() => []);
   const kept: (Record<string, number> | null)[] = [];
   task.seeds.forEach((seed, i) => {
-    const vp = sampleVirtualPatient(task.cancer, seed);
+    const sampled = sampleVirtualPatient(task.cancer, seed);
+    const vp = task.pretreated ? withLineOfTherapy(sampled, task.pretreated[i]) : sampled;
     const days = patientScanDays(
       task.days,
       task.scanWindowDays ?? SCAN_WINDOW_DAYS,
@@ -161,6 +168,7 @@ export async function runBatches(
       noiseSeeds: t.noiseSeeds.slice(p.from, p.to),
       ids: t.ids?.slice(p.from, p.to),
       carry: t.carry?.slice(p.from, p.to),
+      pretreated: t.pretreated?.slice(p.from, p.to),
     };
   };
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), pieces.length));
