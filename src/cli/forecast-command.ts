@@ -59,6 +59,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       covariance: { type: "string" },
       "error-model": { type: "string" },
       posterior: { type: "string" },
+      intervals: { type: "string" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -114,6 +115,9 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
   const posterior = values.posterior ?? "importance";
   if (posterior !== "importance" && posterior !== "laplace")
     throw new UsageError(`--posterior: '${posterior}' is not importance or laplace`);
+  const intervals = values.intervals ?? "recalibrated";
+  if (intervals !== "model" && intervals !== "recalibrated")
+    throw new UsageError(`--intervals: '${intervals}' is not model or recalibrated`);
   if (values["error-model"] !== undefined && values.population !== undefined)
     throw new UsageError("--error-model and --population exclude each other (the population file names it)");
   // a stack: a list, or a single candidate only a stack has (model/…/carry, analog)
@@ -170,7 +174,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
       K,
       M,
       stackFit,
-      { seed },
+      { seed, posterior, recalibrate: intervals === "recalibrated" },
     );
   let method: string;
   if (stackList && values["population-from"] !== undefined) {
@@ -296,6 +300,8 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
                   weights: stack.inner.weights,
                   folds: stack.inner.folds,
                   too_few_patients: stack.inner.tooFew,
+                  // the intervals' scales by horizon (--intervals recalibrated), null: the model's own
+                  interval_scale: stack.inner.scale,
                   // each population candidate's within-patient residual correlation (fitted), null otherwise
                   residual_correlation: stack.populations.map((p) => p?.correlation ?? null),
                   inner: {

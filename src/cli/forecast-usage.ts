@@ -7,6 +7,7 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
                       [--id-column A[,B]] [--time-column C] [--value-column C] [--time-unit U]
                       [--covariance full|diagonal]
                       [--error-model log|combined|log-time|constant] [--posterior importance|laplace]
+                      [--intervals model|recalibrated]
                       [--seed S] [--json]
   For every patient with at least M readings (default K + 1), fits the first K readings and predicts every later
   reading with 80 % and 95 % prediction intervals, beside the six classical models of Laleh 2022 fitted per
@@ -24,7 +25,10 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
     .map((m) => m.name)
     .join(", ")}).
   The intervals are quantiles of the patient's posterior predictive distribution, by importance sampling of the
-  exact posterior (default) or its Laplace approximation (--posterior laplace).
+  exact posterior (default) or its Laplace approximation (--posterior laplace). With a stack (the default),
+  --intervals recalibrated scales them on the log scale by split conformal prediction on the inner
+  cross-validation's forecasts, one scale per level and horizon (default; docs/forecasting.md); --intervals
+  model keeps the posterior predictive quantiles as they are.
   --model A,B,… (population models, each model[/full|diagonal[/error model]]) stacks their forecasts: weighted
   geometric mean of the point forecasts and quantiles, weights chosen by an inner cross-validation on the
   training patients only (leave one value of --hold-out-column out within the training studies; otherwise 3 folds

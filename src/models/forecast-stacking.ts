@@ -16,14 +16,23 @@ import {
   candidateForecast,
   candidateName,
   populationOf,
+  type CandidateContext,
   type StackCandidate,
 } from "./forecast-candidates.js";
-import { splitSeries, type ForecastReading } from "./forecast.js";
+import { splitSeries, type ForecastReading, type Split } from "./forecast.js";
+import {
+  applyIntervalScale,
+  fitIntervalScale,
+  type CalibrationReading,
+  type IntervalScale,
+} from "./forecast-recalibration.js";
+import { combineForecasts, SMALL } from "./forecast-combine.js";
 import { medianInPlace } from "./forecast-median.js";
 import type { Series } from "./growth-fit.js";
 import { defaultFloor, type PopulationParameters } from "./population-fit.js";
 
 export { medianInPlace } from "./forecast-median.js";
+export { combineForecasts } from "./forecast-combine.js";
 export {
   CLASSICAL_STACK,
   DEFAULT_STACK,
@@ -31,17 +40,6 @@ export {
   parseCandidate,
   type StackCandidate,
 } from "./forecast-candidates.js";
-
-const SMALL = 1e-3; // mm: the log of a forecast of 0 mm (a disappeared lesion), for averaging only
-
-/** Weighted geometric mean (weights sum to 1) of positive numbers; values ≤ 0 count as SMALL. */
-function geometric(values: readonly number[], w: readonly number[]): number {
-  const one = w.indexOf(1);
-  if (one >= 0) return values[one]; // a single candidate: its forecast as it is
-  let s = 0;
-  for (let k = 0; k < values.length; k++) if (w[k] > 0) s += w[k] * Math.log(Math.max(values[k], SMALL));
-  return Math.exp(s);
-}
 
 /** Every point of the simplex in `candidates` dimensions on a grid of `step` (1/step an integer). */
 export function simplexGrid(candidates: number, step: number): number[][] {
@@ -108,59 +106,6 @@ export function stackWeights(
   return best;
 }
 
-/** The stacked forecast of one patient from the candidates' forecasts of the same readings. */
-export function combineForecasts(
-  forecasts: readonly (readonly ForecastReading[])[],
-  weights: readonly number[],
-): ForecastReading[] {
-  const positive = weights.flatMap((w, c) => (w > 0 ? [c] : []));
-  const first = forecasts[positive[0]];
-  return first.map((r, j) => {
-    // a candidate without a finite forecast at this reading (a classical curve that blows up) is left out, the
-    // others' weights renormalized
-    const used = positive.filter((c) => Number.isFinite(forecasts[c][j].predicted));
-    const total = used.reduce((a, c) => a + weights[c], 0);
-    const w = weights.map((x, c) => (used.includes(c) ? x / total : 0));
-    const pick = (key: keyof ForecastReading) => forecasts.map((f) => (f.length ? f[j][key] : NaN));
-    const predicted = used.length ? geometric(pick("predicted"), w) : NaN;
-    // the quantiles: of the candidates with intervals (a classical model with as many parameters as readings has
-    // none), each as a ratio to its own point forecast, averaged on the log scale and put on the stacked forecast
-    // (when no weighted candidate has intervals, those of the unweighted candidates that have some, equally)
-    const hasInterval = (c: number) =>
-      forecasts[c].length > 0 &&
-      Number.isFinite(forecasts[c][j].lo80) &&
-      Number.isFinite(forecasts[c][j].predicted);
-    let withIntervals = used.filter(hasInterval);
-    let wI = w;
-    if (!withIntervals.length) {
-      withIntervals = forecasts.flatMap((_, c) => (hasInterval(c) ? [c] : []));
-      wI = forecasts.map(() => 1);
-    }
-    const totalI = withIntervals.reduce((a, c) => a + wI[c], 0);
-    const q = (key: "lo80" | "hi80" | "lo95" | "hi95") => {
-      if (!withIntervals.length) return NaN;
-      if (withIntervals.length === used.length && wI === w) return geometric(pick(key), w);
-      let s = 0;
-      for (const c of withIntervals) {
-        const f = forecasts[c][j];
-        s += (wI[c] / totalI) * (Math.log(Math.max(f[key], SMALL)) - Math.log(Math.max(f.predicted, SMALL)));
-      }
-      return Math.max(predicted, SMALL) * Math.exp(s);
-    };
-    // SMALL stands for 0 mm on the log scale: a stacked quantile there is the censored end, a reading of 0 mm
-    const mm = (v: number) => (v <= SMALL ? 0 : v);
-    return {
-      t: r.t,
-      observed: r.observed,
-      predicted,
-      lo80: mm(q("lo80")),
-      hi80: mm(q("hi80")),
-      lo95: mm(q("lo95")),
-      hi95: mm(q("hi95")),
-    };
-  });
-}
-
 /**
  * The fewest patients an inner cross-validation must forecast for its weights to be used (an assumption: weights
  * of 7 candidates from a few dozen patients' readings follow their noise — on 20 synthetic Gompertz patients they
@@ -194,6 +139,8 @@ export interface InnerStack {
    * population) takes all the weight, and a `/carry` candidate carries nothing.
    */
   readonly tooFew: boolean;
+  /** The intervals' scales from the inner cross-validation (forecast-recalibration.ts); null: not recalibrated. */
+  readonly scale: IntervalScale | null;
 }
 
 /** Fits a candidate's population on some series (may memoize on `key`). */
@@ -202,6 +149,10 @@ export interface StackOptions {
   readonly seed?: number;
   readonly step?: number;
   readonly criterion?: "median" | "mean";
+  /** Scale the intervals by the inner cross-validation (split conformal, forecast-recalibration.ts). */
+  readonly recalibrate?: boolean;
+  /** The posterior of the forecasts (the inner forecasts that calibrate the intervals use the same). */
+  readonly posterior?: "laplace" | "importance";
 }
 
 /**
@@ -234,6 +185,8 @@ export function innerStack(
   const predicted: number[][][] = grids.map((g) => g.map(() => []));
   let patients = 0;
   const observed: number[] = [];
+  /** Each fold's forecast patients and fitted candidates, for the intervals' recalibration. */
+  const foldContexts: { splits: Split[]; contexts: CandidateContext[] }[] = [];
   for (const g of groups) {
     const inFold = training.filter((_, i) => foldIndex[i] === g);
     let splits = splitSeries(inFold, trainPoints, minPoints);
@@ -243,9 +196,11 @@ export function innerStack(
     const key = `${folds}:${groups.filter((h) => h !== g).join("+")}`;
     const floor = defaultFloor(rest);
     const courses = candidates.some((c) => c.kind === "analog") ? analogCourses(rest, floor) : null;
+    const contexts: CandidateContext[] = [];
     candidates.forEach((c, k) => {
       const pc = populationOf(c);
       const population = pc ? fit(pc, rest, key) : null;
+      contexts.push({ population, courses, floor, carry: 0 });
       grids[k].forEach((carry, m) => {
         for (const s of splits)
           for (const r of candidateForecast(c, { population, courses, floor, carry }, s.train, s.test, {
@@ -257,6 +212,7 @@ export function innerStack(
     });
     for (const s of splits) for (const r of s.test) observed.push(r.y);
     patients += splits.length;
+    foldContexts.push({ splits, contexts });
   }
   // each /carry candidate's time constant: its lowest median absolute error alone (ties: the first, no carry)
   const chosen = predicted.map((byT) => {
@@ -288,7 +244,46 @@ export function innerStack(
     return { candidate: names[k], medianAe: one.medianAe, mae: one.mae };
   });
   const weights = tooFew ? candidates.map((_, k) => (k === 0 ? 1 : 0)) : best.weights;
-  return { candidates: names, ...best, weights, carry, alone, folds, patients, tooFew };
+  // the intervals' scales: the stacked forecasts of the inner folds (chosen weights and time constants) against
+  // their readings (none with too few patients)
+  let scale: IntervalScale | null = null;
+  if (opts.recalibrate && !tooFew) {
+    const calibration: CalibrationReading[] = [];
+    for (const { splits, contexts } of foldContexts) {
+      const ctx = contexts.map((c, k) => ({ ...c, carry: carry[k] ?? 0 }));
+      const stack = { candidates, weights, contexts: ctx };
+      for (const s of splits)
+        stackedReadings(stack, s.train, s.test, {
+          seed: opts.seed ?? 1,
+          draws: RECALIBRATION_DRAWS,
+          ...(opts.posterior ? { posterior: opts.posterior } : {}),
+        }).forEach((reading, horizon) => calibration.push({ reading, horizon, floor: ctx[0].floor }));
+    }
+    scale = fitIntervalScale(calibration);
+  }
+  return { candidates: names, ...best, weights, carry, alone, folds, patients, tooFew, scale };
+}
+
+/** Predictive draws of the inner forecasts whose intervals calibrate the scales (pre-registered, 2026-12-05). */
+export const RECALIBRATION_DRAWS = 400;
+
+/** Every weighted candidate's forecast (and every population's: the intervals may come from them), combined. */
+function stackedReadings(
+  stack: {
+    candidates: readonly StackCandidate[];
+    weights: readonly number[];
+    contexts: readonly CandidateContext[];
+  },
+  train: Series,
+  test: readonly { t: number; y: number }[],
+  opts: { seed?: number; posterior?: "laplace" | "importance"; draws?: number },
+): ForecastReading[] {
+  const forecasts = stack.candidates.map((c, k) =>
+    stack.weights[k] === 0 && c.kind !== "population"
+      ? []
+      : candidateForecast(c, stack.contexts[k], train, test, opts),
+  );
+  return combineForecasts(forecasts, stack.weights);
 }
 
 /** A fitted stack: the inner cross-validation's weights and each weighted candidate's population. */
@@ -335,6 +330,7 @@ export function fitStack(
       folds: "group",
       patients: 0,
       tooFew: false,
+      scale: null,
     },
     candidates,
     // every population candidate, weighted or not: the intervals of a stack of classical models come from them
@@ -354,22 +350,20 @@ export function stackedForecast(
   test: readonly { t: number; y: number }[],
   opts: { seed?: number; posterior?: "laplace" | "importance"; draws?: number } = {},
 ): ForecastReading[] {
-  const weights = stack.inner.weights;
-  const forecasts = stack.candidates.map((c, k) =>
-    weights[k] === 0 && c.kind !== "population"
-      ? []
-      : candidateForecast(
-          c,
-          {
-            population: stack.populations[k],
-            courses: stack.courses,
-            floor: stack.floor,
-            carry: stack.inner.carry[k] ?? 0,
-          },
-          train,
-          test,
-          opts,
-        ),
+  const readings = stackedReadings(
+    {
+      candidates: stack.candidates,
+      weights: stack.inner.weights,
+      contexts: stack.candidates.map((_, k) => ({
+        population: stack.populations[k],
+        courses: stack.courses,
+        floor: stack.floor,
+        carry: stack.inner.carry[k] ?? 0,
+      })),
+    },
+    train,
+    test,
+    opts,
   );
-  return combineForecasts(forecasts, weights);
+  return stack.inner.scale ? applyIntervalScale(readings, stack.inner.scale, stack.floor) : readings;
 }
