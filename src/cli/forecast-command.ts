@@ -167,26 +167,27 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
     }
     return pop;
   };
-  const makeStack = (training: readonly Series[], groupKey: (s: Series) => string) =>
+  // outOfSample: the patients forecast are not in `training` (a held-out group, another file)
+  const makeStack = (training: readonly Series[], groupKey: (s: Series) => string, outOfSample: boolean) =>
     fitStack(
       candidates,
       training.map((s) => ({ ...s, groupKey: groupKey(s) })),
       K,
       M,
       stackFit,
-      { seed, posterior, recalibrate: intervals === "recalibrated" },
+      { seed, posterior, recalibrate: intervals === "recalibrated", outOfSample },
     );
   let method: string;
   if (stackList && values["population-from"] !== undefined) {
     const train = readData(io, values["population-from"], cols);
-    const stack = makeStack(train.series, () => "");
+    const stack = makeStack(train.series, () => "", true);
     splits.forEach((s) => stackOf.set(s.series.id, stack));
     stacks.push({ group: null, stack });
     method = `stack of ${candidates.map(candidateName).join(", ")} fitted on ${values["population-from"]}`;
   } else if (stackList && values["hold-out-column"] === undefined) {
     const forecast = new Map(splits.map((s) => [s.series.id, s.train]));
     const own = data.series.map((s) => forecast.get(s.id) ?? s);
-    const stack = makeStack(own, () => "");
+    const stack = makeStack(own, () => "", false);
     splits.forEach((s) => stackOf.set(s.series.id, stack));
     stacks.push({ group: null, stack });
     method = `stack of ${candidates.map(candidateName).join(", ")} fitted on the training readings of ${values.data}`;
@@ -223,7 +224,7 @@ export function runForecastCommand(argv: string[], io: CliIO): number {
         throw new UsageError(`--hold-out-column ${col}: no other group than '${g}' to fit the population on`);
       const mine = splits.filter((s) => groupOf(s.series as ReadSeries) === g);
       if (stackList) {
-        const stack = makeStack(others, (s) => groupOf(s as ReadSeries));
+        const stack = makeStack(others, (s) => groupOf(s as ReadSeries), true);
         mine.forEach((s) => stackOf.set(s.series.id, stack));
         stacks.push({ group: g, stack });
         continue;

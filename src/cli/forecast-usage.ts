@@ -27,8 +27,9 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
   The intervals are quantiles of the patient's posterior predictive distribution, by importance sampling of the
   exact posterior (default) or its Laplace approximation (--posterior laplace). With a stack (the default),
   --intervals recalibrated scales them on the log scale by split conformal prediction on the inner
-  cross-validation's forecasts, one scale per level and horizon (default; docs/forecasting.md); --intervals
-  model keeps the posterior predictive quantiles as they are.
+  cross-validation's forecasts, one scale per level and horizon (default; docs/forecasting.md); when those are
+  folds of patients calibrating a forecast of other patients (a single other group, --population-from) the
+  intervals are only widened, never narrowed; --intervals model keeps the posterior predictive quantiles.
   --model A,B,… (population models, each model[/full|diagonal[/error model]]) stacks their forecasts: weighted
   geometric mean of the point forecasts and quantiles, weights chosen by an inner cross-validation on the
   training patients only (leave one value of --hold-out-column out within the training studies; otherwise 3 folds

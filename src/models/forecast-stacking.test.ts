@@ -250,4 +250,44 @@ describe("stacking of population forecasts", () => {
     expect(few.tooFew).toBe(true);
     expect(few.weights).toEqual([1, 0]);
   });
+
+  it("only widens recalibrated intervals when patient folds calibrate the forecast of other patients", () => {
+    // one group of noise-free patients under a population with a 5 % residual: the model's own intervals are too
+    // wide, so plain conformal scales narrow them; for patients outside the training data they stay as they are
+    const pop: PopulationParameters = {
+      model: "exponential",
+      errorModel: "log",
+      floor: 1,
+      mu: [Math.log(30), 0.002],
+      random: ["y0", "k"],
+      omega: [
+        [0.1, 0],
+        [0, 1e-6],
+      ],
+      sigma: 0.05,
+    };
+    const t = [0, 40, 80, 120, 160, 200];
+    const training = Array.from({ length: 60 }, (_, i) => ({
+      id: `p${i}`,
+      groupKey: "",
+      t,
+      y: t.map((ti) => (25 + (i % 10)) * Math.exp(0.002 * ti)),
+    }));
+    const c = [parseCandidate("exponential/full/log/carry", { covariance: "full", errorModel: "log" })];
+    const plain = innerStack(c, training, 3, 6, () => pop, { recalibrate: true });
+    expect(plain.folds).toBe("patients");
+    expect(plain.scale!.widenOnly).toBeUndefined();
+    expect(Math.min(...plain.scale!.bins.map((b) => b.s80))).toBeLessThan(0.9);
+    const outside = innerStack(c, training, 3, 6, () => pop, { recalibrate: true, outOfSample: true });
+    expect(outside.scale!.widenOnly).toBe(true);
+    expect(outside.scale!.bins.map((b) => [b.s80, b.s95])).toEqual(
+      plain.scale!.bins.map((b) => [Math.max(1, b.s80), Math.max(1, b.s95)]),
+    );
+    // group folds (two training groups) are not changed by outOfSample
+    const grouped = training.map((s, i) => ({ ...s, groupKey: i % 2 ? "a" : "b" }));
+    const g1 = innerStack(c, grouped, 3, 6, () => pop, { recalibrate: true });
+    const g2 = innerStack(c, grouped, 3, 6, () => pop, { recalibrate: true, outOfSample: true });
+    expect(g1.scale).not.toBeNull();
+    expect(g2.scale).toEqual(g1.scale);
+  });
 });

@@ -25,6 +25,7 @@ import {
   fitIntervalScale,
   type CalibrationReading,
   type IntervalScale,
+  widenOnly,
 } from "./forecast-recalibration.js";
 import { combineForecasts, SMALL } from "./forecast-combine.js";
 import { medianInPlace } from "./forecast-median.js";
@@ -153,6 +154,11 @@ export interface StackOptions {
   readonly recalibrate?: boolean;
   /** The posterior of the forecasts (the inner forecasts that calibrate the intervals use the same). */
   readonly posterior?: "laplace" | "importance";
+  /**
+   * The patients forecast are outside the training data (a held-out group, another file): with patient folds
+   * (a single training group) the recalibrated intervals are then only widened (widenOnly).
+   */
+  readonly outOfSample?: boolean;
 }
 
 /**
@@ -260,6 +266,7 @@ export function innerStack(
         }).forEach((reading, horizon) => calibration.push({ reading, horizon, floor: ctx[0].floor }));
     }
     scale = fitIntervalScale(calibration);
+    if (scale && folds === "patients" && opts.outOfSample) scale = widenOnly(scale);
   }
   return { candidates: names, ...best, weights, carry, alone, folds, patients, tooFew, scale };
 }
