@@ -57,13 +57,12 @@ export function populationSimulator(
         throw new VpopError(
           `the virtual population is of ${vpop.cancer}, the trial of ${req.population.cancer}`,
         );
-      const { factor, notes } = enrol(pool, req.population, weights);
+      const { factor, notes, excludedBy } = enrol(pool, req.population, weights);
       for (const n of notes) if (!warnings.includes(n)) warnings.push(n);
       const p = factor.map((f, i) => f * weights[i]);
       const rand = seededRandom(req.seed);
       const drawn = drawWeighted(p, req.patients, rand);
-      if (drawn.length === 0)
-        throw new VpopError(`no virtual patient of ${vpop.cancer} fits the trial population`);
+      if (drawn.length === 0) throw new VpopError(nobodyEnrolled(vpop.cancer, pool, req, excludedBy));
       const days = [0, ...req.scanDays.filter((d) => d > 0)];
       const [result] = await runBatches(
         [
@@ -87,6 +86,31 @@ export function populationSimulator(
       return result.courses ?? [];
     },
   };
+}
+
+/** Why an arm enrols nobody: the population fields that admit no virtual patient, with what the patients are. */
+function nobodyEnrolled(
+  cancer: string,
+  pool: readonly PoolMember[],
+  req: SimulateArmRequest,
+  excludedBy: readonly string[],
+): string {
+  const pop = req.population;
+  const stages = [...new Set(pool.map((m) => m.covariates.stage))].join(", ");
+  const say = (f: string): string => {
+    if (f === "stage")
+      return `population.stage [${(pop.stage as readonly string[]).join(", ")}] covers none of them (their stages: ${stages})`;
+    if (f.startsWith("refractory_to: "))
+      return `population.refractory_to '${f.slice(15)}': none of them progressed on it in their reference regimen`;
+    const v = (pop as unknown as Record<string, unknown>)[f];
+    return `population.${f} ${JSON.stringify(v)} admits none of them`;
+  };
+  const why = excludedBy.length
+    ? excludedBy.map(say).join("; ")
+    : pop.stage && !Array.isArray(pop.stage)
+      ? `no stage of the distribution population.stage (${Object.keys(pop.stage).join(", ")}) covers an eligible patient (their stages: ${stages}), or the criteria together exclude every one`
+      : "the population's criteria together exclude every one";
+  return `no virtual patient of ${cancer} fits the trial population: ${why}`;
 }
 
 /** The simulator for a cancer type: a given population file, or the shipped one (vpops/<cancer>.json). */

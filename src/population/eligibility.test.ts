@@ -35,6 +35,15 @@ describe("enrolment of a virtual population into a trial arm", () => {
     expect(share(factor, (m) => m.covariates.ldh_elevated)).toBeCloseTo(0.35, 10);
   });
 
+  it("names the population field that admits nobody", () => {
+    const none = enrol(pool, { cancer: "melanoma", stage: ["M1d"], ecog: [0, 1] }, uniform);
+    expect(none.factor.every((f) => f === 0)).toBe(true);
+    expect(none.excludedBy).toEqual(["stage"]);
+    const braf = enrol(pool, { cancer: "melanoma", braf: "mutant", stage: ["M1c"] }, uniform);
+    expect(braf.excludedBy).toEqual([]);
+    expect(braf.factor.some((f) => f > 0)).toBe(true);
+  });
+
   it("applies hard criteria: allowed stages, PD-L1, refractoriness by class or by agent", () => {
     const stages = enrol(pool, { cancer: "melanoma", stage: ["M1c"] }, uniform).factor;
     expect(pool.every((m, i) => stages[i] === 0 || m.covariates.stage === "M1c")).toBe(true);

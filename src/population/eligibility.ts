@@ -7,6 +7,7 @@
 import { therapyCatalog, type TherapyCatalog } from "../therapy/catalog.js";
 import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import type { Covariates } from "./virtual-patient.js";
+import { stageMatches } from "./stage-labels.js";
 import { ARPI_CLASS, REFRACTORY_CLASSES, type TrialPopulation } from "./types.js";
 
 export interface PoolMember {
@@ -37,24 +38,7 @@ export function carriedStates(
   return out;
 }
 
-// Ann Arbor stages of lymphoma: the virtual patients carry "I-II" or "III-IV" (ZUMA-1's grouping), which a trial's
-// I, II, III or IV covers
-const STAGE_ALIASES: Record<string, readonly string[]> = {
-  I: ["I-II"],
-  II: ["I-II"],
-  III: ["IIIA", "IIIB", "IIIC", "IIID", "III", "III-IV"],
-  M0: ["IIIA", "IIIB", "IIIC", "IIID", "III"],
-  IV: ["M1", "M1a", "M1b", "M1c", "M1d", "IV", "III-IV"],
-  "IIIB-IIIC": ["IIIB", "IIIC"],
-  "III-IV": ["III-IV", "IIIA", "IIIB", "IIIC", "IV", "M1", "M1a", "M1b", "M1c"],
-};
-
-/** Whether a trial's stage label (IIIC, M1c, III, IV, M0, …) covers a virtual patient's stage. */
-export function stageMatches(trialStage: string, stage: string): boolean {
-  const t = trialStage.replace(/[–—]/g, "-").trim();
-  if (t === stage) return true;
-  return (STAGE_ALIASES[t] ?? []).includes(stage);
-}
+export { stageMatches } from "./stage-labels.js";
 
 /**
  * The class a refractory_to entry names: a class itself, a catalog agent's class, or chemotherapy for a class
@@ -89,6 +73,11 @@ export interface Enrolment {
   readonly stageOf: Int32Array;
   /** Criteria that could not be applied (unknown stage labels, refractory entries without a class). */
   readonly notes: string[];
+  /**
+   * The population fields that on their own admit no member of the pool ("stage", "pdl1", "braf", "ecog",
+   * "injectable", "refractory_to: <entry>"): why an arm enrols nobody.
+   */
+  readonly excludedBy: readonly string[];
 }
 
 /** The trial-file fields of tumour markers and the virtual patient's covariate each one selects on. */
@@ -101,6 +90,7 @@ const MARKER_COVARIATES = [
   ["met", "met_ex14"],
   ["ret", "ret_fusion"],
 ] as const satisfies readonly (readonly [keyof TrialPopulation, keyof Covariates])[];
+const MARKER_FIELD = Object.fromEntries(MARKER_COVARIATES.map(([field, covariate]) => [covariate, field]));
 
 /** Enrolment factors of every pool member for a trial population, given the population's weights. */
 export function enrol(
@@ -127,18 +117,34 @@ export function enrol(
       ? [[covariate, population[field] === "mutant"] as const]
       : [],
   );
+  // how many members each criterion admits on its own (to name the one that admits nobody)
+  const admitted = new Map<string, number>();
+  const admit = (field: string, pass: boolean) => {
+    admitted.set(field, (admitted.get(field) ?? 0) + (pass ? 1 : 0));
+    return pass;
+  };
   for (let i = 0; i < n; i++) {
     const c = pool[i].covariates;
     let ok = true;
-    if (allowedStages && !allowedStages.some((s) => stageMatches(s, c.stage))) ok = false;
-    if (population.pdl1 === "positive" && !(c.pdl1_tps >= 1)) ok = false;
-    if (population.pdl1 === "high" && !(c.pdl1_tps >= 50)) ok = false;
-    for (const [covariate, want] of markers) if (c[covariate] !== want) ok = false;
-    if (population.ecog && !population.ecog.includes(c.ecog)) ok = false;
-    if (population.injectable && !c.injectable) ok = false;
-    for (const r of refractory) if (r.c && !pool[i].refractory.includes(r.c)) ok = false;
+    if (
+      allowedStages &&
+      !admit(
+        "stage",
+        allowedStages.some((s) => stageMatches(s, c.stage, population.cancer)),
+      )
+    )
+      ok = false;
+    if (population.pdl1 === "positive" && !admit("pdl1", c.pdl1_tps >= 1)) ok = false;
+    if (population.pdl1 === "high" && !admit("pdl1", c.pdl1_tps >= 50)) ok = false;
+    for (const [covariate, want] of markers)
+      if (!admit(MARKER_FIELD[covariate], c[covariate] === want)) ok = false;
+    if (population.ecog && !admit("ecog", population.ecog.includes(c.ecog))) ok = false;
+    if (population.injectable && !admit("injectable", c.injectable)) ok = false;
+    for (const r of refractory)
+      if (r.c && !admit(`refractory_to: ${r.e}`, pool[i].refractory.includes(r.c))) ok = false;
     if (!ok) factor[i] = 0;
   }
+  const excludedBy = n > 0 ? [...admitted].filter(([, k]) => k === 0).map(([f]) => f) : [];
   const eligible = Uint8Array.from(factor, (f) => (f > 0 ? 1 : 0));
   const stageOf = new Int32Array(n).fill(-1);
   let stageLabels: string[] = [];
@@ -150,13 +156,16 @@ export function enrol(
       Object.keys(target),
       target,
       pool.filter((_, i) => factor[i] > 0).map((m) => m.covariates.stage),
+      population.cancer,
     );
     stageLabels = strata.map((st) => st.name);
     stageTargets = strata.map((st) => st.target);
     const mass = new Float64Array(strata.length);
     for (let i = 0; i < n; i++) {
       if (factor[i] === 0) continue;
-      const k = strata.findIndex((st) => st.labels.some((s) => stageMatches(s, pool[i].covariates.stage)));
+      const k = strata.findIndex((st) =>
+        st.labels.some((s) => stageMatches(s, pool[i].covariates.stage, population.cancer)),
+      );
       stageOf[i] = k;
       if (k >= 0) mass[k] += weights[i];
       else factor[i] = 0;
@@ -183,7 +192,7 @@ export function enrol(
       for (let i = 0; i < n; i++) factor[i] *= pool[i].covariates.ldh_elevated ? f / hi : (1 - f) / lo;
     } else notes.push("ldh_elevated: the eligible patients all have the same LDH status");
   }
-  return { factor, notes, eligible, stageLabels, stageTargets, stageOf };
+  return { factor, notes, eligible, stageLabels, stageTargets, stageOf, excludedBy };
 }
 
 /**
@@ -195,11 +204,12 @@ export function stageStrata(
   labels: readonly string[],
   target: Readonly<Record<string, number>>,
   stages: readonly string[],
+  cancer?: string,
 ): { name: string; labels: string[]; target: number }[] {
   const present = [...new Set(stages)];
   const cover = (l: string) =>
     present
-      .filter((s) => stageMatches(l, s))
+      .filter((s) => stageMatches(l, s, cancer))
       .sort()
       .join("|");
   const out: { name: string; labels: string[]; target: number; key: string }[] = [];

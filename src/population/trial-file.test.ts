@@ -406,3 +406,21 @@ describe("agent names as written in published arms", () => {
     expect(() => parseTrial(text, path.join(dir, "unknown.yaml"))).toThrow(/unknown agent 'pembro-lizumabb'/);
   });
 });
+
+describe("trial file: population.stage against the population's stages", () => {
+  const withStage = (stage: string) =>
+    GOOD.replace("stage: { IIIC: 0.03, M1a: 0.10, M1b: 0.20, M1c: 0.67 }", `stage: ${stage}`);
+  it("a stage no virtual patient has is an error naming the file, line and field", () => {
+    expect(firstError(withStage("[M1d]"))).toBe(
+      `${file}:${lineOf("stage:")}:10: population.stage: M1d: no virtual patient has that stage (the melanoma population's stages: IIIB, IIIC, M1a, M1b, M1c); the arms would enrol nobody`,
+    );
+  });
+  it("one such label of a distribution is a warning; M1 and IV are read as the M1 categories", () => {
+    const t = parseTrial(withStage("{ M1a: 0.2, M1c: 0.7, M1d: 0.1 }"), file);
+    expect(t.warnings.map((w) => w.message)).toContain(
+      "'M1d': no virtual patient has that stage (the melanoma population's stages: IIIB, IIIC, M1a, M1b, M1c); its fraction is left out and the others scaled up",
+    );
+    for (const s of ["[M1]", "[IV]", "[stage IV]", "{ M0: 0.1, M1: 0.9 }"])
+      expect(parseTrial(withStage(s), file).warnings.filter((w) => /stage/.test(w.message))).toEqual([]);
+  });
+});

@@ -35,6 +35,7 @@ import { inferMarkerStatus } from "./trial-markers.js";
 import { checkNotReached, readNotReached } from "./published-not-reached.js";
 import { canonicalRefractory, checkRefractory } from "./trial-refractory.js";
 import { warnRetreatment } from "./trial-retreatment.js";
+import { checkStageLabels } from "./trial-stage.js";
 
 export interface TrialArm {
   readonly name: string;
@@ -220,6 +221,7 @@ function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOption
     if (Math.abs(sum - 1) > 0.02)
       reader.error(["population", "stage"], `fractions sum to ${Math.round(sum * 1000) / 1000}, not 1`);
   }
+  checkStageLabels(pop, reader);
   checkRefractory(pop, reader, catalog);
   const a = doc.assessment;
   if (a.until_week !== undefined && a.until_week < a.first_week)
