@@ -11,6 +11,7 @@ import { buildVpop } from "../population/calibrate.js";
 import { loadTrial } from "../population/trial-file.js";
 import { CANCER_TYPES, type CancerType } from "../population/types.js";
 import { loadVpop, saveVpop, VpopError, type VpopFile } from "../population/vpop-file.js";
+import { readCancerName } from "../population/trial-cancer.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const VPOP_USAGE = `immunoplan vpop build --cancer ${CANCER_TYPES.join("|")} --calibrate TRIAL.yaml... [--plausible N] [--seed S]
@@ -109,9 +110,13 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
       json: { type: "boolean" },
     },
   });
-  const cancer = values.cancer as CancerType | undefined;
+  // the catalog's names are read too (rcc, lbcl, prostate, "renal cell carcinoma", NSCLC)
+  const read = values.cancer === undefined ? null : readCancerName(values.cancer);
+  const cancer = read?.type as CancerType | undefined;
   if (!cancer || !(CANCER_TYPES as readonly string[]).includes(cancer))
-    throw new UsageError(`--cancer: one of ${CANCER_TYPES.join(", ")} is required`);
+    throw new UsageError(
+      `--cancer: one of ${CANCER_TYPES.join(", ")} is required${values.cancer ? ` ('${values.cancer}'${read?.tumor ? ` is ${read.tumor}, a tumor type without a virtual population` : ""})` : ""}`,
+    );
   if (!values.out) throw new UsageError("--out FILE is required");
   const plausible = numberOption(values.plausible, "plausible", { min: 10, max: 200_000 }) ?? 2000;
   const seed = numberOption(values.seed, "seed", { min: 0, max: 2 ** 31 - 1 }) ?? 1;

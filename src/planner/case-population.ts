@@ -30,14 +30,7 @@ import { loadVpop, shippedVpopFile, type VpopFile } from "../population/vpop-fil
 import type { CancerType } from "../population/types.js";
 import { existsSync } from "node:fs";
 
-/** Catalog tumor types (catalog/tumor-types.yaml) that have a calibrated virtual population. */
-export const VPOP_OF_TUMOR_TYPE: Readonly<Record<string, CancerType>> = {
-  melanoma: "melanoma",
-  nsclc: "nsclc",
-  rcc: "renal-cell-carcinoma",
-  lbcl: "large-b-cell-lymphoma",
-  prostate: "prostate-cancer",
-};
+import { VPOP_OF_TUMOR_TYPE } from "../population/trial-cancer.js";
 
 /**
  * Fewest effective virtual patients a conditioned prior keeps [Immunoplan choice: with fewer, the posterior's

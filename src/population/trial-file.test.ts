@@ -424,3 +424,36 @@ describe("trial file: population.stage against the population's stages", () => {
       expect(parseTrial(withStage(s), file).warnings.filter((w) => /stage/.test(w.message))).toEqual([]);
   });
 });
+
+describe("trial file: population.cancer as people write it", () => {
+  const withCancer = (c: string) => GOOD.replace("cancer: melanoma", `cancer: ${c}`);
+  it("reads the catalog's tumor-type ids and names as the cancer type, with a warning naming the line", () => {
+    for (const [written, type] of [
+      ["rcc", "renal-cell-carcinoma"],
+      ["renal cell carcinoma", "renal-cell-carcinoma"],
+      ["NSCLC", "nsclc"],
+      ["DLBCL", "large-b-cell-lymphoma"],
+      ["metastatic castration-resistant prostate cancer", "prostate-cancer"],
+      ["Melanoma", "melanoma"],
+    ] as const) {
+      const text = withCancer(written).replace(/stage: \{[^}]*\}/, "stage: [IV]");
+      const t = parseTrial(text, file);
+      expect(t.document.population.cancer).toBe(type);
+      expect(t.warnings.map(formatIssue)).toContain(
+        `${file}:${lineOf("cancer:")}:11: population.cancer: warning: '${written}' is read as '${type}'`,
+      );
+    }
+  });
+  it("a tumor type without a population is one error saying so; an unknown name lists the types", () => {
+    expect(() => parseTrial(withCancer("bladder"), file)).toThrow(ModelError);
+    try {
+      parseTrial(withCancer("bladder"), file);
+    } catch (e) {
+      const errors = (e as ModelError).issues.filter((i) => i.severity === "error").map(formatIssue);
+      expect(errors).toEqual([
+        `${file}:${lineOf("cancer:")}:11: population.cancer: 'bladder' is urothelial carcinoma, a tumor type without a virtual population (cancer types: melanoma, nsclc, renal-cell-carcinoma, large-b-cell-lymphoma, prostate-cancer, acute-myeloid-leukemia)`,
+      ]);
+    }
+    expect(firstError(withCancer("xyz"))).toMatch(/population\.cancer: unknown cancer type "xyz"/);
+  });
+});

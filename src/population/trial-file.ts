@@ -36,6 +36,7 @@ import { checkNotReached, readNotReached } from "./published-not-reached.js";
 import { canonicalRefractory, checkRefractory } from "./trial-refractory.js";
 import { warnRetreatment } from "./trial-retreatment.js";
 import { checkStageLabels } from "./trial-stage.js";
+import { dropUnknownCancer, readCancerAlias } from "./trial-cancer.js";
 
 export interface TrialArm {
   readonly name: string;
@@ -240,8 +241,11 @@ function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOption
 export function parseTrial(text: string, file = "<trial>", opts: TrialReadOptions = {}): Trial {
   const { reader, data } = openDocument(text, file);
   readNotReached(data);
+  const cancerReported = readCancerAlias(data, reader);
   warnUnknownFields(data, reader);
   const written = checkSchema(TrialSchema, data, reader);
+  // a tumor type without a population is said once (readCancerAlias), not again as an unknown cancer type
+  if (cancerReported) dropUnknownCancer(reader);
   if (!written) throw new ModelError(byPosition(reader.issues));
   const doc = canonicalRefractory(written, reader, opts.catalog ?? therapyCatalog());
   checkDocument(doc, reader, opts);
