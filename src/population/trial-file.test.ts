@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { refractoryClass } from "./eligibility.js";
 import { ModelError, formatIssue } from "../engine/language/model-error.js";
-import { loadTrial, parsePath, parseTrial } from "./trial-file.js";
+import { loadTrial, mergeDays, parsePath, parseTrial } from "./trial-file.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "trial-file-"));
 writeFileSync(
@@ -455,5 +455,22 @@ describe("trial file: population.cancer as people write it", () => {
       ]);
     }
     expect(firstError(withCancer("xyz"))).toMatch(/population\.cancer: unknown cancer type "xyz"/);
+  });
+});
+
+describe("trial file: a protocol finding repeated on several days", () => {
+  it("is one warning listing the days", () => {
+    const merged = mergeDays([
+      { path: "phases[0].steps[1]", rule: "r", message: "a and b (both x) on day 0 — rule" },
+      { path: "phases[0].steps[1]", rule: "r", message: "a and b (both x) on day 21 — rule" },
+      { path: "phases[0].steps[1]", rule: "r", message: "a and b (both x) on day 42 — rule" },
+      { path: "phases[0].steps[2]", rule: "r", message: "a and c (both x) on day 0 — rule" },
+      { path: "phases[1]", message: "no day here" },
+    ]);
+    expect(merged.map((i) => i.message)).toEqual([
+      "a and b (both x) on days 0, 21 and 42 — rule",
+      "a and c (both x) on day 0 — rule",
+      "no day here",
+    ]);
   });
 });

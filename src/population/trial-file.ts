@@ -152,13 +152,47 @@ function checkProtocol(written: Protocol, reader: Reader, at: Path, opts: TrialR
   const { protocol, renamed } = canonicalAgentNames(written, catalog);
   for (const r of renamed)
     reader.warn([...at, ...parsePath(r.path)], `'${r.from}' is read as the catalog agent '${r.to}'`);
-  for (const p of validateProtocol(protocol, catalog)) {
+  for (const p of mergeDays(validateProtocol(protocol, catalog))) {
     const where = [...at, ...parsePath(p.path)];
     if (p.severity === "error" && !trialWarning(p.message, p.rule)) reader.error(where, p.message);
     else reader.warn(where, `${p.message}${p.severity === "error" ? " (allowed in a trial file)" : ""}`);
   }
   warnNotModelled(protocol, reader, at, catalog);
   return protocol;
+}
+
+/**
+ * One issue per step and rule for a finding repeated on several days ("carboplatin and pemetrexed … on day 0", "…
+ * on day 21", …): "on days 0, 21, 42 and 63".
+ */
+export function mergeDays<T extends { path: string; message: string; rule?: string }>(
+  issues: readonly T[],
+): T[] {
+  const out: T[] = [];
+  const days = new Map<string, { at: number; days: string[] }>();
+  for (const i of issues) {
+    const m = / on day (-?\d+(?:\.\d+)?)\b/.exec(i.message);
+    if (!m) {
+      out.push(i);
+      continue;
+    }
+    const key = `${i.path}\u0000${i.rule ?? ""}\u0000${i.message.replace(m[0], " on day #")}`;
+    const seen = days.get(key);
+    if (seen) seen.days.push(m[1]);
+    else {
+      days.set(key, { at: out.length, days: [m[1]] });
+      out.push(i);
+    }
+  }
+  for (const { at, days: ds } of days.values()) {
+    if (ds.length < 2) continue;
+    const list = `${ds.slice(0, -1).join(", ")} and ${ds.at(-1)}`;
+    out[at] = {
+      ...out[at],
+      message: out[at].message.replace(/ on day -?\d+(?:\.\d+)?\b/, ` on days ${list}`),
+    };
+  }
+  return out;
 }
 
 /** Agents the clinical model gives no effect (prednisone, ...): the arm is simulated as if they were not given. */
