@@ -68,6 +68,8 @@ export function trialSummary(r: TrialResult): string {
     lines.push(
       `${a.name} (n = ${a.patients}): ORR ${show(a.ORR.value, "%")} (${show(a.ORR.ci[0], "%")}–${show(a.ORR.ci[1], "%")}${pi(a.ORR, "%")}), CR ${show(a.CR.value, "%")}, DCR ${show(a.DCR.value, "%")}; median PFS ${a.median_PFS_months.value === null ? "not reached" : `${show(a.median_PFS_months.value)} months`}${a.median_PFS_months.pi ? ` (${pi(a.median_PFS_months).slice(2)})` : ""}; PFS 6 mo ${show(a.PFS_6mo.value, "%")}, 12 mo ${show(a.PFS_12mo.value, "%")}${a.bor.CR + a.bor.PR > 0 ? `; median duration of response ${a.median_DOR_months.value === null ? "not reached" : `${show(a.median_DOR_months.value)} months`}` : ""}${a.median_OS_months ? `; median OS ${a.median_OS_months.value === null ? "not reached" : `${show(a.median_OS_months.value)} months`} (survival model${pi(a.median_OS_months)})` : ""}`,
     );
+  for (const e of r.evidence ?? [])
+    if (e.extrapolated || e.agents.some((a) => a.basis === "class")) lines.push(`  ${e.arm}: ${e.note}`);
   for (const d of r.differences)
     lines.push(
       `${d.arm} vs ${d.versus}: ORR difference ${show(d.ORR.value, "%")}; PFS HR ${show(d.PFS_HR.value)} (${show(d.PFS_HR.ci[0])}–${show(d.PFS_HR.ci[1])})${d.OS_HR ? `; OS HR ${show(d.OS_HR.value)} (${show(d.OS_HR.ci[0])}–${show(d.OS_HR.ci[1])})` : ""}`,

@@ -165,6 +165,7 @@ Research model output — decision support only, not a clinical prediction.</p>
 ${armRows}
 </table>
 ${r.differences.length ? `<h2>Differences between arms</h2>\n<table><tr><th>arms</th><th>ORR</th><th>CR</th><th>DCR</th><th>median PFS, months</th><th>PFS hazard ratio</th><th>OS hazard ratio</th></tr>\n${diffRows}\n</table>` : ""}
+${evidenceHtml(r)}
 <h2>Published and simulated</h2>
 ${r.comparisons.length ? `<table><tr><th>arm</th><th>end point</th><th>published (CI) [certainty]</th><th>simulated</th><th>within</th><th>rule</th><th>prediction interval</th></tr>\n${compRows}\n</table>` : "<p>The trial file lists no published end points.</p>"}
 <h2>Waterfall</h2>
@@ -191,4 +192,16 @@ hybrid score interval. Hazard ratio: Cox partial likelihood with the arm as the 
 ${r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul>` : ""}
 </body></html>
 `;
+}
+
+/** The calibration or label trials behind each arm; an arm beyond them says so. */
+function evidenceHtml(r: TrialResult): string {
+  if (!r.evidence?.length) return "";
+  const rows = r.evidence
+    .map(
+      (e) =>
+        `<tr><td>${esc(e.arm)}</td><td>${e.agents.map((a) => `${esc(a.agent)}: ${a.basis === "none" ? "<b>none</b>" : `${esc(a.basis)} (${esc(a.trials.join("; "))})`}`).join("<br>")}</td><td>${e.extrapolated ? `<b>${esc(e.note)}</b>` : esc(e.note)}</td></tr>`,
+    )
+    .join("\n");
+  return `<h2>What stands behind each arm</h2>\n<table><tr><th>arm</th><th>agents: trials of this cancer type that set or checked them</th><th></th></tr>\n${rows}\n</table>`;
 }

@@ -11,6 +11,8 @@
  * number's data cut, else at the trial's `assessment.os_follow_up_weeks`, else at catalog/survival.yaml's default
  * (5 years) or just after the latest published OS landmark, whichever is later.
  */
+import { simulatorEvidence, type ArmEvidence } from "./arm-evidence.js";
+import { defaultTolerance, withinInterval, withinPublished } from "./published-within.js";
 import { reviewEffect, toCentral } from "./central-review.js";
 import {
   predictionInterval,
@@ -20,7 +22,7 @@ import {
   type OutOfSampleError,
 } from "./model-error.js";
 import { readKey, readOf, readSettings } from "./published-read.js";
-import { LANDMARK, isProportion, type PublishedEndpoint } from "./trial-schema.js";
+import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import type { Trial } from "./trial-file.js";
 import { overallSurvival, survivalModel, type SurvivalOutcome } from "./overall-survival.js";
 import { evaluateCourse, type PatientOutcome } from "./patient-outcome.js";
@@ -113,42 +115,15 @@ export interface TrialResult {
   /** The model's out-of-sample error behind the prediction intervals (model-error.ts). */
   readonly model_error: OutOfSampleError;
   readonly warnings: string[];
+  /** Per arm, the calibration or label trials behind its agents and combination (arm-evidence.ts). */
+  readonly evidence?: ArmEvidence[];
 }
+
+export { withinPublished } from "./published-within.js";
 
 /** A trial that cannot be simulated (bad input: exit 2). */
 export class TrialInputError extends Error {
   override readonly name = "TrialInputError";
-}
-
-function defaultTolerance(endpoint: string, value: number): number {
-  if (isProportion(endpoint)) return 0.05;
-  if (endpoint.endsWith("_HR")) return 0.1;
-  if (endpoint === "median_OS_months" || endpoint === "median_DOR_months") return Math.max(1, 0.1 * value);
-  return 1;
-}
-
-/**
- * Whether a simulated value meets a published number: inside its CI when one is published (a median not reached is
- * inside an interval whose upper limit is not reached), else within its tolerance; null when there is nothing to
- * judge (a value not simulated).
- */
-export function withinPublished(p: PublishedEndpoint, value: number | null): boolean | null {
-  // a median not reached is met by a simulated median not reached in the same follow-up
-  if (p.not_reached) return value === null;
-  if (p.ci) {
-    const [lo, hi] = p.ci;
-    if (value !== null) return value >= lo && (hi === null || value <= hi);
-    return p.endpoint.startsWith("median_") ? hi === null : null;
-  }
-  const tol = p.tolerance ?? defaultTolerance(p.endpoint, p.value);
-  if (value !== null) return Math.abs(value - p.value) <= tol + 1e-12;
-  return p.endpoint.startsWith("median_") ? false : null;
-}
-
-/** Whether a published value lies inside an interval (a median's open upper end: not reached). */
-function withinInterval(p: PublishedEndpoint, [lo, hi]: [number | null, number | null]): boolean | null {
-  if (lo === null && hi === null) return null;
-  return (lo === null || p.value >= lo - 1e-12) && (hi === null || p.value <= hi + 1e-12);
 }
 
 function simulatedValue(
@@ -394,6 +369,7 @@ export async function runTrial(
     }),
     differences,
     model_error: error,
+    ...simulatorEvidence(trial, simulator),
     warnings: trial.warnings.map(
       (w) => `${w.file}${w.line !== undefined ? `:${w.line}` : ""}: ${w.path}: ${w.message}`,
     ),
