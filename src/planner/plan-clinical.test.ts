@@ -4,6 +4,7 @@
  * the patient carried to day 0, and the safeguards (convergence, decisive parameters, prior sensitivity, posterior
  * predictive check) are in the plan.
  */
+import { armEvidence } from "../population/arm-evidence.js";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCase } from "../clinic/case-file.js";
@@ -50,6 +51,12 @@ describe("planning on the calibrated clinical model", () => {
     expect(sld0).toBeGreaterThan(65 * 0.9);
     expect(sld0).toBeLessThan(65 * 1.3);
     expect(plan.flags).not.toContainEqual(expect.stringMatching(/did not converge/));
+    // the first choice is flagged exactly when it lies beyond the melanoma calibration (arm-evidence.ts)
+    const first = plan.candidates.find((x) => x.id === plan.recommended)!;
+    const [evidence] = armEvidence([first], loadVpop(shippedVpopFile("melanoma")).vpop);
+    expect(plan.flags!.some((f) => /^The first choice .* lies beyond the calibration: /.test(f))).toBe(
+      evidence.extrapolated,
+    );
   }, 240_000);
 
   it("a progressing tumour untreated is not controlled; re-simulating a candidate reproduces its stored figures", async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ppcFlag, priorChangeReason } from "./plan-safeguards.js";
+import { shippedVpopFile } from "../population/vpop-file.js";
+import type { Protocol } from "../therapy/protocol-schema.js";
+import { calibrationEvidenceFlag, ppcFlag, priorChangeReason } from "./plan-safeguards.js";
 
 describe("priorChangeReason (the prior sensitivity line when the first choice changes)", () => {
   const tied = { value: 0.02, se: 0.03, tiedWithFirst: true };
@@ -58,5 +60,36 @@ describe("ppcFlag (the patient's own scans the model does not reproduce)", () =>
     expect(flag).toBe(
       "The model does not reproduce 2 of the patient's scans (posterior predictive check: 2024-03-06: 39 mm observed, 50 mm predicted (90 %: 45 mm–55 mm); 2024-05-02: 8 mm observed, 14.3 mm predicted (90 %: 12.9 mm–15.7 mm)): the posterior's figures rest on a course the model does not explain.",
     );
+  });
+});
+
+describe("a first choice beyond the calibration", () => {
+  const file = shippedVpopFile("melanoma");
+  const protocol = (...agents: string[]) =>
+    ({
+      name: agents.join(" + "),
+      phases: [
+        {
+          name: "t",
+          start_day: 0,
+          steps: agents.map((agent) => ({
+            agent,
+            dose: { value: 3, unit: "mg/kg" },
+            route: "iv",
+            days: { every: 21, count: 4 },
+          })),
+        },
+      ],
+    }) as unknown as Protocol;
+  it("is flagged with its reasons; a calibrated monotherapy is not", () => {
+    expect(calibrationEvidenceFlag(file, { name: "nivolumab", protocol: protocol("nivolumab") })).toEqual([]);
+    const [flag] = calibrationEvidenceFlag(file, {
+      name: "nivo + ipi",
+      protocol: protocol("nivolumab", "ipilimumab"),
+    });
+    expect(flag).toMatch(
+      /^The first choice \(nivo \+ ipi\) lies beyond the calibration: the combination anti-PD-1 \+ anti-CTLA-4 is in no calibration or label trial of melanoma/,
+    );
+    expect(calibrationEvidenceFlag(undefined, { name: "x", protocol: protocol("nivolumab") })).toEqual([]);
   });
 });

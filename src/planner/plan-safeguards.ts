@@ -4,6 +4,8 @@
  * posterior made from the widened prior (every plausible patient of the population, uncalibrated weights, no
  * condition from the record) and ranked by the same score.
  */
+import { armEvidence } from "../population/arm-evidence.js";
+import { loadVpop } from "../population/vpop-file.js";
 import type { CaseRecord } from "../clinic/case-schema.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import type { ClinicalPersonalization, ClinicalSample } from "./clinical-personalize.js";
@@ -185,4 +187,22 @@ export function ppcFlag(info: Pick<ClinicalPlanInfo, "ppc"> | undefined): string
   return [
     `The model does not reproduce ${missed.length === 1 ? "one of the patient's scans" : `${missed.length} of the patient's scans`} (posterior predictive check: ${list}): the posterior's figures rest on a course the model does not explain.`,
   ];
+}
+
+/**
+ * The first choice beyond the calibration (population/arm-evidence.ts): an agent that no calibration or label trial
+ * of the case's cancer type gives, or a combination of classes none of them combined.
+ */
+export function calibrationEvidenceFlag(
+  vpopFile: string | undefined,
+  first: { name: string; protocol: Protocol } | undefined,
+): string[] {
+  if (!vpopFile || !first) return [];
+  const { vpop } = loadVpop(vpopFile);
+  const [e] = armEvidence([first], vpop);
+  return e?.extrapolated
+    ? [
+        `The first choice (${first.name}) lies beyond the calibration: ${e.reasons.join("; ")}. Its figures extrapolate the model beyond the trials that checked it.`,
+      ]
+    : [];
 }

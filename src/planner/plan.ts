@@ -21,7 +21,7 @@ import { clinicalCannotKnow, clinicalNadir, clinicalPersonalization } from "./pl
 import { COMPONENTS, MODALITY_OF, present, stepAgents, without } from "./plan-explain.js";
 import { cannotKnow, unknownToxicityNote } from "./plan-notes.js";
 import { toxicityOrderFlag } from "./toxicity-order.js";
-import { burdenTailFlag, ppcFlag, clinicalSafeguards } from "./plan-safeguards.js";
+import { burdenTailFlag, calibrationEvidenceFlag, ppcFlag, clinicalSafeguards } from "./plan-safeguards.js";
 import { planTies, posteriorEss } from "./plan-ties.js";
 import {
   summarizeOutcome,
@@ -250,6 +250,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     ...(clinicalInfo?.sensitivity?.changed ? [clinicalInfo.sensitivity.message] : []),
     ...burdenTailFlag(clinicalInfo),
     ...ppcFlag(clinicalInfo),
+    ...calibrationEvidenceFlag(clinical?.clin.prior.file, explained[0]?.cand),
     ...toxicityOrderFlag(
       scored.map((x) => ({
         id: x.cand.id,

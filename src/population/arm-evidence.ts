@@ -33,6 +33,8 @@ export interface ArmEvidence {
   readonly untested_combination: string[] | null;
   /** True when some agent has basis "none" or the combination is untested: a prediction beyond the calibration. */
   readonly extrapolated: boolean;
+  /** Why the arm is beyond the calibration (empty when it is not). */
+  readonly reasons: string[];
   readonly note: string;
 }
 
@@ -154,6 +156,7 @@ export function armEvidence(
       agents,
       untested_combination: untested,
       extrapolated,
+      reasons: parts,
       note: extrapolated
         ? `beyond the calibration: ${parts.join("; ")}; the prediction interval measures the error on trials like the calibration's and may be too narrow here${classNote}`
         : agents.length
