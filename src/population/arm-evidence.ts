@@ -1,7 +1,8 @@
 /**
  * What stands behind a simulated arm: for each agent with a modelled effect, whether a trial of the same cancer
  * type set or checked it — a calibration trial of the population (its weights aim at the trial's numbers), a label
- * trial on which its module was set by hand (trials/labels/), an agent of its class in one of those, or nothing
+ * trial on which its module was set by hand or checked (trials/labels/, and trials/calibration/ files the weights do
+ * not use, such as Parkhurst 2011's NK cells), an agent of its class in one of those, or nothing
  * (its effect then comes from the priors and the other cancer types' calibration) — and whether its combination of
  * classes was in any of those trials. The prediction intervals measure the model's error on trials like the
  * calibration's (model-error.ts); an arm outside them may be wrong by more, which this says.
@@ -15,6 +16,7 @@ import { VPOPS_DIR, type VpopFile } from "./vpop-file.js";
 
 const ROOT = path.dirname(VPOPS_DIR);
 const LABELS_DIR = path.join(ROOT, "trials", "labels");
+const CALIBRATION_DIR = path.join(ROOT, "trials", "calibration");
 
 export type EvidenceBasis = "calibration" | "label-trial" | "class" | "none";
 
@@ -83,7 +85,7 @@ function evidenceArms(
 ): { calibration: EvidenceArm[]; label: EvidenceArm[] } {
   const key = `${vpop.cancer}\u0000${vpop.calibration.trials.map((t) => t.file).join("|")}`;
   const calKey = `cal:${key}`;
-  const labKey = `lab:${vpop.cancer}`;
+  const labKey = `lab:${key}`;
   if (!cache.has(calKey))
     cache.set(
       calKey,
@@ -93,16 +95,21 @@ function evidenceArms(
       }),
     );
   if (!cache.has(labKey)) {
-    let files: string[];
-    try {
-      files = readdirSync(LABELS_DIR).filter((f) => /\.(ya?ml|json)$/.test(f));
-    } catch {
-      files = []; // no label trials next to this build
-    }
+    const weighted = new Set(vpop.calibration.trials.map((t) => path.resolve(ROOT, t.file)));
+    const files = [LABELS_DIR, CALIBRATION_DIR].flatMap((dir) => {
+      try {
+        return readdirSync(dir)
+          .filter((f) => /\.(ya?ml|json)$/.test(f))
+          .map((f) => path.join(dir, f))
+          .filter((f) => !weighted.has(f));
+      } catch {
+        return []; // no trial files next to this build
+      }
+    });
     cache.set(
       labKey,
       files.flatMap((f) => {
-        const trial = readTrial(path.join(LABELS_DIR, f));
+        const trial = readTrial(f);
         return trial && trial.document.population.cancer === vpop.cancer ? armsOf(trial, catalog) : [];
       }),
     );
@@ -144,7 +151,7 @@ export function armEvidence(
       );
     if (untested)
       parts.push(
-        `the combination ${untested.join(" + ")} is in no calibration or label trial of ${vpop.cancer}: the model's combinations exceed independent drug action (docs/sequencing.md) — read as optimistic`,
+        `the combination ${untested.join(" + ")} is in no calibration or label trial of ${vpop.cancer}: where measured, the model's combinations exceeded independent drug action (docs/sequencing.md): it may be optimistic`,
       );
     const extrapolated = parts.length > 0;
     const byClass = agents.filter((a) => a.basis === "class");
