@@ -82,14 +82,15 @@ describe("a first choice beyond the calibration", () => {
       ],
     }) as unknown as Protocol;
   it("is flagged with its reasons; a calibrated monotherapy is not", () => {
-    expect(calibrationEvidenceFlag(file, { name: "nivolumab", protocol: protocol("nivolumab") })).toEqual([]);
-    const [flag] = calibrationEvidenceFlag(file, {
-      name: "nivo + ipi",
-      protocol: protocol("nivolumab", "ipilimumab"),
-    });
+    const nivo = { name: "nivolumab", protocol: protocol("nivolumab") };
+    const combo = { name: "nivo + ipi", protocol: protocol("nivolumab", "ipilimumab") };
+    expect(calibrationEvidenceFlag(file, [nivo, combo])).toEqual([]);
+    const [flag] = calibrationEvidenceFlag(file, [combo, combo, nivo]);
     expect(flag).toMatch(
       /^The first choice \(nivo \+ ipi\) lies beyond the calibration: the combination anti-PD-1 \+ anti-CTLA-4 is in no calibration or label trial of melanoma/,
     );
-    expect(calibrationEvidenceFlag(undefined, { name: "x", protocol: protocol("nivolumab") })).toEqual([]);
+    expect(flag).toMatch(/Within the calibration, the best-ranked candidate is #3: nivolumab\.$/);
+    expect(calibrationEvidenceFlag(file, [combo])[0]).toMatch(/No candidate lies within the calibration\.$/);
+    expect(calibrationEvidenceFlag(undefined, [nivo])).toEqual([]);
   });
 });

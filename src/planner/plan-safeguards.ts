@@ -191,18 +191,24 @@ export function ppcFlag(info: Pick<ClinicalPlanInfo, "ppc"> | undefined): string
 
 /**
  * The first choice beyond the calibration (population/arm-evidence.ts): an agent that no calibration or label trial
- * of the case's cancer type gives, or a combination of classes none of them combined.
+ * of the case's cancer type gives, or a combination of classes none of them combined — with the best-ranked
+ * candidate that lies within it, if any. `ranked`: the treated candidates, first choice first.
  */
 export function calibrationEvidenceFlag(
   vpopFile: string | undefined,
-  first: { name: string; protocol: Protocol } | undefined,
+  ranked: readonly { name: string; protocol: Protocol }[],
 ): string[] {
+  const first = ranked[0];
   if (!vpopFile || !first) return [];
   const { vpop } = loadVpop(vpopFile);
-  const [e] = armEvidence([first], vpop);
-  return e?.extrapolated
-    ? [
-        `The first choice (${first.name}) lies beyond the calibration: ${e.reasons.join("; ")}. Its figures extrapolate the model beyond the trials that checked it.`,
-      ]
-    : [];
+  const evidence = armEvidence(ranked, vpop);
+  if (!evidence[0].extrapolated) return [];
+  const k = evidence.findIndex((e) => !e.extrapolated && e.agents.length > 0);
+  const within =
+    k > 0
+      ? ` Within the calibration, the best-ranked candidate is #${k + 1}: ${ranked[k].name}.`
+      : " No candidate lies within the calibration.";
+  return [
+    `The first choice (${first.name}) lies beyond the calibration: ${evidence[0].reasons.join("; ")}. Its figures extrapolate the model beyond the trials that checked it.${within}`,
+  ];
 }

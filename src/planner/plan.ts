@@ -250,7 +250,10 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     ...(clinicalInfo?.sensitivity?.changed ? [clinicalInfo.sensitivity.message] : []),
     ...burdenTailFlag(clinicalInfo),
     ...ppcFlag(clinicalInfo),
-    ...calibrationEvidenceFlag(clinical?.clin.prior.file, explained[0]?.cand),
+    ...calibrationEvidenceFlag(
+      clinical?.clin.prior.file,
+      treated.map((s) => s.cand),
+    ),
     ...toxicityOrderFlag(
       scored.map((x) => ({
         id: x.cand.id,
