@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { shippedVpopFile } from "../population/vpop-file.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
-import { calibrationEvidenceFlag, ppcFlag, priorChangeReason } from "./plan-safeguards.js";
+import { calibrationEvidenceFlag, candidateEvidence, ppcFlag, priorChangeReason } from "./plan-safeguards.js";
 
 describe("priorChangeReason (the prior sensitivity line when the first choice changes)", () => {
   const tied = { value: 0.02, se: 0.03, tiedWithFirst: true };
@@ -92,5 +92,35 @@ describe("a first choice beyond the calibration", () => {
     expect(flag).toMatch(/Within the calibration, the best-ranked candidate is #3: nivolumab\.$/);
     expect(calibrationEvidenceFlag(file, [combo])[0]).toMatch(/No candidate lies within the calibration\.$/);
     expect(calibrationEvidenceFlag(undefined, [nivo])).toEqual([]);
+  });
+});
+
+describe("each candidate's evidence", () => {
+  it("maps candidates with agents to within / beyond and leaves the untreated course out", () => {
+    const p = (agents: string[]) =>
+      ({
+        name: "p",
+        phases: [
+          {
+            name: "t",
+            start_day: 0,
+            steps: agents.map((agent) => ({
+              agent,
+              dose: { value: 3, unit: "mg/kg" },
+              route: "iv",
+              days: [0],
+            })),
+          },
+        ],
+      }) as unknown as Protocol;
+    const m = candidateEvidence(shippedVpopFile("melanoma"), [
+      { id: "nivo", name: "nivolumab", protocol: p(["nivolumab"]) },
+      { id: "combo", name: "nivo + ipi", protocol: p(["nivolumab", "ipilimumab"]) },
+      { id: "none", name: "no treatment", protocol: p([]) },
+    ])!;
+    expect(m.get("nivo")).toEqual({ extrapolated: false, reasons: [] });
+    expect(m.get("combo")?.extrapolated).toBe(true);
+    expect(m.has("none")).toBe(false);
+    expect(candidateEvidence(undefined, [])).toBeNull();
   });
 });

@@ -212,3 +212,21 @@ export function calibrationEvidenceFlag(
     `The first choice (${first.name}) lies beyond the calibration: ${evidence[0].reasons.join("; ")}. Its figures extrapolate the model beyond the trials that checked it.${within}`,
   ];
 }
+
+/** Per candidate id, whether it lies beyond the calibration of the case's cancer type and why (null: no population). */
+export function candidateEvidence(
+  vpopFile: string | undefined,
+  candidates: readonly { id: string; name: string; protocol: Protocol }[],
+): Map<string, { extrapolated: boolean; reasons: string[] }> | null {
+  if (!vpopFile) return null;
+  const { vpop } = loadVpop(vpopFile);
+  const evidence = armEvidence(candidates, vpop);
+  // an untreated course (no agent with a modelled effect) has nothing to stand behind
+  return new Map(
+    candidates.flatMap((c, i) =>
+      evidence[i].agents.length
+        ? [[c.id, { extrapolated: evidence[i].extrapolated, reasons: evidence[i].reasons }] as const]
+        : [],
+    ),
+  );
+}

@@ -74,6 +74,11 @@ export interface RankedCandidate {
    */
   readonly sampleOutcomes?: string;
   readonly warnings: readonly string[];
+  /**
+   * Whether the candidate lies beyond the calibration of the case's cancer type (an agent no calibration or label
+   * trial gives, or a combination of classes none combined; population/arm-evidence.ts), and why.
+   */
+  readonly evidence?: { readonly extrapolated: boolean; readonly reasons: readonly string[] };
   /** Burden bands (log10 cells at `days`, quantiles 5/25/50/75/95 %), kept for the explained candidates. */
   readonly bands?: {
     readonly days: readonly number[];

@@ -21,7 +21,13 @@ import { clinicalCannotKnow, clinicalNadir, clinicalPersonalization } from "./pl
 import { COMPONENTS, MODALITY_OF, present, stepAgents, without } from "./plan-explain.js";
 import { cannotKnow, unknownToxicityNote } from "./plan-notes.js";
 import { toxicityOrderFlag } from "./toxicity-order.js";
-import { burdenTailFlag, calibrationEvidenceFlag, ppcFlag, clinicalSafeguards } from "./plan-safeguards.js";
+import {
+  burdenTailFlag,
+  calibrationEvidenceFlag,
+  candidateEvidence,
+  ppcFlag,
+  clinicalSafeguards,
+} from "./plan-safeguards.js";
 import { planTies, posteriorEss } from "./plan-ties.js";
 import {
   summarizeOutcome,
@@ -195,6 +201,10 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
         : cannotKnow(pers, ev, compiled.notes),
     };
   });
+  const evidence = candidateEvidence(
+    clinical?.clin.prior.file,
+    scored.map((s) => s.cand),
+  );
   const keepBands = new Set([...explained.map((e) => e.cand.id), "none"]);
   const candidates: RankedCandidate[] = scored.map((s, i) => ({
     rank: i + 1,
@@ -210,6 +220,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     ...(differences.has(s.cand.id) ? { scoreDifference: differences.get(s.cand.id) } : {}),
     ...(s.outcome.sampleOutcomes !== undefined ? { sampleOutcomes: s.outcome.sampleOutcomes } : {}),
     warnings: s.cand.warnings.map((w) => `${w.message}${w.rule ? ` [${w.rule}]` : ""}`),
+    ...(evidence?.has(s.cand.id) ? { evidence: evidence.get(s.cand.id) } : {}),
     ...(keepBands.has(s.cand.id)
       ? {
           bands: {

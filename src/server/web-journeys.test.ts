@@ -231,6 +231,14 @@ describe.skipIf(!available)("the web app in Chromium", () => {
     await expect(
       page.getByRole("table", { name: "ranked candidates" }).locator("tbody tr").first().textContent(),
     ).resolves.toContain("first choice");
+    // each candidate says whether calibration or label trials of the cancer type stand behind it
+    await expect(
+      page
+        .getByRole("table", { name: "ranked candidates" })
+        .locator('tbody tr [data-testid^="evidence-"]')
+        .first()
+        .textContent(),
+    ).resolves.toMatch(/^(within|beyond)$/);
     await expect(page.getByTestId("plan-ties").textContent()).resolves.toMatch(
       /^The first choice (is not distinguishable from \d+ other candidates? at this posterior size|'s score differs from every other candidate's by more than)/,
     );

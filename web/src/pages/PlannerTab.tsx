@@ -191,6 +191,9 @@ export function PlannerTab({ caseId }: { caseId: string }) {
                 <Table.Th>Elimination 12 mo</Table.Th>
                 <Table.Th>Median TTP</Table.Th>
                 <Table.Th>P(grade ≥ 3 AE)</Table.Th>
+                <Table.Th title="Whether calibration or label trials of this cancer type give every agent and their combination">
+                  Trials
+                </Table.Th>
                 <Table.Th>Score</Table.Th>
                 {plan.ties && <Table.Th title={plan.ties.method}>vs first choice (± 1.96 SE)</Table.Th>}
                 <Table.Th />
@@ -212,6 +215,12 @@ export function PlannerTab({ caseId }: { caseId: string }) {
                     {c.toxicity.pAny === undefined
                       ? c.toxicity.score.toFixed(2)
                       : `${c.toxicity.lowerBound ? "≥ " : ""}${pct(c.toxicity.pAny)}`}
+                  </Table.Td>
+                  <Table.Td
+                    title={c.evidence?.reasons.join("; ") || undefined}
+                    data-testid={`evidence-${c.id}`}
+                  >
+                    {c.evidence === undefined ? "—" : c.evidence.extrapolated ? "beyond" : "within"}
                   </Table.Td>
                   <Table.Td>{c.score.toFixed(3)}</Table.Td>
                   {plan.ties && <Table.Td>{vsFirst(c)}</Table.Td>}

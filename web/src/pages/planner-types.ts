@@ -16,6 +16,8 @@ export interface Candidate {
   /** Control and elimination at 12 months per posterior sample (src/planner/ties.ts), for the ties within Monte Carlo error. */
   sampleOutcomes?: string;
   bands?: { days: number[]; quantiles: number[][] };
+  /** Beyond the calibration of the cancer type (src/population/arm-evidence.ts), and why (plans since 2026-12-06). */
+  evidence?: { extrapolated: boolean; reasons: string[] };
 }
 export type Weights = ScoreWeights;
 export interface PlanDoc {
