@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { runOnPopulation, type PopulationRun } from "../population/population-run.js";
+import { readCancerName } from "../population/trial-cancer.js";
 import { pfsSvg } from "../population/trial-report.js";
 import { CANCER_TYPES, type CancerType } from "../population/types.js";
 import { VpopError } from "../population/vpop-file.js";
@@ -57,6 +58,14 @@ function table(r: PopulationRun): string {
         `${d.versus}: ${d.ORR.value === null ? "—" : (100 * -d.ORR.value).toFixed(1)} points (${d.ORR.ci[1] === null ? "—" : (-100 * d.ORR.ci[1]).toFixed(1)} to ${d.ORR.ci[0] === null ? "—" : (-100 * d.ORR.ci[0]).toFixed(1)}) | ${inverseHr(d.PFS_HR)} | ${inverseHr(d.OS_HR)}`,
       );
   }
+  const beyond = r.evidence.filter((e) => e.extrapolated || e.agents.some((a) => a.basis === "class"));
+  if (beyond.length)
+    lines.push(
+      "",
+      ...beyond.map(
+        (e) => `${e.arm}: ${e.extrapolated ? `beyond the calibration: ${e.reasons.join("; ")}` : e.note}`,
+      ),
+    );
   lines.push(
     "",
     "Research model output, not a clinical prediction: protocols outside the calibration set (docs/calibration.md) are extrapolations.",
@@ -103,7 +112,10 @@ export async function runPopulationCommand(
       force: { type: "boolean" },
     },
   });
-  const cancer = values.cancer as CancerType;
+  // the catalog's names are read too (rcc, lbcl, prostate, "renal cell carcinoma", NSCLC)
+  const cancer = (
+    values.cancer === undefined ? undefined : readCancerName(values.cancer)?.type
+  ) as CancerType;
   if (!(CANCER_TYPES as readonly string[]).includes(cancer))
     throw new UsageError(`--cancer: one of ${CANCER_TYPES.join(", ")}, not '${values.cancer}'`);
   if (kind === "run" && positionals.length !== 1) throw new UsageError("run needs one PROTOCOL");

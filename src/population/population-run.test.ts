@@ -28,5 +28,10 @@ describe("runOnPopulation (run / compare --cancer)", () => {
     expect(hr.ci[0]!).toBeLessThan(hr.value!);
     expect(hr.ci[1]!).toBeGreaterThan(hr.value!);
     expect(r.arms[0].OS_24mo!.value!).toBeGreaterThanOrEqual(r.arms[1].OS_24mo!.value!);
+    // what stands behind each protocol: pembrolizumab's melanoma calibration trials; nothing to stand behind untreated
+    expect(r.evidence.map((e) => e.arm)).toEqual([pembro.name, "no treatment"]);
+    expect(r.evidence[0].agents[0]).toMatchObject({ agent: "pembrolizumab", basis: "calibration" });
+    expect(r.evidence[0].extrapolated).toBe(false);
+    expect(r.evidence[1].agents).toEqual([]);
   }, 300_000);
 });

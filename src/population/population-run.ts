@@ -4,6 +4,7 @@
  * comparison), read by RECIST 1.1 with confirmation at a standard scan schedule (every 8 weeks to week 48, then
  * every 12 weeks, two years), and summarised as an arm of a trial; every later protocol is compared with the first.
  */
+import { armEvidence, type ArmEvidence } from "./arm-evidence.js";
 import { agentsWithoutEffect } from "../therapy/compile-clinical.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import { populationSimulator } from "./arm-simulator.js";
@@ -49,6 +50,8 @@ export interface PopulationRun {
   readonly differences: ArmDifference[];
   readonly calibration: { readonly effective_sample_size: number; readonly trials: string[] };
   readonly warnings: string[];
+  /** Per protocol, the calibration or label trials behind its agents and combination (arm-evidence.ts). */
+  readonly evidence: ArmEvidence[];
 }
 
 export async function runOnPopulation(opts: PopulationRunOptions): Promise<PopulationRun> {
@@ -110,5 +113,9 @@ export async function runOnPopulation(opts: PopulationRunOptions): Promise<Popul
       trials: vpop.calibration.trials.map((t) => t.name),
     },
     warnings: sim.warnings as string[],
+    evidence: armEvidence(
+      opts.protocols.map((protocol) => ({ name: protocol.name, protocol })),
+      vpop,
+    ),
   };
 }
