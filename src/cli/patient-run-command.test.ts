@@ -30,7 +30,13 @@ describe("immunoplan run/compare --patient on the calibrated clinical model", ()
     const j = JSON.parse(r.out) as {
       model: string;
       personalization: { converged: boolean; prior: { applied: string[] } };
-      protocols: { protocol: string; samples: number; pResponse: number; pControl: number[] }[];
+      protocols: {
+        protocol: string;
+        samples: number;
+        pResponse: number;
+        pControl: number[];
+        evidence?: { extrapolated: boolean };
+      }[];
     };
     expect(j.model).toBe("clinical");
     expect(j.personalization.prior.applied).toContain("refractory to anti-PD-1");
@@ -38,6 +44,8 @@ describe("immunoplan run/compare --patient on the calibrated clinical model", ()
     // a patient progressing after nivolumab: anti-PD-1 again gives no response in the model; TIL does better
     expect(j.protocols[0].pResponse).toBeLessThanOrEqual(0.1);
     expect(j.protocols[1].pResponse).toBeGreaterThan(j.protocols[0].pResponse);
+    // both stand on melanoma trials (pembrolizumab: its calibration; TIL after lymphodepletion with IL-2: C-144-01)
+    expect(j.protocols.map((p) => p.evidence?.extrapolated)).toEqual([false, false]);
   }, 120_000);
 
   it("keeps the core model on request and rejects a bad date with exit 2", async () => {

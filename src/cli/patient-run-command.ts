@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadCase } from "../clinic/case-file.js";
 import { clinicalPersonalization } from "../planner/plan-clinical.js";
+import { candidateEvidence } from "../planner/plan-safeguards.js";
 import { PersonalizationError } from "../planner/personalize.js";
 import { simulateAll } from "../planner/pool.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
@@ -76,6 +77,11 @@ export async function runPatientCommand(kind: "run" | "compare", argv: string[],
     })),
     { threads },
   );
+  // what stands behind each protocol in the case's cancer type (its calibration or label trials, or none)
+  const evidence = candidateEvidence(
+    clin.prior.file,
+    protocols.map((p, i) => ({ id: String(i), name: p.protocol.name, protocol: p.protocol })),
+  );
   const week12 = Math.min(12, Math.floor(horizon / 7));
   const rows = protocols.map((p, i) => {
     const o = outcomes[i];
@@ -95,6 +101,7 @@ export async function runPatientCommand(kind: "run" | "compare", argv: string[],
         lower90: o.sldBands?.[0][week12] ?? null,
         upper90: o.sldBands?.[4][week12] ?? null,
       },
+      ...(evidence?.has(String(i)) ? { evidence: evidence.get(String(i)) } : {}),
     };
   });
   const summary = {
@@ -122,6 +129,11 @@ export async function runPatientCommand(kind: "run" | "compare", argv: string[],
     ...rows.map(
       (r) =>
         `${r.protocol} | ${pct(r.pResponse ?? undefined)} | ${pct(r.pControl[0])} | ${pct(r.pControl[1])} | ${pct(r.pElimination[1])} | ${r.medianTtpDays === null ? `> ${horizon} d` : `${Math.round(r.medianTtpDays)} d`} | ${r.sldMm.median === null ? "—" : `${r.sldMm.median.toFixed(0)} mm (${r.sldMm.lower90!.toFixed(0)}–${r.sldMm.upper90!.toFixed(0)})`}`,
+    ),
+    ...rows.flatMap((r) =>
+      r.evidence?.extrapolated
+        ? [`${r.protocol}: beyond the calibration: ${r.evidence.reasons.join("; ")}`]
+        : [],
     ),
     "",
     "Research model output for decision support (docs/planning.md): the calibration reproduces trial populations, not this patient.",
