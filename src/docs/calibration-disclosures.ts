@@ -123,7 +123,11 @@ export function calibrationDisclosures(): string[] {
     "**Combinations are extrapolations.** Every calibration arm is one agent or one fixed regimen. On the same",
     "virtual patients, the model's nivolumab + ipilimumab and T-VEC + nivolumab respond well above independent drug",
     "action of their parts, a synergy that phase III trials of checkpoint-inhibitor combinations did not show",
-    "(Palmer 2022; figures in [sequencing.md](sequencing.md#combinations-against-independent-drug-action)).",
+    "(Palmer 2022; figures in [sequencing.md](sequencing.md#combinations-against-independent-drug-action)). Since",
+    "2026-12-06 `trial simulate`, `run`/`compare` and the planner say so per arm and candidate (`evidence`,",
+    "src/population/arm-evidence.ts): an arm combining classes that no calibration or label trial of its cancer type",
+    "combined, or giving an agent whose class none gives (nivolumab in renal cell carcinoma), is marked beyond the",
+    "calibration; the planner flags such a first choice and names the best-ranked candidate within it.",
     "",
   ];
 }
