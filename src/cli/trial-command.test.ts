@@ -165,4 +165,23 @@ describe("immunoplan trial: bad input is exit 2 with one line naming file, line 
     expect(aml.err).toMatch(/no virtual population for acute-myeloid-leukemia/);
     expect(existsSync(path.join(dir, "bad.yaml"))).toBe(true);
   });
+
+  it("a refractory_to entry the model cannot test is said once, with its line (not again by the population)", async () => {
+    writeFileSync(
+      path.join(dir, "refr.yaml"),
+      TRIAL.replace(
+        "population: { cancer: melanoma, stage: [M1c] }",
+        "population: { cancer: melanoma, refractory_to: [sunitinib] }",
+      ),
+    );
+    const noting = async () => ({
+      ...fakeArmSimulator,
+      warnings: ["refractory_to 'sunitinib': not a class the model can test", "another note"],
+    });
+    const { r, cli } = io();
+    expect(await runTrialCommand(["simulate", "refr.yaml"], cli, noting)).toBe(0);
+    expect(r.err.match(/sunitinib/g)).toHaveLength(1);
+    expect(r.err).toMatch(/refr\.yaml:3:\d+: population\.refractory_to\[0\]: warning: 'sunitinib'/);
+    expect(r.err).toContain("immunoplan: warning: another note");
+  });
 });

@@ -89,6 +89,17 @@ export function trialSummary(r: TrialResult): string {
   return lines.join("\n") + "\n";
 }
 
+/** A population note the trial file's own warnings already gave with its line (refractory_to entries). */
+function saidByFile(note: string, trial: Trial): boolean {
+  const m = /^refractory_to '([^']+)': not a class the model can test/.exec(note);
+  return (
+    m !== null &&
+    trial.warnings.some(
+      (w) => w.path.startsWith("population.refractory_to") && w.message.startsWith(`'${m[1]}'`),
+    )
+  );
+}
+
 function printWarnings(trial: Trial, io: CliIO): void {
   for (const w of trial.warnings) io.err(`immunoplan: ${formatIssue(w)}\n`);
 }
@@ -142,7 +153,7 @@ async function simulateCommand(argv: string[], io: CliIO, factory: SimulatorFact
       onProgress: progressBar(io),
     });
     const notes = (simulator as { warnings?: readonly string[] }).warnings ?? [];
-    for (const n of notes) io.err(`immunoplan: warning: ${n}\n`);
+    for (const n of notes) if (!saidByFile(n, trial)) io.err(`immunoplan: warning: ${n}\n`);
   } catch (e) {
     // a missing or unsuitable virtual population is bad input
     if (e instanceof VpopError || e instanceof TrialInputError) throw new UsageError(e.message);
