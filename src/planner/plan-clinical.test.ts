@@ -4,6 +4,7 @@
  * the patient carried to day 0, and the safeguards (convergence, decisive parameters, prior sensitivity, posterior
  * predictive check) are in the plan.
  */
+import { renderPlanHtml } from "./report-html.js";
 import { armEvidence } from "../population/arm-evidence.js";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,6 +58,10 @@ describe("planning on the calibrated clinical model", () => {
     expect(plan.flags!.some((f) => /^The first choice .* lies beyond the calibration: /.test(f))).toBe(
       evidence.extrapolated,
     );
+    expect(first.evidence?.extrapolated).toBe(evidence.extrapolated);
+    const html = renderPlanHtml(plan);
+    expect(html).toContain("<th>trials of the cancer type</th>");
+    expect(html).toMatch(new RegExp(`>${evidence.extrapolated ? "beyond" : "within"}</td>`));
   }, 240_000);
 
   it("a progressing tumour untreated is not controlled; re-simulating a candidate reproduces its stored figures", async () => {

@@ -182,7 +182,7 @@ export function renderPlanHtml(source: Plan, opts: { readonly approved?: Approva
   const ranking = top
     .map(
       (c) =>
-        `<tr${c.id === plan.recommended ? ' class="rec"' : ""}><td>${c.rank}</td><td>${e(c.name)}<div class="src">${e(c.id)}</div></td>${outcomeCells(c.outcome, plan.horizonDays)}<td>${pct(c.pBest)}</td><td>${e(toxicityPct(c))}</td><td>${num(c.burden.score)}</td><td>${num(c.score)}</td>${plan.ties ? `<td>${e(tieCell(plan, c))}</td>` : ""}</tr>`,
+        `<tr${c.id === plan.recommended ? ' class="rec"' : ""}><td>${c.rank}</td><td>${e(c.name)}<div class="src">${e(c.id)}</div></td>${outcomeCells(c.outcome, plan.horizonDays)}<td>${pct(c.pBest)}</td><td>${e(toxicityPct(c))}</td><td>${num(c.burden.score)}</td><td${c.evidence?.reasons.length ? ` title="${e(c.evidence.reasons.join("; "))}"` : ""}>${c.evidence === undefined ? "—" : c.evidence.extrapolated ? "beyond" : "within"}</td><td>${num(c.score)}</td>${plan.ties ? `<td>${e(tieCell(plan, c))}</td>` : ""}</tr>`,
     )
     .join("");
   const posterior = p.posterior
@@ -222,7 +222,7 @@ ${sldFigure(plan) ? `<figure>${sldFigure(plan)}</figure>` : ""}
     .join(
       ", ",
     )} (${e(plan.weightsSource)}). Control = no RECIST progression (sum of diameters ≥ 20 % and ≥ 5 mm above its nadir); elimination = fewer than one tumor cell. "Best" = lowest burden at day ${plan.horizonDays} in that sample.</p>
-<table><thead><tr><th>#</th><th>candidate</th><th>control 6 mo</th><th>control 12 mo</th><th>elimination 6 mo</th><th>elimination 12 mo</th><th>median time to progression</th><th>P(best)</th><th>P(grade ≥ 3 AE)</th><th>burden</th><th>score</th>${plan.ties ? "<th>vs the first choice (score difference ± 1.96 Monte Carlo SE)</th>" : ""}</tr></thead><tbody>${ranking}</tbody></table>
+<table><thead><tr><th>#</th><th>candidate</th><th>control 6 mo</th><th>control 12 mo</th><th>elimination 6 mo</th><th>elimination 12 mo</th><th>median time to progression</th><th>P(best)</th><th>P(grade ≥ 3 AE)</th><th>burden</th><th>trials of the cancer type</th><th>score</th>${plan.ties ? "<th>vs the first choice (score difference ± 1.96 Monte Carlo SE)</th>" : ""}</tr></thead><tbody>${ranking}</tbody></table>
 ${plan.ties ? `<p class="src">${e(plan.ties.method)}</p>` : ""}
 <p class="src">P(grade ≥ 3 AE): ${e(plan.toxicitySource)}. Burden score: ${e(plan.burdenSource)}.</p>
 <h2>${approval ? "The approved candidate and the alternatives considered" : "The recommendation and the best alternatives"}</h2>
