@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { loadVpop, shippedVpopFile } from "../population/vpop-file.js";
-import { essWarning, MIN_POPULATION_ESS, refractoryLine, runVpopCommand } from "./vpop-command.js";
+import {
+  coverageLine,
+  essWarning,
+  MIN_POPULATION_ESS,
+  refractoryLine,
+  runVpopCommand,
+} from "./vpop-command.js";
 import type { CliIO } from "./io.js";
 
 describe("immunoplan vpop build: the effective sample size", () => {
@@ -44,5 +50,13 @@ describe("immunoplan vpop show", () => {
     );
     expect(line).toMatch(/chemotherapy \d+\.\d %;/);
     expect(refractoryLine(loadVpop(shippedVpopFile("melanoma")).vpop)).not.toContain("androgen");
+  });
+
+  it("says which agents its trials give (renal cell carcinoma: IL-2 calibrated, VEGFR/mTOR inhibitors by hand)", () => {
+    const line = coverageLine(loadVpop(shippedVpopFile("renal-cell-carcinoma")).vpop);
+    expect(line).toMatch(
+      /^agents its trials give: calibration aldesleukin; label or hand-set trials .*sunitinib/,
+    );
+    expect(line).not.toMatch(/nivolumab/);
   });
 });

@@ -12,6 +12,7 @@ import { loadTrial } from "../population/trial-file.js";
 import { CANCER_TYPES, type CancerType } from "../population/types.js";
 import { loadVpop, saveVpop, VpopError, type VpopFile } from "../population/vpop-file.js";
 import { readCancerName } from "../population/trial-cancer.js";
+import { populationCoverage } from "../population/arm-evidence.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const VPOP_USAGE = `immunoplan vpop build --cancer ${CANCER_TYPES.join("|")} --calibrate TRIAL.yaml... [--plausible N] [--seed S]
@@ -37,12 +38,19 @@ export function refractoryLine(v: VpopFile): string {
   return `refractory (progressed on the class's reference course): ${parts.join("; ") || "none"}`;
 }
 
+/** The agents the population's trials give; any other agent or combination is an extrapolation (arm-evidence.ts). */
+export function coverageLine(v: VpopFile): string {
+  const c = populationCoverage(v);
+  return `agents its trials give: calibration ${c.calibration.join(", ") || "none"}; label or hand-set trials ${c.label.join(", ") || "none"} (others, by class or not at all, and untested combinations are extrapolations: trial simulate says so per arm)`;
+}
+
 function summary(v: VpopFile): string {
   const c = v.calibration;
   const lines = [
     `virtual population: ${v.cancer}, ${v.plausible} plausible patients (seed ${v.seed}), effective sample size ${c.effective_sample_size}, KL ${c.divergence_nats} nats, ${c.converged ? "converged" : "NOT converged"}`,
     `trials: ${c.trials.map((t) => t.name).join(", ") || "none"}`,
     refractoryLine(v),
+    coverageLine(v),
     "",
     "trial | arm | endpoint | published | prior | calibrated",
   ];

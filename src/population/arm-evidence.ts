@@ -181,3 +181,14 @@ export function simulatorEvidence(
   const vpop = (simulator as { vpop?: VpopFile }).vpop;
   return vpop?.calibration ? { evidence: armEvidence(trial.arms, vpop) } : {};
 }
+
+/** The agents a population's trials give: in its calibration trials, and (only) in its label or hand-set trials. */
+export function populationCoverage(
+  vpop: VpopFile,
+  catalog: TherapyCatalog = therapyCatalog(),
+): { calibration: string[]; label: string[] } {
+  const { calibration, label } = evidenceArms(vpop, catalog);
+  const cal = new Set(calibration.flatMap((a) => [...a.agents]));
+  const lab = new Set(label.flatMap((a) => [...a.agents]).filter((a) => !cal.has(a)));
+  return { calibration: [...cal].sort(), label: [...lab].sort() };
+}
