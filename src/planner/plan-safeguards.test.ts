@@ -63,60 +63,43 @@ describe("ppcFlag (the patient's own scans the model does not reproduce)", () =>
   });
 });
 
+/** A protocol giving each agent 3 mg/kg IV once (only its agents matter to the evidence). */
+const protocol = (...agents: string[]) =>
+  ({
+    name: agents.join(" + "),
+    phases: [
+      {
+        name: "t",
+        start_day: 0,
+        steps: agents.map((agent) => ({ agent, dose: { value: 3, unit: "mg/kg" }, route: "iv", days: [0] })),
+      },
+    ],
+  }) as unknown as Protocol;
+
 describe("a first choice beyond the calibration", () => {
   const file = shippedVpopFile("melanoma");
-  const protocol = (...agents: string[]) =>
-    ({
-      name: agents.join(" + "),
-      phases: [
-        {
-          name: "t",
-          start_day: 0,
-          steps: agents.map((agent) => ({
-            agent,
-            dose: { value: 3, unit: "mg/kg" },
-            route: "iv",
-            days: { every: 21, count: 4 },
-          })),
-        },
-      ],
-    }) as unknown as Protocol;
   it("is flagged with its reasons; a calibrated monotherapy is not", () => {
-    const nivo = { name: "nivolumab", protocol: protocol("nivolumab") };
-    const combo = { name: "nivo + ipi", protocol: protocol("nivolumab", "ipilimumab") };
-    expect(calibrationEvidenceFlag(file, [nivo, combo])).toEqual([]);
-    const [flag] = calibrationEvidenceFlag(file, [combo, combo, nivo]);
+    const nivo = { id: "nivo", name: "nivolumab", protocol: protocol("nivolumab") };
+    const combo = { id: "combo", name: "nivo + ipi", protocol: protocol("nivolumab", "ipilimumab") };
+    const flagOf = (ranked: (typeof nivo)[]) =>
+      calibrationEvidenceFlag(ranked, candidateEvidence(file, ranked));
+    expect(flagOf([nivo, combo])).toEqual([]);
+    const [flag] = flagOf([combo, combo, nivo]);
     expect(flag).toMatch(
       /^The first choice \(nivo \+ ipi\) lies beyond the calibration: the combination anti-PD-1 \+ anti-CTLA-4 is in no calibration or label trial of melanoma/,
     );
     expect(flag).toMatch(/Within the calibration, the best-ranked candidate is #3: nivolumab\.$/);
-    expect(calibrationEvidenceFlag(file, [combo])[0]).toMatch(/No candidate lies within the calibration\.$/);
-    expect(calibrationEvidenceFlag(undefined, [nivo])).toEqual([]);
+    expect(flagOf([combo])[0]).toMatch(/No candidate lies within the calibration\.$/);
+    expect(calibrationEvidenceFlag([nivo], candidateEvidence(undefined, [nivo]))).toEqual([]);
   });
 });
 
 describe("each candidate's evidence", () => {
   it("maps candidates with agents to within / beyond and leaves the untreated course out", () => {
-    const p = (agents: string[]) =>
-      ({
-        name: "p",
-        phases: [
-          {
-            name: "t",
-            start_day: 0,
-            steps: agents.map((agent) => ({
-              agent,
-              dose: { value: 3, unit: "mg/kg" },
-              route: "iv",
-              days: [0],
-            })),
-          },
-        ],
-      }) as unknown as Protocol;
     const m = candidateEvidence(shippedVpopFile("melanoma"), [
-      { id: "nivo", name: "nivolumab", protocol: p(["nivolumab"]) },
-      { id: "combo", name: "nivo + ipi", protocol: p(["nivolumab", "ipilimumab"]) },
-      { id: "none", name: "no treatment", protocol: p([]) },
+      { id: "nivo", name: "nivolumab", protocol: protocol("nivolumab") },
+      { id: "combo", name: "nivo + ipi", protocol: protocol("nivolumab", "ipilimumab") },
+      { id: "none", name: "no treatment", protocol: protocol() },
     ])!;
     expect(m.get("nivo")).toEqual({ extrapolated: false, reasons: [] });
     expect(m.get("combo")?.extrapolated).toBe(true);

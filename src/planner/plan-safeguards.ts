@@ -192,24 +192,22 @@ export function ppcFlag(info: Pick<ClinicalPlanInfo, "ppc"> | undefined): string
 /**
  * The first choice beyond the calibration (population/arm-evidence.ts): an agent that no calibration or label trial
  * of the case's cancer type gives, or a combination of classes none of them combined — with the best-ranked
- * candidate that lies within it, if any. `ranked`: the treated candidates, first choice first.
+ * candidate that lies within it, if any. `ranked`: the treated candidates, first choice first; `evidence`: theirs
+ * (candidateEvidence).
  */
 export function calibrationEvidenceFlag(
-  vpopFile: string | undefined,
-  ranked: readonly { name: string; protocol: Protocol }[],
+  ranked: readonly { id: string; name: string }[],
+  evidence: ReadonlyMap<string, { extrapolated: boolean; reasons: readonly string[] }> | null,
 ): string[] {
-  const first = ranked[0];
-  if (!vpopFile || !first) return [];
-  const { vpop } = loadVpop(vpopFile);
-  const evidence = armEvidence(ranked, vpop);
-  if (!evidence[0].extrapolated) return [];
-  const k = evidence.findIndex((e) => !e.extrapolated && e.agents.length > 0);
+  const first = ranked[0] && evidence?.get(ranked[0].id);
+  if (!first?.extrapolated) return [];
+  const k = ranked.findIndex((c) => evidence!.get(c.id)?.extrapolated === false);
   const within =
     k > 0
       ? ` Within the calibration, the best-ranked candidate is #${k + 1}: ${ranked[k].name}.`
       : " No candidate lies within the calibration.";
   return [
-    `The first choice (${first.name}) lies beyond the calibration: ${evidence[0].reasons.join("; ")}. Its figures extrapolate the model beyond the trials that checked it.${within}`,
+    `The first choice (${ranked[0].name}) lies beyond the calibration: ${first.reasons.join("; ")}. Its figures extrapolate the model beyond the trials that checked it.${within}`,
   ];
 }
 

@@ -262,8 +262,8 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     ...burdenTailFlag(clinicalInfo),
     ...ppcFlag(clinicalInfo),
     ...calibrationEvidenceFlag(
-      clinical?.clin.prior.file,
       treated.map((s) => s.cand),
+      evidence,
     ),
     ...toxicityOrderFlag(
       scored.map((x) => ({
