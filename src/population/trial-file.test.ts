@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { refractoryClass } from "./eligibility.js";
 import { ModelError, formatIssue } from "../engine/language/model-error.js";
 import { loadTrial, mergeDays, parsePath, parseTrial } from "./trial-file.js";
+import { chemoClassOf } from "./trial-refractory.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "trial-file-"));
 writeFileSync(
@@ -124,7 +125,7 @@ describe("trial file", () => {
       (s) =>
         s.replace(
           "        - name: treatment\n          start_day: 0",
-          "        - name: treatment\n          kind: inpatient\n          start_day: 0",
+          "        - name: treatment\n          kind: palliative\n          start_day: 0",
         ),
       new RegExp(
         `trial\\.yaml:${lineOf("        - name: treatment") + 1}:\\d+: ` +
@@ -258,6 +259,25 @@ describe("trial file", () => {
     expect(refractoryClass("platinum")).toBe("chemotherapy");
     expect(refractoryClass("taxane")).toBe("chemotherapy");
     expect(refractoryClass("platinums")).toBeNull();
+  });
+
+  it("a class of chemotherapy written as a phrase is read as the class (platinum-based chemotherapy → platinum)", () => {
+    const list = "[platinum-based chemotherapy, Taxanes, vinca alkaloids, topoisomerase inhibitors]";
+    const t = parseTrial(GOOD.replace("refractory_to: []", `refractory_to: ${list}`), file);
+    expect(t.document.population.refractory_to).toEqual(["platinum", "taxane", "vinca", "topoisomerase"]);
+    const w = t.warnings.find((i) => i.path === "population.refractory_to[0]");
+    expect(w?.message).toMatch(/'platinum-based chemotherapy' is read as 'platinum'/);
+    expect(chemoClassOf("platinum doublet")).toBe("platinum");
+    expect(chemoClassOf("platinum-based doublet chemotherapy")).toBe("platinum");
+    expect(chemoClassOf("anthracycline-containing regimen")).toBe("anthracycline");
+    expect(chemoClassOf("alkylating agents")).toBe("alkylating");
+    // not a class of chemotherapy: chemotherapy alone, another word before the suffix, an unknown class
+    expect(chemoClassOf("chemotherapy")).toBeNull();
+    expect(chemoClassOf("immunochemotherapy")).toBeNull();
+    expect(chemoClassOf("platins")).toBeNull();
+    expect(
+      firstError(GOOD.replace("refractory_to: []", "refractory_to: [platins-based chemotherapy]")),
+    ).toMatch(/population\.refractory_to\[0\]: unknown agent or class 'platins-based chemotherapy'/);
   });
 
   it("a missing trial file is a ModelError naming it", () => {

@@ -95,6 +95,30 @@ const CLASS_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
 );
 
 /**
+ * A class of chemotherapy written as a phrase: `platinum-based chemotherapy`, `platinum doublet`, `taxanes`,
+ * `anthracycline-containing regimen`, `alkylating agents`, `vinca alkaloids`, `topoisomerase inhibitors` — the class
+ * word (singular) followed by what the class is part of. Null for anything else (`chemotherapy` alone is a class of
+ * its own).
+ */
+export function chemoClassOf(entry: string): string | null {
+  let key = classKey(entry);
+  for (let last = ""; last !== key;) {
+    last = key;
+    key = key.replace(
+      /(chemo(therapy)?|doublets?|triplets?|regimens?|agents?|drugs?|alkaloids?|salts?|combinations?|based|containing)$/,
+      "",
+    );
+  }
+  if (key.length === 0) return null;
+  return (
+    CHEMO_MECHANISMS.find((c) => {
+      const k = classKey(c);
+      return key === k || key === `${k}s`;
+    }) ?? null
+  );
+}
+
+/**
  * refractory_to entries written by agent name, brand or alias (`Yervoy`) or as a class in other words (`PD-1
  * inhibitor`, `anti-PD1`, `chemo`) are read as the catalog id or class, with a warning.
  */
@@ -121,7 +145,8 @@ export function canonicalRefractory(
     if (catalog.agents.has(r) || classes.includes(r)) return [r];
     const cls =
       classes.find((c) => classKey(c) === classKey(r) && classKey(r).length > 0) ??
-      CLASS_ALIASES[classKey(r)];
+      CLASS_ALIASES[classKey(r)] ??
+      chemoClassOf(r);
     const to = cls ?? (named.kind === "name" ? named.id : undefined);
     if (to === undefined) return [r];
     reader.warn(["population", "refractory_to", i], `'${r}' is read as '${to}'`);

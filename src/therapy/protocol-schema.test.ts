@@ -1,7 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DOSE_UNITS } from "./catalog-schema.js";
-import { DaysSchema, DoseSchema, normalizeDoseUnit } from "./protocol-schema.js";
+import {
+  DaysSchema,
+  DoseSchema,
+  normalizeDoseUnit,
+  normalizePhaseKind,
+  PHASE_KINDS,
+  PhaseSchema,
+} from "./protocol-schema.js";
 
 describe("dose units as written", () => {
   it("reads the usual spellings as the catalog's unit", () => {
@@ -35,6 +42,31 @@ describe("dose units as written", () => {
       }),
     );
     fc.assert(fc.property(fc.anything(), (x) => (normalizeDoseUnit(x), true)));
+  });
+});
+
+describe("phase kinds as written", () => {
+  const phase = (kind: unknown) => ({ name: "p", kind, start_day: 0, steps: [] });
+  it("reads inpatient, hospital, ambulatory and work-up as the kind they name", () => {
+    const cases: [string, string][] = [
+      ["inpatient", "clinic"],
+      ["In-patient", "clinic"],
+      ["hospital", "clinic"],
+      ["Clinic", "clinic"],
+      ["ambulatory", "outpatient"],
+      ["out-patient", "outpatient"],
+      ["work-up", "evaluation"],
+      ["Maintenance therapy", "maintenance"],
+    ];
+    for (const [written, kind] of cases) expect(PhaseSchema.parse(phase(written)).kind, written).toBe(kind);
+    expect(PhaseSchema.parse({ name: "p", start_day: 0, steps: [] }).kind).toBeUndefined();
+  });
+
+  it("keeps an unknown kind as written, so that the schema names it; arbitrary input never throws", () => {
+    expect(normalizePhaseKind("palliative")).toBe("palliative");
+    expect(PhaseSchema.safeParse(phase("palliative")).success).toBe(false);
+    fc.assert(fc.property(fc.anything(), (x) => (normalizePhaseKind(x), true)));
+    fc.assert(fc.property(fc.constantFrom(...PHASE_KINDS), (k) => normalizePhaseKind(k.toUpperCase()) === k));
   });
 });
 

@@ -101,10 +101,42 @@ export const StepSchema = z
   })
   .strict();
 
+export const PHASE_KINDS = ["evaluation", "clinic", "outpatient", "maintenance"] as const;
+
+/**
+ * Usual words for a phase's kind, read as the kind they name: an inpatient or hospital stay is the clinic phase,
+ * ambulatory care outpatient, a work-up or screening the evaluation. Matched without case, spaces or hyphens;
+ * anything else is kept as written and the enum reports it.
+ */
+const PHASE_KIND_SYNONYMS: Readonly<Record<string, (typeof PHASE_KINDS)[number]>> = {
+  inpatient: "clinic",
+  hospital: "clinic",
+  hospitalization: "clinic",
+  hospitalisation: "clinic",
+  admission: "clinic",
+  inclinic: "clinic",
+  ambulatory: "outpatient",
+  dayclinic: "outpatient",
+  daycare: "outpatient",
+  workup: "evaluation",
+  screening: "evaluation",
+  assessment: "evaluation",
+  maintenancetherapy: "maintenance",
+};
+
+export function normalizePhaseKind(kind: unknown): unknown {
+  if (typeof kind !== "string") return kind;
+  const k = kind
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "");
+  return (PHASE_KINDS as readonly string[]).includes(k) ? k : (PHASE_KIND_SYNONYMS[k] ?? kind);
+}
+
 export const PhaseSchema = z
   .object({
     name: z.string().min(1),
-    kind: z.enum(["evaluation", "clinic", "outpatient", "maintenance"]).optional(),
+    kind: z.preprocess(normalizePhaseKind, z.enum(PHASE_KINDS)).optional(),
     start_day: z.number().nonnegative(),
     duration_days: z.number().positive().optional(),
     intent: z.string().optional(),
