@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { runOnPopulation, type PopulationRun } from "../population/population-run.js";
 import { readCancerName } from "../population/trial-cancer.js";
 import { pfsSvg } from "../population/trial-report.js";
-import { CANCER_TYPES, type CancerType } from "../population/types.js";
+import { CANCER_TYPES, PDL1_LEVELS, type CancerType, type Pdl1Level } from "../population/types.js";
 import { VpopError } from "../population/vpop-file.js";
 import { loadProtocol } from "../therapy/protocol-file.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
@@ -16,7 +16,7 @@ import { validateProtocol } from "../therapy/validate-protocol.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const POPULATION_USAGE = `       immunoplan run PROTOCOL --cancer ${CANCER_TYPES.join("|")} [--patients N] [--seed S] [--stage S,…]
-                      [--pdl1 positive|high] [--refractory-to CLASS,…] [--vpop FILE] [--json] [--out result.json] [--plot pfs.svg]
+                      [--pdl1 positive|high|negative|low] [--refractory-to CLASS,…] [--vpop FILE] [--json] [--out result.json] [--plot pfs.svg]
        immunoplan compare P1 P2 … --cancer C [same options]   # the same virtual patients under every protocol
 On the calibrated virtual population of the cancer type (clinical model; vpops/CANCER.json): ORR, CR, DCR,
 PFS (RECIST 1.1 with confirmation, scans every 8 weeks to week 48, then every 12 weeks), overall survival (the
@@ -121,8 +121,8 @@ export async function runPopulationCommand(
   if (kind === "run" && positionals.length !== 1) throw new UsageError("run needs one PROTOCOL");
   if (kind === "compare" && positionals.length < 2)
     throw new UsageError("compare needs two or more protocols");
-  if (values.pdl1 !== undefined && values.pdl1 !== "positive" && values.pdl1 !== "high")
-    throw new UsageError(`--pdl1: positive or high, not '${values.pdl1}'`);
+  if (values.pdl1 !== undefined && !(PDL1_LEVELS as readonly string[]).includes(values.pdl1))
+    throw new UsageError(`--pdl1: one of ${PDL1_LEVELS.join(", ")}, not '${values.pdl1}'`);
   const protocols = loadCheckedProtocols(positionals, io, values.force === true);
   const patients = numberOption(values.patients, "patients", { min: 1, max: 100_000 }) ?? 300;
   const seed = numberOption(values.seed, "seed", { min: 0, max: 2 ** 31 - 1 }) ?? 1;
@@ -137,7 +137,7 @@ export async function runPopulationCommand(
       vpopFile: values.vpop ? path.resolve(io.cwd, values.vpop) : undefined,
       population: {
         ...(values.stage ? { stage: values.stage.split(",").map((s) => s.trim()) } : {}),
-        ...(values.pdl1 ? { pdl1: values.pdl1 as "positive" | "high" } : {}),
+        ...(values.pdl1 ? { pdl1: values.pdl1 as Pdl1Level } : {}),
         ...(values["refractory-to"]
           ? { refractory_to: values["refractory-to"].split(",").map((s) => s.trim()) }
           : {}),

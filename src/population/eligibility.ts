@@ -8,7 +8,7 @@ import { therapyCatalog, type TherapyCatalog } from "../therapy/catalog.js";
 import { CHEMO_MECHANISMS } from "../therapy/catalog-schema.js";
 import type { Covariates } from "./virtual-patient.js";
 import { stageMatches } from "./stage-labels.js";
-import { ARPI_CLASS, REFRACTORY_CLASSES, type TrialPopulation } from "./types.js";
+import { ARPI_CLASS, pdl1Admits, REFRACTORY_CLASSES, type TrialPopulation } from "./types.js";
 
 export interface PoolMember {
   readonly covariates: Covariates;
@@ -134,8 +134,7 @@ export function enrol(
       )
     )
       ok = false;
-    if (population.pdl1 === "positive" && !admit("pdl1", c.pdl1_tps >= 1)) ok = false;
-    if (population.pdl1 === "high" && !admit("pdl1", c.pdl1_tps >= 50)) ok = false;
+    if (population.pdl1 && !admit("pdl1", pdl1Admits(population.pdl1, c.pdl1_tps))) ok = false;
     for (const [covariate, want] of markers)
       if (!admit(MARKER_FIELD[covariate], c[covariate] === want)) ok = false;
     if (population.ecog && !admit("ecog", population.ecog.includes(c.ecog))) ok = false;

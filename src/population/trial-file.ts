@@ -33,6 +33,7 @@ import {
 } from "./trial-schema.js";
 import { inferMarkerStatus } from "./trial-markers.js";
 import { checkNotReached, readNotReached } from "./published-not-reached.js";
+import { readUsualForms } from "./trial-usual-forms.js";
 import { canonicalRefractory, checkRefractory } from "./trial-refractory.js";
 import { warnRetreatment } from "./trial-retreatment.js";
 import { checkStageLabels } from "./trial-stage.js";
@@ -274,6 +275,7 @@ function checkDocument(doc: TrialDocument, reader: Reader, opts: TrialReadOption
 /** Parses and checks a trial document; throws a ModelError with every problem (errors first by position). */
 export function parseTrial(text: string, file = "<trial>", opts: TrialReadOptions = {}): Trial {
   const { reader, data } = openDocument(text, file);
+  readUsualForms(data, reader);
   readNotReached(data);
   const cancerReported = readCancerAlias(data, reader);
   warnUnknownFields(data, reader);

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { ProtocolSchema } from "../therapy/protocol-schema.js";
-import { CANCER_TYPES } from "./types.js";
+import { CANCER_TYPES, PDL1_LEVELS } from "./types.js";
 
 /**
  * Cancer types a trial file may name: the calibration set's (CANCER_TYPES, which have virtual populations) and
@@ -93,7 +93,22 @@ export const TrialPopulationSchema = z.object({
       "catalog agent ids or classes (anti-PD-1, anti-PD-L1, anti-CTLA-4, chemotherapy) the population progressed on",
     )
     .optional(),
-  pdl1: z.enum(["any", "positive", "high"]).optional(),
+  pdl1: z
+    .union([
+      z.enum(PDL1_LEVELS),
+      z
+        .object({
+          min_tps: z.number().min(0).max(100).optional(),
+          max_tps: z.number().gt(0).max(100).optional(),
+        })
+        .strict()
+        .refine((r) => r.min_tps !== undefined || r.max_tps !== undefined, "give min_tps, max_tps or both")
+        .refine((r) => (r.min_tps ?? 0) < (r.max_tps ?? Infinity), "min_tps must be below max_tps"),
+    ])
+    .describe(
+      "PD-L1 tumour proportion score: any; positive ≥ 1 %; high ≥ 50 %; negative < 1 %; low 1–49 %; or { min_tps, max_tps } in % (min inclusive, max exclusive) for other cut-offs",
+    )
+    .optional(),
   braf: markerStatus(
     "BRAF V600 status of the tumours: mutant (V600E/K) or wildtype enrol only those; not given and an arm gives a BRAF or MEK inhibitor: mutant (their labels' indication), with a warning",
   ),

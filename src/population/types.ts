@@ -6,6 +6,35 @@
 import type { LesionMeasurement } from "../clinic/recist.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 
+/**
+ * PD-L1 expression a trial's population enrols (tumour proportion score, TPS): any; positive ≥ 1 %; high ≥ 50 %;
+ * negative < 1 %; low 1–49 %.
+ */
+export const PDL1_LEVELS = ["any", "positive", "high", "negative", "low"] as const;
+/**
+ * A trial's PD-L1 selection: a level, or a range of the tumour proportion score in % (`min_tps` inclusive, `max_tps`
+ * exclusive) for other cut-offs — CheckMate 067's 5 % is `{ max_tps: 5 }` and `{ min_tps: 5 }`.
+ */
+export type Pdl1Level =
+  (typeof PDL1_LEVELS)[number] | { readonly min_tps?: number; readonly max_tps?: number };
+
+/** Whether a tumour proportion score (%) belongs to a PD-L1 selection. */
+export function pdl1Admits(level: Pdl1Level, tps: number): boolean {
+  if (typeof level === "object") return tps >= (level.min_tps ?? 0) && tps < (level.max_tps ?? Infinity);
+  switch (level) {
+    case "positive":
+      return tps >= 1;
+    case "high":
+      return tps >= 50;
+    case "negative":
+      return tps < 1;
+    case "low":
+      return tps >= 1 && tps < 50;
+    default:
+      return true;
+  }
+}
+
 /** Cancer types of the calibration set (more may be added as data). */
 export const CANCER_TYPES = [
   "melanoma",
@@ -36,7 +65,7 @@ export interface TrialPopulation {
   readonly prior_lines?: readonly number[];
   /** Catalog agent ids or classes (REFRACTORY_CLASSES) the population progressed on. */
   readonly refractory_to?: readonly string[];
-  readonly pdl1?: "any" | "positive" | "high";
+  readonly pdl1?: Pdl1Level;
   /** BRAF V600 status of the tumours (mutant: V600E/K). */
   readonly braf?: "any" | "mutant" | "wildtype";
   /** EGFR status of the tumours (mutant: a sensitizing mutation, exon 19 deletion or L858R). */
