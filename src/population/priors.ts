@@ -48,6 +48,12 @@ const LdhLink = z
   })
   .strict();
 
+/**
+ * The PD-L1 tumour proportion score of a virtual patient, a readout of its PD-1 axis: TPS = min(100, 100 · scale ·
+ * beta_pd1 · inflamed · e^(0.8·z)). `scale` sets the share of PD-L1-positive tumours of the cancer type (1 when absent).
+ */
+const Pdl1Link = z.object({ scale: z.number().positive(), source: z.string().min(1) }).strict();
+
 const CancerPriors = z
   .object({
     description: z.string(),
@@ -59,6 +65,7 @@ const CancerPriors = z
     /** Factor on f_imm in tumours with a sensitizing EGFR mutation or an ALK rearrangement (1 when absent). */
     f_imm_driver_factor: Prior.optional(),
     beta_pd1: Prior,
+    pdl1_link: Pdl1Link.optional(),
     r0: Prior,
     kc: Prior,
     ldh: LdhLink,
