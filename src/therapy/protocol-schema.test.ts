@@ -8,6 +8,7 @@ import {
   normalizePhaseKind,
   PHASE_KINDS,
   PhaseSchema,
+  readDoseText,
 } from "./protocol-schema.js";
 
 describe("dose units as written", () => {
@@ -42,6 +43,32 @@ describe("dose units as written", () => {
       }),
     );
     fc.assert(fc.property(fc.anything(), (x) => (normalizeDoseUnit(x), true)));
+  });
+});
+
+describe("doses written as text", () => {
+  it("reads value and unit", () => {
+    const cases: [string, { value: number; unit: string }][] = [
+      ["240 mg", { value: 240, unit: "mg" }],
+      ["10 mg/kg", { value: 10, unit: "mg/kg" }],
+      ["75 mg/m²", { value: 75, unit: "mg/m2" }],
+      ["4e8 PFU", { value: 4e8, unit: "PFU" }],
+      ["4 x 10^8 PFU", { value: 4e8, unit: "PFU" }],
+      ["2 × 10^6 cells/kg", { value: 2e6, unit: "cells/kg" }],
+      ["720000 IU/kg", { value: 720000, unit: "IU/kg" }],
+      ["AUC 5", { value: 5, unit: "AUC" }],
+      ["7.4 GBq", { value: 7.4, unit: "GBq" }],
+    ];
+    for (const [written, dose] of cases) expect(DoseSchema.parse(written), written).toEqual(dose);
+  });
+
+  it("leaves anything else to the schema's messages; arbitrary input never throws", () => {
+    expect(readDoseText("a lot")).toBe("a lot");
+    expect(readDoseText("10 furlongs")).toBe("10 furlongs");
+    expect(DoseSchema.safeParse("10 furlongs").success).toBe(false);
+    expect(DoseSchema.safeParse("0 mg").success).toBe(false);
+    fc.assert(fc.property(fc.anything(), (x) => (readDoseText(x), true)));
+    fc.assert(fc.property(fc.string(), (x) => (readDoseText(x), true)));
   });
 });
 

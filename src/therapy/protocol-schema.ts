@@ -46,9 +46,31 @@ export function normalizeDoseUnit(unit: unknown): unknown {
   return DOSE_UNITS.find((u) => u.toLowerCase() === k) ?? unit;
 }
 
-export const DoseSchema = z
-  .object({ value: z.number().positive(), unit: z.preprocess(normalizeDoseUnit, z.enum(DOSE_UNITS)) })
-  .strict();
+/**
+ * A dose written as text, read as `{ value, unit }`: `240 mg`, `10 mg/kg`, `75 mg/m²`, `4e8 PFU`, `4 x 10^8 PFU`,
+ * `1.5 × 10⁹ cells`, `AUC 5`. Anything else (or a unit that is not a dose unit) is kept as written and the schema
+ * reports it.
+ */
+export function readDoseText(dose: unknown): unknown {
+  if (typeof dose !== "string") return dose;
+  const s = dose.trim();
+  const auc = /^auc\s*=?\s*(\d+(?:\.\d+)?)$/i.exec(s);
+  if (auc) return { value: Number(auc[1]), unit: "AUC" };
+  const m =
+    /^(\d+(?:\.\d+)?(?:e[+-]?\d+)?)(?:\s*[x×*]\s*10\s*(?:\^|\*\*)\s*([+-]?\d+))?\s*([a-zµμ].*)$/i.exec(s);
+  if (!m) return dose;
+  const value = Number(m[1]) * (m[2] === undefined ? 1 : 10 ** Number(m[2]));
+  const unit = normalizeDoseUnit(m[3]);
+  if (!Number.isFinite(value) || !(DOSE_UNITS as readonly unknown[]).includes(unit)) return dose;
+  return { value: Number(value.toPrecision(12)), unit };
+}
+
+export const DoseSchema = z.preprocess(
+  readDoseText,
+  z
+    .object({ value: z.number().positive(), unit: z.preprocess(normalizeDoseUnit, z.enum(DOSE_UNITS)) })
+    .strict(),
+);
 
 /**
  * Usual spellings of the catalog's routes (catalog/routes.yaml), read as the route they name: a protocol or trial
