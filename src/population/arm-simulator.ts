@@ -38,6 +38,29 @@ export function drawWeighted(p: ArrayLike<number>, k: number, rand: () => number
   return out;
 }
 
+/** Below this effective sample size of the enrolled weights, an arm's figures rest on few distinct patients. */
+export const FEW_PATIENTS_ESS = 50;
+
+/**
+ * A warning when the enrolled patients' weights p have an effective sample size (Σp)² / Σp² below FEW_PATIENTS_ESS
+ * (say, PD-L1 ≥ 50 % in melanoma, 0.4 % of the population): the arm draws its patients again and again from a few
+ * virtual patients, so its confidence intervals, computed on the drawn patients, are too narrow.
+ */
+export function fewPatientsNote(p: ArrayLike<number>): string | null {
+  let s = 0;
+  let s2 = 0;
+  let n = 0;
+  for (let i = 0; i < p.length; i++) {
+    s += p[i];
+    s2 += p[i] * p[i];
+    if (p[i] > 0) n++;
+  }
+  if (s <= 0) return null;
+  const ess = (s * s) / s2;
+  if (ess >= FEW_PATIENTS_ESS) return null;
+  return `the eligible virtual patients (${n} of the population) have an effective sample size of ${ess.toFixed(1)}: the arm's figures rest on few distinct patients drawn again and again, and its confidence intervals are too narrow`;
+}
+
 export function populationSimulator(
   vpop: VpopFile,
   warnings: string[] = [],
@@ -60,6 +83,8 @@ export function populationSimulator(
       const { factor, notes, excludedBy } = enrol(pool, req.population, weights);
       for (const n of notes) if (!warnings.includes(n)) warnings.push(n);
       const p = factor.map((f, i) => f * weights[i]);
+      const few = fewPatientsNote(p);
+      if (few && !warnings.includes(few)) warnings.push(few);
       const rand = seededRandom(req.seed);
       const drawn = drawWeighted(p, req.patients, rand);
       if (drawn.length === 0) throw new VpopError(nobodyEnrolled(vpop.cancer, pool, req, excludedBy));
