@@ -4,7 +4,7 @@
  * population fields enrol (src/population/eligibility.ts), simulated under the arm's protocol on the clinical
  * model and measured at the trial's scans with fresh reader noise.
  */
-import { seededRandom } from "../engine/statistics.js";
+import { kishEss, seededRandom } from "../engine/statistics.js";
 import { carriedStates, enrol, type PoolMember } from "./eligibility.js";
 import { trialPatientPretreated } from "./line-of-therapy.js";
 import { carryOf, runBatches } from "./simulate-batch.js";
@@ -47,17 +47,10 @@ export const FEW_PATIENTS_ESS = 50;
  * virtual patients, so its confidence intervals, computed on the drawn patients, are too narrow.
  */
 export function fewPatientsNote(p: ArrayLike<number>): string | null {
-  let s = 0;
-  let s2 = 0;
+  const ess = kishEss(p);
+  if (ess === 0 || ess >= FEW_PATIENTS_ESS) return null;
   let n = 0;
-  for (let i = 0; i < p.length; i++) {
-    s += p[i];
-    s2 += p[i] * p[i];
-    if (p[i] > 0) n++;
-  }
-  if (s <= 0) return null;
-  const ess = (s * s) / s2;
-  if (ess >= FEW_PATIENTS_ESS) return null;
+  for (let i = 0; i < p.length; i++) if (p[i] > 0) n++;
   return `the eligible virtual patients (${n} of the population) have an effective sample size of ${ess.toFixed(1)}: the arm's figures rest on few distinct patients drawn again and again, and its confidence intervals are too narrow`;
 }
 
