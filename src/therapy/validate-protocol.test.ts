@@ -130,11 +130,43 @@ describe("protocol documents", () => {
     expect(rules.get("virus-before-activation")?.severity).toBe("warning");
     expect(rules.get("lymphodepletion-before-cell-therapy")?.severity).toBe("error");
     expect(rules.get("lymphodepletion-before-cell-therapy")?.path).toBe("phases[0].steps[2]");
-    expect(rules.get("one-agent-per-class")?.message).toMatch(
-      /fludarabine and cyclophosphamide \(both lymphodepletion\) on day 5/,
-    );
+    // Flu/Cy on one day is the labels' lymphodepletion, not a duplicated class
+    expect(rules.get("one-agent-per-class")).toBeUndefined();
     expect(rules.get("killer-cells-at-minimal-burden")).toBeUndefined(); // the virus on day 1 counts as debulking
     for (const p of rules.values()) expect(p.source).toBeTruthy();
+  });
+
+  it("flags two agents of one class on one day, but not a doublet of two cytotoxic mechanisms", () => {
+    const step = (agent: string, dose: string) =>
+      `      - { agent: ${agent}, dose: ${dose}, route: iv, days: [0, 21] }\n`;
+    const sameClass = (steps: string) =>
+      problems(base(steps)).filter((p) => p.rule === "one-agent-per-class");
+    // carboplatin + paclitaxel (platinum + taxane) and cisplatin + pemetrexed: standard doublets
+    expect(
+      sameClass(
+        step("carboplatin", "{ value: 6, unit: AUC }") + step("paclitaxel", "{ value: 200, unit: mg/m2 }"),
+      ),
+    ).toEqual([]);
+    expect(
+      sameClass(
+        step("cisplatin", "{ value: 75, unit: mg/m2 }") + step("pemetrexed", "{ value: 500, unit: mg/m2 }"),
+      ),
+    ).toEqual([]);
+    // two platinum drugs on one day: flagged, on both days, naming the mechanism
+    const platinum = sameClass(
+      step("carboplatin", "{ value: 5, unit: AUC }") + step("cisplatin", "{ value: 75, unit: mg/m2 }"),
+    );
+    expect(platinum).toHaveLength(2);
+    expect(platinum[0].message).toMatch(
+      /carboplatin and cisplatin \(both platinum cytotoxic chemotherapy\) on day 0/,
+    );
+    // two PD-1 antibodies on one day: flagged; with a combination_reason: not
+    const pd1 =
+      step("pembrolizumab", "{ value: 200, unit: mg }") + step("nivolumab", "{ value: 240, unit: mg }");
+    expect(sameClass(pd1)).toHaveLength(2);
+    expect(
+      sameClass(pd1.replace("days: [0, 21] }", 'days: [0, 21], combination_reason: "a test" }')),
+    ).toEqual([]);
   });
 
   it("flags daily T-VEC, two doses of one antibody within its dosing interval and a same-day duplicate step", () => {

@@ -277,7 +277,19 @@ function checkRule(rule: Rule, admins: readonly Administration[]): ProtocolProbl
           const b = admins[j];
           if (a.agent.class !== b.agent.class || a.agent.id === b.agent.id) continue;
           if (a.spec.combination_reason || b.spec.combination_reason) continue;
-          report(b.path, `${a.agent.name} and ${b.agent.name} (both ${a.agent.class}) on day ${a.day}`);
+          // multi-agent regimens that are the standard of care, not a duplicated class: cytotoxic drugs of
+          // different mechanisms on one day (a platinum doublet, R-CHOP's parts) and fludarabine with
+          // cyclophosphamide (Flu/Cy, the lymphodepletion of the CAR-T and TIL labels); two drugs of one mechanism
+          // (carboplatin with cisplatin) still count
+          const ma = a.agent.clinical?.mechanism;
+          const mb = b.agent.clinical?.mechanism;
+          if (ma && mb && ma !== mb) continue;
+          if (a.agent.clinical?.input === "lymphodepletion" && b.agent.clinical?.input === "lymphodepletion")
+            continue;
+          report(
+            b.path,
+            `${a.agent.name} and ${b.agent.name} (both ${ma && mb ? `${ma} ` : ""}${a.agent.class}) on day ${a.day}`,
+          );
         }
       }
       break;
