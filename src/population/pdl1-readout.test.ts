@@ -47,3 +47,24 @@ describe("the PD-L1 readout of the melanoma population", () => {
     expect(positive.comparisons[0].simulated!).toBeLessThan(14.0);
   }, 600_000);
 });
+
+describe("the PD-L1 readout of the NSCLC population", () => {
+  it("the shipped population is current and has screened NSCLC's PD-L1 prevalence: ≥ 50 % in about 30 % [C], ≥ 1 % in about two thirds [H]", () => {
+    const { vpop, warnings } = loadVpop(shippedVpopFile("nsclc"));
+    expect(warnings).toEqual([]);
+    let all = 0;
+    let positive = 0;
+    let high = 0;
+    for (const p of vpop.patients) {
+      const tps = sampleVirtualPatient("nsclc", p.seed).covariates.pdl1_tps;
+      all += p.weight;
+      if (tps >= 1) positive += p.weight;
+      if (tps >= 50) high += p.weight;
+    }
+    // measured 2026-12-06 on the rebuilt population: 62.7 % and 27.9 % (with the melanoma form: 85 % and 19 %)
+    expect(high / all).toBeGreaterThan(0.25);
+    expect(high / all).toBeLessThan(0.35);
+    expect(positive / all).toBeGreaterThan(0.58);
+    expect(positive / all).toBeLessThan(0.72);
+  });
+});

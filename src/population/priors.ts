@@ -52,7 +52,18 @@ const LdhLink = z
  * The PD-L1 tumour proportion score of a virtual patient, a readout of its PD-1 axis: TPS = min(100, 100 · scale ·
  * beta_pd1 · inflamed · e^(0.8·z)). `scale` sets the share of PD-L1-positive tumours of the cancer type (1 when absent).
  */
-const Pdl1Link = z.object({ scale: z.number().positive(), source: z.string().min(1) }).strict();
+/**
+ * The PD-L1 readout: TPS = 100 · (scale · beta_pd1 · inflamed)^power · e^(sd·z), z standard normal (power 1 and
+ * sd 0.8 when not given; sd: the assay's and the biopsy's spread around the tumour's PD-1 axis).
+ */
+const Pdl1Link = z
+  .object({
+    scale: z.number().positive(),
+    power: z.number().positive().optional(),
+    sd: z.number().positive().optional(),
+    source: z.string().min(1),
+  })
+  .strict();
 
 const CancerPriors = z
   .object({
