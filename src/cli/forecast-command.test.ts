@@ -217,7 +217,9 @@ describe("immunoplan forecast", () => {
     expect(j.stack).toHaveLength(2);
     for (const s of j.stack) {
       expect(s.candidates).toHaveLength(1);
-      expect(s.candidates[0]).toMatch(/^gompertz\/full\/log\/carry \(time constant (none|∞|\d+)\)$/);
+      expect(s.candidates[0]).toMatch(
+        /^gompertz\/full\/log\/carry \(time constant (none|∞|\d+)(, share carried 0\.\d+)?\)$/,
+      );
       expect(s.weights).toEqual([1]);
       // one training study of 20 patients: too few for the inner cross-validation, nothing carried
       expect(s.too_few_patients).toBe(true);

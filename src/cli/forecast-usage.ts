@@ -34,7 +34,8 @@ export const FORECAST_USAGE = `usage: immunoplan forecast --data FILE.csv --trai
   geometric mean of the point forecasts and quantiles, weights chosen by an inner cross-validation on the
   training patients only (leave one value of --hold-out-column out within the training studies; otherwise 3 folds
   of patients), never on the patients forecast. A population candidate model/full/log/carry carries the patient's
-  deviation at the last training reading forward, its time constant chosen by the same inner cross-validation;
+  deviation at the last training reading forward, its time constant and the share carried (1, 0.75, 0.5 or 0.25)
+  chosen by the same inner cross-validation;
   model/full/log/exp (or /exp-nugget) fits the population with residuals correlated within a patient (nlme's
   corExp, range estimated by maximum likelihood) and forecasts by the conditional prediction given all the
   patient's training residuals;

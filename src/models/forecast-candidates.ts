@@ -58,6 +58,16 @@ export const CLASSICAL_STACK: readonly string[] = [
  * assumption: a grid from a month to more than a year of scans, fixed before the forecasts were measured.
  */
 export const CARRY_GRID: readonly number[] = [0, 30, 60, 120, 240, 480, Infinity];
+/**
+ * The shares of the last deviation a `/carry` candidate may carry, chosen with the time constant by the inner
+ * cross-validation (1 first: the full carry wins ties) — pre-registered 2026-12-06 (docs/forecasting.md).
+ */
+export const CARRY_FRACTIONS: readonly number[] = [1, 0.75, 0.5, 0.25];
+/** The (time constant, share) pairs of a `/carry` candidate's inner search: no carry once, then every pair. */
+export const CARRY_PAIRS: readonly { readonly T: number; readonly fraction: number }[] = [
+  { T: 0, fraction: 1 },
+  ...CARRY_FRACTIONS.flatMap((fraction) => CARRY_GRID.filter((T) => T > 0).map((T) => ({ T, fraction }))),
+];
 
 /** A time constant as the JSON names it. */
 export const carryName = (T: number) => (T === 0 ? "none" : T === Infinity ? "∞" : String(T));
@@ -129,6 +139,8 @@ export interface CandidateContext {
   readonly floor: number;
   /** The carry's time constant (0: none). */
   readonly carry: number;
+  /** The share of the deviation carried (1 when not given). */
+  readonly carryFraction?: number;
 }
 
 /** One candidate's forecast of a patient's readings `test` from their first readings `train`. */
@@ -160,6 +172,8 @@ export function candidateForecast(
   if (!ctx.population) throw new RangeError(`${candidateName(c)}: no population`);
   return populationForecast(ctx.population, train, test, {
     ...opts,
-    ...(c.carry && ctx.carry > 0 ? { carry: ctx.carry } : {}),
+    ...(c.carry && ctx.carry > 0
+      ? { carry: ctx.carry, ...(ctx.carryFraction !== undefined ? { carryFraction: ctx.carryFraction } : {}) }
+      : {}),
   });
 }

@@ -44,6 +44,20 @@ describe("forecast with the deviation at the last training reading carried forwa
     expect(Math.log(f[2].predicted) - curve(400)).toBeLessThan(0.006 * deviation);
   });
 
+  it("carries a share φ of the deviation (1 − the nugget): φ = 0 is no carry, φ = 0.5 half of it", () => {
+    const T = 120;
+    const none = populationForecast(pop, train, test, { seed: 2, carry: T, carryFraction: 0 });
+    const half = populationForecast(pop, train, test, { seed: 2, carry: T, carryFraction: 0.5 });
+    test.forEach((r, j) => {
+      expect(none[j].predicted).toBeCloseTo(Math.exp(curve(r.t)), 10);
+      const carried = 0.5 * deviation * Math.exp(-(r.t - 84) / T);
+      expect(Math.log(half[j].predicted)).toBeCloseTo(curve(r.t) + carried, 10);
+    });
+    expect(() => populationForecast(pop, train, test, { carry: T, carryFraction: 1.5 })).toThrow(
+      /carryFraction 1.5 is not in \[0, 1\]/,
+    );
+  });
+
   it("moves the intervals with each draw's own deviation, keeping them ordered around the forecast", () => {
     const f = populationForecast(pop, train, test, { seed: 5, carry: Infinity, posterior: "importance" });
     for (const r of f) {

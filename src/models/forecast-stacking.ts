@@ -11,7 +11,7 @@
  */
 import { analogCourses, type AnalogCourse } from "./forecast-analog.js";
 import {
-  CARRY_GRID,
+  CARRY_PAIRS,
   carryName,
   candidateForecast,
   candidateName,
@@ -125,6 +125,8 @@ export interface InnerStack {
   readonly weights: number[];
   /** The time constant chosen for each `/carry` candidate (0: none; Infinity: the deviation persists), else null. */
   readonly carry: (number | null)[];
+  /** The share of the deviation each `/carry` candidate carries (1: all of it), else null. */
+  readonly carryFraction: (number | null)[];
   /** The inner cross-validation's median and mean absolute error of the stacked point forecasts (mm). */
   readonly medianAe: number;
   readonly mae: number;
@@ -166,7 +168,7 @@ export interface StackOptions {
  * (3 folds of patients when there is a single group), every candidate's population is fitted on the other groups
  * (`fit`, which may memoize on `key`; the analog candidate's references are those groups' patients) and the
  * group's series with at least `minPoints` readings (K + 1 when none has that many) are forecast from their first
- * `trainPoints`. A `/carry` candidate's time constant is the one of CARRY_GRID whose forecasts have the lowest
+ * `trainPoints`. A `/carry` candidate's time constant and share carried are the pair of CARRY_PAIRS whose forecasts have the lowest
  * median absolute error alone; the weights are then chosen with it.
  */
 export function innerStack(
@@ -187,7 +189,7 @@ export function innerStack(
   }
   const foldIndex = training.map((s, i) => foldOf(s, i));
   // predicted[c][g][r]: candidate c's forecast of reading r with the g-th time constant (one for most candidates)
-  const grids = candidates.map((c) => (c.carry ? CARRY_GRID : [0]));
+  const grids = candidates.map((c) => (c.carry ? CARRY_PAIRS : [{ T: 0, fraction: 1 }]));
   const predicted: number[][][] = grids.map((g) => g.map(() => []));
   let patients = 0;
   const observed: number[] = [];
@@ -207,12 +209,10 @@ export function innerStack(
       const pc = populationOf(c);
       const population = pc ? fit(pc, rest, key) : null;
       contexts.push({ population, courses, floor, carry: 0 });
-      grids[k].forEach((carry, m) => {
+      grids[k].forEach(({ T, fraction }, m) => {
+        const ctx = { population, courses, floor, carry: T, carryFraction: fraction };
         for (const s of splits)
-          for (const r of candidateForecast(c, { population, courses, floor, carry }, s.train, s.test, {
-            draws: 20,
-            seed: opts.seed ?? 1,
-          }))
+          for (const r of candidateForecast(c, ctx, s.train, s.test, { draws: 20, seed: opts.seed ?? 1 }))
             predicted[k][m].push(r.predicted);
       });
     });
@@ -235,9 +235,16 @@ export function innerStack(
   // too few patients: no carry either (the inner populations, fitted on a few patients, are then poorer than the
   // one the forecasts use, and the carry mends what they miss: on 20-patient synthetic studies with independent
   // noise it chose ∞ and raised the median error from 2.97 to 3.31 mm)
-  const carry = candidates.map((c, k) => (c.carry ? (tooFew ? 0 : grids[k][chosen[k]]) : null));
+  const carry = candidates.map((c, k) => (c.carry ? (tooFew ? 0 : grids[k][chosen[k]].T) : null));
+  const carryFraction = candidates.map((c, k) =>
+    c.carry ? (tooFew ? 1 : grids[k][chosen[k]].fraction) : null,
+  );
   const names = candidates.map(
-    (c, k) => candidateName(c) + (c.carry ? ` (time constant ${carryName(carry[k]!)})` : ""),
+    (c, k) =>
+      candidateName(c) +
+      (c.carry
+        ? ` (time constant ${carryName(carry[k]!)}${carry[k]! > 0 && carryFraction[k]! < 1 ? `, share carried ${carryFraction[k]}` : ""})`
+        : ""),
   );
   const best = stackWeights(
     preds,
@@ -256,7 +263,11 @@ export function innerStack(
   if (opts.recalibrate && !tooFew) {
     const calibration: CalibrationReading[] = [];
     for (const { splits, contexts } of foldContexts) {
-      const ctx = contexts.map((c, k) => ({ ...c, carry: carry[k] ?? 0 }));
+      const ctx = contexts.map((c, k) => ({
+        ...c,
+        carry: carry[k] ?? 0,
+        carryFraction: carryFraction[k] ?? 1,
+      }));
       const stack = { candidates, weights, contexts: ctx };
       for (const s of splits)
         stackedReadings(stack, s.train, s.test, {
@@ -268,7 +279,18 @@ export function innerStack(
     scale = fitIntervalScale(calibration);
     if (scale && folds === "patients" && opts.outOfSample) scale = widenOnly(scale);
   }
-  return { candidates: names, ...best, weights, carry, alone, folds, patients, tooFew, scale };
+  return {
+    candidates: names,
+    ...best,
+    weights,
+    carry,
+    carryFraction,
+    alone,
+    folds,
+    patients,
+    tooFew,
+    scale,
+  };
 }
 
 /** Predictive draws of the inner forecasts whose intervals calibrate the scales (pre-registered, 2026-12-05). */
@@ -330,6 +352,7 @@ export function fitStack(
       candidates: candidates.map(candidateName),
       weights,
       carry: candidates.map(() => null),
+      carryFraction: candidates.map(() => null),
       medianAe: NaN,
       mae: NaN,
       readings: 0,
@@ -366,6 +389,7 @@ export function stackedForecast(
         courses: stack.courses,
         floor: stack.floor,
         carry: stack.inner.carry[k] ?? 0,
+        carryFraction: stack.inner.carryFraction[k] ?? 1,
       })),
     },
     train,

@@ -8,7 +8,9 @@
  * predictive median), the 80 % and 95 % intervals the 10–90 % and 2.5–97.5 % quantiles of the draws. Seeded.
  *
  * With `carry` (a time constant T), the patient's deviation from their own curve at the last training reading is
- * carried forward, decaying as e^(−Δt/T) (Δt from that reading): the residual is autocorrelated within a patient
+ * carried forward, decaying as e^(−Δt/T) (Δt from that reading), times `carryFraction` φ (1 by default): the
+ * deviation holds the reader's error of that one reading, which does not persist, and the kriging predictor with a
+ * nugget ν carries (1 − ν) of it; the residual is autocorrelated within a patient
  * (Karlsson, Beal & Sheiner, J Pharmacokinet Biopharm 1995;23:651 — an exponentially decaying residual
  * autocorrelation), as a lesion's readings stay above or below the smooth curve from scan to scan. In every draw
  * the deviation is that draw's (the last reading minus the draw's curve there), so that T = ∞ moves each draw's
@@ -85,7 +87,14 @@ export function populationForecast(
   pop: PopulationParameters,
   train: Series,
   test: readonly { t: number; y: number }[],
-  opts: { draws?: number; seed?: number; posterior?: "laplace" | "importance"; carry?: number } = {},
+  opts: {
+    draws?: number;
+    seed?: number;
+    posterior?: "laplace" | "importance";
+    carry?: number;
+    /** The share of the last deviation that is carried (1 − the nugget; 1 when not given). */
+    carryFraction?: number;
+  } = {},
 ): ForecastReading[] {
   const m = populationModel(pop.model);
   const model = mixedModel(m, pop.errorModel, pop.floor);
@@ -113,8 +122,10 @@ export function populationForecast(
   if (carry !== undefined && !(carry > 0)) throw new RangeError(`carry: time constant ${carry} is not > 0`);
   const tLast = Float64Array.of(last.t[last.t.length - 1]);
   const yLast = last.y[last.y.length - 1];
+  const fraction = opts.carryFraction ?? 1;
+  if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`carryFraction ${fraction} is not in [0, 1]`);
   const decay = Float64Array.from(times, (t) =>
-    carry === undefined ? 0 : Math.exp(-Math.max(t - tLast[0], 0) / carry),
+    carry === undefined ? 0 : fraction * Math.exp(-Math.max(t - tLast[0], 0) / carry),
   );
   const fLast = new Float64Array(1);
   const carried = (phi: Float64Array, f: Float64Array) => {
