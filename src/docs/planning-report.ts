@@ -61,13 +61,13 @@ function caseSection(plan: Plan, what: string, file: string, seconds: number): s
         `| ${e.name} (${e.unit}) | ${sig(e.prior.median)} (${sig(e.prior.lower90)}–${sig(e.prior.upper90)}) | ${sig(e.posterior.median)} (${sig(e.posterior.lower90)}–${sig(e.posterior.upper90)}) | ${e.informedByData ? "yes" : "no"} |`,
     ),
     "",
-    "Posterior predictive check of the patient's own scans (sum of diameters of the target lesions; the model without reader noise):",
+    "Posterior predictive check of the patient's own scans (sum of diameters of the target lesions; the model without reader noise; inside: within the band widened by the reader's 95 % limits of agreement, ±19.5 %). The first scan used is the anchor: each patient's lesions are scaled to its sum, or, after a treatment simulated before it, scaled at the treatment's start so as to reach it — where they cannot, the anchor is a reading like the others:",
     "",
     "| scan | day | observed (mm) | model median (90 %) | inside |",
     "| --- | ---: | ---: | --- | --- |",
     ...c.ppc.scans.map(
       (s, i) =>
-        `| ${s.date} | ${s.day} | ${s.observedSldMm.toFixed(0)} | ${s.median.toFixed(1)} (${s.lower90.toFixed(1)}–${s.upper90.toFixed(1)}) | ${i === 0 ? "anchor" : s.inside ? "yes" : "**no**"} |`,
+        `| ${s.date} | ${s.day} | ${s.observedSldMm.toFixed(0)} | ${s.median.toFixed(1)} (${s.lower90.toFixed(1)}–${s.upper90.toFixed(1)}) | ${i === 0 ? `anchor: ${s.inside ? "yes" : "**no**"}` : s.inside ? "yes" : "**no**"} |`,
     ),
     "",
     `Coverage of the later scans: ${c.ppc.coverage90 === null ? "–" : pct(c.ppc.coverage90)}.`,
