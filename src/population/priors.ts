@@ -53,14 +53,13 @@ const LdhLink = z
  * beta_pd1 · inflamed · e^(0.8·z)). `scale` sets the share of PD-L1-positive tumours of the cancer type (1 when absent).
  */
 /**
- * The PD-L1 readout: TPS = 100 · (scale · beta_pd1 · inflamed)^power · e^(sd·z), z standard normal (power 1 and
- * sd 0.8 when not given; sd: the assay's and the biopsy's spread around the tumour's PD-1 axis).
+ * The PD-L1 readout: TPS = 100 · (scale · beta_pd1 · inflamed)^power · e^(0.8·z), z standard normal (power 1 when
+ * not given; 0.8: the assay's and the biopsy's spread around the tumour's PD-1 axis).
  */
 const Pdl1Link = z
   .object({
     scale: z.number().positive(),
     power: z.number().positive().optional(),
-    sd: z.number().positive().optional(),
     source: z.string().min(1),
   })
   .strict();

@@ -275,11 +275,10 @@ export function sampleVirtualPatient(cancer: CancerType, seed: number, id = `vp-
     );
   const inflamed = p.imm / (p.imm + 0.5);
   const tpsScale = pri.pdl1_link?.scale ?? 1;
-  const tpsSd = pri.pdl1_link?.sd ?? 0.8;
   const tpsPower = pri.pdl1_link?.power ?? 1;
   const tps = Math.min(
     100,
-    100 * (tpsScale * p.beta_pd1 * inflamed) ** tpsPower * Math.exp(tpsSd * standardNormal(rand)),
+    100 * (tpsScale * p.beta_pd1 * inflamed) ** tpsPower * Math.exp(0.8 * standardNormal(rand)),
   );
   const ecog = rand() < logistic(-0.7 + 0.8 * Math.log(N0 / 1e10)) ? 1 : 0;
   const u = rand();
