@@ -8,6 +8,7 @@ import {
   runVpopCommand,
 } from "./vpop-command.js";
 import type { CliIO } from "./io.js";
+import { calibrationMethod, LEGACY_NOISE_DRAWS } from "../population/calibration-targets.js";
 
 describe("immunoplan vpop build: the effective sample size", () => {
   it("warns when the weights leave fewer effective patients than a conditioned prior needs, and says how many to sample", () => {
@@ -58,5 +59,45 @@ describe("immunoplan vpop show", () => {
       /^agents its trials give: calibration aldesleukin; label or hand-set trials .*sunitinib/,
     );
     expect(line).not.toMatch(/nivolumab/);
+  });
+});
+
+describe("immunoplan vpop build: the readings' options", () => {
+  const io = { cwd: process.cwd(), out: () => undefined, err: () => undefined } as unknown as CliIO;
+  const build = (...extra: string[]) =>
+    runVpopCommand(
+      [
+        "build",
+        "--cancer",
+        "melanoma",
+        "--out",
+        "/tmp/never-written.json",
+        ...extra,
+        "--calibrate",
+        "trials/calibration/optim.yaml",
+      ],
+      io,
+    );
+
+  it("refuses a number of readings that is not a whole number from 1 to 100, naming the option", async () => {
+    await expect(build("--noise-draws", "0")).rejects.toThrow(/^--noise-draws: '0' is not a number in 1–100/);
+    await expect(build("--noise-draws", "2.5")).rejects.toThrow(/^--noise-draws: a whole number/);
+    await expect(build("--noise-draws", "many")).rejects.toThrow(/^--noise-draws: 'many'/);
+  });
+
+  it("refuses a scan timing other than drawn or expected", async () => {
+    await expect(build("--scan-timing", "sometimes")).rejects.toThrow(
+      /^--scan-timing: 'drawn' or 'expected' \('sometimes'\)/,
+    );
+  });
+
+  it("reads the shipped populations, built before the readings were recorded, as six drawn readings", () => {
+    const c = loadVpop(shippedVpopFile("melanoma")).vpop.calibration;
+    expect(c.noise_draws ?? LEGACY_NOISE_DRAWS).toBe(6);
+    expect(c.scan_timing ?? "drawn").toBe("drawn");
+    expect(calibrationMethod(12, true)).toMatch(
+      /mean over 12 draws .*expectation over the scan's visit window$/,
+    );
+    expect(calibrationMethod(6, false)).not.toMatch(/visit window/);
   });
 });

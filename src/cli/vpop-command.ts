@@ -16,7 +16,7 @@ import { populationCoverage } from "../population/arm-evidence.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const VPOP_USAGE = `immunoplan vpop build --cancer ${CANCER_TYPES.join("|")} --calibrate TRIAL.yaml... [--plausible N] [--seed S]
-                      [--threads N] --out vpops/CANCER.json [--json]
+                      [--noise-draws N] [--scan-timing drawn|expected] [--threads N] --out vpops/CANCER.json [--json]
 immunoplan vpop show FILE [--json]`;
 
 const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)} %`);
@@ -114,6 +114,8 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
       plausible: { type: "string" },
       seed: { type: "string" },
       threads: { type: "string" },
+      "noise-draws": { type: "string" },
+      "scan-timing": { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
     },
@@ -129,6 +131,12 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
   const plausible = numberOption(values.plausible, "plausible", { min: 10, max: 200_000 }) ?? 2000;
   const seed = numberOption(values.seed, "seed", { min: 0, max: 2 ** 31 - 1 }) ?? 1;
   const threads = numberOption(values.threads, "threads", { min: 1, max: 256 });
+  const noiseDraws = numberOption(values["noise-draws"], "noise-draws", { min: 1, max: 100 });
+  if (noiseDraws !== undefined && !Number.isInteger(noiseDraws))
+    throw new UsageError("--noise-draws: a whole number of readings (1–100) is required");
+  const scanTiming = values["scan-timing"];
+  if (scanTiming !== undefined && scanTiming !== "expected" && scanTiming !== "drawn")
+    throw new UsageError(`--scan-timing: 'drawn' or 'expected' ('${scanTiming}')`);
   const trials = files.map((f) => loadTrial(path.resolve(io.cwd, f)));
   const ofCancer = trials.filter((t) => t.document.population.cancer === cancer);
   // a trial file that says `calibration: { use: false }` is data (a check, a hand calibration), not a target
@@ -150,6 +158,8 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
     plausible: Math.round(plausible),
     seed: Math.round(seed),
     threads,
+    ...(noiseDraws !== undefined ? { noiseDraws } : {}),
+    ...(scanTiming !== undefined ? { scanTiming } : {}),
     onProgress: (stage, done, total) => {
       if (!io.interactive) return;
       const now = Date.now();

@@ -9,7 +9,7 @@ import { predictionSection } from "./prediction-report.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { populationSimulator } from "../population/arm-simulator.js";
-import { NOISE_DRAWS } from "../population/calibrate.js";
+import { LEGACY_NOISE_DRAWS } from "../population/calibration-targets.js";
 import { burdenCheckSection } from "./burden-check.js";
 import { calibrationDisclosures } from "./calibration-disclosures.js";
 import { doseCheckSection } from "./dose-check.js";
@@ -17,6 +17,8 @@ import { labelTrialsSection } from "./label-trials-report.js";
 import { interval, num, pct, value } from "./report-format.js";
 import { survivalFitSection, survivalSection } from "./survival-report.js";
 import { loadTrial, type Trial } from "../population/trial-file.js";
+import { SCAN_WINDOW_DAYS } from "../population/simulate-batch.js";
+import { DAYS_PER_MONTH } from "../population/trial-outcomes.js";
 import { readLabel } from "../population/published-read.js";
 import { pfsSvg, waterfallSvg } from "../population/trial-report.js";
 import { runTrial, type Comparison, type TrialResult } from "../population/trial-run.js";
@@ -327,6 +329,7 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
     "(src/clinic/irrc.ts) throughout — an approximation of the published mix (RECIST 1.1 by central review up to the",
     "final analysis, irRC by investigator after it), chosen from the source before the population was recalibrated.",
     "",
+    ...scheduleConflict(),
   ];
 }
 
@@ -334,11 +337,36 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
  * Each proportion target's calibrated value (on the readings the weights were chosen on) against the model's value
  * with fresh readings, both on the published number's scale: what the weights owe to noise (a winner's curse).
  */
+/**
+ * Why KEYNOTE-006's two first-report pembrolizumab medians cannot both be met by one model: the arms get the
+ * same drug above saturation, and a Kaplan–Meier median of progression read on scans lies in a scan window.
+ */
+export function scheduleConflict(): string[] {
+  const mo = (week: number, shift: number) => ((week * 7 + shift) / DAYS_PER_MONTH).toFixed(2);
+  const win = (week: number) => `${mo(week, -SCAN_WINDOW_DAYS)}–${mo(week, SCAN_WINDOW_DAYS)}`;
+  return [
+    "KEYNOTE-006's two first-report pembrolizumab medians (5.5 months every 2 weeks, 4.1 every 3 weeks [H]; no CI",
+    "in trials.md, so ±1 month) cannot both be met by the model's value. In the model both schedules give 10 mg/kg",
+    "of the same antibody above receptor saturation to the same virtual patients (the paired run), so the two arms",
+    "progress alike; their 6-month PFS were also alike in the trial (47.3 % and 46.4 % [C]). Progression is dated",
+    `at the scans (week 18: ${win(18)} months, week 24: ${win(24)} months, with the ±${SCAN_WINDOW_DAYS}-day visit`,
+    "window), so a median falls in a scan's window: the every-3-weeks median within 3.1–5.1 months needs the",
+    "curve to cross 50 % at week 18 or earlier, the every-2-weeks median within 4.5–6.5 months needs it to cross",
+    "at week 24 or later. At most one of the two is met; the published difference is one scan interval, as",
+    "two draws of one curve near 50 % at both scans would give.",
+    "",
+  ];
+}
+
 function inSampleGap(results: readonly ReportedTrial[], vpops: ReadonlyMap<string, VpopFile>): string[] {
   const rows: { label: string; calibrated: number; fresh: number }[] = [];
+  const draws = new Set<number>();
   for (const [cancer, vpop] of vpops) {
+    draws.add(vpop.calibration.noise_draws ?? LEGACY_NOISE_DRAWS);
     for (const t of vpop.calibration.targets) {
-      if (!/^(ORR|CR|DCR|DRR|PFS_\d+mo)$/.test(t.endpoint) || t.calibrated === null) continue;
+      const median = t.endpoint === "median_PFS_months";
+      if (!/^(ORR|CR|DCR|DRR|PFS_\d+mo|median_PFS_months)$/.test(t.endpoint) || t.calibrated === null)
+        continue;
       const r = results.find((x) => x.cancer === cancer && x.trial.trial === t.trial);
       const c = r?.model.comparisons.find(
         (x) =>
@@ -346,10 +374,11 @@ function inSampleGap(results: readonly ReportedTrial[], vpops: ReadonlyMap<strin
           x.endpoint === t.endpoint &&
           (x.data_cut_weeks ?? null) === (t.data_cut_weeks ?? null),
       );
-      const fresh = c ? c.simulated : null;
+      // a median is weighted as PFS at the published median = 50 % (calibration-targets.ts): that is its reading
+      const fresh = c ? (median ? (c.pfs_at_published_median?.value ?? null) : c.simulated) : null;
       if (fresh === null || fresh === undefined) continue;
       rows.push({
-        label: `${t.trial}, ${t.arm}, ${t.endpoint}${readLabel(t)}`,
+        label: `${t.trial}, ${t.arm}, ${median ? `PFS at the published median (${num(t.published)} mo)` : t.endpoint}${readLabel(t)}`,
         calibrated: t.calibrated,
         fresh,
       });
@@ -366,11 +395,12 @@ function inSampleGap(results: readonly ReportedTrial[], vpops: ReadonlyMap<strin
   return [
     "## How much the weights owe to the readings they were fitted on",
     "",
-    `The prevalence weights are chosen on each plausible patient's outcomes read ${NOISE_DRAWS} times (reader noise and scan`,
+    `The prevalence weights are chosen on each plausible patient's outcomes read ${[...draws].sort((a, b) => a - b).join(" or ")} times (reader noise and scan`,
     "days); the model's value above reads the weighted population again with fresh readings. Where a target's",
     "outcome sits near a threshold of RECIST (a 30 % shrinkage, a 20 % growth), the weights can favour patients",
     "whose readings happened to fall on the right side, and the fresh value is then worse than the calibrated",
-    `one (a winner's curse). Over the ${rows.length} proportion targets (on the published numbers' scales): mean absolute`,
+    `one (a winner's curse). Over the ${rows.length} proportion targets (on the published numbers' scales; a median as the PFS`,
+    `at the published median, whose target is 50 %): mean absolute`,
     `difference ${(100 * meanAbs).toFixed(1)} points, mean signed difference (fresh − calibrated) ${(100 * meanSigned).toFixed(1)} points;`,
     "the model's value also carries its own sampling error (2,000 draws: about ±1 point).",
     "",

@@ -20,10 +20,10 @@ import {
   refractoryScanDays,
 } from "./reference-regimens.js";
 import { scanDays } from "./scan-schedule.js";
-import { carryOf, runBatches, type BatchTask } from "./simulate-batch.js";
+import { carryOf, runBatches, SCAN_WINDOW_DAYS, type BatchTask } from "./simulate-batch.js";
 import type { Trial } from "./trial-file.js";
 import { simulatorPopulation } from "./trial-run.js";
-import { feature, sigmaOf, targetOf } from "./calibration-targets.js";
+import { calibrationMethod, feature, NOISE_DRAWS, sigmaOf, targetOf } from "./calibration-targets.js";
 import { DAYS_PER_MONTH } from "./trial-outcomes.js";
 import { reviewEffect, toCentral, type ReviewEffect } from "./central-review.js";
 import { distinctReads, readKey, readOf, type Read } from "./published-read.js";
@@ -39,21 +39,6 @@ import {
   type LeaveOneOut,
   type VpopFile,
 } from "./vpop-file.js";
-
-export const CALIBRATION_METHOD =
-  "maximum-entropy prevalence weights (KL to the prior) with soft constraints on published ORR, CR, DCR, DRR, " +
-  "landmark PFS and median PFS (as PFS(median) = 0.5); tolerance = published standard error (CI / 3.92, or " +
-  "binomial at the trial's N) × 1.5 for [H]/[M] values, with a model-discrepancy floor of 0.03 in quadrature; " +
-  "each patient's outcome is its mean over NOISE_DRAWS draws of reader noise and scan timing";
-
-/**
- * Draws of reader noise and scan timing (each a simulation of its own: the scan days move) over which a plausible
- * patient's outcome is averaged in the calibration. With one draw the weights can pick patients whose single
- * reading happened to land on a target — a population calibrated that way missed OPTiM's T-VEC DCR by 7 points
- * when its patients were read again (docs/calibration.md, 2026-11-30). With three draws it still missed it by 5
- * points (calibrated 76.2 %, read again 71.0 %); with six, 75.3 % and 72.7 % (melanoma ESS 289 → 206).
- */
-export const NOISE_DRAWS = 6;
 
 const ROOT = path.dirname(VPOPS_DIR);
 
@@ -164,12 +149,23 @@ export interface BuildOptions {
   readonly plausible: number;
   readonly seed: number;
   readonly threads?: number;
+  /** Readings of each plausible patient in every calibration arm (default NOISE_DRAWS). */
+  readonly noiseDraws?: number;
+  /**
+   * How a PFS target reads the day of the scan that showed progression: the day each reading drew ("drawn", the
+   * default) or its expectation over the visit window ("expected"; tried on 2026-12-06 and not adopted:
+   * docs/calibration.md, disclosures).
+   */
+  readonly scanTiming?: "expected" | "drawn";
   readonly onProgress?: (stage: string, done: number, total: number) => void;
 }
 
 export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const { cancer, seed } = opts;
   const n = opts.plausible;
+  const draws = opts.noiseDraws ?? NOISE_DRAWS;
+  const timingExpected = opts.scanTiming === "expected";
+  if (!Number.isInteger(draws) || draws < 1) throw new RangeError("noiseDraws must be a whole number ≥ 1");
   const seeds = Array.from({ length: n }, (_, i) => patientSeed(seed, i));
   const vps = seeds.map((s) => sampleVirtualPatient(cancer, s));
   const notes: string[] = [];
@@ -213,7 +209,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const covariates: CovariateConstraint[] = [];
   const tasks: BatchTask[] = [];
   const enrolledIdx: number[][] = [];
-  /** The arm (index into arms) of every task: NOISE_DRAWS tasks an arm. */
+  /** The arm (index into arms) of every task: `draws` tasks an arm. */
   const armOfTask: number[] = [];
   opts.trials.forEach((trial, ti) => {
     const population = simulatorPopulation(trial);
@@ -242,7 +238,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       });
       enrolledIdx.push(idx);
       // draw 0 has the noise seeds of the populations built before NOISE_DRAWS
-      for (let r = 0; r < NOISE_DRAWS; r++) {
+      for (let r = 0; r < draws; r++) {
         armOfTask.push(arms.length - 1);
         tasks.push({
           cancer,
@@ -278,7 +274,8 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const constraints: Constraint[] = [];
   opts.trials.forEach((trial, ti) => {
     for (const p of trial.published) {
-      const f = p.not_reached ? null : feature(p.endpoint, p.value);
+      const grid = { days: [0, ...scanDays(trial.document.assessment)], windowDays: SCAN_WINDOW_DAYS };
+      const f = p.not_reached ? null : feature(p.endpoint, p.value, timingExpected ? grid : undefined);
       if (!f) continue;
       const followUp = trial.document.assessment.follow_up_weeks * 7;
       const read = readOf(p, trial.document.assessment.criteria, followUp);
@@ -381,7 +378,9 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       ...(pool[i].carry ? { carry: pool[i].carry } : {}),
     })),
     calibration: {
-      method: CALIBRATION_METHOD,
+      method: calibrationMethod(draws, timingExpected),
+      noise_draws: draws,
+      scan_timing: timingExpected ? "expected" : "drawn",
       trials: opts.trials.map((t) => ({ name: t.document.name, file: path.relative(ROOT, t.file) })),
       targets,
       effective_sample_size: Math.round(fit.effectiveSampleSize * 10) / 10,

@@ -7,11 +7,84 @@ import { isResponder, type PatientOutcome } from "./patient-outcome.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import { DAYS_PER_MONTH } from "./trial-outcomes.js";
 
-/** Model-discrepancy floor of every tolerance, in quadrature (CALIBRATION_METHOD). */
+/** The calibration's method, as a population file records it. */
+export const calibrationMethod = (draws: number, timingExpected: boolean): string =>
+  "maximum-entropy prevalence weights (KL to the prior) with soft constraints on published ORR, CR, DCR, DRR, " +
+  "landmark PFS and median PFS (as PFS(median) = 0.5); tolerance = published standard error (CI / 3.92, or " +
+  "binomial at the trial's N) × 1.5 for [H]/[M] values, with a model-discrepancy floor of 0.03 in quadrature; " +
+  `each patient's outcome is its mean over ${draws} draws of reader noise and scan timing` +
+  (timingExpected
+    ? "; a PFS target reads the day of the scan that showed progression as its expectation over the scan's visit window"
+    : "");
+
+/**
+ * Draws of reader noise and scan timing (each a simulation of its own: the scan days move) over which a plausible
+ * patient's outcome is averaged in the calibration. With one draw the weights can pick patients whose single
+ * reading happened to land on a target — a population calibrated that way missed OPTiM's T-VEC DCR by 7 points
+ * when its patients were read again (docs/calibration.md, 2026-11-30). With three draws it still missed it by 5
+ * points (calibrated 76.2 %, read again 71.0 %); with six, 75.3 % and 72.7 % (melanoma ESS 289 → 206). Twelve
+ * were tried on 2026-12-06 and not adopted (docs/calibration.md, disclosures): over melanoma's 52 targets the mean
+ * |read again − calibrated| fell from 1.19 / 1.28 to 0.93 / 1.13 points (seeds 1 / 2), but the rebuilt populations
+ * moved checks set by hand on the populations of the day; `vpop build --noise-draws 12` builds them.
+ */
+export const NOISE_DRAWS = 6;
+/** The readings of a population file that does not record its own (built before `noise_draws` was written). */
+export const LEGACY_NOISE_DRAWS = 6;
+
+/** Model-discrepancy floor of every tolerance, in quadrature (calibrationMethod). */
 export const DISCREPANCY = 0.03;
 
-/** The indicator a published end point averages over patients, or null when it is not a proportion of patients. */
-export function feature(endpoint: string, value: number): ((o: PatientOutcome) => number) | null {
+/** A trial's scheduled scan days (day 0 the baseline scan) and the visit window each scan may move within. */
+export interface ScanGrid {
+  readonly days: readonly number[];
+  /** ± days around each scheduled scan, at most a third of the gap to the one before (simulate-batch.ts). */
+  readonly windowDays: number;
+}
+
+/** Index of the scheduled day nearest `day` (days sorted ascending). */
+function nearestScan(days: readonly number[], day: number): number {
+  let lo = 0;
+  let hi = days.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (days[mid] <= day) lo = mid;
+    else hi = mid;
+  }
+  return Math.abs(days[hi] - day) < Math.abs(day - days[lo]) ? hi : lo;
+}
+
+/**
+ * Whether the patient is still progression-free after `t` days — as a probability over the visit window when a grid
+ * is given: a patient who progressed at scheduled scan k would have had that scan anywhere in its window (uniform,
+ * simulate-batch.ts patientScanDays), so the indicator is replaced by its expectation over the scan's day
+ * (Rao–Blackwell). Most published medians fall inside a scan's window; with the bare indicator the weights picked
+ * patients whose few readings happened to have early or late scans (KEYNOTE-006 ipilimumab, PFS at 2.8 months:
+ * calibrated 51.6 %, read again 63.0 %).
+ */
+export function pfsBeyond(o: PatientOutcome, t: number, grid?: ScanGrid): number {
+  const bare = o.pfsDays > t ? 1 : 0;
+  if (!grid || !o.progressed || grid.days.length < 2) return bare;
+  const k = nearestScan(grid.days, o.pfsDays);
+  if (k === 0) return bare;
+  const w = Math.min(grid.windowDays, (grid.days[k] - grid.days[k - 1]) / 3);
+  // a progression day off the grid (not a scan of this schedule) keeps its own indicator
+  if (!(w > 0) || Math.abs(o.pfsDays - grid.days[k]) > w + 1) return bare;
+  const lo = grid.days[k] - w;
+  const hi = grid.days[k] + w;
+  if (t < lo) return 1;
+  if (t >= hi) return 0;
+  return (hi - t) / (2 * w);
+}
+
+/**
+ * The indicator a published end point averages over patients, or null when it is not a proportion of patients.
+ * With the trial's scan grid, a time-to-progression end point reads the scan's day as its window's expectation.
+ */
+export function feature(
+  endpoint: string,
+  value: number,
+  grid?: ScanGrid,
+): ((o: PatientOutcome) => number) | null {
   switch (endpoint) {
     case "ORR":
       return (o) => (isResponder(o) ? 1 : 0);
@@ -21,13 +94,15 @@ export function feature(endpoint: string, value: number): ((o: PatientOutcome) =
       return (o) => (o.bor === "CR" || o.bor === "PR" || o.bor === "SD" || o.bor === "NON-CR/NON-PD" ? 1 : 0);
     case "DRR":
       return (o) => (o.durable ? 1 : 0);
-    case "median_PFS_months":
-      return (o) => (o.pfsDays > value * DAYS_PER_MONTH ? 1 : 0);
+    case "median_PFS_months": {
+      const t = value * DAYS_PER_MONTH;
+      return (o) => pfsBeyond(o, t, grid);
+    }
   }
   const lm = LANDMARK.exec(endpoint);
   if (lm && lm[1] === "PFS") {
     const d = Number(lm[2]) * DAYS_PER_MONTH;
-    return (o) => (o.pfsDays > d ? 1 : 0);
+    return (o) => pfsBeyond(o, d, grid);
   }
   return null;
 }

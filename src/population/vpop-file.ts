@@ -67,6 +67,10 @@ export const VpopFileSchema = z.object({
   ),
   calibration: z.object({
     method: z.string(),
+    /** Readings each plausible patient's outcome is averaged over (absent in files built before it was recorded: 6). */
+    noise_draws: z.number().int().min(1).optional(),
+    /** How PFS targets read the progression scan's day (absent in files built before 2026-12-06: "drawn"). */
+    scan_timing: z.enum(["expected", "drawn"]).optional(),
     trials: z.array(z.object({ name: z.string(), file: z.string() })),
     targets: z.array(TargetSchema),
     effective_sample_size: z.number(),
