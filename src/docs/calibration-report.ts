@@ -334,10 +334,6 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
 }
 
 /**
- * Each proportion target's calibrated value (on the readings the weights were chosen on) against the model's value
- * with fresh readings, both on the published number's scale: what the weights owe to noise (a winner's curse).
- */
-/**
  * Why KEYNOTE-006's two first-report pembrolizumab medians cannot both be met by one model: the arms get the
  * same drug above saturation, and a Kaplan–Meier median of progression read on scans lies in a scan window.
  */
@@ -358,6 +354,10 @@ export function scheduleConflict(): string[] {
   ];
 }
 
+/**
+ * Each proportion target's calibrated value (on the readings the weights were chosen on) against the model's value
+ * with fresh readings, both on the published number's scale: what the weights owe to noise (a winner's curse).
+ */
 function inSampleGap(results: readonly ReportedTrial[], vpops: ReadonlyMap<string, VpopFile>): string[] {
   const rows: { label: string; calibrated: number; fresh: number }[] = [];
   const draws = new Set<number>();

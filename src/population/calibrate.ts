@@ -273,9 +273,11 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   // 3. constraints and weights
   const constraints: Constraint[] = [];
   opts.trials.forEach((trial, ti) => {
+    const grid = timingExpected
+      ? { days: [0, ...scanDays(trial.document.assessment)], windowDays: SCAN_WINDOW_DAYS }
+      : undefined;
     for (const p of trial.published) {
-      const grid = { days: [0, ...scanDays(trial.document.assessment)], windowDays: SCAN_WINDOW_DAYS };
-      const f = p.not_reached ? null : feature(p.endpoint, p.value, timingExpected ? grid : undefined);
+      const f = p.not_reached ? null : feature(p.endpoint, p.value, grid);
       if (!f) continue;
       const followUp = trial.document.assessment.follow_up_weeks * 7;
       const read = readOf(p, trial.document.assessment.criteria, followUp);

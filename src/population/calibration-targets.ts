@@ -4,6 +4,7 @@
  */
 import { logOrSd, toInvestigator, type ReviewEffect } from "./central-review.js";
 import { isResponder, type PatientOutcome } from "./patient-outcome.js";
+import { scanWindowOf } from "./simulate-batch.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import { DAYS_PER_MONTH } from "./trial-outcomes.js";
 
@@ -37,7 +38,7 @@ export const DISCREPANCY = 0.03;
 /** A trial's scheduled scan days (day 0 the baseline scan) and the visit window each scan may move within. */
 export interface ScanGrid {
   readonly days: readonly number[];
-  /** ± days around each scheduled scan, at most a third of the gap to the one before (simulate-batch.ts). */
+  /** ± days around each scheduled scan, at most a third of the gap to the one before (scanWindowOf). */
   readonly windowDays: number;
 }
 
@@ -66,7 +67,7 @@ export function pfsBeyond(o: PatientOutcome, t: number, grid?: ScanGrid): number
   if (!grid || !o.progressed || grid.days.length < 2) return bare;
   const k = nearestScan(grid.days, o.pfsDays);
   if (k === 0) return bare;
-  const w = Math.min(grid.windowDays, (grid.days[k] - grid.days[k - 1]) / 3);
+  const w = scanWindowOf(grid.days, k, grid.windowDays);
   // a progression day off the grid (not a scan of this schedule) keeps its own indicator
   if (!(w > 0) || Math.abs(o.pfsDays - grid.days[k]) > w + 1) return bare;
   const lo = grid.days[k] - w;

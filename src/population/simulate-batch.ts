@@ -54,12 +54,15 @@ export interface BatchTask {
  */
 export const SCAN_WINDOW_DAYS = 7;
 
+/** The ± days scheduled scan k (k ≥ 1) may move: the window, at most a third of the gap to the scan before. */
+export const scanWindowOf = (days: readonly number[], k: number, window: number): number =>
+  Math.min(window, (days[k] - days[k - 1]) / 3);
+
 /** One patient's scan days: every scheduled scan after the baseline moved by up to ± window days, in order. */
 export function patientScanDays(days: readonly number[], window: number, rand: () => number): number[] {
   const out = [days[0]];
   for (let k = 1; k < days.length; k++) {
-    const gap = days[k] - days[k - 1];
-    const w = Math.min(window, gap / 3);
+    const w = scanWindowOf(days, k, window);
     out.push(Math.max(out[k - 1] + 1, days[k] + (2 * rand() - 1) * w));
   }
   return out;
