@@ -91,6 +91,12 @@ describe("immunoplan vpop build: the readings' options", () => {
     );
   });
 
+  it("refuses a median-bounds switch other than on or off", async () => {
+    await expect(build("--median-bounds", "yes")).rejects.toThrow(
+      /^--median-bounds: 'on' or 'off' \('yes'\)/,
+    );
+  });
+
   it("reads the shipped populations, built before the readings were recorded, as six drawn readings", () => {
     const c = loadVpop(shippedVpopFile("melanoma")).vpop.calibration;
     expect(c.noise_draws ?? LEGACY_NOISE_DRAWS).toBe(6);

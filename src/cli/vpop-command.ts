@@ -16,7 +16,7 @@ import { populationCoverage } from "../population/arm-evidence.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const VPOP_USAGE = `immunoplan vpop build --cancer ${CANCER_TYPES.join("|")} --calibrate TRIAL.yaml... [--plausible N] [--seed S]
-                      [--noise-draws N] [--scan-timing drawn|expected] [--threads N] --out vpops/CANCER.json [--json]
+                      [--noise-draws N] [--scan-timing drawn|expected] [--median-bounds on|off] [--threads N] --out vpops/CANCER.json [--json]
 immunoplan vpop show FILE [--json]`;
 
 const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)} %`);
@@ -59,6 +59,16 @@ function summary(v: VpopFile): string {
       t.endpoint === "median_PFS_months" ? (x === null ? "—" : `PFS(${t.published} mo) ${pct(x)}`) : pct(x);
     const pub = t.endpoint === "median_PFS_months" ? `${t.published} mo` : pct(t.published);
     lines.push(`${t.trial} | ${t.arm} | ${t.endpoint} | ${pub} | ${show(t.prior)} | ${show(t.calibrated)}`);
+  }
+  if (c.bounds?.length) {
+    lines.push(
+      "",
+      "medians held inside their CIs: trial | arm | median (CI) | PFS at the CI's end | prior | calibrated",
+    );
+    for (const b of c.bounds)
+      lines.push(
+        `${b.trial} | ${b.arm} | ${b.published} mo (${b.ci?.[0]}–${b.ci?.[1] ?? "NR"}) | ${b.side === "lower" ? "≥" : "≤"} 50 % at ${b.at_months} mo | ${pct(b.prior)} | ${pct(b.calibrated)}`,
+      );
   }
   if (c.leave_one_out.length) {
     lines.push("", "leave one trial out: trial | arm | endpoint | published | predicted");
@@ -116,6 +126,7 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
       threads: { type: "string" },
       "noise-draws": { type: "string" },
       "scan-timing": { type: "string" },
+      "median-bounds": { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
     },
@@ -137,6 +148,9 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
   const scanTiming = values["scan-timing"];
   if (scanTiming !== undefined && scanTiming !== "expected" && scanTiming !== "drawn")
     throw new UsageError(`--scan-timing: 'drawn' or 'expected' ('${scanTiming}')`);
+  const bounds = values["median-bounds"];
+  if (bounds !== undefined && bounds !== "on" && bounds !== "off")
+    throw new UsageError(`--median-bounds: 'on' or 'off' ('${bounds}')`);
   const trials = files.map((f) => loadTrial(path.resolve(io.cwd, f)));
   const ofCancer = trials.filter((t) => t.document.population.cancer === cancer);
   // a trial file that says `calibration: { use: false }` is data (a check, a hand calibration), not a target
@@ -160,6 +174,7 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
     threads,
     ...(noiseDraws !== undefined ? { noiseDraws } : {}),
     ...(scanTiming !== undefined ? { scanTiming } : {}),
+    ...(bounds !== undefined ? { medianBounds: bounds === "on" } : {}),
     onProgress: (stage, done, total) => {
       if (!io.interactive) return;
       const now = Date.now();

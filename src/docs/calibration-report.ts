@@ -8,6 +8,7 @@ import { modelErrorOf } from "../population/model-error.js";
 import { predictionSection } from "./prediction-report.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { boundsTable } from "./calibration-bounds.js";
 import { populationSimulator } from "../population/arm-simulator.js";
 import { LEGACY_NOISE_DRAWS } from "../population/calibration-targets.js";
 import { burdenCheckSection } from "./burden-check.js";
@@ -167,6 +168,7 @@ function populationSection(vpop: VpopFile, warnings: string[]): string[] {
     ...(warnings.length ? ["", ...warnings.map((w) => `> ${w}`)] : []),
     ...(c.notes.length ? ["", ...c.notes.map((n) => `- ${n}`)] : []),
     "",
+    ...boundsTable(vpop),
   ];
 }
 

@@ -48,13 +48,14 @@ describe("calibrated virtual populations", () => {
   }, 120_000);
 
   /** A small population calibrated on the synthetic trial with these published lines added. */
-  const withPublished = (lines: string) =>
+  const withPublished = (lines: string, medianBounds = false) =>
     buildVpop({
       cancer: "melanoma",
       trials: [parseTrial(trialText(0.15).replace("published:\n", `published:\n${lines}`), "/tmp/c.yaml")],
       plausible: 80,
       seed: 3,
       threads: 1,
+      medianBounds,
     });
 
   it("reads a value published at an earlier data cut at that cut, not at the full follow-up", async () => {
@@ -75,6 +76,36 @@ describe("calibrated virtual populations", () => {
     expect(pfs.map((t) => t.criteria ?? null)).toEqual([null, "irrc"]);
     // irRC never dates progression before RECIST 1.1 (src/clinic/irrc.test.ts): a new lesion adds to the burden
     expect(pfs[1].prior!).toBeGreaterThanOrEqual(pfs[0].prior!);
+  }, 120_000);
+
+  it("holds a median inside its CI: the CI's ends are one-sided constraints, reported apart from the targets", async () => {
+    // The priors' PFS is ~46 % from the week-16 scan to the week-24 one. A median published inside that stretch with
+    // a CI starting in it: the point target PFS(4.5 months) = 0.5 (from memory, [H]: tolerance ~0.06) alone leaves the
+    // curve below 50 % at the CI's lower end, the median a scan early; the lower end binds. PFS at 4 months (on the
+    // same stretch) is also published with a CI so wide that it barely pulls: it shows where each build leaves it.
+    const line =
+      "  - { arm: nivolumab, endpoint: median_PFS_months, value: 4.5, ci: [4.2, 6.5], certainty: H }\n" +
+      "  - { arm: nivolumab, endpoint: PFS_4mo, value: 0.5, ci: [0.0, 1.0] }\n";
+    const vpop = await withPublished(line, true);
+    const bounds = vpop.calibration.bounds!;
+    expect(bounds.map((b) => [b.side, b.at_months])).toEqual([
+      ["lower", 4.2],
+      ["upper", 6.5],
+    ]);
+    const [lower, upper] = bounds;
+    expect(lower.prior!).toBeLessThan(0.47);
+    // near-hard (tolerance BOUND_SIGMA = 0.005): the weights bring PFS at the lower end up to 50 %
+    expect(lower.calibrated!).toBeGreaterThan(0.498);
+    expect(upper.calibrated!).toBeLessThan(0.5);
+    expect(vpop.calibration.method).toMatch(/lower end of its CI/);
+    // the bounds are not targets: the median appears once among them, and not among the predictions left out
+    expect(vpop.calibration.targets.filter((t) => t.endpoint === "median_PFS_months")).toHaveLength(1);
+    const without = await withPublished(line);
+    expect(without.calibration.bounds).toBeUndefined();
+    const at4 = (v: typeof vpop) => v.calibration.targets.find((t) => t.endpoint === "PFS_4mo")!.calibrated!;
+    // (deterministic builds: 0.4947 without, 0.4999 with)
+    expect(at4(without)).toBeLessThan(0.497);
+    expect(at4(vpop)).toBeGreaterThan(0.498);
   }, 120_000);
 
   it("draws patients in proportion to their weights", () => {

@@ -7,9 +7,9 @@
  * the weights are recomputed without each trial and that trial is predicted.
  */
 import path from "node:path";
-import { entropyWeights } from "../engine/entropy-weights.js";
 import { carriedStates, enrol, type PoolMember } from "./eligibility.js";
 import { covariateConstraints, type CovariateConstraint } from "./calibration-covariates.js";
+import { buildConstraints, solve, valueOf, type ArmRun, type Constraint } from "./calibration-constraints.js";
 import type { PatientOutcome } from "./patient-outcome.js";
 import {
   REFERENCE_REGIMENS,
@@ -20,14 +20,12 @@ import {
   refractoryScanDays,
 } from "./reference-regimens.js";
 import { scanDays } from "./scan-schedule.js";
-import { carryOf, runBatches, SCAN_WINDOW_DAYS, type BatchTask } from "./simulate-batch.js";
+import { carryOf, runBatches, type BatchTask } from "./simulate-batch.js";
 import type { Trial } from "./trial-file.js";
 import { simulatorPopulation } from "./trial-run.js";
-import { calibrationMethod, feature, NOISE_DRAWS, sigmaOf, targetOf } from "./calibration-targets.js";
-import { DAYS_PER_MONTH } from "./trial-outcomes.js";
-import { reviewEffect, toCentral, type ReviewEffect } from "./central-review.js";
-import { distinctReads, readKey, readOf, type Read } from "./published-read.js";
-import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
+import { calibrationMethod, NOISE_DRAWS } from "./calibration-targets.js";
+import { toCentral } from "./central-review.js";
+import { distinctReads, readKey, readOf } from "./published-read.js";
 import type { CancerType } from "./types.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
 import {
@@ -49,90 +47,6 @@ export const patientSeed = (seed: number, i: number): number =>
 /** Seed of reader noise for patient i in arm `arm` of trial `trial`. */
 const noiseSeed = (seed: number, trial: number, arm: number, i: number) =>
   ((seed * 31 + trial * 1009 + arm * 101) * 2654435761 + i * 40503) >>> 0;
-
-interface ArmRun {
-  readonly trial: number;
-  readonly arm: string;
-  readonly patients: number;
-  /** Enrolment factor of every pool member and the outcome of those enrolled (at the trial's follow-up). */
-  readonly factor: Float64Array;
-  readonly outcomes: Map<number, PatientOutcome[]>;
-  /** Outcomes of other reads: earlier data cuts, other criteria (read key → pool index → each noise draw's). */
-  readonly at: Map<string, Map<number, PatientOutcome[]>>;
-}
-
-/** The arm's outcomes read as a published number reads them, or at the full follow-up with the trial's criteria. */
-const outcomesOf = (arm: ArmRun, read: Read | undefined) =>
-  read === undefined ? arm.outcomes : arm.at.get(readKey(read))!;
-
-/** A feature's mean over a patient's noise draws. */
-function featureMean(f: (o: PatientOutcome) => number, os: readonly PatientOutcome[]): number {
-  let s = 0;
-  for (const o of os) s += f(o);
-  return s / os.length;
-}
-
-interface Constraint {
-  readonly trial: number;
-  /** A centrally reviewed proportion: the features are investigator-read, the published value central. */
-  readonly review: ReviewEffect | null;
-  /** How the published value reads the scans (data cut earlier than the follow-up, other criteria), if it differs. */
-  readonly read?: Read;
-  readonly published: PublishedEndpoint;
-  readonly arms: readonly ArmRun[];
-  readonly f: (o: PatientOutcome) => number;
-  readonly target: number;
-  readonly sigma: number;
-}
-
-/**
- * The constraint's value under weights w: the trial-size-weighted mean over its arms of the enrolled mean. With
- * `factor` (the trial's enrolment under w, post-stratified as the arm simulator does) instead of the eligibility.
- */
-function valueOf(c: Constraint, w: ArrayLike<number>, factor?: ArrayLike<number>): number | null {
-  let total = 0;
-  let acc = 0;
-  for (const arm of c.arms) {
-    let mass = 0;
-    let sum = 0;
-    const f = factor ?? arm.factor;
-    for (const [i, os] of outcomesOf(arm, c.read)) {
-      const m = w[i] * f[i];
-      mass += m;
-      sum += m * featureMean(c.f, os);
-    }
-    if (mass <= 0) continue;
-    acc += arm.patients * (sum / mass);
-    total += arm.patients;
-  }
-  return total > 0 ? acc / total : null;
-}
-
-/** Row contributions a_ik of constraint c (normalised by the arm's enrolled prior mass). */
-function fillColumn(c: Constraint, col: number, k: number, a: Float64Array, u: ArrayLike<number>): void {
-  const total = c.arms.reduce((s, arm) => s + arm.patients, 0);
-  for (const arm of c.arms) {
-    const outcomes = outcomesOf(arm, c.read);
-    let mass = 0;
-    for (const [i] of outcomes) mass += u[i] * arm.factor[i];
-    if (mass <= 0) continue;
-    const share = arm.patients / total;
-    for (const [i, os] of outcomes)
-      a[i * k + col] += (share * arm.factor[i] * (featureMean(c.f, os) - c.target)) / mass;
-  }
-}
-
-function solve(constraints: readonly Constraint[], covariates: readonly CovariateConstraint[], n: number) {
-  const k = constraints.length + covariates.length;
-  const u = new Float64Array(n).fill(1 / n);
-  const a = new Float64Array(n * k);
-  constraints.forEach((c, j) => fillColumn(c, j, k, a, u));
-  covariates.forEach((c, j) => {
-    const col = constraints.length + j;
-    for (let i = 0; i < n; i++) a[i * k + col] = c.column[i];
-  });
-  return entropyWeights(a, n, k, [...constraints.map((c) => c.sigma), ...covariates.map((c) => c.sigma)]);
-}
 
 /** Carried states as the population file keeps them: finite values to 6 significant digits. */
 function roundedStates(states: Readonly<Record<string, number>>): Record<string, number> {
@@ -157,6 +71,11 @@ export interface BuildOptions {
    * docs/calibration.md, disclosures).
    */
   readonly scanTiming?: "expected" | "drawn";
+  /**
+   * The ends of every published median's CI as one-sided constraints (calibration-targets.ts medianBounds; default
+   * false: tried on 2026-12-07, they did not bind on the melanoma population, docs/calibration.md disclosures).
+   */
+  readonly medianBounds?: boolean;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -165,6 +84,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const n = opts.plausible;
   const draws = opts.noiseDraws ?? NOISE_DRAWS;
   const timingExpected = opts.scanTiming === "expected";
+  const withBounds = opts.medianBounds ?? false;
   if (!Number.isInteger(draws) || draws < 1) throw new RangeError("noiseDraws must be a whole number ≥ 1");
   const seeds = Array.from({ length: n }, (_, i) => patientSeed(seed, i));
   const vps = seeds.map((s) => sampleVirtualPatient(cancer, s));
@@ -271,45 +191,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   });
 
   // 3. constraints and weights
-  const constraints: Constraint[] = [];
-  opts.trials.forEach((trial, ti) => {
-    const grid = timingExpected
-      ? { days: [0, ...scanDays(trial.document.assessment)], windowDays: SCAN_WINDOW_DAYS }
-      : undefined;
-    for (const p of trial.published) {
-      const f = p.not_reached ? null : feature(p.endpoint, p.value, grid);
-      if (!f) continue;
-      const followUp = trial.document.assessment.follow_up_weeks * 7;
-      const read = readOf(p, trial.document.assessment.criteria, followUp);
-      const cut = read?.cutDay;
-      const horizon = cut ?? followUp;
-      const lm = LANDMARK.exec(p.endpoint);
-      const at = p.endpoint === "median_PFS_months" ? p.value : lm ? Number(lm[2]) : 0;
-      if (at * DAYS_PER_MONTH > horizon) {
-        notes.push(
-          `${trial.document.name}: ${p.endpoint} of ${Array.isArray(p.arm) ? p.arm.join(" + ") : p.arm} lies beyond the simulated follow-up (${Math.round(horizon / 7)} weeks): not used`,
-        );
-        continue;
-      }
-      const names = Array.isArray(p.arm) ? p.arm : [p.arm];
-      const mine = arms.filter((a) => a.trial === ti && names.includes(a.arm) && a.outcomes.size > 0);
-      if (mine.length !== names.length) continue;
-      const size = mine.reduce((s, a) => s + a.patients, 0);
-      const review = reviewEffect(p, trial.document.assessment.reviewer);
-      constraints.push({
-        trial: ti,
-        review,
-        // a value published at an earlier data cut is compared with the outcomes at that cut (until 2026-11-30 the
-        // cut was computed here and then dropped: every target was read at the full follow-up)
-        ...(read !== undefined ? { read } : {}),
-        published: p,
-        arms: mine,
-        f,
-        target: targetOf(p, review),
-        sigma: sigmaOf(p, size, review),
-      });
-    }
-  });
+  const constraints = buildConstraints(opts.trials, arms, { timingExpected, withBounds }, notes);
   const fit = solve(constraints, covariates, n);
   const reported = (c: Constraint, v: number | null) =>
     v === null || !c.review ? v : toCentral(v, c.review);
@@ -336,15 +218,30 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const enrolledUnder = (w: ArrayLike<number>) => populations.map((p) => enrol(pool, p, w).factor);
   const uniformFactors = enrolledUnder(uniform);
   const fitFactors = enrolledUnder(fit.weights);
-  const targets = constraints.map((c) => ({
-    ...describe(c, uniform, uniformFactors[c.trial]),
-    calibrated: reported(c, valueOf(c, fit.weights, fitFactors[c.trial])),
-  }));
+  const targets = constraints
+    .filter((c) => !c.bound)
+    .map((c) => ({
+      ...describe(c, uniform, uniformFactors[c.trial]),
+      calibrated: reported(c, valueOf(c, fit.weights, fitFactors[c.trial])),
+    }));
+  const bounds = constraints.flatMap((c) =>
+    c.bound
+      ? [
+          {
+            ...describe(c, uniform, uniformFactors[c.trial]),
+            side: c.bound.side > 0 ? ("lower" as const) : ("upper" as const),
+            at_months: c.bound.months,
+            calibrated: valueOf(c, fit.weights, fitFactors[c.trial]),
+          },
+        ]
+      : [],
+  );
 
   // 4. leave one trial out
   const leaveOneOut: LeaveOneOut[] = [];
   opts.trials.forEach((trial, ti) => {
-    const held = constraints.filter((c) => c.trial === ti);
+    // a held-out trial's CI bounds go with it; only its targets are predicted
+    const held = constraints.filter((c) => c.trial === ti && !c.bound);
     const kept = constraints.filter((c) => c.trial !== ti);
     if (held.length === 0) return;
     // without any other trial the prediction is the priors' own (uniform weights)
@@ -380,11 +277,12 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       ...(pool[i].carry ? { carry: pool[i].carry } : {}),
     })),
     calibration: {
-      method: calibrationMethod(draws, timingExpected),
+      method: calibrationMethod(draws, timingExpected, withBounds),
       noise_draws: draws,
       scan_timing: timingExpected ? "expected" : "drawn",
       trials: opts.trials.map((t) => ({ name: t.document.name, file: path.relative(ROOT, t.file) })),
       targets,
+      ...(withBounds ? { bounds } : {}),
       effective_sample_size: Math.round(fit.effectiveSampleSize * 10) / 10,
       divergence_nats: Math.round(fit.divergence * 1000) / 1000,
       converged: fit.converged,

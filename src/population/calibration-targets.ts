@@ -9,9 +9,14 @@ import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import { DAYS_PER_MONTH } from "./trial-outcomes.js";
 
 /** The calibration's method, as a population file records it. */
-export const calibrationMethod = (draws: number, timingExpected: boolean): string =>
+export const calibrationMethod = (draws: number, timingExpected: boolean, bounds = false): string =>
   "maximum-entropy prevalence weights (KL to the prior) with soft constraints on published ORR, CR, DCR, DRR, " +
-  "landmark PFS and median PFS (as PFS(median) = 0.5); tolerance = published standard error (CI / 3.92, or " +
+  "landmark PFS and median PFS (as PFS(median) = 0.5" +
+  (bounds
+    ? `, and PFS ≥ 0.5 at the lower end of its CI, ≤ 0.5 at the upper, one-sided with tolerance ${BOUND_SIGMA}, ` +
+      "the scan's day read as its expectation over the visit window"
+    : "") +
+  "); tolerance = published standard error (CI / 3.92, or " +
   "binomial at the trial's N) × 1.5 for [H]/[M] values, with a model-discrepancy floor of 0.03 in quadrature; " +
   `each patient's outcome is its mean over ${draws} draws of reader noise and scan timing` +
   (timingExpected
@@ -31,6 +36,34 @@ export const calibrationMethod = (draws: number, timingExpected: boolean): strin
 export const NOISE_DRAWS = 6;
 /** The readings of a population file that does not record its own (built before `noise_draws` was written). */
 export const LEGACY_NOISE_DRAWS = 6;
+
+/**
+ * Tolerance of a published median's confidence bounds (medianBounds). An assumption, not a published figure: the
+ * bounds are held nearly hard (a point below a lower bound costs two nats, as much as 2.8 σ of a typical target),
+ * because "the median inside its CI" is what the calibration is checked on and the CI already carries the trial's
+ * sampling error; the point target PFS(median) = 0.5 keeps its own tolerance.
+ */
+export const BOUND_SIGMA = 0.005;
+
+/** One end of a published median's CI as a one-sided constraint on PFS there: side +1 asks PFS ≥ 0.5, −1 ≤ 0.5. */
+export interface MedianBound {
+  readonly months: number;
+  readonly side: 1 | -1;
+}
+
+/**
+ * The ends of a published median's 95 % CI as one-sided constraints (2026-12-07): a median inside (lo, hi) means the
+ * Kaplan–Meier curve is still at or above 50 % at lo and at or below it at hi. The point target PFS(median) = 0.5
+ * alone let the weights leave CheckMate 067's nivolumab curve at 48 % from the week-18 scan to the median, so that
+ * its median fell a scan early, outside the CI. None for a median without a CI, or an end the CI leaves open (NR).
+ */
+export function medianBounds(p: PublishedEndpoint): MedianBound[] {
+  if (p.endpoint !== "median_PFS_months" || !p.ci || p.not_reached) return [];
+  const out: MedianBound[] = [];
+  if (p.ci[0] < p.value) out.push({ months: p.ci[0], side: 1 });
+  if (p.ci[1] !== null && p.ci[1] > p.value) out.push({ months: p.ci[1], side: -1 });
+  return out;
+}
 
 /** Model-discrepancy floor of every tolerance, in quadrature (calibrationMethod). */
 export const DISCREPANCY = 0.03;

@@ -37,6 +37,13 @@ const TargetSchema = z.object({
 });
 export type CalibrationTarget = z.infer<typeof TargetSchema>;
 
+/** One end of a published median's CI held as a one-sided constraint: PFS at `at_months` (prior, calibrated). */
+const BoundSchema = TargetSchema.extend({
+  side: z.enum(["lower", "upper"]),
+  at_months: z.number(),
+});
+export type CalibrationBound = z.infer<typeof BoundSchema>;
+
 const LeaveOutSchema = z.object({
   trial: z.string(),
   effective_sample_size: z.number(),
@@ -73,6 +80,8 @@ export const VpopFileSchema = z.object({
     scan_timing: z.enum(["expected", "drawn"]).optional(),
     trials: z.array(z.object({ name: z.string(), file: z.string() })),
     targets: z.array(TargetSchema),
+    /** The medians' CI ends as one-sided constraints (absent in files built before 2026-12-07). */
+    bounds: z.array(BoundSchema).optional(),
     effective_sample_size: z.number(),
     divergence_nats: z.number(),
     converged: z.boolean(),
