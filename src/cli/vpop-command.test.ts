@@ -97,8 +97,12 @@ describe("immunoplan vpop build: the readings' options", () => {
     );
   });
 
-  it("reads the shipped populations, built before the readings were recorded, as six drawn readings", () => {
-    const c = loadVpop(shippedVpopFile("melanoma")).vpop.calibration;
+  it("reads the shipped populations' readings: melanoma twelve (rebuilt 2026-12-07), the others six (built before the field)", () => {
+    const mel = loadVpop(shippedVpopFile("melanoma")).vpop.calibration;
+    expect(mel.noise_draws).toBe(12);
+    expect(mel.scan_timing).toBe("drawn");
+    expect(mel.method).toMatch(/mean over 12 draws/);
+    const c = loadVpop(shippedVpopFile("nsclc")).vpop.calibration;
     expect(c.noise_draws ?? LEGACY_NOISE_DRAWS).toBe(6);
     expect(c.scan_timing ?? "drawn").toBe("drawn");
     expect(calibrationMethod(12, true)).toMatch(
