@@ -2,6 +2,7 @@
  * The calibration report's table of the medians' CI ends held as one-sided constraints (population/calibrate.ts,
  * calibration-targets.ts medianBounds): where the priors and the calibrated weights leave PFS at each end.
  */
+import { BOUND_SIGMA } from "../population/calibration-targets.js";
 import type { VpopFile } from "../population/vpop-file.js";
 
 const pct = (x: number | null) => (x === null ? "—" : `${(x * 100).toFixed(1)} %`);
@@ -13,7 +14,7 @@ export function boundsTable(vpop: VpopFile): string[] {
     return ["No published median of this population's trials has a CI to hold it in.", ""];
   return [
     "Medians held inside their published CIs: PFS at least 50 % at the CI's lower end, at most 50 % at its upper end",
-    "(one-sided constraints, tolerance 0.005; 'held': up to one tolerance on the wrong side; the scan's day read as its expectation over the visit window):",
+    `(one-sided constraints, tolerance ${BOUND_SIGMA}; 'held': up to one tolerance on the wrong side; the scan's day read as its expectation over the visit window):`,
     "",
     "| trial | arm | median (95 % CI) | end | PFS there, priors | calibrated | held |",
     "| --- | --- | --- | --- | --- | --- | --- |",

@@ -97,6 +97,7 @@ function fillColumn(c: Constraint, col: number, k: number, a: Float64Array, u: A
   }
 }
 
+/** The maximum-entropy weights that meet the constraints (a CI bound one-sided) and the trials' baseline mix. */
 export function solve(
   constraints: readonly Constraint[],
   covariates: readonly CovariateConstraint[],
@@ -125,9 +126,9 @@ export function buildConstraints(
   const { timingExpected, withBounds } = opts;
   const constraints: Constraint[] = [];
   trials.forEach((trial, ti) => {
-    const grid = timingExpected
-      ? { days: [0, ...scanDays(trial.document.assessment)], windowDays: SCAN_WINDOW_DAYS }
-      : undefined;
+    // the trial's scans with their visit window: every CI bound reads them, the targets only with the expected timing
+    const scans = { days: [0, ...scanDays(trial.document.assessment)], windowDays: SCAN_WINDOW_DAYS };
+    const grid = timingExpected ? scans : undefined;
     for (const p of trial.published) {
       const f = p.not_reached ? null : feature(p.endpoint, p.value, grid);
       if (!f) continue;
@@ -161,7 +162,6 @@ export function buildConstraints(
         sigma: sigmaOf(p, size, review),
       });
       if (!withBounds) continue;
-      const scans = { days: [0, ...scanDays(trial.document.assessment)], windowDays: SCAN_WINDOW_DAYS };
       for (const bound of medianBounds(p)) {
         const t = bound.months * DAYS_PER_MONTH;
         if (t > horizon) continue;
