@@ -8,7 +8,7 @@ export function calibrationDisclosures(): string[] {
     "above): `targeted.vegf_dependence` for NSCLC = 0.3 (2026-12-04), set on Socinski 2008 (sunitinib after",
     "platinum: ORR 11.1 %, median PFS 12.0 weeks; with RCC's factor of 1 the model gave 36 % and 8.4 months), five",
     "settings tried, with Novello 2009 run at every one (not an independent check); `f_imm_driver_factor` = 0.15, set",
-    "on Gainor 2016's response ratio (below); `pdl1_link.scale` for melanoma = 0.102 (2026-12-06), set on",
+    "on Gainor 2016's response ratio (below); `pdl1_link.scale` for melanoma = 0.118 (2026-12-06, again 12-07), set on",
     "KEYNOTE-006's PD-L1-positive share (80–81 % [C]; 96.7 % before), which moves the PD-L1 readout only, not an",
     "outcome or a weight; `pdl1_link` for NSCLC (scale 2.2, power 2.5; 2026-12-06), set on the PD-L1 prevalence of",
     "screened NSCLC (about 30 % at 50 % or more, two thirds at 1 % or more), after which the NSCLC population was",
