@@ -97,7 +97,11 @@ describe("immunoplan vpop build: the readings' options", () => {
     );
   });
 
-  it("reads the shipped populations' readings: melanoma twelve (rebuilt 2026-12-07), the others six (built before the field)", () => {
+  it("refuses a dor-targets switch other than on or off", async () => {
+    await expect(build("--dor-targets", "1")).rejects.toThrow(/^--dor-targets: 'on' or 'off' \('1'\)/);
+  });
+
+  it("reads the shipped populations' readings: melanoma twelve (rebuilt 2026-12-07), the others six (NSCLC and LBCL rebuilt with six on 2026-12-07 for the DoR targets)", () => {
     const mel = loadVpop(shippedVpopFile("melanoma")).vpop.calibration;
     expect(mel.noise_draws).toBe(12);
     expect(mel.scan_timing).toBe("drawn");
@@ -105,6 +109,9 @@ describe("immunoplan vpop build: the readings' options", () => {
     const c = loadVpop(shippedVpopFile("nsclc")).vpop.calibration;
     expect(c.noise_draws ?? LEGACY_NOISE_DRAWS).toBe(6);
     expect(c.scan_timing ?? "drawn").toBe("drawn");
+    // KEYNOTE-024's doublet duration of response is held (2026-12-07); its share lands near one half
+    expect(c.dor?.map((d) => d.arm)).toEqual(["platinum doublet"]);
+    expect(Math.abs(c.dor![0].calibrated! - 0.5)).toBeLessThan(0.02);
     expect(calibrationMethod(12, true)).toMatch(
       /mean over 12 draws .*expectation over the scan's visit window$/,
     );

@@ -16,7 +16,8 @@ import { populationCoverage } from "../population/arm-evidence.js";
 import { numberOption, UsageError, type CliIO } from "./io.js";
 
 export const VPOP_USAGE = `immunoplan vpop build --cancer ${CANCER_TYPES.join("|")} --calibrate TRIAL.yaml... [--plausible N] [--seed S]
-                      [--noise-draws N] [--scan-timing drawn|expected] [--median-bounds on|off] [--threads N] --out vpops/CANCER.json [--json]
+                      [--noise-draws N] [--scan-timing drawn|expected] [--median-bounds on|off] [--dor-targets on|off]
+                      [--threads N] --out vpops/CANCER.json [--json]
 immunoplan vpop show FILE [--json]`;
 
 const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)} %`);
@@ -69,6 +70,14 @@ function summary(v: VpopFile): string {
       lines.push(
         `${b.trial} | ${b.arm} | ${b.published} mo (${b.ci?.[0]}–${b.ci?.[1] ?? "NR"}) | ${b.side === "lower" ? "≥" : "≤"} 50 % at ${b.at_months} mo | ${pct(b.prior)} | ${pct(b.calibrated)}`,
       );
+  }
+  if (c.dor?.length) {
+    lines.push(
+      "",
+      "durations of response held: trial | arm | median | responders still responding there: prior | calibrated (50 % asked)",
+    );
+    for (const d of c.dor)
+      lines.push(`${d.trial} | ${d.arm} | ${d.published} mo | ${pct(d.prior)} | ${pct(d.calibrated)}`);
   }
   if (c.leave_one_out.length) {
     lines.push("", "leave one trial out: trial | arm | endpoint | published | predicted");
@@ -127,6 +136,7 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
       "noise-draws": { type: "string" },
       "scan-timing": { type: "string" },
       "median-bounds": { type: "string" },
+      "dor-targets": { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
     },
@@ -151,6 +161,9 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
   const bounds = values["median-bounds"];
   if (bounds !== undefined && bounds !== "on" && bounds !== "off")
     throw new UsageError(`--median-bounds: 'on' or 'off' ('${bounds}')`);
+  const dorTargets = values["dor-targets"];
+  if (dorTargets !== undefined && dorTargets !== "on" && dorTargets !== "off")
+    throw new UsageError(`--dor-targets: 'on' or 'off' ('${dorTargets}')`);
   const trials = files.map((f) => loadTrial(path.resolve(io.cwd, f)));
   const ofCancer = trials.filter((t) => t.document.population.cancer === cancer);
   // a trial file that says `calibration: { use: false }` is data (a check, a hand calibration), not a target
@@ -175,6 +188,7 @@ export async function runVpopCommand(argv: string[], io: CliIO): Promise<number>
     ...(noiseDraws !== undefined ? { noiseDraws } : {}),
     ...(scanTiming !== undefined ? { scanTiming } : {}),
     ...(bounds !== undefined ? { medianBounds: bounds === "on" } : {}),
+    ...(dorTargets !== undefined ? { dorTargets: dorTargets === "on" } : {}),
     onProgress: (stage, done, total) => {
       if (!io.interactive) return;
       const now = Date.now();

@@ -9,6 +9,7 @@ import { predictionSection } from "./prediction-report.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { boundsTable } from "./calibration-bounds.js";
+import { dorTable } from "./calibration-dor.js";
 import { populationSimulator } from "../population/arm-simulator.js";
 import { LEGACY_NOISE_DRAWS } from "../population/calibration-targets.js";
 import { burdenCheckSection } from "./burden-check.js";
@@ -169,6 +170,7 @@ function populationSection(vpop: VpopFile, warnings: string[]): string[] {
     ...(c.notes.length ? ["", ...c.notes.map((n) => `- ${n}`)] : []),
     "",
     ...boundsTable(vpop),
+    ...dorTable(vpop),
   ];
 }
 

@@ -108,6 +108,39 @@ describe("calibrated virtual populations", () => {
     expect(at4(vpop)).toBeGreaterThan(0.498);
   }, 120_000);
 
+  it("holds a median duration of response: half the observed responders still respond there, reported apart", async () => {
+    const months = 4;
+    const line =
+      `  - { arm: nivolumab, endpoint: median_DOR_months, value: ${months} }\n` +
+      // beyond what 40 weeks of follow-up from the first scan (week 8) can show: left out, with a note
+      "  - { arm: nivolumab, endpoint: median_DOR_months, value: 9 }\n";
+    const vpop = await buildVpop({
+      cancer: "melanoma",
+      trials: [parseTrial(trialText(0.15).replace("published:\n", `published:\n${line}`), "/tmp/d.yaml")],
+      plausible: 80,
+      seed: 3,
+      threads: 1,
+      dorTargets: true,
+    });
+    const dor = vpop.calibration.dor!;
+    expect(dor.map((d) => d.published)).toEqual([months]);
+    const [d] = dor;
+    expect(d.prior).not.toBeNull();
+    // the priors' responses last longer (91 % still responding at 4 months in this deterministic build); the weights
+    // bring the share most of the way to one half
+    expect(d.prior!).toBeGreaterThan(0.7);
+    expect(Math.abs(d.calibrated! - 0.5)).toBeLessThan(Math.abs(d.prior! - 0.5) / 4);
+    expect(vpop.calibration.notes.join(" ")).toMatch(
+      /median_DOR_months of nivolumab \(9 months\) cannot be observed/,
+    );
+    expect(vpop.calibration.method).toMatch(/duration of response/);
+    // not a target, not a left-out prediction
+    expect(vpop.calibration.targets.map((t) => t.endpoint)).toEqual(["ORR"]);
+    expect(vpop.calibration.leave_one_out.flatMap((l) => l.predictions.map((p) => p.endpoint))).not.toContain(
+      "median_DOR_months",
+    );
+  }, 120_000);
+
   it("draws patients in proportion to their weights", () => {
     const rand = seededRandom(1);
     const counts = [0, 0, 0];

@@ -9,7 +9,14 @@
 import path from "node:path";
 import { carriedStates, enrol, type PoolMember } from "./eligibility.js";
 import { covariateConstraints, type CovariateConstraint } from "./calibration-covariates.js";
-import { buildConstraints, solve, valueOf, type ArmRun, type Constraint } from "./calibration-constraints.js";
+import {
+  buildConstraints,
+  isTarget,
+  solve,
+  valueOf,
+  type ArmRun,
+  type Constraint,
+} from "./calibration-constraints.js";
 import type { PatientOutcome } from "./patient-outcome.js";
 import {
   REFERENCE_REGIMENS,
@@ -23,7 +30,7 @@ import { scanDays } from "./scan-schedule.js";
 import { carryOf, runBatches, type BatchTask } from "./simulate-batch.js";
 import type { Trial } from "./trial-file.js";
 import { simulatorPopulation } from "./trial-run.js";
-import { calibrationMethod, NOISE_DRAWS } from "./calibration-targets.js";
+import { calibrationMethod, dorObserved, NOISE_DRAWS } from "./calibration-targets.js";
 import { toCentral } from "./central-review.js";
 import { distinctReads, readKey, readOf } from "./published-read.js";
 import type { CancerType } from "./types.js";
@@ -76,6 +83,11 @@ export interface BuildOptions {
    * false: tried on 2026-12-07, they did not bind on the melanoma population, docs/calibration.md disclosures).
    */
   readonly medianBounds?: boolean;
+  /**
+   * Every published median duration of response as a constraint (calibration-targets.ts dorFeature; default false:
+   * tried on 2026-12-07, docs/calibration.md disclosures).
+   */
+  readonly dorTargets?: boolean;
   readonly onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -85,6 +97,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const draws = opts.noiseDraws ?? NOISE_DRAWS;
   const timingExpected = opts.scanTiming === "expected";
   const withBounds = opts.medianBounds ?? false;
+  const withDor = opts.dorTargets ?? false;
   if (!Number.isInteger(draws) || draws < 1) throw new RangeError("noiseDraws must be a whole number ≥ 1");
   const seeds = Array.from({ length: n }, (_, i) => patientSeed(seed, i));
   const vps = seeds.map((s) => sampleVirtualPatient(cancer, s));
@@ -191,7 +204,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   });
 
   // 3. constraints and weights
-  const constraints = buildConstraints(opts.trials, arms, { timingExpected, withBounds }, notes);
+  const constraints = buildConstraints(opts.trials, arms, { timingExpected, withBounds, withDor }, notes);
   const fit = solve(constraints, covariates, n);
   const reported = (c: Constraint, v: number | null) =>
     v === null || !c.review ? v : toCentral(v, c.review);
@@ -218,12 +231,10 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
   const enrolledUnder = (w: ArrayLike<number>) => populations.map((p) => enrol(pool, p, w).factor);
   const uniformFactors = enrolledUnder(uniform);
   const fitFactors = enrolledUnder(fit.weights);
-  const targets = constraints
-    .filter((c) => !c.bound)
-    .map((c) => ({
-      ...describe(c, uniform, uniformFactors[c.trial]),
-      calibrated: reported(c, valueOf(c, fit.weights, fitFactors[c.trial])),
-    }));
+  const targets = constraints.filter(isTarget).map((c) => ({
+    ...describe(c, uniform, uniformFactors[c.trial]),
+    calibrated: reported(c, valueOf(c, fit.weights, fitFactors[c.trial])),
+  }));
   const bounds = constraints.flatMap((c) =>
     c.bound
       ? [
@@ -237,11 +248,29 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       : [],
   );
 
+  // a DoR constraint reported as the share of its responders still responding at the published median (0.5 asked)
+  const share = (c: Constraint, w: ArrayLike<number>, factor: ArrayLike<number>) => {
+    const v = valueOf(c, w, factor);
+    const observed = valueOf({ ...c, f: dorObserved(c.dor!.months) }, w, factor);
+    return v === null || !observed ? null : 0.5 + v / observed;
+  };
+  const dor = constraints.flatMap((c) =>
+    c.dor
+      ? [
+          {
+            ...describe(c, uniform, uniformFactors[c.trial]),
+            prior: share(c, uniform, uniformFactors[c.trial]),
+            calibrated: share(c, fit.weights, fitFactors[c.trial]),
+          },
+        ]
+      : [],
+  );
+
   // 4. leave one trial out
   const leaveOneOut: LeaveOneOut[] = [];
   opts.trials.forEach((trial, ti) => {
     // a held-out trial's CI bounds go with it; only its targets are predicted
-    const held = constraints.filter((c) => c.trial === ti && !c.bound);
+    const held = constraints.filter((c) => c.trial === ti && isTarget(c));
     const kept = constraints.filter((c) => c.trial !== ti);
     if (held.length === 0) return;
     // without any other trial the prediction is the priors' own (uniform weights)
@@ -277,12 +306,13 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
       ...(pool[i].carry ? { carry: pool[i].carry } : {}),
     })),
     calibration: {
-      method: calibrationMethod(draws, timingExpected, withBounds),
+      method: calibrationMethod(draws, timingExpected, withBounds, withDor),
       noise_draws: draws,
       scan_timing: timingExpected ? "expected" : "drawn",
       trials: opts.trials.map((t) => ({ name: t.document.name, file: path.relative(ROOT, t.file) })),
       targets,
       ...(withBounds ? { bounds } : {}),
+      ...(withDor ? { dor } : {}),
       effective_sample_size: Math.round(fit.effectiveSampleSize * 10) / 10,
       divergence_nats: Math.round(fit.divergence * 1000) / 1000,
       converged: fit.converged,

@@ -7,6 +7,8 @@ import { entropyWeights } from "../engine/entropy-weights.js";
 import type { CovariateConstraint } from "./calibration-covariates.js";
 import {
   BOUND_SIGMA,
+  dorFeature,
+  dorSigma,
   feature,
   medianBounds,
   pfsBeyond,
@@ -58,6 +60,24 @@ export interface Constraint {
   readonly sigma: number;
   /** One end of a median's CI (one-sided), not a target of its own: reported apart (calibration.bounds). */
   readonly bound?: MedianBound;
+  /** A published median duration of response (calibration-targets.ts dorFeature): reported apart (calibration.dor). */
+  readonly dor?: { readonly months: number };
+}
+
+/** A constraint reported as a target of its own (the published value is the feature's mean): not a bound or a DoR. */
+export const isTarget = (c: Constraint): boolean => !c.bound && !c.dor;
+
+const sameArms = (a: PublishedEndpoint["arm"], b: PublishedEndpoint["arm"]) =>
+  JSON.stringify(Array.isArray(a) ? [...a].sort() : [a]) ===
+  JSON.stringify(Array.isArray(b) ? [...b].sort() : [b]);
+
+/** The published ORR of the arm(s) of a DoR figure: the one of the same data cut if there is one. */
+function publishedOrr(trial: Trial, p: PublishedEndpoint): number | null {
+  const orrs = trial.published.filter(
+    (q) => q.endpoint === "ORR" && !q.not_reached && sameArms(q.arm, p.arm),
+  );
+  const same = orrs.find((q) => q.data_cut_weeks === p.data_cut_weeks && q.criteria === p.criteria);
+  return (same ?? orrs[0])?.value ?? null;
 }
 
 /**
@@ -120,7 +140,7 @@ export function solve(
 export function buildConstraints(
   trials: readonly Trial[],
   arms: readonly ArmRun[],
-  opts: { readonly timingExpected: boolean; readonly withBounds: boolean },
+  opts: { readonly timingExpected: boolean; readonly withBounds: boolean; readonly withDor?: boolean },
   notes: string[],
 ): Constraint[] {
   const { timingExpected, withBounds } = opts;
@@ -130,6 +150,11 @@ export function buildConstraints(
     const scans = { days: [0, ...scanDays(trial.document.assessment)], windowDays: SCAN_WINDOW_DAYS };
     const grid = timingExpected ? scans : undefined;
     for (const p of trial.published) {
+      if (opts.withDor && p.endpoint === "median_DOR_months" && !p.not_reached) {
+        const c = dorConstraint(trial, ti, p, arms, scans.days, notes);
+        if (c) constraints.push(c);
+        continue;
+      }
       const f = p.not_reached ? null : feature(p.endpoint, p.value, grid);
       if (!f) continue;
       const followUp = trial.document.assessment.follow_up_weeks * 7;
@@ -180,4 +205,50 @@ export function buildConstraints(
     }
   });
   return constraints;
+}
+
+/**
+ * A published median duration of response as a constraint (calibration-targets.ts dorFeature), or null with a note
+ * when the arm has no published ORR to scale its tolerance or the median cannot be observed before the data cut.
+ */
+function dorConstraint(
+  trial: Trial,
+  ti: number,
+  p: PublishedEndpoint,
+  arms: readonly ArmRun[],
+  scanDays: readonly number[],
+  notes: string[],
+): Constraint | null {
+  const name = `${trial.document.name}: median_DOR_months of ${Array.isArray(p.arm) ? p.arm.join(" + ") : p.arm}`;
+  const followUp = trial.document.assessment.follow_up_weeks * 7;
+  const read = readOf(p, trial.document.assessment.criteria, followUp);
+  const horizon = read?.cutDay ?? followUp;
+  // a response starts at a scan after baseline: the earliest can be followed for horizon − first scan days
+  const firstScan = scanDays.find((d) => d > 0) ?? 0;
+  if (p.value * DAYS_PER_MONTH > horizon - firstScan) {
+    notes.push(
+      `${name} (${p.value} months) cannot be observed by the data cut (${Math.round(horizon / 7)} weeks, first scan at week ${Math.round(firstScan / 7)}; every simulated patient is cut on the same day): not a target`,
+    );
+    return null;
+  }
+  const orr = publishedOrr(trial, p);
+  if (orr === null || orr <= 0) {
+    notes.push(`${name}: the arm has no published ORR to count its responders: not a target`);
+    return null;
+  }
+  const names = Array.isArray(p.arm) ? p.arm : [p.arm];
+  const mine = arms.filter((a) => a.trial === ti && names.includes(a.arm) && a.outcomes.size > 0);
+  if (mine.length !== names.length) return null;
+  const size = mine.reduce((s, a) => s + a.patients, 0);
+  return {
+    trial: ti,
+    review: null,
+    ...(read !== undefined ? { read } : {}),
+    published: p,
+    arms: mine,
+    f: dorFeature(p.value),
+    target: 0,
+    sigma: dorSigma(p, orr, size),
+    dor: { months: p.value },
+  };
 }

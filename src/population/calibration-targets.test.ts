@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { seededRandom } from "../engine/statistics.js";
-import { feature, pfsBeyond, type ScanGrid } from "./calibration-targets.js";
+import {
+  dorFeature,
+  dorObserved,
+  dorSigma,
+  feature,
+  pfsBeyond,
+  respondingBeyond,
+  type ScanGrid,
+} from "./calibration-targets.js";
 import type { PatientOutcome } from "./patient-outcome.js";
 import { scanDays } from "./scan-schedule.js";
 import { patientScanDays, SCAN_WINDOW_DAYS } from "./simulate-batch.js";
@@ -73,5 +81,41 @@ describe("PFS read over the visit window (Rao–Blackwell)", () => {
         },
       ),
     );
+  });
+});
+
+describe("a median duration of response as a linear constraint", () => {
+  const responder = (responseDays: number, pfsDays: number, progressed: boolean): PatientOutcome => ({
+    ...outcome(pfsDays, progressed),
+    bor: "PR",
+    responseDays,
+  });
+  it("reads each responder as still responding, ended, or unknown (censored before the median)", () => {
+    const t = 100;
+    expect(respondingBeyond(responder(56, 200, true), t)).toBe(1); // 144 days
+    expect(respondingBeyond(responder(56, 120, true), t)).toBe(0); // ended after 64 days
+    expect(respondingBeyond(responder(56, 120, false), t)).toBeNull(); // censored at 64 days
+    expect(respondingBeyond(responder(56, 300, false), t)).toBe(1); // censored after the median
+    expect(respondingBeyond(outcome(120, true), t)).toBeNull(); // not a responder
+  });
+  it("has mean 0 exactly when half the observed responders respond past the median", () => {
+    const m = 3;
+    const t = m * DAYS_PER_MONTH;
+    const f = dorFeature(m);
+    const obs = dorObserved(m);
+    const group = [
+      responder(56, 56 + t + 30, true),
+      responder(56, 56 + t - 30, true),
+      responder(56, 56 + t - 40, false), // unknown: no weight
+      outcome(80, true),
+    ];
+    expect(group.reduce((s, o) => s + f(o), 0)).toBe(0);
+    expect(group.reduce((s, o) => s + obs(o), 0)).toBe(2);
+  });
+  it("scales its tolerance by the ORR: the binomial SE of a half among the responders, with the floor", () => {
+    const p = { arm: "a", endpoint: "median_DOR_months", value: 6 };
+    // 100 patients, ORR 25 %: 25 responders, SE 0.1; floor 0.03
+    expect(dorSigma(p, 0.25, 100)).toBeCloseTo(0.25 * Math.hypot(0.1, 0.03), 12);
+    expect(dorSigma({ ...p, certainty: "H" }, 0.25, 100)).toBeCloseTo(0.25 * Math.hypot(0.15, 0.03), 12);
   });
 });

@@ -9,14 +9,24 @@ import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import { DAYS_PER_MONTH } from "./trial-outcomes.js";
 
 /** The calibration's method, as a population file records it. */
-export const calibrationMethod = (draws: number, timingExpected: boolean, bounds = false): string =>
+export const calibrationMethod = (
+  draws: number,
+  timingExpected: boolean,
+  bounds = false,
+  dor = false,
+): string =>
   "maximum-entropy prevalence weights (KL to the prior) with soft constraints on published ORR, CR, DCR, DRR, " +
   "landmark PFS and median PFS (as PFS(median) = 0.5" +
   (bounds
     ? `, and PFS ≥ 0.5 at the lower end of its CI, ≤ 0.5 at the upper, one-sided with tolerance ${BOUND_SIGMA}, ` +
       "the scan's day read as its expectation over the visit window"
     : "") +
-  "); tolerance = published standard error (CI / 3.92, or " +
+  ")" +
+  (dor
+    ? ", and median duration of response (half of the responders observed at the median still responding there; " +
+      "tolerance the binomial SE among the published responders with the discrepancy floor, times the ORR)"
+    : "") +
+  "; tolerance = published standard error (CI / 3.92, or " +
   "binomial at the trial's N) × 1.5 for [H]/[M] values, with a model-discrepancy floor of 0.03 in quadrature; " +
   `each patient's outcome is its mean over ${draws} draws of reader noise and scan timing` +
   (timingExpected
@@ -168,4 +178,47 @@ export function sigmaOf(p: PublishedEndpoint, n: number, review: ReviewEffect | 
     se = Math.hypot(se, t * (1 - t) * logOrSd(review));
   }
   return Math.sqrt(se * se + DISCREPANCY * DISCREPANCY);
+}
+
+/**
+ * Whether a responder is known to be still responding `t` days after the first scan that showed the response (1),
+ * known to have progressed by then (0), or neither (null: not a responder, or censored before t at the data cut).
+ */
+export function respondingBeyond(o: PatientOutcome, t: number): 0 | 1 | null {
+  if (!isResponder(o) || o.responseDays === undefined || o.responseDays === null) return null;
+  const duration = o.pfsDays - o.responseDays;
+  if (duration > t) return 1;
+  return o.progressed ? 0 : null;
+}
+
+/**
+ * A published median duration of response as a linear constraint (2026-12-07, `vpop build --dor-targets on`): half
+ * of the responders whose response is observed past the median, or ended before it, still respond there — the
+ * weighted mean of 1[observed] · (1[DoR > median] − 0.5) is 0. Responders censored before the median are left out
+ * (with one data cut for every patient, as the simulation reads it, that biases the share up a little).
+ */
+export function dorFeature(months: number): (o: PatientOutcome) => number {
+  const t = months * DAYS_PER_MONTH;
+  return (o) => {
+    const r = respondingBeyond(o, t);
+    return r === null ? 0 : r - 0.5;
+  };
+}
+
+/** The responders a DoR constraint reads (its share's denominator): 1 for an observed responder, else 0. */
+export function dorObserved(months: number): (o: PatientOutcome) => number {
+  const t = months * DAYS_PER_MONTH;
+  return (o) => (respondingBeyond(o, t) === null ? 0 : 1);
+}
+
+/**
+ * Tolerance of a DoR constraint on its scale (the ORR times the share's deviation): the binomial SE of a share of
+ * 0.5 among the arm's responders (published ORR × N), × 1.5 for [H]/[M] values, the model-discrepancy floor in
+ * quadrature, times the published ORR.
+ */
+export function dorSigma(p: PublishedEndpoint, orr: number, n: number): number {
+  const responders = Math.max(1, Math.round(orr * n));
+  let se = 0.5 / Math.sqrt(responders);
+  if (p.certainty && /\[(H|M)\]|^(H|M)$/.test(p.certainty)) se *= 1.5;
+  return orr * Math.hypot(se, DISCREPANCY);
 }

@@ -44,6 +44,13 @@ const BoundSchema = TargetSchema.extend({
 });
 export type CalibrationBound = z.infer<typeof BoundSchema>;
 
+/**
+ * A published median duration of response held as a constraint (`vpop build --dor-targets on`): `published` the
+ * median in months; `prior` and `calibrated` the share of the observed responders still responding there (0.5 asked).
+ */
+const DorSchema = TargetSchema;
+export type CalibrationDor = z.infer<typeof DorSchema>;
+
 const LeaveOutSchema = z.object({
   trial: z.string(),
   effective_sample_size: z.number(),
@@ -82,6 +89,8 @@ export const VpopFileSchema = z.object({
     targets: z.array(TargetSchema),
     /** The medians' CI ends as one-sided constraints (absent in files built before 2026-12-07). */
     bounds: z.array(BoundSchema).optional(),
+    /** Published median durations of response held as constraints (absent unless built with --dor-targets on). */
+    dor: z.array(DorSchema).optional(),
     effective_sample_size: z.number(),
     divergence_nats: z.number(),
     converged: z.boolean(),
