@@ -9,7 +9,7 @@ import { predictionSection } from "./prediction-report.js";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { boundsTable } from "./calibration-bounds.js";
-import { dorTable } from "./calibration-dor.js";
+import { dorFindings, dorTable } from "./calibration-dor.js";
 import { populationSimulator } from "../population/arm-simulator.js";
 import { LEGACY_NOISE_DRAWS } from "../population/calibration-targets.js";
 import { burdenCheckSection } from "./burden-check.js";
@@ -299,18 +299,10 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
     `- Median PFS inside its CI (or ±1 month): ${both((c) => c.endpoint === "median_PFS_months")}.`,
     `- Landmark PFS: ${both((c) => /^PFS_\d/.test(c.endpoint))}.`,
     `- PFS hazard ratios: ${both((c) => c.endpoint === "PFS_HR")}.`,
-    `- Duration of response (checks, not targets of the weights; added 2026-12-04): ${both((c) => /DOR/.test(c.endpoint))}.`,
+    `- Duration of response (added 2026-12-04; since 2026-12-07 the weights hold CheckMate 066's dacarbazine, KEYNOTE-024's doublet and ZUMA-1's week-67 medians, so those three are fitted, not checked): ${both((c) => /DOR/.test(c.endpoint))}.`,
     `- Direction of two-arm ORR differences right: ${directions("model")} on the model's value; ${directions("trial")} at trial size.`,
     "",
-    "The duration of response was added as an end point on 2026-12-04 with the figures of",
-    "`../shared/research/trials.md` (CheckMate 066's dacarbazine, KEYNOTE-024's platinum doublet, ZUMA-1 at two data",
-    "cuts, C-144-01's medians not reached at 18.7 and 27.6 months' follow-up) and measured once, with nothing set on",
-    "them: the model's chemotherapy responses last about twice as long as the trials' (dacarbazine 12.4 against 6.0",
-    "months, the doublet 10.0 against 6.3 at 1,000 unpaired patients), axi-cel's half as long (5.1 against 8.2, 5.2",
-    "against 11.1), and lifileucel's end too soon (medians 15.2 and 18.2 months where the trial's were not reached).",
-    "In the model the chemotherapy responders are the slow growers (their regrowth after the nadir takes a year), and",
-    "the CAR-T and TIL partial responders progress too soon; a target the weights could take (the share of responders",
-    "still responding at the published median, a linear constraint) has not been tried.",
+    ...dorFindings(),
     "",
     "Every miss of the model's value, stated plainly:",
     "",

