@@ -75,8 +75,12 @@ describe("new lesions in the clinical personalization", () => {
     expect(q.notes.join(" ")).not.toMatch(/excluded/);
     // without the condition about half the posterior carries a metastasis that is detectable on day 0 (139 days of
     // growth from the first scan); with it, only those that crossed 10 mm in the 17 days after the last scan
+    // (40 samples: on the melanoma population that also holds CheckMate 066's duration of response, 2026-12-07, 23 of
+    // 40 without the condition and 5 with it; at most 3 of 40 with it on the populations before — asserted as a share of
+    // at most 6 of 40 and under a quarter of the unconditioned share)
     expect(visibleOnDay0(q.samples)).toBeGreaterThan(0.25);
-    expect(visibleOnDay0(p.samples)).toBeLessThan(0.1);
+    expect(visibleOnDay0(p.samples)).toBeLessThanOrEqual(0.15);
+    expect(visibleOnDay0(p.samples)).toBeLessThan(visibleOnDay0(q.samples) / 4);
     // every posterior sample's remaining occult metastases are below a detectable lesion on day 0
     for (const s of [...p.samples, ...q.samples]) {
       const detect = lesionCells(NEW_LESION_MM, s.vp.parameters.rho);

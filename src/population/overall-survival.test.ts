@@ -90,16 +90,24 @@ describe("CheckMate 067 (calibration trial) at 1,000 patients an arm, seed 1", a
   const c = (endpoint: string, arm: string) =>
     r.comparisons.find((x) => x.endpoint === endpoint && x.arm === arm)!;
 
-  // Since the KG floor was fitted (2026-12-02) the ipilimumab median falls just below its CI (16.2 months at this size,
-  // 15.7 in the report's paired 2,000-patient run, against 19.9, 16.8–24.6): the calibration report lists it as a
-  // miss. Asserted: the hazard ratio, nivolumab's median and both 5-year figures within (the calibration rule), and
-  // each median compatible with the published one given both uncertainties (|ln ratio| < 1.96 × the combined SE,
-  // each SE read off its 95 % CI on the log scale).
-  it("OS HR 0.63 (0.52–0.76), nivolumab's median 36.9 (28.2–58.7) and the 5-year OS within; both medians compatible", () => {
+  // Since the melanoma population also holds CheckMate 066's duration of response (2026-12-07) nivolumab's 5-year OS
+  // falls below its tolerance (36.5 % at this size against 44 %, ±5 points; 36.4 % when CheckMate 067 is left out of
+  // the survival fit): fewer long responses on nivolumab, and the survival grid's optimum over the 29 melanoma figures
+  // does not lift it. The calibration report lists it as a miss. Asserted: the hazard ratio, both medians and
+  // ipilimumab's 5-year OS within (the calibration rule); nivolumab's 5-year OS as the miss it is (30–43 %) and inside
+  // its prediction interval (the simulation's CI widened by the survival model's leave-one-trial-out error); each
+  // median compatible with the published one given both uncertainties (|ln ratio| < 1.96 × the combined SE, each SE
+  // read off its 95 % CI on the log scale).
+  it("OS HR 0.63 (0.52–0.76), both medians and ipilimumab's 5-year OS within; nivolumab's 5-year OS a miss inside its prediction interval", () => {
     const os = r.comparisons.filter((x) => /OS/.test(x.endpoint));
     expect(os).toHaveLength(5);
-    for (const x of os.filter((y) => y.endpoint !== "median_OS_months" || y.arm === "nivolumab"))
+    for (const x of os.filter((y) => y.endpoint !== "OS_60mo" || y.arm === "ipilimumab"))
       expect({ endpoint: x.endpoint, arm: x.arm, within: x.within }).toMatchObject({ within: true });
+    const nivo60 = c("OS_60mo", "nivolumab");
+    expect(nivo60.within).toBe(false);
+    expect(nivo60.simulated!).toBeGreaterThan(0.3);
+    expect(nivo60.simulated!).toBeLessThan(0.43);
+    expect(nivo60.within_prediction).toBe(true);
     const se = (ci: readonly (number | null)[]) => Math.log(ci[1]! / ci[0]!) / (2 * 1.96);
     for (const arm of ["nivolumab", "ipilimumab"]) {
       const x = c("median_OS_months", arm);
