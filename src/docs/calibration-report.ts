@@ -264,10 +264,14 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
       }),
     );
     const judged = diffs.filter((x) => x.pubDiff !== null);
-    const right = judged.filter(
-      (x) => x.d.ORR.value !== null && Math.sign(x.d.ORR.value) === Math.sign(x.pubDiff!),
+    const isRight = (x: (typeof judged)[number]) =>
+      x.d.ORR.value !== null && Math.sign(x.d.ORR.value) === Math.sign(x.pubDiff!);
+    const wrong = judged.filter((x) => !isRight(x));
+    const pts = (v: number) => `${v >= 0 ? "+" : ""}${(100 * v).toFixed(2)}`;
+    const named = wrong.map(
+      (x) => `${x.d.arm} vs ${x.d.versus}: ${pts(x.d.ORR.value ?? NaN)} points, published ${pts(x.pubDiff!)}`,
     );
-    return `${right.length} of ${judged.length}`;
+    return `${judged.length - wrong.length} of ${judged.length}${named.length ? ` (wrong: ${named.join("; ")})` : ""}`;
   };
   const misses = (run: "trial" | "model") =>
     comps(run).filter((c) => c.within === false && !/OS/.test(c.endpoint));
