@@ -269,7 +269,8 @@ function targetsSummary(results: readonly ReportedTrial[]): string[] {
     const wrong = judged.filter((x) => !isRight(x));
     const pts = (v: number) => `${v >= 0 ? "+" : ""}${(100 * v).toFixed(2)}`;
     const named = wrong.map(
-      (x) => `${x.d.arm} vs ${x.d.versus}: ${pts(x.d.ORR.value ?? NaN)} points, published ${pts(x.pubDiff!)}`,
+      (x) =>
+        `${x.d.arm} vs ${x.d.versus}: ${x.d.ORR.value === null ? "no simulated value" : `${pts(x.d.ORR.value)} points`}, published ${pts(x.pubDiff!)}`,
     );
     return `${judged.length - wrong.length} of ${judged.length}${named.length ? ` (wrong: ${named.join("; ")})` : ""}`;
   };
