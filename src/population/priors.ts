@@ -178,16 +178,17 @@ const PriorsFile = z
 export type PriorsFile = z.infer<typeof PriorsFile>;
 
 let cached: PriorsFile | undefined;
+const SHIPPED_PRIORS = path.join(CATALOG_DIR, "vpop-priors.yaml");
 
-/** The shipped priors (catalog/vpop-priors.yaml). */
-export function vpopPriors(file = path.join(CATALOG_DIR, "vpop-priors.yaml")): PriorsFile {
-  if (cached && file === path.join(CATALOG_DIR, "vpop-priors.yaml")) return cached;
+/** The shipped priors (catalog/vpop-priors.yaml), read once; called several times per virtual patient. */
+export function vpopPriors(file = SHIPPED_PRIORS): PriorsFile {
+  if (cached && file === SHIPPED_PRIORS) return cached;
   const parsed = PriorsFile.safeParse(yamlParse(readFileSync(file, "utf8")));
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new Error(`${file}: ${i.path.join(".")}: ${i.message}`);
   }
-  if (file === path.join(CATALOG_DIR, "vpop-priors.yaml")) cached = parsed.data;
+  if (file === SHIPPED_PRIORS) cached = parsed.data;
   return parsed.data;
 }
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { simulatePatient } from "./simulate-patient.js";
-import { sampleVirtualPatient, steadyEffectors, MAX_IMMUNOGENICITY } from "./virtual-patient.js";
+import {
+  sampleVirtualPatient,
+  steadyEffectors,
+  MAX_IMMUNOGENICITY,
+  MODEL_DEFAULTS,
+} from "./virtual-patient.js";
 
 const untreated = { name: "untreated", phases: [{ name: "none", start_day: 0, steps: [] }] };
 
@@ -41,6 +46,12 @@ describe("virtual patients", () => {
       const cells = vp.lesions.reduce((a, l) => a + vp.parameters.rho * (Math.PI / 6) * l.diameterMm ** 3, 0);
       const e = steadyEffectors(cells * (1 - vp.deadFraction), vp.parameters);
       expect(vp.e0 / e).toBeCloseTo(1, 6);
+      // the quasi-steady state as its definition states it: prime = (dE + exhaustion)·E
+      const n = cells * (1 - vp.deadFraction);
+      const p = vp.parameters;
+      const prime = MODEL_DEFAULTS.prime0 * p.imm * (1 / (1 + p.supp)) * (n / (n + MODEL_DEFAULTS.K_ag));
+      const loss = (MODEL_DEFAULTS.dE + (p.kex * p.beta_pd1 * n) / (n + e + 1)) * e;
+      expect(loss / prime).toBeCloseTo(1, 12);
     }
   });
 });

@@ -105,18 +105,19 @@ const cellsOf = (dMm: number, rho: number) => rho * (Math.PI / 6) * dMm ** 3;
 
 /**
  * Effectors at their quasi-steady state for a burden N (cells): E solves prime(N) = (dE + exhaust(N, E))·E with the
- * model's assignments at baseline (no treatment, Treg = 1).
+ * model's assignments at baseline (no treatment, Treg = 1), exhaust = kex·beta_pd1·N / (N + E + 1). Multiplied out,
+ * dE·E² + (dE·(N + 1) + kex·beta_pd1·N − prime)·E − prime·(N + 1) = 0, whose one non-negative root is taken in the
+ * form that does not cancel (until 2026-12-07 a damped fixed-point iteration of up to 60 steps, relative tolerance
+ * 1e-9, evaluated ~15,000 times per patient: it agreed with the root to 2e-9 and cost 1.3 s per 10,000 patients).
  */
 export function steadyEffectors(N: number, p: Readonly<Record<string, number>>, imm = p.imm): number {
   const suppF = 1 / (1 + p.supp);
   const prime = MODEL_DEFAULTS.prime0 * imm * suppF * (N / (N + MODEL_DEFAULTS.K_ag));
-  let E = prime / MODEL_DEFAULTS.dE;
-  for (let k = 0; k < 60; k++) {
-    const next = prime / (MODEL_DEFAULTS.dE + (p.kex * p.beta_pd1 * N) / (N + E + 1));
-    if (Math.abs(next - E) <= 1e-9 * E) return next;
-    E = 0.5 * (E + next);
-  }
-  return E;
+  const a = MODEL_DEFAULTS.dE;
+  const b = a * (N + 1) + p.kex * p.beta_pd1 * N - prime;
+  const c = prime * (N + 1);
+  const root = Math.sqrt(b * b + 4 * a * c);
+  return b >= 0 ? (2 * c) / (b + root) : (root - b) / (2 * a);
 }
 
 /** Per-cell killing rate at baseline (no treatment). */
