@@ -6,6 +6,7 @@ import { fakeArmSimulator } from "../test-support/fake-arm-simulator.js";
 import type { CliIO } from "./io.js";
 import { runCliAsync } from "./main.js";
 import { runTrialCommand } from "./trial-command.js";
+import { ONE_SHOT_LOCAL_MAX_PATIENTS, oneShotThreads } from "../population/simulate-batch.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-trial-"));
 writeFileSync(
@@ -42,6 +43,23 @@ function io() {
 const fake = async () => fakeArmSimulator;
 
 describe("immunoplan trial simulate", () => {
+  it("simulates in this thread up to 4,000 patients in all (cold workers cost more), on every core above; --threads overrides", async () => {
+    const asked: (number | undefined)[] = [];
+    const spy = async (_c: unknown, _v?: string, threads?: number) => {
+      asked.push(threads);
+      return fakeArmSimulator;
+    };
+    for (const extra of [
+      ["--patients", "4000"],
+      ["--patients", "4001"],
+      ["--patients", "10", "--threads", "3"],
+    ])
+      expect(await runTrialCommand(["simulate", "t.yaml", "--json", ...extra], io().cli, spy)).toBe(0);
+    expect(asked).toEqual([1, undefined, 3]);
+    expect(oneShotThreads(ONE_SHOT_LOCAL_MAX_PATIENTS)).toBe(1);
+    expect(oneShotThreads(ONE_SHOT_LOCAL_MAX_PATIENTS + 1)).toBeUndefined();
+  });
+
   it("--json prints {trial, arms, comparisons}; --patients overrides N; files for --out, --report, --plot", async () => {
     const { r, cli } = io();
     const code = await runTrialCommand(
@@ -156,6 +174,8 @@ describe("immunoplan trial: bad input is exit 2 with one line naming file, line 
   it("bad options, an unknown subcommand and a cancer type without a virtual population", async () => {
     expect((await bad(TRIAL, ["--patients", "0"])).code).toBe(2);
     expect((await bad(TRIAL, ["--seed", "x"])).code).toBe(2);
+    expect((await bad(TRIAL, ["--threads", "0"])).err).toMatch(/--threads/);
+    expect((await bad(TRIAL, ["--threads", "1.5"])).err).toMatch(/--threads: '1\.5' is not a whole number/);
     expect((await bad(TRIAL, ["--vpop", "none.json"])).err).toMatch(/--vpop: none\.json: file not found/);
     const { r, cli } = io();
     expect(await runCliAsync(["trial", "run"], cli)).toBe(2);

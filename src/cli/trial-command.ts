@@ -11,6 +11,7 @@ import { trialHtml, waterfallSvg } from "../population/trial-report.js";
 import { runTrial, simulatorPopulation, TrialInputError, type TrialResult } from "../population/trial-run.js";
 import type { ArmSimulator, CancerType } from "../population/types.js";
 import { armSimulatorFor } from "../population/arm-simulator.js";
+import { oneShotThreads } from "../population/simulate-batch.js";
 import { VpopError } from "../population/vpop-file.js";
 import { readLabel } from "../population/published-read.js";
 import { describeModelError } from "../population/model-error.js";
@@ -27,14 +28,20 @@ export const TRIAL_USAGE = `immunoplan trial simulate TRIAL [options]   an in-si
   --out FILE          write the JSON result to FILE
   --report FILE       write the HTML report (waterfalls, PFS curves, published vs simulated)
   --plot FILE         write the waterfall plot (SVG)
+  --threads N         threads that simulate (default: this one up to 4,000 patients in all, where starting
+                      worker threads costs more than they save; every core above)
 immunoplan trial check TRIAL…                  read trial files and report problems and warnings`;
 
 /** Where the arm simulator comes from (tests pass their own). */
-export type SimulatorFactory = (cancer: CancerType, vpopFile?: string) => Promise<ArmSimulator>;
+export type SimulatorFactory = (
+  cancer: CancerType,
+  vpopFile?: string,
+  threads?: number,
+) => Promise<ArmSimulator>;
 
 /** The clinical model's arm simulator on the calibrated population (src/population/arm-simulator.ts). */
-export const defaultSimulatorFactory: SimulatorFactory = async (cancer, vpopFile) => {
-  const simulator = await armSimulatorFor(cancer, vpopFile);
+export const defaultSimulatorFactory: SimulatorFactory = async (cancer, vpopFile, threads) => {
+  const simulator = await armSimulatorFor(cancer, vpopFile, threads);
   return simulator;
 };
 
@@ -118,6 +125,7 @@ async function simulateCommand(argv: string[], io: CliIO, factory: SimulatorFact
       out: { type: "string" },
       report: { type: "string" },
       plot: { type: "string" },
+      threads: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -132,6 +140,9 @@ async function simulateCommand(argv: string[], io: CliIO, factory: SimulatorFact
   const seed = numberOption(values.seed, "seed", { min: 0, max: 2 ** 32 - 1 });
   if (seed !== undefined && !Number.isInteger(seed))
     throw new UsageError(`--seed: '${values.seed}' is not a whole number`);
+  const threads = numberOption(values.threads, "threads", { min: 1, max: 256 });
+  if (threads !== undefined && !Number.isInteger(threads))
+    throw new UsageError(`--threads: '${values.threads}' is not a whole number`);
   const vpop = values.vpop === undefined ? undefined : path.resolve(io.cwd, values.vpop);
   if (vpop !== undefined && !existsSync(vpop)) throw new UsageError(`--vpop: ${values.vpop}: file not found`);
   const trial = loadTrial(path.resolve(io.cwd, positionals[0]));
@@ -143,9 +154,10 @@ async function simulateCommand(argv: string[], io: CliIO, factory: SimulatorFact
     if (e instanceof TrialInputError) throw new UsageError(e.message);
     throw e;
   }
+  const totalPatients = trial.arms.reduce((n, a) => n + (patients ?? a.patients), 0);
   let result: TrialResult;
   try {
-    const simulator = await factory(population.cancer, vpop);
+    const simulator = await factory(population.cancer, vpop, threads ?? oneShotThreads(totalPatients));
     result = await runTrial(trial, simulator, {
       patients,
       seed,

@@ -135,9 +135,10 @@ function nobodyEnrolled(
 export async function armSimulatorFor(
   cancer: CancerType,
   vpopFile?: string,
+  threads?: number,
 ): Promise<PopulationArmSimulator> {
   const { vpop, warnings } = loadVpop(vpopFile ?? shippedVpopFile(cancer));
   if (vpop.cancer !== cancer)
     throw new VpopError(`${vpopFile}: a population of ${vpop.cancer}, not of ${cancer}`);
-  return populationSimulator(vpop, warnings);
+  return populationSimulator(vpop, warnings, threads);
 }

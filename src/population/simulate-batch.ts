@@ -140,6 +140,21 @@ export function runBatch(task: BatchTask): BatchResult {
 
 const WORKER = "simulate-batch-worker";
 
+/**
+ * Up to this many simulated patients, a one-shot command (a process that runs one trial and ends) simulates in its
+ * own thread: every worker thread starts cold — it loads its modules, reads the catalog and warms its JIT, about
+ * 1.5 s of CPU each — and on 2 cores the workers never earned that back at these sizes. Measured 2026-12-07 on the
+ * 2-vCPU machine of docs/performance.md (an NSCLC trial's two arms, `runBatches` in a fresh process): 2,000 patients
+ * 2.7 s in this thread against 4.4 s on 2 workers; 6,000 patients 6.2 s against 6.6 s. Once warm, 2 workers are
+ * 1.4x faster than this thread (1.1 against 1.6 s for 2,000), which is why long-lived processes (the server, `npm
+ * run docs`, `vpop build`) keep their pools. On more cores the break-even comes earlier; `--threads` overrides.
+ */
+export const ONE_SHOT_LOCAL_MAX_PATIENTS = 4000;
+
+/** The threads of a one-shot command that simulates `patients` in all: 1 up to the bound above, else every core. */
+export const oneShotThreads = (patients: number): number | undefined =>
+  patients <= ONE_SHOT_LOCAL_MAX_PATIENTS ? 1 : undefined;
+
 /** Batch pools started in this process (one per thread count, reused by every later call; src/engine/worker-pool.ts). */
 export function batchPoolsStarted(): number {
   return workerPoolStats(import.meta.url, WORKER).pools;
