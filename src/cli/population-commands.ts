@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { runOnPopulation, type PopulationRun } from "../population/population-run.js";
+import { oneShotThreads } from "../population/simulate-batch.js";
 import { readCancerName } from "../population/trial-cancer.js";
 import { pfsSvg } from "../population/trial-report.js";
 import { CANCER_TYPES, PDL1_LEVELS, type CancerType, type Pdl1Level } from "../population/types.js";
@@ -133,7 +134,8 @@ export async function runPopulationCommand(
       protocols,
       patients: Math.round(patients),
       seed: Math.round(seed),
-      threads,
+      // a one-shot command: its own thread for small runs (simulate-batch.ts ONE_SHOT_LOCAL_MAX_PATIENTS)
+      threads: threads ?? oneShotThreads(Math.round(patients) * protocols.length),
       vpopFile: values.vpop ? path.resolve(io.cwd, values.vpop) : undefined,
       population: {
         ...(values.stage ? { stage: values.stage.split(",").map((s) => s.trim()) } : {}),
