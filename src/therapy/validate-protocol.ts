@@ -254,6 +254,9 @@ function checkRule(rule: Rule, admins: readonly Administration[]): ProtocolProbl
     case "interval": {
       for (const iv of rule.intervals ?? []) {
         const list = admins.filter((a) => iv.agents.includes(a.agent.id));
+        // one problem per step: the first dose too early, then how many more of the step's doses are (a two-year
+        // schedule at a trial's interval would otherwise give one line per dose)
+        const early = new Map<string, { first: string; days: number[] }>();
         for (let i = 1; i < list.length; i++) {
           const prev = list[i - 1];
           const cur = list[i];
@@ -261,12 +264,22 @@ function checkRule(rule: Rule, admins: readonly Administration[]): ProtocolProbl
           const scale =
             iv.dose && prev.spec.dose.unit === iv.dose.unit ? prev.spec.dose.value / iv.dose.value : 1;
           const min = iv.days * Math.max(scale, 1e-9);
-          if (cur.day - prev.day < min - 1e-9)
-            report(
-              cur.path,
-              `${cur.agent.name} on day ${fmtDay(cur.day)} is ${fmtDay(cur.day - prev.day)} day(s) after the dose of day ${fmtDay(prev.day)} (${prev.spec.dose.value} ${prev.spec.dose.unit}); its dosing interval is ${fmtDay(min)} days (${iv.label})`,
-            );
+          if (cur.day - prev.day >= min - 1e-9) continue;
+          const seen = early.get(cur.path);
+          if (seen) seen.days.push(cur.day);
+          else
+            early.set(cur.path, {
+              first: `${cur.agent.name} on day ${fmtDay(cur.day)} is ${fmtDay(cur.day - prev.day)} day(s) after the dose of day ${fmtDay(prev.day)} (${prev.spec.dose.value} ${prev.spec.dose.unit}); its dosing interval is ${fmtDay(min)} days (${iv.label})`,
+              days: [cur.day],
+            });
         }
+        for (const [path, { first, days }] of early)
+          report(
+            path,
+            days.length === 1
+              ? first
+              : `${first}; so are ${days.length - 1} more doses of this step (days ${days.slice(1, 6).map(fmtDay).join(", ")}${days.length > 6 ? `, … ${fmtDay(days[days.length - 1])}` : ""})`,
+          );
       }
       break;
     }
