@@ -1,8 +1,8 @@
 /**
  * The direction of two-arm ORR differences, for docs/calibration.md: the published difference against the
  * simulated one, both arms read alike — at the read (data cut, criteria, reviewer) the published pair was — so
- * that a first report's difference is not set against the whole follow-up's. The arms' whole-follow-up
- * difference stands in only where the trial publishes no pair of ORRs at one read.
+ * that a first report's difference is not set against the whole follow-up's. A pair of arms whose ORRs were not
+ * published at one read is not judged.
  */
 import { readLabel } from "../population/published-read.js";
 import type { TrialResult } from "../population/trial-run.js";
