@@ -6,7 +6,7 @@
  * single `trial simulate` command does; the later runs find it warm.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
 function commandLine(cores: number): void {
   const bin = path.join(ROOT, "bin", "immunoplan.js");
   const trialFile = path.join(ROOT, "trials", "calibration", "checkmate-067.yaml");
-  const out = path.join(mkdtempSync(path.join(tmpdir(), "immunoplan-bench-")), "result.json");
+  const dir = mkdtempSync(path.join(tmpdir(), "immunoplan-bench-"));
+  const out = path.join(dir, "result.json");
   const run = (perArm: number, extra: string[]): number => {
     const t = performance.now();
     execFileSync(
@@ -67,6 +68,7 @@ function commandLine(cores: number): void {
       `trial simulate command, CheckMate 067, 2 arms × ${perArm}, start to exit: default threads best ${Math.min(...auto).toFixed(2)} s (${fmt(auto)}); --threads ${cores} best ${Math.min(...all).toFixed(2)} s (${fmt(all)}); paired per round; target < 10 s`,
     );
   }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 await main();
