@@ -144,6 +144,7 @@ const TargetedPriors = z
     psma_sensitivity_sd: Prior,
     met_sensitivity_sd: Prior,
     ret_sensitivity_sd: Prior,
+    vegfr_coopted_fraction: Prior,
     braf_v600: PrevalenceTable,
     egfr_mutant: PrevalenceTable,
     alk_rearranged: PrevalenceTable,

@@ -240,6 +240,8 @@ export function simulatePatient(
   put("Rl", vl * r);
   put("Ql", vl * q);
   put("Dl", nl * dead);
+  // the cells VEGFR inhibition cannot reach: the patient's co-opted share of the viable burden at the start
+  if (tg?.coopted) setParam("Nvc", tg.coopted * (vs + vl));
 
   const tEnd = days[days.length - 1];
   const doses = patientDoses(vp, inputs.doses);

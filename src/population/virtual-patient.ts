@@ -49,7 +49,14 @@ export interface VirtualPatient {
    * Response to targeted agents (module `targeted`): the sensitivity to each pathway and the rate of adaptation,
    * as factors (log-normal, mean 1) on the model's kv / km and lam_v / lam_m. Absent: 1.
    */
-  readonly targeted?: Readonly<Record<SensitivityPathway, number>> & { readonly adaptation: number };
+  readonly targeted?: Readonly<Record<SensitivityPathway, number>> & {
+    readonly adaptation: number;
+    /**
+     * Share of the viable tumour cells that VEGF-pathway inhibition does not reach (0–1): cells on co-opted
+     * pre-existing vessels (module `targeted`, parameter Nvc). Absent: 0.
+     */
+    readonly coopted?: number;
+  };
   /** Seed of this patient's own randomness (reader noise, occult lesions). */
   readonly noiseSeed: number;
 }
@@ -390,6 +397,9 @@ export function targetedResponse(
   const retFusion = free && !metEx14 && uDriver < (metEx14Share(cancer) + retFusionShare(cancer)) / rest;
   out.met = lognormal("met") * (metEx14 ? 1 : 0);
   out.ret = lognormal("ret") * (retFusion ? 1 : 0);
+  // the share of the tumour that VEGF-pathway inhibition cannot reach (vessel co-option; module targeted's Nvc):
+  // appended, so the draws above are unchanged
+  out.coopted = Math.min(1, sampleNumber(pri.vegfr_coopted_fraction.dist, r));
   return {
     ...(out as NonNullable<VirtualPatient["targeted"]>),
     brafV600,
