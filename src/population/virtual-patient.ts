@@ -52,8 +52,9 @@ export interface VirtualPatient {
   readonly targeted?: Readonly<Record<SensitivityPathway, number>> & {
     readonly adaptation: number;
     /**
-     * Share of the viable tumour cells that VEGF-pathway inhibition does not reach (0–1): cells on co-opted
-     * pre-existing vessels (module `targeted`, parameter Nvc). Absent: 0.
+     * Share of the viable tumour cells that the VEGFR tyrosine kinase inhibitors do not reach (0–1): cells on
+     * co-opted pre-existing vessels (module `targeted`, parameter Nvc; bevacizumab's kill, module `antivegf`, has no
+     * such floor). Absent: 0.
      */
     readonly coopted?: number;
   };
@@ -397,7 +398,7 @@ export function targetedResponse(
   const retFusion = free && !metEx14 && uDriver < (metEx14Share(cancer) + retFusionShare(cancer)) / rest;
   out.met = lognormal("met") * (metEx14 ? 1 : 0);
   out.ret = lognormal("ret") * (retFusion ? 1 : 0);
-  // the share of the tumour that VEGF-pathway inhibition cannot reach (vessel co-option; module targeted's Nvc):
+  // the share of the tumour that VEGFR inhibitors cannot reach (vessel co-option; module targeted's Nvc):
   // appended, so the draws above are unchanged
   out.coopted = Math.min(1, sampleNumber(pri.vegfr_coopted_fraction.dist, r));
   return {
