@@ -21,6 +21,17 @@ function course(vp: VirtualPatient, ratios: number[]): GroupCourse {
 }
 
 describe("the observation layer", () => {
+  it("names the locally treated target lesions still in place (absent when none is; none after a resection)", () => {
+    const vp = sampleVirtualPatient("melanoma", 3);
+    const target = vp.lesions.find((l) => l.role === "target")!;
+    const plain = course(vp, [1, 1, 1]);
+    expect(observeCourse(vp, plain, 1).local).toBeUndefined();
+    const injected = { ...plain, local: new Set([target.id]) };
+    expect(observeCourse(vp, injected, 1).local).toEqual([target.id]);
+    const resected = { ...injected, inputs: { ...inputs, local: ["surgery"] } } as unknown as GroupCourse;
+    expect(observeCourse(vp, resected, 1).local).toBeUndefined();
+  });
+
   it("reads unchanged lesions with the between-reader noise of Yoon 2016 (SD 8.6 % per reading, ≥ 10 mm)", () => {
     const logs: number[] = [];
     for (let s = 1; s <= 300; s++) {

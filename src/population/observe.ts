@@ -163,7 +163,16 @@ export function observeCourse(
     scans.push({ day: course.days[i], lesions });
     trueSum.push(sum);
   }
-  return { id, covariates: covariateRecord(vp), scans, trueSumMm: trueSum };
+  const local = resection
+    ? []
+    : vp.lesions.filter((l) => l.role === "target" && course.local.has(l.id)).map((l) => l.id);
+  return {
+    id,
+    covariates: covariateRecord(vp),
+    scans,
+    trueSumMm: trueSum,
+    ...(local.length ? { local } : {}),
+  };
 }
 
 export function covariateRecord(vp: VirtualPatient): Record<string, string | number | boolean> {

@@ -2,7 +2,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { armSimulatorFor } from "./arm-simulator.js";
 import {
+  courseGrowthRate,
   logSurvivalMean,
+  survivalLesionsExcluded,
   survivalDraw,
   survivalFile,
   survivalModel,
@@ -80,6 +82,57 @@ describe("survival from tumour dynamics", () => {
     const early = overallSurvival([c], [outcome("b", 126)], m, 1)[0];
     const all = overallSurvival([c], [outcome("b", 168)], m, 1)[0];
     expect(all.kg!).toBeGreaterThan(early.kg!);
+  });
+});
+
+describe("locally treated lesions (injected, irradiated) and survival", () => {
+  const m = survivalModel("melanoma");
+  // an injected lesion that shrinks and an uninjected one that grows, measured every 6 weeks
+  const injected = [40, 25, 12, 8, 6];
+  const uninjected = [20, 24, 29, 35, 42];
+  const twoLesions = (local?: string[]) =>
+    ({
+      id: "c",
+      covariates: { ecog: 0, ldh_elevated: false, sld_mm: 60 },
+      scans: injected.map((d, k) => ({
+        day: k * 42,
+        lesions: [
+          { lesionId: "I1", role: "target", nodal: false, diameterMm: d },
+          { lesionId: "S1", role: "target", nodal: false, diameterMm: uninjected[k] },
+        ],
+      })),
+      trueSumMm: injected.map((d, k) => d + uninjected[k]),
+      ...(local ? { local } : {}),
+    }) as unknown as SimulatedCourse;
+
+  it("KG is read from the lesions reached only systemically: the injected lesion's shrinkage is local control", () => {
+    expect(survivalLesionsExcluded(twoLesions(["I1"]))).toEqual(new Set(["I1"]));
+    const o = outcome("c", 168);
+    const withLocal = courseGrowthRate(twoLesions(["I1"]), o)!;
+    const uninjectedOnly = courseGrowthRate(course("c", uninjected), o)!;
+    expect(withLocal).toBeCloseTo(uninjectedOnly, 12);
+    // read from both lesions the sum first falls (60 → 49 → 41), and the growth read is slower
+    const both = courseGrowthRate(twoLesions(), o)!;
+    expect(withLocal).toBeGreaterThan(both);
+    const [s1] = overallSurvival([twoLesions(["I1"])], [o], m, 1);
+    const [s2] = overallSurvival([twoLesions()], [o], m, 1);
+    expect(s1.deathDay).toBeLessThan(s2.deathDay);
+  });
+
+  it("a patient whose every target lesion was treated locally is read from them all", () => {
+    const c = course("d", injected);
+    const local = { ...c, local: ["L1"] } as SimulatedCourse;
+    // the fixture's lesion has no lesionId: give it one
+    const withIds = {
+      ...local,
+      scans: local.scans.map((s) => ({
+        ...s,
+        lesions: s.lesions.map((l) => ({ ...l, lesionId: "L1" })),
+      })),
+    } as SimulatedCourse;
+    expect(survivalLesionsExcluded(withIds)).toBeNull();
+    const o = outcome("d", 168);
+    expect(courseGrowthRate(withIds, o)).toBeCloseTo(courseGrowthRate(c, o)!, 12);
   });
 });
 

@@ -139,13 +139,32 @@ export function survivalDraw(seed: number, id: string): number {
   return standardNormal(seededRandom(hash(`os:${seed}:${id}`)));
 }
 
-/** KG of a course from its measured target sums, baseline to the progression scan (or to the last scan). */
+/**
+ * The target lesions the survival model reads: every one, or, when some were treated locally (injected, irradiated)
+ * and others were not, only the others (null: every one). A locally treated lesion's shrinkage is local control; the
+ * growth that shortens survival is that of the disease the treatment reaches systemically (an assumption, 2026-12-07:
+ * read from every target lesion, T-VEC's injected lesions shrinking counted as systemic control, and OPTiM's T-VEC arm
+ * lived 36.9 months against 23.3, HR 0.58 against 0.79). A patient whose every target lesion was treated locally is
+ * read from them all.
+ */
+export function survivalLesionsExcluded(course: SimulatedCourse): ReadonlySet<string> | null {
+  if (!course.local?.length || course.scans.length === 0) return null;
+  const local = new Set(course.local);
+  const systemic = course.scans[0].lesions.some((l) => l.role === "target" && !local.has(l.lesionId));
+  return systemic ? local : null;
+}
+
+/**
+ * KG of a course from its measured target sums (without the locally treated lesions, survivalLesionsExcluded),
+ * baseline to the progression scan (or to the last scan).
+ */
 export function courseGrowthRate(course: SimulatedCourse, outcome: PatientOutcome): number | null {
   const t: number[] = [];
   const y: number[] = [];
+  const exclude = survivalLesionsExcluded(course) ?? undefined;
   for (const s of course.scans) {
     if (s.day > outcome.pfsDays + 1e-9) break;
-    const sum = targetSum(s);
+    const sum = targetSum(s, exclude);
     if (sum === null) continue;
     t.push(s.day);
     y.push(sum);

@@ -74,12 +74,18 @@ const IRECIST_AS: Record<IrecistResponse, RecordedResponse> = {
   NE: "NE",
 };
 
-/** Sum of the target lesions' measured diameters at a scan (null when one is not measured). */
-export function targetSum(scan: SimulatedCourse["scans"][number]): number | null {
+/**
+ * Sum of the target lesions' measured diameters at a scan (null when one is not measured), leaving out the lesions
+ * of `exclude` if given.
+ */
+export function targetSum(
+  scan: SimulatedCourse["scans"][number],
+  exclude?: ReadonlySet<string>,
+): number | null {
   let s = 0;
   let any = false;
   for (const l of scan.lesions)
-    if (l.role === "target") {
+    if (l.role === "target" && !exclude?.has(l.lesionId)) {
       if (l.diameterMm === undefined || !Number.isFinite(l.diameterMm)) return null;
       s += l.diameterMm;
       any = true;

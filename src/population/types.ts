@@ -116,6 +116,11 @@ export interface SimulatedCourse {
   readonly scans: readonly SimulatedScan[];
   /** True (noise-free) sum of target-lesion diameters at each scan day, mm (for plots and checks). */
   readonly trueSumMm: readonly number[];
+  /**
+   * Ids of the target lesions treated locally (injected, in the radiation field) and still in place; absent when
+   * none is. The survival model reads the growth of the others (overall-survival.ts courseGrowthRate).
+   */
+  readonly local?: readonly string[];
 }
 
 export interface SimulateArmRequest {
