@@ -4,6 +4,7 @@ import { survivalModel } from "./overall-survival.js";
 import {
   bestInTable,
   fitSurvival,
+  interceptProfile,
   survivalFigures,
   survivalLossTable,
   type TrialSurvivalInputs,
@@ -106,5 +107,37 @@ describe("fitting the survival model to published overall survival", () => {
       expect(loo.loss).toBeCloseTo(direct.loss, 12);
     }
     expect(bestInTable(table).loss).toBeCloseTo(fitSurvival(two, truth, grid).loss, 12);
+  });
+
+  it("a joint fit: another cancer type's figures, with its own intercept, inform the shared θ_kg and σ", () => {
+    // the other cancer type: the same shared values, its own intercept 3.6
+    const otherTruth = { ...truth, theta0: 3.6 };
+    const own = survivalFigures([synthetic(placeholder)], otherTruth);
+    const other = synthetic(placeholder.map((p, i) => ({ ...p, value: own[i].simulated! })));
+    const grid = { theta_kg: [-1.0, -0.8, -0.6], sigma: [0.7, 0.9, 1.1], theta0: [3.0, 3.2, 3.4] };
+    const table = survivalLossTable(inputs, truth, grid);
+    const theta0 = [3.2, 3.4, 3.6, 3.8];
+    const profile = interceptProfile([other], otherTruth, table.points, theta0);
+    // each point's profile is the least loss over the intercepts, found directly
+    table.points.forEach((p, i) => {
+      const direct = theta0.map((t0) =>
+        survivalFigures([other], { ...otherTruth, theta_kg: p.theta_kg, sigma: p.sigma, theta0: t0 }).reduce(
+          (s, f) => s + f.loss,
+          0,
+        ),
+      );
+      expect(profile.losses[i]).toBeCloseTo(Math.min(...direct), 12);
+      expect(profile.theta0[i]).toBe(theta0[direct.indexOf(Math.min(...direct))]);
+    });
+    const joint = bestInTable(table, () => true, profile.losses);
+    expect([joint.model.theta_kg, joint.model.sigma, joint.model.theta0]).toEqual([-0.8, 0.9, 3.2]);
+    expect(profile.theta0[table.points.indexOf(joint.model)]).toBe(3.6);
+    expect(joint.loss).toBeLessThan(1e-12);
+    // the offset counts: a profile that penalises the truth's shared values moves the optimum off them
+    const penalty = Float64Array.from(table.points, (p) =>
+      p.theta_kg === -0.8 && p.sigma === 0.9 ? 100 : 0,
+    );
+    const moved = bestInTable(table, () => true, penalty);
+    expect([moved.model.theta_kg, moved.model.sigma]).not.toEqual([-0.8, 0.9]);
   });
 });

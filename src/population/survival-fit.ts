@@ -136,13 +136,55 @@ export interface SurvivalFit {
   readonly ranked: { model: SurvivalModel; loss: number }[];
 }
 
-/** The grid point with the least loss on the trials `use` keeps (ties: the first). */
+/**
+ * Another cancer type's figures under the shared parameters of each point of a table (KG floor, θ_kg, σ), each
+ * with that cancer type's own best intercept on `theta0` (ties: the first): `losses[p]` and `theta0[p]` per point.
+ * Added to the table's losses (bestInTable's `offset`) it makes the shared parameters a joint fit of every cancer
+ * type's figures, each with its intercept.
+ */
+export interface InterceptProfile {
+  readonly losses: Float64Array;
+  readonly theta0: Float64Array;
+}
+
+export function interceptProfile(
+  inputs: readonly TrialSurvivalInputs[],
+  base: SurvivalModel,
+  points: readonly SurvivalModel[],
+  theta0: readonly number[],
+): InterceptProfile {
+  const losses = new Float64Array(points.length);
+  const best = new Float64Array(points.length);
+  const seen = new Map<string, [number, number]>();
+  points.forEach((p, i) => {
+    const key = `${p.kg_floor}|${p.theta_kg}|${p.sigma}`;
+    let r = seen.get(key);
+    if (!r) {
+      r = [Infinity, NaN];
+      for (const t0 of theta0) {
+        const model = { ...base, kg_floor: p.kg_floor, theta_kg: p.theta_kg, sigma: p.sigma, theta0: t0 };
+        const loss = survivalFigures(inputs, model).reduce((s, f) => s + f.loss, 0);
+        if (loss < r[0]) r = [loss, t0];
+      }
+      seen.set(key, r);
+    }
+    losses[i] = r[0];
+    best[i] = r[1];
+  });
+  return { losses, theta0: best };
+}
+
+/**
+ * The grid point with the least loss on the trials `use` keeps (ties: the first), plus `offset[p]` (other cancer
+ * types' figures at the point, interceptProfile) if given.
+ */
 export function bestInTable(
   table: SurvivalLossTable,
   use: (trial: number) => boolean = () => true,
+  offset?: ArrayLike<number>,
 ): SurvivalFit {
   const all = table.points.map((model, i) => {
-    let loss = 0;
+    let loss = offset ? offset[i] : 0;
     table.losses[i].forEach((l, t) => {
       if (use(t)) loss += l;
     });
