@@ -75,10 +75,10 @@ export async function survivalFitSection(root: string): Promise<string[]> {
   // one table of every grid point's loss per trial: the full fit and each leave-one-trial-out fit read it
   const table = survivalLossTable(mel, shipped, GRID);
   // the other cancer types' figures at each point's shared values, each with its own best intercept
-  const profiles = new Map<CancerType, InterceptProfile>();
-  for (const [cancer, inputs] of byCancer)
-    if (cancer !== "melanoma")
-      profiles.set(cancer, interceptProfile(inputs, survivalModel(cancer), table.points, THETA0_GRID));
+  const others = [...byCancer].filter(([c]) => c !== "melanoma");
+  const profiles = new Map<CancerType, InterceptProfile>(
+    others.map(([c, inputs]) => [c, interceptProfile(inputs, survivalModel(c), table.points, THETA0_GRID)]),
+  );
   const offset = new Float64Array(table.points.length);
   for (const p of profiles.values()) p.losses.forEach((l, i) => (offset[i] += l));
   const full = bestInTable(table, () => true, offset);
@@ -87,10 +87,10 @@ export async function survivalFitSection(root: string): Promise<string[]> {
   const figures = (m: SurvivalModel, inputs: readonly TrialSurvivalInputs[]) =>
     survivalFigures(inputs, m).reduce((s, f) => s + f.loss, 0);
   // the shipped values' joint loss: every cancer type at its shipped intercept
-  let shippedLoss = figures(shipped, mel);
-  for (const [cancer, inputs] of byCancer)
-    if (cancer !== "melanoma") shippedLoss += figures(survivalModel(cancer), inputs);
-  const others = [...byCancer].filter(([c]) => c !== "melanoma");
+  const shippedLoss = others.reduce(
+    (s, [c, inputs]) => s + figures(survivalModel(c), inputs),
+    figures(shipped, mel),
+  );
   const otherCount = others.reduce((n, [, ts]) => n + ts.reduce((k, t) => k + t.published.length, 0), 0);
   const fmt = (m: SurvivalModel) => `(${m.kg_floor}, ${m.theta_kg}, ${m.sigma}, ${m.theta0})`;
   const lines = [

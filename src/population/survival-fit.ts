@@ -160,12 +160,13 @@ export function interceptProfile(
     const key = `${p.kg_floor}|${p.theta_kg}|${p.sigma}`;
     let r = seen.get(key);
     if (!r) {
-      r = [Infinity, NaN];
-      for (const t0 of theta0) {
-        const model = { ...base, kg_floor: p.kg_floor, theta_kg: p.theta_kg, sigma: p.sigma, theta0: t0 };
-        const loss = survivalFigures(inputs, model).reduce((s, f) => s + f.loss, 0);
-        if (loss < r[0]) r = [loss, t0];
-      }
+      const fit = fitSurvival(inputs, base, {
+        kg_floor: [p.kg_floor],
+        theta_kg: [p.theta_kg],
+        sigma: [p.sigma],
+        theta0,
+      });
+      r = [fit.loss, fit.model.theta0];
       seen.set(key, r);
     }
     losses[i] = r[0];
