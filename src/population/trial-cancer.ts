@@ -21,6 +21,30 @@ export const VPOP_OF_TUMOR_TYPE: Readonly<Record<string, CancerType>> = {
 const AML = /^(aml|acute[- ]myeloid[- ]leuka?emia)$/i;
 
 /**
+ * Uveal (ocular) melanoma is a different disease from the cutaneous melanoma the melanoma population was calibrated
+ * on (monosomy 3, GNAQ/GNA11, hepatic spread; few responses to PD-1 blockade): never read as "melanoma".
+ */
+const OTHER_MELANOMA = /\b(uveal|ocular|choroidal|ciliary[- ]body|conjunctival)\b/i;
+const OTHER_MELANOMA_NAME =
+  "uveal (ocular) melanoma, a disease other than the cutaneous melanoma of the population";
+
+/**
+ * Whether the pattern matches whole words of the name: the letter before a match and the letters after it may not
+ * extend the word, except for the endings of a stem or a plural ("prostat" in prostate, prostatic; melanomas), so
+ * that a misspelt "melanomaX" is an unknown cancer type, not melanoma.
+ */
+function wholeWordMatch(pattern: RegExp, written: string): boolean {
+  for (const m of written.matchAll(pattern)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (m[0].length === 0 || /[a-z0-9]/i.test(written[start - 1] ?? "")) continue;
+    const rest = /^[a-z0-9]*/i.exec(written.slice(end))?.[0] ?? "";
+    if (rest === "" || /^(e|es|ic|s)$/i.test(rest)) return true;
+  }
+  return false;
+}
+
+/**
  * The trial cancer type a written name stands for: itself, its spelling with hyphens, a catalog tumor type with a
  * population (by id, name or the catalog's pattern), or acute myeloid leukemia; `{ type: null, tumor }` for a
  * catalog tumor type without a population; null when nothing matches.
@@ -39,8 +63,9 @@ export function readCancerName(
   const types = tumorTypes().types;
   const t =
     types.find((x) => x.id === key || x.name.toLowerCase() === written.trim().toLowerCase()) ??
-    types.find((x) => new RegExp(x.case, "i").test(written));
+    types.find((x) => wholeWordMatch(new RegExp(x.case, "gi"), written));
   if (!t) return null;
+  if (t.id === "melanoma" && OTHER_MELANOMA.test(written)) return { type: null, tumor: OTHER_MELANOMA_NAME };
   const type = VPOP_OF_TUMOR_TYPE[t.id];
   return type ? { type } : { type: null, tumor: t.name };
 }

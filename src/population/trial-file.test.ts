@@ -476,6 +476,22 @@ describe("trial file: population.cancer as people write it", () => {
     }
     expect(firstError(withCancer("xyz"))).toMatch(/population\.cancer: unknown cancer type "xyz"/);
   });
+  it("a misspelt name is unknown, with a hint; a stem's own endings are not misspellings", () => {
+    expect(firstError(withCancer("melanomaX"))).toMatch(
+      /population\.cancer: unknown cancer type "melanomaX" \(did you mean melanoma\?\)/,
+    );
+    expect(firstError(withCancer("xmelanoma"))).toMatch(/unknown cancer type "xmelanoma"/);
+    for (const written of ["prostatic adenocarcinoma", "metastatic melanomas"]) {
+      const text = withCancer(written).replace(/stage: \{[^}]*\}/, "stage: [IV]");
+      expect(parseTrial(text, file).document.population.cancer).not.toBe(written);
+    }
+  });
+  it("uveal melanoma is not read as the cutaneous melanoma population", () => {
+    for (const written of ["uveal melanoma", "Ocular melanoma", "metastatic choroidal melanoma"])
+      expect(firstError(withCancer(written))).toMatch(
+        new RegExp(`population\\.cancer: '${written}' is uveal \\(ocular\\) melanoma, a disease other than`),
+      );
+  });
 });
 
 describe("trial file: a protocol finding repeated on several days", () => {

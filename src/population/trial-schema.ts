@@ -77,10 +77,23 @@ const markerStatus = (description: string) =>
     .describe(`${description} (positive, mutated, rearranged = mutant; negative, wild-type, wt = wildtype)`)
     .optional();
 
+/** Cancer types whose id shares a stem with a misspelt name ("melanomaX", "nsclc2"), for "did you mean" hints. */
+function nearCancerTypes(input: unknown): string[] {
+  if (typeof input !== "string") return [];
+  const k = input.toLowerCase().replace(/[^a-z]/g, "");
+  if (k.length < 4) return [];
+  return TRIAL_CANCER_TYPES.filter((t) => {
+    const id = t.replace(/-/g, "");
+    return k.includes(id) || id.includes(k);
+  });
+}
+
 export const TrialPopulationSchema = z.object({
   cancer: z.enum(TRIAL_CANCER_TYPES, {
-    error: (iss) =>
-      `unknown cancer type ${JSON.stringify(iss.input)} (cancer types: ${TRIAL_CANCER_TYPES.join(", ")})`,
+    error: (iss) => {
+      const near = nearCancerTypes(iss.input);
+      return `unknown cancer type ${JSON.stringify(iss.input)}${near.length ? ` (did you mean ${near.join(", ")}?)` : ""} (cancer types: ${TRIAL_CANCER_TYPES.join(", ")})`;
+    },
   }),
   stage: z
     .union([z.record(z.string(), fraction), z.array(z.string().min(1)).min(1)])
