@@ -5,6 +5,8 @@
  */
 import type { ReportedTrial } from "./calibration-report.js";
 import { MODEL_ERROR_METHOD, type OutOfSampleError } from "../population/model-error.js";
+import { readLabel } from "../population/published-read.js";
+import { interval, value } from "./report-format.js";
 
 const pts = (x: number) => (x * 100).toFixed(1);
 
@@ -21,6 +23,17 @@ export function predictionSection(results: readonly ReportedTrial[], error: OutO
     const cs = results.flatMap((r) => r[run].comparisons).filter((c) => c.within_prediction != null);
     return `${cs.filter((c) => c.within_prediction).length} of ${cs.length}`;
   };
+  // every published figure outside its interval, named (on the model's value, then at trial size)
+  const outside = (run: "trial" | "model") =>
+    results.flatMap((r) =>
+      r[run].comparisons
+        .filter((c) => c.within_prediction === false)
+        .map(
+          (c) =>
+            `- ${run === "model" ? "model's value" : "trial size"}: ${r[run].trial}, ${c.arm}${c.versus ? ` vs ${c.versus}` : ""}, ${c.endpoint}${readLabel(c)}: published ${value(c.endpoint, c.published)}${interval(c.endpoint, c.ci)}, prediction interval ${c.prediction_interval ? `${value(c.endpoint, c.prediction_interval[0])}–${c.prediction_interval[1] === null ? "not reached" : value(c.endpoint, c.prediction_interval[1])}` : "none"}.`,
+        ),
+    );
+  const named = [...outside("model"), ...outside("trial")];
   return [
     "## Prediction intervals: the model's out-of-sample error",
     "",
@@ -48,5 +61,6 @@ export function predictionSection(results: readonly ReportedTrial[], error: OutO
     `prediction interval: ${inside("model")} on the model's value (2,000 patients an arm), ${inside("trial")} at`,
     "trial size (seed 1) — in-sample for the populations' weights, so not an out-of-sample figure either.",
     "",
+    ...(named.length ? ["Outside their prediction interval:", "", ...named, ""] : []),
   ];
 }
