@@ -179,7 +179,12 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
           noiseSeeds: idx.map((i) => noiseSeed(seed + 7777 * r, ti, ai, i)),
           protocol: arm.protocol,
           days,
-          settings: { criteria: a.criteria, confirm: a.confirm, minSdDays: (a.min_sd_weeks ?? 6) * 7 },
+          settings: {
+            criteria: a.criteria,
+            confirm: a.confirm,
+            minSdDays: (a.min_sd_weeks ?? 6) * 7,
+            ...(a.accrual_weeks ? { accrualDays: a.accrual_weeks * 7 } : {}),
+          },
           reads,
           ...carryOf(idx.map((i) => carriedStates(pool[i], population))),
         });

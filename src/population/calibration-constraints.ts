@@ -136,6 +136,9 @@ export function solve(
   });
 }
 
+/** Half the trial's enrolment period (days): how far past a data cut its longest-followed patient is read. */
+const accrualHalfDays = (trial: Trial): number => ((trial.document.assessment.accrual_weeks ?? 0) * 7) / 2;
+
 /** The constraints of every published end point of the trials (notes: what was left out, and why). */
 export function buildConstraints(
   trials: readonly Trial[],
@@ -150,6 +153,12 @@ export function buildConstraints(
     const scans = { days: [0, ...scanDays(trial.document.assessment)], windowDays: SCAN_WINDOW_DAYS };
     const grid = timingExpected ? scans : undefined;
     for (const p of trial.published) {
+      if (p.calibrate === false) {
+        notes.push(
+          `${trial.document.name}: ${p.endpoint} of ${Array.isArray(p.arm) ? p.arm.join(" + ") : p.arm}${p.data_cut_weeks ? ` (week ${p.data_cut_weeks})` : ""} is marked calibrate: false: a check, not a target`,
+        );
+        continue;
+      }
       if (opts.withDor && p.endpoint === "median_DOR_months" && !p.not_reached) {
         const c = dorConstraint(trial, ti, p, arms, scans.days, notes);
         if (c) constraints.push(c);
@@ -159,8 +168,8 @@ export function buildConstraints(
       if (!f) continue;
       const followUp = trial.document.assessment.follow_up_weeks * 7;
       const read = readOf(p, trial.document.assessment.criteria, followUp);
-      const cut = read?.cutDay;
-      const horizon = cut ?? followUp;
+      // with staggered enrolment the longest-followed patients are read half the accrual past the cut
+      const horizon = read?.cutDay !== undefined ? read.cutDay + accrualHalfDays(trial) : followUp;
       const lm = LANDMARK.exec(p.endpoint);
       const at = p.endpoint === "median_PFS_months" ? p.value : lm ? Number(lm[2]) : 0;
       if (at * DAYS_PER_MONTH > horizon) {
@@ -222,12 +231,12 @@ function dorConstraint(
   const name = `${trial.document.name}: median_DOR_months of ${Array.isArray(p.arm) ? p.arm.join(" + ") : p.arm}`;
   const followUp = trial.document.assessment.follow_up_weeks * 7;
   const read = readOf(p, trial.document.assessment.criteria, followUp);
-  const horizon = read?.cutDay ?? followUp;
+  const horizon = read?.cutDay !== undefined ? read.cutDay + accrualHalfDays(trial) : followUp;
   // a response starts at a scan after baseline: the earliest can be followed for horizon − first scan days
   const firstScan = scanDays.find((d) => d > 0) ?? 0;
   if (p.value * DAYS_PER_MONTH > horizon - firstScan) {
     notes.push(
-      `${name} (${p.value} months) cannot be observed by the data cut (${Math.round(horizon / 7)} weeks, first scan at week ${Math.round(firstScan / 7)}; every simulated patient is cut on the same day): not a target`,
+      `${name} (${p.value} months) cannot be observed by the data cut (${Math.round(horizon / 7)} weeks for the longest-followed patient, first scan at week ${Math.round(firstScan / 7)}${trial.document.assessment.accrual_weeks ? "" : "; every simulated patient is cut on the same day (no assessment.accrual_weeks)"}): not a target`,
     );
     return null;
   }

@@ -32,6 +32,38 @@ export interface EvaluationSettings {
   readonly minSdDays?: number;
   /** The analysis' data cut (day): only the scans up to it are read. Default: every scan. */
   readonly cutDay?: number;
+  /**
+   * Enrolment period (days): at a data cut, a patient has been followed cutDay + accrualDays·(½ − u), u in [0, 1)
+   * drawn from the patient's id (entryFraction), so that cutDay is the median follow-up. No effect without a cut.
+   */
+  readonly accrualDays?: number;
+}
+
+/**
+ * Where in the enrolment period a patient entered, in [0, 1): a hash of the id (FNV-1a), so that the same virtual
+ * patient enters at the same point in every arm of a paired run and in every reading of a calibration.
+ */
+export function entryFraction(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  // a final avalanche, so that ids differing in their last character spread over [0, 1)
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return (h >>> 0) / 4294967296;
+}
+
+/** The day at which a patient's scans stop being read: the data cut, moved by where the patient entered. */
+export function patientCutDay(
+  id: string,
+  settings: { readonly cutDay?: number; readonly accrualDays?: number },
+): number {
+  if (settings.cutDay === undefined) return Infinity;
+  const a = settings.accrualDays ?? 0;
+  return a > 0 ? Math.max(0, settings.cutDay + a * (0.5 - entryFraction(id))) : settings.cutDay;
 }
 
 export interface PatientOutcome {
@@ -94,7 +126,7 @@ export function targetSum(
 }
 
 export function evaluateCourse(course: SimulatedCourse, settings: EvaluationSettings): PatientOutcome {
-  const cut = settings.cutDay ?? Infinity;
+  const cut = patientCutDay(course.id, settings);
   const scans = course.scans.filter((s) => s.day <= cut + 1e-9).sort((a, b) => a.day - b.day);
   const assessments: Assessment[] = scans.map((s) => ({ date: dayToDate(s.day), lesions: s.lesions }));
   const days = scans.map((s) => s.day);

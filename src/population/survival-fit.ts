@@ -26,6 +26,8 @@ import type { ArmSimulator } from "./types.js";
 export interface TrialSurvivalInputs {
   readonly trial: string;
   readonly followUpDays: number;
+  /** Enrolment period (days; assessment.accrual_weeks), for figures at a data cut. */
+  readonly accrualDays?: number;
   readonly published: readonly PublishedEndpoint[];
   readonly arms: ReadonlyMap<string, readonly SurvivalInput[]>;
 }
@@ -43,6 +45,9 @@ export async function survivalInputs(
   return {
     trial: trial.document.name,
     followUpDays: osFollowUpDays(trial, survivalModel(simulatorPopulation(trial).cancer)),
+    ...(trial.document.assessment.accrual_weeks
+      ? { accrualDays: trial.document.assessment.accrual_weeks * 7 }
+      : {}),
     // a median not reached says where the median is not: not a figure to fit (published-not-reached.ts)
     published: trial.published.filter((p) => /OS/.test(p.endpoint) && !p.not_reached),
     arms: new Map(
@@ -71,7 +76,11 @@ export function survivalFigures(inputs: readonly TrialSurvivalInputs[], m: Survi
     const deaths = new Map([...t.arms].map(([arm, ps]) => [arm, ps.map((p) => deathOf(m, p))]));
     for (const p of t.published) {
       const names = Array.isArray(p.arm) ? p.arm : [p.arm];
-      const sim = survivalValue(p, names, { deaths, followUpDays: t.followUpDays }).value;
+      const sim = survivalValue(p, names, {
+        deaths,
+        followUpDays: t.followUpDays,
+        ...(t.accrualDays ? { accrualDays: t.accrualDays } : {}),
+      }).value;
       const loss =
         sim === null
           ? 1

@@ -69,30 +69,33 @@ export interface ArmOutcomes {
 /** Overall survival of an arm censored at a follow-up (days). */
 export function osKaplanMeier(
   deaths: readonly SurvivalOutcome[],
-  followUpDays: number,
+  followUpDays: FollowUp,
   level = 0.95,
 ): KaplanMeier {
   return kaplanMeier(
-    deaths.map((d) => ({
-      time: Math.min(d.deathDay, followUpDays) / DAYS_PER_MONTH,
-      event: d.deathDay <= followUpDays,
-    })),
+    deaths.map((d) => {
+      const fu = followUpOf(followUpDays, d.id);
+      return { time: Math.min(d.deathDay, fu) / DAYS_PER_MONTH, event: d.deathDay <= fu };
+    }),
     level,
   );
 }
+
+/** A follow-up (days): the same for every patient, or each patient's own (staggered enrolment at a data cut). */
+export type FollowUp = number | ((id: string) => number);
+const followUpOf = (f: FollowUp, id: string): number => (typeof f === "number" ? f : f(id));
 
 /** The OS hazard ratio of a against b (Cox, Efron ties), both censored at a follow-up (days). */
 export function osHazardRatio(
   a: readonly SurvivalOutcome[],
   b: readonly SurvivalOutcome[],
-  followUpDays: number,
+  followUpDays: FollowUp,
   level = 0.95,
 ): HazardRatio | null {
-  const row = (d: SurvivalOutcome, x: 0 | 1) => ({
-    time: Math.min(d.deathDay, followUpDays),
-    event: d.deathDay <= followUpDays,
-    x,
-  });
+  const row = (d: SurvivalOutcome, x: 0 | 1) => {
+    const fu = followUpOf(followUpDays, d.id);
+    return { time: Math.min(d.deathDay, fu), event: d.deathDay <= fu, x };
+  };
   return coxHazardRatio([...a.map((d) => row(d, 1)), ...b.map((d) => row(d, 0))], { level });
 }
 

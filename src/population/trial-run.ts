@@ -261,6 +261,7 @@ export const assessmentSettings = (a: Trial["document"]["assessment"]) => ({
   criteria: a.criteria,
   confirm: a.confirm,
   minSdDays: (a.min_sd_weeks ?? 6) * 7,
+  ...(a.accrual_weeks ? { accrualDays: a.accrual_weeks * 7 } : {}),
 });
 
 /**
@@ -349,7 +350,11 @@ export async function runTrial(
     scan_days: scanDays(a),
     arms,
     comparisons: trial.published.map((p) => {
-      const os = { deaths: deathsByArm, followUpDays };
+      const os = {
+        deaths: deathsByArm,
+        followUpDays,
+        ...(a.accrual_weeks ? { accrualDays: a.accrual_weeks * 7 } : {}),
+      };
       // every data cut is kept here (the calibration drops one at or after the follow-up)
       const read = readOf(p, a.criteria, Infinity);
       if (read === undefined) return compare(p, byArm, a.reviewer, os, prediction);

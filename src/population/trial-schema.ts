@@ -179,6 +179,12 @@ export const AssessmentSchema = z.object({
   confirm: z.boolean().default(false).describe("responses need a confirming scan ≥ 4 weeks later"),
   /** Minimum time from the start of treatment for a best response of SD (weeks; default 6). */
   min_sd_weeks: z.number().nonnegative().max(104).optional(),
+  /**
+   * Weeks over which the patients were enrolled (uniformly): at a published number's data cut, each patient has been
+   * followed `data_cut_weeks` ± half of it (data_cut_weeks is then the median follow-up), not all the same time.
+   * Without it every simulated patient is cut on the same day.
+   */
+  accrual_weeks: z.number().nonnegative().max(520).optional(),
   /** Who read the scans (investigator, central, independent review committee). */
   reviewer: z.string().optional(),
   notes: z.string().optional(),
@@ -218,6 +224,11 @@ export const PublishedSchema = z.object({
    * criteria, e.g. irRC after KEYNOTE-006's final analysis): the simulated value reads the same scans with them.
    */
   criteria: CriteriaSchema.optional(),
+  /**
+   * false: a check, never a calibration target — `vpop build --calibrate` compares it but does not weight the
+   * population on it (default: a target when its end point is one the calibration uses).
+   */
+  calibrate: z.boolean().optional(),
   note: z.string().optional(),
 });
 

@@ -6,13 +6,16 @@
 import { medianSurvival } from "./kaplan-meier.js";
 import type { SurvivalModel, SurvivalOutcome } from "./overall-survival.js";
 import type { Trial } from "./trial-file.js";
-import { DAYS_PER_MONTH, osHazardRatio, osKaplanMeier, pfsAt } from "./trial-outcomes.js";
+import { patientCutDay } from "./patient-outcome.js";
+import { DAYS_PER_MONTH, osHazardRatio, osKaplanMeier, pfsAt, type FollowUp } from "./trial-outcomes.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 
 /** Each arm's simulated deaths and the follow-up (days) at which overall survival is read. */
 export interface SurvivalRead {
   readonly deaths: ReadonlyMap<string, readonly SurvivalOutcome[]>;
   readonly followUpDays: number;
+  /** Enrolment period (days, assessment.accrual_weeks): a figure at a data cut censors each patient at its own. */
+  readonly accrualDays?: number;
 }
 
 /** Overall survival's follow-up (days) where nothing else sets it: the survival model's default (5 years). */
@@ -38,7 +41,13 @@ export function survivalValue(
   names: readonly string[],
   os: SurvivalRead,
 ): { value: number | null; ci: [number | null, number | null] | null } {
-  const fu = p.data_cut_weeks !== undefined ? p.data_cut_weeks * 7 : os.followUpDays;
+  const cut = p.data_cut_weeks !== undefined ? p.data_cut_weeks * 7 : undefined;
+  const fu: FollowUp =
+    cut === undefined
+      ? os.followUpDays
+      : os.accrualDays
+        ? (id: string) => patientCutDay(id, { cutDay: cut, accrualDays: os.accrualDays })
+        : cut;
   const pooled = names.flatMap((n) => os.deaths.get(n) ?? []);
   if (pooled.length === 0) return { value: null, ci: null };
   if (p.endpoint === "OS_HR") {
