@@ -89,6 +89,26 @@ describe("eligibility from the treatment history and the tumor type (issue 14 §
     expect(agentFitsCase(a("nivolumab"), prostate)).toBe(false); // its MSI-H label is colorectal only
   });
 
+  it("a melanoma of the eye is uveal melanoma, not the cutaneous melanoma of the population and the labels", () => {
+    const a = (id: string) => therapyCatalog().agents.get(id)!;
+    const uveal = melanoma();
+    uveal.cancers[0] = { ...uveal.cancers[0], code: { display: "Uveal melanoma" } };
+    expect(caseTumorTypes(uveal)).toEqual(["uveal-melanoma"]);
+    const choroid = melanoma();
+    choroid.cancers[0] = {
+      ...choroid.cancers[0],
+      code: { display: "Malignant melanoma" },
+      bodySite: { display: "Choroid" },
+    };
+    expect(caseTumorTypes(choroid)).toEqual(["uveal-melanoma"]);
+    expect(agentFitsCase(a("tebentafusp"), uveal)).toBe(true);
+    expect(agentFitsCase(a("tebentafusp"), melanoma())).toBe(false); // its label is uveal melanoma only
+    expect(agentFitsCase(a("talimogene-laherparepvec"), uveal)).toBe(false);
+    const mucosal = melanoma();
+    mucosal.cancers[0] = { ...mucosal.cancers[0], code: { display: "Mucosal melanoma of the nasal cavity" } };
+    expect(caseTumorTypes(mucosal)).toEqual(["melanoma"]);
+  });
+
   it("a sensitizing EGFR mutation or an ALK rearrangement is a caution for checkpoint inhibitors; wild type or unreadable is not", () => {
     const withMarker = (name: string, value: string) => {
       const c = nsclc();

@@ -21,14 +21,6 @@ export const VPOP_OF_TUMOR_TYPE: Readonly<Record<string, CancerType>> = {
 const AML = /^(aml|acute[- ]myeloid[- ]leuka?emia)$/i;
 
 /**
- * Uveal (ocular) melanoma is a different disease from the cutaneous melanoma the melanoma population was calibrated
- * on (monosomy 3, GNAQ/GNA11, hepatic spread; few responses to PD-1 blockade): never read as "melanoma".
- */
-const OTHER_MELANOMA = /\b(uveal|ocular|choroidal|ciliary[- ]body|conjunctival)\b/i;
-const OTHER_MELANOMA_NAME =
-  "uveal (ocular) melanoma, a disease other than the cutaneous melanoma of the population";
-
-/**
  * Whether the pattern matches whole words of the name: the letter before a match and the letters after it may not
  * extend the word, except for the endings of a stem or a plural ("prostat" in prostate, prostatic; melanomas), so
  * that a misspelt "melanomaX" is an unknown cancer type, not melanoma.
@@ -65,7 +57,6 @@ export function readCancerName(
     types.find((x) => x.id === key || x.name.toLowerCase() === written.trim().toLowerCase()) ??
     types.find((x) => wholeWordMatch(new RegExp(x.case, "gi"), written));
   if (!t) return null;
-  if (t.id === "melanoma" && OTHER_MELANOMA.test(written)) return { type: null, tumor: OTHER_MELANOMA_NAME };
   const type = VPOP_OF_TUMOR_TYPE[t.id];
   return type ? { type } : { type: null, tumor: t.name };
 }

@@ -489,7 +489,9 @@ describe("trial file: population.cancer as people write it", () => {
   it("uveal melanoma is not read as the cutaneous melanoma population", () => {
     for (const written of ["uveal melanoma", "Ocular melanoma", "metastatic choroidal melanoma"])
       expect(firstError(withCancer(written))).toMatch(
-        new RegExp(`population\\.cancer: '${written}' is uveal \\(ocular\\) melanoma, a disease other than`),
+        new RegExp(
+          `population\\.cancer: '${written}' is uveal melanoma, a tumor type without a virtual population`,
+        ),
       );
   });
 });
