@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { melanomaCase } from "../test-support/planning-case.js";
-import { planCase, PLAN_DISCLAIMER } from "./plan.js";
+import { coreModelFlag, planCase, PLAN_DISCLAIMER } from "./plan.js";
 import { simulateAll } from "./pool.js";
 import { renderPlanHtml, toxicityPct } from "./report-html.js";
 import { renderPlanPdf } from "./report-pdf.js";
@@ -55,6 +55,11 @@ describe("planCase on the core model", () => {
     const none = plan.candidates.find((x) => x.id === "none")!;
     expect(none.bands).toBeDefined();
     expect(plan.notes.join(" ")).toMatch(/Without treatment the model predicts/);
+    // the core model says so first, on every page that repeats the flags
+    expect(plan.flags?.[0]).toMatch(
+      /^These figures come from the core model, as asked: .* calibrated on no trial/,
+    );
+    expect(plan.notes[0]).toBe(plan.flags?.[0]);
     expect(plan.personalization.samples).toBe(12);
     expect(plan.simulations).toBeGreaterThanOrEqual(16 * 12);
   });
@@ -137,5 +142,15 @@ describe("plan reports", () => {
     expect(text).toContain("Decision support from research models");
     expect(text).toContain("What the model cannot know");
     expect(text).toContain(plan.candidates.find((x) => x.id === plan.recommended)!.name.replace(/→/g, "->"));
+  });
+});
+
+describe("the core model's flag", () => {
+  it("names the tumor types without a calibrated population, and is absent on the calibrated model", () => {
+    expect(coreModelFlag(true, false, ["melanoma"])).toEqual([]);
+    expect(coreModelFlag(false, false, ["uveal-melanoma"])[0]).toMatch(
+      /^No calibrated virtual population exists for uveal melanoma: these figures come from the core model/,
+    );
+    expect(coreModelFlag(false, false, [])[0]).toMatch(/this case's cancer type \(not recognised/);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { CaseRecord } from "../clinic/case-schema.js";
 import { evaluateCase } from "../clinic/evaluate.js";
-import { caseTumorTypes } from "../clinic/tumor-types.js";
+import { caseTumorTypes, tumorTypes as tumorTypeData } from "../clinic/tumor-types.js";
 import { compileProtocol } from "../therapy/compile-protocol.js";
 import type { Protocol } from "../therapy/protocol-schema.js";
 import {
@@ -248,6 +248,7 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
       )
     : undefined;
   const flags = [
+    ...coreModelFlag(clinical !== null, opts.coreModel === true, tumorTypes),
     ...(pers.converged
       ? []
       : [
@@ -335,4 +336,19 @@ export async function planCase(c: CaseRecord, opts: PlanOptions = {}): Promise<P
     ...(ties ? { ties } : {}),
     flags,
   };
+}
+
+/**
+ * Said first on every page of a plan the core model made: its figures are not calibrated on any trial (the clinical
+ * model needs a calibrated population of the case's cancer type; catalog/tumor-types.yaml, vpops/).
+ */
+export function coreModelFlag(calibrated: boolean, asked: boolean, types: readonly string[]): string[] {
+  if (calibrated) return [];
+  const note =
+    "the de Pillis-based reference model, calibrated on no trial: read them as a mechanism to explore, not as response or control probabilities.";
+  if (asked) return [`These figures come from the core model, as asked: ${note}`];
+  const names = types.map((id) => tumorTypeData().types.find((t) => t.id === id)?.name ?? id);
+  return [
+    `No calibrated virtual population exists for ${names.length ? names.join(", ") : "this case's cancer type (not recognised from its diagnosis)"}: these figures come from the core model, ${note}`,
+  ];
 }
