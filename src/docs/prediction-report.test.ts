@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { ReportedTrial } from "./calibration-report.js";
 import { predictionSection } from "./prediction-report.js";
 import type { Comparison, TrialResult } from "../population/trial-run.js";
 import { MODEL_ERROR_METHOD } from "../population/model-error.js";
@@ -20,6 +19,17 @@ const comparison = (c: Partial<Comparison>): Comparison =>
 const result = (trial: string, comparisons: Comparison[]): TrialResult =>
   ({ trial, comparisons }) as unknown as TrialResult;
 
+/** The section's text for one trial: its trial-size and model runs' comparisons. */
+const sectionOf = (trial: Comparison[], model: Comparison[]): string =>
+  predictionSection(
+    [{ cancer: "melanoma", trial: result("T", trial), model: result("T", model), otherSeeds: [] }],
+    {
+      families: {},
+      populations: [],
+      method: MODEL_ERROR_METHOD,
+    },
+  ).join("\n");
+
 describe("prediction-interval section", () => {
   it("counts the figures inside their interval and names each one outside it, with its interval", () => {
     const inside = comparison({ prediction_interval: [0.2, 0.4], within_prediction: true });
@@ -33,17 +43,7 @@ describe("prediction-interval section", () => {
       within_prediction: false,
     });
     const noInterval = comparison({ endpoint: "PFS_HR", published: 0.5 });
-    const reported: ReportedTrial = {
-      cancer: "prostate-cancer",
-      trial: result("T", [inside, noInterval]),
-      model: result("T", [inside, outside, noInterval]),
-      otherSeeds: [],
-    };
-    const text = predictionSection([reported], {
-      families: {},
-      populations: [],
-      method: MODEL_ERROR_METHOD,
-    }).join("\n");
+    const text = sectionOf([inside, noInterval], [inside, outside, noInterval]);
     expect(text).toContain("prediction interval: 1 of 2 on the model's value");
     expect(text).toContain("1 of 1 at");
     expect(text).toContain(
@@ -54,17 +54,7 @@ describe("prediction-interval section", () => {
 
   it("says nothing more when every figure is inside", () => {
     const inside = comparison({ prediction_interval: [0.2, 0.4], within_prediction: true });
-    const reported: ReportedTrial = {
-      cancer: "melanoma",
-      trial: result("T", [inside]),
-      model: result("T", [inside]),
-      otherSeeds: [],
-    };
-    const text = predictionSection([reported], {
-      families: {},
-      populations: [],
-      method: MODEL_ERROR_METHOD,
-    }).join("\n");
+    const text = sectionOf([inside], [inside]);
     expect(text).not.toContain("Outside their prediction interval");
   });
 });

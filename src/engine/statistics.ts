@@ -12,6 +12,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** FNV-1a of a string (32-bit, unsigned): a seed derived from a name, the same on every run and machine. */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
 /** A standard normal draw (Box–Muller) from a uniform generator. */
 export function standardNormal(rand: () => number): number {
   let u = 0;

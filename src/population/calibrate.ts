@@ -32,7 +32,7 @@ import type { Trial } from "./trial-file.js";
 import { simulatorPopulation } from "./trial-run.js";
 import { calibrationMethod, dorObserved, NOISE_DRAWS } from "./calibration-targets.js";
 import { toCentral } from "./central-review.js";
-import { distinctReads, readKey, readOf } from "./published-read.js";
+import { assessmentSettings, distinctReads, readKey, readOf } from "./published-read.js";
 import type { CancerType } from "./types.js";
 import { sampleVirtualPatient } from "./virtual-patient.js";
 import {
@@ -179,12 +179,7 @@ export async function buildVpop(opts: BuildOptions): Promise<VpopFile> {
           noiseSeeds: idx.map((i) => noiseSeed(seed + 7777 * r, ti, ai, i)),
           protocol: arm.protocol,
           days,
-          settings: {
-            criteria: a.criteria,
-            confirm: a.confirm,
-            minSdDays: (a.min_sd_weeks ?? 6) * 7,
-            ...(a.accrual_weeks ? { accrualDays: a.accrual_weeks * 7 } : {}),
-          },
+          settings: assessmentSettings(a),
           reads,
           ...carryOf(idx.map((i) => carriedStates(pool[i], population))),
         });

@@ -136,8 +136,14 @@ export function solve(
   });
 }
 
-/** Half the trial's enrolment period (days): how far past a data cut its longest-followed patient is read. */
-const accrualHalfDays = (trial: Trial): number => ((trial.document.assessment.accrual_weeks ?? 0) * 7) / 2;
+/**
+ * The last day a published number's read can see: its data cut plus half the enrolment period (the longest-followed
+ * patient; patient-outcome.ts patientCutDay), or the trial's follow-up without a cut.
+ */
+const horizonOf = (trial: Trial, read: Read | undefined, followUp: number): number =>
+  read?.cutDay !== undefined
+    ? read.cutDay + ((trial.document.assessment.accrual_weeks ?? 0) * 7) / 2
+    : followUp;
 
 /** The constraints of every published end point of the trials (notes: what was left out, and why). */
 export function buildConstraints(
@@ -168,8 +174,7 @@ export function buildConstraints(
       if (!f) continue;
       const followUp = trial.document.assessment.follow_up_weeks * 7;
       const read = readOf(p, trial.document.assessment.criteria, followUp);
-      // with staggered enrolment the longest-followed patients are read half the accrual past the cut
-      const horizon = read?.cutDay !== undefined ? read.cutDay + accrualHalfDays(trial) : followUp;
+      const horizon = horizonOf(trial, read, followUp);
       const lm = LANDMARK.exec(p.endpoint);
       const at = p.endpoint === "median_PFS_months" ? p.value : lm ? Number(lm[2]) : 0;
       if (at * DAYS_PER_MONTH > horizon) {
@@ -231,7 +236,7 @@ function dorConstraint(
   const name = `${trial.document.name}: median_DOR_months of ${Array.isArray(p.arm) ? p.arm.join(" + ") : p.arm}`;
   const followUp = trial.document.assessment.follow_up_weeks * 7;
   const read = readOf(p, trial.document.assessment.criteria, followUp);
-  const horizon = read?.cutDay !== undefined ? read.cutDay + accrualHalfDays(trial) : followUp;
+  const horizon = horizonOf(trial, read, followUp);
   // a response starts at a scan after baseline: the earliest can be followed for horizon − first scan days
   const firstScan = scanDays.find((d) => d > 0) ?? 0;
   if (p.value * DAYS_PER_MONTH > horizon - firstScan) {

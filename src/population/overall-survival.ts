@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as yamlParse } from "yaml";
 import { z } from "zod";
-import { seededRandom, standardNormal } from "../engine/statistics.js";
+import { fnv1a, seededRandom, standardNormal } from "../engine/statistics.js";
 import { tumorRates } from "../models/tumor-rates.js";
 import { CATALOG_DIR } from "../therapy/catalog.js";
 import { targetSum, type PatientOutcome } from "./patient-outcome.js";
@@ -124,19 +124,9 @@ export interface SurvivalOutcome {
   readonly kg: number | null;
 }
 
-/** FNV-1a of a string: the seed of a patient's own survival draw. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
 /** The patient's standard normal survival draw: a function of the trial seed and the patient id only. */
 export function survivalDraw(seed: number, id: string): number {
-  return standardNormal(seededRandom(hash(`os:${seed}:${id}`)));
+  return standardNormal(seededRandom(fnv1a(`os:${seed}:${id}`)));
 }
 
 /**

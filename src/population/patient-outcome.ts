@@ -15,6 +15,7 @@ import { deriveBor, deriveConfirmedBor, type RecordedResponse } from "../clinic/
 import { irecistTimepoints, type IrecistResponse } from "../clinic/irecist.js";
 import { irrcTimepoints, type IrrcResponse } from "../clinic/irrc.js";
 import { recistTimepoints, type Assessment } from "../clinic/recist.js";
+import { fnv1a } from "../engine/statistics.js";
 import { luganoTimepoints } from "./lugano.js";
 import type { ResponseCriteria, SimulatedCourse } from "./types.js";
 
@@ -44,11 +45,7 @@ export interface EvaluationSettings {
  * patient enters at the same point in every arm of a paired run and in every reading of a calibration.
  */
 export function entryFraction(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  let h = fnv1a(id);
   // a final avalanche, so that ids differing in their last character spread over [0, 1)
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

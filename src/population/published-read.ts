@@ -39,6 +39,22 @@ export function distinctReads(reads: readonly (Read | undefined)[]): Read[] {
   return [...seen.values()];
 }
 
+/**
+ * The evaluation settings of a trial's assessment block (criteria, confirmation, minimum time for SD, enrolment
+ * period), shared by `trial simulate` and the calibration.
+ */
+export const assessmentSettings = (a: {
+  readonly criteria: ResponseCriteria;
+  readonly confirm: boolean;
+  readonly min_sd_weeks?: number;
+  readonly accrual_weeks?: number;
+}): EvaluationSettings => ({
+  criteria: a.criteria,
+  confirm: a.confirm,
+  minSdDays: (a.min_sd_weeks ?? 6) * 7,
+  ...(a.accrual_weeks ? { accrualDays: a.accrual_weeks * 7 } : {}),
+});
+
 export const readSettings = (base: EvaluationSettings, r: Read): EvaluationSettings => ({
   ...base,
   ...(r.cutDay !== undefined ? { cutDay: r.cutDay } : {}),

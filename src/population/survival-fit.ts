@@ -20,6 +20,7 @@ import type { Trial } from "./trial-file.js";
 import { simulateTrialArms, simulatorPopulation, withinPublished } from "./trial-run.js";
 import type { PublishedEndpoint } from "./trial-schema.js";
 import { osFollowUpDays, survivalValue } from "./trial-survival.js";
+import { assessmentSettings } from "./published-read.js";
 import type { ArmSimulator } from "./types.js";
 
 /** One trial's survival inputs: its published OS figures and each arm's patients. */
@@ -45,9 +46,7 @@ export async function survivalInputs(
   return {
     trial: trial.document.name,
     followUpDays: osFollowUpDays(trial, survivalModel(simulatorPopulation(trial).cancer)),
-    ...(trial.document.assessment.accrual_weeks
-      ? { accrualDays: trial.document.assessment.accrual_weeks * 7 }
-      : {}),
+    accrualDays: assessmentSettings(trial.document.assessment).accrualDays,
     // a median not reached says where the median is not: not a figure to fit (published-not-reached.ts)
     published: trial.published.filter((p) => /OS/.test(p.endpoint) && !p.not_reached),
     arms: new Map(
@@ -79,7 +78,7 @@ export function survivalFigures(inputs: readonly TrialSurvivalInputs[], m: Survi
       const sim = survivalValue(p, names, {
         deaths,
         followUpDays: t.followUpDays,
-        ...(t.accrualDays ? { accrualDays: t.accrualDays } : {}),
+        accrualDays: t.accrualDays,
       }).value;
       const loss =
         sim === null

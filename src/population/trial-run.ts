@@ -21,7 +21,7 @@ import {
   withPredictions,
   type OutOfSampleError,
 } from "./model-error.js";
-import { readKey, readOf, readSettings } from "./published-read.js";
+import { assessmentSettings, readKey, readOf, readSettings } from "./published-read.js";
 import { LANDMARK, type PublishedEndpoint } from "./trial-schema.js";
 import type { Trial } from "./trial-file.js";
 import { overallSurvival, survivalModel, type SurvivalOutcome } from "./overall-survival.js";
@@ -256,14 +256,6 @@ export interface SimulatedArm {
   readonly outcomes: PatientOutcome[];
 }
 
-/** The evaluation settings of a trial's assessment block (criteria, confirmation, minimum time for SD). */
-export const assessmentSettings = (a: Trial["document"]["assessment"]) => ({
-  criteria: a.criteria,
-  confirm: a.confirm,
-  minSdDays: (a.min_sd_weeks ?? 6) * 7,
-  ...(a.accrual_weeks ? { accrualDays: a.accrual_weeks * 7 } : {}),
-});
-
 /**
  * Every arm of a trial simulated at the trial's scans and read with its criteria; arms draw different patients from
  * the seed unless paired.
@@ -350,11 +342,7 @@ export async function runTrial(
     scan_days: scanDays(a),
     arms,
     comparisons: trial.published.map((p) => {
-      const os = {
-        deaths: deathsByArm,
-        followUpDays,
-        ...(a.accrual_weeks ? { accrualDays: a.accrual_weeks * 7 } : {}),
-      };
+      const os = { deaths: deathsByArm, followUpDays, accrualDays: settings.accrualDays };
       // every data cut is kept here (the calibration drops one at or after the follow-up)
       const read = readOf(p, a.criteria, Infinity);
       if (read === undefined) return compare(p, byArm, a.reviewer, os, prediction);
